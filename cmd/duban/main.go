@@ -1,0 +1,92 @@
+// Command duban runs the Duban supervision system (督办系统).
+//
+//	duban [serve]     start the HTTP server (migrates first)
+//	duban migrate     apply pending database migrations and exit
+//	duban version     print the version
+//
+// Configuration comes from the environment; see README.md.
+//
+//	@title						Duban API · 督办系统接口
+//	@version					1.0
+//	@description				Supervision and follow-up (督查督办) for group companies: items, assignments, feedback, urging, extensions, closing, verification. Errors are RFC 9457 application/problem+json with a stable `code`.
+//	@BasePath					/api/v1
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer " followed by an access JWT or a personal API token.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main without the process exit, so tests can call it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, stdout, stderr)
+	case "migrate":
+		err = migrate(ctx, stdout, stderr)
+	case "version", "--version", "-v":
+		_, err = fmt.Fprintln(stdout, "duban", version)
+	case "help", "--help", "-h":
+		usage(stdout)
+	default:
+		usage(stderr)
+		fmt.Fprintf(stderr, "duban: unknown command %q\n", cmd)
+		return 2
+	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, "duban:", err)
+			return 2
+		}
+		fmt.Fprintln(stderr, "duban:", oneLine(err))
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Usage: duban [command]
+
+Commands:
+  serve      start the HTTP server (default; applies pending migrations first)
+  migrate    apply pending database migrations and exit
+  version    print the version
+
+Configuration is read from DUBAN_* environment variables; see README.md.
+`)
+}
+
+// oneLine keeps startup failures to a single line an operator can read.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
+}

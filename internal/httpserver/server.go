@@ -1,0 +1,182 @@
+// Package httpserver is Duban's HTTP edge: the Echo instance, its middleware, the
+// problem+json error handler, body binding and validation, service endpoints
+// (health, readiness, metrics, API documents) and graceful shutdown.
+//
+// Only this package and the handler files of the domain packages import Echo; moving
+// to another Echo major version touches this layer only.
+package httpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/duban/duban/internal/problem"
+)
+
+// Options configure the server.
+type Options struct {
+	Logger      *slog.Logger
+	BodyLimit   string
+	CORSOrigins []string
+	// Ready answers whether the server can take traffic (database reachable,
+	// migrations applied); nil means always.
+	Ready func(ctx context.Context) error
+	// Registry collects the metrics served at /metrics.
+	Registry *prometheus.Registry
+	// OpenAPIJSON and OpenAPIYAML are the published documents.
+	OpenAPIJSON, OpenAPIYAML []byte
+	// SPA is the built single-page app; nil when the binary was built without it.
+	SPA fs.FS
+	// BodyLimitSkipper lets upload routes apply their own, larger limit.
+	BodyLimitSkipper middleware.Skipper
+}
+
+// Server is the Echo instance plus the group under which /api/v1 routes are mounted.
+type Server struct {
+	Echo *echo.Echo
+	API  *echo.Group
+	log  *slog.Logger
+}
+
+// APIPrefix is the base path of the versioned API.
+const APIPrefix = "/api/v1"
+
+// New builds the server with every middleware and the service endpoints.
+func New(opts Options) *Server {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	reg := opts.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = errorHandler(logger)
+	e.IPExtractor = echo.ExtractIPDirect()
+
+	m := newMetrics(reg)
+	e.Use(requestID())
+	e.Use(accessLog(logger))
+	e.Use(recoverPanics(logger))
+	e.Use(m.middleware())
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		ReferrerPolicy:        "strict-origin-when-cross-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+	}))
+	if len(opts.CORSOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:  opts.CORSOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
+			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match", "Idempotency-Key", "Accept-Language", echo.HeaderXRequestID},
+			ExposeHeaders: []string{echo.HeaderXRequestID, "ETag", "Location", "Retry-After", echo.HeaderContentDisposition},
+			MaxAge:        600,
+		}))
+	}
+	limit := opts.BodyLimit
+	if limit == "" {
+		limit = "2M"
+	}
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: limit, Skipper: opts.BodyLimitSkipper}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		Level: 5,
+		Skipper: func(c echo.Context) bool {
+			return c.Path() == "/metrics" || c.Request().Header.Get(echo.HeaderAccept) == "text/event-stream"
+		},
+	}))
+
+	s := &Server{Echo: e, log: logger}
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz(opts.Ready))
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	s.API = e.Group(APIPrefix)
+	mountDocs(e, opts.OpenAPIJSON, opts.OpenAPIYAML)
+	if opts.SPA != nil {
+		mountSPA(e, opts.SPA)
+	}
+	return s
+}
+
+// StandardCollectors registers the Go runtime and process collectors.
+func StandardCollectors(reg *prometheus.Registry) {
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+}
+
+// Status is the body of the health endpoints.
+type Status struct {
+	Status string `json:"status" example:"ok"`
+} // @name Status
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, Status{Status: "ok"})
+}
+
+func (s *Server) readyz(ready func(context.Context) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if ready != nil {
+			ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+			defer cancel()
+			if err := ready(ctx); err != nil {
+				s.log.WarnContext(ctx, "not ready", "err", err)
+				return problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable, "not ready: "+err.Error())
+			}
+		}
+		return c.JSON(http.StatusOK, Status{Status: "ready"})
+	}
+}
+
+// Serve listens on addr until ctx is cancelled, then stops taking connections and
+// lets in-flight requests finish for at most grace. started, when not nil, receives
+// the bound address once the listener is open.
+func (s *Server) Serve(ctx context.Context, addr string, grace time.Duration, started func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           s.Echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if started != nil {
+		started(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down; waiting for in-flight requests", "grace", grace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
