@@ -15,10 +15,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/duban/duban/api"
+	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/auth"
 	"github.com/duban/duban/internal/config"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/migrations"
+	"github.com/duban/duban/internal/org"
+	"github.com/duban/duban/internal/users"
 	"github.com/duban/duban/internal/webui"
 )
 
@@ -109,8 +113,30 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 	return a, nil
 }
 
-// routes mounts every domain package's handlers under /api/v1.
-func (a *App) routes(context.Context) error {
+// routes builds the domain services and mounts their handlers under /api/v1.
+func (a *App) routes(ctx context.Context) error {
+	secret, err := jwtSecret(a.Config)
+	if err != nil {
+		return err
+	}
+	auditLog := audit.New(a.DB)
+	if a.Config.BootstrapAdminPassword != "" {
+		if err := users.Bootstrap(ctx, a.DB, auditLog, a.Config.BootstrapAdminPassword); err != nil {
+			return fmt.Errorf("bootstrap admin: %w", err)
+		}
+	}
+	authSvc := auth.NewService(a.DB, auditLog, auth.Config{
+		Secret:     secret,
+		Issuer:     "duban",
+		Audience:   "duban-api",
+		AccessTTL:  a.Config.AccessTokenTTL,
+		RefreshTTL: a.Config.RefreshTokenTTL,
+	})
+	public := httpserver.NewRouter(a.Server.API)
+	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate)
+	auth.Mount(public, authed, authSvc)
+	org.Mount(authed, org.NewService(a.DB, auditLog))
+	users.Mount(authed, users.NewService(a.DB, auditLog))
 	return nil
 }
 

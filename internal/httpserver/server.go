@@ -71,6 +71,7 @@ func New(opts Options) *Server {
 
 	m := newMetrics(reg)
 	e.Use(requestID())
+	e.Use(requestMeta())
 	e.Use(accessLog(logger))
 	e.Use(recoverPanics(logger))
 	e.Use(m.middleware())

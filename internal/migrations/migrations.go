@@ -32,6 +32,7 @@ const TableName = "schema_migrations"
 func All() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		m0001Settings(),
+		m0002Identity(),
 	}
 }
 
