@@ -33,6 +33,8 @@ func All() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		m0001Settings(),
 		m0002Identity(),
+		m0003Items(),
+		m0004Calendar(),
 	}
 }
 
