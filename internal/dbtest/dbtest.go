@@ -99,6 +99,12 @@ func PostgresURL(t testing.TB) string {
 	return pgtestdb.Custom(t, AdminConfig(t), migrator{}).URL()
 }
 
+// EmptyPostgresURL returns the URL of a fresh PostgreSQL database with no tables.
+func EmptyPostgresURL(t testing.TB) string {
+	t.Helper()
+	return pgtestdb.Custom(t, AdminConfig(t), pgtestdb.NoopMigrator{}).URL()
+}
+
 func openPostgres(t testing.TB, u string) *database.DB {
 	t.Helper()
 	db, err := database.Open(context.Background(), database.Options{URL: u})
