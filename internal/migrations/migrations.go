@@ -35,6 +35,7 @@ func All() []*gormigrate.Migration {
 		m0002Identity(),
 		m0003Items(),
 		m0004Calendar(),
+		m0005Attachments(),
 	}
 }
 

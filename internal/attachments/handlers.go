@@ -1,0 +1,196 @@
+package attachments
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/httpserver"
+	"github.com/duban/duban/internal/problem"
+)
+
+// AttachmentResponse describes an uploaded file.
+type AttachmentResponse struct {
+	ID          string    `json:"id" format:"uuid"`
+	ItemID      string    `json:"item_id" format:"uuid"`
+	Filename    string    `json:"filename" example:"整改方案.pdf"`
+	ContentType string    `json:"content_type" example:"application/pdf"`
+	Size        int64     `json:"size" example:"102400"`
+	SHA256      string    `json:"sha256"`
+	OwnerType   string    `json:"owner_type" example:"feedback"`
+	OwnerID     *string   `json:"owner_id" format:"uuid"`
+	UploadedBy  string    `json:"uploaded_by" format:"uuid"`
+	CreatedAt   time.Time `json:"created_at" format:"date-time"`
+	ContentURL  string    `json:"content_url" example:"/api/v1/attachments/0190.../content"`
+} // @name Attachment
+
+// ToResponse converts the model for the wire.
+func ToResponse(a *Attachment) AttachmentResponse {
+	r := AttachmentResponse{
+		ID: a.ID.String(), ItemID: a.ItemID.String(), Filename: a.Filename, ContentType: a.ContentType,
+		Size: a.Size, SHA256: a.SHA256, OwnerType: a.OwnerType, UploadedBy: a.UploadedBy.String(),
+		CreatedAt: a.CreatedAt, ContentURL: httpserver.APIPrefix + "/attachments/" + a.ID.String() + "/content",
+	}
+	if a.OwnerID != nil {
+		s := a.OwnerID.String()
+		r.OwnerID = &s
+	}
+	return r
+}
+
+type handlers struct{ s *Service }
+
+// Mount registers the attachment routes; r authenticates every request.
+func Mount(r httpserver.Router, s *Service) {
+	h := handlers{s: s}
+	r.POST("/attachments", h.upload)
+	r.GET("/attachments/:id", h.get)
+	r.GET("/attachments/:id/content", h.content)
+}
+
+// UploadPath is the route that carries file bodies; it is exempt from the JSON body
+// limit and applies the upload limit instead.
+const UploadPath = httpserver.APIPrefix + "/attachments"
+
+// upload stores a file for an item.
+//
+//	@Summary		Upload an attachment
+//	@Description	multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. Link the returned id through `attachment_ids` on feedback, completion requests or comments.
+//	@Tags			attachments
+//	@Accept			multipart/form-data
+//	@Produce		json
+//	@Param			item_id	formData	string	true	"item the file belongs to"	format(uuid)
+//	@Param			file	formData	file	true	"the file"
+//	@Success		201		{object}	AttachmentResponse
+//	@Failure		400		{object}	problem.Problem
+//	@Failure		404		{object}	problem.Problem
+//	@Failure		413		{object}	problem.Problem
+//	@Failure		415		{object}	problem.Problem
+//	@Failure		422		{object}	problem.Problem
+//	@Security		BearerAuth
+//	@Router			/attachments [post]
+func (h handlers) upload(c echo.Context) error {
+	req := c.Request()
+	req.Body = http.MaxBytesReader(c.Response(), req.Body, h.s.MaxSize+1<<20)
+	if ct := req.Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, "multipart/form-data") {
+		return problem.New(http.StatusUnsupportedMediaType, problem.CodeUnsupportedMedia, "send the file as multipart/form-data")
+	}
+	if err := req.ParseMultipartForm(8 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return h.s.tooLarge()
+		}
+		return problem.BadRequest("malformed multipart body: " + err.Error())
+	}
+	defer req.MultipartForm.RemoveAll()
+	raw := c.QueryParam("item_id")
+	if v := req.FormValue("item_id"); v != "" {
+		raw = v
+	}
+	if raw == "" {
+		return problem.Field("item_id", "required", "is required")
+	}
+	itemID, err := uuid.Parse(raw)
+	if err != nil {
+		return problem.Field("item_id", "uuid", "must be a UUID")
+	}
+	files := req.MultipartForm.File["file"]
+	if len(files) != 1 {
+		return problem.Field("file", "required", "send exactly one file in the field \"file\"")
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		return fmt.Errorf("open uploaded part: %w", err)
+	}
+	defer f.Close()
+	a, err := h.s.Upload(req.Context(), access.FromContext(req.Context()), itemID, files[0].Filename, f)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, UploadPath+"/"+a.ID.String())
+	return c.JSON(http.StatusCreated, ToResponse(a))
+}
+
+// get describes an attachment.
+//
+//	@Summary	Describe an attachment
+//	@Tags		attachments
+//	@Produce	json
+//	@Param		id	path		string	true	"attachment id"	format(uuid)
+//	@Success	200	{object}	AttachmentResponse
+//	@Failure	404	{object}	problem.Problem
+//	@Security	BearerAuth
+//	@Router		/attachments/{id} [get]
+func (h handlers) get(c echo.Context) error {
+	id, err := httpserver.PathUUID(c, "id", "attachment")
+	if err != nil {
+		return err
+	}
+	a, err := h.s.Get(c.Request().Context(), access.FromContext(c.Request().Context()), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ToResponse(a))
+}
+
+// content downloads an attachment.
+//
+//	@Summary	Download an attachment
+//	@Tags		attachments
+//	@Produce	octet-stream
+//	@Param		id	path		string	true	"attachment id"	format(uuid)
+//	@Success	200	{file}		binary
+//	@Failure	404	{object}	problem.Problem
+//	@Security	BearerAuth
+//	@Router		/attachments/{id}/content [get]
+func (h handlers) content(c echo.Context) error {
+	id, err := httpserver.PathUUID(c, "id", "attachment")
+	if err != nil {
+		return err
+	}
+	a, rc, err := h.s.Open(c.Request().Context(), access.FromContext(c.Request().Context()), id)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	hd := c.Response().Header()
+	hd.Set(echo.HeaderContentDisposition, ContentDisposition(a.Filename))
+	hd.Set(echo.HeaderContentLength, fmt.Sprint(a.Size))
+	hd.Set("ETag", `"`+a.SHA256+`"`)
+	hd.Set(echo.HeaderCacheControl, "private, no-store")
+	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	return c.Stream(http.StatusOK, a.ContentType, rc)
+}
+
+// ContentDisposition makes an attachment header that keeps Chinese filenames
+// (RFC 6266 filename* in UTF-8) with an ASCII fallback for old clients.
+func ContentDisposition(name string) string {
+	fallback := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == ';' || r == '%' {
+			return '_'
+		}
+		return r
+	}, name)
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, fallback, rfc5987(name))
+}
+
+// rfc5987 percent-encodes every byte outside RFC 5987's attr-char set.
+func rfc5987(s string) string {
+	const attr = "!#$&+-.^_`|~"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(attr, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
