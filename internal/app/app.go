@@ -17,9 +17,11 @@ import (
 	"github.com/duban/duban/api"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/auth"
+	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/config"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/httpserver"
+	"github.com/duban/duban/internal/idempotency"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/users"
@@ -133,10 +135,13 @@ func (a *App) routes(ctx context.Context) error {
 		RefreshTTL: a.Config.RefreshTokenTTL,
 	})
 	public := httpserver.NewRouter(a.Server.API)
-	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate)
+	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log}).Middleware)
 	auth.Mount(public, authed, authSvc)
 	org.Mount(authed, org.NewService(a.DB, auditLog))
 	users.Mount(authed, users.NewService(a.DB, auditLog))
+	// One calendar service for every user of it: its snapshot cache is dropped on edit.
+	calendarSvc := calendar.NewService(a.DB, a.Config.Location)
+	calendar.Mount(authed, calendarSvc)
 	return nil
 }
 

@@ -1,0 +1,4 @@
+package idempotency
+
+// RecordID exposes the record key to the external tests.
+var RecordID = recordID
