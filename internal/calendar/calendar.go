@@ -15,6 +15,7 @@ package calendar
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -63,6 +64,9 @@ type Calendar struct {
 	workdays map[civil.Date]bool // adjusted workdays on weekends
 	names    map[civil.Date]string
 	years    map[int]bool
+	// special lists, in date order, the days whose status differs from their
+	// weekday's: holidays on Monday to Friday, workdays on weekends.
+	special []civil.Date
 }
 
 // New builds a snapshot from days (holidays and adjusted workdays), for tests and for
@@ -87,7 +91,18 @@ func New(days ...Day) *Calendar {
 		c.names[d.Date] = d.Name
 		c.years[d.Date.Year] = true
 	}
+	for d := range c.names {
+		if c.IsWorkday(d) != isWeekday(d) {
+			c.special = append(c.special, d)
+		}
+	}
+	slices.SortFunc(c.special, civil.Date.Compare)
 	return c
+}
+
+func isWeekday(d civil.Date) bool {
+	wd := d.Weekday()
+	return wd != time.Saturday && wd != time.Sunday
 }
 
 // Calendar returns the current snapshot. When the database cannot be read but an
@@ -180,8 +195,7 @@ func (c *Calendar) IsWorkday(d civil.Date) bool {
 	if c.holidays[d] {
 		return false
 	}
-	wd := d.Weekday()
-	return wd != time.Saturday && wd != time.Sunday
+	return isWeekday(d)
 }
 
 // WorkdaysBetween counts the working days after from up to and including to; it is
@@ -191,10 +205,27 @@ func (c *Calendar) WorkdaysBetween(from, to civil.Date) int {
 	if to.Before(from) {
 		return -c.WorkdaysBetween(to, from)
 	}
-	n := 0
-	for d := from.AddDays(1); !d.After(to); d = d.AddDays(1) {
+	// Monday to Friday in (from, to], corrected by the listed days in that range
+	// whose status differs from their weekday's: linear in the listed days, not in
+	// the length of the range.
+	days := from.DaysUntil(to)
+	weeks := days / 7
+	n := weeks * 5
+	for d := from.AddDays(weeks*7 + 1); !d.After(to); d = d.AddDays(1) {
+		if isWeekday(d) {
+			n++
+		}
+	}
+	i, _ := slices.BinarySearchFunc(c.special, from, civil.Date.Compare)
+	for ; i < len(c.special) && !c.special[i].After(to); i++ {
+		d := c.special[i]
+		if !d.After(from) {
+			continue
+		}
 		if c.IsWorkday(d) {
 			n++
+		} else {
+			n--
 		}
 	}
 	return n

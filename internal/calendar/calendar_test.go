@@ -22,7 +22,7 @@ var shanghai = func() *time.Location {
 }()
 
 // shipped loads the calendar that migration 0004 ships, from a fresh database.
-func shipped(t *testing.T, db *database.DB) *calendar.Calendar {
+func shipped(t testing.TB, db *database.DB) *calendar.Calendar {
 	t.Helper()
 	cal, err := calendar.NewService(db, shanghai).Calendar(context.Background())
 	if err != nil {
@@ -261,5 +261,43 @@ func TestNewSnapshot(t *testing.T) {
 	}
 	if cal.WorkdaysBetween(d("2029-12-31"), d("2030-01-07")) != 5 { // 2, 3, 4, 5 (Sat), 7
 		t.Errorf("WorkdaysBetween = %d", cal.WorkdaysBetween(d("2029-12-31"), d("2030-01-07")))
+	}
+}
+
+// WorkdaysBetween (computed from week arithmetic and the listed days) agrees with
+// counting IsWorkday day by day, over ranges that start and end anywhere around the
+// shipped years and past them.
+func TestWorkdaysBetweenMatchesDayByDay(t *testing.T) {
+	t.Parallel()
+	cal := shipped(t, dbtest.NewSQLite(t))
+	naive := func(from, to civil.Date) int {
+		n := 0
+		for x := from.AddDays(1); !x.After(to); x = x.AddDays(1) {
+			if cal.IsWorkday(x) {
+				n++
+			}
+		}
+		return n
+	}
+	start := d("2025-11-20")
+	for i := 0; i < 800; i += 5 {
+		from := start.AddDays(i)
+		for _, span := range []int{0, 1, 2, 3, 6, 7, 8, 13, 30, 45, 200, 500} {
+			to := from.AddDays(span)
+			if got, want := cal.WorkdaysBetween(from, to), naive(from, to); got != want {
+				t.Fatalf("WorkdaysBetween(%s, %s) = %d, day by day %d", from, to, got, want)
+			}
+			if got, want := cal.WorkdaysBetween(to, from), -naive(from, to); got != want {
+				t.Fatalf("WorkdaysBetween(%s, %s) = %d, want %d", to, from, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkWorkdaysBetweenYear(b *testing.B) {
+	cal := shipped(b, dbtest.NewSQLite(b))
+	from, to := d("2026-01-01"), d("2027-12-31")
+	for b.Loop() {
+		cal.WorkdaysBetween(from, to)
 	}
 }
