@@ -87,7 +87,7 @@ func New(opts Options) *Server {
 			AllowOrigins:  opts.CORSOrigins,
 			AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
 			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match", "Idempotency-Key", "Accept-Language", echo.HeaderXRequestID},
-			ExposeHeaders: []string{echo.HeaderXRequestID, "ETag", "Location", "Retry-After", echo.HeaderContentDisposition},
+			ExposeHeaders: []string{echo.HeaderXRequestID, "ETag", "Location", "Retry-After", echo.HeaderContentDisposition, "Idempotent-Replayed"},
 			MaxAge:        600,
 		}))
 	}
