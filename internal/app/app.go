@@ -22,6 +22,7 @@ import (
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/idempotency"
+	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/users"
@@ -137,11 +138,14 @@ func (a *App) routes(ctx context.Context) error {
 	public := httpserver.NewRouter(a.Server.API)
 	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log}).Middleware)
 	auth.Mount(public, authed, authSvc)
-	org.Mount(authed, org.NewService(a.DB, auditLog))
+	orgSvc := org.NewService(a.DB, auditLog)
+	org.Mount(authed, orgSvc)
 	users.Mount(authed, users.NewService(a.DB, auditLog))
 	// One calendar service for every user of it: its snapshot cache is dropped on edit.
 	calendarSvc := calendar.NewService(a.DB, a.Config.Location)
 	calendar.Mount(authed, calendarSvc)
+	orgSvc.AddInUseCheck(items.InUseCheck(a.DB))
+	items.Mount(authed, items.NewService(a.DB, calendarSvc, auditLog))
 	return nil
 }
 

@@ -1,0 +1,305 @@
+package items
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/duban/duban/internal/civil"
+)
+
+// Filter is a parsed GET /items query.
+type Filter struct {
+	States       []State
+	Category     Category
+	Source       Source
+	LeadUnitID   *uuid.UUID
+	UnitID       *uuid.UUID
+	LeaderID     *uuid.UUID
+	DeadlineFrom civil.Date
+	DeadlineTo   civil.Date
+	Overdue      *bool
+	Light        string
+	Q            string
+	ParentID     *uuid.UUID
+	// TopLevel selects items without a parent (parent_id=none).
+	TopLevel bool
+	Tag      string
+	Sort     []SortKey
+	Page     Page
+}
+
+// SortKey is one field of the sort order.
+type SortKey struct {
+	Field string
+	Desc  bool
+}
+
+// Page is a page request.
+type Page struct{ Page, Size int }
+
+// Offset is the number of rows before the page.
+func (p Page) Offset() int { return (p.Page - 1) * p.Size }
+
+// Pagination limits.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// sortColumns whitelists the sortable fields; nullable ones sort their nulls last.
+var sortColumns = map[string]struct {
+	col      string
+	nullable bool
+}{
+	"deadline": {"items.deadline", true}, "code": {"items.code", true}, "created_at": {"items.created_at", false},
+	"updated_at": {"items.updated_at", false}, "issued_at": {"items.issued_at", true}, "title": {"items.title", false},
+	"state": {"items.state", false}, "urgency": {"items.urgency", false}, "progress": {"items.progress", false},
+}
+
+// SortFields lists the sortable fields.
+func SortFields() []string {
+	return sortedKeys(sortColumns)
+}
+
+// ParsePage reads page and page_size (default 20, at most max).
+func ParsePage(q url.Values, e *fieldErrs, def, max int) Page {
+	pg := Page{Page: 1, Size: def}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			e.add("page", "min", "must be a whole number of at least 1")
+		} else {
+			pg.Page = n
+		}
+	}
+	if v := q.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < 1:
+			e.add("page_size", "min", "must be a whole number of at least 1")
+		case n > max:
+			e.add("page_size", "max", "must be at most "+strconv.Itoa(max))
+		default:
+			pg.Size = n
+		}
+	}
+	return pg
+}
+
+// ParsePageQuery is ParsePage for other lists (events), answering 422 when invalid.
+func ParsePageQuery(q url.Values, def, max int) (Page, error) {
+	var e fieldErrs
+	pg := ParsePage(q, &e, def, max)
+	return pg, e.err()
+}
+
+// ParseFilter reads the query of GET /items; bad values are a 422 naming the
+// parameter.
+func ParseFilter(q url.Values) (Filter, error) {
+	var (
+		f Filter
+		e fieldErrs
+	)
+	if v := q.Get("state"); v != "" {
+		for _, s := range strings.Split(v, ",") {
+			st := State(strings.TrimSpace(s))
+			if !st.Valid() {
+				e.add("state", "oneof", "unknown state "+strconv.Quote(string(st)))
+				continue
+			}
+			f.States = append(f.States, st)
+		}
+	}
+	if v := q.Get("category"); v != "" {
+		f.Category = Category(v)
+		oneOf(&e, "category", f.Category, Categories)
+	}
+	if v := q.Get("source"); v != "" {
+		f.Source = Source(v)
+		oneOf(&e, "source", f.Source, append(slices.Clone(MatterSources), DocumentSources...))
+	}
+	id := func(name string) *uuid.UUID {
+		v := q.Get(name)
+		if v == "" {
+			return nil
+		}
+		u, err := uuid.Parse(v)
+		if err != nil {
+			e.add(name, "uuid", "must be a UUID")
+			return nil
+		}
+		return &u
+	}
+	f.LeadUnitID, f.UnitID, f.LeaderID = id("lead_unit_id"), id("unit_id"), id("leader_id")
+	if v := q.Get("parent_id"); v == "none" || v == "null" {
+		f.TopLevel = true
+	} else {
+		f.ParentID = id("parent_id")
+	}
+	date := func(name string) civil.Date {
+		v := q.Get(name)
+		if v == "" {
+			return civil.Date{}
+		}
+		d, err := civil.Parse(v)
+		if err != nil {
+			e.add(name, "date", "must be a date in the form YYYY-MM-DD")
+		}
+		return d
+	}
+	f.DeadlineFrom, f.DeadlineTo = date("deadline_from"), date("deadline_to")
+	if v := q.Get("overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			e.add("overdue", "bool", "must be true or false")
+		} else {
+			f.Overdue = &b
+		}
+	}
+	if v := q.Get("light"); v != "" {
+		f.Light = v
+		oneOf(&e, "light", v, Lights)
+	}
+	f.Q = strings.TrimSpace(q.Get("q"))
+	if len([]rune(f.Q)) > 200 {
+		e.add("q", "max", "must be at most 200 characters")
+	}
+	f.Tag = strings.TrimSpace(q.Get("tag"))
+	f.Sort = parseSort(q.Get("sort"), &e)
+	f.Page = ParsePage(q, &e, DefaultPageSize, MaxPageSize)
+	return f, e.err()
+}
+
+func parseSort(v string, e *fieldErrs) []SortKey {
+	if v == "" {
+		return []SortKey{{Field: "created_at", Desc: true}}
+	}
+	var out []SortKey
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		k := SortKey{Field: strings.TrimPrefix(strings.TrimPrefix(part, "-"), "+"), Desc: strings.HasPrefix(part, "-")}
+		if _, ok := sortColumns[k.Field]; !ok {
+			e.add("sort", "oneof", "cannot sort by "+strconv.Quote(k.Field)+"; use: "+strings.Join(SortFields(), ", "))
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// likePattern escapes % _ and \ and wraps the text for a contains-match.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.ToLower(s)) + "%"
+}
+
+// openSQL is State.Open as SQL.
+func openSQL() (string, []any) {
+	states := make([]string, len(OpenStates))
+	for i, s := range OpenStates {
+		states[i] = string(s)
+	}
+	return "items.state IN ?", []any{states}
+}
+
+// apply adds the filter's conditions (not paging or order) to q. clk gives the day
+// and the blue-light boundary, computed in Go from the calendar.
+func (f Filter) apply(q *gorm.DB, clk clock) *gorm.DB {
+	if len(f.States) > 0 {
+		states := make([]string, len(f.States))
+		for i, s := range f.States {
+			states[i] = string(s)
+		}
+		q = q.Where("items.state IN ?", states)
+	}
+	if f.Category != "" {
+		q = q.Where("items.category = ?", string(f.Category))
+	}
+	if f.Source != "" {
+		q = q.Where("items.source = ?", string(f.Source))
+	}
+	if f.LeadUnitID != nil {
+		q = q.Where("items.lead_unit_id = ?", *f.LeadUnitID)
+	}
+	if f.UnitID != nil {
+		q = q.Where(`(items.lead_unit_id = ? OR EXISTS (SELECT 1 FROM item_cooperating_units fc WHERE fc.item_id = items.id AND fc.unit_id = ?)
+			OR EXISTS (SELECT 1 FROM item_assignments fa WHERE fa.item_id = items.id AND fa.unit_id = ? AND fa.state <> 'returned'))`,
+			*f.UnitID, *f.UnitID, *f.UnitID)
+	}
+	if f.LeaderID != nil {
+		q = q.Where(`(items.supervising_leader_id = ? OR EXISTS (SELECT 1 FROM item_assisting_leaders fl WHERE fl.item_id = items.id AND fl.user_id = ?))`,
+			*f.LeaderID, *f.LeaderID)
+	}
+	if !f.DeadlineFrom.IsZero() {
+		q = q.Where("items.deadline >= ?", f.DeadlineFrom)
+	}
+	if !f.DeadlineTo.IsZero() {
+		q = q.Where("items.deadline <= ?", f.DeadlineTo)
+	}
+	if f.ParentID != nil {
+		q = q.Where("items.parent_id = ?", *f.ParentID)
+	}
+	if f.TopLevel {
+		q = q.Where("items.parent_id IS NULL")
+	}
+	if f.Tag != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM item_tags ft WHERE ft.item_id = items.id AND ft.tag = ?)", f.Tag)
+	}
+	if f.Q != "" {
+		pat := likePattern(f.Q)
+		q = q.Where(`(LOWER(COALESCE(items.code, '')) LIKE ? ESCAPE '\' OR LOWER(items.title) LIKE ? ESCAPE '\' OR LOWER(items.content) LIKE ? ESCAPE '\')`,
+			pat, pat, pat)
+	}
+	open, openArgs := openSQL()
+	// Conditions of the lights, as in derive: dates are YYYY-MM-DD text, and an
+	// item without a deadline is never overdue nor near it.
+	red := "(" + open + " AND items.deadline IS NOT NULL AND items.deadline < ?)"
+	redArgs := append(slices.Clone(openArgs), clk.Today)
+	missed := "EXISTS (SELECT 1 FROM item_milestones fm WHERE fm.item_id = items.id AND fm.done = ? AND fm.due_date < ?)"
+	missedArgs := []any{false, clk.Today}
+	near := "((items.deadline IS NOT NULL AND items.deadline >= ? AND items.deadline <= ?) OR EXISTS (SELECT 1 FROM item_milestones fn WHERE fn.item_id = items.id AND fn.done = ? AND fn.due_date >= ? AND fn.due_date <= ?))"
+	nearArgs := []any{clk.Today, clk.BlueUntil, false, clk.Today, clk.BlueUntil}
+	not := func(q *gorm.DB, expr string, args []any) *gorm.DB { return q.Where("NOT ("+expr+")", args...) }
+	if f.Overdue != nil {
+		if *f.Overdue {
+			q = q.Where(red, redArgs...)
+		} else {
+			q = not(q, red, redArgs)
+		}
+	}
+	switch f.Light {
+	case LightNone:
+		q = not(q, open, openArgs)
+	case LightRed:
+		q = q.Where(red, redArgs...)
+	case LightYellow:
+		q = not(q.Where(open, openArgs...), red, redArgs).Where(missed, missedArgs...)
+	case LightBlue:
+		q = not(not(q.Where(open, openArgs...), red, redArgs), missed, missedArgs).Where(near, nearArgs...)
+	case LightGreen:
+		q = not(not(not(q.Where(open, openArgs...), red, redArgs), missed, missedArgs), near, nearArgs)
+	}
+	return q
+}
+
+// order adds the sort order, nulls last, with the id as the final tie-breaker so
+// that pages never overlap.
+func (f Filter) order(q *gorm.DB) *gorm.DB {
+	for _, k := range f.Sort {
+		c := sortColumns[k.Field]
+		if c.nullable {
+			q = q.Order("CASE WHEN " + c.col + " IS NULL THEN 1 ELSE 0 END")
+		}
+		dir := " ASC"
+		if k.Desc {
+			dir = " DESC"
+		}
+		q = q.Order(c.col + dir)
+	}
+	return q.Order("items.id")
+}

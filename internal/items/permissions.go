@@ -1,0 +1,237 @@
+package items
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/problem"
+)
+
+// Visibility (who sees an item; everyone else gets 404):
+//   - admin, auditor, supervisor and leader: every item of their scope, and the
+//     sub-items that items of their scope handed down to an enterprise
+//     (parent_scope_id). Admins and auditors only read.
+//   - anyone: the items they initiated, and those whose initiator unit is their own
+//     unit or one they head or liaise for;
+//   - once submitted (not draft): items whose lead unit, cooperating units or
+//     assignments (any state) name one of those units, or whose assignment names
+//     them as the responsible person;
+//   - enterprise people: group items (another scope) that name their enterprise as
+//     lead or cooperating unit or in an assignment.
+//
+// CanSee is the rule in Go; visibleSQL is the same rule as a WHERE clause for lists.
+// A test keeps the two in step.
+
+// privileged reports whether p's roles see the whole scope.
+func privileged(p *access.Principal) bool {
+	return p.HasAny(access.RoleAdmin, access.RoleAuditor, access.RoleSupervisor, access.RoleLeader)
+}
+
+// myUnits are the units whose items concern p: their own and those they head or
+// liaise for.
+func myUnits(p *access.Principal) []uuid.UUID {
+	out := []uuid.UUID{p.UnitID}
+	for _, u := range append(slices.Clone(p.HeadOf), p.LiaisonOf...) {
+		if !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// CanSee reports whether p may see the item; asgs are all its assignments.
+func CanSee(p *access.Principal, it *Item, asgs []Assignment) bool {
+	if p == nil {
+		return false
+	}
+	if privileged(p) && (it.ScopeID == p.ScopeID || (it.ParentScopeID != nil && *it.ParentScopeID == p.ScopeID)) {
+		return true
+	}
+	units := myUnits(p)
+	if it.InitiatorUserID == p.UserID || slices.Contains(units, it.InitiatorUnitID) {
+		return true
+	}
+	if it.State == StateDraft {
+		return false
+	}
+	names := func(u uuid.UUID) bool { return slices.Contains(units, u) }
+	if it.ScopeID != p.ScopeID {
+		// An enterprise sees the group items given to the enterprise itself.
+		units = append(units, p.ScopeID)
+	}
+	if it.LeadUnitID != nil && names(*it.LeadUnitID) {
+		return true
+	}
+	if slices.ContainsFunc(it.CooperatingUnitIDs, names) {
+		return true
+	}
+	for _, a := range asgs {
+		if names(a.UnitID) || (a.ResponsibleUserID != nil && *a.ResponsibleUserID == p.UserID) {
+			return true
+		}
+	}
+	return false
+}
+
+// visibleSQL is CanSee as a condition on the items table (aliased "items").
+func visibleSQL(p *access.Principal) (string, []any) {
+	var (
+		or   []string
+		args []any
+	)
+	if privileged(p) {
+		or = append(or, "items.scope_id = ?", "items.parent_scope_id = ?")
+		args = append(args, p.ScopeID, p.ScopeID)
+	}
+	units := myUnits(p)
+	or = append(or, "items.initiator_user_id = ?", "items.initiator_unit_id IN ?")
+	args = append(args, p.UserID, units)
+	named := `items.lead_unit_id IN ? ` +
+		`OR EXISTS (SELECT 1 FROM item_cooperating_units cu WHERE cu.item_id = items.id AND cu.unit_id IN ?) ` +
+		`OR EXISTS (SELECT 1 FROM item_assignments asg WHERE asg.item_id = items.id AND (asg.unit_id IN ? OR asg.responsible_user_id = ?))`
+	enterprise := `items.scope_id <> ? AND (items.lead_unit_id = ? ` +
+		`OR EXISTS (SELECT 1 FROM item_cooperating_units cu2 WHERE cu2.item_id = items.id AND cu2.unit_id = ?) ` +
+		`OR EXISTS (SELECT 1 FROM item_assignments asg2 WHERE asg2.item_id = items.id AND asg2.unit_id = ?))`
+	or = append(or, "(items.state <> 'draft' AND ("+named+" OR ("+enterprise+")))")
+	args = append(args, units, units, units, p.UserID, p.ScopeID, p.ScopeID, p.ScopeID, p.ScopeID)
+	return "(" + strings.Join(or, " OR ") + ")", args
+}
+
+// Relations are p's relations to the item; a is the assignment acted on, if any.
+func Relations(p *access.Principal, it *Item, a *Assignment) Rel {
+	var r Rel
+	if p == nil {
+		return r
+	}
+	if p.Has(access.RoleSupervisor) && p.ScopeID == it.ScopeID {
+		r |= RelSupervisor
+	}
+	if p.Has(access.RoleLeader) && it.SupervisingLeaderID != nil && *it.SupervisingLeaderID == p.UserID {
+		r |= RelLeader
+	}
+	if it.InitiatorUserID == p.UserID || p.IsHeadOrLiaison(it.InitiatorUnitID) {
+		r |= RelInitiator
+	}
+	if it.LeadUnitID != nil && p.IsHeadOrLiaison(*it.LeadUnitID) {
+		r |= RelLead
+	}
+	if a != nil && p.IsHeadOrLiaison(a.UnitID) {
+		r |= RelAssignee
+	}
+	return r
+}
+
+func factsOf(it *Item) Facts { return Facts{Category: it.Category, Source: it.Source} }
+
+// CanCreate reports whether p may create items at all: members propose, supervisors
+// register, leaders instruct; admins and auditors do not.
+func CanCreate(p *access.Principal) bool {
+	return p.CanWrite() && p.HasAny(access.RoleMember, access.RoleSupervisor, access.RoleLeader)
+}
+
+// Decide answers whether p may take an item-level action: 404 when the item is not
+// visible, 403 for a read-only credential or a caller without the relation, 409
+// (naming the state and the caller's allowed actions) when the state does not allow
+// the action at all.
+func Decide(p *access.Principal, it *Item, asgs []Assignment, a Action, f Facts) (Transition, error) {
+	if !CanSee(p, it, asgs) {
+		return Transition{}, problem.NotFound("item")
+	}
+	if !p.CanWrite() {
+		return Transition{}, problem.Forbidden("these credentials may only read")
+	}
+	t, out := Check(a, it.State, f, Relations(p, it, nil))
+	switch out {
+	case NoTransition:
+		return t, problem.InvalidTransition(string(a), string(it.State), AllowedActions(p, it, asgs))
+	case NotPermitted:
+		return t, problem.Forbidden("you may not " + strings.ReplaceAll(string(a), "_", " ") + " this item")
+	}
+	return t, nil
+}
+
+// DecideAssignment answers accept and return on one assignment: 404 when the item
+// is not visible, 409 when the assignment is no longer pending (naming its state) or
+// the item's state does not allow it, 403 unless p heads or liaises for the unit.
+func DecideAssignment(p *access.Principal, it *Item, asgs []Assignment, asg *Assignment, a Action) (Transition, error) {
+	if !CanSee(p, it, asgs) {
+		return Transition{}, problem.NotFound("assignment")
+	}
+	if !p.CanWrite() {
+		return Transition{}, problem.Forbidden("these credentials may only read")
+	}
+	if asg.State != AssignmentPending {
+		return Transition{}, problem.InvalidTransition(string(a), asg.State, AssignmentActions(p, it, asgs, asg))
+	}
+	f := factsOf(it)
+	f.AssignmentRole = asg.Role
+	t, out := Check(a, it.State, f, Relations(p, it, asg))
+	switch out {
+	case NoTransition:
+		return t, problem.InvalidTransition(string(a), string(it.State), AllowedActions(p, it, asgs))
+	case NotPermitted:
+		return t, problem.Forbidden("only the head or a liaison of the assigned unit may " + string(a) + " this assignment")
+	}
+	return t, nil
+}
+
+// AllowedActions lists what p may do to the item now (`allowed_actions`).
+func AllowedActions(p *access.Principal, it *Item, asgs []Assignment) []string {
+	checks := map[string]bool{}
+	if p == nil || !p.CanWrite() || !CanSee(p, it, asgs) {
+		return []string{}
+	}
+	rel := Relations(p, it, nil)
+	for _, a := range ExposedActions {
+		switch a {
+		case ActAccept, ActReturn:
+			for i := range asgs {
+				asg := &asgs[i]
+				if asg.State != AssignmentPending {
+					continue
+				}
+				f := factsOf(it)
+				f.AssignmentRole = asg.Role
+				if _, out := Check(a, it.State, f, Relations(p, it, asg)); out == Permitted {
+					checks[string(a)] = true
+				}
+			}
+		default:
+			_, out := Check(a, it.State, factsOf(it), rel)
+			checks[string(a)] = out == Permitted
+		}
+	}
+	return access.Actions(checks)
+}
+
+// AssignmentActions lists what p may do to one assignment: accept and return while
+// it is pending, update (the responsible person) while it is live.
+func AssignmentActions(p *access.Principal, it *Item, asgs []Assignment, asg *Assignment) []string {
+	checks := map[string]bool{}
+	if p == nil || !p.CanWrite() || !CanSee(p, it, asgs) {
+		return []string{}
+	}
+	if asg.State == AssignmentPending {
+		f := factsOf(it)
+		f.AssignmentRole = asg.Role
+		rel := Relations(p, it, asg)
+		for _, a := range []Action{ActAccept, ActReturn} {
+			_, out := Check(a, it.State, f, rel)
+			checks[string(a)] = out == Permitted
+		}
+	}
+	checks["update"] = canUpdateAssignment(p, it, asg)
+	return access.Actions(checks)
+}
+
+// canUpdateAssignment: the head or a liaison of the unit, or the supervision office,
+// name the responsible person of a live assignment of a running item.
+func canUpdateAssignment(p *access.Principal, it *Item, asg *Assignment) bool {
+	if !asg.Live() || !slices.Contains(running, it.State) {
+		return false
+	}
+	return p.IsHeadOrLiaison(asg.UnitID) || Relations(p, it, nil)&RelSupervisor != 0
+}
