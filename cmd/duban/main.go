@@ -49,6 +49,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = serve(ctx, stdout, stderr)
 	case "migrate":
 		err = migrate(ctx, stdout, stderr)
+	case "audit":
+		err = auditCommand(ctx, args, stdout, stderr)
 	case "version", "--version", "-v":
 		_, err = fmt.Fprintln(stdout, "duban", version)
 	case "help", "--help", "-h":
@@ -80,6 +82,7 @@ func usage(w io.Writer) {
 Commands:
   serve      start the HTTP server (default; applies pending migrations first)
   migrate    apply pending database migrations and exit
+  audit      audit verify: check the hash chains of the items' timelines (exit 1 on tampering)
   version    print the version
 
 Configuration is read from DUBAN_* environment variables; see README.md.

@@ -2,24 +2,108 @@
 // short-lived access JWTs, rotating refresh tokens with reuse detection, personal
 // API tokens, and the middleware that turns a bearer token into an
 // access.Principal.
+//
+// The service is plain Go over the database; only handlers.go, middleware.go and
+// routes.go know about HTTP.
 package auth
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
 	"time"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/problem"
 )
 
-// Config holds the token settings.
+// Problem codes of this package, in addition to the common ones of package problem.
+// Clients switch on them; never rename one.
+const (
+	// CodeInvalidCredentials: unknown user, wrong password or inactive account (401).
+	CodeInvalidCredentials = "invalid_credentials"
+	// CodePasswordChangeRequired: the session may only change the password (403).
+	CodePasswordChangeRequired = "password_change_required"
+	// CodeInsufficientScope: a read-only API token tried to change something (403).
+	CodeInsufficientScope = "insufficient_scope"
+	// CodeSessionRequired: the action needs a login session, not an API token (403).
+	CodeSessionRequired = "session_required"
+	// CodeTooManyTokens: the user already has the maximum of active API tokens (409).
+	CodeTooManyTokens = "too_many_tokens"
+)
+
+// Leeway is the clock skew tolerated on a JWT's exp, nbf and iat.
+const Leeway = 30 * time.Second
+
+// Config holds the token settings. Zero durations and thresholds take defaults.
 type Config struct {
 	Secret     []byte
 	Issuer     string
 	Audience   string
 	AccessTTL  time.Duration
 	RefreshTTL time.Duration
+	// Throttle is the brute-force guard of the login.
+	Throttle Throttle
+	// MaxAPITokens is how many active personal tokens one user may hold.
+	MaxAPITokens int
+}
+
+// Throttle configures the brute-force guard. It counts failed logins per username
+// and per client IP in the database, so every instance behind a load balancer
+// shares the counters.
+type Throttle struct {
+	// MaxUserFailures failures for one username within Window lock it for Lockout.
+	MaxUserFailures int
+	// MaxIPFailures failures from one client IP within Window lock it for Lockout.
+	MaxIPFailures int
+	Window        time.Duration
+	Lockout       time.Duration
+}
+
+// Defaults of Config and Throttle.
+const (
+	DefaultAccessTTL       = 15 * time.Minute
+	DefaultRefreshTTL      = 30 * 24 * time.Hour
+	DefaultMaxUserFailures = 5
+	DefaultMaxIPFailures   = 20
+	DefaultThrottleWindow  = 15 * time.Minute
+	DefaultLockout         = 15 * time.Minute
+	DefaultMaxAPITokens    = 50
+)
+
+func (c Config) withDefaults() Config {
+	if c.Issuer == "" {
+		c.Issuer = "duban"
+	}
+	if c.Audience == "" {
+		c.Audience = "duban-api"
+	}
+	if c.AccessTTL <= 0 {
+		c.AccessTTL = DefaultAccessTTL
+	}
+	if c.RefreshTTL <= 0 {
+		c.RefreshTTL = DefaultRefreshTTL
+	}
+	if c.MaxAPITokens <= 0 {
+		c.MaxAPITokens = DefaultMaxAPITokens
+	}
+	t := &c.Throttle
+	if t.MaxUserFailures <= 0 {
+		t.MaxUserFailures = DefaultMaxUserFailures
+	}
+	if t.MaxIPFailures <= 0 {
+		t.MaxIPFailures = DefaultMaxIPFailures
+	}
+	if t.Window <= 0 {
+		t.Window = DefaultThrottleWindow
+	}
+	if t.Lockout <= 0 {
+		t.Lockout = DefaultLockout
+	}
+	return c
 }
 
 // Service authenticates users.
@@ -27,16 +111,40 @@ type Service struct {
 	db    *database.DB
 	audit *audit.Log
 	cfg   Config
+	now   func() time.Time
 }
 
-// NewService returns the auth service.
+// NewService returns the auth service. It panics without a signing secret: running
+// with an empty HMAC key would accept forged tokens.
 func NewService(db *database.DB, log *audit.Log, cfg Config) *Service {
-	return &Service{db: db, audit: log, cfg: cfg}
+	if len(cfg.Secret) == 0 {
+		panic("auth: no JWT secret configured")
+	}
+	return &Service{db: db, audit: log, cfg: cfg.withDefaults(), now: func() time.Time {
+		return time.Now().UTC().Truncate(time.Microsecond)
+	}}
 }
 
-// Authenticate is the middleware of every protected route: it requires a valid
-// bearer token (access JWT or personal API token) and puts the Principal into the
-// request context. Missing or invalid credentials answer 401.
-func (s *Service) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error { return echo.ErrUnauthorized }
+// Config returns the effective configuration (with defaults filled in).
+func (s *Service) Config() Config { return s.cfg }
+
+// errInvalidCredentials is the one answer to every failed login, whatever the cause.
+func errInvalidCredentials() *problem.Problem {
+	return problem.New(http.StatusUnauthorized, CodeInvalidCredentials, "the username or password is wrong")
+}
+
+// randomToken returns n random bytes, base64url-encoded without padding.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("auth: crypto/rand failed: " + err.Error()) // never happens on supported systems
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// hashToken is how opaque secrets (refresh and API tokens) are stored: sha256 hex.
+// They carry 256 bits of entropy, so a fast hash is enough.
+func hashToken(raw string) string {
+	sum := sha256.Sum256([]byte(raw))
+	return hex.EncodeToString(sum[:])
 }

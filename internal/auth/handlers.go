@@ -1,0 +1,277 @@
+package auth
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/httpserver"
+	"github.com/duban/duban/internal/problem"
+)
+
+// handlers translate HTTP to the service and back; the rules live in the service.
+type handlers struct{ s *Service }
+
+// login opens a session.
+//
+//	@Summary		Log in
+//	@Description	Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Too many failures for a username (5 in 15 minutes) or from one address (20) lock further attempts for 15 minutes: 429 `rate_limited` with `Retry-After`.
+//	@ID				login
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		LoginRequest	true	"credentials"
+//	@Success		200		{object}	TokenPair
+//	@Failure		400		{object}	problem.Problem	"malformed body"
+//	@Failure		401		{object}	problem.Problem	"invalid_credentials"
+//	@Failure		422		{object}	problem.Problem	"validation_failed"
+//	@Failure		429		{object}	problem.Problem	"rate_limited; see Retry-After"
+//	@Router			/auth/login [post]
+func (h handlers) login(c echo.Context) error {
+	req, err := httpserver.Bind[LoginRequest](c)
+	if err != nil {
+		return err
+	}
+	pair, err := h.s.Login(c.Request().Context(), req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, pair)
+}
+
+// refresh rotates a refresh token.
+//
+//	@Summary		Refresh the session
+//	@Description	Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401.
+//	@ID				refreshSession
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		RefreshRequest	true	"the current refresh token"
+//	@Success		200		{object}	TokenPair
+//	@Failure		400		{object}	problem.Problem	"malformed body"
+//	@Failure		401		{object}	problem.Problem	"unknown, expired, used or revoked refresh token"
+//	@Failure		422		{object}	problem.Problem	"validation_failed"
+//	@Router			/auth/refresh [post]
+func (h handlers) refresh(c echo.Context) error {
+	req, err := httpserver.Bind[RefreshRequest](c)
+	if err != nil {
+		return err
+	}
+	pair, err := h.s.Refresh(c.Request().Context(), req.RefreshToken)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, pair)
+}
+
+// logout ends a session.
+//
+//	@Summary		Log out
+//	@Description	Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+//	@ID				logout
+//	@Tags			auth
+//	@Accept			json
+//	@Param			body	body	RefreshRequest	true	"the session's refresh token"
+//	@Success		204
+//	@Failure		400	{object}	problem.Problem	"malformed body"
+//	@Failure		422	{object}	problem.Problem	"validation_failed"
+//	@Router			/auth/logout [post]
+func (h handlers) logout(c echo.Context) error {
+	req, err := httpserver.Bind[RefreshRequest](c)
+	if err != nil {
+		return err
+	}
+	if err := h.s.Logout(c.Request().Context(), req.RefreshToken); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// me shows the caller.
+//
+//	@Summary		Current user
+//	@Description	The caller's account: roles, unit, supervision scope, and the units they head or liaise for.
+//	@ID				getMe
+//	@Tags			auth
+//	@Produce		json
+//	@Success		200	{object}	Me
+//	@Failure		401	{object}	problem.Problem	"unauthorized"
+//	@Security		BearerAuth
+//	@Router			/me [get]
+func (h handlers) me(c echo.Context) error {
+	p, err := principal(c)
+	if err != nil {
+		return err
+	}
+	me, err := h.s.Me(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, me)
+}
+
+// changePassword sets a new password.
+//
+//	@Summary		Change my password
+//	@Description	Needs the current password. Ends every other session of the user and clears `must_change_password`. Needs a login session (not an API token). Wrong current passwords count towards the login lockout.
+//	@ID				changeMyPassword
+//	@Tags			auth
+//	@Accept			json
+//	@Param			body	body	ChangePasswordRequest	true	"current and new password"
+//	@Success		204
+//	@Failure		400	{object}	problem.Problem	"malformed body"
+//	@Failure		401	{object}	problem.Problem	"unauthorized"
+//	@Failure		403	{object}	problem.Problem	"session_required"
+//	@Failure		422	{object}	problem.Problem	"validation_failed: current_password wrong, or new_password against the policy"
+//	@Failure		429	{object}	problem.Problem	"rate_limited"
+//	@Security		BearerAuth
+//	@Router			/me/password [put]
+func (h handlers) changePassword(c echo.Context) error {
+	p, err := principal(c)
+	if err != nil {
+		return err
+	}
+	req, err := httpserver.Bind[ChangePasswordRequest](c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	session, _ := SessionFrom(ctx)
+	if err := h.s.ChangePassword(ctx, p, session, req); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// listTokens lists the caller's API tokens.
+//
+//	@Summary		List my API tokens
+//	@Description	The caller's active personal API tokens, newest first. Secrets are never shown again; `prefix` identifies a token.
+//	@ID				listMyTokens
+//	@Tags			auth
+//	@Produce		json
+//	@Param			page		query		int	false	"page, from 1"			minimum(1)	default(1)
+//	@Param			page_size	query		int	false	"entries per page"		minimum(1)	maximum(100)	default(20)
+//	@Success		200			{object}	APITokenList
+//	@Failure		401			{object}	problem.Problem	"unauthorized"
+//	@Failure		422			{object}	problem.Problem	"validation_failed"
+//	@Security		BearerAuth
+//	@Router			/me/tokens [get]
+func (h handlers) listTokens(c echo.Context) error {
+	p, err := principal(c)
+	if err != nil {
+		return err
+	}
+	page, err := queryInt(c, "page", 1, 1, 1<<20)
+	if err != nil {
+		return err
+	}
+	size, err := queryInt(c, "page_size", 20, 1, 100)
+	if err != nil {
+		return err
+	}
+	list, err := h.s.ListAPITokens(c.Request().Context(), p, page, size)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, list)
+}
+
+// createToken issues an API token.
+//
+//	@Summary		Create an API token
+//	@Description	Issues a personal API token with scopes `read` and/or `write`, optionally expiring. The secret (`token`) is in this answer only. Needs a login session.
+//	@ID				createMyToken
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		CreateAPITokenRequest	true	"name, scopes, expiry"
+//	@Success		201		{object}	CreatedAPIToken
+//	@Failure		400		{object}	problem.Problem	"malformed body"
+//	@Failure		401		{object}	problem.Problem	"unauthorized"
+//	@Failure		403		{object}	problem.Problem	"session_required"
+//	@Failure		409		{object}	problem.Problem	"too_many_tokens"
+//	@Failure		422		{object}	problem.Problem	"validation_failed"
+//	@Security		BearerAuth
+//	@Router			/me/tokens [post]
+func (h handlers) createToken(c echo.Context) error {
+	p, err := principal(c)
+	if err != nil {
+		return err
+	}
+	req, err := httpserver.Bind[CreateAPITokenRequest](c)
+	if err != nil {
+		return err
+	}
+	tok, err := h.s.CreateAPIToken(c.Request().Context(), p, req)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusCreated, tok)
+}
+
+// deleteToken revokes an API token.
+//
+//	@Summary		Revoke an API token
+//	@Description	Revokes one of the caller's API tokens at once. Needs a login session.
+//	@ID				revokeMyToken
+//	@Tags			auth
+//	@Param			id	path	string	true	"token id"	format(uuid)
+//	@Success		204
+//	@Failure		401	{object}	problem.Problem	"unauthorized"
+//	@Failure		403	{object}	problem.Problem	"session_required"
+//	@Failure		404	{object}	problem.Problem	"not_found"
+//	@Security		BearerAuth
+//	@Router			/me/tokens/{id} [delete]
+func (h handlers) deleteToken(c echo.Context) error {
+	p, err := principal(c)
+	if err != nil {
+		return err
+	}
+	id, err := httpserver.PathUUID(c, "id", "API token")
+	if err != nil {
+		return err
+	}
+	if err := h.s.RevokeAPIToken(c.Request().Context(), p, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// principal is the caller put there by Authenticate.
+func principal(c echo.Context) (*access.Principal, error) {
+	p := access.FromContext(c.Request().Context())
+	if p == nil {
+		return nil, problem.Internal(errors.New("auth: route mounted without Authenticate"))
+	}
+	return p, nil
+}
+
+// noStore keeps responses carrying secrets out of caches.
+func noStore(c echo.Context) {
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	c.Response().Header().Set("Pragma", "no-cache")
+}
+
+// queryInt reads an optional integer query parameter within [lo, hi].
+func queryInt(c echo.Context, name string, def, lo, hi int) (int, error) {
+	s := c.QueryParam(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, problem.Field(name, "type", "must be an integer")
+	}
+	if n < lo || n > hi {
+		return 0, problem.Field(name, "range", "must be between "+strconv.Itoa(lo)+" and "+strconv.Itoa(hi))
+	}
+	return n, nil
+}

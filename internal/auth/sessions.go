@@ -1,0 +1,280 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/problem"
+	"github.com/duban/duban/internal/users"
+)
+
+// A login session is a family of refresh tokens. Each refresh marks the presented
+// token used and issues the next one of the family; presenting a used or revoked
+// token again means it was copied, so the whole family is revoked.
+
+// Login checks the password under the brute-force guard and opens a session.
+func (s *Service) Login(ctx context.Context, username, password string) (*TokenPair, error) {
+	meta := audit.RequestFrom(ctx)
+	keys := s.throttleKeys(username, meta.IP)
+	if err := s.checkLocked(ctx, keys); err != nil {
+		return nil, err
+	}
+	var u users.User
+	err := s.db.Conn(ctx).Where("username = ?", username).Take(&u).Error
+	reason := ""
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		users.BurnPasswordCheck(password) // same cost as a wrong password
+		reason = "unknown_user"
+	case err != nil:
+		return nil, fmt.Errorf("login: %w", err)
+	default:
+		ok, verr := users.VerifyPassword(u.PasswordHash, password)
+		switch {
+		case verr != nil:
+			return nil, fmt.Errorf("login %s: %w", u.ID, verr)
+		case !ok:
+			reason = "wrong_password"
+		case !u.Active:
+			reason = "inactive"
+		}
+	}
+	if reason != "" {
+		var actor *uuid.UUID
+		if u.ID != uuid.Nil {
+			actor = &u.ID
+		}
+		err := s.db.InTx(ctx, func(ctx context.Context) error {
+			if err := s.recordFailure(ctx, keys); err != nil {
+				return err
+			}
+			return s.audit.Record(ctx, actor, audit.LoginFailed, "user", truncate(username, 64),
+				map[string]any{"reason": reason})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return nil, errInvalidCredentials()
+	}
+
+	var pair *TokenPair
+	err = s.db.InTx(ctx, func(ctx context.Context) error {
+		family := uuid.Must(uuid.NewV7())
+		refresh, err := s.newRefreshToken(ctx, u.ID, family)
+		if err != nil {
+			return err
+		}
+		if err := s.resetUser(ctx, username); err != nil {
+			return err
+		}
+		if err := s.audit.Record(ctx, &u.ID, audit.LoginSucceeded, "user", u.ID.String(),
+			map[string]any{"session": family.String()}); err != nil {
+			return err
+		}
+		pair, err = s.pair(ctx, u.ID, family, refresh)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pair, nil
+}
+
+// Refresh rotates a refresh token: the presented one dies, the answer carries its
+// successor in the same family.
+func (s *Service) Refresh(ctx context.Context, raw string) (*TokenPair, error) {
+	var (
+		pair   *TokenPair
+		reused bool
+	)
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		conn := s.db.Conn(ctx)
+		var rt refreshToken
+		if err := conn.Where("token_hash = ?", hashToken(raw)).Take(&rt).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return errInvalidRefresh()
+			}
+			return fmt.Errorf("refresh: %w", err)
+		}
+		now := s.now()
+		// Claim the token atomically: of two concurrent refreshes with the same token
+		// only one wins; the other counts as reuse.
+		res := conn.Model(&refreshToken{}).Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", rt.ID).
+			Update("used_at", now)
+		if res.Error != nil {
+			return fmt.Errorf("refresh: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			reused = true
+			if err := s.revokeFamily(ctx, rt.FamilyID); err != nil {
+				return err
+			}
+			return s.audit.Record(ctx, &rt.UserID, audit.RefreshReused, "session", rt.FamilyID.String(),
+				map[string]any{"token_id": rt.ID.String()})
+		}
+		if !rt.ExpiresAt.After(now) {
+			return errInvalidRefresh()
+		}
+		if _, err := users.LoadPrincipal(ctx, s.db, rt.UserID); err != nil {
+			if errors.Is(err, users.ErrNoUser) {
+				// Deactivated: the session ends here.
+				if err := s.revokeFamily(ctx, rt.FamilyID); err != nil {
+					return err
+				}
+				reused = true // commit the revocation, answer 401
+				return nil
+			}
+			return err
+		}
+		next, err := s.newRefreshToken(ctx, rt.UserID, rt.FamilyID)
+		if err != nil {
+			return err
+		}
+		pair, err = s.pair(ctx, rt.UserID, rt.FamilyID, next)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if reused {
+		return nil, errInvalidRefresh()
+	}
+	return pair, nil
+}
+
+// Logout ends the session the refresh token belongs to. An unknown token is not an
+// error: the session is over either way.
+func (s *Service) Logout(ctx context.Context, raw string) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		var rt refreshToken
+		err := s.db.Conn(ctx).Where("token_hash = ?", hashToken(raw)).Take(&rt).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("logout: %w", err)
+		}
+		if err := s.revokeFamily(ctx, rt.FamilyID); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, &rt.UserID, audit.Logout, "session", rt.FamilyID.String(), nil)
+	})
+}
+
+func errInvalidRefresh() *problem.Problem {
+	return problem.Unauthorized("the refresh token is invalid, expired or already used; log in again")
+}
+
+// newRefreshToken stores a new link of family and returns its secret.
+func (s *Service) newRefreshToken(ctx context.Context, user, family uuid.UUID) (string, error) {
+	raw := randomToken(32)
+	meta := audit.RequestFrom(ctx)
+	now := s.now()
+	rt := refreshToken{
+		ID: uuid.Must(uuid.NewV7()), FamilyID: family, UserID: user, TokenHash: hashToken(raw),
+		ExpiresAt: now.Add(s.cfg.RefreshTTL), UserAgent: truncate(meta.UserAgent, 300), IP: truncate(meta.IP, 64),
+		CreatedAt: now,
+	}
+	if err := s.db.Conn(ctx).Create(&rt).Error; err != nil {
+		return "", fmt.Errorf("store refresh token: %w", err)
+	}
+	return raw, nil
+}
+
+// revokeFamily ends every token of a session.
+func (s *Service) revokeFamily(ctx context.Context, family uuid.UUID) error {
+	err := s.db.Conn(ctx).Model(&refreshToken{}).Where("family_id = ? AND revoked_at IS NULL", family).
+		Update("revoked_at", s.now()).Error
+	if err != nil {
+		return fmt.Errorf("revoke session: %w", err)
+	}
+	return nil
+}
+
+// revokeOtherSessions ends every session of user except keep.
+func (s *Service) revokeOtherSessions(ctx context.Context, user, keep uuid.UUID) error {
+	err := s.db.Conn(ctx).Model(&refreshToken{}).
+		Where("user_id = ? AND family_id <> ? AND revoked_at IS NULL", user, keep).
+		Update("revoked_at", s.now()).Error
+	if err != nil {
+		return fmt.Errorf("revoke sessions: %w", err)
+	}
+	return nil
+}
+
+// sessionActive reports whether the session family still has a live token. A
+// family whose tokens are all revoked was logged out or caught being reused.
+func (s *Service) sessionActive(ctx context.Context, user, family uuid.UUID) (bool, error) {
+	var n int64
+	err := s.db.Conn(ctx).Model(&refreshToken{}).
+		Where("family_id = ? AND user_id = ? AND revoked_at IS NULL", family, user).Limit(1).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("check session: %w", err)
+	}
+	return n > 0, nil
+}
+
+// pair issues the access token and builds the answer of login and refresh.
+func (s *Service) pair(ctx context.Context, user, family uuid.UUID, refresh string) (*TokenPair, error) {
+	access, _, err := IssueAccessToken(s.cfg, user, family, s.now())
+	if err != nil {
+		return nil, err
+	}
+	p, err := users.LoadPrincipal(ctx, s.db, user)
+	if err != nil {
+		return nil, err
+	}
+	me, err := s.Me(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &TokenPair{
+		AccessToken: access, RefreshToken: refresh, TokenType: "Bearer",
+		ExpiresIn: int(s.cfg.AccessTTL / time.Second), User: *me,
+	}, nil
+}
+
+// Me describes the principal's account.
+func (s *Service) Me(ctx context.Context, p *access.Principal) (*Me, error) {
+	var u users.User
+	if err := s.db.Conn(ctx).Where("id = ?", p.UserID).Take(&u).Error; err != nil {
+		return nil, fmt.Errorf("load user: %w", err)
+	}
+	var unit struct{ Name string }
+	if err := s.db.Conn(ctx).Table("org_units").Select("name").Where("id = ?", p.UnitID).Take(&unit).Error; err != nil {
+		return nil, fmt.Errorf("load unit: %w", err)
+	}
+	me := &Me{
+		ID: p.UserID, Username: p.Username, DisplayName: p.DisplayName,
+		OrgUnitID: p.UnitID, OrgUnitName: unit.Name, ScopeID: p.ScopeID,
+		Roles: make([]string, 0, len(p.Roles)), Email: u.Email, Phone: u.Phone, Title: u.Title,
+		MustChangePassword: p.MustChangePassword, IsSupervisionOffice: p.InSupervisionOffice,
+		HeadOf: nonNil(p.HeadOf), LiaisonOf: nonNil(p.LiaisonOf), TokenScopes: p.TokenScopes,
+	}
+	for _, r := range p.Roles {
+		me.Roles = append(me.Roles, string(r))
+	}
+	return me, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
