@@ -1,0 +1,165 @@
+package auth_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+
+	"github.com/duban/duban/internal/apitest"
+	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/auth"
+)
+
+// Refresh rotates; presenting an old refresh token again kills the whole family,
+// including the newest refresh token and the family's access tokens.
+func TestRefreshRotationAndReuse(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		newFixture(env)
+		first := env.LoginSession("zhangwei")
+		other := env.LoginSession("zhangwei") // another device: a family of its own
+
+		var second apitest.Session
+		refresh(env, first.RefreshToken).Expect(200).JSON(&second)
+		if second.RefreshToken == first.RefreshToken || second.AccessToken == first.AccessToken || second.TokenType != "Bearer" {
+			t.Fatalf("refresh did not rotate: %+v", second)
+		}
+		if second.User["username"] != "zhangwei" {
+			t.Errorf("refresh answer user %v", second.User)
+		}
+		env.As(second.AccessToken).Do("GET", "/api/v1/me", nil).Expect(200)
+		env.As(first.AccessToken).Do("GET", "/api/v1/me", nil).Expect(200) // rotation alone does not end access tokens
+
+		var third apitest.Session
+		refresh(env, second.RefreshToken).Expect(200).JSON(&third)
+
+		// Reuse of the first (used) token: 401, and the family is gone.
+		refresh(env, first.RefreshToken).Problem(401, "unauthorized")
+		refresh(env, third.RefreshToken).Problem(401, "unauthorized")
+		for _, tok := range []string{first.AccessToken, second.AccessToken, third.AccessToken} {
+			env.As(tok).Do("GET", "/api/v1/me", nil).Problem(401, "unauthorized")
+		}
+		if n := env.AuditCount(audit.RefreshReused); n != 2 {
+			// once for the first token, once for the (revoked) third
+			t.Errorf("%d refresh_reused events, want 2", n)
+		}
+		// The other device's session is untouched.
+		env.As(other.AccessToken).Do("GET", "/api/v1/me", nil).Expect(200)
+		refresh(env, other.RefreshToken).Expect(200)
+
+		refresh(env, "no-such-token").Problem(401, "unauthorized")
+		assertField(t, env.As("").Do("POST", "/api/v1/auth/refresh", map[string]string{}), "refresh_token")
+	})
+}
+
+func TestLogout(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		newFixture(env)
+		s := env.LoginSession("zhangwei")
+		other := env.LoginSession("zhangwei")
+		env.As("").Do("POST", "/api/v1/auth/logout", map[string]string{"refresh_token": s.RefreshToken}).Expect(204)
+		refresh(env, s.RefreshToken).Problem(401, "unauthorized")
+		env.As(s.AccessToken).Do("GET", "/api/v1/me", nil).Problem(401, "unauthorized")
+		env.As(other.AccessToken).Do("GET", "/api/v1/me", nil).Expect(200)
+		if n := env.AuditCount(audit.Logout); n != 1 {
+			t.Errorf("%d logout events, want 1", n)
+		}
+		// Unknown tokens log out quietly; a missing token is a validation error.
+		env.As("").Do("POST", "/api/v1/auth/logout", map[string]string{"refresh_token": "unknown"}).Expect(204)
+		assertField(t, env.As("").Do("POST", "/api/v1/auth/logout", map[string]string{}), "refresh_token")
+	})
+}
+
+// The refresh token expires.
+func TestRefreshExpired(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		newFixture(env)
+		s := env.LoginSession("zhangwei")
+		if err := env.DB.Gorm().Table("refresh_tokens").Where("1 = 1").
+			Update("expires_at", time.Now().UTC().Add(-time.Second)).Error; err != nil {
+			t.Fatal(err)
+		}
+		refresh(env, s.RefreshToken).Problem(401, "unauthorized")
+	})
+}
+
+// Every kind of bad access token answers 401 with a Bearer challenge.
+func TestBadAccessTokens(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		f := newFixture(env)
+		good := env.OpenSession(f.user)
+		env.As(good).Do("GET", "/api/v1/me", nil).Expect(200)
+		// Within the 30 s leeway an expired token still works.
+		env.As(env.OpenSession(f.user, func(c *auth.Claims) {
+			c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-10 * time.Second))
+		})).Do("GET", "/api/v1/me", nil).Expect(200)
+
+		parts := strings.Split(good, ".")
+		tampered := parts[0] + "." + parts[1] + "." + flipFirst(parts[2])
+		cfg := env.AuthConfig()
+		parsed, err := auth.ParseAccessToken(cfg, good, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Claims that would pass if the signature were accepted: a live session.
+		claims := func() auth.Claims {
+			now := time.Now()
+			return auth.Claims{RegisteredClaims: jwt.RegisteredClaims{
+				Issuer: cfg.Issuer, Subject: f.user.String(), Audience: jwt.ClaimStrings{cfg.Audience},
+				ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)), IssuedAt: jwt.NewNumericDate(now), ID: "x",
+			}, SessionID: parsed.SessionID.String()}
+		}
+		none, _ := jwt.NewWithClaims(jwt.SigningMethodNone, claims()).SignedString(jwt.UnsafeAllowNoneSignatureType)
+		wrongKey, _ := auth.SignClaims([]byte("some-other-secret-some-other-secret-99"), claims())
+		hs384, _ := jwt.NewWithClaims(jwt.SigningMethodHS384, claims()).SignedString(cfg.Secret)
+
+		cases := map[string]string{
+			"expired": env.OpenSession(f.user, func(c *auth.Claims) {
+				c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-time.Minute))
+			}),
+			"no expiry":          env.OpenSession(f.user, func(c *auth.Claims) { c.ExpiresAt = nil }),
+			"wrong audience":     env.OpenSession(f.user, func(c *auth.Claims) { c.Audience = jwt.ClaimStrings{"other"} }),
+			"wrong issuer":       env.OpenSession(f.user, func(c *auth.Claims) { c.Issuer = "other" }),
+			"unknown session":    env.OpenSession(f.user, func(c *auth.Claims) { c.SessionID = uuid.NewString() }),
+			"unknown user":       env.OpenSession(f.user, func(c *auth.Claims) { c.Subject = uuid.NewString() }),
+			"tampered signature": tampered,
+			"alg none":           none,
+			"alg HS384":          hs384,
+			"wrong key":          wrongKey,
+			"garbage":            "abc.def.ghi",
+			"unknown API token":  "dbn_" + strings.Repeat("A", 43),
+		}
+		for name, tok := range cases {
+			r := env.As(tok).Do("GET", "/api/v1/me", nil)
+			if r.Status != 401 {
+				t.Errorf("%s: status %d, want 401; %s", name, r.Status, r.Body)
+				continue
+			}
+			r.Problem(401, "unauthorized")
+			if h := r.Header.Get("WWW-Authenticate"); !strings.HasPrefix(h, "Bearer") || !strings.Contains(h, "invalid_token") {
+				t.Errorf("%s: WWW-Authenticate %q", name, h)
+			}
+		}
+		// No credentials, or not a bearer token.
+		for _, h := range []string{"", "Basic dXNlcjpwdw==", "Bearer "} {
+			r := env.As("").Do("GET", "/api/v1/me", nil, "Authorization", h)
+			r.Problem(401, "unauthorized")
+			if !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
+				t.Errorf("header %q: no Bearer challenge", h)
+			}
+		}
+	})
+}
+
+func flipFirst(s string) string {
+	if s[0] == 'A' {
+		return "B" + s[1:]
+	}
+	return "A" + s[1:]
+}
