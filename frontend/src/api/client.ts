@@ -1,0 +1,8 @@
+import createClient from 'openapi-fetch'
+import { API_BASE, session } from '../auth/session'
+import type { components, paths } from './schema'
+
+export type Schemas = components['schemas']
+
+/** The typed API client. Every request goes through the session (token, refresh). */
+export const api = createClient<paths>({ baseUrl: API_BASE, fetch: (req) => session.fetch(req) })

@@ -1,0 +1,76 @@
+import { QueryClientProvider } from '@tanstack/react-query'
+import { App as AntApp, ConfigProvider } from 'antd'
+import enUS from 'antd/locale/en_US'
+import zhCN from 'antd/locale/zh_CN'
+import { lazy, Suspense, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
+import { SessionEvents, useSessionRestore } from '../auth/auth'
+import { RequireAuth } from '../auth/RequireAuth'
+import { Loading } from '../components/States'
+import LoginPage from '../pages/LoginPage'
+import { makeQueryClient } from './queryClient'
+import { theme } from './theme'
+
+const AppShell = lazy(() => import('../shell/AppShell'))
+const ChangePasswordPage = lazy(() => import('../pages/ChangePasswordPage'))
+const WorkbenchPage = lazy(() => import('../pages/WorkbenchPage'))
+const ItemsPage = lazy(() => import('../pages/ItemsPage'))
+const MePage = lazy(() => import('../pages/MePage'))
+const OrgPage = lazy(() => import('../pages/OrgPage'))
+const CalendarPage = lazy(() => import('../pages/CalendarPage'))
+const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
+
+function AppRoutes() {
+  const { t } = useTranslation()
+  const restoring = useSessionRestore()
+  if (restoring) return <Loading tip={t('auth.checkingSession')} />
+  return (
+    <Suspense fallback={<Loading />}>
+      <SessionEvents />
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          path="/change-password"
+          element={
+            <RequireAuth allowPasswordChange>
+              <ChangePasswordPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          element={
+            <RequireAuth>
+              <AppShell />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<Navigate to="/workbench" replace />} />
+          <Route path="workbench" element={<WorkbenchPage />} />
+          <Route path="items/*" element={<ItemsPage />} />
+          <Route path="org" element={<OrgPage />} />
+          <Route path="calendar" element={<CalendarPage />} />
+          <Route path="me" element={<MePage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  )
+}
+
+export default function App() {
+  const [queryClient] = useState(makeQueryClient)
+  const { i18n } = useTranslation()
+  const locale = i18n.language === 'en' ? enUS : zhCN
+  return (
+    <ConfigProvider locale={locale} theme={theme}>
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <AppRoutes />
+          </BrowserRouter>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  )
+}

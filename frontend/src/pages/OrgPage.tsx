@@ -1,0 +1,31 @@
+import { Tabs } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { useSearchParams } from 'react-router'
+import { hasRole, useMe } from '../auth/auth'
+import { PageHeader } from '../components/PageHeader'
+import { ForbiddenState, Loading } from '../components/States'
+import { UnitsPanel } from './org/UnitsPanel'
+import { UsersPanel } from './org/UsersPanel'
+
+export default function OrgPage() {
+  const { t } = useTranslation()
+  const me = useMe()
+  const [params, setParams] = useSearchParams()
+  if (me.isPending) return <Loading />
+  const admin = hasRole(me.data, 'admin')
+  if (!admin) return <ForbiddenState />
+  const tab = params.get('tab') === 'users' ? 'users' : 'units'
+  return (
+    <>
+      <PageHeader title={t('org.title')} />
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => setParams(k === 'users' ? { tab: 'users' } : {}, { replace: true })}
+        items={[
+          { key: 'units', label: t('org.units'), children: <UnitsPanel canCreate={admin} /> },
+          { key: 'users', label: t('org.users'), children: <UsersPanel canCreate={admin} /> },
+        ]}
+      />
+    </>
+  )
+}
