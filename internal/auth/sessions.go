@@ -91,8 +91,8 @@ func (s *Service) Login(ctx context.Context, username, password string) (*TokenP
 // successor in the same family.
 func (s *Service) Refresh(ctx context.Context, raw string) (*TokenPair, error) {
 	var (
-		pair   *TokenPair
-		reused bool
+		pair *TokenPair
+		deny bool // commit what the transaction did (revocations), then answer 401
 	)
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
@@ -112,7 +112,7 @@ func (s *Service) Refresh(ctx context.Context, raw string) (*TokenPair, error) {
 			return fmt.Errorf("refresh: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
-			reused = true
+			deny = true
 			if err := s.revokeFamily(ctx, rt.FamilyID); err != nil {
 				return err
 			}
@@ -128,7 +128,7 @@ func (s *Service) Refresh(ctx context.Context, raw string) (*TokenPair, error) {
 				if err := s.revokeFamily(ctx, rt.FamilyID); err != nil {
 					return err
 				}
-				reused = true // commit the revocation, answer 401
+				deny = true
 				return nil
 			}
 			return err
@@ -143,7 +143,7 @@ func (s *Service) Refresh(ctx context.Context, raw string) (*TokenPair, error) {
 	if err != nil {
 		return nil, err
 	}
-	if reused {
+	if deny {
 		return nil, errInvalidRefresh()
 	}
 	return pair, nil
@@ -170,6 +170,23 @@ func (s *Service) Logout(ctx context.Context, raw string) error {
 
 func errInvalidRefresh() *problem.Problem {
 	return problem.Unauthorized("the refresh token is invalid, expired or already used; log in again")
+}
+
+// Prune deletes what neither the brute-force guard nor the sessions need any more:
+// throttle counters whose window and lock are long over, and refresh tokens that
+// expired more than a day ago. A periodic job should call it; nothing else depends
+// on it running.
+func (s *Service) Prune(ctx context.Context) error {
+	now := s.now()
+	stale := now.Add(-(s.cfg.Throttle.Window + s.cfg.Throttle.Lockout))
+	if err := s.db.Conn(ctx).Where("updated_at < ? AND (locked_until IS NULL OR locked_until < ?)", stale, now).
+		Delete(&loginThrottle{}).Error; err != nil {
+		return fmt.Errorf("prune login throttle: %w", err)
+	}
+	if err := s.db.Conn(ctx).Where("expires_at < ?", now.Add(-24*time.Hour)).Delete(&refreshToken{}).Error; err != nil {
+		return fmt.Errorf("prune refresh tokens: %w", err)
+	}
+	return nil
 }
 
 // newRefreshToken stores a new link of family and returns its secret.

@@ -1,7 +1,11 @@
 package auth_test
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -162,4 +166,80 @@ func flipFirst(s string) string {
 		return "B" + s[1:]
 	}
 	return "A" + s[1:]
+}
+
+// Of concurrent refreshes with one token exactly one wins; the others count as reuse.
+func TestConcurrentRefresh(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		newFixture(env)
+		s := env.LoginSession("zhangwei")
+		const n = 6
+		statuses := make(chan int, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				body := strings.NewReader(`{"refresh_token":"` + s.RefreshToken + `"}`)
+				resp, err := env.Client.Post(env.URL+"/api/v1/auth/refresh", "application/json", body)
+				if err != nil {
+					statuses <- 0
+					return
+				}
+				resp.Body.Close()
+				statuses <- resp.StatusCode
+			})
+		}
+		wg.Wait()
+		close(statuses)
+		count := map[int]int{}
+		for st := range statuses {
+			count[st]++
+		}
+		if count[200] != 1 || count[401] != n-1 {
+			t.Errorf("statuses %v, want one 200 and %d 401", count, n-1)
+		}
+	})
+}
+
+func TestPrune(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		newFixture(env)
+		svc := auth.NewService(env.DB, audit.New(env.DB), env.AuthConfig())
+		old := env.LoginSession("zhangwei")
+		live := env.LoginSession("zhangwei")
+		login(env, "ghost", "wrong-password-1").Problem(401, "invalid_credentials")
+		login(env, "zhangwei", "wrong-password-1").Problem(401, "invalid_credentials")
+		long := time.Now().UTC().Add(-48 * time.Hour)
+		db := env.DB.Gorm()
+		if err := db.Table("login_throttles").Where(`"key" = ?`, "user:ghost").Update("updated_at", long).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Table("refresh_tokens").Where("token_hash = ?", sha(old.RefreshToken)).Update("expires_at", long).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Prune(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		if err := db.Table("login_throttles").Order("1").Pluck("key", &keys).Error; err != nil {
+			t.Fatal(err)
+		}
+		if !equalJSON(keys, []string{"ip:127.0.0.1", "user:zhangwei"}) {
+			t.Errorf("throttle keys after pruning: %v", keys)
+		}
+		var n int64
+		if err := db.Table("refresh_tokens").Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("%d refresh tokens after pruning, want 1", n)
+		}
+		refresh(env, live.RefreshToken).Expect(200)
+	})
+}
+
+func sha(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
