@@ -32,7 +32,7 @@ func BenchmarkColdStartToReady(b *testing.B) {
 		total += time.Since(begin)
 		n++
 		_ = p.cmd.Process.Kill()
-		<-p.done
+		<-p.exited
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(n), "ms-to-ready")
 }

@@ -45,7 +45,19 @@ type process struct {
 	cmd    *exec.Cmd
 	addr   string
 	stderr *strings.Builder
-	done   chan error
+	// exited is closed when the process has ended; err is then its exit error.
+	exited chan struct{}
+	err    error
+}
+
+// wait returns the exit error, or false when the process is still running after d.
+func (p *process) wait(d time.Duration) (error, bool) {
+	select {
+	case <-p.exited:
+		return p.err, true
+	case <-time.After(d):
+		return nil, false
+	}
 }
 
 var listening = regexp.MustCompile(`listening on (\S+)`)
@@ -65,7 +77,7 @@ func start(t testing.TB, env ...string) *process {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, stderr: stderr, done: make(chan error, 1)}
+	p := &process{cmd: cmd, stderr: stderr, exited: make(chan struct{})}
 	addrc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -76,18 +88,18 @@ func start(t testing.TB, env ...string) *process {
 		}
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
-	go func() { p.done <- cmd.Wait() }()
+	go func() { p.err = cmd.Wait(); close(p.exited) }()
 	select {
 	case p.addr = <-addrc:
-	case err := <-p.done:
-		t.Fatalf("duban exited before listening: %v\n%s", err, stderr)
+	case <-p.exited:
+		t.Fatalf("duban exited before listening: %v\n%s", p.err, stderr)
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
 		t.Fatalf("duban did not start in 30 s\n%s", stderr)
 	}
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		<-p.done
+		<-p.exited
 	})
 	return p
 }
@@ -211,10 +223,8 @@ func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(300 * time.Millisecond)
-	select {
-	case err := <-p.done:
+	if err, done := p.wait(0); done {
 		t.Fatalf("process exited with a request in flight: %v\n%s", err, p.stderr)
-	default:
 	}
 	if _, err := io.WriteString(conn, body[half:]); err != nil {
 		t.Fatalf("finish body: %v", err)
@@ -228,13 +238,12 @@ func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("in-flight login answered %d, want 401", resp.StatusCode)
 	}
-	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, p.stderr)
-		}
-	case <-time.After(15 * time.Second):
+	err, done := p.wait(15 * time.Second)
+	if !done {
 		t.Fatal("process did not exit after SIGTERM")
+	}
+	if err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.stderr)
 	}
 	// New connections are refused once it has gone.
 	if _, err := net.DialTimeout("tcp", p.addr, time.Second); err == nil {
