@@ -140,10 +140,34 @@ func TestHTTPCalendar(t *testing.T) {
 	}
 }
 
-func TestHTTPCalendarRoutesAreMounted(t *testing.T) {
+// The routes as the application mounts them, with real logins.
+func TestHTTPCalendarAsMounted(t *testing.T) {
 	t.Parallel()
-	env := apitest.Start(t, dbtest.NewSQLite(t), apitest.Config(t))
-	// The real routes exist and require authentication.
-	env.Do("GET", "/api/v1/calendar/2026", nil).Problem(http.StatusUnauthorized, problem.CodeUnauthorized)
-	env.Do("PUT", "/api/v1/calendar/2026", `{"days":[]}`).Problem(http.StatusUnauthorized, problem.CodeUnauthorized)
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		env.Do("GET", "/api/v1/calendar/2026", nil).Problem(http.StatusUnauthorized, problem.CodeUnauthorized)
+		env.Do("PUT", "/api/v1/calendar/2026", `{"days":[]}`).Problem(http.StatusUnauthorized, problem.CodeUnauthorized)
+
+		unit := env.Unit("集团", "group", nil, false)
+		env.User("root", unit, access.RoleAdmin)
+		env.User("member", unit, access.RoleMember)
+		env.User("boss", unit, access.RoleSupervisor, access.RoleLeader)
+		admin, member, boss := env.As(env.Login("root")), env.As(env.Login("member")), env.As(env.Login("boss"))
+
+		y := member.Do("GET", "/api/v1/calendar/2027", nil).Expect(200).Map()
+		if y["version"] != float64(1) || !strings.HasPrefix(y["note"].(string), "暂定") {
+			t.Errorf("2027: %v", y)
+		}
+		body := `{"note":"国务院办公厅通知","days":[{"date":"2027-02-08","kind":"holiday","name":"春节"}]}`
+		member.Do("PUT", "/api/v1/calendar/2027", body).Problem(http.StatusForbidden, problem.CodeForbidden)
+		boss.Do("PUT", "/api/v1/calendar/2027", body).Problem(http.StatusForbidden, problem.CodeForbidden)
+		res := admin.Do("PUT", "/api/v1/calendar/2027", body, "If-Match", `"1"`).Expect(200)
+		if res.Header.Get("ETag") != `"2"` {
+			t.Errorf("ETag %s", res.Header.Get("ETag"))
+		}
+		admin.Do("PUT", "/api/v1/calendar/2027", body, "If-Match", `"1"`).Problem(http.StatusPreconditionFailed, problem.CodePreconditionFailed)
+		y = member.Do("GET", "/api/v1/calendar/2027", nil).Expect(200).Map()
+		if y["note"] != "国务院办公厅通知" || len(y["days"].([]any)) != 1 {
+			t.Errorf("after PUT: %v", y)
+		}
+	})
 }
