@@ -50,14 +50,9 @@ func TestCommittedSwaggerConvertsAndValidates(t *testing.T) {
 	if _, ok := doc.Components.SecuritySchemes["BearerAuth"]; !ok {
 		t.Error("the BearerAuth security scheme is missing")
 	}
-	for path, item := range doc.Paths.Map() {
+	for path := range doc.Paths.Map() {
 		if strings.HasPrefix(path, ServerURL) {
 			t.Errorf("path %s repeats the base path %s (annotate routes relative to it)", path, ServerURL)
-		}
-		for method, op := range item.Operations() {
-			if op.OperationID == "" {
-				t.Errorf("%s %s has no operationId (add @ID); the generated client names functions after it", method, path)
-			}
 		}
 	}
 }
