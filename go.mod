@@ -79,3 +79,5 @@ require (
 )
 
 tool github.com/swaggo/swag/cmd/swag
+
+ignore ./frontend
