@@ -15,6 +15,2722 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/assignments/{id}": {
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the head or a liaison of the assigned unit, or the supervision office, while the assignment is live and the item runs. The person must be an active user of the unit (or of a department under it). Honours If-Match on the assignment's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Name the responsible person of an assignment (承办人)",
+                "operationId": "updateAssignment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "assignment id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the assignment's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the responsible person",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateAssignment"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Assignment"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/assignments/{id}/accept": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the head or a liaison of the assigned unit while the assignment is pending. The lead unit's acceptance moves the item from issued to in_progress. Honours If-Match on the assignment's version.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Accept an assignment (签收)",
+                "operationId": "acceptAssignment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "assignment id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the assignment's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Assignment"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/assignments/{id}/return": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the head or a liaison of the assigned unit while the assignment is pending (a lead only before accepting, i.e. while the item is issued); the reason is required. The supervision office then reassigns with POST /items/{id}/assignments. Honours If-Match on the assignment's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Return an assignment (退回: the unit disputes it)",
+                "operationId": "returnAssignment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "assignment id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the assignment's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ReturnAssignment"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Assignment"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/attachments": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with ` + "`" + `file` + "`" + ` and ` + "`" + `item_id` + "`" + ` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. Link the returned id through ` + "`" + `attachment_ids` + "`" + ` on feedback, completion requests or comments.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "attachments"
+                ],
+                "summary": "Upload an attachment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item the file belongs to",
+                        "name": "item_id",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "file",
+                        "description": "the file",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Attachment"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/attachments/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "attachments"
+                ],
+                "summary": "Describe an attachment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "attachment id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Attachment"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/attachments/{id}/content": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/octet-stream"
+                ],
+                "tags": [
+                    "attachments"
+                ],
+                "summary": "Download an attachment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "attachment id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/login": {
+            "post": {
+                "description": "Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 ` + "`" + `invalid_credentials` + "`" + `. Too many failures for a username (5 in 15 minutes) or from one address (20) lock further attempts for 15 minutes: 429 ` + "`" + `rate_limited` + "`" + ` with ` + "`" + `Retry-After` + "`" + `.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Log in",
+                "operationId": "login",
+                "parameters": [
+                    {
+                        "description": "credentials",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/LoginRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TokenPair"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_credentials",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/logout": {
+            "post": {
+                "description": "Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Log out",
+                "operationId": "logout",
+                "parameters": [
+                    {
+                        "description": "the session's refresh token",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/RefreshRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/refresh": {
+            "post": {
+                "description": "Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Refresh the session",
+                "operationId": "refreshSession",
+                "parameters": [
+                    {
+                        "description": "the current refresh token",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/RefreshRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TokenPair"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "unknown, expired, used or revoked refresh token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/calendar/{year}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The year's public holidays and adjusted workdays (调休上班), in date order; days not listed follow the week (Monday to Friday work). A year without data answers version 0 and no days. Any signed-in user may read it. The ETag is the version; If-None-Match with it answers 304.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "calendar"
+                ],
+                "summary": "Holidays and adjusted workdays of a year",
+                "operationId": "getCalendarYear",
+                "parameters": [
+                    {
+                        "maximum": 2100,
+                        "minimum": 2000,
+                        "type": "integer",
+                        "description": "year, 2000 to 2100",
+                        "name": "year",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CalendarYear"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "unchanged since the ETag sent in If-None-Match"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "year outside 2000 to 2100",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Administrators only. The list replaces the year's days entirely. Every date must lie in the year and appear once; kind is holiday (any weekday) or workday (only a Saturday or Sunday: a weekday is a working day already). Send If-Match with the ETag (or version in the body) to refuse the change with 412 when someone else changed the year since you read it.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "calendar"
+                ],
+                "summary": "Replace the holidays and adjusted workdays of a year",
+                "operationId": "putCalendarYear",
+                "parameters": [
+                    {
+                        "maximum": 2100,
+                        "minimum": 2000,
+                        "type": "integer",
+                        "description": "year, 2000 to 2100",
+                        "name": "year",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag of the version last read; a different current version answers 412",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the year's days",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CalendarYearInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CalendarYear"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not an administrator",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "year outside 2000 to 2100",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "stale If-Match or version",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. ` + "`" + `overdue` + "`" + `, ` + "`" + `light` + "`" + ` and ` + "`" + `days_remaining` + "`" + ` are derived from the deadline, the milestones and the working-day calendar; ` + "`" + `light` + "`" + ` is red (overdue), yellow (a milestone missed), blue (deadline or a milestone within 3 working days), green, or none (not open: draft, closed, archived, cancelled). Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "List supervision items",
+                "operationId": "listItems",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "issued,in_progress",
+                        "description": "states, comma separated",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "important_matter",
+                            "document"
+                        ],
+                        "type": "string",
+                        "description": "category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "source",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "lead unit",
+                        "name": "lead_unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "lead or cooperating unit, or a live assignment",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "supervising or assisting leader",
+                        "name": "leader_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "deadline on or after",
+                        "name": "deadline_from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "deadline on or before",
+                        "name": "deadline_to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only overdue (true) or not overdue (false) items",
+                        "name": "overdue",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "red",
+                            "yellow",
+                            "blue",
+                            "green",
+                            "none"
+                        ],
+                        "type": "string",
+                        "description": "warning light",
+                        "name": "light",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "search in code, title and content",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "sub-items of this item; none for top-level items only",
+                        "name": "parent_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "items with this tag",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "-deadline,code",
+                        "description": "sort keys",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ItemList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Members propose (立项建议), supervisors register, leaders instruct; admins and auditors may not. The item starts as a draft in the caller's scope with the caller as initiator. title, content, category, source, lead_unit_id and deadline are required; method defaults to special, urgency to normal, feedback_cadence to none. Units must belong to the item's scope (or be an enterprise directly under it); leaders must have the leader role in the scope; the deadline must not be in the past. A sub-item (parent_id) is added by the parent's supervision office or lead unit; with scope_id of an enterprise under the parent's scope it is handed down to that enterprise, whose supervision office then runs it. notice_issuer_unit_id defaults from the source (第十四条).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Create a supervision item (a draft)",
+                "operationId": "createItem",
+                "parameters": [
+                    {
+                        "description": "the new item",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateItem"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "With the derived fields (overdue, light, days_remaining), the roll-up of its sub-items (children_progress) and the caller's allowed_actions. The ETag header carries the version for If-Match. 404 when absent or not visible to the caller.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Read a supervision item",
+                "operationId": "getItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only drafts, by their initiator or the supervision office; a draft with sub-items answers 409 item_has_sub_items. The deletion is kept in the audit log. Honours If-Match.",
+                "tags": [
+                    "items"
+                ],
+                "summary": "Delete a draft",
+                "operationId": "deleteItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag of the copy being deleted",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Absent fields stay. The initiator and the supervision office edit a draft; afterwards only the supervision office, until the item completes. category, source, supervising_leader_id and initiator_unit_id change only in a draft; lead_unit_id, cooperating_unit_ids and deadline only before issue (later through the assignments and the deadline endpoint): other changes to them answer 422. Send If-Match with the ETag: a stale one answers 412.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Edit a supervision item",
+                "operationId": "updateItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag of the copy being changed",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateItem"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/approve": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "pending_approval → approved, by the item's supervising leader only.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Approve an item (supervising leader)",
+                "operationId": "approveItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "optional comment",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/ItemAction"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/archive": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "closed → archived, by the initiator or the supervision office: the item leaves the active ledger.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Archive a closed item (销号)",
+                "operationId": "archiveItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "optional comment",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/ItemAction"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/assignments": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Oldest first, returned ones included, each with the caller's allowed_actions (accept, return, update).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "The item's assignments (承办)",
+                "operationId": "listAssignments",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AssignmentList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The supervision office settles a returned assignment (or brings in another unit) on an issued, in_progress or suspended item by adding a pending assignment. A new lead is possible only while no live lead assignment exists (after the lead returned it) and becomes the item's lead unit; a new cooperating unit joins the item's cooperating units. A unit holds at most one live assignment per item (422). Honours If-Match on the item's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Reassign: add a unit to a running item",
+                "operationId": "addAssignment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the unit and its role",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewAssignment"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Assignment"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/cancel": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Any open state → cancelled. The supervision office may cancel until the item closes; the initiator may withdraw it while pending_approval or approved. A draft is deleted instead. The comment (the reason) is required (422).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Cancel an item",
+                "operationId": "cancelItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ItemAction"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/events": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every change and action, oldest first: who, when, what, state before and after, the changed fields and the comment. Each event carries the hash of the previous one (prev_hash) and its own (hash), so an edited or removed event shows (` + "`" + `duban audit verify` + "`" + `). Paged like lists, 100 events per page by default.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "The item's timeline",
+                "operationId": "listItemEvents",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 100,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ItemEventList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/issue": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "approved → issued, by the supervision office of the item's scope. The item gets its code (DB-2026-0001 in the group; DB-\u003centerprise short name\u003e-2026-0001 in an enterprise; gapless per scope and year), its original_deadline (fixed from now on) and its assignments: exactly one lead and any cooperating units, by default the item's lead and cooperating units; the item's units follow the assignments. The deadline must not be in the past (422).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Issue an approved item (处理单)",
+                "operationId": "issueItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the assignments",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/IssueItem"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/milestones": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "In their order (sort, then due date).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "The item's milestones (节点)",
+                "operationId": "listMilestones",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/MilestoneList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the initiator (draft), the supervision office (until the item completes) or the lead unit's head or liaison (once issued). The due date must not be in the past nor after the item's deadline (422). A milestone not done past its due date turns the item's light yellow; one due within 3 working days turns it blue.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Add a milestone",
+                "operationId": "createMilestone",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the milestone",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewMilestone"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Milestone"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/reject": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "pending_approval → draft, by the supervising leader; the comment (the reason) is required (422).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Reject an item back to draft (supervising leader)",
+                "operationId": "rejectItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ItemAction"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/resume": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "suspended → in_progress, by the supervision office.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Resume a suspended item",
+                "operationId": "resumeItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "optional comment",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/ItemAction"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/submit": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the initiator or the supervision office. Items from board, party_group, leader_activity and group_meeting skip the leader's approval and go straight to approved; special_meeting and other go to pending_approval (a supervising leader is then required). Documents are registered directly by the supervision office (only a supervisor may submit them; they go to approved). Needs lead_unit_id and a deadline not in the past (422). Honours If-Match; 409 with the state and allowed_actions from any other state.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Submit a draft",
+                "operationId": "submitItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "optional comment",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/ItemAction"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/suspend": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "in_progress → suspended, by the supervision office; the comment is kept as suspend_reason.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Suspend an item",
+                "operationId": "suspendItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the reason",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/ItemAction"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The caller's account: roles, unit, supervision scope, and the units they head or liaise for.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Current user",
+                "operationId": "getMe",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Me"
+                        }
+                    },
+                    "401": {
+                        "description": "unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/password": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Needs the current password. Ends every other session of the user and clears ` + "`" + `must_change_password` + "`" + `. Needs a login session (not an API token). Wrong current passwords count towards the login lockout.",
+                "consumes": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Change my password",
+                "operationId": "changeMyPassword",
+                "parameters": [
+                    {
+                        "description": "current and new password",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ChangePasswordRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "400": {
+                        "description": "malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed: current_password wrong, or new_password against the policy",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/tokens": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The caller's active personal API tokens, newest first. Secrets are never shown again; ` + "`" + `prefix` + "`" + ` identifies a token.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "List my API tokens",
+                "operationId": "listMyTokens",
+                "parameters": [
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "entries per page",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/APITokenList"
+                        }
+                    },
+                    "401": {
+                        "description": "unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Issues a personal API token with scopes ` + "`" + `read` + "`" + ` and/or ` + "`" + `write` + "`" + `, optionally expiring. The secret (` + "`" + `token` + "`" + `) is in this answer only. Needs a login session.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Create an API token",
+                "operationId": "createMyToken",
+                "parameters": [
+                    {
+                        "description": "name, scopes, expiry",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateAPITokenRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/CreatedAPIToken"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "too_many_tokens",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/tokens/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Revokes one of the caller's API tokens at once. Needs a login session.",
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Revoke an API token",
+                "operationId": "revokeMyToken",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "token id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "not_found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/milestones/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Same people as adding one; recorded in the item's timeline. Honours If-Match on the milestone's version.",
+                "tags": [
+                    "items"
+                ],
+                "summary": "Remove a milestone",
+                "operationId": "deleteMilestone",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "milestone id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the milestone's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Same people as adding one. Absent fields stay; done=true records who and when. Honours If-Match on the milestone's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Edit a milestone or mark it done",
+                "operationId": "updateMilestone",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "milestone id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the milestone's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateMilestone"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Milestone"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/openapi.json": {
             "get": {
                 "description": "The OpenAPI 3.0 document of this API, generated from the handlers' annotations. It needs no authentication.",
@@ -55,6 +2771,2608 @@ const docTemplate = `{
                             "type": "string"
                         }
                     }
+                }
+            }
+        },
+        "/org-units": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Everyone signed in may read the organisation. Without ` + "`" + `tree` + "`" + ` the answer is a flat, paginated list filtered by kind, parent, scope and a search text, ordered by ` + "`" + `sort` + "`" + ` (keys name, short_name, sort_order, kind, created_at, updated_at; prefix - for descending; the default is sort_order then name). With ` + "`" + `tree=true` + "`" + ` it is the whole tree in one call: ` + "`" + `data` + "`" + ` holds the root with nested ` + "`" + `children` + "`" + ` (filters and paging do not apply) and ` + "`" + `total` + "`" + ` counts every unit.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "org"
+                ],
+                "summary": "List org units, or the whole tree",
+                "operationId": "listOrgUnits",
+                "parameters": [
+                    {
+                        "type": "boolean",
+                        "description": "return the whole tree with nested children",
+                        "name": "tree",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "group",
+                            "enterprise",
+                            "department"
+                        ],
+                        "type": "string",
+                        "description": "only units of this kind",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only children of this unit",
+                        "name": "parent_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only units of this supervision scope",
+                        "name": "scope_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "search in name and short name",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "sort keys, e.g. -created_at,name",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/OrgUnitList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admin only. Exactly one group (the root, no parent); an enterprise's parent is the group; a department's parent is the group or an enterprise. Sibling names are unique.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "org"
+                ],
+                "summary": "Create an org unit",
+                "operationId": "createOrgUnit",
+                "parameters": [
+                    {
+                        "description": "the new unit",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateOrgUnitRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/OrgUnit"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "the new unit's URL"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/org-units/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The unit with its head and liaisons. The ETag header carries its version for If-Match.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "org"
+                ],
+                "summary": "Get an org unit",
+                "operationId": "getOrgUnit",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "unit id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/OrgUnit"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admin only. Refused with 409 unit_in_use (with ` + "`" + `reasons` + "`" + `) while the unit has child units, users, or supervision records. Accepts If-Match.",
+                "tags": [
+                    "org"
+                ],
+                "summary": "Delete an org unit",
+                "operationId": "deleteOrgUnit",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "unit id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag of the copy being deleted",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admin only. Absent fields stay. Moving a unit (parent_id) recomputes the scope of its subtree; moving it under itself or a descendant is refused (422 on parent_id). head_user_id and liaison_user_ids must name active users of the unit or of its descendants; liaison_user_ids replaces the set. Send If-Match with the ETag (or version in the body): a stale one answers 412.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "org"
+                ],
+                "summary": "Change an org unit",
+                "operationId": "updateOrgUnit",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "unit id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag of the copy being changed",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateOrgUnitRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/OrgUnit"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/users": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins see every account with every field. Everyone else sees the directory for pickers: active users only, with id, username, display_name, org_unit_id, org_unit_name, roles, title and active; HQ (the group's scope) sees every enterprise, an enterprise sees itself and HQ. ` + "`" + `sort` + "`" + ` keys: username, display_name, created_at, updated_at (prefix - for descending); the default is display_name then username.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "List users",
+                "operationId": "listUsers",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only users of this unit",
+                        "name": "org_unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "admin",
+                            "supervisor",
+                            "leader",
+                            "member",
+                            "auditor"
+                        ],
+                        "type": "string",
+                        "description": "only users with this role",
+                        "name": "role",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "search in username and display name",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "only active (true) or inactive (false) accounts; non-admins only ever see active ones",
+                        "name": "active",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "sort keys, e.g. -created_at,username",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/UserList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admin only. The new account must change its password at the first login. A taken username answers 409 username_taken; an unknown role, a weak password or an unknown unit answer 422 naming the field.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Create a user",
+                "operationId": "createUser",
+                "parameters": [
+                    {
+                        "description": "the new account",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateUserRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/User"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "the new user's URL"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/users/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins and the user themself get every field; others get the directory fields of an active user they may see (see the list), else 404. The ETag header carries the version for If-Match.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Get a user",
+                "operationId": "getUser",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "user id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/User"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admin only. Absent fields stay; roles replaces the roles; password resets it (the user must change it at the next login, and their sessions end); active=false deactivates the account (sessions end; it stops being head or liaison). Moving a user to another unit releases the head and liaison posts it no longer fits. An admin cannot remove their own admin role or deactivate themself (409 self_lockout), and the last active admin stays one (409 last_admin). Send If-Match with the ETag (or version in the body): a stale one answers 412.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Change a user",
+                "operationId": "updateUser",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "user id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag of the copy being changed",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateUserRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/User"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        }
+    },
+    "definitions": {
+        "APIToken": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
+                },
+                "name": {
+                    "type": "string",
+                    "example": "OA integration"
+                },
+                "prefix": {
+                    "type": "string",
+                    "example": "dbn_3xQa"
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "read",
+                            "write"
+                        ]
+                    },
+                    "example": [
+                        "read"
+                    ]
+                }
+            }
+        },
+        "APITokenList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/APIToken"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "page_size": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "Assignment": {
+            "type": "object",
+            "properties": {
+                "accepted_at": {
+                    "type": "string"
+                },
+                "accepted_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "allowed_actions": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "reason": {
+                    "description": "Reason is the unit's reason for returning it.",
+                    "type": "string"
+                },
+                "responsible_user_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "returned_at": {
+                    "type": "string"
+                },
+                "returned_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "lead",
+                        "cooperating"
+                    ]
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "accepted",
+                        "returned"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "AssignmentList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Assignment"
+                    }
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "AssignmentRequest": {
+            "type": "object",
+            "required": [
+                "role",
+                "unit_id"
+            ],
+            "properties": {
+                "responsible_user_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "lead",
+                        "cooperating"
+                    ],
+                    "example": "lead"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "Attachment": {
+            "type": "object",
+            "properties": {
+                "content_type": {
+                    "type": "string",
+                    "example": "application/pdf"
+                },
+                "content_url": {
+                    "type": "string",
+                    "example": "/api/v1/attachments/0190.../content"
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "filename": {
+                    "type": "string",
+                    "example": "整改方案.pdf"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "owner_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "owner_type": {
+                    "type": "string",
+                    "example": "feedback"
+                },
+                "sha256": {
+                    "type": "string"
+                },
+                "size": {
+                    "type": "integer",
+                    "example": 102400
+                },
+                "uploaded_by": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "CalendarDay": {
+            "type": "object",
+            "required": [
+                "date",
+                "kind",
+                "name"
+            ],
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-02-17"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "holiday",
+                        "workday"
+                    ],
+                    "example": "holiday"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "春节"
+                }
+            }
+        },
+        "CalendarDayInput": {
+            "type": "object",
+            "required": [
+                "date",
+                "kind"
+            ],
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-02-17"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "holiday",
+                        "workday"
+                    ],
+                    "example": "holiday"
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 50,
+                    "example": "春节"
+                }
+            }
+        },
+        "CalendarYear": {
+            "type": "object",
+            "required": [
+                "days",
+                "note",
+                "version",
+                "year"
+            ],
+            "properties": {
+                "days": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/CalendarDay"
+                    }
+                },
+                "note": {
+                    "description": "Note says where the data comes from, or that it is provisional.",
+                    "type": "string",
+                    "example": "国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）"
+                },
+                "version": {
+                    "description": "Version increases with every change; it is 0 for a year that was never\nedited. GET returns it as the ETag too.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "year": {
+                    "type": "integer",
+                    "example": 2026
+                }
+            }
+        },
+        "CalendarYearInput": {
+            "type": "object",
+            "required": [
+                "days"
+            ],
+            "properties": {
+                "days": {
+                    "description": "Days are the year's holidays and adjusted workdays; an empty list leaves only\nthe weekends.",
+                    "type": "array",
+                    "maxItems": 366,
+                    "items": {
+                        "$ref": "#/definitions/CalendarDayInput"
+                    }
+                },
+                "note": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "国务院办公厅关于2026年部分节假日安排的通知"
+                },
+                "version": {
+                    "description": "Version, when sent, must be the current version (like If-Match), else 412.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "year": {
+                    "description": "Year, when sent, must be the year of the path.",
+                    "type": "integer",
+                    "example": 2026
+                }
+            }
+        },
+        "ChangePasswordRequest": {
+            "type": "object",
+            "required": [
+                "current_password",
+                "new_password"
+            ],
+            "properties": {
+                "current_password": {
+                    "type": "string",
+                    "maxLength": 256
+                },
+                "new_password": {
+                    "type": "string",
+                    "maxLength": 256
+                }
+            }
+        },
+        "CreateAPITokenRequest": {
+            "type": "object",
+            "required": [
+                "name",
+                "scopes"
+            ],
+            "properties": {
+                "expires_at": {
+                    "description": "ExpiresAt is optional; the token never expires without it.",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2027-01-01T00:00:00+08:00"
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "OA integration"
+                },
+                "scopes": {
+                    "type": "array",
+                    "maxItems": 2,
+                    "minItems": 1,
+                    "uniqueItems": true,
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "read",
+                            "write"
+                        ]
+                    },
+                    "example": [
+                        "read"
+                    ]
+                }
+            }
+        },
+        "CreateItem": {
+            "type": "object",
+            "required": [
+                "category",
+                "content",
+                "deadline",
+                "lead_unit_id",
+                "source",
+                "title"
+            ],
+            "properties": {
+                "assisting_leader_ids": {
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "basis": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "年度工作会议决议"
+                },
+                "category": {
+                    "description": "Category: important_matter (重要事项) or document (公文, registered by the\nsupervision office).",
+                    "type": "string",
+                    "enum": [
+                        "important_matter",
+                        "document"
+                    ],
+                    "example": "important_matter"
+                },
+                "content": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "example": "按会议要求完成所属企业安全隐患排查整治"
+                },
+                "cooperating_unit_ids": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "deadline": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-06-30"
+                },
+                "feedback_cadence": {
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "weekly",
+                        "biweekly",
+                        "monthly",
+                        "quarterly",
+                        "milestones"
+                    ],
+                    "example": "monthly"
+                },
+                "initiator_unit_id": {
+                    "description": "InitiatorUnitID defaults to the caller's unit.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "lead_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "meeting_type": {
+                    "type": "string",
+                    "enum": [
+                        "board",
+                        "party_group",
+                        "gm_office",
+                        "annual_work",
+                        "midyear_work",
+                        "monthly",
+                        "production_coordination",
+                        "special_topic"
+                    ]
+                },
+                "method": {
+                    "type": "string",
+                    "enum": [
+                        "special",
+                        "tracking",
+                        "on_site",
+                        "joint"
+                    ],
+                    "example": "special"
+                },
+                "notice_issuer_unit_id": {
+                    "description": "NoticeIssuerUnitID defaults from the source (第十四条): board → Board Office,\nparty_group → party-group office, leader_activity and group_meeting → the\nsupervision office, otherwise the lead unit.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "parent_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "requirements": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "example": "6月底前完成排查，形成整改台账"
+                },
+                "scope_id": {
+                    "description": "ScopeID defaults to the caller's scope; another scope only for a sub-item\nhanded down to an enterprise under the parent's scope.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "source": {
+                    "description": "Source decides who issues the notice and whether the supervising leader must\napprove (board, party_group, leader_activity, group_meeting skip approval);\ndocuments may also use superior_instruction, subsidiary_request, emergency.",
+                    "type": "string",
+                    "enum": [
+                        "board",
+                        "party_group",
+                        "leader_activity",
+                        "group_meeting",
+                        "special_meeting",
+                        "other",
+                        "superior_instruction",
+                        "subsidiary_request",
+                        "emergency"
+                    ],
+                    "example": "group_meeting"
+                },
+                "source_ref": {
+                    "description": "SourceRef: meeting and date, document number (文号), the instruction's text.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "2026年1月总经理办公会纪要第3项"
+                },
+                "supervising_leader_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "tags": {
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "安全生产"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "落实年度安全生产工作会议部署"
+                },
+                "urgency": {
+                    "type": "string",
+                    "enum": [
+                        "normal",
+                        "urgent",
+                        "very_urgent"
+                    ],
+                    "example": "normal"
+                }
+            }
+        },
+        "CreateOrgUnitRequest": {
+            "type": "object",
+            "required": [
+                "kind",
+                "name"
+            ],
+            "properties": {
+                "is_supervision_office": {
+                    "type": "boolean"
+                },
+                "kind": {
+                    "description": "Kind: group (the root, only one), enterprise (parent: the group) or department\n(parent: the group or an enterprise).",
+                    "type": "string",
+                    "enum": [
+                        "group",
+                        "enterprise",
+                        "department"
+                    ],
+                    "example": "department"
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "规划发展部"
+                },
+                "parent_id": {
+                    "description": "ParentID is required except for the group.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "short_name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "规划部"
+                },
+                "sort_order": {
+                    "description": "SortOrder orders siblings (ascending, then by name).",
+                    "type": "integer",
+                    "example": 10
+                }
+            }
+        },
+        "CreateUserRequest": {
+            "type": "object",
+            "required": [
+                "display_name",
+                "org_unit_id",
+                "password",
+                "roles",
+                "username"
+            ],
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "张伟"
+                },
+                "email": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "zhang.wei@example.com"
+                },
+                "org_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "password": {
+                    "description": "Password: at least 8 characters with letters and digits, not containing the\nusername. The user must change it at the first login.",
+                    "type": "string",
+                    "maxLength": 128,
+                    "example": "Initial-2026"
+                },
+                "phone": {
+                    "type": "string",
+                    "maxLength": 50,
+                    "example": "13800000000"
+                },
+                "roles": {
+                    "description": "Roles: at least one of admin, supervisor, leader, member, auditor.",
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "admin",
+                            "supervisor",
+                            "leader",
+                            "member",
+                            "auditor"
+                        ]
+                    },
+                    "example": [
+                        "member"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "副主任"
+                },
+                "username": {
+                    "description": "Username: 3 to 64 characters of a-z, 0-9, dot, underscore and hyphen.",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "zhang.wei"
+                }
+            }
+        },
+        "CreatedAPIToken": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "expires_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
+                },
+                "name": {
+                    "type": "string",
+                    "example": "OA integration"
+                },
+                "prefix": {
+                    "type": "string",
+                    "example": "dbn_3xQa"
+                },
+                "scopes": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "read",
+                            "write"
+                        ]
+                    },
+                    "example": [
+                        "read"
+                    ]
+                },
+                "token": {
+                    "description": "Token is the secret; send it as \"Authorization: Bearer \u003ctoken\u003e\". It cannot be\nshown again.",
+                    "type": "string",
+                    "example": "dbn_3xQa9f0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9"
+                }
+            }
+        },
+        "FieldError": {
+            "type": "object",
+            "properties": {
+                "field": {
+                    "type": "string",
+                    "example": "title"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "is required"
+                },
+                "rule": {
+                    "description": "Rule is the machine name of the failed rule (required, max, oneof, ...).",
+                    "type": "string",
+                    "example": "required"
+                }
+            }
+        },
+        "IssueItem": {
+            "type": "object",
+            "properties": {
+                "assignments": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "$ref": "#/definitions/AssignmentRequest"
+                    }
+                },
+                "comment": {
+                    "type": "string",
+                    "maxLength": 5000
+                }
+            }
+        },
+        "Item": {
+            "type": "object",
+            "properties": {
+                "accepted_at": {
+                    "type": "string"
+                },
+                "allowed_actions": {
+                    "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "approved_at": {
+                    "type": "string"
+                },
+                "archived_at": {
+                    "type": "string"
+                },
+                "assisting_leader_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "basis": {
+                    "type": "string"
+                },
+                "cancel_reason": {
+                    "type": "string"
+                },
+                "cancelled_at": {
+                    "type": "string"
+                },
+                "category": {
+                    "type": "string",
+                    "enum": [
+                        "important_matter",
+                        "document"
+                    ]
+                },
+                "children_count": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "children_progress": {
+                    "description": "ChildrenProgress is the average progress of the sub-items (cancelled ones\nleft out); null without sub-items.",
+                    "type": "integer",
+                    "example": 55
+                },
+                "closed_at": {
+                    "type": "string"
+                },
+                "code": {
+                    "type": "string",
+                    "example": "DB-2026-0001"
+                },
+                "content": {
+                    "type": "string"
+                },
+                "cooperating_unit_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "days_remaining": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "deadline": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-06-30"
+                },
+                "feedback_cadence": {
+                    "type": "string"
+                },
+                "flagged": {
+                    "type": "boolean"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "initiator_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "initiator_user_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "issued_at": {
+                    "type": "string"
+                },
+                "lead_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "light": {
+                    "type": "string",
+                    "enum": [
+                        "red",
+                        "yellow",
+                        "blue",
+                        "green",
+                        "none"
+                    ]
+                },
+                "meeting_type": {
+                    "type": "string"
+                },
+                "method": {
+                    "type": "string"
+                },
+                "notice_issuer_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "original_deadline": {
+                    "description": "OriginalDeadline is fixed at issue and never changes; assessment measures\nagainst it.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-06-30"
+                },
+                "overdue": {
+                    "description": "Overdue, Light and DaysRemaining are derived on every read.",
+                    "type": "boolean"
+                },
+                "parent_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "progress": {
+                    "type": "integer",
+                    "example": 40
+                },
+                "reopened_count": {
+                    "type": "integer"
+                },
+                "requirements": {
+                    "type": "string"
+                },
+                "scope_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "source": {
+                    "type": "string"
+                },
+                "source_ref": {
+                    "type": "string"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "pending_approval",
+                        "approved",
+                        "issued",
+                        "in_progress",
+                        "suspended",
+                        "completion_requested",
+                        "closed",
+                        "archived",
+                        "cancelled"
+                    ]
+                },
+                "submitted_at": {
+                    "type": "string"
+                },
+                "supervising_leader_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "suspend_reason": {
+                    "type": "string"
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "title": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "urgency": {
+                    "type": "string"
+                },
+                "verified": {
+                    "type": "boolean"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "ItemAction": {
+            "type": "object",
+            "properties": {
+                "comment": {
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "请补充工作目标"
+                }
+            }
+        },
+        "ItemEvent": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "example": "submit"
+                },
+                "actor_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "changes": {
+                    "description": "Changes maps each changed field to {from, to}.",
+                    "type": "object"
+                },
+                "comment": {
+                    "type": "string"
+                },
+                "hash": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "prev_hash": {
+                    "description": "PrevHash and Hash chain the timeline: hash = sha256(prev_hash \"\\n\" canonical\nevent), so an edited or removed event shows.",
+                    "type": "string"
+                },
+                "seq": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "state_after": {
+                    "type": "string",
+                    "example": "pending_approval"
+                },
+                "state_before": {
+                    "type": "string",
+                    "example": "draft"
+                }
+            }
+        },
+        "ItemEventList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ItemEvent"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "ItemList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Item"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "page_size": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
+        "LoginRequest": {
+            "type": "object",
+            "required": [
+                "password",
+                "username"
+            ],
+            "properties": {
+                "password": {
+                    "type": "string",
+                    "maxLength": 256,
+                    "example": "correct-horse-7"
+                },
+                "username": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "zhangwei"
+                }
+            }
+        },
+        "Me": {
+            "type": "object",
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "example": "张伟"
+                },
+                "email": {
+                    "type": "string",
+                    "example": "zhangwei@example.com"
+                },
+                "head_of": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "is_supervision_office": {
+                    "type": "boolean"
+                },
+                "liaison_of": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "must_change_password": {
+                    "type": "boolean"
+                },
+                "org_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "org_unit_name": {
+                    "type": "string",
+                    "example": "办公厅"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "13800000000"
+                },
+                "roles": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "admin",
+                            "supervisor",
+                            "leader",
+                            "member",
+                            "auditor"
+                        ]
+                    },
+                    "example": [
+                        "supervisor"
+                    ]
+                },
+                "scope_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "督办处处长"
+                },
+                "token_scopes": {
+                    "description": "TokenScopes lists the scopes when the caller uses a personal API token; absent\nfor a login session.",
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "read",
+                            "write"
+                        ]
+                    },
+                    "example": [
+                        "read"
+                    ]
+                },
+                "username": {
+                    "type": "string",
+                    "example": "zhangwei"
+                }
+            }
+        },
+        "Milestone": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "done": {
+                    "type": "boolean"
+                },
+                "done_at": {
+                    "type": "string"
+                },
+                "done_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "due_date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-04-30"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "sort": {
+                    "type": "integer"
+                },
+                "title": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "MilestoneList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Milestone"
+                    }
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "NewAssignment": {
+            "type": "object",
+            "required": [
+                "role",
+                "unit_id"
+            ],
+            "properties": {
+                "comment": {
+                    "type": "string",
+                    "maxLength": 5000
+                },
+                "responsible_user_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "lead",
+                        "cooperating"
+                    ],
+                    "example": "lead"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "NewMilestone": {
+            "type": "object",
+            "required": [
+                "due_date",
+                "title"
+            ],
+            "properties": {
+                "due_date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-04-30"
+                },
+                "sort": {
+                    "type": "integer"
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "完成隐患排查"
+                }
+            }
+        },
+        "OrgUnit": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions lists what the caller may do: update, delete.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "update",
+                        "delete"
+                    ]
+                },
+                "children": {
+                    "description": "Children is present only in ?tree=true answers ([] for a leaf).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/OrgUnit"
+                    }
+                },
+                "created_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "head": {
+                    "$ref": "#/definitions/PersonRef"
+                },
+                "head_user_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "is_supervision_office": {
+                    "type": "boolean"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "group",
+                        "enterprise",
+                        "department"
+                    ],
+                    "example": "department"
+                },
+                "liaison_user_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "liaisons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/PersonRef"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "example": "规划发展部"
+                },
+                "parent_id": {
+                    "description": "ParentID is null for the root (the group).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "scope_id": {
+                    "description": "ScopeID is the supervision scope: the unit itself for the group and\nenterprises, else its parent's scope.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "short_name": {
+                    "type": "string",
+                    "example": "规划部"
+                },
+                "sort_order": {
+                    "type": "integer",
+                    "example": 10
+                },
+                "updated_at": {
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "OrgUnitList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/OrgUnit"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "page_size": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "PersonRef": {
+            "type": "object",
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "example": "张伟"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "username": {
+                    "type": "string",
+                    "example": "zhang.wei"
+                }
+            }
+        },
+        "Problem": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "validation_failed"
+                },
+                "detail": {
+                    "type": "string",
+                    "example": "title: is required"
+                },
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/FieldError"
+                    }
+                },
+                "instance": {
+                    "type": "string",
+                    "example": "/api/v1/items"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "01J9Z3S6Q8C1ZP5E9V6M4T2K7A"
+                },
+                "status": {
+                    "type": "integer",
+                    "example": 422
+                },
+                "title": {
+                    "type": "string",
+                    "example": "Validation failed"
+                },
+                "type": {
+                    "type": "string",
+                    "example": "https://duban.dev/problems/validation_failed"
+                }
+            }
+        },
+        "RefreshRequest": {
+            "type": "object",
+            "required": [
+                "refresh_token"
+            ],
+            "properties": {
+                "refresh_token": {
+                    "type": "string",
+                    "maxLength": 200
+                }
+            }
+        },
+        "ReturnAssignment": {
+            "type": "object",
+            "required": [
+                "reason"
+            ],
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "该事项属于安全环保部职责"
+                }
+            }
+        },
+        "TokenPair": {
+            "type": "object",
+            "properties": {
+                "access_token": {
+                    "type": "string",
+                    "example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."
+                },
+                "expires_in": {
+                    "description": "ExpiresIn is the access token's lifetime in seconds.",
+                    "type": "integer",
+                    "example": 900
+                },
+                "refresh_token": {
+                    "type": "string",
+                    "example": "Q2hhbmdlIG1lIHRvIGEgcmFuZG9tIHN0cmluZw"
+                },
+                "token_type": {
+                    "type": "string",
+                    "example": "Bearer"
+                },
+                "user": {
+                    "$ref": "#/definitions/Me"
+                }
+            }
+        },
+        "UpdateAssignment": {
+            "type": "object",
+            "required": [
+                "responsible_user_id"
+            ],
+            "properties": {
+                "responsible_user_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "UpdateItem": {
+            "type": "object",
+            "properties": {
+                "assisting_leader_ids": {
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "basis": {
+                    "type": "string",
+                    "maxLength": 200
+                },
+                "category": {
+                    "type": "string",
+                    "enum": [
+                        "important_matter",
+                        "document"
+                    ]
+                },
+                "content": {
+                    "type": "string",
+                    "maxLength": 20000
+                },
+                "cooperating_unit_ids": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "deadline": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "feedback_cadence": {
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "weekly",
+                        "biweekly",
+                        "monthly",
+                        "quarterly",
+                        "milestones"
+                    ]
+                },
+                "initiator_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "lead_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "meeting_type": {
+                    "type": "string",
+                    "enum": [
+                        "board",
+                        "party_group",
+                        "gm_office",
+                        "annual_work",
+                        "midyear_work",
+                        "monthly",
+                        "production_coordination",
+                        "special_topic"
+                    ]
+                },
+                "method": {
+                    "type": "string",
+                    "enum": [
+                        "special",
+                        "tracking",
+                        "on_site",
+                        "joint"
+                    ]
+                },
+                "notice_issuer_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "progress": {
+                    "type": "integer",
+                    "maximum": 100,
+                    "minimum": 0
+                },
+                "requirements": {
+                    "type": "string",
+                    "maxLength": 20000
+                },
+                "source": {
+                    "type": "string",
+                    "enum": [
+                        "board",
+                        "party_group",
+                        "leader_activity",
+                        "group_meeting",
+                        "special_meeting",
+                        "other",
+                        "superior_instruction",
+                        "subsidiary_request",
+                        "emergency"
+                    ]
+                },
+                "source_ref": {
+                    "type": "string",
+                    "maxLength": 2000
+                },
+                "supervising_leader_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "tags": {
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 300
+                },
+                "urgency": {
+                    "type": "string",
+                    "enum": [
+                        "normal",
+                        "urgent",
+                        "very_urgent"
+                    ]
+                }
+            }
+        },
+        "UpdateMilestone": {
+            "type": "object",
+            "properties": {
+                "done": {
+                    "type": "boolean"
+                },
+                "due_date": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "sort": {
+                    "type": "integer"
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 300
+                }
+            }
+        },
+        "UpdateOrgUnitRequest": {
+            "type": "object",
+            "properties": {
+                "head_user_id": {
+                    "description": "HeadUserID names the head (主要负责人): an active user of this unit or of one of\nits descendants; null removes the head.",
+                    "type": "string",
+                    "format": "uuid",
+                    "x-nullable": true
+                },
+                "is_supervision_office": {
+                    "type": "boolean"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "group",
+                        "enterprise",
+                        "department"
+                    ]
+                },
+                "liaison_user_ids": {
+                    "description": "LiaisonUserIDs replaces the set of liaisons (督办联络人), same rule as the head;\n[] removes them all.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "规划发展部"
+                },
+                "parent_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "short_name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "规划部"
+                },
+                "sort_order": {
+                    "type": "integer"
+                },
+                "version": {
+                    "description": "Version, when given, must be the current version (like If-Match).",
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "UpdateUserRequest": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "description": "Active false deactivates the account: it can no longer sign in, its sessions\nend, and it stops being head or liaison of any unit.",
+                    "type": "boolean"
+                },
+                "display_name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "张伟"
+                },
+                "email": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "zhang.wei@example.com"
+                },
+                "org_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "password": {
+                    "description": "Password resets the password; the user must change it at the next login and\nevery session of theirs ends.",
+                    "type": "string",
+                    "maxLength": 128
+                },
+                "phone": {
+                    "type": "string",
+                    "maxLength": 50
+                },
+                "roles": {
+                    "description": "Roles replaces the roles (at least one).",
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "admin",
+                            "supervisor",
+                            "leader",
+                            "member",
+                            "auditor"
+                        ]
+                    },
+                    "example": [
+                        "member"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 100
+                },
+                "version": {
+                    "description": "Version, when given, must be the current version (like If-Match).",
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "User": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean"
+                },
+                "allowed_actions": {
+                    "description": "AllowedActions lists what the caller may do: update (admins).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "update"
+                    ]
+                },
+                "created_at": {
+                    "description": "CreatedAt: full view only.",
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "display_name": {
+                    "type": "string",
+                    "example": "张伟"
+                },
+                "email": {
+                    "description": "Email: full view only.",
+                    "type": "string",
+                    "example": "zhang.wei@example.com"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "must_change_password": {
+                    "description": "MustChangePassword: full view only.",
+                    "type": "boolean"
+                },
+                "org_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "org_unit_name": {
+                    "type": "string",
+                    "example": "规划发展部"
+                },
+                "phone": {
+                    "description": "Phone: full view only.",
+                    "type": "string",
+                    "example": "13800000000"
+                },
+                "roles": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "member"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "example": "副主任"
+                },
+                "updated_at": {
+                    "description": "UpdatedAt: full view only.",
+                    "type": "string",
+                    "format": "date-time"
+                },
+                "username": {
+                    "type": "string",
+                    "example": "zhang.wei"
+                },
+                "version": {
+                    "description": "Version: full view only; the ETag of GET carries it too.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "UserList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/User"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "page_size": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
                 }
             }
         }
