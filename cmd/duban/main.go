@@ -2,6 +2,9 @@
 //
 //	duban [serve]     start the HTTP server (migrates first)
 //	duban migrate     apply pending database migrations and exit
+//	duban users create --username U --role R --unit ID --password-stdin
+//	                  create a user (the password is read from standard input)
+//	duban seed --demo fill an empty database with a demo organisation
 //	duban version     print the version
 //
 // Configuration comes from the environment; see README.md.
@@ -49,6 +52,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = serve(ctx, stdout, stderr)
 	case "migrate":
 		err = migrate(ctx, stdout, stderr)
+	case "users":
+		err = usersCommand(ctx, args, stdin, stdout, stderr)
+	case "seed":
+		err = seedCommand(ctx, args, stdout, stderr)
 	case "audit":
 		err = auditCommand(ctx, args, stdout, stderr)
 	case "version", "--version", "-v":
@@ -82,6 +89,10 @@ func usage(w io.Writer) {
 Commands:
   serve      start the HTTP server (default; applies pending migrations first)
   migrate    apply pending database migrations and exit
+  users      users create --username U --role R [--role R2] --unit ID|NAME
+             [--display-name N] [--email E] [--phone P] [--title T] --password-stdin
+             create a user; the password is read from standard input
+  seed       seed --demo: fill an empty database with a demo organisation
   audit      audit verify: check the hash chains of the items' timelines (exit 1 on tampering)
   version    print the version
 

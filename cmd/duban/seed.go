@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/seed"
+)
+
+const seedUsage = `Usage: duban seed --demo
+
+Fills an empty database (or one holding only the bootstrap root unit and admin)
+with a demo group company: HQ departments, two enterprises with their departments,
+heads, liaisons and one user per role, and prints the logins. Running it again
+changes nothing.
+`
+
+func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	demo := fs.Bool("demo", false, "create the demo organisation")
+	if err := fs.Parse(args); err != nil || !*demo || fs.NArg() > 0 {
+		fmt.Fprint(stderr, seedUsage)
+		return usageError{"seed: pass --demo"}
+	}
+	db, err := openMigrated(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := seed.Demo(ctx, db, audit.New(db))
+	if err != nil {
+		return err
+	}
+	if res.AlreadySeeded {
+		fmt.Fprintln(stdout, "already seeded: the demo organisation exists; nothing changed.")
+	} else {
+		fmt.Fprintf(stdout, "seeded the demo organisation: %d units, %d users.\n", len(res.Units), len(res.Users))
+	}
+	fmt.Fprintln(stdout)
+	rows := [][]string{{"USERNAME", "PASSWORD", "ROLES", "NAME", "UNIT", "POSTS"}}
+	for _, a := range res.Accounts {
+		rows = append(rows, []string{a.Username, a.Password, strings.Join(a.Roles, ","), a.DisplayName, a.Unit, a.Posts})
+	}
+	return printTable(stdout, rows)
+}
+
+// printTable aligns columns by their width on a terminal, where Chinese characters
+// take two cells (text/tabwriter counts them as one).
+func printTable(w io.Writer, rows [][]string) error {
+	widths := map[int]int{}
+	for _, r := range rows {
+		for i, cell := range r {
+			widths[i] = max(widths[i], cellWidth(cell))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, cell := range r {
+			b.WriteString(cell)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-cellWidth(cell)+2))
+			}
+		}
+		if _, err := fmt.Fprintln(w, strings.TrimRight(b.String(), " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func cellWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || r >= 0x2e80 && r <= 0xa4cf || r >= 0xac00 && r <= 0xd7a3 ||
+			r >= 0xf900 && r <= 0xfaff || r >= 0xfe30 && r <= 0xfe4f || r >= 0xff00 && r <= 0xff60 || r >= 0xffe0 && r <= 0xffe6) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
