@@ -76,7 +76,7 @@ type PersonRef struct {
 type OrgUnit struct {
 	ID string `json:"id" format:"uuid"`
 	// ParentID is null for the root (the group).
-	ParentID *string `json:"parent_id" format:"uuid"`
+	ParentID *string `json:"parent_id" format:"uuid" extensions:"x-nullable"`
 	// ScopeID is the supervision scope: the unit itself for the group and
 	// enterprises, else its parent's scope.
 	ScopeID             string      `json:"scope_id" format:"uuid"`
@@ -84,8 +84,8 @@ type OrgUnit struct {
 	ShortName           string      `json:"short_name" example:"规划部"`
 	Kind                string      `json:"kind" enums:"group,enterprise,department" example:"department"`
 	IsSupervisionOffice bool        `json:"is_supervision_office"`
-	HeadUserID          *string     `json:"head_user_id" format:"uuid"`
-	Head                *PersonRef  `json:"head"`
+	HeadUserID          *string     `json:"head_user_id" format:"uuid" extensions:"x-nullable"`
+	Head                *PersonRef  `json:"head" extensions:"x-nullable"`
 	LiaisonUserIDs      []string    `json:"liaison_user_ids" format:"uuid"`
 	Liaisons            []PersonRef `json:"liaisons"`
 	SortOrder           int         `json:"sort_order" example:"10"`
