@@ -227,12 +227,12 @@ func (f Filter) apply(q *gorm.DB, clk clock) *gorm.DB {
 		q = q.Where("items.lead_unit_id = ?", *f.LeadUnitID)
 	}
 	if f.UnitID != nil {
-		q = q.Where(`(items.lead_unit_id = ? OR EXISTS (SELECT 1 FROM item_cooperating_units fc WHERE fc.item_id = items.id AND fc.unit_id = ?)
-			OR EXISTS (SELECT 1 FROM item_assignments fa WHERE fa.item_id = items.id AND fa.unit_id = ? AND fa.state <> 'returned'))`,
+		q = q.Where(`(items.lead_unit_id = ? OR items.id IN (SELECT fc.item_id FROM item_cooperating_units fc WHERE fc.unit_id = ?)
+			OR items.id IN (SELECT fa.item_id FROM item_assignments fa WHERE fa.unit_id = ? AND fa.state <> 'returned'))`,
 			*f.UnitID, *f.UnitID, *f.UnitID)
 	}
 	if f.LeaderID != nil {
-		q = q.Where(`(items.supervising_leader_id = ? OR EXISTS (SELECT 1 FROM item_assisting_leaders fl WHERE fl.item_id = items.id AND fl.user_id = ?))`,
+		q = q.Where(`(items.supervising_leader_id = ? OR items.id IN (SELECT fl.item_id FROM item_assisting_leaders fl WHERE fl.user_id = ?))`,
 			*f.LeaderID, *f.LeaderID)
 	}
 	if !f.DeadlineFrom.IsZero() {
@@ -248,7 +248,7 @@ func (f Filter) apply(q *gorm.DB, clk clock) *gorm.DB {
 		q = q.Where("items.parent_id IS NULL")
 	}
 	if f.Tag != "" {
-		q = q.Where("EXISTS (SELECT 1 FROM item_tags ft WHERE ft.item_id = items.id AND ft.tag = ?)", f.Tag)
+		q = q.Where("items.id IN (SELECT ft.item_id FROM item_tags ft WHERE ft.tag = ?)", f.Tag)
 	}
 	if f.Q != "" {
 		pat := likePattern(f.Q)
@@ -260,9 +260,9 @@ func (f Filter) apply(q *gorm.DB, clk clock) *gorm.DB {
 	// item without a deadline is never overdue nor near it.
 	red := "(" + open + " AND items.deadline IS NOT NULL AND items.deadline < ?)"
 	redArgs := append(slices.Clone(openArgs), clk.Today)
-	missed := "EXISTS (SELECT 1 FROM item_milestones fm WHERE fm.item_id = items.id AND fm.done = ? AND fm.due_date < ?)"
+	missed := "items.id IN (SELECT fm.item_id FROM item_milestones fm WHERE fm.done = ? AND fm.due_date < ?)"
 	missedArgs := []any{false, clk.Today}
-	near := "((items.deadline IS NOT NULL AND items.deadline >= ? AND items.deadline <= ?) OR EXISTS (SELECT 1 FROM item_milestones fn WHERE fn.item_id = items.id AND fn.done = ? AND fn.due_date >= ? AND fn.due_date <= ?))"
+	near := "((items.deadline IS NOT NULL AND items.deadline >= ? AND items.deadline <= ?) OR items.id IN (SELECT fn.item_id FROM item_milestones fn WHERE fn.done = ? AND fn.due_date >= ? AND fn.due_date <= ?))"
 	nearArgs := []any{clk.Today, clk.BlueUntil, false, clk.Today, clk.BlueUntil}
 	not := func(q *gorm.DB, expr string, args []any) *gorm.DB { return q.Where("NOT ("+expr+")", args...) }
 	if f.Overdue != nil {
@@ -287,19 +287,22 @@ func (f Filter) apply(q *gorm.DB, clk clock) *gorm.DB {
 	return q
 }
 
-// order adds the sort order, nulls last, with the id as the final tie-breaker so
-// that pages never overlap.
+// order adds the sort order, nulls last, with the id as the final tie-breaker (in
+// the direction of the last key, so that an index on (column, id) can serve the
+// order and a page stops early) so that pages never overlap.
 func (f Filter) order(q *gorm.DB) *gorm.DB {
+	dir := " DESC"
 	for _, k := range f.Sort {
 		c := sortColumns[k.Field]
-		if c.nullable {
-			q = q.Order("CASE WHEN " + c.col + " IS NULL THEN 1 ELSE 0 END")
-		}
-		dir := " ASC"
+		dir = " ASC"
 		if k.Desc {
 			dir = " DESC"
 		}
-		q = q.Order(c.col + dir)
+		nulls := ""
+		if c.nullable {
+			nulls = " NULLS LAST"
+		}
+		q = q.Order(c.col + dir + nulls)
 	}
-	return q.Order("items.id")
+	return q.Order("items.id" + dir)
 }

@@ -89,12 +89,14 @@ func visibleSQL(p *access.Principal) (string, []any) {
 	units := myUnits(p)
 	or = append(or, "items.initiator_user_id = ?", "items.initiator_unit_id IN ?")
 	args = append(args, p.UserID, units)
+	// Uncorrelated IN subqueries: PostgreSQL runs each once into a hash instead of
+	// once per row.
 	named := `items.lead_unit_id IN ? ` +
-		`OR EXISTS (SELECT 1 FROM item_cooperating_units cu WHERE cu.item_id = items.id AND cu.unit_id IN ?) ` +
-		`OR EXISTS (SELECT 1 FROM item_assignments asg WHERE asg.item_id = items.id AND (asg.unit_id IN ? OR asg.responsible_user_id = ?))`
+		`OR items.id IN (SELECT cu.item_id FROM item_cooperating_units cu WHERE cu.unit_id IN ?) ` +
+		`OR items.id IN (SELECT asg.item_id FROM item_assignments asg WHERE asg.unit_id IN ? OR asg.responsible_user_id = ?)`
 	enterprise := `items.scope_id <> ? AND (items.lead_unit_id = ? ` +
-		`OR EXISTS (SELECT 1 FROM item_cooperating_units cu2 WHERE cu2.item_id = items.id AND cu2.unit_id = ?) ` +
-		`OR EXISTS (SELECT 1 FROM item_assignments asg2 WHERE asg2.item_id = items.id AND asg2.unit_id = ?))`
+		`OR items.id IN (SELECT cu2.item_id FROM item_cooperating_units cu2 WHERE cu2.unit_id = ?) ` +
+		`OR items.id IN (SELECT asg2.item_id FROM item_assignments asg2 WHERE asg2.unit_id = ?))`
 	or = append(or, "(items.state <> 'draft' AND ("+named+" OR ("+enterprise+")))")
 	args = append(args, units, units, units, p.UserID, p.ScopeID, p.ScopeID, p.ScopeID, p.ScopeID)
 	return "(" + strings.Join(or, " OR ") + ")", args

@@ -22,7 +22,7 @@ func m0003Items() *gormigrate.Migration {
 		ID uuid.UUID `gorm:"type:uuid;primaryKey"`
 	}
 	type Item struct {
-		ID       uuid.UUID  `gorm:"type:uuid;primaryKey"`
+		ID       uuid.UUID  `gorm:"type:uuid;primaryKey;index:idx_items_created_id,priority:2"`
 		Code     *string    `gorm:"size:60;uniqueIndex:ux_items_scope_code,priority:2"`
 		ScopeID  uuid.UUID  `gorm:"type:uuid;not null;uniqueIndex:ux_items_scope_code,priority:1;index:idx_items_scope_created,priority:1;index:idx_items_scope_state,priority:1"`
 		Scope    *OrgUnit   `gorm:"foreignKey:ScopeID;constraint:OnDelete:RESTRICT"`
@@ -71,7 +71,7 @@ func m0003Items() *gormigrate.Migration {
 		LastEventHash string `gorm:"size:64;not null;default:''"`
 
 		Version     int       `gorm:"not null;default:1"`
-		CreatedAt   time.Time `gorm:"not null;index:idx_items_scope_created,priority:2"`
+		CreatedAt   time.Time `gorm:"not null;index:idx_items_scope_created,priority:2;index:idx_items_created_id,priority:1"`
 		UpdatedAt   time.Time `gorm:"not null"`
 		SubmittedAt *time.Time
 		ApprovedAt  *time.Time
