@@ -94,6 +94,19 @@ func TestSeedAndUsersCreate(t *testing.T) {
 	if strings.Join(roles, ",") != "leader,member" {
 		t.Fatalf("roles %v", roles)
 	}
+	code, out, errs = runCLI(t, "Second-pass-2026\n", "users", "set-password", "--username", "new.user", "--password-stdin")
+	if code != 0 || !strings.Contains(out, "reset") {
+		t.Fatalf("set-password: code %d\n%s\n%s", code, out, errs)
+	}
+	if err := db.Gorm().Where("id = ?", id).Take(&u).Error; err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := users.VerifyPassword(u.PasswordHash, "Second-pass-2026"); !ok || !u.MustChangePassword {
+		t.Fatal("set-password did not set the password")
+	}
+	if code, _, errs := runCLI(t, "x\n", "users", "set-password", "--username", "nobody.here", "--password-stdin"); code != 1 || !strings.Contains(errs, "no user") {
+		t.Fatalf("set-password of nobody: %d %s", code, errs)
+	}
 	var n int64
 	db.Gorm().Table("users").Where("username IN ?", []string{"weak.user", "role.user", "unit.user", "empty.user"}).Count(&n)
 	if n != 0 {

@@ -4,6 +4,8 @@
 //	duban migrate     apply pending database migrations and exit
 //	duban users create --username U --role R --unit ID --password-stdin
 //	                  create a user (the password is read from standard input)
+//	duban users set-password --username U --password-stdin
+//	                  reset a user's password
 //	duban seed --demo fill an empty database with a demo organisation
 //	duban version     print the version
 //
@@ -92,6 +94,7 @@ Commands:
   users      users create --username U --role R [--role R2] --unit ID|NAME
              [--display-name N] [--email E] [--phone P] [--title T] --password-stdin
              create a user; the password is read from standard input
+             users set-password --username U --password-stdin: reset a password
   seed       seed --demo: fill an empty database with a demo organisation
   audit      audit verify: check the hash chains of the items' timelines (exit 1 on tampering)
   version    print the version

@@ -27,22 +27,60 @@ var system = &access.Principal{Username: "cli", Roles: []access.Role{access.Role
 
 const usersUsage = `Usage: duban users create --username U --role R [--role R2 ...] --unit ID|NAME
                           [--display-name N] [--email E] [--phone P] [--title T] --password-stdin
+       duban users set-password --username U --password-stdin
 
-Creates a user and prints its id. The password is read from the first line of
-standard input (never from the command line); the user must change it at the first
-login. Roles: admin, supervisor, leader, member, auditor. --unit takes the unit's id
-or its exact name when that is unique.
+create makes a user and prints its id. set-password resets a user's password (for an
+admin who is locked out, say) and ends their sessions. The password is read from the
+first line of standard input, never from the command line, and the user must change
+it at the next login. Roles: admin, supervisor, leader, member, auditor. --unit takes
+the unit's id or its exact name when that is unique.
 `
 
 func usersCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprint(stderr, usersUsage)
-		if len(args) == 0 {
-			return usageError{"users: say what to do: create"}
-		}
-		return usageError{fmt.Sprintf("users: unknown subcommand %q", args[0])}
+	switch {
+	case len(args) > 0 && args[0] == "create":
+		return usersCreate(ctx, args[1:], stdin, stdout, stderr)
+	case len(args) > 0 && args[0] == "set-password":
+		return usersSetPassword(ctx, args[1:], stdin, stdout, stderr)
 	}
-	return usersCreate(ctx, args[1:], stdin, stdout, stderr)
+	fmt.Fprint(stderr, usersUsage)
+	if len(args) == 0 {
+		return usageError{"users: say what to do: create or set-password"}
+	}
+	return usageError{fmt.Sprintf("users: unknown subcommand %q", args[0])}
+}
+
+func usersSetPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("users set-password", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	username := fs.String("username", "", "login name")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := fs.Parse(args); err != nil || *username == "" || !*fromStdin || fs.NArg() > 0 {
+		fmt.Fprint(stderr, usersUsage)
+		return usageError{"users set-password: pass --username and --password-stdin"}
+	}
+	password, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var ids []uuid.UUID
+	if err := db.Conn(ctx).Model(&users.User{}).Where("username = ?", *username).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return fmt.Errorf("no user is named %q", *username)
+	}
+	svc := users.NewService(db, audit.New(db))
+	if _, err := svc.Update(ctx, system, ids[0], users.Changes{Password: &password}); err != nil {
+		return explain(err)
+	}
+	_, err = fmt.Fprintf(stdout, "password of %s reset; it must be changed at the next login\n", *username)
+	return err
 }
 
 // listFlag collects a repeated flag.
@@ -126,7 +164,7 @@ func readPassword(r io.Reader) (string, error) {
 	}
 	line = strings.TrimRight(line, "\r\n")
 	if line == "" {
-		return "", usageError{"users create: standard input holds no password"}
+		return "", usageError{"users: standard input holds no password"}
 	}
 	return line, nil
 }

@@ -1,12 +1,16 @@
 package users_test
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/apitest"
+	"github.com/duban/duban/internal/app"
+	"github.com/duban/duban/internal/dbtest"
 )
 
 func firstField(m map[string]any) string {
@@ -165,4 +169,33 @@ func TestHTTPReadAndUpdate(t *testing.T) {
 			t.Fatalf("inactive list: %v", list.Data)
 		}
 	})
+}
+
+// TestHTTPBootstrapAdmin starts the application with DUBAN_BOOTSTRAP_ADMIN_PASSWORD on
+// an empty database, twice: the admin exists once and must change the password.
+func TestHTTPBootstrapAdmin(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			db := dbtest.New(t, d)
+			cfg := apitest.Config(t)
+			cfg.BootstrapAdminPassword = "Bootstrap-2026"
+			env := apitest.Start(t, db, cfg)
+			apitest.Start(t, db, cfg) // a second start changes nothing
+			var login struct {
+				AccessToken string         `json:"access_token"`
+				User        map[string]any `json:"user"`
+			}
+			env.Do("POST", "/api/v1/auth/login", map[string]string{"username": "admin", "password": "Bootstrap-2026"}).Expect(200).JSON(&login)
+			if login.User["must_change_password"] != true || count(t, env, "users") != 1 || count(t, env, "org_units") != 1 {
+				t.Fatalf("bootstrap: %v", login.User)
+			}
+			cfg.BootstrapAdminPassword = "weak"
+			if _, err := app.Build(context.Background(), cfg, dbtest.New(t, d), nil); err == nil ||
+				!strings.Contains(err.Error(), "DUBAN_BOOTSTRAP_ADMIN_PASSWORD") {
+				t.Fatalf("weak bootstrap password: %v", err)
+			}
+		})
+	}
 }
