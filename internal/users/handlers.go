@@ -72,7 +72,7 @@ func (h handlers) list(c echo.Context) error {
 // get answers GET /users/{id}.
 //
 //	@Summary		Get a user
-//	@Description	Admins and the user themself get every field; others get the directory fields of an active user they may see (see the list), else 404. The ETag header carries the version for If-Match.
+//	@Description	Admins and the user themself get every field; others get the directory fields (id, username, display_name, org_unit_id, org_unit_name, roles, title, active) of any active user, to put a name to an id; an inactive user is 404 to them. The ETag header carries the version for If-Match (full view only).
 //	@ID				getUser
 //	@Tags			users
 //	@Produce		json

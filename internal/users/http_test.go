@@ -117,13 +117,16 @@ func TestHTTPReadAndUpdate(t *testing.T) {
 		if r.Header.Get("ETag") != "" || r.Map()["version"] != nil {
 			t.Fatal("the directory view shows the version")
 		}
-		memberA.Do("GET", "/api/v1/users/"+w.bMember.String(), nil).Problem(404, "not_found")
+		if other := memberA.Do("GET", "/api/v1/users/"+w.bMember.String(), nil).Expect(200).Map(); other["email"] != nil {
+			t.Fatalf("another enterprise's user by id: %v", other)
+		}
+		memberA.Do("GET", "/api/v1/users/"+uuid.NewString(), nil).Problem(404, "not_found")
 		self := memberA.Do("GET", "/api/v1/users/"+w.aMember.String(), nil).Expect(200).Map()
 		if self["must_change_password"] != false || len(self["allowed_actions"].([]any)) != 0 {
 			t.Fatalf("self: %v", self)
 		}
 		memberA.Do("PATCH", "/api/v1/users/"+w.aMember.String(), map[string]any{"title": "x"}).Problem(403, "forbidden")
-		memberA.Do("PATCH", "/api/v1/users/"+w.bMember.String(), map[string]any{"title": "x"}).Problem(404, "not_found")
+		memberA.Do("PATCH", "/api/v1/users/"+w.bMember.String(), map[string]any{"title": "x"}).Problem(403, "forbidden")
 
 		admin.Do("GET", "/api/v1/users?role=supervisor", nil).Expect(200).JSON(&list)
 		if list.Total != 1 || list.Data[0]["username"] != "hq.member" || list.Data[0]["email"] == nil {

@@ -1,8 +1,6 @@
 package users
 
 import (
-	"slices"
-
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
@@ -17,10 +15,14 @@ import (
 //     person, supervising leader, ...): active users only, and only the public
 //     fields id, username, display_name, org_unit_id, org_unit_name, roles, title
 //     and active. Email, phone, account state and timestamps stay hidden.
-//   - The directory is cut by supervision scope: a user of the group's scope (HQ)
-//     sees every active user, since HQ assigns items to enterprises and names their
-//     people; a user of an enterprise sees their own enterprise and HQ (for leaders
-//     and the group's supervision office), never another enterprise's staff.
+//   - The list (GET /users, for pickers) is cut by supervision scope: a user of the
+//     group's scope (HQ) lists every active user, since HQ assigns items to
+//     enterprises and names their people; a user of an enterprise lists their own
+//     enterprise and HQ (leaders, the group's supervision office), never another
+//     enterprise's staff.
+//   - One account by id (GET /users/{id}, to put a name to an id the caller already
+//     holds, e.g. the responsible person of another enterprise cooperating on an
+//     item) shows the same directory fields of any active user of the group.
 //   - Everyone sees their own account in full (GET /users/{id} with their own id);
 //     they change their password through /me/password, not here.
 
@@ -56,19 +58,17 @@ func (v Visibility) apply(q *gorm.DB) *gorm.DB {
 	return q
 }
 
-// CanSee answers whether p may see the account a (same rule as the list).
+// CanSee answers whether p may read the account a by its id: admins every
+// account, everyone their own and any active one (directory fields only, see
+// FullView). The list is narrower: see Visibility.
 func CanSee(p *access.Principal, a *Account, v Visibility) access.Decision {
 	switch {
 	case p == nil || a == nil:
 		return access.Invisible
 	case v.Everything || p.UserID == a.ID:
 		return access.Allowed
-	case !a.Active:
-		return access.Invisible
-	case v.Scopes == nil:
-		return access.Allowed
 	}
-	return access.See(slices.Contains(v.Scopes, a.ScopeID))
+	return access.See(a.Active)
 }
 
 // FullView reports whether p sees every field of a (admin, or a is p).

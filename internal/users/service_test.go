@@ -275,9 +275,15 @@ func TestDirectoryVisibility(t *testing.T) {
 		_, _, _, err = w.svc.List(ctx, w.admin, users.ListFilter{}, "password_hash", page)
 		wantProblem(t, err, 422, "sort")
 
+		// By id, any active user of the group shows its directory fields.
 		pa := env.Principal(w.aMember)
-		_, _, err = w.svc.Get(ctx, pa, w.bMember)
-		wantProblem(t, err, 404, "")
+		other, v, err := w.svc.Get(ctx, pa, w.bMember)
+		if err != nil || users.FullView(pa, other) {
+			t.Fatalf("other enterprise's user by id: %v", err)
+		}
+		if r := users.ToUserResponse(other, pa, v); r.Email != nil || r.DisplayName != "b.member" {
+			t.Fatalf("directory view: %+v", r)
+		}
 		_, _, err = w.svc.Get(ctx, pa, gone)
 		wantProblem(t, err, 404, "")
 		self, v, err := w.svc.Get(ctx, pa, w.aMember)
