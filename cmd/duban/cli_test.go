@@ -36,6 +36,9 @@ func TestSeedAndUsersCreate(t *testing.T) {
 		!strings.Contains(out, seed.DemoPassword) {
 		t.Fatalf("seed: code %d\n%s\n%s", code, out, errs)
 	}
+	if strings.Contains(out, " 0 supervision items") {
+		t.Fatalf("seed made no items:\n%s", out)
+	}
 	code, out, _ = runCLI(t, "", "seed", "--demo")
 	if code != 0 || !strings.Contains(out, "already seeded") {
 		t.Fatalf("second seed: code %d\n%s", code, out)

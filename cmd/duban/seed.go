@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/calendar"
+	"github.com/duban/duban/internal/config"
+	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/seed"
 )
 
@@ -15,8 +18,8 @@ const seedUsage = `Usage: duban seed --demo
 
 Fills an empty database (or one holding only the bootstrap root unit and admin)
 with a demo group company: HQ departments, two enterprises with their departments,
-heads, liaisons and one user per role, and prints the logins. Running it again
-changes nothing.
+heads, liaisons, one user per role and supervision items in every state, and prints
+the logins. Running it again changes nothing.
 `
 
 func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -27,19 +30,31 @@ func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprint(stderr, seedUsage)
 		return usageError{"seed: pass --demo"}
 	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
 	db, err := openMigrated(ctx, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	res, err := seed.Demo(ctx, db, audit.New(db))
+	log := audit.New(db)
+	res, err := seed.Demo(ctx, db, log)
 	if err != nil {
 		return err
 	}
-	if res.AlreadySeeded {
+	made, err := items.SeedDemo(ctx, db, calendar.NewService(db, cfg.Location), log, res.Units, res.Users)
+	if err != nil {
+		return fmt.Errorf("demo items: %w", err)
+	}
+	switch {
+	case res.AlreadySeeded && made == 0:
 		fmt.Fprintln(stdout, "already seeded: the demo organisation exists; nothing changed.")
-	} else {
-		fmt.Fprintf(stdout, "seeded the demo organisation: %d units, %d users.\n", len(res.Units), len(res.Users))
+	case res.AlreadySeeded:
+		fmt.Fprintf(stdout, "the demo organisation exists; added %d demo supervision items.\n", made)
+	default:
+		fmt.Fprintf(stdout, "seeded the demo organisation: %d units, %d users, %d supervision items.\n", len(res.Units), len(res.Users), made)
 	}
 	fmt.Fprintln(stdout)
 	rows := [][]string{{"USERNAME", "PASSWORD", "ROLES", "NAME", "UNIT", "POSTS"}}
