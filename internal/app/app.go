@@ -9,12 +9,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"path/filepath"
 
+	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/duban/duban/api"
+	"github.com/duban/duban/internal/attachments"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/auth"
 	"github.com/duban/duban/internal/calendar"
@@ -35,6 +38,8 @@ type App struct {
 	Log    *slog.Logger
 	DB     *database.DB
 	Server *httpserver.Server
+	// Items is the items service, shared by the follow-up packages (and tests).
+	Items *items.Service
 }
 
 // OpenDatabase opens the configured database (PostgreSQL or the SQLite file in the
@@ -95,6 +100,10 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 		OpenAPIJSON: api.OpenAPIJSON,
 		OpenAPIYAML: api.OpenAPIYAML,
 		SPA:         webui.FS(),
+		// Uploads carry files, not JSON: they are limited by DUBAN_UPLOAD_LIMIT instead.
+		BodyLimitSkipper: func(c echo.Context) bool {
+			return c.Request().Method == http.MethodPost && c.Request().URL.Path == attachments.UploadPath
+		},
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
 				return fmt.Errorf("database unreachable: %w", err)
@@ -145,7 +154,16 @@ func (a *App) routes(ctx context.Context) error {
 	calendarSvc := calendar.NewService(a.DB, a.Config.Location)
 	calendar.Mount(authed, calendarSvc)
 	orgSvc.AddInUseCheck(items.InUseCheck(a.DB))
-	items.Mount(authed, items.NewService(a.DB, calendarSvc, auditLog))
+	itemsSvc := items.NewService(a.DB, calendarSvc, auditLog)
+	a.Items = itemsSvc
+	items.Mount(authed, itemsSvc)
+	uploadLimit, err := config.ParseSize(a.Config.UploadLimit)
+	if err != nil {
+		return fmt.Errorf("DUBAN_UPLOAD_LIMIT: %w", err)
+	}
+	files := attachments.LocalStorage{Dir: filepath.Join(a.Config.DataDir, "files")}
+	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
+	attachments.Mount(authed, attachmentsSvc)
 	return nil
 }
 
