@@ -50,7 +50,7 @@ func TestAttachmentsThroughHTTP(t *testing.T) {
 		r := upload(headB, item, "整改方案（第二稿）.pdf", pdf).Expect(201)
 		var a struct {
 			ID, Filename, ContentType, SHA256, ContentURL string
-			Size                                         int64
+			Size                                          int64
 		}
 		m := r.Map()
 		a.ID, a.Filename, a.ContentType = m["id"].(string), m["filename"].(string), m["content_type"].(string)

@@ -65,10 +65,14 @@ func (s *Service) Record(ctx context.Context, p *access.Principal, it *Item, act
 func (s *Service) Today() civil.Date { return s.today() }
 
 // IsSupervisor reports whether p acts as the supervision office of the item's scope.
-func IsSupervisor(p *access.Principal, it *Item) bool { return Relations(p, it, nil)&RelSupervisor != 0 }
+func IsSupervisor(p *access.Principal, it *Item) bool {
+	return Relations(p, it, nil)&RelSupervisor != 0
+}
 
 // IsSupervisingLeader reports whether p is the item's supervising leader (主管领导).
-func IsSupervisingLeader(p *access.Principal, it *Item) bool { return Relations(p, it, nil)&RelLeader != 0 }
+func IsSupervisingLeader(p *access.Principal, it *Item) bool {
+	return Relations(p, it, nil)&RelLeader != 0
+}
 
 // IsLeadUnit reports whether p is head or liaison of the item's lead unit.
 func IsLeadUnit(p *access.Principal, it *Item) bool { return Relations(p, it, nil)&RelLead != 0 }
