@@ -36,6 +36,8 @@ func All() []*gormigrate.Migration {
 		m0003Items(),
 		m0004Calendar(),
 		m0005Attachments(),
+		m0006Followup(),
+		m0007Closing(),
 	}
 }
 
