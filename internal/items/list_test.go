@@ -76,7 +76,11 @@ func TestVisibilitySQLMatchesGo(t *testing.T) {
 			w.Stranger, w.Auditor, w.Admin, w.EntSup, w.EntLeader, w.EntHead, w.EntMember, w.Ent2Sup}
 		for _, u := range people {
 			p := w.p(u)
-			listed := ids(must(w.svc.List(ctx, p, filter(t, "page_size=100")))(t))
+			pg := must(w.svc.List(ctx, p, filter(t, "page_size=100")))(t)
+			listed := ids(pg)
+			if pg.Total != int64(len(listed)) {
+				t.Errorf("%s: total %d, listed %d", p.Username, pg.Total, len(listed))
+			}
 			var seen []uuid.UUID
 			for _, id := range all {
 				if _, err := w.svc.Get(ctx, p, id); err == nil {
