@@ -3350,7 +3350,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Admins and the user themself get every field; others get the directory fields of an active user they may see (see the list), else 404. The ETag header carries the version for If-Match.",
+                "description": "Admins and the user themself get every field; others get the directory fields (id, username, display_name, org_unit_id, org_unit_name, roles, title, active) of any active user, to put a name to an id; an inactive user is 404 to them. The ETag header carries the version for If-Match (full view only).",
                 "produces": [
                     "application/json"
                 ],
@@ -4800,11 +4800,17 @@ const docTemplate = `{
                     "format": "date-time"
                 },
                 "head": {
-                    "$ref": "#/definitions/PersonRef"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/PersonRef"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "head_user_id": {
                     "type": "string",
-                    "format": "uuid"
+                    "format": "uuid",
+                    "x-nullable": true
                 },
                 "id": {
                     "type": "string",
@@ -4842,7 +4848,8 @@ const docTemplate = `{
                 "parent_id": {
                     "description": "ParentID is null for the root (the group).",
                     "type": "string",
-                    "format": "uuid"
+                    "format": "uuid",
+                    "x-nullable": true
                 },
                 "scope_id": {
                     "description": "ScopeID is the supervision scope: the unit itself for the group and\nenterprises, else its parent's scope.",

@@ -856,7 +856,7 @@ export interface paths {
         };
         /**
          * Get a user
-         * @description Admins and the user themself get every field; others get the directory fields of an active user they may see (see the list), else 404. The ETag header carries the version for If-Match.
+         * @description Admins and the user themself get every field; others get the directory fields (id, username, display_name, org_unit_id, org_unit_name, roles, title, active) of any active user, to put a name to an id; an inactive user is 404 to them. The ETag header carries the version for If-Match (full view only).
          */
         get: operations["getUser"];
         put?: never;
@@ -1465,9 +1465,9 @@ export interface components {
             children?: components["schemas"]["OrgUnit"][];
             /** Format: date-time */
             created_at?: string;
-            head?: components["schemas"]["PersonRef"];
+            head?: components["schemas"]["PersonRef"] | null;
             /** Format: uuid */
-            head_user_id?: string;
+            head_user_id?: string | null;
             /** Format: uuid */
             id?: string;
             is_supervision_office?: boolean;
@@ -1484,7 +1484,7 @@ export interface components {
              * Format: uuid
              * @description ParentID is null for the root (the group).
              */
-            parent_id?: string;
+            parent_id?: string | null;
             /**
              * Format: uuid
              * @description ScopeID is the supervision scope: the unit itself for the group and
