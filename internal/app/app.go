@@ -93,13 +93,14 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 	reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, "duban"))
 
 	srv := httpserver.New(httpserver.Options{
-		Logger:      logger,
-		BodyLimit:   cfg.BodyLimit,
-		CORSOrigins: cfg.CORSOrigins,
-		Registry:    reg,
-		OpenAPIJSON: api.OpenAPIJSON,
-		OpenAPIYAML: api.OpenAPIYAML,
-		SPA:         webui.FS(),
+		Logger:         logger,
+		BodyLimit:      cfg.BodyLimit,
+		CORSOrigins:    cfg.CORSOrigins,
+		TrustedProxies: cfg.TrustedProxies,
+		Registry:       reg,
+		OpenAPIJSON:    api.OpenAPIJSON,
+		OpenAPIYAML:    api.OpenAPIYAML,
+		SPA:            webui.FS(),
 		// Uploads carry files, not JSON: they are limited by DUBAN_UPLOAD_LIMIT instead.
 		BodyLimitSkipper: func(c echo.Context) bool {
 			return c.Request().Method == http.MethodPost && c.Request().URL.Path == attachments.UploadPath

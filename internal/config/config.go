@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -37,6 +38,10 @@ type Config struct {
 	LogFormat string `env:"DUBAN_LOG_FORMAT" envDefault:"auto"`
 	// CORSOrigins lists the origins allowed to call the API from a browser.
 	CORSOrigins []string `env:"DUBAN_CORS_ORIGINS" envSeparator:","`
+	// TrustedProxies lists the CIDR ranges of reverse proxies (nginx, a load balancer)
+	// whose X-Forwarded-For is believed; the client address then comes from it, so the
+	// per-address login guard and the logs see real clients. Empty: the peer address.
+	TrustedProxies []string `env:"DUBAN_TRUSTED_PROXIES" envSeparator:","`
 	// BodyLimit caps request bodies, e.g. "2M"; uploads have their own limit.
 	BodyLimit string `env:"DUBAN_BODY_LIMIT" envDefault:"2M"`
 	// UploadLimit caps one uploaded file, e.g. "20M".
@@ -117,6 +122,11 @@ func (c *Config) validate() error {
 		}
 		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" {
 			errs = append(errs, fmt.Errorf("DUBAN_CORS_ORIGINS entry %q must be an origin like https://duban.example.com", o))
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(strings.TrimSpace(p)); err != nil {
+			errs = append(errs, fmt.Errorf("DUBAN_TRUSTED_PROXIES entry %q must be a CIDR range like 10.0.0.0/8 or 127.0.0.1/32", p))
 		}
 	}
 	if c.AccessTokenTTL <= 0 || c.AccessTokenTTL > 24*time.Hour {

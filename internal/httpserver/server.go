@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -30,6 +31,8 @@ type Options struct {
 	Logger      *slog.Logger
 	BodyLimit   string
 	CORSOrigins []string
+	// TrustedProxies are CIDR ranges whose X-Forwarded-For is believed.
+	TrustedProxies []string
 	// Ready answers whether the server can take traffic (database reachable,
 	// migrations applied); nil means always.
 	Ready func(ctx context.Context) error
@@ -67,7 +70,7 @@ func New(opts Options) *Server {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(logger)
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(opts.TrustedProxies)
 
 	m := newMetrics(reg)
 	e.Use(requestID())
@@ -113,6 +116,22 @@ func New(opts Options) *Server {
 		mountSPA(e, opts.SPA)
 	}
 	return s
+}
+
+// ipExtractor takes the client address from the connection, or from X-Forwarded-For
+// when the request came through one of the trusted proxies. Ranges are validated by
+// the config package; a bad one here is skipped.
+func ipExtractor(trusted []string) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, cidr := range trusted {
+		if _, n, err := net.ParseCIDR(strings.TrimSpace(cidr)); err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // StandardCollectors registers the Go runtime and process collectors.

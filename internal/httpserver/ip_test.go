@@ -1,0 +1,33 @@
+package httpserver
+
+import (
+	"net/http/httptest"
+	"testing"
+)
+
+func TestIPExtractor(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		trusted []string
+		remote  string
+		xff     string
+		want    string
+	}{
+		{"no proxies trusted: the peer", nil, "127.0.0.1:5000", "203.0.113.7", "127.0.0.1"},
+		{"trusted proxy: the forwarded client", []string{"127.0.0.1/32"}, "127.0.0.1:5000", "203.0.113.7", "203.0.113.7"},
+		{"untrusted peer cannot spoof", []string{"127.0.0.1/32"}, "198.51.100.9:5000", "203.0.113.7", "198.51.100.9"},
+		{"chain through two trusted proxies", []string{"10.0.0.0/8"}, "10.0.0.2:5000", "203.0.113.7, 10.0.0.5", "203.0.113.7"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			req := httptest.NewRequest("GET", "/", nil)
+			req.RemoteAddr = tc.remote
+			req.Header.Set("X-Forwarded-For", tc.xff)
+			if got := ipExtractor(tc.trusted)(req); got != tc.want {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
