@@ -23,6 +23,7 @@ import (
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/config"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/feedback"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/idempotency"
 	"github.com/duban/duban/internal/items"
@@ -165,6 +166,7 @@ func (a *App) routes(ctx context.Context) error {
 	files := attachments.LocalStorage{Dir: filepath.Join(a.Config.DataDir, "files")}
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
 	attachments.Mount(authed, attachmentsSvc)
+	feedback.Mount(authed, feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc))
 	return nil
 }
 

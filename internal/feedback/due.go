@@ -1,0 +1,126 @@
+package feedback
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/duban/duban/internal/calendar"
+	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/items"
+)
+
+// When feedback is due (the item's feedback_cadence), per unit with a live
+// assignment, computed on every read and never stored:
+//   - none: never (next_due null);
+//   - weekly, biweekly, monthly, quarterly: one period after the unit last
+//     reported — the newest of its feedback that is submitted or accepted (a report
+//     waiting for review counts: the unit is not overdue because the office has not
+//     reviewed yet; a returned one does not) — or, before any report, after the
+//     assignment was made (the issue date for the units named at issue). Months
+//     keep the day of the month, clamped to the month's end (31 Jan → 28 Feb). A
+//     due date on a holiday or weekend moves to the next working day of the
+//     calendar; none falls after the item's deadline (the last report is due by
+//     the deadline at the latest);
+//   - milestones: the due date of the earliest milestone not done that the unit
+//     has not yet reported on (a submitted or accepted feedback naming it); null
+//     when there is none.
+//
+// Only while the item is issued or in progress: a suspended item's clock is
+// paused, and nothing is due once completion is requested.
+// overdue is true when today is after next_due.
+
+// Due is when a unit's next feedback is due.
+type Due struct {
+	UnitID  uuid.UUID
+	Role    string
+	NextDue *civil.Date
+	Overdue bool
+	// LastReportedAt is when the unit last submitted a feedback that still counts.
+	LastReportedAt *time.Time
+}
+
+// dueInput is what the computation looks at.
+type dueInput struct {
+	Item       *items.Item
+	Assignment items.Assignment
+	// LastReport is the newest submitted_at of the unit's submitted or accepted
+	// feedback; nil before its first report.
+	LastReport *time.Time
+	// Reported are the milestones the unit has reported on.
+	Reported   map[uuid.UUID]bool
+	Milestones []items.Milestone
+	Cal        *calendar.Calendar
+	Loc        *time.Location
+	Today      civil.Date
+}
+
+// dueOf computes one unit's due date.
+func dueOf(in dueInput) Due {
+	d := Due{UnitID: in.Assignment.UnitID, Role: in.Assignment.Role, LastReportedAt: in.LastReport}
+	if in.Item.State != items.StateIssued && in.Item.State != items.StateInProgress {
+		return d
+	}
+	var next civil.Date
+	switch in.Item.FeedbackCadence {
+	case "weekly", "biweekly", "monthly", "quarterly":
+		anchor := civil.Of(in.Assignment.CreatedAt.In(in.Loc))
+		if in.LastReport != nil {
+			if r := civil.Of(in.LastReport.In(in.Loc)); r.After(anchor) {
+				anchor = r
+			}
+		}
+		next = addPeriod(anchor, in.Item.FeedbackCadence)
+		if in.Cal != nil {
+			next = in.Cal.NextWorkday(next)
+		}
+		if !in.Item.Deadline.IsZero() && next.After(in.Item.Deadline) {
+			next = in.Item.Deadline
+		}
+	case "milestones":
+		for _, m := range in.Milestones {
+			if m.Done || in.Reported[m.ID] {
+				continue
+			}
+			if next.IsZero() || m.DueDate.Before(next) {
+				next = m.DueDate
+			}
+		}
+	}
+	if next.IsZero() {
+		return d
+	}
+	d.NextDue = &next
+	d.Overdue = in.Today.After(next)
+	return d
+}
+
+// addPeriod adds one cadence period to d.
+func addPeriod(d civil.Date, cadence string) civil.Date {
+	switch cadence {
+	case "weekly":
+		return d.AddDays(7)
+	case "biweekly":
+		return d.AddDays(14)
+	case "monthly":
+		return addMonths(d, 1)
+	case "quarterly":
+		return addMonths(d, 3)
+	}
+	return d
+}
+
+// addMonths adds n months keeping the day of the month, clamped to the month's
+// last day.
+func addMonths(d civil.Date, n int) civil.Date {
+	m := int(d.Month) - 1 + n
+	y := d.Year + m/12
+	m %= 12
+	if m < 0 {
+		m += 12
+		y--
+	}
+	month := time.Month(m + 1)
+	last := time.Date(y, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return civil.Date{Year: y, Month: month, Day: min(d.Day, last)}
+}
