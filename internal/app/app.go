@@ -29,6 +29,7 @@ import (
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/org"
+	"github.com/duban/duban/internal/urges"
 	"github.com/duban/duban/internal/users"
 	"github.com/duban/duban/internal/webui"
 )
@@ -167,6 +168,7 @@ func (a *App) routes(ctx context.Context) error {
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
 	attachments.Mount(authed, attachmentsSvc)
 	feedback.Mount(authed, feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc))
+	urges.Mount(authed, urges.NewService(a.DB, itemsSvc))
 	return nil
 }
 
