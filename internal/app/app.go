@@ -23,6 +23,7 @@ import (
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/config"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/extensions"
 	"github.com/duban/duban/internal/feedback"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/idempotency"
@@ -167,6 +168,7 @@ func (a *App) routes(ctx context.Context) error {
 	files := attachments.LocalStorage{Dir: filepath.Join(a.Config.DataDir, "files")}
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
 	attachments.Mount(authed, attachmentsSvc)
+	extensions.Mount(authed, extensions.NewService(a.DB, itemsSvc))
 	feedback.Mount(authed, feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc))
 	urges.Mount(authed, urges.NewService(a.DB, itemsSvc))
 	return nil

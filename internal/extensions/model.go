@@ -1,0 +1,127 @@
+// Package extensions handles an item's deadline after issue: extension requests
+// (延期申请) by the lead unit before the deadline — reviewed by the supervision office,
+// decided by the supervising leader — and the new deadline the supervision office
+// sets on an overdue item on a leader's decision (rule d of §14: "报领导明确办理时限").
+//
+// Both move the item's `deadline` and never `original_deadline`, through
+// items.Service.Change (optimistic lock and timeline event), and both leave a row in
+// deadline_changes so the deadline's history is kept. Rules are plain Go
+// (permissions.go); only handlers.go and routes know HTTP.
+package extensions
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/duban/duban/internal/civil"
+)
+
+// State of an extension request: requested → forwarded (by the supervision office)
+// → approved | rejected (by the supervising leader); or rejected at review.
+type State string
+
+const (
+	StateRequested State = "requested"
+	StateForwarded State = "forwarded"
+	StateApproved  State = "approved"
+	StateRejected  State = "rejected"
+)
+
+// Open reports whether the request still waits for a decision.
+func (s State) Open() bool { return s == StateRequested || s == StateForwarded }
+
+// Actions on an extension request, as listed in its allowed_actions.
+const (
+	ActReview  = "review"
+	ActApprove = "approve"
+	ActReject  = "reject"
+)
+
+// Actions on an item offered by this package (allowed_actions of the lists).
+const (
+	ActRequest     = "request"
+	ActSetDeadline = "set_deadline"
+)
+
+// Review decisions of the supervision office.
+const (
+	DecisionForward = "forward"
+	DecisionReject  = "reject"
+)
+
+// Problem codes of this package. Never rename one.
+const (
+	// CodeDeadlinePassed: an extension is requested after the deadline (409); only the
+	// supervision office can then have a leader set a new one.
+	CodeDeadlinePassed = "deadline_passed"
+	// CodeExtensionPending: the item already has an open extension request (409).
+	CodeExtensionPending = "extension_pending"
+	// CodeNotOverdue: the supervision office sets a deadline only on an overdue item (409).
+	CodeNotOverdue = "not_overdue"
+	// CodeChanged: the request changed while this one ran (409).
+	CodeChanged = "extension_changed"
+)
+
+// Timeline actions.
+const (
+	EvRequest     = "extension_request"
+	EvForward     = "extension_forward"
+	EvReject      = "extension_reject"
+	EvApprove     = "extension_approve"
+	EvDeadlineSet = "deadline_set"
+)
+
+// Kinds of deadline changes.
+const (
+	KindExtension = "extension"
+	KindOffice    = "office"
+)
+
+// Request is a row of extension_requests.
+type Request struct {
+	ID                uuid.UUID `gorm:"type:uuid;primaryKey"`
+	ItemID            uuid.UUID `gorm:"type:uuid"`
+	RequestedBy       uuid.UUID `gorm:"type:uuid"`
+	UnitID            uuid.UUID `gorm:"type:uuid"`
+	CurrentDeadline   civil.Date
+	RequestedDeadline civil.Date
+	Reason            string
+	Progress          *int
+	State             State
+	ReviewedBy        *uuid.UUID `gorm:"type:uuid"`
+	ReviewedAt        *time.Time
+	ReviewComment     string
+	DecidedBy         *uuid.UUID `gorm:"type:uuid"`
+	DecidedAt         *time.Time
+	DecisionComment   string
+	Version           int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// TableName pins the table.
+func (Request) TableName() string { return "extension_requests" }
+
+// DeadlineChange is a row of deadline_changes: one move of an item's deadline after
+// issue.
+type DeadlineChange struct {
+	ID                 uuid.UUID `gorm:"type:uuid;primaryKey"`
+	ItemID             uuid.UUID `gorm:"type:uuid"`
+	Kind               string
+	FromDeadline       civil.Date
+	ToDeadline         civil.Date
+	ExtensionRequestID *uuid.UUID `gorm:"type:uuid"`
+	LeaderID           *uuid.UUID `gorm:"type:uuid"`
+	DecisionNote       string
+	ChangedBy          uuid.UUID `gorm:"type:uuid"`
+	CreatedAt          time.Time
+}
+
+// TableName pins the table.
+func (DeadlineChange) TableName() string { return "deadline_changes" }
+
+func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+
+// now is the timestamp of changes: UTC, microseconds (what both engines keep).
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
