@@ -21,6 +21,7 @@ import (
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/auth"
 	"github.com/duban/duban/internal/calendar"
+	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/config"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/extensions"
@@ -171,6 +172,7 @@ func (a *App) routes(ctx context.Context) error {
 	extensions.Mount(authed, extensions.NewService(a.DB, itemsSvc))
 	feedback.Mount(authed, feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc))
 	urges.Mount(authed, urges.NewService(a.DB, itemsSvc))
+	comments.Mount(authed, comments.NewService(a.DB, itemsSvc, attachmentsSvc))
 	return nil
 }
 
