@@ -21,6 +21,7 @@ import (
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/auth"
 	"github.com/duban/duban/internal/calendar"
+	"github.com/duban/duban/internal/completion"
 	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/config"
 	"github.com/duban/duban/internal/database"
@@ -33,6 +34,7 @@ import (
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/urges"
 	"github.com/duban/duban/internal/users"
+	"github.com/duban/duban/internal/verification"
 	"github.com/duban/duban/internal/webui"
 )
 
@@ -169,6 +171,8 @@ func (a *App) routes(ctx context.Context) error {
 	files := attachments.LocalStorage{Dir: filepath.Join(a.Config.DataDir, "files")}
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
 	attachments.Mount(authed, attachmentsSvc)
+	completion.Mount(authed, completion.NewService(a.DB, itemsSvc, attachmentsSvc))
+	verification.Mount(authed, verification.NewService(a.DB, itemsSvc, attachmentsSvc))
 	extensions.Mount(authed, extensions.NewService(a.DB, itemsSvc))
 	feedback.Mount(authed, feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc))
 	urges.Mount(authed, urges.NewService(a.DB, itemsSvc))

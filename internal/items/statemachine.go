@@ -86,11 +86,12 @@ var Actions = []Action{ActUpdate, ActDelete, ActSubmit, ActApprove, ActReject, A
 	ActApproveCompletion, ActRejectCompletion, ActVerify, ActMilestones}
 
 // ExposedActions are the actions offered in `allowed_actions`: those with an
-// endpoint. request_completion, approve_completion, reject_completion and verify are
-// in the table already; their endpoints (completion requests, verifications) come
-// with the closing issue, which adds them here.
+// endpoint. request_completion, approve_completion and reject_completion are taken
+// through the completion requests (internal/completion), verify through the
+// verifications (internal/verification).
 var ExposedActions = []Action{ActUpdate, ActDelete, ActSubmit, ActApprove, ActReject, ActIssue,
-	ActAccept, ActReturn, ActReassign, ActSuspend, ActResume, ActCancel, ActArchive, ActMilestones}
+	ActAccept, ActReturn, ActReassign, ActSuspend, ActResume, ActCancel, ActArchive, ActMilestones,
+	ActRequestCompletion, ActApproveCompletion, ActRejectCompletion, ActVerify}
 
 // Rel is the set of relations a caller has to an item; rules say which relations
 // may take an action.

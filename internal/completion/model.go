@@ -1,0 +1,120 @@
+// Package completion handles closing an item (办结, §14 rule f): the lead unit
+// requests it with a summary and the materials produced — 请示 (request), 报告
+// (report), 方案 (plan), 办理情况 (handling) — the supervision office reviews it
+// (forward, or 退办 with a reason: the item goes back to in_progress), and the
+// supervising leader approves (the item is closed) or rejects it (back to
+// in_progress).
+//
+// The item's side is the items state machine (request_completion,
+// approve_completion, reject_completion) through items.Decide and
+// items.Service.Change; the request's own stages (requested → forwarded → approved
+// | rejected) are this package's. Archive (销号) is items' POST /items/{id}/archive.
+package completion
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/duban/duban/internal/attachments"
+)
+
+// State of a completion request: requested → forwarded (by the supervision office)
+// → approved | rejected (by the supervising leader); or rejected at review (退办).
+type State string
+
+const (
+	StateRequested State = "requested"
+	StateForwarded State = "forwarded"
+	StateApproved  State = "approved"
+	StateRejected  State = "rejected"
+)
+
+// Open reports whether the request still waits for a decision.
+func (s State) Open() bool { return s == StateRequested || s == StateForwarded }
+
+// Actions on a completion request (its allowed_actions).
+const (
+	ActReview  = "review"
+	ActApprove = "approve"
+	ActReject  = "reject"
+	// ActRequest is offered on the list: the caller may request completion now.
+	ActRequest = "request"
+)
+
+// Review decisions of the supervision office.
+const (
+	DecisionForward = "forward"
+	DecisionReject  = "reject"
+)
+
+// Material kinds (§14 rule f: 请示、报告、方案、办理情况).
+const (
+	KindRequest  = "request"
+	KindReport   = "report"
+	KindPlan     = "plan"
+	KindHandling = "handling"
+)
+
+// Kinds lists the material kinds.
+var Kinds = []string{KindRequest, KindReport, KindPlan, KindHandling}
+
+// OwnerType marks the attachments claimed by a completion request.
+const OwnerType = "completion_request"
+
+// Problem codes of this package. Never rename one.
+const (
+	// CodeChanged: the request changed while this one ran (409).
+	CodeChanged = "completion_request_changed"
+	// CodePending: the item already has an open completion request (409).
+	CodePending = "completion_pending"
+)
+
+// EvForward is the timeline action of the office forwarding a request to the
+// leader; the other steps are recorded under the state machine's actions.
+const EvForward = "completion_forward"
+
+// Request is a row of completion_requests.
+type Request struct {
+	ID              uuid.UUID `gorm:"type:uuid;primaryKey"`
+	ItemID          uuid.UUID `gorm:"type:uuid"`
+	RequestedBy     uuid.UUID `gorm:"type:uuid"`
+	UnitID          uuid.UUID `gorm:"type:uuid"`
+	Summary         string
+	State           State
+	ReviewedBy      *uuid.UUID `gorm:"type:uuid"`
+	ReviewedAt      *time.Time
+	ReviewComment   string
+	DecidedBy       *uuid.UUID `gorm:"type:uuid"`
+	DecidedAt       *time.Time
+	DecisionComment string
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// TableName pins the table.
+func (Request) TableName() string { return "completion_requests" }
+
+// Material is a row of completion_materials: a typed file of a request.
+type Material struct {
+	CompletionRequestID uuid.UUID `gorm:"type:uuid;primaryKey"`
+	AttachmentID        uuid.UUID `gorm:"type:uuid;primaryKey"`
+	Kind                string
+	Sort                int
+}
+
+// TableName pins the table.
+func (Material) TableName() string { return "completion_materials" }
+
+// Files links uploaded files to their owner; attachments.Service implements it.
+type Files interface {
+	Claim(ctx context.Context, field string, ids []uuid.UUID, itemID uuid.UUID, ownerType string, ownerID uuid.UUID) error
+	ListFor(ctx context.Context, ownerType string, ownerIDs []uuid.UUID) ([]attachments.Attachment, error)
+}
+
+func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+
+// now is the timestamp of changes: UTC, microseconds (what both engines keep).
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -1,0 +1,362 @@
+package completion
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/attachments"
+	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/items"
+	"github.com/duban/duban/internal/problem"
+)
+
+// Service runs completion requests.
+type Service struct {
+	db    *database.DB
+	items *items.Service
+	files Files
+}
+
+// NewService returns the completion service.
+func NewService(db *database.DB, it *items.Service, files Files) *Service {
+	return &Service{db: db, items: it, files: files}
+}
+
+// MaterialInput is one typed file of a new request.
+type MaterialInput struct {
+	Kind         string
+	AttachmentID uuid.UUID
+}
+
+// Input is a new completion request.
+type Input struct {
+	Summary       string
+	AttachmentIDs []uuid.UUID
+	Materials     []MaterialInput
+}
+
+// View is a request as shown to one caller, with its typed materials and every file
+// it claimed.
+type View struct {
+	Request
+	Materials      []Material
+	Attachments    []attachments.Attachment
+	AllowedActions []string
+}
+
+// List is an item's completion requests with what the caller may do on the item.
+type List struct {
+	Data           []View
+	AllowedActions []string
+}
+
+// Limits of the texts.
+const (
+	maxSummary = 20000
+	maxComment = 5000
+)
+
+// ListFor returns the item's completion requests, newest first.
+func (s *Service) ListFor(ctx context.Context, p *access.Principal, itemID uuid.UUID) (*List, error) {
+	it, asgs, err := s.items.Load(ctx, p, itemID, false)
+	if err != nil {
+		return nil, err
+	}
+	var rows []Request
+	if err := s.db.Conn(ctx).Where("item_id = ?", itemID).Order("created_at DESC, id DESC").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load completion requests: %w", err)
+	}
+	vs, err := s.views(ctx, p, it, asgs, rows)
+	if err != nil {
+		return nil, err
+	}
+	return &List{Data: vs, AllowedActions: itemActions(p, it, asgs)}, nil
+}
+
+// Get returns one completion request.
+func (s *Service) Get(ctx context.Context, p *access.Principal, id uuid.UUID) (*View, error) {
+	r, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	it, asgs, err := s.items.Load(ctx, p, r.ItemID, false)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	vs, err := s.views(ctx, p, it, asgs, []Request{*r})
+	if err != nil {
+		return nil, err
+	}
+	return &vs[0], nil
+}
+
+// views adds materials, files and allowed actions to requests of one item.
+func (s *Service) views(ctx context.Context, p *access.Principal, it *items.Item, asgs []items.Assignment, rows []Request) ([]View, error) {
+	out := make([]View, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	ids := make([]uuid.UUID, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	var mats []Material
+	if err := s.db.Conn(ctx).Where("completion_request_id IN ?", ids).Order("sort").Find(&mats).Error; err != nil {
+		return nil, fmt.Errorf("load completion materials: %w", err)
+	}
+	files, err := s.files.ListFor(ctx, OwnerType, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load completion files: %w", err)
+	}
+	for i := range rows {
+		v := View{Request: rows[i], Materials: []Material{}, Attachments: []attachments.Attachment{}, AllowedActions: Actions(p, it, asgs, &rows[i])}
+		for _, m := range mats {
+			if m.CompletionRequestID == rows[i].ID {
+				v.Materials = append(v.Materials, m)
+			}
+		}
+		for _, f := range files {
+			if f.OwnerID != nil && *f.OwnerID == rows[i].ID {
+				v.Attachments = append(v.Attachments, f)
+			}
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func (s *Service) load(ctx context.Context, id uuid.UUID) (*Request, error) {
+	var r Request
+	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, problem.NotFound("completion request")
+		}
+		return nil, fmt.Errorf("load completion request: %w", err)
+	}
+	return &r, nil
+}
+
+// notFound names the request, not its item, when the item is not visible.
+func notFound(err error) error {
+	var pb *problem.Problem
+	if errors.As(err, &pb) && pb.Status == 404 {
+		return problem.NotFound("completion request")
+	}
+	return err
+}
+
+func checkInput(in Input) error {
+	var e []problem.FieldError
+	add := func(field, rule, msg string) {
+		e = append(e, problem.FieldError{Field: field, Rule: rule, Message: msg})
+	}
+	switch {
+	case in.Summary == "":
+		add("summary", "required", "is required")
+	case utf8.RuneCountInString(in.Summary) > maxSummary:
+		add("summary", "max", fmt.Sprintf("must be at most %d characters", maxSummary))
+	}
+	seen := map[uuid.UUID]bool{}
+	for i, id := range in.AttachmentIDs {
+		if seen[id] {
+			add(fmt.Sprintf("attachment_ids[%d]", i), "unique", "the file is listed twice")
+		}
+		seen[id] = true
+	}
+	for i, m := range in.Materials {
+		f := fmt.Sprintf("materials[%d]", i)
+		if !slices.Contains(Kinds, m.Kind) {
+			add(f+".kind", "oneof", "must be one of: "+strings.Join(Kinds, ", "))
+		}
+		if seen[m.AttachmentID] {
+			add(f+".attachment_id", "unique", "the file is listed twice")
+		}
+		seen[m.AttachmentID] = true
+	}
+	if len(e) > 0 {
+		return problem.Invalid(e...)
+	}
+	return nil
+}
+
+// Create records the lead unit's completion request (办结申请); the item goes to
+// completion_requested.
+func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.UUID, in Input, pc items.Precondition) (*View, error) {
+	in.Summary = strings.TrimSpace(in.Summary)
+	var r *Request
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		it, asgs, err := s.items.Load(ctx, p, itemID, true)
+		if err != nil {
+			return err
+		}
+		t, err := items.Decide(p, it, asgs, items.ActRequestCompletion, items.FactsOf(it))
+		if err != nil {
+			return err
+		}
+		if err := pc.Check(it.Version); err != nil {
+			return err
+		}
+		if err := checkInput(in); err != nil {
+			return err
+		}
+		at := now()
+		r = &Request{ID: newID(), ItemID: itemID, RequestedBy: p.UserID, UnitID: *it.LeadUnitID, Summary: in.Summary,
+			State: StateRequested, Version: 1, CreatedAt: at, UpdatedAt: at}
+		if err := s.db.Conn(ctx).Create(r).Error; err != nil {
+			if database.IsUniqueViolation(err) {
+				return problem.Conflict(CodePending, "the item already has an open completion request")
+			}
+			return fmt.Errorf("insert completion request: %w", err)
+		}
+		if err := s.claim(ctx, itemID, r.ID, in); err != nil {
+			return err
+		}
+		changes := map[string]any{"completion_request_id": map[string]any{"to": r.ID}}
+		if n := len(in.AttachmentIDs) + len(in.Materials); n > 0 {
+			changes["files"] = map[string]any{"to": n}
+		}
+		return s.items.Change(ctx, p, it, string(items.ActRequestCompletion), t.Target(it.State), nil, changes, r.Summary)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, p, r.ID)
+}
+
+// claim links the request's files (422 naming the bad one) and types its materials.
+func (s *Service) claim(ctx context.Context, itemID, reqID uuid.UUID, in Input) error {
+	if err := s.files.Claim(ctx, "attachment_ids", in.AttachmentIDs, itemID, OwnerType, reqID); err != nil {
+		return err
+	}
+	ids := make([]uuid.UUID, len(in.Materials))
+	for i, m := range in.Materials {
+		ids[i] = m.AttachmentID
+	}
+	if err := s.files.Claim(ctx, "materials", ids, itemID, OwnerType, reqID); err != nil {
+		// Claim names "materials[i]"; the id is that entry's attachment_id.
+		var pb *problem.Problem
+		if errors.As(err, &pb) && len(pb.Errors) > 0 {
+			for i := range pb.Errors {
+				pb.Errors[i].Field += ".attachment_id"
+			}
+			pb.Detail = pb.Errors[0].Field + ": " + pb.Errors[0].Message
+		}
+		return err
+	}
+	for i, m := range in.Materials {
+		row := Material{CompletionRequestID: reqID, AttachmentID: m.AttachmentID, Kind: m.Kind, Sort: i}
+		if err := s.db.Conn(ctx).Create(&row).Error; err != nil {
+			return fmt.Errorf("insert completion material: %w", err)
+		}
+	}
+	return nil
+}
+
+// Review is the supervision office's review: forward to the supervising leader, or
+// reject (退办, comment required): the item goes back to in_progress.
+func (s *Service) Review(ctx context.Context, p *access.Principal, id uuid.UUID, decision, comment string, pc items.Precondition) (*View, error) {
+	return s.act(ctx, p, id, ActReview, decision, comment, pc)
+}
+
+// Approve is the supervising leader's approval: the item is closed.
+func (s *Service) Approve(ctx context.Context, p *access.Principal, id uuid.UUID, comment string, pc items.Precondition) (*View, error) {
+	return s.act(ctx, p, id, ActApprove, "", comment, pc)
+}
+
+// Reject is the supervising leader's refusal (comment required): the item goes back
+// to in_progress.
+func (s *Service) Reject(ctx context.Context, p *access.Principal, id uuid.UUID, comment string, pc items.Precondition) (*View, error) {
+	return s.act(ctx, p, id, ActReject, "", comment, pc)
+}
+
+func (s *Service) act(ctx context.Context, p *access.Principal, id uuid.UUID, action, decision, comment string, pc items.Precondition) (*View, error) {
+	comment = strings.TrimSpace(comment)
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		r, err := s.load(ctx, id)
+		if err != nil {
+			return err
+		}
+		// The item's row lock serialises every change to its completion requests;
+		// read the request again under it.
+		it, asgs, err := s.items.Load(ctx, p, r.ItemID, true)
+		if err != nil {
+			return notFound(err)
+		}
+		if r, err = s.load(ctx, id); err != nil {
+			return err
+		}
+		t, err := decide(p, it, asgs, r, action)
+		if err != nil {
+			return err
+		}
+		if err := pc.Check(r.Version); err != nil {
+			return err
+		}
+		var e []problem.FieldError
+		if action == ActReview && decision != DecisionForward && decision != DecisionReject {
+			e = append(e, problem.FieldError{Field: "decision", Rule: "oneof", Message: "must be one of: forward, reject"})
+		}
+		rejecting := action == ActReject || decision == DecisionReject
+		switch {
+		case rejecting && comment == "":
+			e = append(e, problem.FieldError{Field: "comment", Rule: "required", Message: "is required: give the reason (退办)"})
+		case utf8.RuneCountInString(comment) > maxComment:
+			e = append(e, problem.FieldError{Field: "comment", Rule: "max", Message: fmt.Sprintf("must be at most %d characters", maxComment)})
+		}
+		if len(e) > 0 {
+			return problem.Invalid(e...)
+		}
+		return s.apply(ctx, p, it, r, t, action, rejecting, comment)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, p, id)
+}
+
+// apply writes a decided step: the request's new state and the item's — forwarded
+// leaves the item as it is; rejected sends it back to in_progress; approved closes
+// it.
+func (s *Service) apply(ctx context.Context, p *access.Principal, it *items.Item, r *Request, t items.Transition, action string, rejecting bool, comment string) error {
+	at := now()
+	to := StateForwarded
+	switch {
+	case rejecting:
+		to = StateRejected
+	case action == ActApprove:
+		to = StateApproved
+	}
+	cols := map[string]any{"state": string(to), "version": r.Version + 1, "updated_at": at}
+	if action == ActReview {
+		cols["reviewed_by"], cols["reviewed_at"], cols["review_comment"] = p.UserID, at, comment
+	} else {
+		cols["decided_by"], cols["decided_at"], cols["decision_comment"] = p.UserID, at, comment
+	}
+	res := s.db.Conn(ctx).Model(&Request{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(cols)
+	if res.Error != nil {
+		return fmt.Errorf("update completion request: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return problem.Conflict(CodeChanged, "the completion request changed while this request ran; reload it and retry")
+	}
+	changes := map[string]any{
+		"completion_request_id": map[string]any{"to": r.ID},
+		"completion_state":      map[string]any{"from": r.State, "to": to},
+	}
+	if to == StateForwarded {
+		return s.items.Record(ctx, p, it, EvForward, changes, comment)
+	}
+	var itemCols map[string]any
+	if to == StateApproved {
+		itemCols = map[string]any{"closed_at": at}
+	}
+	return s.items.Change(ctx, p, it, string(t.Action), t.Target(it.State), itemCols, changes, comment)
+}
