@@ -26,6 +26,11 @@ mkdirSync(shots, { recursive: true })
 const ADMIN = 'admin'
 const BOOT_PASSWORD = 'Boot-Pass-2026'
 const NEW_PASSWORD = 'E2e-Changed-Pass-2026'
+const SUPER = 'e2e.super'
+const SUPER_INITIAL = 'Initial-Pass-2026'
+const SUPER_PASSWORD = 'Super-Changed-2026'
+const ITEM_TITLE = '落实安全生产专项整治（e2e）'
+let seeded = false
 
 let server = null
 let ctx = null
@@ -81,6 +86,7 @@ if (`${help.stdout}${help.stderr}`.includes('seed')) {
   await server.stop()
   log('duban seed --demo')
   run(bin, ['seed', '--demo'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  seeded = true
 }
 server = startServer(bin, ['serve'], env, join(work, 'server.log'))
 log(`server pid ${server.pid} on ${base}`)
@@ -127,6 +133,16 @@ async function shot(name, p = page) {
 }
 async function menuItem(name, p = page) {
   return p.getByTestId('nav-menu').getByRole('menuitem', { name })
+}
+/** picks an option of an antd Select / TreeSelect found by its form label */
+async function choose(label, option, p = page) {
+  const input = p.getByLabel(label, { exact: true })
+  await input.click()
+  if (await input.isEditable()) await input.fill(option)
+  await p
+    .locator(`.ant-select-item-option[title="${option}"]:visible, .ant-select-tree-node-content-wrapper[title="${option}"]:visible`)
+    .first()
+    .click()
 }
 async function login(p, username, password) {
   await p.getByLabel(/用户名|Username/).fill(username)
@@ -224,6 +240,25 @@ test('Org & users: the unit tree and the users table', async () => {
   await shot('07-org')
 })
 
+test('Org & users: admin creates a supervisor account', async () => {
+  await page.getByRole('tab', { name: '用户' }).click()
+  await page.waitForURL(/tab=users/)
+  await page.getByTestId('user-table').getByRole('cell', { name: ADMIN, exact: true }).waitFor()
+  await page.getByTestId('user-create').click()
+  await page.getByLabel('用户名', { exact: true }).fill(SUPER)
+  await page.getByLabel('姓名', { exact: true }).fill('测试督办员')
+  await page.getByLabel('初始密码').fill(SUPER_INITIAL)
+  await choose('所属单位', seeded ? '办公厅督办处' : '集团公司')
+  // replace the default role
+  await page.locator('.ant-modal .ant-select-selection-item', { hasText: '普通用户' }).locator('.ant-select-selection-item-remove').click()
+  await choose('角色', '督办员')
+  await page.keyboard.press('Escape')
+  await page.locator('.ant-modal .ant-select-selection-item', { hasText: '督办员' }).waitFor()
+  await page.getByTestId('user-save').click()
+  await page.getByTestId('user-table').getByRole('cell', { name: SUPER, exact: true }).waitFor()
+  await shot('07b-users')
+})
+
 test('Calendar page opens', async () => {
   await (await menuItem('工作日历')).click()
   await page.waitForURL(/\/calendar/)
@@ -256,6 +291,68 @@ test('logout ends the session', async () => {
   await page.waitForURL(/\/login$/)
   await page.goto(`${base}/workbench`)
   await page.waitForURL(/\/login\?next=%2Fworkbench/)
+})
+
+test('a new supervisor changes the initial password, then creates, submits and issues an item', async () => {
+  await page.goto(`${base}/items`)
+  await page.waitForURL(/\/login\?next=%2Fitems/)
+  await login(page, SUPER, SUPER_INITIAL)
+  await page.waitForURL(/\/change-password/)
+  await page.getByLabel('当前密码').fill(SUPER_INITIAL)
+  await page.getByLabel('新密码', { exact: true }).fill(SUPER_PASSWORD)
+  await page.getByLabel('确认新密码').fill(SUPER_PASSWORD)
+  await page.getByTestId('change-password-submit').click()
+  await page.waitForURL(/\/items$/)
+  await page.getByTestId('item-create').click()
+  await page.waitForURL(/\/items\/new$/)
+  await page.getByTestId('item-form').waitFor()
+  await page.getByLabel('事项名称').fill(ITEM_TITLE)
+  await choose('来源', '董事会')
+  await page.getByLabel('事项内容').fill('按照董事会决议，开展安全生产专项整治，形成整治报告。')
+  await choose('牵头部门', seeded ? '规划发展部' : '集团公司')
+  await page.getByLabel('完成时限').fill(`${new Date().getFullYear() + 1}-06-30`)
+  await page.getByLabel('完成时限').press('Tab')
+  await page.getByTestId('item-save').click()
+  await page.waitForURL(/\/items\/[0-9a-f-]{36}$/)
+  await page.getByTestId('page-title').filter({ hasText: ITEM_TITLE }).waitFor()
+  await page.getByTestId('item-state').filter({ hasText: '草稿' }).waitFor()
+  // the buttons are the API's allowed_actions for a draft
+  await page.getByTestId('item-action-submit').waitFor()
+  assert(await page.getByTestId('item-action-delete').isVisible(), 'a draft can be deleted')
+  assert(!(await page.getByTestId('item-action-issue').isVisible()), 'a draft cannot be issued')
+  await page.getByTestId('item-action-submit').click()
+  await page.getByTestId('action-ok').click()
+  // a board matter skips the leader's approval
+  await page.getByTestId('item-state').filter({ hasText: '已审批' }).waitFor()
+  await page.getByTestId('item-action-issue').click()
+  await page.getByTestId('action-comment').fill('请按期办理')
+  await page.getByTestId('action-ok').click()
+  await page.getByTestId('item-state').filter({ hasText: '已下达' }).waitFor()
+  await page.getByText(/^DB-\d{4}-\d{4}$/).waitFor()
+  await page.getByRole('tab', { name: '办理过程' }).click()
+  await page.getByTestId('item-timeline').getByText('下达').first().waitFor()
+  await shot('09-item-detail')
+})
+
+test('items list: filters live in the URL', async () => {
+  await page.goto(`${base}/items?state=issued`)
+  await page.getByTestId('item-table').getByRole('link', { name: ITEM_TITLE }).waitFor()
+  await page.getByTestId('item-state-filter').getByText('已下达').waitFor()
+  await page.goto(`${base}/items?state=issued&q=${encodeURIComponent('不存在的事项')}`)
+  await page.getByTestId('item-table').locator('.ant-empty-description').waitFor()
+  await page.getByTestId('item-clear-filters').click()
+  await page.waitForURL(/\/items$/)
+  await page.getByPlaceholder('搜索编号、名称、内容').fill('安全生产')
+  await page.getByPlaceholder('搜索编号、名称、内容').press('Enter')
+  await page.waitForURL(/q=%E5%AE%89%E5%85%A8%E7%94%9F%E4%BA%A7/)
+  await page.getByTestId('item-table').getByRole('link', { name: ITEM_TITLE }).waitFor()
+  await page.reload()
+  await page.getByTestId('item-table').getByRole('link', { name: ITEM_TITLE }).waitFor()
+  assert((await page.getByPlaceholder('搜索编号、名称、内容').inputValue()) === '安全生产', 'the search box shows the URL filter')
+  await shot('09a-items')
+  await page.getByTestId('user-menu').click()
+  await page.getByRole('menuitem', { name: '退出登录' }).click()
+  await page.waitForURL(/\/login$/)
 })
 
 test('phone width (390×844): login and navigation through the drawer', async () => {

@@ -1,16 +1,17 @@
-import { Card } from 'antd'
-import { useTranslation } from 'react-i18next'
-import { EmptyState } from '../components/States'
-import { PageHeader } from '../components/PageHeader'
+import { lazy } from 'react'
+import { Route, Routes } from 'react-router'
+
+const ItemsListPage = lazy(() => import('./items/ItemsListPage'))
+const ItemDetailPage = lazy(() => import('./items/ItemDetailPage'))
+const ItemFormPage = lazy(() => import('./items/ItemFormPage'))
 
 export default function ItemsPage() {
-  const { t } = useTranslation()
   return (
-    <>
-      <PageHeader title={t('items.title')} />
-      <Card>
-        <EmptyState description={t('items.comingSoon')} />
-      </Card>
-    </>
+    <Routes>
+      <Route index element={<ItemsListPage />} />
+      <Route path="new" element={<ItemFormPage />} />
+      <Route path=":id" element={<ItemDetailPage />} />
+      <Route path=":id/edit" element={<ItemFormPage />} />
+    </Routes>
   )
 }

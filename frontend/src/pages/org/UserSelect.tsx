@@ -22,6 +22,7 @@ export function UserSelect({
   known = [],
   placeholder,
   testId,
+  role,
 }: {
   value?: string | string[] | null
   onChange?: (v: string | string[] | null) => void
@@ -29,12 +30,14 @@ export function UserSelect({
   known?: PersonOption[]
   placeholder?: string
   testId?: string
+  /** only users with this role */
+  role?: 'admin' | 'supervisor' | 'leader' | 'member' | 'auditor'
 }) {
   const [search, setSearch] = useState('')
   const q = useDeferredValue(search)
   const users = useQuery({
-    queryKey: ['users', 'pick', q],
-    queryFn: () => call(api.GET('/users', { params: { query: { q: q || undefined, active: true, page_size: 30 } } })),
+    queryKey: ['users', 'pick', q, role],
+    queryFn: () => call(api.GET('/users', { params: { query: { q: q || undefined, role, active: true, page_size: 30 } } })),
     staleTime: 30_000,
   })
   const options = new Map<string, string>()

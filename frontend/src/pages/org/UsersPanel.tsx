@@ -122,7 +122,7 @@ function UserModal({ user, onClose }: { user?: User; onClose: () => void }) {
           <TreeSelect treeData={unitTreeSelectData(tree.data?.data)} treeDefaultExpandAll showSearch={{ treeNodeFilterProp: 'title' }} loading={tree.isPending} data-testid="user-unit" />
         </Form.Item>
         <Form.Item name="roles" label={t('users.roles')} rules={[{ required: true, message: t('rules.required') }]}>
-          <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+          <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
         </Form.Item>
         <Row gutter={12}>
           <Col xs={24} sm={8}>

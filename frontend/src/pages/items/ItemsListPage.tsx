@@ -1,0 +1,206 @@
+import { PlusOutlined } from '@ant-design/icons'
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { Button, Card, Checkbox, DatePicker, Input, Select, Space, Table, TreeSelect, Typography } from 'antd'
+import type { SorterResult } from 'antd/es/table/interface'
+import { useMemo } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, useNavigate, useSearchParams } from 'react-router'
+import { api } from '../../api/client'
+import { unitNameMap, useOrgTree } from '../../api/org'
+import { call } from '../../api/problem'
+import { hasRole, useMe } from '../../auth/auth'
+import { PageHeader } from '../../components/PageHeader'
+import { EmptyState, ErrorState } from '../../components/States'
+import { dayjs } from '../../lib/time'
+import { unitTreeSelectData } from '../org/UnitsPanel'
+import { activeFilterCount, DEFAULT_PAGE_SIZE, filtersFromSearch, filtersToSearch, toApiQuery, withFilter, type ItemQuery } from './filters'
+import { Deadline, ItemProgress, ITEM_STATES, Light, StateTag, type Item } from './ui'
+
+function sortOrder(sort: string | undefined, key: string): 'ascend' | 'descend' | null {
+  const first = (sort ?? '').split(',')[0]
+  if (first === key) return 'ascend'
+  if (first === `-${key}`) return 'descend'
+  return null
+}
+
+export default function ItemsListPage() {
+  const { t } = useTranslation()
+  const navigate = useNavigate()
+  const me = useMe()
+  const [params, setParams] = useSearchParams()
+  const filters = useMemo(() => filtersFromSearch(params), [params])
+  const tree = useOrgTree()
+  const names = useMemo(() => unitNameMap(tree.data?.data), [tree.data])
+  const set = (patch: Partial<ItemQuery>) => setParams(filtersToSearch(withFilter(filters, patch)), { replace: true })
+  const list = useQuery({
+    queryKey: ['items', 'list', filters],
+    queryFn: () => call(api.GET('/items', { params: { query: toApiQuery(filters) } })),
+    placeholderData: keepPreviousData,
+  })
+  // Creating has no object to carry allowed_actions: POST /items is open to
+  // members, supervisors and leaders (admins and auditors may not).
+  const mayCreate = ['member', 'supervisor', 'leader'].some((r) => hasRole(me.data, r))
+  const states = filters.state ? filters.state.split(',') : []
+
+  return (
+    <>
+      <PageHeader
+        title={t('items.title')}
+        extra={
+          mayCreate && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/items/new')} data-testid="item-create">
+              {t('items.new')}
+            </Button>
+          )
+        }
+      />
+      <Card styles={{ body: { paddingBottom: 8 } }}>
+        <Space wrap style={{ marginBottom: 12 }} data-testid="item-filters">
+          <Input.Search
+            key={`q-${filters.q ?? ''}`}
+            defaultValue={filters.q}
+            allowClear
+            placeholder={t('items.searchPlaceholder')}
+            onSearch={(v) => set({ q: v.trim() || undefined })}
+            style={{ width: 240 }}
+            data-testid="item-search"
+          />
+          <Select
+            mode="multiple"
+            showSearch={{ optionFilterProp: 'label' }}
+            allowClear
+            maxTagCount="responsive"
+            placeholder={t('items.allStates')}
+            value={states}
+            onChange={(v: string[]) => set({ state: v.length ? v.join(',') : undefined })}
+            options={ITEM_STATES.map((s) => ({ value: s, label: t(`items.states.${s}`) }))}
+            style={{ width: 220 }}
+            data-testid="item-state-filter"
+          />
+          <Select
+            allowClear
+            placeholder={t('items.category')}
+            value={filters.category}
+            onChange={(v?: ItemQuery['category']) => set({ category: v })}
+            options={(['important_matter', 'document'] as const).map((c) => ({ value: c, label: t(`items.categories.${c}`) }))}
+            style={{ width: 120 }}
+          />
+          <Select
+            allowClear
+            placeholder={t('items.light')}
+            value={filters.light}
+            onChange={(v?: ItemQuery['light']) => set({ light: v })}
+            options={(['red', 'yellow', 'blue', 'green'] as const).map((l) => ({ value: l, label: <Light light={l} /> }))}
+            style={{ width: 110 }}
+            data-testid="item-light-filter"
+          />
+          <TreeSelect
+            allowClear
+            placeholder={t('items.leadUnit')}
+            value={filters.lead_unit_id}
+            onChange={(v?: string) => set({ lead_unit_id: v })}
+            treeData={unitTreeSelectData(tree.data?.data)}
+            treeDefaultExpandAll
+            showSearch={{ treeNodeFilterProp: 'title' }}
+            style={{ width: 180 }}
+          />
+          <DatePicker.RangePicker
+            value={[filters.deadline_from ? dayjs(filters.deadline_from) : null, filters.deadline_to ? dayjs(filters.deadline_to) : null]}
+            onChange={(r) => set({ deadline_from: r?.[0]?.format('YYYY-MM-DD'), deadline_to: r?.[1]?.format('YYYY-MM-DD') })}
+            allowEmpty={[true, true]}
+            placeholder={[t('items.deadline'), t('items.deadline')]}
+            style={{ width: 250 }}
+          />
+          <Checkbox checked={filters.overdue === true} onChange={(e) => set({ overdue: e.target.checked ? true : undefined })} data-testid="item-overdue-filter">
+            {t('items.onlyOverdue')}
+          </Checkbox>
+          {activeFilterCount(filters) > 0 && (
+            <Button type="link" onClick={() => setParams({}, { replace: true })} data-testid="item-clear-filters">
+              {t('items.clearFilters')}
+            </Button>
+          )}
+        </Space>
+        {list.isError ? (
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : (
+          <Table<Item>
+            rowKey={(r) => r.id ?? ''}
+            loading={list.isFetching}
+            dataSource={list.data?.data ?? []}
+            size="middle"
+            scroll={{ x: 1000 }}
+            data-testid="item-table"
+            locale={{ emptyText: <EmptyState /> }}
+            onChange={(_p, _f, sorter) => {
+              const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<Item> | undefined
+              const key = typeof s?.columnKey === 'string' ? s.columnKey : undefined
+              set({ sort: key && s?.order ? `${s.order === 'descend' ? '-' : ''}${key}` : undefined })
+            }}
+            pagination={{
+              current: filters.page ?? 1,
+              pageSize: filters.page_size ?? DEFAULT_PAGE_SIZE,
+              total: list.data?.total ?? 0,
+              showTotal: (n) => t('common.total', { count: n }),
+              showSizeChanger: true,
+              onChange: (page, size) =>
+                setParams(filtersToSearch({ ...filters, page, page_size: size === DEFAULT_PAGE_SIZE ? undefined : size }), { replace: true }),
+            }}
+            columns={[
+              {
+                key: 'code',
+                title: t('items.code'),
+                dataIndex: 'code',
+                width: 150,
+                sorter: true,
+                sortOrder: sortOrder(filters.sort, 'code'),
+                render: (v?: string) => v || <Typography.Text type="secondary">—</Typography.Text>,
+              },
+              {
+                key: 'title',
+                title: t('items.itemTitle'),
+                dataIndex: 'title',
+                sorter: true,
+                sortOrder: sortOrder(filters.sort, 'title'),
+                render: (v: string | undefined, r) => <Link to={`/items/${r.id ?? ''}`}>{v}</Link>,
+              },
+              {
+                key: 'state',
+                title: t('items.state'),
+                dataIndex: 'state',
+                width: 120,
+                sorter: true,
+                sortOrder: sortOrder(filters.sort, 'state'),
+                render: (v?: string) => <StateTag state={v} />,
+              },
+              { key: 'light', title: t('items.light'), dataIndex: 'light', width: 90, render: (v?: string) => <Light light={v} /> },
+              {
+                key: 'lead_unit',
+                title: t('items.leadUnit'),
+                dataIndex: 'lead_unit_id',
+                width: 150,
+                render: (v?: string) => (v ? (names.get(v) ?? '…') : '—'),
+              },
+              {
+                key: 'deadline',
+                title: t('items.deadline'),
+                width: 160,
+                sorter: true,
+                sortOrder: sortOrder(filters.sort, 'deadline'),
+                render: (_, r) => <Deadline item={r} />,
+              },
+              {
+                key: 'progress',
+                title: t('items.progress'),
+                dataIndex: 'progress',
+                width: 130,
+                sorter: true,
+                sortOrder: sortOrder(filters.sort, 'progress'),
+                render: (v?: number) => <ItemProgress value={v} />,
+              },
+            ]}
+          />
+        )}
+      </Card>
+    </>
+  )
+}
