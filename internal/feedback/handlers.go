@@ -20,7 +20,7 @@ func render(c echo.Context, status int, v *View) error {
 // list answers GET /items/{id}/feedback.
 //
 //	@Summary		An item's feedback (反馈) and when each unit reports next
-//	@Description	Newest first. Everyone who sees the item reads the same submitted, accepted and returned reports (one feedback serves the initiator, the supervising leader and the office); drafts only show to the people of their unit. `due` has one entry per unit with a live assignment (lead first): the next due date from the item's feedback_cadence — weekly/biweekly/monthly/quarterly one period after the unit's last submitted or accepted report (or its assignment), moved to the next working day and never after the deadline; milestones → the earliest milestone not done the unit has not reported on; none → null — and whether it is overdue. Nothing is due unless the item is issued or in progress.
+//	@Description	Newest first. Everyone who sees the item reads the same submitted, accepted and returned reports (one feedback serves the initiator, the supervising leader and the office); drafts only show to the people of their unit. `due` has one entry per unit with a live assignment (lead first): the next due date from the item's feedback_cadence — weekly/biweekly/monthly/quarterly one period after the unit's last submitted or accepted report (or its assignment), moved to the next working day and never after the deadline; milestones → the earliest milestone not done the unit has not reported on; none → null — and whether it is overdue. Nothing is due unless the item is issued or in progress. `allowed_actions` has create when the caller may write a new feedback.
 //	@ID				listFeedback
 //	@Tags			feedback
 //	@Produce		json
@@ -53,7 +53,7 @@ func (h handlers) list(c echo.Context) error {
 		return err
 	}
 	out := FeedbackListResponse{Data: make([]FeedbackResponse, len(pg.Views)), Total: pg.Total, Page: f.Page.Page,
-		PageSize: f.Page.Size, Due: make([]FeedbackDueResponse, len(pg.Due))}
+		PageSize: f.Page.Size, Due: make([]FeedbackDueResponse, len(pg.Due)), AllowedActions: pg.AllowedActions}
 	for i := range pg.Views {
 		out.Data[i] = ToResponse(&pg.Views[i])
 	}

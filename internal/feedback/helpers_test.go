@@ -31,11 +31,12 @@ type feedbackJSON struct {
 
 // listJSON is the answer of GET /items/{id}/feedback.
 type listJSON struct {
-	Data     []map[string]any `json:"data"`
-	Total    int              `json:"total"`
-	Page     int              `json:"page"`
-	PageSize int              `json:"page_size"`
-	Due      []struct {
+	Data           []map[string]any `json:"data"`
+	Total          int              `json:"total"`
+	AllowedActions []string         `json:"allowed_actions"`
+	Page           int              `json:"page"`
+	PageSize       int              `json:"page_size"`
+	Due            []struct {
 		UnitID  string  `json:"unit_id"`
 		Role    string  `json:"role"`
 		NextDue *string `json:"next_due"`

@@ -40,11 +40,11 @@ func TestFeedbackReviewCycle(t *testing.T) {
 		}
 		var l listJSON
 		sup.Do("GET", "/api/v1/items/"+item+"/feedback", nil).Expect(200).JSON(&l)
-		if l.Total != 0 || len(l.Data) != 0 {
+		if l.Total != 0 || len(l.Data) != 0 || l.AllowedActions == nil || len(l.AllowedActions) != 0 {
 			t.Fatalf("office sees a draft: %+v", l)
 		}
-		headB.Do("GET", "/api/v1/items/"+item+"/feedback", nil).Expect(200).JSON(&l)
-		if l.Total != 1 {
+		memberB.Do("GET", "/api/v1/items/"+item+"/feedback", nil).Expect(200).JSON(&l)
+		if l.Total != 1 || !slices.Equal(l.AllowedActions, []string{"create"}) {
 			t.Fatalf("unit's list: %+v", l)
 		}
 

@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"errors"
 	"slices"
 
 	"github.com/google/uuid"
@@ -74,6 +75,21 @@ func draftUnits(p *access.Principal, asgs []items.Assignment) []uuid.UUID {
 		}
 	}
 	return out
+}
+
+// ActCreate is offered in the list's allowed_actions when p may write a new
+// feedback on the item for at least one unit.
+const ActCreate = "create"
+
+// ListActions lists what p may do on the item's feedback list: create.
+func ListActions(p *access.Principal, it *items.Item, asgs []items.Assignment) []string {
+	ok := writer(p) && slices.Contains(running, it.State)
+	if ok {
+		_, err := pickUnit(p, asgs, nil)
+		var pb *problem.Problem
+		ok = err == nil || (errors.As(err, &pb) && pb.Status == 422) // several units: still allowed
+	}
+	return access.Actions(map[string]bool{ActCreate: ok})
 }
 
 // AllowedActions lists what p may do to the feedback now.

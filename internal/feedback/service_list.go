@@ -25,6 +25,8 @@ type Page struct {
 	Views []View
 	Total int64
 	Due   []Due
+	// AllowedActions: create, when the caller may write a new feedback.
+	AllowedActions []string
 }
 
 // List returns the item's feedback the caller sees, newest first, and when each
@@ -47,7 +49,7 @@ func (s *Service) List(ctx context.Context, p *access.Principal, itemID uuid.UUI
 	if err != nil {
 		return nil, err
 	}
-	return &Page{Views: views, Total: total, Due: due}, nil
+	return &Page{Views: views, Total: total, Due: due, AllowedActions: ListActions(p, it, asgs)}, nil
 }
 
 // dues computes the due date of every unit with a live assignment, lead first.

@@ -46,6 +46,8 @@ type UrgeListResponse struct {
 	Page     int                 `json:"page"`
 	PageSize int                 `json:"page_size"`
 	Counts   []UrgeCountResponse `json:"counts"`
+	// AllowedActions: create, when the caller may urge on the item now.
+	AllowedActions []string `json:"allowed_actions" example:"create"`
 } // @name UrgeList
 
 // ToResponse renders an urge view.

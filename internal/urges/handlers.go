@@ -19,7 +19,7 @@ func render(c echo.Context, status int, v *View) error {
 // list answers GET /items/{id}/urges.
 //
 //	@Summary		An item's urges (催办) and how often each unit was urged
-//	@Description	Newest first, for everyone who sees the item. `counts` has one entry per unit with a live assignment (lead first, zeros included) and per any other unit ever urged: total urges and those not yet acknowledged.
+//	@Description	Newest first, for everyone who sees the item. `counts` has one entry per unit with a live assignment (lead first, zeros included) and per any other unit ever urged: total urges and those not yet acknowledged. `allowed_actions` has create when the caller may urge now.
 //	@ID				listUrges
 //	@Tags			urges
 //	@Produce		json
@@ -59,7 +59,7 @@ func (h handlers) list(c echo.Context) error {
 		return err
 	}
 	res := UrgeListResponse{Data: make([]UrgeResponse, len(out.Views)), Total: out.Total, Page: pg.Page, PageSize: pg.Size,
-		Counts: make([]UrgeCountResponse, len(out.Counts))}
+		Counts: make([]UrgeCountResponse, len(out.Counts)), AllowedActions: out.AllowedActions}
 	for i := range out.Views {
 		res.Data[i] = ToResponse(&out.Views[i])
 	}

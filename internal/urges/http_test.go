@@ -22,9 +22,10 @@ type urgeJSON struct {
 }
 
 type listJSON struct {
-	Data   []urgeJSON `json:"data"`
-	Total  int        `json:"total"`
-	Counts []struct {
+	Data           []urgeJSON `json:"data"`
+	Total          int        `json:"total"`
+	AllowedActions []string   `json:"allowed_actions"`
+	Counts         []struct {
 		UnitID         string `json:"unit_id"`
 		Total          int    `json:"total"`
 		Unacknowledged int    `json:"unacknowledged"`
@@ -117,6 +118,9 @@ func TestUrges(t *testing.T) {
 		if l.Data[0].ID != uc.ID || !slices.Equal(l.Data[1].AllowedActions, []string{"acknowledge"}) || len(l.Data[0].AllowedActions) != 0 {
 			t.Fatalf("head's view: %+v", l.Data)
 		}
+		if len(l.AllowedActions) != 0 {
+			t.Fatalf("the head may urge: %v", l.AllowedActions)
+		}
 		auditor.Do("GET", path, nil).Expect(200)
 		stranger.Do("GET", path, nil).Problem(404, "not_found")
 
@@ -133,7 +137,8 @@ func TestUrges(t *testing.T) {
 		}
 		headB.Do("POST", ack, nil).Problem(409, "invalid_transition")
 		sup.Do("GET", path, nil).Expect(200).JSON(&l)
-		if l.Counts[0].Total != 1 || l.Counts[0].Unacknowledged != 0 || l.Counts[1].Unacknowledged != 1 {
+		if l.Counts[0].Total != 1 || l.Counts[0].Unacknowledged != 0 || l.Counts[1].Unacknowledged != 1 ||
+			!slices.Equal(l.AllowedActions, []string{"create"}) {
 			t.Fatalf("counts after acknowledging: %+v", l.Counts)
 		}
 		sup.Do("GET", path+"?unit_id="+w.DeptC.String(), nil).Expect(200).JSON(&l)

@@ -130,12 +130,14 @@ type Page struct {
 	Views  []View
 	Total  int64
 	Counts []Count
+	// AllowedActions: create, when the caller may urge on the item now.
+	AllowedActions []string
 }
 
 // List returns the item's urges, newest first, and how often each unit was urged:
 // every unit with a live assignment (lead first) and any other unit ever urged.
 func (s *Service) List(ctx context.Context, p *access.Principal, itemID uuid.UUID, f Filter) (*Page, error) {
-	_, asgs, err := s.items.Load(ctx, p, itemID, false)
+	it, asgs, err := s.items.Load(ctx, p, itemID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +149,8 @@ func (s *Service) List(ctx context.Context, p *access.Principal, itemID uuid.UUI
 	if err != nil {
 		return nil, err
 	}
-	out := &Page{Views: make([]View, len(rows)), Total: total, Counts: []Count{}}
+	out := &Page{Views: make([]View, len(rows)), Total: total, Counts: []Count{},
+		AllowedActions: access.Actions(map[string]bool{"create": decideUrge(p, it) == nil})}
 	for i := range rows {
 		out.Views[i] = View{Urge: rows[i], AllowedActions: AllowedActions(p, &rows[i])}
 	}
