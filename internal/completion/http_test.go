@@ -206,3 +206,28 @@ func TestCompletionRejectedByLeader(t *testing.T) {
 		}
 	})
 }
+
+// The requester never decides their own completion request, even as the item's
+// supervising leader (headb is given the leader role by fixture).
+func TestRequesterCannotApproveOwnCompletion(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		f := newFx(t, env)
+		id := f.w.ItemInProgress("领导兼任牵头部门负责人", 30)
+		if err := env.DB.Gorm().Table("user_roles").Create(map[string]any{"user_id": f.w.HeadB, "role": "leader"}).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := env.DB.Gorm().Table("items").Where("id = ?", id).Update("supervising_leader_id", f.w.HeadB).Error; err != nil {
+			t.Fatal(err)
+		}
+		c := f.as("headb").Do("POST", "/api/v1/items/"+id.String()+"/completion-requests", map[string]any{"summary": "已完成"}).Expect(201).Map()
+		cp := "/api/v1/completion-requests/" + c["id"].(string)
+		f.as("sup").Do("POST", cp+"/review", map[string]any{"decision": "forward"}).Expect(200)
+		f.as("headb").Do("POST", cp+"/approve", nil).Problem(403, "forbidden")
+		if s := f.state(id); s != "completion_requested" {
+			t.Fatalf("item state %s", s)
+		}
+		// The liaison of the same unit is not the supervising leader either.
+		f.as("liaisonb").Do("POST", cp+"/approve", nil).Problem(403, "forbidden")
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -290,5 +291,33 @@ func TestOfficeSetsDeadlineOnOverdueItem(t *testing.T) {
 		f.as("headb").Do("POST", p2+"/extensions", map[string]any{"requested_deadline": f.today().AddDays(30).String(), "reason": "需延期"}).Expect(201)
 		f.setDeadline(id2, f.today().AddDays(-1))
 		f.as("sup").Do("POST", p2+"/deadline", body).Problem(409, "extension_pending")
+	})
+}
+
+// Two extension requests at the same moment: exactly one is recorded.
+func TestConcurrentExtensionRequests(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		f := newFx(t, env)
+		id := f.w.ItemInProgress("并发申请", 10)
+		path := "/api/v1/items/" + id.String() + "/extensions"
+		clients := []*apitest.Env{f.as("headb"), f.as("liaisonb"), f.as("headb"), f.as("liaisonb")}
+		codes := make([]int, len(clients))
+		var wg sync.WaitGroup
+		for i, c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes[i] = c.Do("POST", path, map[string]any{"requested_deadline": f.today().AddDays(20 + i).String(), "reason": "并发"}).Status
+			}()
+		}
+		wg.Wait()
+		slices.Sort(codes)
+		if !slices.Equal(codes, []int{201, 409, 409, 409}) {
+			t.Fatalf("statuses %v", codes)
+		}
+		if n := f.count("extension_requests", "item_id = ?", id); n != 1 {
+			t.Fatalf("%d requests recorded", n)
+		}
 	})
 }
