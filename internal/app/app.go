@@ -35,6 +35,7 @@ import (
 	"github.com/duban/duban/internal/urges"
 	"github.com/duban/duban/internal/users"
 	"github.com/duban/duban/internal/verification"
+	"github.com/duban/duban/internal/warnings"
 	"github.com/duban/duban/internal/webui"
 )
 
@@ -164,6 +165,10 @@ func (a *App) routes(ctx context.Context) error {
 	itemsSvc := items.NewService(a.DB, calendarSvc, auditLog)
 	a.Items = itemsSvc
 	items.Mount(authed, itemsSvc)
+	// Warning-light thresholds (admin settings); the items derive their lights with them.
+	warningsSvc := warnings.NewService(a.DB, auditLog)
+	warnings.Mount(authed, warningsSvc)
+	itemsSvc.UseWarnings(warningsSvc)
 	uploadLimit, err := config.ParseSize(a.Config.UploadLimit)
 	if err != nil {
 		return fmt.Errorf("DUBAN_UPLOAD_LIMIT: %w", err)

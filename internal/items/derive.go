@@ -10,8 +10,11 @@ import (
 //     is after its (current) deadline;
 //   - light: none for items that are not open; red when overdue; yellow when a
 //     milestone not done is past its due date; blue when the deadline or a
-//     milestone not done falls within WarnWorkdays working days from today; green
-//     otherwise;
+//     milestone not done falls within the blue threshold (working days from today,
+//     the admin's setting, WarningSource; default DefaultBlueWorkdays); green
+//     otherwise. A light cleared by the supervision office (摘牌, warnings.go)
+//     shows green with warning_cleared while the underlying light is no worse
+//     than the cleared one and the deadline has not moved;
 //   - days_remaining: working days from today to the deadline (negative when
 //     overdue), only for open items with a deadline.
 
@@ -27,15 +30,20 @@ const (
 // Lights lists the values of the light filter.
 var Lights = []string{LightRed, LightYellow, LightBlue, LightGreen, LightNone}
 
-// WarnWorkdays is how many working days before a deadline or milestone the light
-// turns blue (DESIGN.md's default).
-const WarnWorkdays = 3
+// DefaultBlueWorkdays is how many working days before a deadline or milestone the
+// light turns blue when no WarningSource is set (DESIGN.md's default).
+const DefaultBlueWorkdays = 3
 
 // Derived are the computed fields of an item.
 type Derived struct {
 	Overdue       bool
 	Light         string
 	DaysRemaining *int
+	// UnderlyingLight is the light before a clearing (摘牌); equal to Light when no
+	// clearing is in force.
+	UnderlyingLight string
+	// Clear is the clearing in force (Light is then green), or nil.
+	Clear *WarningClear
 }
 
 // clock is the day a request is answered on, with the light's boundary.
@@ -45,13 +53,23 @@ type clock struct {
 	Cal       *calendar.Calendar
 }
 
-func newClock(today civil.Date, cal *calendar.Calendar) clock {
-	return clock{Today: today, BlueUntil: cal.AddWorkdays(today, WarnWorkdays), Cal: cal}
+func newClock(today civil.Date, cal *calendar.Calendar, blueWorkdays int) clock {
+	return clock{Today: today, BlueUntil: cal.AddWorkdays(today, blueWorkdays), Cal: cal}
 }
 
 // derive computes the derived fields; open are the due dates of the milestones not
-// yet done.
-func (c clock) derive(it *Item, open []civil.Date) Derived {
+// yet done, clr the item's stored clearing (nil when none).
+func (c clock) derive(it *Item, open []civil.Date, clr *WarningClear) Derived {
+	d := c.underlying(it, open)
+	d.UnderlyingLight = d.Light
+	if clr.holds(it, d.Light) {
+		d.Light, d.Clear = LightGreen, clr
+	}
+	return d
+}
+
+// underlying computes the derived fields without clearings.
+func (c clock) underlying(it *Item, open []civil.Date) Derived {
 	if !it.State.Open() {
 		return Derived{Light: LightNone}
 	}

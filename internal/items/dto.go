@@ -167,9 +167,18 @@ type ItemResponse struct {
 	Overdue       bool   `json:"overdue"`
 	Light         string `json:"light" enums:"red,yellow,blue,green,none"`
 	DaysRemaining *int   `json:"days_remaining" example:"12"`
+	// WarningCleared: the supervision office cleared the item's warning light (摘牌)
+	// and the clearing holds, so light shows green; it shows again once the
+	// underlying light gets worse than warning_cleared_light or the deadline moves.
+	WarningCleared bool `json:"warning_cleared"`
+	// WarningClearedLight is the light that was cleared (blue, yellow or red).
+	WarningClearedLight *string    `json:"warning_cleared_light" enums:"blue,yellow,red"`
+	WarningClearReason  *string    `json:"warning_clear_reason" example:"受上级政策调整影响，属客观原因"`
+	WarningClearedBy    *uuid.UUID `json:"warning_cleared_by" swaggertype:"string" format:"uuid"`
+	WarningClearedAt    *time.Time `json:"warning_cleared_at"`
 	// AllowedActions lists what the caller may do now (update, delete, submit,
 	// approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
-	// archive, manage_milestones).
+	// archive, manage_milestones, clear_warning, ...).
 	AllowedActions []string   `json:"allowed_actions"`
 	Version        int        `json:"version" example:"3"`
 	CreatedAt      time.Time  `json:"created_at"`
@@ -268,7 +277,7 @@ type EventListResponse struct {
 // ToItemResponse renders an item view.
 func ToItemResponse(v *ItemView) ItemResponse {
 	it := &v.Item
-	return ItemResponse{
+	r := ItemResponse{
 		ID: it.ID, Code: it.Code, Title: it.Title, Content: it.Content, Requirements: it.Requirements,
 		Category: it.Category, Source: it.Source, Basis: it.Basis, MeetingType: it.MeetingType, SourceRef: it.SourceRef,
 		NoticeIssuerUnitID: it.NoticeIssuerUnitID, Method: it.Method, Urgency: it.Urgency, FeedbackCadence: it.FeedbackCadence,
@@ -283,6 +292,12 @@ func ToItemResponse(v *ItemView) ItemResponse {
 		ApprovedAt: it.ApprovedAt, IssuedAt: it.IssuedAt, AcceptedAt: it.AcceptedAt, ClosedAt: it.ClosedAt,
 		ArchivedAt: it.ArchivedAt, CancelledAt: it.CancelledAt,
 	}
+	if c := v.Clear; c != nil {
+		at := c.ClearedAt.UTC()
+		r.WarningCleared, r.WarningClearedLight, r.WarningClearReason = true, &c.ClearedLight, &c.Reason
+		r.WarningClearedBy, r.WarningClearedAt = &c.ClearedBy, &at
+	}
+	return r
 }
 
 // ToItemListResponse renders a page of items.

@@ -272,19 +272,44 @@ func (f Filter) apply(q *gorm.DB, clk clock) *gorm.DB {
 			q = not(q, red, redArgs)
 		}
 	}
+	// A light cleared by the office (warnings.go) shows green while the underlying
+	// light is no worse than the cleared one: each warning light excludes the items
+	// whose clearing covers it, and green is every open item showing none of them.
+	and := func(cs ...cond) cond {
+		var out cond
+		parts := make([]string, len(cs))
+		for i, c := range cs {
+			parts[i] = "(" + c.sql + ")"
+			out.args = append(out.args, c.args...)
+		}
+		out.sql = strings.Join(parts, " AND ")
+		return out
+	}
+	neg := func(c cond) cond { return cond{"NOT (" + c.sql + ")", c.args} }
+	clr := func(light string) cond { c, a := clearedSQL(worseOrEqual(light)); return cond{c, a} }
+	R, M, N := cond{red, redArgs}, cond{missed, missedArgs}, cond{near, nearArgs}
+	shows := map[string]cond{
+		LightRed:    and(R, neg(clr(LightRed))),
+		LightYellow: and(neg(R), M, neg(clr(LightYellow))),
+		LightBlue:   and(neg(R), neg(M), N, neg(clr(LightBlue))),
+	}
 	switch f.Light {
 	case LightNone:
 		q = not(q, open, openArgs)
-	case LightRed:
-		q = q.Where(red, redArgs...)
-	case LightYellow:
-		q = not(q.Where(open, openArgs...), red, redArgs).Where(missed, missedArgs...)
-	case LightBlue:
-		q = not(not(q.Where(open, openArgs...), red, redArgs), missed, missedArgs).Where(near, nearArgs...)
+	case LightRed, LightYellow, LightBlue:
+		c := and(cond{open, openArgs}, shows[f.Light])
+		q = q.Where(c.sql, c.args...)
 	case LightGreen:
-		q = not(not(not(q.Where(open, openArgs...), red, redArgs), missed, missedArgs), near, nearArgs)
+		c := and(cond{open, openArgs}, neg(shows[LightRed]), neg(shows[LightYellow]), neg(shows[LightBlue]))
+		q = q.Where(c.sql, c.args...)
 	}
 	return q
+}
+
+// cond is a SQL condition with its arguments.
+type cond struct {
+	sql  string
+	args []any
 }
 
 // order adds the sort order, nulls last, with the id as the final tie-breaker (in

@@ -54,7 +54,7 @@ func renderItem(c echo.Context, status int, v *ItemView) error {
 // list answers GET /items.
 //
 //	@Summary		List supervision items
-//	@Description	The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed), blue (deadline or a milestone within 3 working days), green, or none (not open: draft, closed, archived, cancelled). Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.
+//	@Description	The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.
 //	@ID				listItems
 //	@Tags			items
 //	@Produce		json

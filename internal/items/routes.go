@@ -19,6 +19,7 @@ func Mount(r httpserver.Router, s *Service) {
 	r.POST("/items/:id/cancel", h.cancel)
 	r.POST("/items/:id/archive", h.archive)
 	r.GET("/items/:id/events", h.events)
+	r.POST("/items/:id/clear-warning", h.clearWarning)
 
 	r.GET("/items/:id/assignments", h.listAssignments)
 	r.POST("/items/:id/assignments", h.addAssignment)

@@ -36,6 +36,8 @@ type Service struct {
 	audit *audit.Log
 	// today is the current day in the company time zone (replaceable in tests).
 	today func() civil.Date
+	// warnings gives the light thresholds (UseWarnings); nil means the defaults.
+	warnings WarningSource
 }
 
 // NewService returns the items service.
@@ -71,7 +73,11 @@ func (s *Service) clock(ctx context.Context) (clock, error) {
 	if err != nil {
 		return clock{}, fmt.Errorf("load calendar: %w", err)
 	}
-	return newClock(s.today(), cal), nil
+	blue, err := s.blueWorkdays(ctx)
+	if err != nil {
+		return clock{}, err
+	}
+	return newClock(s.today(), cal, blue), nil
 }
 
 // views builds the views of loaded items (refs filled) in a few batched queries.
@@ -97,9 +103,14 @@ func (s *Service) views(ctx context.Context, p *access.Principal, items []*Item,
 	if err != nil {
 		return nil, err
 	}
+	clears, err := s.clearsOf(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]ItemView, len(items))
 	for i, it := range items {
-		v := ItemView{Item: *it, Derived: clk.derive(it, ms[it.ID]), AllowedActions: AllowedActions(p, it, asgs[it.ID])}
+		v := ItemView{Item: *it, Derived: clk.derive(it, ms[it.ID], clears[it.ID]), AllowedActions: AllowedActions(p, it, asgs[it.ID])}
+		v.AllowedActions = withClearWarning(p, it, v.Derived, v.AllowedActions)
 		if k, ok := kids[it.ID]; ok {
 			v.ChildrenCount, v.ChildrenProgress = k.Count, &k.Progress
 		}

@@ -38,6 +38,7 @@ func All() []*gormigrate.Migration {
 		m0005Attachments(),
 		m0006Followup(),
 		m0007Closing(),
+		m0008Warnings(),
 	}
 }
 
