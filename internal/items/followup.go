@@ -105,8 +105,9 @@ func (s *Service) ReadItem(ctx context.Context, p *access.Principal, id uuid.UUI
 }
 
 // AttachToItem answers for attachments.ItemAccess: the people who work on the item
-// may add files — the supervision office, the supervising leader, the initiator and
-// members of a unit with a live assignment. Auditors and read-only tokens may not.
+// may add files — the supervision office, the supervising leader, the initiator,
+// members of a unit with a live assignment, and any leader of the item's scope (who
+// may attach a file to an instruction 批示). Auditors and read-only tokens may not.
 func (s *Service) AttachToItem(ctx context.Context, p *access.Principal, id uuid.UUID) error {
 	it, asgs, err := s.visibleItem(ctx, p, id, false)
 	if err != nil {
@@ -115,7 +116,7 @@ func (s *Service) AttachToItem(ctx context.Context, p *access.Principal, id uuid
 	if !p.CanWrite() {
 		return access.Forbidden.Err("item", "attach files to")
 	}
-	if Relations(p, it, nil) != 0 {
+	if Relations(p, it, nil) != 0 || (p.Has(access.RoleLeader) && p.ScopeID == it.ScopeID) {
 		return nil
 	}
 	for i := range asgs {
