@@ -33,7 +33,7 @@ type actor struct {
 //
 //	集团公司 G (group, scope G)
 //	├── 办公厅督办处 O (supervision office): admin1 (admin), sup (supervisor), auditor (auditor)
-//	├── 规划发展部 A: heada (member, head of A), membera (member)
+//	├── 规划发展部 A: heada (member, head of A), membera (member: the undertaker)
 //	├── 安全环保部 B: headb (member, head of B)
 //	├── leader (L1) and leader2 (L2) sit in G itself
 //	└── 华东公司 E (enterprise, scope E)
@@ -77,10 +77,11 @@ func newFixture(t *testing.T, env *apitest.Env) *fixture {
 	f.actors[supervisor] = f.newActor("sup", f.office, access.RoleSupervisor)
 	f.actors[leader] = f.newActor("leader", f.group, access.RoleLeader)
 	f.actors[member] = f.newActor("heada", f.deptA, access.RoleMember)
+	f.actors[undertaker] = f.newActor("membera", f.deptA, access.RoleMember)
 	f.actors[auditor] = f.newActor("auditor", f.office, access.RoleAuditor)
 	f.leader2 = env.User("leader2", f.group, access.RoleLeader)
 	f.headB = env.User("headb", f.deptB, access.RoleMember)
-	f.memberA = env.User("membera", f.deptA, access.RoleMember)
+	f.memberA = f.actors[undertaker].id
 	f.entSup = env.User("entsup", f.entOffice, access.RoleSupervisor)
 	f.entLeader = env.User("entleader", f.ent, access.RoleLeader)
 	f.entHead = env.User("enthead", f.entDept, access.RoleMember)
@@ -119,10 +120,15 @@ func (f *fixture) newActor(name string, unit uuid.UUID, r access.Role) *actor {
 	return &actor{name: name, id: id, unit: unit, scope: scope[0], session: f.env.OpenSession(id), readToken: f.apiToken(id, "read")}
 }
 
-// freshActor is a new user with the role in the unit of the role's actor.
+// freshActor is a new user with the role in the unit of the role's actor (not
+// head or liaison of anything).
 func (f *fixture) freshActor(r role) *actor {
 	base := f.actors[r]
-	return f.newActor(fmt.Sprintf("%s.fresh%d", base.name, f.next()), base.unit, access.Role(r))
+	ar := access.Role(r)
+	if r == undertaker {
+		ar = access.RoleMember
+	}
+	return f.newActor(fmt.Sprintf("%s.fresh%d", base.name, f.next()), base.unit, ar)
 }
 
 // apiToken stores a personal API token of user with the scopes (comma-separated)

@@ -5,13 +5,16 @@
 //
 // # Reading it
 //
-// The roles are the five of DESIGN.md plus anonymous (no credentials). Every
-// role is played by one fixed user of the group's scope (see fixture_test.go):
+// The roles are the five of DESIGN.md plus anonymous (no credentials); the member
+// role has two columns, because DESIGN.md gives a unit's head and liaisons more
+// than its other people (undertakers, 承办人). Every column is played by one fixed
+// user of the group's scope (see fixture_test.go):
 //
 //	admin       admin1    in the supervision office
 //	supervisor  sup       in the supervision office
 //	leader      leader    (L1) in the group itself
-//	member      heada     head (主要负责人) of department A
+//	member      heada     role member, head (主要负责人) of department A
+//	undertaker  membera   role member, plain member of department A
 //	auditor     auditor   in the supervision office
 //
 // The relation describes the object the cell acts on, relative to that user:
@@ -106,11 +109,12 @@ const (
 	supervisor role = "supervisor"
 	leader     role = "leader"
 	member     role = "member"
+	undertaker role = "undertaker" // role member, neither head nor liaison
 	auditor    role = "auditor"
 )
 
 // roles are the signed-in roles, in column order.
-var roles = []role{admin, supervisor, leader, member, auditor}
+var roles = []role{admin, supervisor, leader, member, undertaker, auditor}
 
 // relation is the caller's relation to the object of a cell.
 type relation int
@@ -540,7 +544,7 @@ func shortCol(c string) string {
 	if !ok {
 		return c
 	}
-	abbr := map[string]string{"admin": "adm", "supervisor": "sup", "leader": "lea", "member": "mem", "auditor": "aud"}
+	abbr := map[string]string{"admin": "adm", "supervisor": "sup", "leader": "lea", "member": "mem", "undertaker": "und", "auditor": "aud"}
 	return abbr[r] + "/" + rel[:min(3, len(rel))]
 }
 

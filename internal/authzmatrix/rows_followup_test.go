@@ -3,6 +3,7 @@ package authzmatrix
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 
 	"github.com/duban/duban/internal/items"
 )
@@ -17,6 +18,7 @@ func init() {
 	register(byRelation(completionRows())...)
 	register(byRelation(verificationRows())...)
 	register(byRelation(commentRows())...)
+	register(byRelation(warningRows())...)
 }
 
 // post sends a request as user through HTTP for a setup and returns the decoded
@@ -62,10 +64,16 @@ func (f *fixture) draftFeedback(rel relation) (itemRef, string) {
 // people of an assigned unit write, its head or liaison submits, the office of
 // the item's scope reviews. Admins and auditors only read.
 func feedbackRows() []row {
-	// draftOnly: only the people of the reporting unit see a draft at all.
-	draftOnly := func(ok int) grid {
+	// draftOnly: only the people of the reporting unit see a draft at all; of
+	// those, the roles in who may take the action, the rest get 403.
+	draftOnly := func(ok int, who ...role) grid {
 		g := all(http.StatusNotFound)
-		g[member] = [3]int{ok, 404, 404}
+		for _, r := range []role{member, undertaker} {
+			g[r] = [3]int{403, 404, 404}
+			if slices.Contains(who, r) {
+				g[r] = [3]int{ok, 404, 404}
+			}
+		}
 		return g
 	}
 	return []row{
@@ -80,7 +88,7 @@ func feedbackRows() []row {
 			want: seeItem(200),
 			check: func(f *fixture, c *cell, body []byte) string {
 				_, id := f.draftFeedback(c.rel)
-				return listed(body, id, c.role == member && c.rel == own)
+				return listed(body, id, (c.role == member || c.role == undertaker) && c.rel == own)
 			},
 		},
 		{
@@ -89,7 +97,7 @@ func feedbackRows() []row {
 				return f.item(c.rel, items.StateInProgress).path("/feedback"),
 					map[string]any{"progress": 30, "content": "已召开专题会部署。", "next_steps": "月底前完成排查"}
 			},
-			want: actItem(201, member),
+			want: actItem(201, member, undertaker),
 		},
 		{
 			// The template for the caller's unit: only for people of an assigned unit.
@@ -97,7 +105,7 @@ func feedbackRows() []row {
 			setup: func(f *fixture, c *cell) (string, any) {
 				return f.sharedItem(c.rel, items.StateInProgress).path("/feedback/draft"), nil
 			},
-			want: actItem(200, member),
+			want: actItem(200, member, undertaker),
 		},
 		{
 			method: "GET", route: "/api/v1/feedback/:id", variant: "submitted",
@@ -115,7 +123,7 @@ func feedbackRows() []row {
 				_, id := f.draftFeedback(c.rel)
 				return "/api/v1/feedback/" + id, nil
 			},
-			want: draftOnly(200),
+			want: draftOnly(200, member, undertaker),
 		},
 		{
 			method: "PATCH", route: "/api/v1/feedback/:id", variant: "draft",
@@ -123,14 +131,15 @@ func feedbackRows() []row {
 				return "/api/v1/feedback/" + f.feedback(f.item(c.rel, items.StateInProgress), true),
 					map[string]any{"progress": 60, "problems": "设备采购周期较长"}
 			},
-			want: draftOnly(200),
+			want: draftOnly(200, member, undertaker),
 		},
 		{
 			method: "POST", route: "/api/v1/feedback/:id/submit", variant: "draft",
 			setup: func(f *fixture, c *cell) (string, any) {
 				return "/api/v1/feedback/" + f.feedback(f.item(c.rel, items.StateInProgress), true) + "/submit", nil
 			},
-			want: draftOnly(200),
+			// Only the head or a liaison submits (the undertaker drafts).
+			want: draftOnly(200, member),
 		},
 		{
 			method: "POST", route: "/api/v1/feedback/:id/accept", variant: "submitted",
@@ -438,7 +447,7 @@ func commentRows() []row {
 			setup: write("instruction"),
 			want: grid{
 				admin: {403, 403, 404}, supervisor: {403, 403, 404}, leader: {201, 201, 404},
-				member: {403, 404, 404}, auditor: {403, 403, 404},
+				member: {403, 404, 404}, undertaker: {403, 404, 404}, auditor: {403, 403, 404},
 			},
 		},
 		{
@@ -451,8 +460,23 @@ func commentRows() []row {
 			setup: write("comment"),
 			want: grid{
 				admin: {403, 403, 404}, supervisor: {201, 201, 404}, leader: {201, 201, 404},
-				member: {201, 404, 404}, auditor: {403, 403, 404},
+				member: {201, 404, 404}, undertaker: {201, 404, 404}, auditor: {403, 403, 404},
 			},
+		},
+	}
+}
+
+// warningRows: the office of the item's scope clears a warning light with a reason
+// (摘牌); the item is overdue, so its light is red.
+func warningRows() []row {
+	return []row{
+		{
+			method: "POST", route: "/api/v1/items/:id/clear-warning", variant: "overdue",
+			setup: func(f *fixture, c *cell) (string, any) {
+				return f.overdue(f.item(c.rel, items.StateInProgress)).path("/clear-warning"),
+					map[string]string{"reason": "受上级政策调整影响，客观原因延误"}
+			},
+			want: actItem(200, supervisor),
 		},
 	}
 }

@@ -7,14 +7,13 @@ import (
 	"github.com/duban/duban/internal/apitest"
 )
 
-// Identity: sessions, the caller's own account and tokens, the organisation, users
-// and the holiday calendar.
+// Identity: sessions, the caller's own account and tokens, the organisation and
+// users.
 func init() {
 	register(authRows()...)
 	register(meRows()...)
 	register(orgRows()...)
 	register(userRows()...)
-	register(calendarRows()...)
 }
 
 // authRows are the public routes. They do not look at the Authorization header,
@@ -98,7 +97,7 @@ func meRows() []row {
 			},
 			want: grid{
 				admin: {204, 404, 404}, supervisor: {204, 404, 404}, leader: {204, 404, 404},
-				member: {204, 404, 404}, auditor: {204, 404, 404},
+				member: {204, 404, 404}, undertaker: {204, 404, 404}, auditor: {204, 404, 404},
 			},
 		},
 	}
@@ -194,37 +193,6 @@ func userRows() []row {
 			method: "PATCH", route: "/api/v1/users/:id",
 			setup: func(f *fixture, c *cell) (string, any) {
 				return "/api/v1/users/" + f.newUser(f.unitFor(c.user, c.rel)).String(), map[string]any{"title": "科长"}
-			},
-			want: adminOnly(http.StatusOK),
-		},
-	}
-}
-
-// calendarRows: the calendar has no owner; the relation picks the year (own: this
-// year's shipped data, other: next year's, none: a year without data). PUT writes
-// years nobody else uses (2097 to 2099), so the items' working days stay as they
-// are.
-func calendarRows() []row {
-	return []row{
-		{
-			method: "GET", route: "/api/v1/calendar/:year",
-			setup: func(f *fixture, c *cell) (string, any) {
-				y := f.items.Today().Year + [...]int{0, 1, 0}[c.rel]
-				if c.rel == none {
-					y = 2099
-				}
-				return fmt.Sprintf("/api/v1/calendar/%d", y), nil
-			},
-			want: all(http.StatusOK),
-		},
-		{
-			method: "PUT", route: "/api/v1/calendar/:year",
-			setup: func(f *fixture, c *cell) (string, any) {
-				y := 2097 + int(c.rel)
-				return fmt.Sprintf("/api/v1/calendar/%d", y), map[string]any{
-					"note": "授权矩阵测试",
-					"days": []map[string]string{{"date": fmt.Sprintf("%d-01-01", y), "kind": "holiday", "name": "元旦"}},
-				}
 			},
 			want: adminOnly(http.StatusOK),
 		},

@@ -16,7 +16,8 @@ import (
 // department A whose head is the member, supervised by the leader L1 and initiated by
 // the member; other is led by department B, supervised by leader2; none is an
 // enterprise's item. Admins, auditors and supervisors see every item of their
-// scope (own and other alike), the leader too; the member only sees the own item.
+// scope (own and other alike), the leader too; the member and the undertaker (of
+// department A) only see the own item.
 func init() {
 	register(byRelation(itemRows())...)
 	register(byRelation(assignmentRows())...)
@@ -29,20 +30,21 @@ func init() {
 func seeItem(ok int) grid {
 	return grid{
 		admin: {ok, ok, 404}, supervisor: {ok, ok, 404}, leader: {ok, ok, 404},
-		member: {ok, 404, 404}, auditor: {ok, ok, 404},
+		member: {ok, 404, 404}, undertaker: {ok, 404, 404}, auditor: {ok, ok, 404},
 	}
 }
 
 // actItem is the grid of an action on an item of the relation that the roles in who
 // may take: the supervisor on every item of the scope, the leader as the
-// supervising leader (own only), the member as the head of the lead or initiator
-// unit (own only). Everyone else who sees the item gets 403, who does not 404.
+// supervising leader (own only), the member as the head of the lead and initiator
+// unit (own only), the undertaker as one of the lead unit's people (own only).
+// Everyone else who sees the item gets 403, who does not 404.
 func actItem(ok int, who ...role) grid {
 	g := grid{}
 	for _, r := range roles {
 		w := [3]int{403, 403, 404}
-		if r == member {
-			w[1] = 404 // the other unit's item is invisible to the member
+		if r == member || r == undertaker {
+			w[1] = 404 // the other unit's item is invisible to department A
 		}
 		if slices.Contains(who, r) {
 			w[0] = ok
@@ -99,7 +101,7 @@ func itemRows() []row {
 			},
 			want: grid{
 				admin: {403, 403, 403}, supervisor: {201, 201, 422}, leader: {201, 201, 422},
-				member: {201, 201, 422}, auditor: {403, 403, 403},
+				member: {201, 201, 422}, undertaker: {201, 201, 422}, auditor: {403, 403, 403},
 			},
 		},
 		{
@@ -117,7 +119,7 @@ func itemRows() []row {
 			},
 			want: grid{
 				admin: {403, 403, 403}, supervisor: {201, 201, 422}, leader: {403, 403, 422},
-				member: {201, 422, 422}, auditor: {403, 403, 403},
+				member: {201, 422, 422}, undertaker: {403, 422, 422}, auditor: {403, 403, 403},
 			},
 		},
 		{
@@ -260,8 +262,8 @@ func milestoneRows() []row {
 }
 
 // attachmentRows: files belong to an item; whoever sees the item reads them, the
-// people working on it (office, supervising leader, initiator, assigned units) add
-// them. Uploads do not change the item, so the cells share one per relation.
+// people working on it (office, leaders of the scope, initiator, assigned units)
+// add them. Uploads do not change the item, so the cells share one per relation.
 func attachmentRows() []row {
 	return []row{
 		{
@@ -272,7 +274,12 @@ func attachmentRows() []row {
 					fields: map[string]string{"item_id": it.ID.String()}, filename: "办理情况.txt", content: []byte("矩阵测试附件内容\n"),
 				}
 			},
-			want: actItem(201, supervisor, leader, member),
+			// Any leader of the item's scope attaches (a file to an instruction 批示),
+			// not only the supervising one.
+			want: grid{
+				admin: {403, 403, 404}, supervisor: {201, 201, 404}, leader: {201, 201, 404},
+				member: {201, 404, 404}, undertaker: {201, 404, 404}, auditor: {403, 403, 404},
+			},
 		},
 		{
 			method: "GET", route: "/api/v1/attachments/:id",
