@@ -32,6 +32,7 @@ import (
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/org"
+	"github.com/duban/duban/internal/todo"
 	"github.com/duban/duban/internal/urges"
 	"github.com/duban/duban/internal/users"
 	"github.com/duban/duban/internal/verification"
@@ -182,6 +183,8 @@ func (a *App) routes(ctx context.Context) error {
 	feedback.Mount(authed, feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc))
 	urges.Mount(authed, urges.NewService(a.DB, itemsSvc))
 	comments.Mount(authed, comments.NewService(a.DB, itemsSvc, attachmentsSvc))
+	// What waits for the caller; feedback's service (stateless) gives the due dates.
+	todo.Mount(authed, todo.NewService(a.DB, itemsSvc, feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc), calendarSvc, warningsSvc))
 	return nil
 }
 

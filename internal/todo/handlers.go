@@ -1,0 +1,107 @@
+package todo
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/httpserver"
+	"github.com/duban/duban/internal/problem"
+)
+
+// EntryResponse is one thing waiting for the caller.
+type EntryResponse struct {
+	ItemID uuid.UUID `json:"item_id" swaggertype:"string" format:"uuid"`
+	Code   *string   `json:"code" example:"DB-2026-0001"`
+	Title  string    `json:"title" example:"落实年度安全生产工作会议部署"`
+	// ItemState is the item's state.
+	ItemState string     `json:"item_state" example:"in_progress"`
+	Deadline  civil.Date `json:"deadline" swaggertype:"string" format:"date" example:"2026-06-30"`
+	// Light is the item's warning light as on the item's read (a cleared light
+	// shows green with warning_cleared).
+	Light          string `json:"light" enums:"red,yellow,blue,green,none" example:"blue"`
+	WarningCleared bool   `json:"warning_cleared"`
+	Overdue        bool   `json:"overdue"`
+	// RefID names the thing to act on, of type ref_type: an assignment (accept it,
+	// or write its unit's feedback), a feedback, an urge, an extension request, a
+	// completion request. Absent when the item itself is the thing (approvals,
+	// verifications_due, overdue).
+	RefID   *uuid.UUID `json:"ref_id,omitempty" swaggertype:"string" format:"uuid"`
+	RefType string     `json:"ref_type,omitempty" enums:"assignment,feedback,urge,extension,completion_request" example:"assignment"`
+	// UnitID is the caller's unit concerned (assignments, feedback, urges) or the
+	// requesting unit (extension and completion requests).
+	UnitID *uuid.UUID `json:"unit_id,omitempty" swaggertype:"string" format:"uuid"`
+	// Since is when it started waiting (submitted, assigned, urged, requested,
+	// closed; for feedback_to_write the due date; for overdue the day after the
+	// deadline).
+	Since time.Time `json:"since"`
+	// DueDate is when the feedback is due (feedback_to_write only).
+	DueDate *civil.Date `json:"due_date,omitempty" swaggertype:"string" format:"date" example:"2026-03-31"`
+} // @name TodoEntry
+
+// GroupResponse is one kind of thing waiting.
+type GroupResponse struct {
+	Key string `json:"key" enums:"approvals,assignments_to_accept,feedback_to_write,feedback_to_submit,feedback_to_review,urges_to_acknowledge,extension_decisions,completion_decisions,verifications_due,overdue" example:"approvals"`
+	// Count is how many there are; items holds the first 20, oldest first.
+	Count int             `json:"count" example:"3"`
+	Items []EntryResponse `json:"items"`
+} // @name TodoGroup
+
+// Response is the caller's to-do list.
+type Response struct {
+	// Groups lists every group, in a fixed order, empty ones included.
+	Groups []GroupResponse `json:"groups"`
+	// Total is the sum of the counts.
+	Total int `json:"total" example:"5"`
+} // @name Todo
+
+// ToResponse renders the groups.
+func ToResponse(groups []Group) Response {
+	out := Response{Groups: make([]GroupResponse, len(groups)), Total: Total(groups)}
+	for i, g := range groups {
+		gr := GroupResponse{Key: g.Key, Count: g.Count, Items: make([]EntryResponse, len(g.Entries))}
+		for j, e := range g.Entries {
+			v := &e.Item
+			gr.Items[j] = EntryResponse{ItemID: e.ItemID, Code: v.Code, Title: v.Title, ItemState: string(v.State),
+				Deadline: v.Deadline, Light: v.Light, WarningCleared: v.Clear != nil, Overdue: v.Overdue,
+				RefID: e.RefID, RefType: e.RefType, UnitID: e.UnitID, Since: e.Since, DueDate: e.DueDate}
+		}
+		out.Groups[i] = gr
+	}
+	return out
+}
+
+// Mount registers the to-do route; r authenticates every request.
+func Mount(r httpserver.Router, s *Service) {
+	h := handlers{s: s}
+	r.GET("/me/todo", h.get)
+}
+
+type handlers struct{ s *Service }
+
+// get answers GET /me/todo.
+//
+//	@Summary		What waits for me
+//	@Description	The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see.
+//	@ID				getMyTodo
+//	@Tags			todo
+//	@Produce		json
+//	@Success		200	{object}	Response
+//	@Failure		401	{object}	problem.Problem
+//	@Security		BearerAuth
+//	@Router			/me/todo [get]
+func (h handlers) get(c echo.Context) error {
+	p := access.FromContext(c.Request().Context())
+	if p == nil {
+		return problem.Unauthorized("sign in first")
+	}
+	groups, err := h.s.For(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ToResponse(groups))
+}
