@@ -137,12 +137,19 @@ async function menuItem(name, p = page) {
 /** picks an option of an antd Select / TreeSelect found by its form label */
 async function choose(label, option, p = page) {
   const input = p.getByLabel(label, { exact: true })
-  await input.click()
-  if (await input.isEditable()) await input.fill(option)
-  await p
-    .locator(`.ant-select-item-option[title="${option}"]:visible, .ant-select-tree-node-content-wrapper[title="${option}"]:visible`)
-    .first()
-    .click()
+  const select = p.locator('.ant-select').filter({ has: input }).first()
+  const chosen = async () => ((await select.textContent()) ?? '').includes(option)
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await input.click()
+    if (await input.isEditable()) await input.fill(option)
+    await p
+      .locator(`.ant-select-item-option[title="${option}"]:visible, .ant-select-tree-node-content-wrapper[title="${option}"]:visible`)
+      .first()
+      .click()
+    for (let i = 0; i < 20 && !(await chosen()); i++) await sleep(100)
+    if (await chosen()) return
+  }
+  throw new Error(`could not choose ${option} in ${label}`)
 }
 async function login(p, username, password) {
   await p.getByLabel(/用户名|Username/).fill(username)

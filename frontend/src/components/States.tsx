@@ -1,4 +1,4 @@
-import { Alert, Button, Empty, Flex, Result, Spin } from 'antd'
+import { Alert, Button, Empty, Flex, Spin } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { ApiError, errorMessage } from '../api/problem'
 
@@ -43,14 +43,4 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 export function EmptyState({ description }: { description?: string }) {
   const { t } = useTranslation()
   return <Empty description={description ?? t('common.empty')} />
-}
-
-export function NotFoundState() {
-  const { t } = useTranslation()
-  return <Result status="404" title={t('common.notFound')} subTitle={t('common.notFoundHint')} />
-}
-
-export function ForbiddenState() {
-  const { t } = useTranslation()
-  return <Result status="403" title={t('common.forbidden')} subTitle={t('common.forbiddenHint')} />
 }

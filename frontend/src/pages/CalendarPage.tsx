@@ -10,7 +10,8 @@ import { ApiError, call } from '../api/problem'
 import { hasRole, useMe } from '../auth/auth'
 import { applyFormError } from '../components/formErrors'
 import { PageHeader } from '../components/PageHeader'
-import { EmptyState, ErrorState, ForbiddenState, Loading } from '../components/States'
+import { EmptyState, ErrorState, Loading } from '../components/States'
+import { ForbiddenState } from '../components/ResultStates'
 import { companyToday, dayjs } from '../lib/time'
 
 type Kind = Schemas['CalendarDayInput']['kind']

@@ -1,10 +1,10 @@
-import { Button, Card, Flex, Typography } from 'antd'
+import { App, Button, Card, Flex, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useNavigate, useSearchParams } from 'react-router'
 import { safeNext } from '../auth/auth'
 import { session } from '../auth/session'
 import { ChangePasswordForm } from '../components/ChangePasswordForm'
-import { LanguageSwitch } from '../components/LanguageSwitch'
+import { LanguageToggle } from '../components/LanguageToggle'
 
 /** The forced password change after the first login (must_change_password). */
 export default function ChangePasswordPage() {
@@ -12,13 +12,13 @@ export default function ChangePasswordPage() {
   const navigate = useNavigate()
   const [params] = useSearchParams()
   return (
-    <div className="login-bg">
+    <App className="login-bg">
       <Card style={{ width: '100%', maxWidth: 460 }} styles={{ body: { padding: 32 } }}>
         <Flex justify="space-between" align="center">
           <Typography.Title level={4} style={{ margin: 0 }}>
             {t('auth.mustChangeTitle')}
           </Typography.Title>
-          <LanguageSwitch />
+          <LanguageToggle />
         </Flex>
         <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
           {t('auth.mustChangeHint')}
@@ -28,6 +28,6 @@ export default function ChangePasswordPage() {
           {t('auth.logout')}
         </Button>
       </Card>
-    </div>
+    </App>
   )
 }

@@ -1,5 +1,5 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd'
+import { Alert, Button, Form, Input } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Navigate, useNavigate, useSearchParams } from 'react-router'
@@ -7,7 +7,7 @@ import { ApiError } from '../api/problem'
 import { safeNext, useAuthenticated } from '../auth/auth'
 import { session } from '../auth/session'
 import { applyFormError } from '../components/formErrors'
-import { LanguageSwitch } from '../components/LanguageSwitch'
+import { LanguageToggle } from '../components/LanguageToggle'
 import { dayjs } from '../lib/time'
 
 interface LoginForm {
@@ -65,14 +65,12 @@ export default function LoginPage() {
 
   return (
     <div className="login-bg">
-      <Card style={{ width: '100%', maxWidth: 400 }} styles={{ body: { padding: 32 } }}>
-        <Flex justify="space-between" align="center" style={{ marginBottom: 8 }}>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t('app.name')}
-          </Typography.Title>
-          <LanguageSwitch />
-        </Flex>
-        <Typography.Paragraph type="secondary">{t('app.tagline')}</Typography.Paragraph>
+      <main className="login-card">
+        <div className="login-head">
+          <h1>{t('app.name')}</h1>
+          <LanguageToggle />
+        </div>
+        <p className="login-tagline">{t('app.tagline')}</p>
         {params.get('reason') === 'expired' && !error && !lockedText && (
           <Alert type="info" showIcon title={t('auth.sessionExpired')} style={{ marginBottom: 16 }} />
         )}
@@ -91,7 +89,7 @@ export default function LoginPage() {
             {t('auth.login')}
           </Button>
         </Form>
-      </Card>
+      </main>
     </div>
   )
 }

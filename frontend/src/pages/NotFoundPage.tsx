@@ -1,7 +1,7 @@
 import { Button } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
-import { NotFoundState } from '../components/States'
+import { NotFoundState } from '../components/ResultStates'
 
 export default function NotFoundPage() {
   const { t } = useTranslation()

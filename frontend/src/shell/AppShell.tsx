@@ -10,7 +10,7 @@ import {
   UserOutlined,
 } from '@ant-design/icons'
 import type { MenuProps } from 'antd'
-import { Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Typography } from 'antd'
+import { App, Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Typography } from 'antd'
 import { Suspense, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, Outlet, useLocation, useNavigate } from 'react-router'
@@ -129,6 +129,7 @@ export default function AppShell() {
   )
 
   return (
+    <App>
     <Layout style={{ minHeight: '100vh' }}>
       {!mobile && (
         <Sider collapsible collapsed={collapsed} trigger={null} width={220} style={{ position: 'sticky', top: 0, height: '100vh' }}>
@@ -192,5 +193,6 @@ export default function AppShell() {
         </Content>
       </Layout>
     </Layout>
+    </App>
   )
 }
