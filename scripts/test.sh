@@ -9,7 +9,11 @@
 #   3. API documents: under CI=true `make openapi-check` (regenerate; git must see no
 #      change), otherwise `make openapi-verify` (compare without touching files).
 #   4. go test -count=1 ./... (every database test on SQLite and PostgreSQL).
-#   5. frontend tests (npm test), when frontend/package.json exists.
+#   5. frontend lint and unit tests (npm run lint, npm test), when frontend/package.json
+#      exists;
+#   6. frontend browser tests (npm run test:e2e: builds bin with the web app, starts it
+#      on a fresh data directory, drives Chromium), when Chromium is installed (under
+#      CI=true a missing Chromium fails the step).
 #
 # Every step runs even when an earlier one failed; a summary follows and the exit
 # status is non-zero if any step failed.
@@ -145,7 +149,12 @@ go_test() {
 
 frontend_test() {
 	make --no-print-directory frontend-deps
-	(cd frontend && npm test)
+	(cd frontend && npm run lint && npm test)
+}
+
+frontend_e2e() {
+	make --no-print-directory frontend-deps
+	(cd frontend && npm run test:e2e)
 }
 
 TOTAL_START=$SECONDS
@@ -158,6 +167,12 @@ fi
 step go-test go_test
 if [[ -f frontend/package.json ]]; then
 	step frontend frontend_test
+	if [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" || "$CI" == "true" ]]; then
+		step e2e frontend_e2e
+	else
+		warn "no Chromium: the browser tests are skipped (apt-get install chromium fonts-noto-cjk)"
+		RESULTS+=("$(printf '  %-10s skipped (no Chromium)' e2e)")
+	fi
 fi
 
 echo

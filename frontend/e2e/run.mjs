@@ -50,23 +50,8 @@ function log(msg) {
   console.log(`[e2e] ${msg}`)
 }
 
-// --- build -----------------------------------------------------------------
+// --- build and start (a failure here counts as one failed test) ---------------
 let bin = process.env.E2E_BINARY ? resolve(process.env.E2E_BINARY) : join(work, 'duban')
-if (!process.env.E2E_BINARY) {
-  if (!process.env.E2E_SKIP_BUILD || !existsSync(join(frontend, 'dist', 'index.html'))) {
-    log(`vite build: ${run('npm', ['run', 'build', '--silent'], { cwd: frontend })} ms`)
-  }
-  const embed = join(root, 'internal', 'webui', 'dist')
-  rmSync(embed, { recursive: true, force: true })
-  cpSync(join(frontend, 'dist'), embed, { recursive: true })
-  const ms = run('go', ['build', '-tags', 'spa', '-o', bin, './cmd/duban'], {
-    cwd: root,
-    env: { ...process.env, CGO_ENABLED: '0' },
-  })
-  log(`go build -tags spa: ${ms} ms`)
-}
-
-// --- server ----------------------------------------------------------------
 const port = await freePort()
 const base = `http://127.0.0.1:${port}`
 const env = {
@@ -76,21 +61,59 @@ const env = {
   DUBAN_LOG_FORMAT: 'text',
   DUBAN_LOG_LEVEL: 'warn',
 }
-mkdirSync(dataDir, { recursive: true })
-const help = spawnSync(bin, ['help'], { encoding: 'utf8', env: { ...process.env, ...env } })
-if (`${help.stdout}${help.stderr}`.includes('seed')) {
-  // The first start creates the bootstrap admin (who must change the password);
-  // the demo seed then fills the organisation around it.
+
+async function setup() {
+  if (!process.env.E2E_BINARY) {
+    if (!process.env.E2E_SKIP_BUILD || !existsSync(join(frontend, 'dist', 'index.html'))) {
+      log(`vite build: ${run('npm', ['run', 'build', '--silent'], { cwd: frontend })} ms`)
+    }
+    // E2E_FROM_HEAD=1 builds the Go side from the last commit (git archive HEAD), so a
+    // working tree where others are mid-edit does not break the run.
+    let goRoot = root
+    if (process.env.E2E_FROM_HEAD) {
+      goRoot = join(work, 'src')
+      mkdirSync(goRoot)
+      const archive = spawnSync('git', ['archive', '--format=tar', 'HEAD'], { cwd: root, maxBuffer: 1 << 30 })
+      if (archive.status !== 0) throw new Error(`git archive failed: ${archive.stderr}`)
+      const untar = spawnSync('tar', ['-x', '-C', goRoot], { input: archive.stdout })
+      if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`)
+      log('Go sources: git archive HEAD')
+    }
+    const embed = join(goRoot, 'internal', 'webui', 'dist')
+    rmSync(embed, { recursive: true, force: true })
+    cpSync(join(frontend, 'dist'), embed, { recursive: true })
+    const ms = run('go', ['build', '-tags', 'spa', '-o', bin, './cmd/duban'], {
+      cwd: goRoot,
+      env: { ...process.env, CGO_ENABLED: '0' },
+    })
+    log(`go build -tags spa: ${ms} ms`)
+  }
+  mkdirSync(dataDir, { recursive: true })
+  const help = spawnSync(bin, ['help'], { encoding: 'utf8', env: { ...process.env, ...env } })
+  if (`${help.stdout}${help.stderr}`.includes('seed')) {
+    // The first start creates the bootstrap admin (who must change the password);
+    // the demo seed then fills the organisation around it.
+    server = startServer(bin, ['serve'], env, join(work, 'server.log'))
+    await waitReady(`${base}/readyz`, server)
+    await server.stop()
+    log('duban seed --demo')
+    run(bin, ['seed', '--demo'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+    seeded = true
+  }
   server = startServer(bin, ['serve'], env, join(work, 'server.log'))
+  log(`server pid ${server.pid} on ${base}`)
   await waitReady(`${base}/readyz`, server)
-  await server.stop()
-  log('duban seed --demo')
-  run(bin, ['seed', '--demo'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
-  seeded = true
 }
-server = startServer(bin, ['serve'], env, join(work, 'server.log'))
-log(`server pid ${server.pid} on ${base}`)
-await waitReady(`${base}/readyz`, server)
+
+try {
+  await setup()
+} catch (err) {
+  console.log(`  ✗ setup: build and start the server\n${String(err?.stack ?? err).replace(/^/gm, '      ')}`)
+  await cleanup()
+  console.log(`[e2e] duration: ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+}
 
 // --- browser ---------------------------------------------------------------
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
