@@ -269,8 +269,10 @@ func spec(p *access.Principal, key string, today civil.Date) (query, bool) {
 			where: []cond{where("u.acknowledged_at IS NULL"), where("u.unit_id IN ?", led)},
 			ref:   "u.id", unit: "u.unit_id", since: "u.created_at"}, len(led) > 0
 	case KeyExtensionDecisions:
+		// Only while the item is open: the leader approves only then.
 		return decisions(p, sup, leader, extensions.Request{}.TableName(), "x",
-			string(extensions.StateRequested), string(extensions.StateForwarded), nil)
+			string(extensions.StateRequested), string(extensions.StateForwarded),
+			&cond{"items.state IN ?", []any{states(items.OpenStates...)}})
 	case KeyCompletionDecisions:
 		// The item waits on the request (completion_requested) in both stages.
 		return decisions(p, sup, leader, completion.Request{}.TableName(), "x", string(completion.StateRequested), string(completion.StateForwarded),
