@@ -343,6 +343,250 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/completion-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A completion request
+         * @description Visible to whoever sees its item, with its materials, files and the caller's allowed_actions.
+         */
+        get: operations["getCompletionRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/completion-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve completion (supervising leader): the item is closed
+         * @description forwarded → approved, by the item's supervising leader (never the requester, 403); the item goes completion_requested → closed and gets closed_at. 409 invalid_transition before the supervision office forwarded the request. The initiator or the supervision office then archives the item (销号, POST /items/{id}/archive). Honours If-Match on the request's version.
+         */
+        post: operations["approveCompletionRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/completion-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject completion (supervising leader)
+         * @description forwarded → rejected, by the item's supervising leader (never the requester, 403); the comment is required (422); the item goes back to in_progress. 409 invalid_transition before the supervision office forwarded the request. Honours If-Match on the request's version.
+         */
+        post: operations["rejectCompletionRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/completion-requests/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review by the supervision office (退办 or forward)
+         * @description requested → forwarded to the supervising leader (the item stays completion_requested), or rejected (退办: the comment, the reason, is required — 422; the item goes back to in_progress). Only the supervision office of the item's scope (403), never on a request one made oneself; 409 invalid_transition once reviewed. Honours If-Match on the request's version.
+         */
+        post: operations["reviewCompletionRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/extensions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An extension request
+         * @description Visible to whoever sees its item, with the caller's allowed_actions.
+         */
+        get: operations["getExtension"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/extensions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve an extension (supervising leader)
+         * @description forwarded → approved, by the item's supervising leader — never by the person who requested it (403), whatever their roles. The item's deadline moves to the requested one; original_deadline never changes. The move is on the item's timeline (extension_approve, changes.deadline {from, to}) and in GET /items/{id}/deadline-changes. 409 invalid_transition before the supervision office forwarded the request. Honours If-Match on the request's version.
+         */
+        post: operations["approveExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/extensions/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject an extension (supervising leader)
+         * @description forwarded → rejected, by the item's supervising leader (never the requester); the comment is required (422). The deadline stays. 409 invalid_transition before the supervision office forwarded the request. Honours If-Match on the request's version.
+         */
+        post: operations["rejectExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/extensions/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * First review by the supervision office
+         * @description requested → forwarded (to the supervising leader) or rejected; the comment is required to reject (422). Only the supervision office of the item's scope (403), never on a request one made oneself; 409 invalid_transition once reviewed. Honours If-Match on the request's version.
+         */
+        post: operations["reviewExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a feedback
+         * @description Visible to everyone who sees the item, except drafts, which only the people of their unit see (404 for others). The ETag is the feedback's version.
+         */
+        get: operations["getFeedback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a draft or returned feedback
+         * @description By the people of the unit while the feedback is a draft or was returned and the item runs (409 otherwise). Absent fields stay; milestone_id "" removes the milestone; attachment_ids are added. Same validation as POST. Honours If-Match on the feedback's version (412).
+         */
+        patch: operations["updateFeedback"];
+        trace?: never;
+    };
+    "/feedback/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a submitted feedback
+         * @description submitted → accepted, by the supervision office of the item's scope (403 for others), also while completion is requested. When the reporting unit is the item's lead unit, the item's progress becomes the progress of the lead unit's newest accepted report; a cooperating unit's report leaves it. Appends feedback_accepted to the timeline. Honours If-Match.
+         */
+        post: operations["acceptFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return a submitted feedback to its unit
+         * @description submitted → returned with a comment (required, 422) that the unit sees as review_comment; the unit edits the same feedback and submits it again. By the supervision office of the item's scope (403 for others). Appends feedback_returned to the timeline. Honours If-Match.
+         */
+        post: operations["returnFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a feedback for review
+         * @description draft or returned → submitted, by the head or a liaison of the reporting unit (403 for others) while the item is issued, in progress or suspended. Appends feedback_submitted to the item's timeline. Honours If-Match.
+         */
+        post: operations["submitFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/items": {
         parameters: {
             query?: never;
@@ -352,7 +596,7 @@ export interface paths {
         };
         /**
          * List supervision items
-         * @description The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed), blue (deadline or a milestone within 3 working days), green, or none (not open: draft, closed, archived, cancelled). Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.
+         * @description The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.
          */
         get: operations["listItems"];
         put?: never;
@@ -479,6 +723,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/items/{id}/clear-warning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear the item's warning light (摘牌)
+         * @description By the supervision office of the item's scope (403 for everyone else; 404 when the item is not visible). The current blue, yellow or red light is cleared with a reason (required, 422): the item then shows a green light with warning_cleared, warning_cleared_light and warning_clear_reason, until its underlying light gets worse than the cleared one (blue → yellow → red) or its deadline moves, when the light shows again and may be cleared again. 409 invalid_transition when the item is not open; 409 no_warning when it shows no warning light (green, or cleared already). Recorded on the timeline as clear_warning with the reason. Honours If-Match.
+         */
+        post: operations["clearItemWarning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An item's instructions (批示), coordination records and comments
+         * @description Oldest first (they read as a thread), for everyone who sees the item. `allowed_kinds` are the kinds the caller may write now.
+         */
+        get: operations["listComments"];
+        put?: never;
+        /**
+         * Write an instruction (批示), a coordination record or a comment
+         * @description instruction: a company leader of the item's scope (any, not only the supervising leader) or a leader named on the item; coordination (协调意见, 协调会记录): the supervision office of the item's scope; comment: anyone who sees the item and may write. Admins, auditors and read-only credentials write nothing (403). Not on drafts, archived or cancelled items (409). Appends an event named after the kind, with the text, to the item's timeline; attachment_ids are claimed like feedback's (422 attachment_ids[i], nothing written). Comments are never edited.
+         */
+        post: operations["createComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/completion-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The item's completion requests (办结申请)
+         * @description Newest first, each with its typed materials, its files and the caller's allowed_actions (review, approve, reject); the list's allowed_actions say whether the caller may request completion now (request).
+         */
+        get: operations["listCompletionRequests"];
+        put?: never;
+        /**
+         * Request completion (办结申请)
+         * @description By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+         */
+        post: operations["createCompletionRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new deadline on an overdue item (supervision office)
+         * @description §14 rule d: when an item is overdue without an extension, the supervision office has a leader set a new deadline. Only the supervision office of the item's scope (403), only on an issued, open item that is overdue (else 409 invalid_transition or not_overdue), and not while an extension request is open (409 extension_pending). leader_id must be an active user with the leader role in the item's scope (422); the deadline must not be in the past (422). Moves deadline, never original_deadline (assessment keeps measuring against it); the timeline records deadline_set. Honours If-Match on the item's version.
+         */
+        post: operations["setItemDeadline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/deadline-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The history of the item's deadline
+         * @description Every move of the deadline after issue, oldest first: approved extensions (kind extension) and deadlines set by the supervision office on a leader's decision (kind office). original_deadline on the item never changes.
+         */
+        get: operations["listDeadlineChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/items/{id}/events": {
         parameters: {
             query?: never;
@@ -491,6 +843,74 @@ export interface paths {
          * @description Every change and action, oldest first: who, when, what, state before and after, the changed fields and the comment. Each event carries the hash of the previous one (prev_hash) and its own (hash), so an edited or removed event shows (`duban audit verify`). Paged like lists, 100 events per page by default.
          */
         get: operations["listItemEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The item's extension requests (延期申请)
+         * @description Newest first, each with the caller's allowed_actions (review, approve, reject); the list's allowed_actions say whether the caller may request an extension now (request) or set a new deadline (set_deadline).
+         */
+        get: operations["listExtensions"];
+        put?: never;
+        /**
+         * Request an extension (延期申请)
+         * @description By the head or a liaison of the lead unit (a cooperating unit gets 403), while the item is issued, in_progress or suspended (else 409 invalid_transition), and only until the deadline, the deadline day included: afterwards 409 deadline_passed — only the supervision office can then have a leader set a new deadline (POST /items/{id}/deadline). requested_deadline must be after the current deadline (422). One open request per item (409 extension_pending). The request goes to the supervision office for review. Honours If-Match on the item's version.
+         */
+        post: operations["createExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An item's feedback (反馈) and when each unit reports next
+         * @description Newest first. Everyone who sees the item reads the same submitted, accepted and returned reports (one feedback serves the initiator, the supervising leader and the office); drafts only show to the people of their unit. `due` has one entry per unit with a live assignment (lead first): the next due date from the item's feedback_cadence — weekly/biweekly/monthly/quarterly one period after the unit's last submitted or accepted report (or its assignment), moved to the next working day and never after the deadline; milestones → the earliest milestone not done the unit has not reported on; none → null — and whether it is overdue. Nothing is due unless the item is issued or in progress. `allowed_actions` has create when the caller may write a new feedback.
+         */
+        get: operations["listFeedback"];
+        put?: never;
+        /**
+         * Write a feedback (draft)
+         * @description By the people of a unit with a live assignment (members, head, liaisons, the responsible person) while the item is issued, in progress or suspended (409 otherwise). The draft is the unit's own until submitted; `submit: true` submits it at once (head or liaison only). A unit keeps one feedback in the works: a second draft, or a new one while a returned one waits to be edited, answers 409 feedback_open_exists with its feedback_id. Start from GET /items/{id}/feedback/draft to copy the previous report forward. 422 for progress outside 0–100, empty content, a milestone or attachment of another item, an unknown or already attached attachment (field attachment_ids[i]); nothing is written then.
+         */
+        post: operations["createFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/feedback/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A new feedback prefilled from the previous one (copy-forward)
+         * @description Nothing is typed twice: progress, content, problems and next steps come from the unit's newest submitted or accepted report (based_on_id), the milestone is the one the report is due for by the milestones cadence (the earliest not done the unit has not reported on), otherwise the previous one while it is not done, else the earliest not done; before the first report the lead unit starts from the item's progress. Nothing is stored: edit it and POST it to /items/{id}/feedback with based_on_id. open_feedback_id names the unit's draft or returned report, if any, to edit instead. Only the people of an assigned unit ask (403); unit_id as for POST.
+         */
+        get: operations["draftFeedback"];
         put?: never;
         post?: never;
         delete?: never;
@@ -623,6 +1043,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/items/{id}/urges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An item's urges (催办) and how often each unit was urged
+         * @description Newest first, for everyone who sees the item. `counts` has one entry per unit with a live assignment (lead first, zeros included) and per any other unit ever urged: total urges and those not yet acknowledged. `allowed_actions` has create when the caller may urge now.
+         */
+        get: operations["listUrges"];
+        put?: never;
+        /**
+         * Urge a unit (催办)
+         * @description By the supervision office of the item's scope (403 for everyone else who sees the item) while the item is issued or in progress (409 otherwise). The unit defaults to the lead unit and must hold a live assignment (422 on unit_id). Appends `urge` to the item's timeline. Reminder jobs send kind auto through the same service.
+         */
+        post: operations["createUrge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The item's verifications (结果核查)
+         * @description Newest first, with their evidence files; the list's allowed_actions say whether the caller may record a verification now (create).
+         */
+        get: operations["listVerifications"];
+        put?: never;
+        /**
+         * Verify a closed item (结果核查, §13)
+         * @description By the supervision office of the item's scope (403 otherwise) on a closed or archived item (else 409 invalid_transition): a document review, on-site check or return visit with its findings. passed marks the item verified (its state stays). failed reopens it (反弹): the item goes back to in_progress with reopened_count+1, flagged, verified false, closed_at and archived_at cleared; it counts against the unit. Both are on the item's timeline (verify). Evidence files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Honours If-Match on the item's version.
+         */
+        post: operations["createVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -656,6 +1124,26 @@ export interface paths {
          * @description Needs the current password. Ends every other session of the user and clears `must_change_password`. Needs a login session (not an API token). Wrong current passwords count towards the login lockout.
          */
         put: operations["changeMyPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What waits for me
+         * @description The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see.
+         */
+        get: operations["getMyTodo"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -821,6 +1309,50 @@ export interface paths {
          * @description Admin only. Absent fields stay. Moving a unit (parent_id) recomputes the scope of its subtree; moving it under itself or a descendant is refused (422 on parent_id). head_user_id and liaison_user_ids must name active users of the unit or of its descendants; liaison_user_ids replaces the set. Send If-Match with the ETag (or version in the body): a stale one answers 412.
          */
         patch: operations["updateOrgUnit"];
+        trace?: never;
+    };
+    "/settings/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Warning-light thresholds
+         * @description The thresholds of the derived warning lights: blue from blue_workdays working days before the deadline or a milestone not done; yellow when a milestone is missed; red when overdue. Any signed-in user may read them (the SPA shows them). The ETag carries the version.
+         */
+        get: operations["getWarningSettings"];
+        /**
+         * Change the warning-light thresholds
+         * @description Administrators only (403 for everyone else). blue_workdays 1–30, feedback_grace_workdays 0–30 (422 outside). Absent fields keep their value. Send If-Match with the ETag (or version in the body): a different current version answers 412. The lights of every item follow at once in this process and within 30 seconds in others; the change is written to the audit log.
+         */
+        put: operations["putWarningSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/urges/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge an urge
+         * @description By the head or a liaison of the urged unit (403 for others who see the item), once: a second time is 409. Appends `urge_acknowledged` to the item's timeline. Honours If-Match on the urge's version.
+         */
+        post: operations["acknowledgeUrge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/users": {
@@ -1035,6 +1567,131 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        ClearWarning: {
+            /**
+             * @description Reason is required: why the warning is cleared (e.g. an objective cause, 客观原因).
+             * @example 受上级政策调整影响，属客观原因
+             */
+            reason?: string;
+        };
+        Comment: {
+            attachments?: components["schemas"]["Attachment"][];
+            /** Format: uuid */
+            author_id?: string;
+            body?: string;
+            created_at?: string;
+            /** Format: uuid */
+            id?: string;
+            /** Format: uuid */
+            item_id?: string;
+            /** @enum {string} */
+            kind?: "instruction" | "comment" | "coordination";
+        };
+        CommentList: {
+            /**
+             * @description AllowedKinds are the kinds the caller may write on the item now.
+             * @example [
+             *       "comment",
+             *       "instruction"
+             *     ]
+             */
+            allowed_kinds?: string[];
+            data?: components["schemas"]["Comment"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        CompletionDecision: {
+            /**
+             * @description Comment is required to reject.
+             * @example 同意办结
+             */
+            comment?: string;
+        };
+        CompletionMaterial: {
+            /** Format: uuid */
+            attachment_id: string;
+            /**
+             * @description Kind: request 请示, report 报告, plan 方案, handling 办理情况.
+             * @example report
+             * @enum {string}
+             */
+            kind: "request" | "report" | "plan" | "handling";
+        };
+        CompletionMaterialRef: {
+            /** Format: uuid */
+            attachment_id?: string;
+            /**
+             * @example report
+             * @enum {string}
+             */
+            kind?: "request" | "report" | "plan" | "handling";
+        };
+        CompletionRequest: {
+            /**
+             * @description AllowedActions: review (supervision office), approve and reject (supervising leader).
+             * @example [
+             *       "review"
+             *     ]
+             */
+            allowed_actions?: string[];
+            attachment_ids?: string[];
+            attachments?: components["schemas"]["Attachment"][];
+            created_at?: string;
+            decided_at?: string;
+            /** Format: uuid */
+            decided_by?: string;
+            decision_comment?: string;
+            /** Format: uuid */
+            id?: string;
+            /** Format: uuid */
+            item_id?: string;
+            /** @description Materials are the typed files; AttachmentIDs the untyped ones; Attachments describes them all. */
+            materials?: components["schemas"]["CompletionMaterialRef"][];
+            /** Format: uuid */
+            requested_by?: string;
+            review_comment?: string;
+            reviewed_at?: string;
+            /** Format: uuid */
+            reviewed_by?: string;
+            /**
+             * @example requested
+             * @enum {string}
+             */
+            state?: "requested" | "forwarded" | "approved" | "rejected";
+            summary?: string;
+            /**
+             * Format: uuid
+             * @description UnitID is the lead unit that asked.
+             */
+            unit_id?: string;
+            updated_at?: string;
+            /** @example 1 */
+            version?: number;
+        };
+        CompletionRequestList: {
+            /**
+             * @description AllowedActions on the item: request (completion, now).
+             * @example [
+             *       "request"
+             *     ]
+             */
+            allowed_actions?: string[];
+            data?: components["schemas"]["CompletionRequest"][];
+            total?: number;
+        };
+        CompletionReview: {
+            /**
+             * @description Comment is required to reject (退办: the reason).
+             * @example 材料齐全，报主管领导审批
+             */
+            comment?: string;
+            /**
+             * @example forward
+             * @enum {string}
+             */
+            decision: "forward" | "reject";
+        };
         CreateAPITokenRequest: {
             /**
              * Format: date-time
@@ -1215,6 +1872,236 @@ export interface components {
              */
             token?: string;
         };
+        DeadlineChange: {
+            /** Format: uuid */
+            changed_by?: string;
+            created_at?: string;
+            decision_note?: string;
+            /** Format: uuid */
+            extension_request_id?: string;
+            /** Format: date */
+            from_deadline?: string;
+            /** Format: uuid */
+            id?: string;
+            /** Format: uuid */
+            item_id?: string;
+            /**
+             * @description Kind: extension (an approved request) or office (set on an overdue item).
+             * @example extension
+             * @enum {string}
+             */
+            kind?: "extension" | "office";
+            /** Format: uuid */
+            leader_id?: string;
+            /** Format: date */
+            to_deadline?: string;
+        };
+        DeadlineChangeList: {
+            data?: components["schemas"]["DeadlineChange"][];
+            total?: number;
+        };
+        DeadlineSet: {
+            /**
+             * Format: date
+             * @example 2026-10-31
+             */
+            deadline: string;
+            /** @example 经主管领导同意，限10月底前办结 */
+            decision_note: string;
+            /**
+             * Format: uuid
+             * @description LeaderID is the leader who decided the new deadline (role leader in the item's scope).
+             */
+            leader_id: string;
+        };
+        Extension: {
+            /**
+             * @description AllowedActions: review (supervision office), approve and reject (supervising leader).
+             * @example [
+             *       "review"
+             *     ]
+             */
+            allowed_actions?: string[];
+            created_at?: string;
+            /**
+             * Format: date
+             * @description CurrentDeadline is the item's deadline when the request was made.
+             * @example 2026-08-31
+             */
+            current_deadline?: string;
+            decided_at?: string;
+            /** Format: uuid */
+            decided_by?: string;
+            decision_comment?: string;
+            /** Format: uuid */
+            id?: string;
+            /** Format: uuid */
+            item_id?: string;
+            /** @example 60 */
+            progress?: number;
+            reason?: string;
+            /** Format: uuid */
+            requested_by?: string;
+            /**
+             * Format: date
+             * @example 2026-09-30
+             */
+            requested_deadline?: string;
+            review_comment?: string;
+            reviewed_at?: string;
+            /** Format: uuid */
+            reviewed_by?: string;
+            /**
+             * @example requested
+             * @enum {string}
+             */
+            state?: "requested" | "forwarded" | "approved" | "rejected";
+            /**
+             * Format: uuid
+             * @description UnitID is the lead unit that asked.
+             */
+            unit_id?: string;
+            updated_at?: string;
+            /** @example 1 */
+            version?: number;
+        };
+        ExtensionDecision: {
+            /**
+             * @description Comment is required to reject.
+             * @example 同意延期
+             */
+            comment?: string;
+        };
+        ExtensionList: {
+            /**
+             * @description AllowedActions on the item: request (an extension, now), set_deadline (supervision office, overdue item).
+             * @example [
+             *       "request"
+             *     ]
+             */
+            allowed_actions?: string[];
+            data?: components["schemas"]["Extension"][];
+            total?: number;
+        };
+        ExtensionReview: {
+            /**
+             * @description Comment is required to reject.
+             * @example 理由充分，报主管领导审批
+             */
+            comment?: string;
+            /**
+             * @example forward
+             * @enum {string}
+             */
+            decision: "forward" | "reject";
+        };
+        Feedback: {
+            /** @description AllowedActions: update, submit, accept, return. */
+            allowed_actions?: string[];
+            attachments?: components["schemas"]["Attachment"][];
+            /** Format: uuid */
+            based_on_id?: string;
+            content?: string;
+            created_at?: string;
+            /** Format: uuid */
+            created_by?: string;
+            /** Format: uuid */
+            id?: string;
+            /** Format: uuid */
+            item_id?: string;
+            /** Format: uuid */
+            milestone_id?: string;
+            next_steps?: string;
+            problems?: string;
+            /** @example 40 */
+            progress?: number;
+            /** @description ReviewComment is the supervision office's comment of the latest review. */
+            review_comment?: string;
+            reviewed_at?: string;
+            /** Format: uuid */
+            reviewed_by?: string;
+            /**
+             * @description State: draft (seen by the unit only) → submitted → accepted | returned; a
+             *     returned one is edited and submitted again.
+             * @enum {string}
+             */
+            state?: "draft" | "submitted" | "accepted" | "returned";
+            submitted_at?: string;
+            /** Format: uuid */
+            submitted_by?: string;
+            /** Format: uuid */
+            unit_id?: string;
+            updated_at?: string;
+            /** Format: uuid */
+            updated_by?: string;
+            /** @example 2 */
+            version?: number;
+        };
+        FeedbackAccept: {
+            /** @example 进展符合要求 */
+            comment?: string;
+        };
+        FeedbackDraft: {
+            /** Format: uuid */
+            based_on_id?: string;
+            content?: string;
+            last_reported_at?: string;
+            /** Format: uuid */
+            milestone_id?: string;
+            /** Format: date */
+            next_due?: string;
+            next_steps?: string;
+            /**
+             * Format: uuid
+             * @description OpenFeedbackID is the unit's feedback already in the works (draft or
+             *     returned): edit that one rather than starting another (POST answers 409).
+             */
+            open_feedback_id?: string;
+            overdue?: boolean;
+            problems?: string;
+            progress?: number;
+            /** Format: uuid */
+            unit_id?: string;
+        };
+        FeedbackDue: {
+            last_reported_at?: string;
+            /**
+             * Format: date
+             * @description NextDue is null when nothing is due (cadence none, no open milestone, item
+             *     not issued or in progress).
+             * @example 2026-05-31
+             */
+            next_due?: string;
+            overdue?: boolean;
+            /** @enum {string} */
+            role?: "lead" | "cooperating";
+            /** Format: uuid */
+            unit_id?: string;
+        };
+        FeedbackList: {
+            /**
+             * @description AllowedActions: create, when the caller may write a new feedback on the item.
+             * @example [
+             *       "create"
+             *     ]
+             */
+            allowed_actions?: string[];
+            data?: components["schemas"]["Feedback"][];
+            due?: components["schemas"]["FeedbackDue"][];
+            /** @example 1 */
+            page?: number;
+            /** @example 20 */
+            page_size?: number;
+            /** @example 3 */
+            total?: number;
+        };
+        FeedbackReturn: {
+            /**
+             * @description Comment tells the unit what to change; it sees it on the feedback.
+             * @example 请补充整改完成情况的佐证材料
+             */
+            comment: string;
+        };
         FieldError: {
             /** @example title */
             field?: string;
@@ -1235,7 +2122,7 @@ export interface components {
             /**
              * @description AllowedActions lists what the caller may do now (update, delete, submit,
              *     approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
-             *     archive, manage_milestones).
+             *     archive, manage_milestones, clear_warning, ...).
              */
             allowed_actions?: string[];
             approved_at?: string;
@@ -1316,6 +2203,22 @@ export interface components {
             verified?: boolean;
             /** @example 3 */
             version?: number;
+            /** @example 受上级政策调整影响，属客观原因 */
+            warning_clear_reason?: string;
+            /**
+             * @description WarningCleared: the supervision office cleared the item's warning light (摘牌)
+             *     and the clearing holds, so light shows green; it shows again once the
+             *     underlying light gets worse than warning_cleared_light or the deadline moves.
+             */
+            warning_cleared?: boolean;
+            warning_cleared_at?: string;
+            /** Format: uuid */
+            warning_cleared_by?: string;
+            /**
+             * @description WarningClearedLight is the light that was cleared (blue, yellow or red).
+             * @enum {string}
+             */
+            warning_cleared_light?: "blue" | "yellow" | "red";
         };
         ItemAction: {
             /** @example 请补充工作目标 */
@@ -1442,6 +2345,84 @@ export interface components {
             /** Format: uuid */
             unit_id: string;
         };
+        NewComment: {
+            /**
+             * @description AttachmentIDs are files uploaded for this item (POST /attachments) and not
+             *     yet attached elsewhere (a coordination meeting's minutes, say).
+             */
+            attachment_ids?: string[];
+            /** @example 请安全生产部牵头，6月底前完成全部整改，并将整改情况报公司。 */
+            body: string;
+            /**
+             * @description Kind: instruction (批示, company leaders), coordination (协调意见 or 协调会记录,
+             *     the supervision office) or comment (anyone who works on the item).
+             * @example instruction
+             * @enum {string}
+             */
+            kind: "instruction" | "comment" | "coordination";
+        };
+        NewCompletionRequest: {
+            /** @description AttachmentIDs are further files, uploaded first with POST /attachments. */
+            attachment_ids?: string[];
+            /** @description Materials are the typed files produced (请示、报告、方案、办理情况). */
+            materials?: components["schemas"]["CompletionMaterial"][];
+            /** @example 已完成全部隐患整改，整改率100% */
+            summary: string;
+        };
+        NewExtension: {
+            /**
+             * @description Progress is the progress so far, in percent.
+             * @example 60
+             */
+            progress?: number;
+            /** @example 设备到货延迟，需顺延一个月完成调试 */
+            reason: string;
+            /**
+             * Format: date
+             * @example 2026-09-30
+             */
+            requested_deadline: string;
+        };
+        NewFeedback: {
+            /**
+             * @description AttachmentIDs are files uploaded for this item (POST /attachments) and not
+             *     yet attached elsewhere.
+             */
+            attachment_ids?: string[];
+            /**
+             * Format: uuid
+             * @description BasedOnID is the earlier feedback of the unit the text was copied from (as
+             *     GET /items/{id}/feedback/draft returns it).
+             */
+            based_on_id?: string;
+            /** @example 已完成所属企业隐患排查，共发现问题12项，已整改8项。 */
+            content: string;
+            /**
+             * Format: uuid
+             * @description MilestoneID is the milestone (节点) reported on; it must be the item's.
+             */
+            milestone_id?: string;
+            /**
+             * @description NextSteps: 下一步工作计划.
+             * @example 5月底前完成剩余整改
+             */
+            next_steps?: string;
+            /** @example 2项整改需采购设备，周期较长 */
+            problems?: string;
+            /**
+             * @description Progress is the unit's estimate of the work done, 0–100.
+             * @example 40
+             */
+            progress: number;
+            /** @description Submit submits the feedback at once (the unit's head or a liaison only). */
+            submit?: boolean;
+            /**
+             * Format: uuid
+             * @description UnitID is the reporting unit; it defaults to the only assigned unit the
+             *     caller works for (their own unit first), 422 when that is ambiguous.
+             */
+            unit_id?: string;
+        };
         NewMilestone: {
             /**
              * Format: date
@@ -1451,6 +2432,32 @@ export interface components {
             sort?: number;
             /** @example 完成隐患排查 */
             title: string;
+        };
+        NewUrge: {
+            /** @example 该事项距办结时限不足5个工作日，请抓紧办理并及时反馈进展。 */
+            message: string;
+            /**
+             * Format: uuid
+             * @description UnitID is the unit urged; it defaults to the item's lead unit and must hold a
+             *     live assignment on the item.
+             */
+            unit_id?: string;
+        };
+        NewVerification: {
+            /** @description AttachmentIDs are evidence files, uploaded first with POST /attachments. */
+            attachment_ids?: string[];
+            /** @example 回访确认整改措施已落实，未出现反弹 */
+            findings: string;
+            /**
+             * @example return_visit
+             * @enum {string}
+             */
+            method: "document_review" | "on_site" | "return_visit";
+            /**
+             * @example passed
+             * @enum {string}
+             */
+            result: "passed" | "failed";
         };
         OrgUnit: {
             /**
@@ -1541,6 +2548,86 @@ export interface components {
             /** @example 该事项属于安全环保部职责 */
             reason: string;
         };
+        Todo: {
+            /** @description Groups lists every group, in a fixed order, empty ones included. */
+            groups?: components["schemas"]["TodoGroup"][];
+            /**
+             * @description Total is the sum of the counts.
+             * @example 5
+             */
+            total?: number;
+        };
+        TodoEntry: {
+            /** @example DB-2026-0001 */
+            code?: string;
+            /**
+             * Format: date
+             * @example 2026-06-30
+             */
+            deadline?: string;
+            /**
+             * Format: date
+             * @description DueDate is when the feedback is due (feedback_to_write only).
+             * @example 2026-03-31
+             */
+            due_date?: string;
+            /** Format: uuid */
+            item_id?: string;
+            /**
+             * @description ItemState is the item's state.
+             * @example in_progress
+             */
+            item_state?: string;
+            /**
+             * @description Light is the item's warning light as on the item's read (a cleared light
+             *     shows green with warning_cleared).
+             * @example blue
+             * @enum {string}
+             */
+            light?: "red" | "yellow" | "blue" | "green" | "none";
+            overdue?: boolean;
+            /**
+             * Format: uuid
+             * @description RefID names the thing to act on, of type ref_type: an assignment (accept it,
+             *     or write its unit's feedback), a feedback, an urge, an extension request, a
+             *     completion request. Absent when the item itself is the thing (approvals,
+             *     verifications_due, overdue).
+             */
+            ref_id?: string;
+            /**
+             * @example assignment
+             * @enum {string}
+             */
+            ref_type?: "assignment" | "feedback" | "urge" | "extension" | "completion_request";
+            /**
+             * @description Since is when it started waiting (submitted, assigned, urged, requested,
+             *     closed; for feedback_to_write the due date; for overdue the day after the
+             *     deadline).
+             */
+            since?: string;
+            /** @example 落实年度安全生产工作会议部署 */
+            title?: string;
+            /**
+             * Format: uuid
+             * @description UnitID is the caller's unit concerned (assignments, feedback, urges) or the
+             *     requesting unit (extension and completion requests).
+             */
+            unit_id?: string;
+            warning_cleared?: boolean;
+        };
+        TodoGroup: {
+            /**
+             * @description Count is how many there are; items holds the first 20, oldest first.
+             * @example 3
+             */
+            count?: number;
+            items?: components["schemas"]["TodoEntry"][];
+            /**
+             * @example approvals
+             * @enum {string}
+             */
+            key?: "approvals" | "assignments_to_accept" | "feedback_to_write" | "feedback_to_submit" | "feedback_to_review" | "urges_to_acknowledge" | "extension_decisions" | "completion_decisions" | "verifications_due" | "overdue";
+        };
         TokenPair: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
             access_token?: string;
@@ -1558,6 +2645,19 @@ export interface components {
         UpdateAssignment: {
             /** Format: uuid */
             responsible_user_id: string;
+        };
+        UpdateFeedback: {
+            /** @description AttachmentIDs are added to the feedback's files. */
+            attachment_ids?: string[];
+            content?: string;
+            /**
+             * Format: uuid
+             * @description MilestoneID sets the milestone; an empty string removes it.
+             */
+            milestone_id?: string;
+            next_steps?: string;
+            problems?: string;
+            progress?: number;
         };
         UpdateItem: {
             assisting_leader_ids?: string[];
@@ -1659,6 +2759,65 @@ export interface components {
              */
             version?: number;
         };
+        UpdateWarningSettings: {
+            /** @example 5 */
+            blue_workdays?: number;
+            /** @example 2 */
+            feedback_grace_workdays?: number;
+            /**
+             * @description Version, when given, must be the current version (412 otherwise), like If-Match.
+             * @example 2
+             */
+            version?: number;
+        };
+        Urge: {
+            acknowledged_at?: string;
+            /** Format: uuid */
+            acknowledged_by?: string;
+            /** @description AllowedActions: acknowledge. */
+            allowed_actions?: string[];
+            created_at?: string;
+            /**
+             * Format: uuid
+             * @description CreatedBy is null for automatic urges.
+             */
+            created_by?: string;
+            /** Format: uuid */
+            id?: string;
+            /** Format: uuid */
+            item_id?: string;
+            /**
+             * @description Kind: manual (the supervision office) or auto (a reminder).
+             * @enum {string}
+             */
+            kind?: "manual" | "auto";
+            message?: string;
+            /** Format: uuid */
+            unit_id?: string;
+            version?: number;
+        };
+        UrgeCount: {
+            /** @example 3 */
+            total?: number;
+            /** @example 1 */
+            unacknowledged?: number;
+            /** Format: uuid */
+            unit_id?: string;
+        };
+        UrgeList: {
+            /**
+             * @description AllowedActions: create, when the caller may urge on the item now.
+             * @example [
+             *       "create"
+             *     ]
+             */
+            allowed_actions?: string[];
+            counts?: components["schemas"]["UrgeCount"][];
+            data?: components["schemas"]["Urge"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
         User: {
             active?: boolean;
             /**
@@ -1722,6 +2881,65 @@ export interface components {
             page_size?: number;
             /** @example 42 */
             total?: number;
+        };
+        Verification: {
+            attachments?: components["schemas"]["Attachment"][];
+            created_at?: string;
+            findings?: string;
+            /** Format: uuid */
+            id?: string;
+            /** Format: uuid */
+            item_id?: string;
+            /**
+             * @example return_visit
+             * @enum {string}
+             */
+            method?: "document_review" | "on_site" | "return_visit";
+            /**
+             * @example passed
+             * @enum {string}
+             */
+            result?: "passed" | "failed";
+            /**
+             * @description StateBefore is the item's state when it was verified (closed or archived).
+             * @example closed
+             */
+            state_before?: string;
+            /** Format: uuid */
+            verified_by?: string;
+        };
+        VerificationList: {
+            /**
+             * @description AllowedActions on the item: create (a verification, now).
+             * @example [
+             *       "create"
+             *     ]
+             */
+            allowed_actions?: string[];
+            data?: components["schemas"]["Verification"][];
+            total?: number;
+        };
+        WarningSettings: {
+            /**
+             * @description BlueWorkdays: the light turns blue this many working days before the
+             *     deadline or a milestone not done (1–30; default 3).
+             * @example 3
+             */
+            blue_workdays?: number;
+            /**
+             * @description FeedbackGraceWorkdays: working days a feedback may be late before it counts as
+             *     missed (0–30; default 0).
+             * @example 0
+             */
+            feedback_grace_workdays?: number;
+            updated_at?: string;
+            /** Format: uuid */
+            updated_by?: string;
+            /**
+             * @description Version counts changes (0: never changed); the ETag carries it.
+             * @example 2
+             */
+            version?: number;
         };
     };
     responses: never;
@@ -2282,6 +3500,1046 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCompletionRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description completion request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionRequest"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveCompletionRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the request's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description completion request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description optional comment */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CompletionDecision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionRequest"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectCompletionRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the request's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description completion request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the reason */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompletionDecision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionRequest"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewCompletionRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the request's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description completion request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description forward or reject */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompletionReview"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionRequest"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getExtension: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description extension request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extension"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveExtension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the request's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description extension request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description optional comment */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExtensionDecision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extension"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectExtension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the request's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description extension request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the reason */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtensionDecision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extension"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewExtension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the request's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description extension request id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description forward or reject */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtensionReview"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extension"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description feedback id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateFeedback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the feedback's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description feedback id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the fields to change */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFeedback"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptFeedback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the feedback's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description feedback id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description optional comment */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FeedbackAccept"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    returnFeedback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the feedback's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description feedback id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description what the unit should change */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackReturn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitFeedback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the feedback's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description feedback id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3059,6 +5317,520 @@ export interface operations {
             };
         };
     };
+    clearItemWarning: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the item's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the reason */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClearWarning"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listComments: {
+        parameters: {
+            query?: {
+                /** @description kinds, comma separated */
+                kind?: string;
+                /** @description page, from 1 */
+                page?: number;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the comment */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewComment"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCompletionRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionRequestList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCompletionRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the item's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the request */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCompletionRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description the version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionRequest"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setItemDeadline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the item's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the new deadline and the leader's decision */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadlineSet"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Item"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDeadlineChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineChangeList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listItemEvents: {
         parameters: {
             query?: {
@@ -3087,6 +5859,346 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listExtensions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtensionList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createExtension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the item's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the request */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewExtension"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description the version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extension"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFeedback: {
+        parameters: {
+            query?: {
+                /** @description only this unit's feedback and due date */
+                unit_id?: string;
+                /** @description states, comma separated */
+                state?: string;
+                /** @description page, from 1 */
+                page?: number;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the report */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFeedback"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    draftFeedback: {
+        parameters: {
+            query?: {
+                /** @description the reporting unit */
+                unit_id?: string;
+            };
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackDraft"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3707,6 +6819,280 @@ export interface operations {
             };
         };
     };
+    listUrges: {
+        parameters: {
+            query?: {
+                /** @description only this unit's urges and count */
+                unit_id?: string;
+                /** @description page, from 1 */
+                page?: number;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgeList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createUrge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the urge */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewUrge"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Urge"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listVerifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createVerification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the item's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the verification */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewVerification"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -3795,6 +7181,35 @@ export interface operations {
             };
             /** @description rate_limited */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyTodo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Todo"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4489,6 +7904,192 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWarningSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningSettings"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putWarningSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag last read */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the thresholds */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWarningSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the new version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description stale If-Match or version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acknowledgeUrge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the urge's ETag */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description urge id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Urge"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

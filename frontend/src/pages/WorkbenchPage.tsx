@@ -1,10 +1,89 @@
 import { AppstoreOutlined, CalendarOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons'
-import { Card, Col, Row, Typography } from 'antd'
+import { useQuery } from '@tanstack/react-query'
+import { Badge, Card, Col, List, Row, Space, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
+import { api, type Schemas } from '../api/client'
+import { call } from '../api/problem'
 import { hasRole, useMe } from '../auth/auth'
-import { EmptyState } from '../components/States'
-import { companyToday } from '../lib/time'
+import { EmptyState, ErrorState, Loading } from '../components/States'
+import { companyToday, formatDate } from '../lib/time'
+import { Light } from './items/ui'
+
+type Group = Schemas['TodoGroup']
+
+function TodoGroupCard({ group }: { group: Group }) {
+  const { t } = useTranslation()
+  const entries = group.items ?? []
+  const count = group.count ?? entries.length
+  return (
+    <Card
+      size="small"
+      title={
+        <Space>
+          {t(`workbench.groups.${group.key ?? ''}`, { defaultValue: group.key ?? '' })}
+          <Badge count={count} color={group.key === 'overdue' ? '#f5222d' : '#b7202e'} />
+        </Space>
+      }
+      data-testid={`todo-${group.key ?? ''}`}
+    >
+      <List
+        size="small"
+        dataSource={entries}
+        renderItem={(e) => (
+          <List.Item key={`${e.item_id ?? ''}-${e.ref_id ?? ''}`}>
+            <Space orientation="vertical" size={0} style={{ minWidth: 0 }}>
+              <Link to={`/items/${e.item_id ?? ''}`}>
+                {e.code ? `${e.code} · ` : ''}
+                {e.title}
+              </Link>
+              <Space size={12} wrap>
+                <Light light={e.light} />
+                {e.deadline && (
+                  <Typography.Text type={e.overdue ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
+                    {t('items.deadline')} {formatDate(e.deadline)}
+                  </Typography.Text>
+                )}
+                {e.due_date && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {t('workbench.due', { date: formatDate(e.due_date) })}
+                  </Typography.Text>
+                )}
+              </Space>
+            </Space>
+          </List.Item>
+        )}
+      />
+      {count > entries.length && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('workbench.more', { count: count - entries.length })}
+        </Typography.Text>
+      )}
+    </Card>
+  )
+}
+
+function Todo() {
+  const { t } = useTranslation()
+  const todo = useQuery({
+    queryKey: ['me', 'todo'],
+    queryFn: () => call(api.GET('/me/todo')),
+    refetchInterval: 60_000,
+  })
+  if (todo.isPending) return <Loading />
+  if (todo.isError) return <ErrorState error={todo.error} onRetry={() => void todo.refetch()} />
+  const groups = (todo.data.groups ?? []).filter((g) => (g.count ?? 0) > 0)
+  if (groups.length === 0) return <EmptyState description={t('workbench.noTodo')} />
+  return (
+    <Row gutter={[12, 12]}>
+      {groups.map((g) => (
+        <Col key={g.key} xs={24} xl={12}>
+          <TodoGroupCard group={g} />
+        </Col>
+      ))}
+    </Row>
+  )
+}
 
 export default function WorkbenchPage() {
   const { t } = useTranslation()
@@ -31,8 +110,8 @@ export default function WorkbenchPage() {
       </Typography.Paragraph>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={16}>
-          <Card title={t('workbench.todo')}>
-            <EmptyState description={t('workbench.todoSoon')} />
+          <Card title={t('workbench.todo')} data-testid="todo">
+            <Todo />
           </Card>
         </Col>
         <Col xs={24} lg={8}>
