@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -14,6 +15,7 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -53,7 +55,7 @@ func (s *Service) Year(ctx context.Context, year int) (*Year, error) {
 // ReplaceYear replaces a year's listed days with in. Only admins may; ifMatch, when
 // not nil, is the version the caller last read (If-Match), and a different current
 // version answers 412.
-func (s *Service) ReplaceYear(ctx context.Context, p *access.Principal, year int, in YearInput, ifMatch *int) (*Year, error) {
+func (s *Service) ReplaceYear(ctx context.Context, p *access.Principal, year int, in YearInput, ifMatch etag.Precondition) (*Year, error) {
 	if p == nil {
 		return nil, problem.Unauthorized("authentication required")
 	}
@@ -70,10 +72,10 @@ func (s *Service) ReplaceYear(ctx context.Context, p *access.Principal, year int
 		return nil, err
 	}
 	if in.Version != nil {
-		if ifMatch != nil && *ifMatch != *in.Version {
+		if ifMatch != nil && !slices.Contains(ifMatch, *in.Version) {
 			return nil, problem.Field("version", "mismatch", "differs from the If-Match header")
 		}
-		ifMatch = in.Version
+		ifMatch = etag.Precondition{*in.Version}
 	}
 
 	now := s.now()
@@ -86,7 +88,7 @@ func (s *Service) ReplaceYear(ctx context.Context, p *access.Principal, year int
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return fmt.Errorf("read calendar %d: %w", year, err)
 		}
-		if ifMatch != nil && *ifMatch != cur.Version {
+		if ifMatch != nil && !slices.Contains(ifMatch, cur.Version) {
 			return stale(cur.Version)
 		}
 		newVersion = cur.Version + 1

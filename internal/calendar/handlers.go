@@ -3,11 +3,11 @@ package calendar
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
@@ -55,9 +55,8 @@ func (h handlers) get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	etag := ETag(y.Version)
-	c.Response().Header().Set("ETag", etag)
-	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagListHas(inm, y.Version) {
+	httpserver.SetETag(c, y.Version)
+	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etag.Matches(inm, y.Version) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.JSON(http.StatusOK, y)
@@ -99,10 +98,7 @@ func (h handlers) put(c echo.Context) error {
 	if !p.Has(access.RoleAdmin) {
 		return problem.Forbidden("only an administrator may change the calendar")
 	}
-	ifMatch, err := parseIfMatch(c.Request().Header.Get("If-Match"))
-	if err != nil {
-		return err
-	}
+	ifMatch := httpserver.IfMatch(c)
 	in, err := httpserver.Bind[YearInput](c)
 	if err != nil {
 		return err
@@ -111,50 +107,6 @@ func (h handlers) put(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", ETag(y.Version))
+	httpserver.SetETag(c, y.Version)
 	return c.JSON(http.StatusOK, y)
-}
-
-// ETag is the entity tag of a calendar year's version.
-func ETag(version int) string { return `"` + strconv.Itoa(version) + `"` }
-
-// parseIfMatch reads If-Match as a version: "3", W/"3" or a bare 3. An absent header
-// or "*" means no precondition; one that names no version cannot match: 412.
-func parseIfMatch(h string) (*int, error) {
-	h = strings.TrimSpace(h)
-	if h == "" || h == "*" {
-		return nil, nil
-	}
-	v, ok := parseETag(h)
-	if !ok {
-		return nil, problem.PreconditionFailed(`If-Match must be the ETag of the calendar year, e.g. "3"`)
-	}
-	return &v, nil
-}
-
-func parseETag(h string) (int, bool) {
-	h = strings.TrimSpace(h)
-	h = strings.TrimPrefix(h, "W/")
-	if len(h) >= 2 && h[0] == '"' && h[len(h)-1] == '"' {
-		h = h[1 : len(h)-1]
-	}
-	v, err := strconv.Atoi(h)
-	if err != nil || v < 0 {
-		return 0, false
-	}
-	return v, true
-}
-
-// etagListHas reports whether an If-None-Match list names the version (or is "*").
-func etagListHas(list string, version int) bool {
-	for _, part := range strings.Split(list, ",") {
-		part = strings.TrimSpace(part)
-		if part == "*" {
-			return true
-		}
-		if v, ok := parseETag(part); ok && v == version {
-			return true
-		}
-	}
-	return false
 }

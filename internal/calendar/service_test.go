@@ -15,6 +15,7 @@ import (
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/dbtest"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -103,7 +104,7 @@ func TestReplaceYear(t *testing.T) {
 			day("2026-02-25", KindHoliday, "公司假"),
 			day("2026-02-14", KindWorkday, "春节调休上班"),
 		}}
-		y, err := s.ReplaceYear(ctx, admin(), 2026, in, ptr(1))
+		y, err := s.ReplaceYear(ctx, admin(), 2026, in, etag.Precondition{1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +126,7 @@ func TestReplaceYear(t *testing.T) {
 			t.Error("2027 changed")
 		}
 		// The stale version is refused, through If-Match and through the body.
-		_, err = s.ReplaceYear(ctx, admin(), 2026, in, ptr(1))
+		_, err = s.ReplaceYear(ctx, admin(), 2026, in, etag.Precondition{1})
 		p := wantProblem(t, err, http.StatusPreconditionFailed, problem.CodePreconditionFailed)
 		if p.Extra["current_version"] != 2 {
 			t.Errorf("current_version = %v", p.Extra["current_version"])
@@ -140,7 +141,7 @@ func TestReplaceYear(t *testing.T) {
 			t.Fatalf("clear: %+v, %v", y, err)
 		}
 		// A new year starts at version 1 (If-Match "0" names the empty year).
-		y, err = s.ReplaceYear(ctx, admin(), 2028, YearInput{Days: []DayInput{day("2028-01-01", KindHoliday, "元旦")}}, ptr(0))
+		y, err = s.ReplaceYear(ctx, admin(), 2028, YearInput{Days: []DayInput{day("2028-01-01", KindHoliday, "元旦")}}, etag.Precondition{0})
 		if err != nil || y.Version != 1 || len(y.Days) != 1 {
 			t.Fatalf("new year: %+v, %v", y, err)
 		}
@@ -257,7 +258,7 @@ func TestConcurrentReplace(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				_, errs[i] = s.ReplaceYear(ctx, admin(), 2026, YearInput{Days: []DayInput{day("2026-01-01", KindHoliday, "元旦")}}, ptr(1))
+				_, errs[i] = s.ReplaceYear(ctx, admin(), 2026, YearInput{Days: []DayInput{day("2026-01-01", KindHoliday, "元旦")}}, etag.Precondition{1})
 			}(i)
 		}
 		wg.Wait()

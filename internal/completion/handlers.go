@@ -7,8 +7,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -43,7 +43,7 @@ func target(c echo.Context) (*access.Principal, uuid.UUID, error) {
 }
 
 func render(c echo.Context, status int, v *View) error {
-	c.Response().Header().Set("ETag", items.ETag(v.Version))
+	c.Response().Header().Set("ETag", etag.Of(v.Version))
 	if status == http.StatusCreated {
 		c.Response().Header().Set(echo.HeaderLocation, httpserver.APIPrefix+"/completion-requests/"+v.ID.String())
 	}
@@ -122,7 +122,7 @@ func (h handlers) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.Create(c.Request().Context(), p, id, in, items.IfMatch(c))
+	v, err := h.s.Create(c.Request().Context(), p, id, in, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,7 @@ func (h handlers) review(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.Review(c.Request().Context(), p, id, req.Decision, req.Comment, items.IfMatch(c))
+	v, err := h.s.Review(c.Request().Context(), p, id, req.Decision, req.Comment, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ func (h handlers) decision(c echo.Context, action string) error {
 	if action == ActReject {
 		decide = h.s.Reject
 	}
-	v, err := decide(c.Request().Context(), p, id, req.Comment, items.IfMatch(c))
+	v, err := decide(c.Request().Context(), p, id, req.Comment, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}

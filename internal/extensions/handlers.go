@@ -8,6 +8,7 @@ import (
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
@@ -37,7 +38,7 @@ func principal(c echo.Context) (*access.Principal, error) {
 }
 
 func render(c echo.Context, status int, v *View) error {
-	c.Response().Header().Set("ETag", items.ETag(v.Version))
+	c.Response().Header().Set("ETag", etag.Of(v.Version))
 	if status == http.StatusCreated {
 		c.Response().Header().Set(echo.HeaderLocation, httpserver.APIPrefix+"/extensions/"+v.ID.String())
 	}
@@ -116,7 +117,7 @@ func (h handlers) create(c echo.Context) error {
 	if err != nil {
 		return problem.Field("requested_deadline", "datetime", "must be a date in the form YYYY-MM-DD")
 	}
-	v, err := h.s.Create(c.Request().Context(), p, id, Input{RequestedDeadline: d, Reason: req.Reason, Progress: req.Progress}, items.IfMatch(c))
+	v, err := h.s.Create(c.Request().Context(), p, id, Input{RequestedDeadline: d, Reason: req.Reason, Progress: req.Progress}, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -182,7 +183,7 @@ func (h handlers) review(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.Review(c.Request().Context(), p, id, req.Decision, req.Comment, items.IfMatch(c))
+	v, err := h.s.Review(c.Request().Context(), p, id, req.Decision, req.Comment, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -250,7 +251,7 @@ func (h handlers) decision(c echo.Context, action string) error {
 	if action == ActReject {
 		decide = h.s.Reject
 	}
-	v, err := decide(c.Request().Context(), p, id, req.Comment, items.IfMatch(c))
+	v, err := decide(c.Request().Context(), p, id, req.Comment, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -308,11 +309,11 @@ func (h handlers) setDeadline(c echo.Context) error {
 	if err != nil {
 		return problem.Field("leader_id", "uuid", "must be a UUID")
 	}
-	v, err := h.s.SetDeadline(c.Request().Context(), p, id, DeadlineInput{Deadline: d, LeaderID: leader, DecisionNote: req.DecisionNote}, items.IfMatch(c))
+	v, err := h.s.SetDeadline(c.Request().Context(), p, id, DeadlineInput{Deadline: d, LeaderID: leader, DecisionNote: req.DecisionNote}, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", items.ETag(v.Version))
+	c.Response().Header().Set("ETag", etag.Of(v.Version))
 	return c.JSON(http.StatusOK, items.ToItemResponse(v))
 }
 

@@ -5,12 +5,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/items"
 )
 
 func render(c echo.Context, status int, v *View) error {
-	c.Response().Header().Set("ETag", items.ETag(v.Version))
+	c.Response().Header().Set("ETag", etag.Of(v.Version))
 	if status == http.StatusCreated {
 		c.Response().Header().Set(echo.HeaderLocation, httpserver.APIPrefix+"/feedback/"+v.ID.String())
 	}
@@ -225,7 +225,7 @@ func (h handlers) update(c echo.Context) error {
 	if in.AttachmentIDs, err = idList("attachment_ids", req.AttachmentIDs); err != nil {
 		return err
 	}
-	v, err := h.s.Update(c.Request().Context(), p, id, in, items.IfMatch(c))
+	v, err := h.s.Update(c.Request().Context(), p, id, in, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func (h handlers) submit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.Submit(c.Request().Context(), p, id, items.IfMatch(c))
+	v, err := h.s.Submit(c.Request().Context(), p, id, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -301,7 +301,7 @@ func (h handlers) accept(c echo.Context) error {
 			return err
 		}
 	}
-	v, err := h.s.Accept(c.Request().Context(), p, id, req.Comment, items.IfMatch(c))
+	v, err := h.s.Accept(c.Request().Context(), p, id, req.Comment, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -344,7 +344,7 @@ func (h handlers) ret(c echo.Context) error {
 			return err
 		}
 	}
-	v, err := h.s.Return(c.Request().Context(), p, id, req.Comment, items.IfMatch(c))
+	v, err := h.s.Return(c.Request().Context(), p, id, req.Comment, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -231,3 +232,9 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
+
+// IfMatch reads the request's If-Match header.
+func IfMatch(c echo.Context) etag.Precondition { return etag.Parse(c.Request().Header.Get("If-Match")) }
+
+// SetETag sets the response's ETag to the version.
+func SetETag(c echo.Context, version int) { c.Response().Header().Set("ETag", etag.Of(version)) }

@@ -2,12 +2,11 @@ package items
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
@@ -23,28 +22,8 @@ func principal(c echo.Context) (*access.Principal, error) {
 	return p, nil
 }
 
-// ETag is the entity tag of a version.
-func ETag(version int) string { return `"` + strconv.Itoa(version) + `"` }
-
-// IfMatch reads an If-Match header: nil when absent or "*", else the versions it
-// names (an empty list, which nothing matches, when none is one of ours).
-func IfMatch(c echo.Context) Precondition {
-	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
-	if h == "" || h == "*" {
-		return nil
-	}
-	out := Precondition{}
-	for tag := range strings.SplitSeq(h, ",") {
-		tag = strings.Trim(strings.TrimPrefix(strings.TrimSpace(tag), "W/"), `"`)
-		if v, err := strconv.Atoi(tag); err == nil {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 func renderItem(c echo.Context, status int, v *ItemView) error {
-	c.Response().Header().Set("ETag", ETag(v.Version))
+	c.Response().Header().Set("ETag", etag.Of(v.Version))
 	if status == http.StatusCreated {
 		c.Response().Header().Set(echo.HeaderLocation, httpserver.APIPrefix+"/items/"+v.ID.String())
 	}
@@ -202,7 +181,7 @@ func (h handlers) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.Update(c.Request().Context(), p, id, in, IfMatch(c))
+	v, err := h.s.Update(c.Request().Context(), p, id, in, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -234,7 +213,7 @@ func (h handlers) remove(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.s.Delete(c.Request().Context(), p, id, IfMatch(c)); err != nil {
+	if err := h.s.Delete(c.Request().Context(), p, id, httpserver.IfMatch(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -24,7 +24,7 @@ func (h handlers) act(c echo.Context, a Action) error {
 			return err
 		}
 	}
-	v, err := h.s.Act(c.Request().Context(), p, id, a, req.Comment, IfMatch(c))
+	v, err := h.s.Act(c.Request().Context(), p, id, a, req.Comment, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (h handlers) issue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.Issue(c.Request().Context(), p, id, asgs, req.Comment, IfMatch(c))
+	v, err := h.s.Issue(c.Request().Context(), p, id, asgs, req.Comment, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}

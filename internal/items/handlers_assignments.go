@@ -5,11 +5,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
 )
 
 func renderAssignment(c echo.Context, status int, v *AssignmentView) error {
-	c.Response().Header().Set("ETag", ETag(v.Version))
+	c.Response().Header().Set("ETag", etag.Of(v.Version))
 	return c.JSON(status, ToAssignmentResponse(v))
 }
 
@@ -84,7 +85,7 @@ func (h handlers) addAssignment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.AddAssignment(c.Request().Context(), p, id, in, req.Comment, IfMatch(c))
+	v, err := h.s.AddAssignment(c.Request().Context(), p, id, in, req.Comment, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -129,7 +130,7 @@ func (h handlers) updateAssignment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.UpdateAssignment(c.Request().Context(), p, id, user, IfMatch(c))
+	v, err := h.s.UpdateAssignment(c.Request().Context(), p, id, user, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -162,7 +163,7 @@ func (h handlers) acceptAssignment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.AcceptAssignment(c.Request().Context(), p, id, IfMatch(c))
+	v, err := h.s.AcceptAssignment(c.Request().Context(), p, id, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -203,7 +204,7 @@ func (h handlers) returnAssignment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.ReturnAssignment(c.Request().Context(), p, id, req.Reason, IfMatch(c))
+	v, err := h.s.ReturnAssignment(c.Request().Context(), p, id, req.Reason, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}

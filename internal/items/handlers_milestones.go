@@ -5,11 +5,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
 )
 
 func renderMilestone(c echo.Context, status int, m *Milestone) error {
-	c.Response().Header().Set("ETag", ETag(m.Version))
+	c.Response().Header().Set("ETag", etag.Of(m.Version))
 	return c.JSON(status, ToMilestoneResponse(m))
 }
 
@@ -131,7 +132,7 @@ func (h handlers) updateMilestone(c echo.Context) error {
 		}
 		in.DueDate = &d
 	}
-	m, err := h.s.UpdateMilestone(c.Request().Context(), p, id, in, IfMatch(c))
+	m, err := h.s.UpdateMilestone(c.Request().Context(), p, id, in, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -163,7 +164,7 @@ func (h handlers) deleteMilestone(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.s.DeleteMilestone(c.Request().Context(), p, id, IfMatch(c)); err != nil {
+	if err := h.s.DeleteMilestone(c.Request().Context(), p, id, httpserver.IfMatch(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

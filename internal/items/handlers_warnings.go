@@ -51,7 +51,7 @@ func (h handlers) clearWarning(c echo.Context) error {
 			return err
 		}
 	}
-	v, err := h.s.ClearWarning(c.Request().Context(), p, id, req.Reason, IfMatch(c))
+	v, err := h.s.ClearWarning(c.Request().Context(), p, id, req.Reason, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/google/uuid"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -45,18 +45,8 @@ func NewService(db *database.DB, cal *calendar.Service, log *audit.Log) *Service
 	return &Service{db: db, cal: cal, audit: log, today: cal.Today}
 }
 
-// Precondition is a parsed If-Match: the versions the client accepts; nil means
-// no precondition.
-type Precondition []int
-
-// Check answers 412 unless the current version is one the client named.
-func (pc Precondition) Check(version int) error {
-	if pc == nil || slices.Contains(pc, version) {
-		return nil
-	}
-	return problem.PreconditionFailed("the resource has changed (version "+strconv.Itoa(version)+"); reload it and retry").
-		With("version", version)
-}
+// Precondition is a parsed If-Match (see package etag).
+type Precondition = etag.Precondition
 
 // ItemView is an item as shown to one caller: the row, the derived fields, the
 // roll-up of its sub-items and what the caller may do.

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -160,7 +161,7 @@ func ToCreateInput(r CreateOrgUnitRequest) (CreateInput, error) {
 }
 
 // ToUpdateInput converts a validated update request; ifMatch comes from If-Match.
-func ToUpdateInput(r UpdateOrgUnitRequest, ifMatch []int) (UpdateInput, error) {
+func ToUpdateInput(r UpdateOrgUnitRequest, ifMatch etag.Precondition) (UpdateInput, error) {
 	in := UpdateInput{Name: r.Name, ShortName: r.ShortName, IsSupervisionOffice: r.IsSupervisionOffice,
 		SortOrder: r.SortOrder, IfMatch: ifMatch}
 	if r.Kind != nil {

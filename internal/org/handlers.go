@@ -3,12 +3,12 @@ package org
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
@@ -192,7 +192,7 @@ func (h handlers) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, err := ToUpdateInput(req, IfMatch(c.Request().Header.Get("If-Match")))
+	in, err := ToUpdateInput(req, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -228,14 +228,14 @@ func (h handlers) remove(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.s.Delete(c.Request().Context(), p, id, IfMatch(c.Request().Header.Get("If-Match"))); err != nil {
+	if err := h.s.Delete(c.Request().Context(), p, id, httpserver.IfMatch(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
 func renderUnit(c echo.Context, status int, d *Detail, p *access.Principal) error {
-	c.Response().Header().Set("ETag", ETag(d.Version))
+	c.Response().Header().Set("ETag", etag.Of(d.Version))
 	return c.JSON(status, ToOrgUnit(d, p))
 }
 
@@ -246,27 +246,6 @@ func principal(c echo.Context) (*access.Principal, error) {
 		return nil, problem.Unauthorized("sign in first")
 	}
 	return p, nil
-}
-
-// ETag renders a version as a strong entity tag.
-func ETag(version int) string { return `"` + strconv.Itoa(version) + `"` }
-
-// IfMatch reads an If-Match header into the versions it names: nil when absent or
-// "*" (no check), an empty list when nothing in it is one of our tags (so nothing
-// matches and the write answers 412).
-func IfMatch(header string) []int {
-	header = strings.TrimSpace(header)
-	if header == "" || header == "*" {
-		return nil
-	}
-	out := []int{}
-	for tag := range strings.SplitSeq(header, ",") {
-		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-		if v, err := strconv.Atoi(strings.Trim(tag, `"`)); err == nil {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // pageParams reads page (from 1) and page_size (1–100, default 20).

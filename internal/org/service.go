@@ -26,6 +26,7 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -90,7 +91,7 @@ type UpdateInput struct {
 	LiaisonUserIDs []uuid.UUID
 	// IfMatch lists the versions the caller's copy may have (If-Match, or the body's
 	// version); nil skips the check.
-	IfMatch []int
+	IfMatch etag.Precondition
 }
 
 // Get returns one unit with its head and liaisons.
@@ -237,7 +238,7 @@ func (s *Service) Update(ctx context.Context, p *access.Principal, id uuid.UUID,
 		if err := CanUpdate(p, u).Err("org unit", "update"); err != nil {
 			return err
 		}
-		if err := CheckVersion(in.IfMatch, u.Version); err != nil {
+		if err := in.IfMatch.Check(u.Version); err != nil {
 			return err
 		}
 		next, changed, errs, err := s.planUpdate(ctx, u, in)
@@ -280,7 +281,7 @@ func (s *Service) Update(ctx context.Context, p *access.Principal, id uuid.UUID,
 }
 
 // Delete removes a unit that nothing uses any more.
-func (s *Service) Delete(ctx context.Context, p *access.Principal, id uuid.UUID, ifMatch []int) error {
+func (s *Service) Delete(ctx context.Context, p *access.Principal, id uuid.UUID, ifMatch etag.Precondition) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		if err := lockStructure(ctx, s.db); err != nil {
 			return err
@@ -292,7 +293,7 @@ func (s *Service) Delete(ctx context.Context, p *access.Principal, id uuid.UUID,
 		if err := CanDelete(p, u).Err("org unit", "delete"); err != nil {
 			return err
 		}
-		if err := CheckVersion(ifMatch, u.Version); err != nil {
+		if err := ifMatch.Check(u.Version); err != nil {
 			return err
 		}
 		reasons, err := s.inUseReasons(ctx, u.ID)
@@ -342,15 +343,6 @@ func (s *Service) inUseReasons(ctx context.Context, id uuid.UUID) ([]string, err
 		}
 	}
 	return reasons, nil
-}
-
-// CheckVersion answers 412 unless ifMatch is nil or holds current.
-func CheckVersion(ifMatch []int, current int) error {
-	if ifMatch == nil || slices.Contains(ifMatch, current) {
-		return nil
-	}
-	return problem.PreconditionFailed(fmt.Sprintf("the object is at version %d; reload it and try again", current)).
-		With("current_version", current)
 }
 
 func actor(p *access.Principal) *uuid.UUID {

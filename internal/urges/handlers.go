@@ -6,13 +6,14 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
 
 func render(c echo.Context, status int, v *View) error {
-	c.Response().Header().Set("ETag", items.ETag(v.Version))
+	c.Response().Header().Set("ETag", etag.Of(v.Version))
 	return c.JSON(status, ToResponse(v))
 }
 
@@ -140,7 +141,7 @@ func (h handlers) acknowledge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.Acknowledge(c.Request().Context(), p, id, items.IfMatch(c))
+	v, err := h.s.Acknowledge(c.Request().Context(), p, id, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}

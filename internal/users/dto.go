@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -110,7 +111,7 @@ func ToNewUser(r CreateUserRequest) (NewUser, error) {
 }
 
 // ToChanges converts a validated update request; ifMatch comes from If-Match.
-func ToChanges(r UpdateUserRequest, ifMatch []int) (Changes, error) {
+func ToChanges(r UpdateUserRequest, ifMatch etag.Precondition) (Changes, error) {
 	ch := Changes{DisplayName: r.DisplayName, Roles: r.Roles, Email: r.Email, Phone: r.Phone, Title: r.Title,
 		Active: r.Active, Password: r.Password, IfMatch: ifMatch}
 	if r.Version != nil {

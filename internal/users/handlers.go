@@ -8,8 +8,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -186,7 +186,7 @@ func (h handlers) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ch, err := ToChanges(req, org.IfMatch(c.Request().Header.Get("If-Match")))
+	ch, err := ToChanges(req, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func (h handlers) update(c echo.Context) error {
 
 func render(c echo.Context, status int, a *Account, p *access.Principal, v Visibility) error {
 	if FullView(p, a) {
-		c.Response().Header().Set("ETag", org.ETag(a.Version))
+		c.Response().Header().Set("ETag", etag.Of(a.Version))
 	}
 	return c.JSON(status, ToUserResponse(a, p, v))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/problem"
 )
@@ -64,7 +65,7 @@ type Changes struct {
 	// Password is an admin's reset: the user must change it at the next login.
 	Password *string
 	// IfMatch lists the versions the caller's copy may have; nil skips the check.
-	IfMatch []int
+	IfMatch etag.Precondition
 }
 
 // Visibility returns what p may see of the directory.
@@ -197,7 +198,7 @@ func (s *Service) Update(ctx context.Context, p *access.Principal, id uuid.UUID,
 		if err := CanUpdate(p, a, v).Err("user", "update"); err != nil {
 			return err
 		}
-		if err := org.CheckVersion(ch.IfMatch, a.Version); err != nil {
+		if err := ch.IfMatch.Check(a.Version); err != nil {
 			return err
 		}
 		next, roles, errs, err := s.planUpdate(ctx, a, ch)

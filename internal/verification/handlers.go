@@ -7,7 +7,6 @@ import (
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -99,7 +98,7 @@ func (h handlers) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.s.Create(c.Request().Context(), p, id, in, items.IfMatch(c))
+	v, err := h.s.Create(c.Request().Context(), p, id, in, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}
