@@ -2,14 +2,14 @@ package warnings
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
@@ -51,9 +51,6 @@ func Mount(r httpserver.Router, s *Service) {
 
 type handlers struct{ s *Service }
 
-// ETag is the entity tag of a version.
-func ETag(version int) string { return `"` + strconv.Itoa(version) + `"` }
-
 // get answers GET /settings/warnings.
 //
 //	@Summary		Warning-light thresholds
@@ -71,7 +68,7 @@ func (h handlers) get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", ETag(st.Version))
+	httpserver.SetETag(c, st.Version)
 	return c.JSON(http.StatusOK, ToResponse(st))
 }
 
@@ -105,39 +102,21 @@ func (h handlers) put(c echo.Context) error {
 	if !p.Has(access.RoleAdmin) {
 		return problem.Forbidden("only an administrator may change the warning settings")
 	}
-	ifMatch, err := parseIfMatch(c.Request().Header.Get("If-Match"))
-	if err != nil {
-		return err
-	}
+	ifMatch := httpserver.IfMatch(c)
 	req, err := httpserver.Bind[UpdateSettingsRequest](c)
 	if err != nil {
 		return err
 	}
 	if req.Version != nil {
-		if ifMatch != nil && *ifMatch != *req.Version {
+		if ifMatch != nil && !slices.Contains(ifMatch, *req.Version) {
 			return problem.PreconditionFailed("If-Match and version name different versions")
 		}
-		ifMatch = req.Version
+		ifMatch = etag.Precondition{*req.Version}
 	}
 	st, err := h.s.Update(ctx, p, Input{BlueWorkdays: req.BlueWorkdays, FeedbackGraceWorkdays: req.FeedbackGraceWorkdays}, ifMatch)
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", ETag(st.Version))
+	httpserver.SetETag(c, st.Version)
 	return c.JSON(http.StatusOK, ToResponse(st))
-}
-
-// parseIfMatch reads If-Match as a version: "3", W/"3" or 3. Absent or "*" means no
-// precondition; anything that names no version cannot match: 412.
-func parseIfMatch(h string) (*int, error) {
-	h = strings.TrimSpace(h)
-	if h == "" || h == "*" {
-		return nil, nil
-	}
-	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
-	v, err := strconv.Atoi(h)
-	if err != nil || v < 0 {
-		return nil, problem.PreconditionFailed(`If-Match must be the ETag of the warning settings, e.g. "3"`)
-	}
-	return &v, nil
 }

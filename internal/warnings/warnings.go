@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -28,6 +29,7 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -162,7 +164,7 @@ func (s *Service) read(ctx context.Context) (Settings, string, error) {
 // Update changes the settings: administrators only (403). ifMatch, when given, is the
 // version the client read (412 when another change came first). Out-of-range values
 // answer 422.
-func (s *Service) Update(ctx context.Context, p *access.Principal, in Input, ifMatch *int) (Settings, error) {
+func (s *Service) Update(ctx context.Context, p *access.Principal, in Input, ifMatch etag.Precondition) (Settings, error) {
 	if p == nil {
 		return Settings{}, problem.Unauthorized("sign in first")
 	}
@@ -187,7 +189,7 @@ func (s *Service) Update(ctx context.Context, p *access.Principal, in Input, ifM
 		if err != nil {
 			return err
 		}
-		if ifMatch != nil && *ifMatch != cur.Version {
+		if ifMatch != nil && !slices.Contains(ifMatch, cur.Version) {
 			return stale(cur.Version)
 		}
 		next := cur
