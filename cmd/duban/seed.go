@@ -5,12 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
+	"github.com/duban/duban/internal/attachments"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/config"
-	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/seed"
 )
 
@@ -18,8 +19,12 @@ const seedUsage = `Usage: duban seed --demo
 
 Fills an empty database (or one holding only the bootstrap root unit and admin)
 with a demo group company: HQ departments, two enterprises with their departments,
-heads, liaisons, one user per role and supervision items in every state, and prints
-the logins. Running it again changes nothing.
+heads, liaisons, one user per role, and supervision items in every state with
+their feedback, urges, instructions, extensions, completion requests,
+verifications and a few files (stored under DUBAN_DATA_DIR/files, where the server
+keeps uploads) — each made through the services as the user who would act. It
+prints the logins and what each demo user finds waiting. Running it again changes
+nothing.
 `
 
 func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -44,24 +49,49 @@ func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	made, err := items.SeedDemo(ctx, db, calendar.NewService(db, cfg.Location), log, res.Units, res.Users)
+	made, err := seed.DemoItems(ctx, db, log, res, seed.ItemOptions{
+		Calendar: calendar.NewService(db, cfg.Location),
+		// Where the server keeps uploads (internal/app), so that it serves the demo's files.
+		Files: attachments.LocalStorage{Dir: filepath.Join(cfg.DataDir, "files")},
+	})
 	if err != nil {
-		return fmt.Errorf("demo items: %w", err)
+		return err
 	}
-	switch {
-	case res.AlreadySeeded && made == 0:
-		fmt.Fprintln(stdout, "already seeded: the demo organisation exists; nothing changed.")
+	switch n := made.Made; {
+	case res.AlreadySeeded && made.AlreadySeeded:
+		fmt.Fprintln(stdout, "already seeded: the demo organisation and items exist; nothing changed.")
 	case res.AlreadySeeded:
-		fmt.Fprintf(stdout, "the demo organisation exists; added %d demo supervision items.\n", made)
+		fmt.Fprintf(stdout, "the demo organisation exists; added %s.\n", describeMade(n))
+	case made.AlreadySeeded:
+		fmt.Fprintf(stdout, "seeded the demo organisation: %d units, %d users (the database already had supervision items, so no demo items were added).\n",
+			len(res.Units), len(res.Users))
 	default:
-		fmt.Fprintf(stdout, "seeded the demo organisation: %d units, %d users, %d supervision items.\n", len(res.Units), len(res.Users), made)
+		fmt.Fprintf(stdout, "seeded the demo organisation: %d units, %d users, %s.\n", len(res.Units), len(res.Users), describeMade(n))
 	}
 	fmt.Fprintln(stdout)
 	rows := [][]string{{"USERNAME", "PASSWORD", "ROLES", "NAME", "UNIT", "POSTS"}}
 	for _, a := range res.Accounts {
 		rows = append(rows, []string{a.Username, a.Password, strings.Join(a.Roles, ","), a.DisplayName, a.Unit, a.Posts})
 	}
+	if err := printTable(stdout, rows); err != nil {
+		return err
+	}
+	if len(made.Items) == 0 {
+		return nil
+	}
+	fmt.Fprintln(stdout)
+	rows = [][]string{{"LOG IN AS", "TO SEE"}}
+	for _, g := range seed.Tour {
+		rows = append(rows, []string{g.Username, g.Sees})
+	}
 	return printTable(stdout, rows)
+}
+
+// describeMade says what the demo items run wrote.
+func describeMade(n seed.Counts) string {
+	return fmt.Sprintf("%d supervision items with %d feedback, %d urges, %d instructions and comments, %d extension requests, "+
+		"%d completion requests, %d verifications and %d files", n.Items, n.Feedback, n.Urges, n.Comments, n.Extensions,
+		n.CompletionRequests, n.Verifications, n.Attachments)
 }
 
 // printTable aligns columns by their width on a terminal, where Chinese characters

@@ -12,8 +12,8 @@
 // is written through the org and users services, so it obeys every rule the API
 // does, in one transaction.
 //
-// The items issue adds demo supervision items on top: call Demo, then use the
-// returned ids (Units by key, Users by username).
+// DemoItems (items.go) adds the demo supervision items and their follow-up on top:
+// call Demo, then DemoItems with its Result.
 package seed
 
 import (
