@@ -3,7 +3,6 @@ package auth
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -168,15 +167,11 @@ func (h handlers) listTokens(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := queryInt(c, "page", 1, 1, 1<<20)
+	pg, err := httpserver.PageParams(c)
 	if err != nil {
 		return err
 	}
-	size, err := queryInt(c, "page_size", 20, 1, 100)
-	if err != nil {
-		return err
-	}
-	list, err := h.s.ListAPITokens(c.Request().Context(), p, page, size)
+	list, err := h.s.ListAPITokens(c.Request().Context(), p, pg.Page, pg.Size)
 	if err != nil {
 		return err
 	}
@@ -258,20 +253,4 @@ func principal(c echo.Context) (*access.Principal, error) {
 func noStore(c echo.Context) {
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	c.Response().Header().Set("Pragma", "no-cache")
-}
-
-// queryInt reads an optional integer query parameter within [lo, hi].
-func queryInt(c echo.Context, name string, def, lo, hi int) (int, error) {
-	s := c.QueryParam(name)
-	if s == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, problem.Field(name, "type", "must be an integer")
-	}
-	if n < lo || n > hi {
-		return 0, problem.Field(name, "range", "must be between "+strconv.Itoa(lo)+" and "+strconv.Itoa(hi))
-	}
-	return n, nil
 }

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
@@ -238,3 +240,23 @@ func IfMatch(c echo.Context) etag.Precondition { return etag.Parse(c.Request().H
 
 // SetETag sets the response's ETag to the version.
 func SetETag(c echo.Context, version int) { c.Response().Header().Set("ETag", etag.Of(version)) }
+
+// PageParams reads page (from 1, default 1) and page_size (1–100, default 20).
+func PageParams(c echo.Context) (database.Page, error) {
+	p := database.Page{Page: 1, Size: 20}
+	if s := c.QueryParam("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return p, problem.Field("page", "range", "must be a whole number from 1 to 1000000")
+		}
+		p.Page = n
+	}
+	if s := c.QueryParam("page_size"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > database.MaxPageSize {
+			return p, problem.Field("page_size", "range", fmt.Sprintf("must be a whole number from 1 to %d", database.MaxPageSize))
+		}
+		p.Size = n
+	}
+	return p, nil
+}

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/database"
 )
 
 // Filter is a parsed GET /items query.
@@ -192,12 +193,6 @@ func parseSort(v string, e *fieldErrs) []SortKey {
 	return out
 }
 
-// likePattern escapes % _ and \ and wraps the text for a contains-match.
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(strings.ToLower(s)) + "%"
-}
-
 // openSQL is State.Open as SQL.
 func openSQL() (string, []any) {
 	states := make([]string, len(OpenStates))
@@ -251,7 +246,7 @@ func (f Filter) apply(q *gorm.DB, clk clock) *gorm.DB {
 		q = q.Where("items.id IN (SELECT ft.item_id FROM item_tags ft WHERE ft.tag = ?)", f.Tag)
 	}
 	if f.Q != "" {
-		pat := likePattern(f.Q)
+		pat := database.LikePattern(f.Q)
 		q = q.Where(`(LOWER(COALESCE(items.code, '')) LIKE ? ESCAPE '\' OR LOWER(items.title) LIKE ? ESCAPE '\' OR LOWER(items.content) LIKE ? ESCAPE '\')`,
 			pat, pat, pat)
 	}

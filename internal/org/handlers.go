@@ -56,7 +56,7 @@ func (h handlers) list(c echo.Context) error {
 		}
 		return c.JSON(http.StatusOK, out)
 	}
-	page, err := pageParams(c)
+	page, err := httpserver.PageParams(c)
 	if err != nil {
 		return err
 	}
@@ -244,26 +244,6 @@ func principal(c echo.Context) (*access.Principal, error) {
 	p := access.FromContext(c.Request().Context())
 	if p == nil {
 		return nil, problem.Unauthorized("sign in first")
-	}
-	return p, nil
-}
-
-// pageParams reads page (from 1) and page_size (1–100, default 20).
-func pageParams(c echo.Context) (Page, error) {
-	p := Page{Page: 1, Size: 20}
-	if s := c.QueryParam("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1_000_000 {
-			return p, problem.Field("page", "range", "must be a whole number from 1 to 1000000")
-		}
-		p.Page = n
-	}
-	if s := c.QueryParam("page_size"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 100 {
-			return p, problem.Field("page_size", "range", "must be a whole number from 1 to 100")
-		}
-		p.Size = n
 	}
 	return p, nil
 }

@@ -92,17 +92,7 @@ type Filter struct {
 }
 
 // Page is a 1-based page of a list.
-type Page struct {
-	Page, Size int
-}
-
-func (p Page) offset() int { return (p.Page - 1) * p.Size }
-
-// likePattern escapes s for LIKE ... ESCAPE '\' and wraps it in wildcards.
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + strings.ToLower(r.Replace(s)) + "%"
-}
+type Page = database.Page
 
 func (f Filter) apply(q *gorm.DB) *gorm.DB {
 	if f.Kind != "" {
@@ -115,7 +105,7 @@ func (f Filter) apply(q *gorm.DB) *gorm.DB {
 		q = q.Where("scope_id = ?", *f.ScopeID)
 	}
 	if s := strings.TrimSpace(f.Q); s != "" {
-		p := likePattern(s)
+		p := database.LikePattern(s)
 		q = q.Where(`(LOWER(name) LIKE ? ESCAPE '\' OR LOWER(short_name) LIKE ? ESCAPE '\')`, p, p)
 	}
 	return q
@@ -129,7 +119,7 @@ func listUnits(ctx context.Context, db *database.DB, f Filter, page Page, order 
 		return nil, 0, fmt.Errorf("count org units: %w", err)
 	}
 	units := []Unit{}
-	if err := f.apply(db.Conn(ctx).Model(&Unit{})).Order(order).Offset(page.offset()).Limit(page.Size).Find(&units).Error; err != nil {
+	if err := f.apply(db.Conn(ctx).Model(&Unit{})).Order(order).Offset(page.Offset()).Limit(page.Size).Find(&units).Error; err != nil {
 		return nil, 0, fmt.Errorf("list org units: %w", err)
 	}
 	return units, total, nil

@@ -99,7 +99,7 @@ type ListFilter struct {
 }
 
 // Page is a 1-based page of a list.
-type Page struct{ Page, Size int }
+type Page = database.Page
 
 // userSorts maps the keys accepted by `sort` to columns.
 var userSorts = map[string]string{
@@ -142,7 +142,7 @@ func listAccounts(ctx context.Context, db *database.DB, v Visibility, f ListFilt
 			q = q.Where("users.active = ?", *f.Active)
 		}
 		if s := strings.TrimSpace(f.Q); s != "" {
-			p := likePattern(s)
+			p := database.LikePattern(s)
 			q = q.Where(`(LOWER(users.username) LIKE ? ESCAPE '\' OR LOWER(users.display_name) LIKE ? ESCAPE '\')`, p, p)
 		}
 		return q
@@ -152,16 +152,11 @@ func listAccounts(ctx context.Context, db *database.DB, v Visibility, f ListFilt
 		return nil, 0, fmt.Errorf("count users: %w", err)
 	}
 	var rows []accountRow
-	if err := where(accountQuery(ctx, db)).Order(order).Offset((page.Page - 1) * page.Size).Limit(page.Size).Find(&rows).Error; err != nil {
+	if err := where(accountQuery(ctx, db)).Order(order).Offset(page.Offset()).Limit(page.Size).Find(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", err)
 	}
 	accts, err := withRoles(ctx, db, rows)
 	return accts, total, err
-}
-
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + strings.ToLower(r.Replace(s)) + "%"
 }
 
 // rootScope returns the scope of the root group unit (uuid.Nil when there is none).
