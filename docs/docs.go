@@ -746,6 +746,1081 @@ const docTemplate = `{
                 }
             }
         },
+        "/completion-requests/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Visible to whoever sees its item, with its materials, files and the caller's allowed_actions.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "completion"
+                ],
+                "summary": "A completion request",
+                "operationId": "getCompletionRequest",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "completion request id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CompletionRequest"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/completion-requests/{id}/approve": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "forwarded → approved, by the item's supervising leader (never the requester, 403); the item goes completion_requested → closed and gets closed_at. 409 invalid_transition before the supervision office forwarded the request. The initiator or the supervision office then archives the item (销号, POST /items/{id}/archive). Honours If-Match on the request's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "completion"
+                ],
+                "summary": "Approve completion (supervising leader): the item is closed",
+                "operationId": "approveCompletionRequest",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "completion request id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the request's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "optional comment",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/CompletionDecision"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CompletionRequest"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/completion-requests/{id}/reject": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "forwarded → rejected, by the item's supervising leader (never the requester, 403); the comment is required (422); the item goes back to in_progress. 409 invalid_transition before the supervision office forwarded the request. Honours If-Match on the request's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "completion"
+                ],
+                "summary": "Reject completion (supervising leader)",
+                "operationId": "rejectCompletionRequest",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "completion request id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the request's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CompletionDecision"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CompletionRequest"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/completion-requests/{id}/review": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "requested → forwarded to the supervising leader (the item stays completion_requested), or rejected (退办: the comment, the reason, is required — 422; the item goes back to in_progress). Only the supervision office of the item's scope (403), never on a request one made oneself; 409 invalid_transition once reviewed. Honours If-Match on the request's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "completion"
+                ],
+                "summary": "Review by the supervision office (退办 or forward)",
+                "operationId": "reviewCompletionRequest",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "completion request id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the request's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "forward or reject",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CompletionReview"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CompletionRequest"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/extensions/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Visible to whoever sees its item, with the caller's allowed_actions.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "extensions"
+                ],
+                "summary": "An extension request",
+                "operationId": "getExtension",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "extension request id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Extension"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/extensions/{id}/approve": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "forwarded → approved, by the item's supervising leader — never by the person who requested it (403), whatever their roles. The item's deadline moves to the requested one; original_deadline never changes. The move is on the item's timeline (extension_approve, changes.deadline {from, to}) and in GET /items/{id}/deadline-changes. 409 invalid_transition before the supervision office forwarded the request. Honours If-Match on the request's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "extensions"
+                ],
+                "summary": "Approve an extension (supervising leader)",
+                "operationId": "approveExtension",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "extension request id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the request's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "optional comment",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/ExtensionDecision"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Extension"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/extensions/{id}/reject": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "forwarded → rejected, by the item's supervising leader (never the requester); the comment is required (422). The deadline stays. 409 invalid_transition before the supervision office forwarded the request. Honours If-Match on the request's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "extensions"
+                ],
+                "summary": "Reject an extension (supervising leader)",
+                "operationId": "rejectExtension",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "extension request id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the request's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ExtensionDecision"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Extension"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/extensions/{id}/review": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "requested → forwarded (to the supervising leader) or rejected; the comment is required to reject (422). Only the supervision office of the item's scope (403), never on a request one made oneself; 409 invalid_transition once reviewed. Honours If-Match on the request's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "extensions"
+                ],
+                "summary": "First review by the supervision office",
+                "operationId": "reviewExtension",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "extension request id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the request's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "forward or reject",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ExtensionReview"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Extension"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/feedback/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Visible to everyone who sees the item, except drafts, which only the people of their unit see (404 for others). The ETag is the feedback's version.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "feedback"
+                ],
+                "summary": "Read a feedback",
+                "operationId": "getFeedback",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "feedback id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Feedback"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the people of the unit while the feedback is a draft or was returned and the item runs (409 otherwise). Absent fields stay; milestone_id \"\" removes the milestone; attachment_ids are added. Same validation as POST. Honours If-Match on the feedback's version (412).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "feedback"
+                ],
+                "summary": "Edit a draft or returned feedback",
+                "operationId": "updateFeedback",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "feedback id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the feedback's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateFeedback"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Feedback"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/feedback/{id}/accept": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "submitted → accepted, by the supervision office of the item's scope (403 for others), also while completion is requested. When the reporting unit is the item's lead unit, the item's progress becomes the progress of the lead unit's newest accepted report; a cooperating unit's report leaves it. Appends feedback_accepted to the timeline. Honours If-Match.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "feedback"
+                ],
+                "summary": "Accept a submitted feedback",
+                "operationId": "acceptFeedback",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "feedback id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the feedback's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "optional comment",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/FeedbackAccept"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Feedback"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/feedback/{id}/return": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "submitted → returned with a comment (required, 422) that the unit sees as review_comment; the unit edits the same feedback and submits it again. By the supervision office of the item's scope (403 for others). Appends feedback_returned to the timeline. Honours If-Match.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "feedback"
+                ],
+                "summary": "Return a submitted feedback to its unit",
+                "operationId": "returnFeedback",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "feedback id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the feedback's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "what the unit should change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/FeedbackReturn"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Feedback"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/feedback/{id}/submit": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "draft or returned → submitted, by the head or a liaison of the reporting unit (403 for others) while the item is issued, in progress or suspended. Appends feedback_submitted to the item's timeline. Honours If-Match.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "feedback"
+                ],
+                "summary": "Submit a feedback for review",
+                "operationId": "submitFeedback",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "feedback id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the feedback's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Feedback"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/items": {
             "get": {
                 "security": [
@@ -753,7 +1828,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. ` + "`" + `overdue` + "`" + `, ` + "`" + `light` + "`" + ` and ` + "`" + `days_remaining` + "`" + ` are derived from the deadline, the milestones and the working-day calendar; ` + "`" + `light` + "`" + ` is red (overdue), yellow (a milestone missed), blue (deadline or a milestone within 3 working days), green, or none (not open: draft, closed, archived, cancelled). Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.",
+                "description": "The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. ` + "`" + `overdue` + "`" + `, ` + "`" + `light` + "`" + ` and ` + "`" + `days_remaining` + "`" + ` are derived from the deadline, the milestones and the working-day calendar; ` + "`" + `light` + "`" + ` is red (overdue), yellow (a milestone missed), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.",
                 "produces": [
                     "application/json"
                 ],
@@ -1625,6 +2700,560 @@ const docTemplate = `{
                 }
             }
         },
+        "/items/{id}/clear-warning": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the supervision office of the item's scope (403 for everyone else; 404 when the item is not visible). The current blue, yellow or red light is cleared with a reason (required, 422): the item then shows a green light with warning_cleared, warning_cleared_light and warning_clear_reason, until its underlying light gets worse than the cleared one (blue → yellow → red) or its deadline moves, when the light shows again and may be cleared again. 409 invalid_transition when the item is not open; 409 no_warning when it shows no warning light (green, or cleared already). Recorded on the timeline as clear_warning with the reason. Honours If-Match.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Clear the item's warning light (摘牌)",
+                "operationId": "clearItemWarning",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/ClearWarning"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/comments": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Oldest first (they read as a thread), for everyone who sees the item. ` + "`" + `allowed_kinds` + "`" + ` are the kinds the caller may write now.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "comments"
+                ],
+                "summary": "An item's instructions (批示), coordination records and comments",
+                "operationId": "listComments",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "instruction,coordination",
+                        "description": "kinds, comma separated",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CommentList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "instruction: a company leader of the item's scope (any, not only the supervising leader) or a leader named on the item; coordination (协调意见, 协调会记录): the supervision office of the item's scope; comment: anyone who sees the item and may write. Admins, auditors and read-only credentials write nothing (403). Not on drafts, archived or cancelled items (409). Appends an event named after the kind, with the text, to the item's timeline; attachment_ids are claimed like feedback's (422 attachment_ids[i], nothing written). Comments are never edited.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "comments"
+                ],
+                "summary": "Write an instruction (批示), a coordination record or a comment",
+                "operationId": "createComment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the comment",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewComment"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Comment"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/completion-requests": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first, each with its typed materials, its files and the caller's allowed_actions (review, approve, reject); the list's allowed_actions say whether the caller may request completion now (request).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "completion"
+                ],
+                "summary": "The item's completion requests (办结申请)",
+                "operationId": "listCompletionRequests",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CompletionRequestList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "completion"
+                ],
+                "summary": "Request completion (办结申请)",
+                "operationId": "createCompletionRequest",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the request",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewCompletionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/CompletionRequest"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/deadline": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "§14 rule d: when an item is overdue without an extension, the supervision office has a leader set a new deadline. Only the supervision office of the item's scope (403), only on an issued, open item that is overdue (else 409 invalid_transition or not_overdue), and not while an extension request is open (409 extension_pending). leader_id must be an active user with the leader role in the item's scope (422); the deadline must not be in the past (422). Moves deadline, never original_deadline (assessment keeps measuring against it); the timeline records deadline_set. Honours If-Match on the item's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "extensions"
+                ],
+                "summary": "Set a new deadline on an overdue item (supervision office)",
+                "operationId": "setItemDeadline",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the new deadline and the leader's decision",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/DeadlineSet"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Item"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/deadline-changes": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every move of the deadline after issue, oldest first: approved extensions (kind extension) and deadlines set by the supervision office on a leader's decision (kind office). original_deadline on the item never changes.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "extensions"
+                ],
+                "summary": "The history of the item's deadline",
+                "operationId": "listDeadlineChanges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/DeadlineChangeList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/items/{id}/events": {
             "get": {
                 "security": [
@@ -1677,6 +3306,388 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/extensions": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first, each with the caller's allowed_actions (review, approve, reject); the list's allowed_actions say whether the caller may request an extension now (request) or set a new deadline (set_deadline).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "extensions"
+                ],
+                "summary": "The item's extension requests (延期申请)",
+                "operationId": "listExtensions",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ExtensionList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the head or a liaison of the lead unit (a cooperating unit gets 403), while the item is issued, in_progress or suspended (else 409 invalid_transition), and only until the deadline, the deadline day included: afterwards 409 deadline_passed — only the supervision office can then have a leader set a new deadline (POST /items/{id}/deadline). requested_deadline must be after the current deadline (422). One open request per item (409 extension_pending). The request goes to the supervision office for review. Honours If-Match on the item's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "extensions"
+                ],
+                "summary": "Request an extension (延期申请)",
+                "operationId": "createExtension",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the request",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewExtension"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Extension"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/feedback": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first. Everyone who sees the item reads the same submitted, accepted and returned reports (one feedback serves the initiator, the supervising leader and the office); drafts only show to the people of their unit. ` + "`" + `due` + "`" + ` has one entry per unit with a live assignment (lead first): the next due date from the item's feedback_cadence — weekly/biweekly/monthly/quarterly one period after the unit's last submitted or accepted report (or its assignment), moved to the next working day and never after the deadline; milestones → the earliest milestone not done the unit has not reported on; none → null — and whether it is overdue. Nothing is due unless the item is issued or in progress. ` + "`" + `allowed_actions` + "`" + ` has create when the caller may write a new feedback.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "feedback"
+                ],
+                "summary": "An item's feedback (反馈) and when each unit reports next",
+                "operationId": "listFeedback",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this unit's feedback and due date",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "submitted,returned",
+                        "description": "states, comma separated",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/FeedbackList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the people of a unit with a live assignment (members, head, liaisons, the responsible person) while the item is issued, in progress or suspended (409 otherwise). The draft is the unit's own until submitted; ` + "`" + `submit: true` + "`" + ` submits it at once (head or liaison only). A unit keeps one feedback in the works: a second draft, or a new one while a returned one waits to be edited, answers 409 feedback_open_exists with its feedback_id. Start from GET /items/{id}/feedback/draft to copy the previous report forward. 422 for progress outside 0–100, empty content, a milestone or attachment of another item, an unknown or already attached attachment (field attachment_ids[i]); nothing is written then.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "feedback"
+                ],
+                "summary": "Write a feedback (draft)",
+                "operationId": "createFeedback",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the report",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewFeedback"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Feedback"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/feedback/draft": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Nothing is typed twice: progress, content, problems and next steps come from the unit's newest submitted or accepted report (based_on_id), the milestone is the one the report is due for by the milestones cadence (the earliest not done the unit has not reported on), otherwise the previous one while it is not done, else the earliest not done; before the first report the lead unit starts from the item's progress. Nothing is stored: edit it and POST it to /items/{id}/feedback with based_on_id. open_feedback_id names the unit's draft or returned report, if any, to edit instead. Only the people of an assigned unit ask (403); unit_id as for POST.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "feedback"
+                ],
+                "summary": "A new feedback prefilled from the previous one (copy-forward)",
+                "operationId": "draftFeedback",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "the reporting unit",
+                        "name": "unit_id",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/FeedbackDraft"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2302,6 +4313,308 @@ const docTemplate = `{
                 }
             }
         },
+        "/items/{id}/urges": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first, for everyone who sees the item. ` + "`" + `counts` + "`" + ` has one entry per unit with a live assignment (lead first, zeros included) and per any other unit ever urged: total urges and those not yet acknowledged. ` + "`" + `allowed_actions` + "`" + ` has create when the caller may urge now.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "urges"
+                ],
+                "summary": "An item's urges (催办) and how often each unit was urged",
+                "operationId": "listUrges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this unit's urges and count",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/UrgeList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the supervision office of the item's scope (403 for everyone else who sees the item) while the item is issued or in progress (409 otherwise). The unit defaults to the lead unit and must hold a live assignment (422 on unit_id). Appends ` + "`" + `urge` + "`" + ` to the item's timeline. Reminder jobs send kind auto through the same service.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "urges"
+                ],
+                "summary": "Urge a unit (催办)",
+                "operationId": "createUrge",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the urge",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewUrge"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Urge"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/verifications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first, with their evidence files; the list's allowed_actions say whether the caller may record a verification now (create).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "verification"
+                ],
+                "summary": "The item's verifications (结果核查)",
+                "operationId": "listVerifications",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/VerificationList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the supervision office of the item's scope (403 otherwise) on a closed or archived item (else 409 invalid_transition): a document review, on-site check or return visit with its findings. passed marks the item verified (its state stays). failed reopens it (反弹): the item goes back to in_progress with reopened_count+1, flagged, verified false, closed_at and archived_at cleared; it counts against the unit. Both are on the item's timeline (verify). Evidence files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Honours If-Match on the item's version.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "verification"
+                ],
+                "summary": "Verify a closed item (结果核查, §13)",
+                "operationId": "createVerification",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the item's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the verification",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewVerification"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Verification"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/me": {
             "get": {
                 "security": [
@@ -2391,6 +4704,38 @@ const docTemplate = `{
                     },
                     "429": {
                         "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/todo": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "todo"
+                ],
+                "summary": "What waits for me",
+                "operationId": "getMyTodo",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Todo"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -3164,6 +5509,202 @@ const docTemplate = `{
                 }
             }
         },
+        "/settings/warnings": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The thresholds of the derived warning lights: blue from blue_workdays working days before the deadline or a milestone not done; yellow when a milestone is missed; red when overdue. Any signed-in user may read them (the SPA shows them). The ETag carries the version.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "settings"
+                ],
+                "summary": "Warning-light thresholds",
+                "operationId": "getWarningSettings",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/WarningSettings"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Administrators only (403 for everyone else). blue_workdays 1–30, feedback_grace_workdays 0–30 (422 outside). Absent fields keep their value. Send If-Match with the ETag (or version in the body): a different current version answers 412. The lights of every item follow at once in this process and within 30 seconds in others; the change is written to the audit log.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "settings"
+                ],
+                "summary": "Change the warning-light thresholds",
+                "operationId": "putWarningSettings",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the ETag last read",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the thresholds",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateWarningSettings"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/WarningSettings"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "not an administrator",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "stale If-Match or version",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/urges/{id}/acknowledge": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the head or a liaison of the urged unit (403 for others who see the item), once: a second time is 409. Appends ` + "`" + `urge_acknowledged` + "`" + ` to the item's timeline. Honours If-Match on the urge's version.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "urges"
+                ],
+                "summary": "Acknowledge an urge",
+                "operationId": "acknowledgeUrge",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "urge id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the urge's ETag",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Urge"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/users": {
             "get": {
                 "security": [
@@ -3855,6 +6396,279 @@ const docTemplate = `{
                 }
             }
         },
+        "ClearWarning": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "description": "Reason is required: why the warning is cleared (e.g. an objective cause, 客观原因).",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "受上级政策调整影响，属客观原因"
+                }
+            }
+        },
+        "Comment": {
+            "type": "object",
+            "properties": {
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Attachment"
+                    }
+                },
+                "author_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "body": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "instruction",
+                        "comment",
+                        "coordination"
+                    ]
+                }
+            }
+        },
+        "CommentList": {
+            "type": "object",
+            "properties": {
+                "allowed_kinds": {
+                    "description": "AllowedKinds are the kinds the caller may write on the item now.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "comment",
+                        "instruction"
+                    ]
+                },
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Comment"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "CompletionDecision": {
+            "type": "object",
+            "properties": {
+                "comment": {
+                    "description": "Comment is required to reject.",
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "同意办结"
+                }
+            }
+        },
+        "CompletionMaterial": {
+            "type": "object",
+            "required": [
+                "attachment_id",
+                "kind"
+            ],
+            "properties": {
+                "attachment_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "description": "Kind: request 请示, report 报告, plan 方案, handling 办理情况.",
+                    "type": "string",
+                    "enum": [
+                        "request",
+                        "report",
+                        "plan",
+                        "handling"
+                    ],
+                    "example": "report"
+                }
+            }
+        },
+        "CompletionMaterialRef": {
+            "type": "object",
+            "properties": {
+                "attachment_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "request",
+                        "report",
+                        "plan",
+                        "handling"
+                    ],
+                    "example": "report"
+                }
+            }
+        },
+        "CompletionRequest": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions: review (supervision office), approve and reject (supervising leader).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "review"
+                    ]
+                },
+                "attachment_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Attachment"
+                    }
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "decided_at": {
+                    "type": "string"
+                },
+                "decided_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "decision_comment": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "materials": {
+                    "description": "Materials are the typed files; AttachmentIDs the untyped ones; Attachments describes them all.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/CompletionMaterialRef"
+                    }
+                },
+                "requested_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "review_comment": {
+                    "type": "string"
+                },
+                "reviewed_at": {
+                    "type": "string"
+                },
+                "reviewed_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "requested",
+                        "forwarded",
+                        "approved",
+                        "rejected"
+                    ],
+                    "example": "requested"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "unit_id": {
+                    "description": "UnitID is the lead unit that asked.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "CompletionRequestList": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions on the item: request (completion, now).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "request"
+                    ]
+                },
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/CompletionRequest"
+                    }
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "CompletionReview": {
+            "type": "object",
+            "required": [
+                "decision"
+            ],
+            "properties": {
+                "comment": {
+                    "description": "Comment is required to reject (退办: the reason).",
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "材料齐全，报主管领导审批"
+                },
+                "decision": {
+                    "type": "string",
+                    "enum": [
+                        "forward",
+                        "reject"
+                    ],
+                    "example": "forward"
+                }
+            }
+        },
         "CreateAPITokenRequest": {
             "type": "object",
             "required": [
@@ -4213,6 +7027,472 @@ const docTemplate = `{
                 }
             }
         },
+        "DeadlineChange": {
+            "type": "object",
+            "properties": {
+                "changed_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "decision_note": {
+                    "type": "string"
+                },
+                "extension_request_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "from_deadline": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "description": "Kind: extension (an approved request) or office (set on an overdue item).",
+                    "type": "string",
+                    "enum": [
+                        "extension",
+                        "office"
+                    ],
+                    "example": "extension"
+                },
+                "leader_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "to_deadline": {
+                    "type": "string",
+                    "format": "date"
+                }
+            }
+        },
+        "DeadlineChangeList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/DeadlineChange"
+                    }
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "DeadlineSet": {
+            "type": "object",
+            "required": [
+                "deadline",
+                "decision_note",
+                "leader_id"
+            ],
+            "properties": {
+                "deadline": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-10-31"
+                },
+                "decision_note": {
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "经主管领导同意，限10月底前办结"
+                },
+                "leader_id": {
+                    "description": "LeaderID is the leader who decided the new deadline (role leader in the item's scope).",
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "Extension": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions: review (supervision office), approve and reject (supervising leader).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "review"
+                    ]
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "current_deadline": {
+                    "description": "CurrentDeadline is the item's deadline when the request was made.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-08-31"
+                },
+                "decided_at": {
+                    "type": "string"
+                },
+                "decided_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "decision_comment": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "progress": {
+                    "type": "integer",
+                    "example": 60
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "requested_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "requested_deadline": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-09-30"
+                },
+                "review_comment": {
+                    "type": "string"
+                },
+                "reviewed_at": {
+                    "type": "string"
+                },
+                "reviewed_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "requested",
+                        "forwarded",
+                        "approved",
+                        "rejected"
+                    ],
+                    "example": "requested"
+                },
+                "unit_id": {
+                    "description": "UnitID is the lead unit that asked.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "ExtensionDecision": {
+            "type": "object",
+            "properties": {
+                "comment": {
+                    "description": "Comment is required to reject.",
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "同意延期"
+                }
+            }
+        },
+        "ExtensionList": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions on the item: request (an extension, now), set_deadline (supervision office, overdue item).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "request"
+                    ]
+                },
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Extension"
+                    }
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "ExtensionReview": {
+            "type": "object",
+            "required": [
+                "decision"
+            ],
+            "properties": {
+                "comment": {
+                    "description": "Comment is required to reject.",
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "理由充分，报主管领导审批"
+                },
+                "decision": {
+                    "type": "string",
+                    "enum": [
+                        "forward",
+                        "reject"
+                    ],
+                    "example": "forward"
+                }
+            }
+        },
+        "Feedback": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions: update, submit, accept, return.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Attachment"
+                    }
+                },
+                "based_on_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "content": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "milestone_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "next_steps": {
+                    "type": "string"
+                },
+                "problems": {
+                    "type": "string"
+                },
+                "progress": {
+                    "type": "integer",
+                    "example": 40
+                },
+                "review_comment": {
+                    "description": "ReviewComment is the supervision office's comment of the latest review.",
+                    "type": "string"
+                },
+                "reviewed_at": {
+                    "type": "string"
+                },
+                "reviewed_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "state": {
+                    "description": "State: draft (seen by the unit only) → submitted → accepted | returned; a\nreturned one is edited and submitted again.",
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "accepted",
+                        "returned"
+                    ]
+                },
+                "submitted_at": {
+                    "type": "string"
+                },
+                "submitted_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "FeedbackAccept": {
+            "type": "object",
+            "properties": {
+                "comment": {
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "进展符合要求"
+                }
+            }
+        },
+        "FeedbackDraft": {
+            "type": "object",
+            "properties": {
+                "based_on_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "content": {
+                    "type": "string"
+                },
+                "last_reported_at": {
+                    "type": "string"
+                },
+                "milestone_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "next_due": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "next_steps": {
+                    "type": "string"
+                },
+                "open_feedback_id": {
+                    "description": "OpenFeedbackID is the unit's feedback already in the works (draft or\nreturned): edit that one rather than starting another (POST answers 409).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "overdue": {
+                    "type": "boolean"
+                },
+                "problems": {
+                    "type": "string"
+                },
+                "progress": {
+                    "type": "integer"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "FeedbackDue": {
+            "type": "object",
+            "properties": {
+                "last_reported_at": {
+                    "type": "string"
+                },
+                "next_due": {
+                    "description": "NextDue is null when nothing is due (cadence none, no open milestone, item\nnot issued or in progress).",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-05-31"
+                },
+                "overdue": {
+                    "type": "boolean"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "lead",
+                        "cooperating"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "FeedbackList": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions: create, when the caller may write a new feedback on the item.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "create"
+                    ]
+                },
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Feedback"
+                    }
+                },
+                "due": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/FeedbackDue"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "page_size": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "FeedbackReturn": {
+            "type": "object",
+            "required": [
+                "comment"
+            ],
+            "properties": {
+                "comment": {
+                    "description": "Comment tells the unit what to change; it sees it on the feedback.",
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "请补充整改完成情况的佐证材料"
+                }
+            }
+        },
         "FieldError": {
             "type": "object",
             "properties": {
@@ -4254,7 +7534,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "allowed_actions": {
-                    "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones).",
+                    "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones, clear_warning, ...).",
                     "type": "array",
                     "items": {
                         "type": "string"
@@ -4452,6 +7732,30 @@ const docTemplate = `{
                 "version": {
                     "type": "integer",
                     "example": 3
+                },
+                "warning_clear_reason": {
+                    "type": "string",
+                    "example": "受上级政策调整影响，属客观原因"
+                },
+                "warning_cleared": {
+                    "description": "WarningCleared: the supervision office cleared the item's warning light (摘牌)\nand the clearing holds, so light shows green; it shows again once the\nunderlying light gets worse than warning_cleared_light or the deadline moves.",
+                    "type": "boolean"
+                },
+                "warning_cleared_at": {
+                    "type": "string"
+                },
+                "warning_cleared_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "warning_cleared_light": {
+                    "description": "WarningClearedLight is the light that was cleared (blue, yellow or red).",
+                    "type": "string",
+                    "enum": [
+                        "blue",
+                        "yellow",
+                        "red"
+                    ]
                 }
             }
         },
@@ -4752,6 +8056,155 @@ const docTemplate = `{
                 }
             }
         },
+        "NewComment": {
+            "type": "object",
+            "required": [
+                "body",
+                "kind"
+            ],
+            "properties": {
+                "attachment_ids": {
+                    "description": "AttachmentIDs are files uploaded for this item (POST /attachments) and not\nyet attached elsewhere (a coordination meeting's minutes, say).",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "body": {
+                    "type": "string",
+                    "maxLength": 10000,
+                    "example": "请安全生产部牵头，6月底前完成全部整改，并将整改情况报公司。"
+                },
+                "kind": {
+                    "description": "Kind: instruction (批示, company leaders), coordination (协调意见 or 协调会记录,\nthe supervision office) or comment (anyone who works on the item).",
+                    "type": "string",
+                    "enum": [
+                        "instruction",
+                        "comment",
+                        "coordination"
+                    ],
+                    "example": "instruction"
+                }
+            }
+        },
+        "NewCompletionRequest": {
+            "type": "object",
+            "required": [
+                "summary"
+            ],
+            "properties": {
+                "attachment_ids": {
+                    "description": "AttachmentIDs are further files, uploaded first with POST /attachments.",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "materials": {
+                    "description": "Materials are the typed files produced (请示、报告、方案、办理情况).",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "$ref": "#/definitions/CompletionMaterial"
+                    }
+                },
+                "summary": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "example": "已完成全部隐患整改，整改率100%"
+                }
+            }
+        },
+        "NewExtension": {
+            "type": "object",
+            "required": [
+                "reason",
+                "requested_deadline"
+            ],
+            "properties": {
+                "progress": {
+                    "description": "Progress is the progress so far, in percent.",
+                    "type": "integer",
+                    "maximum": 100,
+                    "minimum": 0,
+                    "example": 60
+                },
+                "reason": {
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "设备到货延迟，需顺延一个月完成调试"
+                },
+                "requested_deadline": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-09-30"
+                }
+            }
+        },
+        "NewFeedback": {
+            "type": "object",
+            "required": [
+                "content",
+                "progress"
+            ],
+            "properties": {
+                "attachment_ids": {
+                    "description": "AttachmentIDs are files uploaded for this item (POST /attachments) and not\nyet attached elsewhere.",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "based_on_id": {
+                    "description": "BasedOnID is the earlier feedback of the unit the text was copied from (as\nGET /items/{id}/feedback/draft returns it).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "content": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "example": "已完成所属企业隐患排查，共发现问题12项，已整改8项。"
+                },
+                "milestone_id": {
+                    "description": "MilestoneID is the milestone (节点) reported on; it must be the item's.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "next_steps": {
+                    "description": "NextSteps: 下一步工作计划.",
+                    "type": "string",
+                    "maxLength": 20000,
+                    "example": "5月底前完成剩余整改"
+                },
+                "problems": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "example": "2项整改需采购设备，周期较长"
+                },
+                "progress": {
+                    "description": "Progress is the unit's estimate of the work done, 0–100.",
+                    "type": "integer",
+                    "maximum": 100,
+                    "minimum": 0,
+                    "example": 40
+                },
+                "submit": {
+                    "description": "Submit submits the feedback at once (the unit's head or a liaison only).",
+                    "type": "boolean"
+                },
+                "unit_id": {
+                    "description": "UnitID is the reporting unit; it defaults to the only assigned unit the\ncaller works for (their own unit first), 422 when that is ambiguous.",
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
         "NewMilestone": {
             "type": "object",
             "required": [
@@ -4771,6 +8224,65 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 300,
                     "example": "完成隐患排查"
+                }
+            }
+        },
+        "NewUrge": {
+            "type": "object",
+            "required": [
+                "message"
+            ],
+            "properties": {
+                "message": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "该事项距办结时限不足5个工作日，请抓紧办理并及时反馈进展。"
+                },
+                "unit_id": {
+                    "description": "UnitID is the unit urged; it defaults to the item's lead unit and must hold a\nlive assignment on the item.",
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "NewVerification": {
+            "type": "object",
+            "required": [
+                "findings",
+                "method",
+                "result"
+            ],
+            "properties": {
+                "attachment_ids": {
+                    "description": "AttachmentIDs are evidence files, uploaded first with POST /attachments.",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "findings": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "example": "回访确认整改措施已落实，未出现反弹"
+                },
+                "method": {
+                    "type": "string",
+                    "enum": [
+                        "document_review",
+                        "on_site",
+                        "return_visit"
+                    ],
+                    "example": "return_visit"
+                },
+                "result": {
+                    "type": "string",
+                    "enum": [
+                        "passed",
+                        "failed"
+                    ],
+                    "example": "passed"
                 }
             }
         },
@@ -4978,6 +8490,131 @@ const docTemplate = `{
                 }
             }
         },
+        "Todo": {
+            "type": "object",
+            "properties": {
+                "groups": {
+                    "description": "Groups lists every group, in a fixed order, empty ones included.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TodoGroup"
+                    }
+                },
+                "total": {
+                    "description": "Total is the sum of the counts.",
+                    "type": "integer",
+                    "example": 5
+                }
+            }
+        },
+        "TodoEntry": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "DB-2026-0001"
+                },
+                "deadline": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-06-30"
+                },
+                "due_date": {
+                    "description": "DueDate is when the feedback is due (feedback_to_write only).",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-03-31"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_state": {
+                    "description": "ItemState is the item's state.",
+                    "type": "string",
+                    "example": "in_progress"
+                },
+                "light": {
+                    "description": "Light is the item's warning light as on the item's read (a cleared light\nshows green with warning_cleared).",
+                    "type": "string",
+                    "enum": [
+                        "red",
+                        "yellow",
+                        "blue",
+                        "green",
+                        "none"
+                    ],
+                    "example": "blue"
+                },
+                "overdue": {
+                    "type": "boolean"
+                },
+                "ref_id": {
+                    "description": "RefID names the thing to act on, of type ref_type: an assignment (accept it,\nor write its unit's feedback), a feedback, an urge, an extension request, a\ncompletion request. Absent when the item itself is the thing (approvals,\nverifications_due, overdue).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "ref_type": {
+                    "type": "string",
+                    "enum": [
+                        "assignment",
+                        "feedback",
+                        "urge",
+                        "extension",
+                        "completion_request"
+                    ],
+                    "example": "assignment"
+                },
+                "since": {
+                    "description": "Since is when it started waiting (submitted, assigned, urged, requested,\nclosed; for feedback_to_write the due date; for overdue the day after the\ndeadline).",
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "落实年度安全生产工作会议部署"
+                },
+                "unit_id": {
+                    "description": "UnitID is the caller's unit concerned (assignments, feedback, urges) or the\nrequesting unit (extension and completion requests).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "warning_cleared": {
+                    "type": "boolean"
+                }
+            }
+        },
+        "TodoGroup": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "description": "Count is how many there are; items holds the first 20, oldest first.",
+                    "type": "integer",
+                    "example": 3
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/TodoEntry"
+                    }
+                },
+                "key": {
+                    "type": "string",
+                    "enum": [
+                        "approvals",
+                        "assignments_to_accept",
+                        "feedback_to_write",
+                        "feedback_to_submit",
+                        "feedback_to_review",
+                        "urges_to_acknowledge",
+                        "extension_decisions",
+                        "completion_decisions",
+                        "verifications_due",
+                        "overdue"
+                    ],
+                    "example": "approvals"
+                }
+            }
+        },
         "TokenPair": {
             "type": "object",
             "properties": {
@@ -5012,6 +8649,42 @@ const docTemplate = `{
                 "responsible_user_id": {
                     "type": "string",
                     "format": "uuid"
+                }
+            }
+        },
+        "UpdateFeedback": {
+            "type": "object",
+            "properties": {
+                "attachment_ids": {
+                    "description": "AttachmentIDs are added to the feedback's files.",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "content": {
+                    "type": "string",
+                    "maxLength": 20000
+                },
+                "milestone_id": {
+                    "description": "MilestoneID sets the milestone; an empty string removes it.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "next_steps": {
+                    "type": "string",
+                    "maxLength": 20000
+                },
+                "problems": {
+                    "type": "string",
+                    "maxLength": 20000
+                },
+                "progress": {
+                    "type": "integer",
+                    "maximum": 100,
+                    "minimum": 0
                 }
             }
         },
@@ -5280,6 +8953,130 @@ const docTemplate = `{
                 }
             }
         },
+        "UpdateWarningSettings": {
+            "type": "object",
+            "properties": {
+                "blue_workdays": {
+                    "type": "integer",
+                    "example": 5
+                },
+                "feedback_grace_workdays": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "version": {
+                    "description": "Version, when given, must be the current version (412 otherwise), like If-Match.",
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "Urge": {
+            "type": "object",
+            "properties": {
+                "acknowledged_at": {
+                    "type": "string"
+                },
+                "acknowledged_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "allowed_actions": {
+                    "description": "AllowedActions: acknowledge.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "description": "CreatedBy is null for automatic urges.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "description": "Kind: manual (the supervision office) or auto (a reminder).",
+                    "type": "string",
+                    "enum": [
+                        "manual",
+                        "auto"
+                    ]
+                },
+                "message": {
+                    "type": "string"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "UrgeCount": {
+            "type": "object",
+            "properties": {
+                "total": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "unacknowledged": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "UrgeList": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions: create, when the caller may urge on the item now.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "create"
+                    ]
+                },
+                "counts": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/UrgeCount"
+                    }
+                },
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Urge"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
         "User": {
             "type": "object",
             "properties": {
@@ -5380,6 +9177,112 @@ const docTemplate = `{
                 "total": {
                     "type": "integer",
                     "example": 42
+                }
+            }
+        },
+        "Verification": {
+            "type": "object",
+            "properties": {
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Attachment"
+                    }
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "findings": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "method": {
+                    "type": "string",
+                    "enum": [
+                        "document_review",
+                        "on_site",
+                        "return_visit"
+                    ],
+                    "example": "return_visit"
+                },
+                "result": {
+                    "type": "string",
+                    "enum": [
+                        "passed",
+                        "failed"
+                    ],
+                    "example": "passed"
+                },
+                "state_before": {
+                    "description": "StateBefore is the item's state when it was verified (closed or archived).",
+                    "type": "string",
+                    "example": "closed"
+                },
+                "verified_by": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "VerificationList": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions on the item: create (a verification, now).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "create"
+                    ]
+                },
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Verification"
+                    }
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "WarningSettings": {
+            "type": "object",
+            "properties": {
+                "blue_workdays": {
+                    "description": "BlueWorkdays: the light turns blue this many working days before the\ndeadline or a milestone not done (1–30; default 3).",
+                    "type": "integer",
+                    "maximum": 30,
+                    "minimum": 1,
+                    "example": 3
+                },
+                "feedback_grace_workdays": {
+                    "description": "FeedbackGraceWorkdays: working days a feedback may be late before it counts as\nmissed (0–30; default 0).",
+                    "type": "integer",
+                    "maximum": 30,
+                    "minimum": 0,
+                    "example": 0
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "version": {
+                    "description": "Version counts changes (0: never changed); the ETag carries it.",
+                    "type": "integer",
+                    "example": 2
                 }
             }
         }
