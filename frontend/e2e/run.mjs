@@ -30,7 +30,10 @@ const SUPER = 'e2e.super'
 const SUPER_INITIAL = 'Initial-Pass-2026'
 const SUPER_PASSWORD = 'Super-Changed-2026'
 const ITEM_TITLE = '落实安全生产专项整治（e2e）'
+let itemUrl = ''
 let seeded = false
+const demoPasswords = new Map()
+const LEAD_HEAD = 'guihua.head' // head of 规划发展部 in the demo seed
 
 let server = null
 let ctx = null
@@ -97,8 +100,14 @@ async function setup() {
     await waitReady(`${base}/readyz`, server)
     await server.stop()
     log('duban seed --demo')
-    run(bin, ['seed', '--demo'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+    const out = spawnSync(bin, ['seed', '--demo'], { env: { ...process.env, ...env }, encoding: 'utf8' })
+    if (out.status !== 0) throw new Error(`duban seed --demo failed: ${out.stderr}`)
     seeded = true
+    // the demo accounts and their passwords, as the seed prints them
+    for (const line of out.stdout.split('\n')) {
+      const [user, password] = line.trim().split(/\s+/)
+      if (user && password && /^[a-z][a-z0-9._-]+$/.test(user)) demoPasswords.set(user, password)
+    }
   }
   server = startServer(bin, ['serve'], env, join(work, 'server.log'))
   log(`server pid ${server.pid} on ${base}`)
@@ -359,9 +368,16 @@ test('a new supervisor changes the initial password, then creates, submits and i
   await page.getByTestId('action-ok').click()
   await page.getByTestId('item-state').filter({ hasText: '已下达' }).waitFor()
   await page.getByText(/^DB-\d{4}-\d{4}$/).waitFor()
+  // the supervision office may urge the lead unit now
+  await page.getByRole('tab', { name: '催办' }).click()
+  await page.getByTestId('urge-create').click()
+  await page.getByLabel('催办内容').fill('请尽快签收并报送工作计划')
+  await page.getByTestId('form-modal-ok').click()
+  await page.getByText('请尽快签收并报送工作计划').waitFor()
   await page.getByRole('tab', { name: '办理过程' }).click()
   await page.getByTestId('item-timeline').getByText('下达').first().waitFor()
   await shot('09-item-detail')
+  itemUrl = page.url().replace(/\?.*$/, '')
 })
 
 test('items list: filters live in the URL', async () => {
@@ -383,6 +399,32 @@ test('items list: filters live in the URL', async () => {
   await (await menuItem('工作台')).click()
   await page.getByTestId('todo').waitFor()
   await shot('09b-workbench-supervisor')
+  await page.getByTestId('user-menu').click()
+  await page.getByRole('menuitem', { name: '退出登录' }).click()
+  await page.waitForURL(/\/login$/)
+})
+
+test('the lead unit head accepts the assignment and submits feedback', async () => {
+  const password = demoPasswords.get(LEAD_HEAD)
+  if (!seeded || !password || !itemUrl) {
+    console.log('      (skipped: needs the demo seed and the item of the previous test)')
+    return
+  }
+  await page.goto(itemUrl)
+  await page.waitForURL(/\/login/)
+  await login(page, LEAD_HEAD, password)
+  await page.waitForURL(itemUrl)
+  await page.getByTestId('assignment-accept').click()
+  await page.getByTestId('item-state').filter({ hasText: '办理中' }).waitFor()
+  await page.getByRole('tab', { name: '进展反馈' }).click()
+  await page.getByTestId('feedback-create').click()
+  await page.getByTestId('feedback-content').fill('已完成现场排查，形成问题清单 12 项。')
+  await page.getByLabel('完成进度').fill('30')
+  await page.getByRole('switch').click()
+  await page.getByTestId('feedback-ok').click()
+  await page.getByText('已完成现场排查，形成问题清单 12 项。').waitFor()
+  await page.getByText('已提交', { exact: true }).first().waitFor()
+  await shot('09c-item-feedback')
   await page.getByTestId('user-menu').click()
   await page.getByRole('menuitem', { name: '退出登录' }).click()
   await page.waitForURL(/\/login$/)

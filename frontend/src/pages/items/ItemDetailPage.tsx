@@ -22,7 +22,7 @@ import type { DescriptionsProps } from 'antd'
 import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate, useParams } from 'react-router'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api, type Schemas } from '../../api/client'
 import { unitNameMap, useOrgTree } from '../../api/org'
 import { ApiError, call, errorMessage } from '../../api/problem'
@@ -31,6 +31,7 @@ import { applyFormError } from '../../components/formErrors'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { NotFoundState } from '../../components/ResultStates'
 import { formatDate, formatDateTime } from '../../lib/time'
+import { followUpTabs } from './FollowUp'
 import { Deadline, ItemProgress, itemKey, Light, StateTag, type Item } from './ui'
 
 type Assignment = Schemas['Assignment']
@@ -479,6 +480,8 @@ function Details({ item }: { item: Item }) {
 export default function ItemDetailPage() {
   const { t } = useTranslation()
   const { id = '' } = useParams()
+  const [params, setParams] = useSearchParams()
+  const tab = params.get('tab') ?? 'detail'
   const item = useQuery({
     queryKey: itemKey(id),
     queryFn: () => call(api.GET('/items/{id}', { params: { path: { id } } })),
@@ -520,6 +523,8 @@ export default function ItemDetailPage() {
       </Card>
       <Card>
         <Tabs
+          activeKey={tab}
+          onChange={(k) => setParams(k === 'detail' ? {} : { tab: k }, { replace: true })}
           items={[
             { key: 'detail', label: t('items.detail'), children: <Details item={it} /> },
             {
@@ -532,6 +537,7 @@ export default function ItemDetailPage() {
               ),
             },
             { key: 'milestones', label: t('items.milestones'), children: <Milestones item={it} /> },
+            ...followUpTabs(it, asgs, t),
             { key: 'timeline', label: t('items.timeline'), children: <Events id={id} /> },
           ]}
         />
