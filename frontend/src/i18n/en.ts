@@ -219,6 +219,7 @@ const en: Shape<typeof zhCN> = {
     year: 'Year',
     date: 'Date',
     kind: 'Kind',
+    weekday: 'Day',
     kind_holiday: 'Holiday',
     kind_workday: 'Adjusted workday',
     name: 'Name',

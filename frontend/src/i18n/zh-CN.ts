@@ -215,6 +215,7 @@ const zhCN = {
     year: '年份',
     date: '日期',
     kind: '类型',
+    weekday: '星期',
     kind_holiday: '节假日',
     kind_workday: '调休上班',
     name: '名称',

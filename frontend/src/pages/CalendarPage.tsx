@@ -153,8 +153,22 @@ function YearForm({
                         style={{ width: '100%' }}
                         disabledDate={(d) => d.year() !== year}
                         defaultPickerValue={dayjs(`${year}-01-01`)}
-                        format={(d) => `${d.format('YYYY-MM-DD')} ${d.format('dd')}`}
+                        format="YYYY-MM-DD"
                       />
+                    </Form.Item>
+                  ),
+                },
+                {
+                  title: t('calendar.weekday'),
+                  width: 70,
+                  render: (_, f) => (
+                    <Form.Item noStyle shouldUpdate>
+                      {() => {
+                        const d = form.getFieldValue(['days', f.name, 'date']) as Dayjs | null | undefined
+                        if (!d) return null
+                        const weekend = d.day() === 0 || d.day() === 6
+                        return <Typography.Text type={weekend ? 'danger' : undefined}>{d.format('dd')}</Typography.Text>
+                      }}
                     </Form.Item>
                   ),
                 },
