@@ -180,11 +180,19 @@ func (a *App) routes(ctx context.Context) error {
 	completion.Mount(authed, completion.NewService(a.DB, itemsSvc, attachmentsSvc))
 	verification.Mount(authed, verification.NewService(a.DB, itemsSvc, attachmentsSvc))
 	extensions.Mount(authed, extensions.NewService(a.DB, itemsSvc))
-	feedback.Mount(authed, feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc))
+	feedbackSvc := feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc)
+	feedback.Mount(authed, feedbackSvc)
+	// Rows from before migration 0009 get their next feedback due date once (on a
+	// migrated database: an unmigrated one only answers not ready).
+	if ok, err := migrations.Applied(ctx, a.DB.Gorm()); err == nil && ok {
+		if err := feedbackSvc.Backfill(ctx); err != nil {
+			return err
+		}
+	}
 	urges.Mount(authed, urges.NewService(a.DB, itemsSvc))
 	comments.Mount(authed, comments.NewService(a.DB, itemsSvc, attachmentsSvc))
-	// What waits for the caller; feedback's service (stateless) gives the due dates.
-	todo.Mount(authed, todo.NewService(a.DB, itemsSvc, feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc), calendarSvc, warningsSvc))
+	// What waits for the caller.
+	todo.Mount(authed, todo.NewService(a.DB, itemsSvc, feedbackSvc, calendarSvc, warningsSvc))
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package feedback
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -11,7 +13,8 @@ import (
 )
 
 // When feedback is due (the item's feedback_cadence), per unit with a live
-// assignment, computed on every read and never stored:
+// assignment, computed on every read (and stored, without the state and the
+// deadline clamp, in item_assignments.next_feedback_due: RefreshFeedbackDue):
 //   - none: never (next_due null);
 //   - weekly, biweekly, monthly, quarterly: one period after the unit last
 //     reported — the newest of its feedback that is submitted or accepted (a report
@@ -61,6 +64,22 @@ func dueOf(in dueInput) Due {
 	if in.Item.State != items.StateIssued && in.Item.State != items.StateInProgress {
 		return d
 	}
+	next := nextDue(in)
+	if next == nil {
+		return d
+	}
+	if in.Item.FeedbackCadence != "milestones" && !in.Item.Deadline.IsZero() && next.After(in.Item.Deadline) {
+		*next = in.Item.Deadline
+	}
+	d.NextDue = next
+	d.Overdue = in.Today.After(*next)
+	return d
+}
+
+// nextDue is the rule without the item's state and the deadline clamp: what is
+// stored in item_assignments.next_feedback_due (RefreshFeedbackDue). nil when
+// nothing is due.
+func nextDue(in dueInput) *civil.Date {
 	var next civil.Date
 	switch in.Item.FeedbackCadence {
 	case "weekly", "biweekly", "monthly", "quarterly":
@@ -74,9 +93,6 @@ func dueOf(in dueInput) Due {
 		if in.Cal != nil {
 			next = in.Cal.NextWorkday(next)
 		}
-		if !in.Item.Deadline.IsZero() && next.After(in.Item.Deadline) {
-			next = in.Item.Deadline
-		}
 	case "milestones":
 		for _, m := range in.Milestones {
 			if m.Done || in.Reported[m.ID] {
@@ -88,11 +104,85 @@ func dueOf(in dueInput) Due {
 		}
 	}
 	if next.IsZero() {
-		return d
+		return nil
 	}
-	d.NextDue = &next
-	d.Overdue = in.Today.After(next)
-	return d
+	return &next
+}
+
+// RefreshFeedbackDue answers items.FeedbackDueKeeper: it stores nextDue of every
+// live assignment of the item in item_assignments.next_feedback_due (NULL for
+// returned ones), inside the transaction of ctx. The items package calls it after
+// every event of the item's timeline, which covers the issue, new and answered
+// assignments, cadence and milestone changes, and feedback submitted, accepted or
+// returned (their events are appended after the feedback row changes).
+func (s *Service) RefreshFeedbackDue(ctx context.Context, itemID uuid.UUID) error {
+	conn := s.db.Conn(ctx)
+	var it items.Item
+	if err := conn.Where("id = ?", itemID).Take(&it).Error; err != nil {
+		return fmt.Errorf("load item: %w", err)
+	}
+	var asgs []items.Assignment
+	if err := conn.Where("item_id = ?", itemID).Find(&asgs).Error; err != nil {
+		return fmt.Errorf("load assignments: %w", err)
+	}
+	if len(asgs) == 0 {
+		return nil
+	}
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return fmt.Errorf("load calendar: %w", err)
+	}
+	facts, err := reports(ctx, s.db, itemID)
+	if err != nil {
+		return err
+	}
+	var ms []items.Milestone
+	if it.FeedbackCadence == "milestones" {
+		if err := conn.Where("item_id = ?", itemID).Find(&ms).Error; err != nil {
+			return fmt.Errorf("load milestones: %w", err)
+		}
+	}
+	for _, a := range asgs {
+		var next *civil.Date
+		if a.Live() {
+			in := dueInput{Item: &it, Assignment: a, Reported: facts.Reported[a.UnitID], Milestones: ms, Cal: cal, Loc: s.cal.Location()}
+			if t, ok := facts.Last[a.UnitID]; ok {
+				in.LastReport = &t
+			}
+			next = nextDue(in)
+		}
+		if equalDate(next, a.NextFeedbackDue) {
+			continue
+		}
+		if err := conn.Model(&items.Assignment{}).Where("id = ?", a.ID).UpdateColumn("next_feedback_due", next).Error; err != nil {
+			return fmt.Errorf("store next feedback due: %w", err)
+		}
+	}
+	return nil
+}
+
+func equalDate(a, b *civil.Date) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}
+
+// Backfill computes next_feedback_due for the live assignments of items with a
+// feedback cadence that have none yet (rows from before migration 0009, which
+// leaves them NULL). Run at start-up; once filled, the query finds only rows whose
+// rule gives nothing (a milestones cadence without an open milestone).
+func (s *Service) Backfill(ctx context.Context) error {
+	var ids []uuid.UUID
+	err := s.db.Conn(ctx).Table("item_assignments a").Distinct("a.item_id").Joins("JOIN items i ON i.id = a.item_id").
+		Where("a.state <> ? AND a.next_feedback_due IS NULL AND i.feedback_cadence <> ?", items.AssignmentReturned, "none").
+		Pluck("a.item_id", &ids).Error
+	if err != nil {
+		return fmt.Errorf("find assignments without a feedback due date: %w", err)
+	}
+	for _, id := range ids {
+		if err := s.db.InTx(ctx, func(ctx context.Context) error { return s.RefreshFeedbackDue(ctx, id) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // addPeriod adds one cadence period to d.

@@ -8,7 +8,8 @@ import (
 )
 
 // TestFeedbackDueThroughHTTP: the list tells when each assigned unit reports next
-// and whether it is late, following the item's cadence.
+// and whether it is late, following the item's cadence; every change of the item
+// stores the same date in item_assignments.next_feedback_due (RefreshFeedbackDue).
 func TestFeedbackDueThroughHTTP(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
@@ -27,6 +28,23 @@ func TestFeedbackDueThroughHTTP(t *testing.T) {
 				l.Due[1].UnitID != w.DeptC.String() || l.Due[1].Role != "cooperating" {
 				t.Fatalf("due: %+v", l.Due)
 			}
+			// The stored dates agree with the list (no clamp: the deadline is far).
+			var rows []struct {
+				UnitID          string
+				NextFeedbackDue *string
+			}
+			if err := env.DB.Gorm().Table("item_assignments").Select("unit_id, next_feedback_due").
+				Where("item_id = ?", itemID).Scan(&rows).Error; err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range l.Due {
+				for _, r := range rows {
+					if r.UnitID == d.UnitID && (r.NextFeedbackDue == nil) != (d.NextDue == nil) ||
+						r.UnitID == d.UnitID && r.NextFeedbackDue != nil && *r.NextFeedbackDue != *d.NextDue {
+						t.Fatalf("stored %v, listed %+v", r.NextFeedbackDue, d)
+					}
+				}
+			}
 			return l
 		}
 
@@ -42,8 +60,9 @@ func TestFeedbackDueThroughHTTP(t *testing.T) {
 		if err := env.DB.Gorm().Table("item_assignments").Where("item_id = ?", itemID).Update("created_at", back).Error; err != nil {
 			t.Fatal(err)
 		}
-		l = due()
-		for _, d := range l.Due {
+		var late listJSON
+		sup.Do("GET", path, nil).Expect(200).JSON(&late) // stored dates are stale until the next change
+		for _, d := range late.Due {
 			if d.NextDue == nil || *d.NextDue >= today.String() || !d.Overdue {
 				t.Fatalf("late unit: %+v", d)
 			}

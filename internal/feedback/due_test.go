@@ -93,3 +93,36 @@ func TestDueOf(t *testing.T) {
 		}
 	}
 }
+
+// TestNextDueStored: what is stored leaves out the item's state and the deadline
+// clamp (readers apply both), and is the date dueOf shows otherwise.
+func TestNextDueStored(t *testing.T) {
+	t.Parallel()
+	loc := time.FixedZone("CST", 8*3600)
+	asg := items.Assignment{UnitID: uuid.New(), Role: items.RoleLead,
+		CreatedAt: time.Date(2026, 4, 1, 9, 0, 0, 0, loc).UTC()}
+	cal := calendar.New()
+	for _, c := range []struct {
+		name, cadence string
+		state         items.State
+		deadline      string
+		want, shown   string
+	}{
+		{"quarterly past the deadline: stored unclamped", "quarterly", items.StateInProgress, "2026-06-15", "2026-07-01", "2026-06-15"},
+		{"suspended: stored, not shown", "monthly", items.StateSuspended, "2026-12-31", "2026-05-01", ""},
+		{"in progress: the same date", "monthly", items.StateInProgress, "2026-12-31", "2026-05-01", "2026-05-01"},
+		{"none: nothing", "none", items.StateInProgress, "2026-12-31", "", ""},
+	} {
+		in := dueInput{Item: &items.Item{State: c.state, FeedbackCadence: c.cadence, Deadline: civil.MustParse(c.deadline)},
+			Assignment: asg, Cal: cal, Loc: loc, Today: civil.MustParse("2026-04-02")}
+		str := func(d *civil.Date) string {
+			if d == nil {
+				return ""
+			}
+			return d.String()
+		}
+		if got, shown := str(nextDue(in)), str(dueOf(in).NextDue); got != c.want || shown != c.shown {
+			t.Errorf("%s: stored %q shown %q, want %q %q", c.name, got, shown, c.want, c.shown)
+		}
+	}
+}

@@ -29,9 +29,14 @@ type Service struct {
 	cal   *calendar.Service
 }
 
-// NewService returns the feedback service.
+// NewService returns the feedback service and makes itemsSvc keep its
+// assignments' next feedback due dates with it (items.UseFeedbackDue).
 func NewService(db *database.DB, itemsSvc *items.Service, files *attachments.Service, cal *calendar.Service) *Service {
-	return &Service{db: db, items: itemsSvc, files: files, cal: cal}
+	s := &Service{db: db, items: itemsSvc, files: files, cal: cal}
+	if itemsSvc != nil {
+		itemsSvc.UseFeedbackDue(s)
+	}
+	return s
 }
 
 // View is a feedback as shown to one caller.

@@ -255,8 +255,16 @@ func (f Filter) apply(q *gorm.DB, clk clock) *gorm.DB {
 	// item without a deadline is never overdue nor near it.
 	red := "(" + open + " AND items.deadline IS NOT NULL AND items.deadline < ?)"
 	redArgs := append(slices.Clone(openArgs), clk.Today)
-	missed := "items.id IN (SELECT fm.item_id FROM item_milestones fm WHERE fm.done = ? AND fm.due_date < ?)"
-	missedArgs := []any{false, clk.Today}
+	// Missed: a milestone not done past its due date, or (issued or in progress) a
+	// live assignment's next feedback due before the grace cutoff.
+	fbStates := make([]string, len(feedbackStates))
+	for i, st := range feedbackStates {
+		fbStates[i] = string(st)
+	}
+	missed := `(items.id IN (SELECT fm.item_id FROM item_milestones fm WHERE fm.done = ? AND fm.due_date < ?)
+		OR (items.state IN ? AND items.id IN (SELECT fd.item_id FROM item_assignments fd
+			WHERE fd.state <> ? AND fd.next_feedback_due IS NOT NULL AND fd.next_feedback_due < ?)))`
+	missedArgs := []any{false, clk.Today, fbStates, AssignmentReturned, clk.FeedbackBefore}
 	near := "((items.deadline IS NOT NULL AND items.deadline >= ? AND items.deadline <= ?) OR items.id IN (SELECT fn.item_id FROM item_milestones fn WHERE fn.done = ? AND fn.due_date >= ? AND fn.due_date <= ?))"
 	nearArgs := []any{clk.Today, clk.BlueUntil, false, clk.Today, clk.BlueUntil}
 	not := func(q *gorm.DB, expr string, args []any) *gorm.DB { return q.Where("NOT ("+expr+")", args...) }

@@ -158,6 +158,12 @@ type Assignment struct {
 	Version           int
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	// NextFeedbackDue is when the unit's next feedback is due by the item's
+	// cadence, kept by the feedback package (FeedbackDueKeeper) whenever the item's
+	// timeline moves; nil when nothing is due (cadence none, no milestone left) or
+	// not yet computed. Stored without the deadline clamp and whatever the item's
+	// state: readers apply both (see derive.go).
+	NextFeedbackDue *civil.Date
 }
 
 // TableName pins the table.

@@ -38,6 +38,8 @@ type Service struct {
 	today func() civil.Date
 	// warnings gives the light thresholds (UseWarnings); nil means the defaults.
 	warnings WarningSource
+	// feedbackDue keeps the assignments' next_feedback_due (UseFeedbackDue).
+	feedbackDue FeedbackDueKeeper
 }
 
 // NewService returns the items service.
@@ -67,7 +69,11 @@ func (s *Service) clock(ctx context.Context) (clock, error) {
 	if err != nil {
 		return clock{}, err
 	}
-	return newClock(s.today(), cal, blue), nil
+	grace, err := s.feedbackGraceWorkdays(ctx)
+	if err != nil {
+		return clock{}, err
+	}
+	return newClock(s.today(), cal, blue, grace), nil
 }
 
 // views builds the views of loaded items (refs filled) in a few batched queries.
@@ -99,7 +105,7 @@ func (s *Service) views(ctx context.Context, p *access.Principal, items []*Item,
 	}
 	out := make([]ItemView, len(items))
 	for i, it := range items {
-		v := ItemView{Item: *it, Derived: clk.derive(it, ms[it.ID], clears[it.ID]), AllowedActions: AllowedActions(p, it, asgs[it.ID])}
+		v := ItemView{Item: *it, Derived: clk.derive(it, ms[it.ID], feedbackDues(asgs[it.ID]), clears[it.ID]), AllowedActions: AllowedActions(p, it, asgs[it.ID])}
 		v.AllowedActions = withClearWarning(p, it, v.Derived, v.AllowedActions)
 		if k, ok := kids[it.ID]; ok {
 			v.ChildrenCount, v.ChildrenProgress = k.Count, &k.Progress

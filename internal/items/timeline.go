@@ -85,6 +85,14 @@ func (s *Service) appendEvent(ctx context.Context, itemID uuid.UUID, actor *uuid
 		Updates(map[string]any{"event_seq": ev.Seq, "last_event_hash": ev.Hash}).Error; err != nil {
 		return nil, fmt.Errorf("move chain head: %w", err)
 	}
+	// Whatever moved the timeline (an issue, a new assignment, a cadence or
+	// milestone change, a feedback submitted or reviewed) may move when feedback
+	// is due: the feedback package recomputes it in the same transaction.
+	if s.feedbackDue != nil {
+		if err := s.feedbackDue.RefreshFeedbackDue(ctx, itemID); err != nil {
+			return nil, fmt.Errorf("refresh feedback due dates: %w", err)
+		}
+	}
 	return ev, nil
 }
 

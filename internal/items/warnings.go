@@ -30,14 +30,11 @@ import (
 // deadline set by the office) or once the item is no longer open. The list's light
 // filter applies the same rule in SQL (clearedSQL).
 //
-// TODO(feedback): DESIGN.md also turns the light yellow when a feedback is missed.
-// The feedback package owns when feedback is due (feedback/due.go) but computes it
-// only per item behind a principal (feedback.Service.List) and imports this
-// package, so derive cannot call it, nor can the light filter express it in SQL,
-// without duplicating feedback's rules. When feedback exposes its due dates in a
-// form items can use (a stored next_due per assignment, say), add the missed
-// feedback to `missed` here and in Filter.apply; warnings.Settings already carries
-// feedback_grace_workdays for it.
+// A missed feedback turns the light yellow too (derive.go): the feedback package
+// owns when feedback is due (feedback/due.go) and stores it on every live
+// assignment (item_assignments.next_feedback_due) through FeedbackDueKeeper, which
+// appendEvent calls after every change of an item; the grace comes from the
+// optional GraceSource (warnings.Settings.feedback_grace_workdays).
 
 // WarningSource gives the light thresholds; internal/warnings implements it.
 type WarningSource interface {
@@ -46,8 +43,39 @@ type WarningSource interface {
 	BlueWorkdays(ctx context.Context) (int, error)
 }
 
+// GraceSource is implemented by a WarningSource that also gives the feedback
+// grace; without it the grace is 0.
+type GraceSource interface {
+	// FeedbackGraceWorkdays is how many working days a feedback may be late before
+	// it turns the light yellow.
+	FeedbackGraceWorkdays(ctx context.Context) (int, error)
+}
+
+// FeedbackDueKeeper recomputes the next feedback due date of the item's live
+// assignments (item_assignments.next_feedback_due) inside the transaction of ctx;
+// the feedback package implements it (one rule: feedback/due.go).
+type FeedbackDueKeeper interface {
+	RefreshFeedbackDue(ctx context.Context, itemID uuid.UUID) error
+}
+
 // UseWarnings makes the service derive lights with the thresholds of src.
 func (s *Service) UseWarnings(src WarningSource) { s.warnings = src }
+
+// UseFeedbackDue makes every change of an item refresh its assignments' feedback
+// due dates with k (feedback.NewService calls it).
+func (s *Service) UseFeedbackDue(k FeedbackDueKeeper) { s.feedbackDue = k }
+
+func (s *Service) feedbackGraceWorkdays(ctx context.Context) (int, error) {
+	g, ok := s.warnings.(GraceSource)
+	if !ok {
+		return 0, nil
+	}
+	n, err := g.FeedbackGraceWorkdays(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("warning settings: %w", err)
+	}
+	return max(n, 0), nil
+}
 
 func (s *Service) blueWorkdays(ctx context.Context) (int, error) {
 	if s.warnings == nil {

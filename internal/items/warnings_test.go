@@ -9,6 +9,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/apitest"
+	"github.com/duban/duban/internal/calendar"
+	"github.com/duban/duban/internal/feedback"
 	"github.com/duban/duban/internal/items"
 )
 
@@ -206,5 +208,91 @@ func TestHTTPClearWarning(t *testing.T) {
 		if got := wnList(sup, "light=green&lead_unit_id="+w.DeptB.String()+"&state=in_progress"); len(got) != 2 {
 			t.Errorf("green in progress led by B: %v", got)
 		}
+	})
+}
+
+// wnBackdateAssignments moves the item's assignments days back and recomputes
+// their next feedback due dates the way start-up does for rows without one
+// (feedback.Service.Backfill).
+func wnBackdateAssignments(env *apitest.Env, id uuid.UUID, days int) {
+	env.T.Helper()
+	at := env.App.Items.Today().AddDays(-days).In(env.App.Config.Location)
+	wnSQL(env, "UPDATE item_assignments SET created_at = ?, next_feedback_due = NULL WHERE item_id = ?", at, id)
+	fb := feedback.NewService(env.DB, nil, nil, calendar.NewService(env.DB, env.App.Config.Location))
+	if err := fb.Backfill(context.Background()); err != nil {
+		env.T.Fatalf("backfill: %v", err)
+	}
+}
+
+// TestHTTPMissedFeedbackLight: a missed feedback (a live assignment's
+// next_feedback_due, plus the grace of the warning settings, before today) turns
+// the light yellow while the item is issued or in progress; a report moves the due
+// date on; the light filter agrees with the reads at every step.
+func TestHTTPMissedFeedbackLight(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		w := apitest.NewWorld(env)
+		sup := env.As(env.Login("sup"))
+		admin := env.As(env.Login("admin1"))
+		late := w.ItemInProgress("月报逾期事项", 90)
+		fine := w.ItemInProgress("月报正常事项", 90)
+		all := []uuid.UUID{late, fine}
+		wnLightsAgree(t, sup, all)
+		if l := wnGet(sup, late).Light; l != "green" {
+			t.Fatalf("just issued, monthly: %s", l)
+		}
+		// Assigned 40 days ago, monthly, never reported: missed.
+		wnBackdateAssignments(env, late, 40)
+		if l := wnGet(sup, late).Light; l != "yellow" {
+			t.Fatalf("missed monthly feedback: %s", l)
+		}
+		if l := wnGet(sup, fine).Light; l != "green" {
+			t.Fatalf("other item: %s", l)
+		}
+		wnLightsAgree(t, sup, all)
+
+		// A grace of 30 working days covers the ten days late.
+		admin.Do("PUT", "/api/v1/settings/warnings", map[string]int{"feedback_grace_workdays": 30}).Expect(200)
+		if l := wnGet(sup, late).Light; l != "green" {
+			t.Fatalf("within the grace: %s", l)
+		}
+		wnLightsAgree(t, sup, all)
+		admin.Do("PUT", "/api/v1/settings/warnings", map[string]int{"feedback_grace_workdays": 0}).Expect(200)
+		if l := wnGet(sup, late).Light; l != "yellow" {
+			t.Fatalf("grace back to 0: %s", l)
+		}
+
+		// Suspended: the clock is paused, nothing is missed.
+		ctx := context.Background()
+		if _, err := env.App.Items.Act(ctx, env.Principal(w.Sup), late, items.ActSuspend, "等待上级批复", nil); err != nil {
+			t.Fatal(err)
+		}
+		if l := wnGet(sup, late).Light; l != "green" {
+			t.Fatalf("suspended: %s", l)
+		}
+		wnLightsAgree(t, sup, all)
+		if _, err := env.App.Items.Act(ctx, env.Principal(w.Sup), late, items.ActResume, "", nil); err != nil {
+			t.Fatal(err)
+		}
+		if l := wnGet(sup, late).Light; l != "yellow" {
+			t.Fatalf("resumed: %s", l)
+		}
+		wnLightsAgree(t, sup, all)
+
+		// The lead unit reports: its next report is due in a month; the
+		// cooperating unit has still missed its own.
+		headb := env.As(env.Login("headb"))
+		headb.Do("POST", "/api/v1/items/"+late.String()+"/feedback",
+			map[string]any{"progress": 40, "content": "按计划推进", "unit_id": w.DeptB, "submit": true}).Expect(201)
+		if l := wnGet(sup, late).Light; l != "yellow" {
+			t.Fatalf("lead reported, cooperating unit still late: %s", l)
+		}
+		headc := env.As(env.Login("headc"))
+		headc.Do("POST", "/api/v1/items/"+late.String()+"/feedback",
+			map[string]any{"progress": 40, "content": "配合完成", "unit_id": w.DeptC, "submit": true}).Expect(201)
+		if l := wnGet(sup, late).Light; l != "green" {
+			t.Fatalf("every unit reported: %s", l)
+		}
+		wnLightsAgree(t, sup, all)
 	})
 }

@@ -39,6 +39,7 @@ func All() []*gormigrate.Migration {
 		m0006Followup(),
 		m0007Closing(),
 		m0008Warnings(),
+		m0009FeedbackDue(),
 	}
 }
 

@@ -11,10 +11,9 @@
 // items of all groups are then rendered in one batch through items.Service.Views,
 // so code, title, deadline and the (cleared) light are those of the item reads.
 //
-// feedback_to_write is the exception: when feedback is due is the feedback
-// package's rule (feedback/due.go), reachable only per item through
-// feedback.Service.List, so that group asks it for each candidate item (at most
-// MaxFeedbackCandidates of them, nearest deadline first).
+// feedback_to_write reads when feedback is due from
+// item_assignments.next_feedback_due, which the feedback package keeps with its
+// rule (feedback/due.go).
 package todo
 
 import (
@@ -65,10 +64,6 @@ const (
 
 // Limit is how many entries a group shows.
 const Limit = 20
-
-// MaxFeedbackCandidates bounds the items whose feedback due dates are computed for
-// feedback_to_write.
-const MaxFeedbackCandidates = 100
 
 // Entry is one thing waiting for the caller.
 type Entry struct {
@@ -389,31 +384,13 @@ func (s *Service) group(ctx context.Context, p *access.Principal, key string, to
 }
 
 // feedbackToWrite lists the live assignments of the caller's units whose next
-// feedback is due within the warning threshold or overdue (feedback's rule, asked
-// per candidate item), leaving out units that already have a report in the works
-// (that one is in feedback_to_submit).
+// feedback is due within the warning threshold or overdue, leaving out units that
+// already have a report in the works (that one is in feedback_to_submit). One
+// bounded query on item_assignments.next_feedback_due, which the feedback package
+// keeps (feedback/due.go); the deadline clamp of periodic cadences is applied here,
+// as feedback's reads do.
 func (s *Service) feedbackToWrite(ctx context.Context, p *access.Principal, today civil.Date) (Group, error) {
 	g := Group{Key: KeyFeedbackToWrite, Entries: []Entry{}}
-	if s.feedback == nil {
-		return g, nil
-	}
-	mine := myUnits(p)
-	vis, visArgs := items.VisibleSQL(p)
-	var cands []row
-	err := s.db.Conn(ctx).Table("items").Select("items.id AS item_id, a.id AS ref_id, a.unit_id AS unit_id").
-		Joins("JOIN item_assignments a ON a.item_id = items.id").
-		Where("a.state <> ? AND a.unit_id IN ?", items.AssignmentReturned, mine).
-		Where("items.state IN ? AND items.feedback_cadence <> ?", states(items.StateIssued, items.StateInProgress), "none").
-		Where(`NOT EXISTS (SELECT 1 FROM item_feedback fo WHERE fo.item_id = a.item_id AND fo.unit_id = a.unit_id AND fo.state IN ?)`,
-			[]string{string(feedback.StateDraft), string(feedback.StateReturned)}).
-		Where(vis, visArgs...).Order("items.deadline ASC").Order("items.id ASC").Limit(MaxFeedbackCandidates).
-		Scan(&cands).Error
-	if err != nil {
-		return g, err
-	}
-	if len(cands) == 0 {
-		return g, nil
-	}
 	cal, err := s.cal.Calendar(ctx)
 	if err != nil {
 		return g, err
@@ -425,35 +402,35 @@ func (s *Service) feedbackToWrite(ctx context.Context, p *access.Principal, toda
 		}
 	}
 	horizon := cal.AddWorkdays(today, blue)
-	byItem := map[uuid.UUID][]row{}
-	var order []uuid.UUID
-	for _, c := range cands {
-		if _, ok := byItem[c.ItemID]; !ok {
-			order = append(order, c.ItemID)
-		}
-		byItem[c.ItemID] = append(byItem[c.ItemID], c)
+	const due = `(CASE WHEN items.feedback_cadence <> 'milestones' AND items.deadline IS NOT NULL AND items.deadline < a.next_feedback_due
+		THEN items.deadline ELSE a.next_feedback_due END)`
+	vis, visArgs := items.VisibleSQL(p)
+	var rows []struct {
+		ItemID uuid.UUID  `gorm:"type:uuid"`
+		RefID  *uuid.UUID `gorm:"type:uuid"`
+		UnitID *uuid.UUID `gorm:"type:uuid"`
+		Due    civil.Date
+		Total  int64
+	}
+	err = s.db.Conn(ctx).Table("items").
+		Select("items.id AS item_id, a.id AS ref_id, a.unit_id AS unit_id, "+due+" AS due, COUNT(*) OVER () AS total").
+		Joins("JOIN item_assignments a ON a.item_id = items.id").
+		Where("a.state <> ? AND a.unit_id IN ?", items.AssignmentReturned, myUnits(p)).
+		Where("items.state IN ? AND items.feedback_cadence <> ?", states(items.StateIssued, items.StateInProgress), "none").
+		Where("a.next_feedback_due IS NOT NULL AND "+due+" <= ?", horizon).
+		Where(`NOT EXISTS (SELECT 1 FROM item_feedback fo WHERE fo.item_id = a.item_id AND fo.unit_id = a.unit_id AND fo.state IN ?)`,
+			[]string{string(feedback.StateDraft), string(feedback.StateReturned)}).
+		Where(vis, visArgs...).Order(due + " ASC").Order("items.id ASC").Order("a.id ASC").Limit(Limit).
+		Scan(&rows).Error
+	if err != nil {
+		return g, err
 	}
 	loc := s.cal.Location()
-	for _, id := range order {
-		pg, err := s.feedback.List(ctx, p, id, feedback.Filter{Page: items.Page{Page: 1, Size: 1}})
-		if err != nil {
-			return g, err
-		}
-		for _, c := range byItem[id] {
-			for _, d := range pg.Due {
-				if c.UnitID == nil || d.UnitID != *c.UnitID || d.NextDue == nil || d.NextDue.After(horizon) {
-					continue
-				}
-				due := *d.NextDue
-				g.Entries = append(g.Entries, Entry{ItemID: id, RefID: c.RefID, RefType: RefAssignment, UnitID: c.UnitID,
-					DueDate: &due, Since: due.In(loc).UTC()})
-			}
-		}
-	}
-	slices.SortStableFunc(g.Entries, func(a, b Entry) int { return a.DueDate.Compare(*b.DueDate) })
-	g.Count = len(g.Entries)
-	if len(g.Entries) > Limit {
-		g.Entries = g.Entries[:Limit]
+	for _, r := range rows {
+		g.Count = int(r.Total)
+		d := r.Due
+		g.Entries = append(g.Entries, Entry{ItemID: r.ItemID, RefID: r.RefID, RefType: RefAssignment, UnitID: r.UnitID,
+			DueDate: &d, Since: d.In(loc).UTC()})
 	}
 	return g, nil
 }

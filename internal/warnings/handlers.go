@@ -54,7 +54,7 @@ type handlers struct{ s *Service }
 // get answers GET /settings/warnings.
 //
 //	@Summary		Warning-light thresholds
-//	@Description	The thresholds of the derived warning lights: blue from blue_workdays working days before the deadline or a milestone not done; yellow when a milestone is missed; red when overdue. Any signed-in user may read them (the SPA shows them). The ETag carries the version.
+//	@Description	The thresholds of the derived warning lights: blue from blue_workdays working days before the deadline or a milestone not done; yellow when a milestone is missed, or a feedback more than feedback_grace_workdays working days late; red when overdue. Any signed-in user may read them (the SPA shows them). The ETag carries the version.
 //	@ID				getWarningSettings
 //	@Tags			settings
 //	@Produce		json

@@ -141,6 +141,15 @@ func (s *Service) BlueWorkdays(ctx context.Context) (int, error) {
 	return st.BlueWorkdays, nil
 }
 
+// FeedbackGraceWorkdays answers items.GraceSource.
+func (s *Service) FeedbackGraceWorkdays(ctx context.Context) (int, error) {
+	st, err := s.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.FeedbackGraceWorkdays, nil
+}
+
 // read loads the settings from the database, with the stored text (empty when the
 // row is absent).
 func (s *Service) read(ctx context.Context) (Settings, string, error) {

@@ -596,7 +596,7 @@ export interface paths {
         };
         /**
          * List supervision items
-         * @description The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.
+         * @description The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed, or a unit's feedback missed by more than feedback_grace_workdays working days while the item is issued or in progress), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.
          */
         get: operations["listItems"];
         put?: never;
@@ -1320,7 +1320,7 @@ export interface paths {
         };
         /**
          * Warning-light thresholds
-         * @description The thresholds of the derived warning lights: blue from blue_workdays working days before the deadline or a milestone not done; yellow when a milestone is missed; red when overdue. Any signed-in user may read them (the SPA shows them). The ETag carries the version.
+         * @description The thresholds of the derived warning lights: blue from blue_workdays working days before the deadline or a milestone not done; yellow when a milestone is missed, or a feedback more than feedback_grace_workdays working days late; red when overdue. Any signed-in user may read them (the SPA shows them). The ETag carries the version.
          */
         get: operations["getWarningSettings"];
         /**
