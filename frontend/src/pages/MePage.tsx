@@ -155,7 +155,7 @@ function SecretModal({ token, open, onClose, afterClose }: { token: CreatedAPITo
       onCancel={onClose}
       afterClose={afterClose}
       destroyOnHidden
-      maskClosable={false}
+      mask={{ closable: false }}
       footer={
         <Space>
           <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid="token-copy">

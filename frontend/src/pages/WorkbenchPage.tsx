@@ -1,11 +1,12 @@
 import { AppstoreOutlined, CalendarOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
-import { Badge, Card, Col, List, Row, Space, Typography } from 'antd'
+import { Badge, Card, Col, Row, Space, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { api, type Schemas } from '../api/client'
 import { call } from '../api/problem'
 import { hasRole, useMe } from '../auth/auth'
+import { SimpleList } from '../components/SimpleList'
 import { EmptyState, ErrorState, Loading } from '../components/States'
 import { companyToday, formatDate } from '../lib/time'
 import { Light } from './items/ui'
@@ -27,11 +28,12 @@ function TodoGroupCard({ group }: { group: Group }) {
       }
       data-testid={`todo-${group.key ?? ''}`}
     >
-      <List
+      <SimpleList
         size="small"
-        dataSource={entries}
-        renderItem={(e) => (
-          <List.Item key={`${e.item_id ?? ''}-${e.ref_id ?? ''}`}>
+        items={entries}
+        keyOf={(e, i) => `${e.item_id ?? ''}-${e.ref_id ?? ''}-${i}`}
+        render={(e) => (
+          <>
             <Space orientation="vertical" size={0} style={{ minWidth: 0 }}>
               <Link to={`/items/${e.item_id ?? ''}`}>
                 {e.code ? `${e.code} · ` : ''}
@@ -51,7 +53,7 @@ function TodoGroupCard({ group }: { group: Group }) {
                 )}
               </Space>
             </Space>
-          </List.Item>
+          </>
         )}
       />
       {count > entries.length && (

@@ -17,6 +17,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router'
 import { hasRole, useMe } from '../auth/auth'
 import { session } from '../auth/session'
 import { LanguageSwitch } from '../components/LanguageSwitch'
+import { ErrorBoundary } from '../components/ErrorBoundary'
 import { Loading } from '../components/States'
 
 const { Header, Sider, Content } = Layout
@@ -186,9 +187,11 @@ export default function AppShell() {
         </Header>
         <Content>
           <div className="page-content">
-            <Suspense fallback={<Loading />}>
-              <Outlet />
-            </Suspense>
+            <ErrorBoundary key={location.pathname}>
+              <Suspense fallback={<Loading />}>
+                <Outlet />
+              </Suspense>
+            </ErrorBoundary>
           </div>
         </Content>
       </Layout>

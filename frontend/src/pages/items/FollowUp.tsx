@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Radio, Select, Space, Switch, Tag, Typography } from 'antd'
+import { App, Button, DatePicker, Form, Input, InputNumber, Radio, Select, Space, Switch, Tag, Typography } from 'antd'
 import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -8,6 +8,7 @@ import { api, type Schemas } from '../../api/client'
 import { unitNameMap, useOrgTree } from '../../api/org'
 import { call, errorMessage } from '../../api/problem'
 import { UserName } from '../../api/users'
+import { SimpleList } from '../../components/SimpleList'
 import { ErrorState, Loading } from '../../components/States'
 import { formatDate, formatDateTime } from '../../lib/time'
 import { FormModal } from './FormModal'
@@ -165,13 +166,13 @@ function FeedbackTab({ item }: { item: Item }) {
           {t('followup.writeFeedback')}
         </Button>
       )}
-      <List
-        dataSource={list.data.data ?? []}
-        locale={{ emptyText: <Empty /> }}
-        renderItem={(fb) => {
+      <SimpleList
+        items={list.data.data ?? []}
+        keyOf={(fb) => fb.id ?? ''}
+        render={(fb) => {
           const allowed = fb.allowed_actions ?? []
           return (
-            <List.Item key={fb.id}>
+            <>
               <Space orientation="vertical" size={4} style={{ width: '100%' }}>
                 <Space wrap>
                   <Typography.Text strong>{unit(fb.unit_id)}</Typography.Text>
@@ -214,7 +215,7 @@ function FeedbackTab({ item }: { item: Item }) {
                   )}
                 </Space>
               </Space>
-            </List.Item>
+            </>
           )
         }}
       />
@@ -289,11 +290,11 @@ function UrgesTab({ item, assignments }: { item: Item; assignments: Assignment[]
           </Button>
         )}
       </Space>
-      <List
-        dataSource={list.data.data ?? []}
-        locale={{ emptyText: <Empty /> }}
-        renderItem={(u) => (
-          <List.Item key={u.id}>
+      <SimpleList
+        items={list.data.data ?? []}
+        keyOf={(u) => u.id ?? ''}
+        render={(u) => (
+          <>
             <Space orientation="vertical" size={2}>
               <Space wrap>
                 <Typography.Text strong>{unit(u.unit_id)}</Typography.Text>
@@ -318,7 +319,7 @@ function UrgesTab({ item, assignments }: { item: Item; assignments: Assignment[]
                 </Button>
               )}
             </Space>
-          </List.Item>
+          </>
         )}
       />
       {urging && (
@@ -419,11 +420,11 @@ function ExtensionsTab({ item }: { item: Item }) {
           {t('followup.requestExtension')}
         </Button>
       )}
-      <List
-        dataSource={list.data.data ?? []}
-        locale={{ emptyText: <Empty /> }}
-        renderItem={(r) => (
-          <List.Item key={r.id}>
+      <SimpleList
+        items={list.data.data ?? []}
+        keyOf={(r) => r.id ?? ''}
+        render={(r) => (
+          <>
             <Space orientation="vertical" size={2}>
               <Space wrap>
                 <StateTag state={r.state} />
@@ -439,7 +440,7 @@ function ExtensionsTab({ item }: { item: Item }) {
               {r.decision_comment && <Typography.Text type="secondary">{r.decision_comment}</Typography.Text>}
               <RequestActions r={r} kind="extension" itemId={id} />
             </Space>
-          </List.Item>
+          </>
         )}
       />
       {requesting && (
@@ -491,11 +492,11 @@ function CompletionTab({ item }: { item: Item }) {
           {t('followup.requestCompletion')}
         </Button>
       )}
-      <List
-        dataSource={list.data.data ?? []}
-        locale={{ emptyText: <Empty /> }}
-        renderItem={(r) => (
-          <List.Item key={r.id}>
+      <SimpleList
+        items={list.data.data ?? []}
+        keyOf={(r) => r.id ?? ''}
+        render={(r) => (
+          <>
             <Space orientation="vertical" size={2}>
               <Space wrap>
                 <StateTag state={r.state} />
@@ -508,7 +509,7 @@ function CompletionTab({ item }: { item: Item }) {
               {r.decision_comment && <Typography.Text type="secondary">{r.decision_comment}</Typography.Text>}
               <RequestActions r={r} kind="completion" itemId={id} />
             </Space>
-          </List.Item>
+          </>
         )}
       />
       {requesting && (
@@ -550,11 +551,11 @@ function VerificationsTab({ item }: { item: Item }) {
           {t('followup.verify')}
         </Button>
       )}
-      <List
-        dataSource={list.data.data ?? []}
-        locale={{ emptyText: <Empty /> }}
-        renderItem={(v) => (
-          <List.Item key={v.id}>
+      <SimpleList
+        items={list.data.data ?? []}
+        keyOf={(v) => v.id ?? ''}
+        render={(v) => (
+          <>
             <Space orientation="vertical" size={2}>
               <Space wrap>
                 <Tag color={v.result === 'passed' ? 'success' : 'error'}>{t(`followup.results.${v.result ?? 'passed'}`)}</Tag>
@@ -565,7 +566,7 @@ function VerificationsTab({ item }: { item: Item }) {
               </Space>
               <Typography.Text>{v.findings}</Typography.Text>
             </Space>
-          </List.Item>
+          </>
         )}
       />
       {creating && (
@@ -611,11 +612,11 @@ function CommentsTab({ item }: { item: Item }) {
   const kinds = (list.data.allowed_kinds ?? []) as NonNullable<Schemas['NewComment']['kind']>[]
   return (
     <>
-      <List
-        dataSource={list.data.data ?? []}
-        locale={{ emptyText: <Empty /> }}
-        renderItem={(c) => (
-          <List.Item key={c.id}>
+      <SimpleList
+        items={list.data.data ?? []}
+        keyOf={(c) => c.id ?? ''}
+        render={(c) => (
+          <>
             <Space orientation="vertical" size={2}>
               <Space wrap>
                 <Tag color={c.kind === 'instruction' ? 'red' : c.kind === 'coordination' ? 'blue' : 'default'}>
@@ -627,7 +628,7 @@ function CommentsTab({ item }: { item: Item }) {
               </Space>
               <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{c.body}</Typography.Paragraph>
             </Space>
-          </List.Item>
+          </>
         )}
       />
       {kinds.length > 0 && (
