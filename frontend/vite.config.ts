@@ -20,5 +20,7 @@ export default defineConfig({
     // Only unit tests: the browser suite in e2e/ has its own runner.
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['./src/test/setup.ts'],
+    // form tests type into antd inputs: slow on a busy 2-core machine
+    testTimeout: 20_000,
   },
 })

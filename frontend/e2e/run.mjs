@@ -474,6 +474,13 @@ test('phone width (390×844): login and navigation through the drawer', async ()
   await shot('13-phone-me')
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert(overflow <= 1, `no horizontal scroll on a phone (overflow ${overflow}px)`)
+  await page.getByTestId('nav-toggle').click()
+  await (await menuItem('督办事项')).click()
+  await page.waitForURL(/\/items$/)
+  await page.getByTestId('item-table').waitFor()
+  await shot('14-phone-items')
+  const overflowItems = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  assert(overflowItems <= 1, `the items page scrolls its table, not the page (overflow ${overflowItems}px)`)
 })
 
 test('no script errors in the browser', async () => {

@@ -38,6 +38,7 @@ export default function LoginPage() {
         const target = res.data.user?.must_change_password
           ? `/change-password${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`
           : next
+        // busy stays on: this page is leaving, and its own redirect must not race this one
         void navigate(target, { replace: true })
         return
       }
@@ -51,9 +52,8 @@ export default function LoginPage() {
       form.setFieldValue('password', '')
     } catch (e) {
       setError(applyFormError(form, e, t))
-    } finally {
-      setBusy(false)
     }
+    setBusy(false)
   }
 
   const lockedText =
