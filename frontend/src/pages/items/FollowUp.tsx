@@ -11,6 +11,7 @@ import { UserName } from '../../api/users'
 import { SimpleList } from '../../components/SimpleList'
 import { ErrorState, Loading } from '../../components/States'
 import { formatDate, formatDateTime } from '../../lib/time'
+import { UserSelect } from '../org/UserSelect'
 import { FormModal } from './FormModal'
 import type { Item } from './ui'
 
@@ -407,6 +408,7 @@ function ExtensionsTab({ item }: { item: Item }) {
   const id = item.id ?? ''
   const refresh = useRefresh(id)
   const [requesting, setRequesting] = useState(false)
+  const [setting, setSetting] = useState(false)
   const list = useQuery({
     queryKey: ['followup', id, 'extensions'],
     queryFn: () => call(api.GET('/items/{id}/extensions', { params: { path: { id } } })),
@@ -419,6 +421,37 @@ function ExtensionsTab({ item }: { item: Item }) {
         <Button type="primary" onClick={() => setRequesting(true)} style={{ marginBottom: 12 }} data-testid="extension-create">
           {t('followup.requestExtension')}
         </Button>
+      )}
+      {(list.data.allowed_actions ?? []).includes('set_deadline') && (
+        <Button onClick={() => setSetting(true)} style={{ marginBottom: 12, marginLeft: 8 }} data-testid="deadline-set">
+          {t('followup.setDeadline')}
+        </Button>
+      )}
+      {setting && (
+        <FormModal<{ deadline: Dayjs; leader_id: string; decision_note: string }>
+          title={t('followup.setDeadline')}
+          onClose={() => setSetting(false)}
+          onSubmit={async (v) => {
+            await call(
+              api.POST('/items/{id}/deadline', {
+                params: { path: { id }, header: { 'If-Match': ifMatch(item.version) } },
+                body: { deadline: v.deadline.format('YYYY-MM-DD'), leader_id: v.leader_id, decision_note: v.decision_note },
+              }),
+            )
+            void message.success(t('common.saved'))
+            refresh()
+          }}
+        >
+          <Form.Item name="deadline" label={t('followup.requestedDeadline')} rules={[{ required: true, message: t('rules.required') }]}>
+            <DatePicker style={{ width: '100%' }} />
+          </Form.Item>
+          <Form.Item name="leader_id" label={t('followup.decidingLeader')} rules={[{ required: true, message: t('rules.required') }]}>
+            <UserSelect role="leader" />
+          </Form.Item>
+          <Form.Item name="decision_note" label={t('followup.decisionNote')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
+            <Input.TextArea rows={3} />
+          </Form.Item>
+        </FormModal>
       )}
       <SimpleList
         items={list.data.data ?? []}

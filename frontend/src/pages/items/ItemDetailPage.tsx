@@ -11,11 +11,13 @@ import {
   Input,
   Modal,
   Popconfirm,
+  Radio,
   Space,
   Table,
   Tabs,
   Tag,
   Timeline,
+  TreeSelect,
   Typography,
 } from 'antd'
 import type { DescriptionsProps } from 'antd'
@@ -27,6 +29,9 @@ import { api, type Schemas } from '../../api/client'
 import { unitNameMap, useOrgTree } from '../../api/org'
 import { ApiError, call, errorMessage } from '../../api/problem'
 import { UserName } from '../../api/users'
+import { unitTreeSelectData } from '../org/UnitsPanel'
+import { UserSelect } from '../org/UserSelect'
+import { FormModal } from './FormModal'
 import { applyFormError } from '../../components/formErrors'
 import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { NotFoundState } from '../../components/ResultStates'
@@ -123,6 +128,7 @@ function ActionModal({
 
 function ActionBar({ item, assignments }: { item: Item; assignments: Assignment[] }) {
   const { t } = useTranslation()
+  const tree = useOrgTree()
   const { message } = App.useApp()
   const qc = useQueryClient()
   const navigate = useNavigate()
@@ -142,6 +148,8 @@ function ActionBar({ item, assignments }: { item: Item; assignments: Assignment[
     },
     onError: (e) => void message.error(errorMessage(e, t)),
   })
+  const [clearing, setClearing] = useState(false)
+  const [reassigning, setReassigning] = useState(false)
   const mine = (action: string) => assignments.find((a) => (a.allowed_actions ?? []).includes(action))
   const accept = mine('accept')
   return (
@@ -163,6 +171,66 @@ function ActionBar({ item, assignments }: { item: Item; assignments: Assignment[
         </Button>
       ))}
       {accept && <AssignmentAcceptButton itemId={id} asg={accept} primary />}
+      {allowed.includes('reassign') && (
+        <Button onClick={() => setReassigning(true)} data-testid="item-action-reassign">
+          {t('items.actions.reassign')}
+        </Button>
+      )}
+      {allowed.includes('clear_warning') && (
+        <Button onClick={() => setClearing(true)} data-testid="item-action-clear_warning">
+          {t('items.actions.clear_warning')}
+        </Button>
+      )}
+      {clearing && (
+        <ActionModal
+          title={t('items.actions.clear_warning')}
+          needsComment
+          onClose={() => setClearing(false)}
+          onSubmit={async (reason) => {
+            const updated = await call(
+              api.POST('/items/{id}/clear-warning', { params: { path: { id }, header: { 'If-Match': ifMatch(item.version) } }, body: { reason } }),
+            )
+            void message.success(t('items.actionDone', { action: t('items.actions.clear_warning') }))
+            await refresh(updated)
+          }}
+        />
+      )}
+      {reassigning && (
+        <FormModal<{ unit_id: string; role: 'lead' | 'cooperating'; responsible_user_id?: string; comment?: string }>
+          title={t('items.actions.reassign')}
+          initialValues={{ role: 'cooperating' }}
+          onClose={() => setReassigning(false)}
+          onSubmit={async (v) => {
+            await call(
+              api.POST('/items/{id}/assignments', {
+                params: { path: { id }, header: { 'If-Match': ifMatch(item.version) } },
+                body: { unit_id: v.unit_id, role: v.role, responsible_user_id: v.responsible_user_id || undefined, comment: v.comment || undefined },
+              }),
+            )
+            void message.success(t('items.actionDone', { action: t('items.actions.reassign') }))
+            await refresh()
+            void qc.invalidateQueries({ queryKey: ['assignments', id] })
+          }}
+        >
+          <Form.Item name="unit_id" label={t('items.unit')} rules={[{ required: true, message: t('rules.required') }]}>
+            <TreeSelect treeData={unitTreeSelectData(tree.data?.data)} treeDefaultExpandAll showSearch={{ treeNodeFilterProp: 'title' }} />
+          </Form.Item>
+          <Form.Item name="role" label={t('items.role')}>
+            <Radio.Group
+              options={[
+                { value: 'lead', label: t('items.role_lead') },
+                { value: 'cooperating', label: t('items.role_cooperating') },
+              ]}
+            />
+          </Form.Item>
+          <Form.Item name="responsible_user_id" label={t('items.responsible')}>
+            <UserSelect />
+          </Form.Item>
+          <Form.Item name="comment" label={t('items.commentOptional')}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+        </FormModal>
+      )}
       {allowed.includes('delete') && (
         <Popconfirm title={t('items.deleteConfirm')} okButtonProps={{ danger: true }} onConfirm={() => del.mutateAsync().catch(() => undefined)}>
           <Button danger loading={del.isPending} data-testid="item-action-delete">
@@ -220,6 +288,7 @@ function Assignments({ itemId, assignments, loading }: { itemId: string; assignm
   const tree = useOrgTree()
   const names = unitNameMap(tree.data?.data)
   const [returning, setReturning] = useState<Assignment | null>(null)
+  const [responsible, setResponsible] = useState<Assignment | null>(null)
   return (
     <>
       <Table<Assignment>
@@ -254,6 +323,11 @@ function Assignments({ itemId, assignments, loading }: { itemId: string; assignm
             render: (_, r) => (
               <Space size={0}>
                 {(r.allowed_actions ?? []).includes('accept') && <AssignmentAcceptButton itemId={itemId} asg={r} />}
+                {(r.allowed_actions ?? []).includes('update') && (
+                  <Button type="link" size="small" onClick={() => setResponsible(r)}>
+                    {t('items.setResponsible')}
+                  </Button>
+                )}
                 {(r.allowed_actions ?? []).includes('return') && (
                   <Button type="link" size="small" danger onClick={() => setReturning(r)} data-testid="assignment-return">
                     {t('items.actions.return')}
@@ -264,6 +338,27 @@ function Assignments({ itemId, assignments, loading }: { itemId: string; assignm
           },
         ]}
       />
+      {responsible && (
+        <FormModal<{ responsible_user_id: string }>
+          title={t('items.setResponsible')}
+          initialValues={{ responsible_user_id: responsible.responsible_user_id }}
+          onClose={() => setResponsible(null)}
+          onSubmit={async (v) => {
+            await call(
+              api.PATCH('/assignments/{id}', {
+                params: { path: { id: responsible.id ?? '' }, header: { 'If-Match': ifMatch(responsible.version) } },
+                body: { responsible_user_id: v.responsible_user_id },
+              }),
+            )
+            void message.success(t('common.saved'))
+            void qc.invalidateQueries({ queryKey: ['assignments', itemId] })
+          }}
+        >
+          <Form.Item name="responsible_user_id" label={t('items.responsible')} rules={[{ required: true, message: t('rules.required') }]}>
+            <UserSelect />
+          </Form.Item>
+        </FormModal>
+      )}
       {returning && (
         <ActionModal
           title={t('items.actions.return')}
