@@ -313,6 +313,7 @@ const en: Shape<typeof zhCN> = {
     more: '{{count}} more',
     since: 'since {{date}}',
     due: 'due {{date}}',
+    lights: { red: 'Red · overdue', yellow: 'Yellow · milestone missed', blue: 'Blue · deadline near', green: 'Green · on track' },
     groups: {
       approvals: 'To approve',
       assignments_to_accept: 'To accept',

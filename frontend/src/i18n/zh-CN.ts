@@ -309,6 +309,7 @@ const zhCN = {
     more: '另有 {{count}} 项',
     since: '自 {{date}}',
     due: '{{date}} 前反馈',
+    lights: { red: '红灯 · 已逾期', yellow: '黄灯 · 节点滞后', blue: '蓝灯 · 临近时限', green: '绿灯 · 正常推进' },
     groups: {
       approvals: '待我审批',
       assignments_to_accept: '待签收',

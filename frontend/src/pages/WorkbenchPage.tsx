@@ -1,6 +1,6 @@
 import { AppstoreOutlined, CalendarOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons'
-import { useQuery } from '@tanstack/react-query'
-import { Badge, Card, Col, Row, Space, Typography } from 'antd'
+import { useQueries, useQuery } from '@tanstack/react-query'
+import { Badge, Card, Col, Row, Space, Statistic, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { api, type Schemas } from '../api/client'
@@ -65,6 +65,44 @@ function TodoGroupCard({ group }: { group: Group }) {
   )
 }
 
+const LIGHTS = ['red', 'yellow', 'blue', 'green'] as const
+const LIGHT_COLORS = { red: '#f5222d', yellow: '#faad14', blue: '#1677ff', green: '#52c41a' }
+
+/** Open items by warning light: one counted list query per light (page_size 1). */
+function LightSummary() {
+  const { t } = useTranslation()
+  const counts = useQueries({
+    queries: LIGHTS.map((light) => ({
+      queryKey: ['items', 'list', { light, page_size: 1 }],
+      queryFn: () => call(api.GET('/items', { params: { query: { light, page_size: 1 } } })),
+      staleTime: 60_000,
+    })),
+  })
+  return (
+    <Row gutter={[12, 12]} style={{ marginBottom: 16 }} data-testid="light-summary">
+      {LIGHTS.map((light, i) => (
+        <Col key={light} xs={12} md={6}>
+          <Link to={`/items?light=${light}`}>
+            <Card size="small" hoverable>
+              <Statistic
+                title={
+                  <Space size={6}>
+                    <Badge color={LIGHT_COLORS[light]} />
+                    {t(`workbench.lights.${light}`)}
+                  </Space>
+                }
+                value={counts[i].data?.total ?? (counts[i].isError ? '—' : ' ')}
+                loading={counts[i].isPending}
+                styles={{ content: { color: LIGHT_COLORS[light] } }}
+              />
+            </Card>
+          </Link>
+        </Col>
+      ))}
+    </Row>
+  )
+}
+
 function Todo() {
   const { t } = useTranslation()
   const todo = useQuery({
@@ -110,6 +148,7 @@ export default function WorkbenchPage() {
         {t('workbench.today', { date: companyToday() })}
         {me.data?.org_unit_name ? ` · ${me.data.org_unit_name}` : ''}
       </Typography.Paragraph>
+      <LightSummary />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={16}>
           <Card title={t('workbench.todo')} data-testid="todo">

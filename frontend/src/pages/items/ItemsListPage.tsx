@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
-import { Button, Card, Checkbox, DatePicker, Input, Select, Space, Table, TreeSelect, Typography } from 'antd'
+import { Button, Card, Checkbox, DatePicker, Grid, Input, Pagination, Select, Space, Table, TreeSelect, Typography } from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -10,7 +10,8 @@ import { unitNameMap, useOrgTree } from '../../api/org'
 import { call } from '../../api/problem'
 import { hasRole, useMe } from '../../auth/auth'
 import { PageHeader } from '../../components/PageHeader'
-import { EmptyState, ErrorState } from '../../components/States'
+import { SimpleList } from '../../components/SimpleList'
+import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { dayjs } from '../../lib/time'
 import { unitTreeSelectData } from '../org/UnitsPanel'
 import { activeFilterCount, DEFAULT_PAGE_SIZE, filtersFromSearch, filtersToSearch, toApiQuery, withFilter, type ItemQuery } from './filters'
@@ -41,6 +42,9 @@ export default function ItemsListPage() {
   // members, supervisors and leaders (admins and auditors may not).
   const mayCreate = ['member', 'supervisor', 'leader'].some((r) => hasRole(me.data, r))
   const states = filters.state ? filters.state.split(',') : []
+  // phones get cards instead of a wide table
+  const screens = Grid.useBreakpoint()
+  const phone = Object.keys(screens).length > 0 && !screens.md
 
   return (
     <>
@@ -122,6 +126,44 @@ export default function ItemsListPage() {
         </Space>
         {list.isError ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : phone ? (
+          <>
+            {list.isPending ? (
+              <Loading />
+            ) : (
+              <SimpleList
+                items={list.data?.data ?? []}
+                keyOf={(r) => r.id ?? ''}
+                empty={<EmptyState />}
+                render={(r) => (
+                  <Space orientation="vertical" size={4} style={{ width: '100%' }} data-testid="item-card">
+                    <Space wrap size={6}>
+                      {r.code && <Typography.Text code>{r.code}</Typography.Text>}
+                      <StateTag state={r.state} />
+                      <Light light={r.light} />
+                    </Space>
+                    <Link to={`/items/${r.id ?? ''}`} style={{ fontSize: 15, fontWeight: 500 }}>
+                      {r.title}
+                    </Link>
+                    <Space wrap size={12}>
+                      <Typography.Text type="secondary">{r.lead_unit_id ? (names.get(r.lead_unit_id) ?? '…') : '—'}</Typography.Text>
+                      <Deadline item={r} />
+                    </Space>
+                    <ItemProgress value={r.progress} />
+                  </Space>
+                )}
+              />
+            )}
+            <Pagination
+              style={{ marginTop: 12, textAlign: 'center' }}
+              simple
+              current={filters.page ?? 1}
+              pageSize={filters.page_size ?? DEFAULT_PAGE_SIZE}
+              total={list.data?.total ?? 0}
+              hideOnSinglePage
+              onChange={(page) => setParams(filtersToSearch({ ...filters, page }), { replace: true })}
+            />
+          </>
         ) : (
           <Table<Item>
             rowKey={(r) => r.id ?? ''}
