@@ -312,8 +312,12 @@ test('Calendar: add a holiday and save the year (PUT with If-Match)', async () =
   await row.locator('.ant-picker input').fill(`${year}-12-31`)
   await row.locator('.ant-picker input').press('Tab')
   await row.getByPlaceholder('例如：春节').fill('e2e 测试假日')
-  await page.getByTestId('calendar-save').click()
-  await page.getByText('已保存').waitFor()
+  const [put] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/api/v1/calendar/') && r.request().method() === 'PUT'),
+    page.getByTestId('calendar-save').click(),
+  ])
+  assert(put.status() === 200, `PUT /calendar answered ${put.status()}`)
+  assert((put.request().headers()['if-match'] ?? '').startsWith('"'), 'the save sends If-Match')
   await page.reload()
   await page.getByTestId('calendar-form').waitFor()
   const values = await page.getByTestId('calendar-table').locator('input').evaluateAll((els) => els.map((e) => e.value))
