@@ -118,6 +118,10 @@ func TestServiceEndpoints(t *testing.T) {
 			t.Errorf("docs page loads from elsewhere: %s", r.Body)
 		}
 		env.Do("GET", "/api/docs/swagger-ui-bundle.js", nil).Expect(200)
+		// HEAD works where GET does, for probes and for the app's pages.
+		env.Do("HEAD", "/healthz", nil).Expect(200)
+		env.Do("HEAD", "/", nil).Expect(200)
+		env.Do("HEAD", "/items/123", nil).Expect(200)
 		// Security headers on every answer.
 		h := env.Do("GET", "/healthz", nil).Header
 		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" || h.Get("Content-Security-Policy") == "" {

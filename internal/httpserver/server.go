@@ -107,8 +107,9 @@ func New(opts Options) *Server {
 	}))
 
 	s := &Server{Echo: e, log: logger}
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz(opts.Ready))
+	// Load balancers probe with HEAD as often as with GET.
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/healthz", s.healthz)
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/readyz", s.readyz(opts.Ready))
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
 	s.API = e.Group(APIPrefix)
 	mountDocs(e, opts.OpenAPIJSON, opts.OpenAPIYAML)

@@ -22,8 +22,9 @@ func mountSPA(e *echo.Echo, dist fs.FS) {
 		c.Response().Header().Set(echo.HeaderCacheControl, "no-cache")
 		return c.HTMLBlob(http.StatusOK, b)
 	}
-	e.GET("/", serveIndex)
-	e.GET("/*", func(c echo.Context) error {
+	getOrHead := []string{http.MethodGet, http.MethodHead}
+	e.Match(getOrHead, "/", serveIndex)
+	e.Match(getOrHead, "/*", func(c echo.Context) error {
 		p := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
 		if strings.HasPrefix(p, "api/") || p == "api" {
 			return echo.ErrNotFound
