@@ -6,3 +6,6 @@ export type Schemas = components['schemas']
 
 /** The typed API client. Every request goes through the session (token, refresh). */
 export const api = createClient<paths>({ baseUrl: API_BASE, fetch: (req) => session.fetch(req) })
+
+/** The If-Match value for an object's version (the API's ETag is the quoted version). */
+export const ifMatch = (version: number | undefined) => `"${version ?? 0}"`

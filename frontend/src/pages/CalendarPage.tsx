@@ -5,7 +5,7 @@ import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useSearchParams } from 'react-router'
-import { api, type Schemas } from '../api/client'
+import { api, type Schemas, ifMatch } from '../api/client'
 import { ApiError, call } from '../api/problem'
 import { hasRole, useMe } from '../auth/auth'
 import { applyFormError } from '../components/formErrors'
@@ -66,7 +66,7 @@ function YearForm({
     mutationFn: (v: Values) =>
       call(
         api.PUT('/calendar/{year}', {
-          params: { path: { year }, header: { 'If-Match': `"${data.version ?? 0}"` } },
+          params: { path: { year }, header: { 'If-Match': ifMatch(data.version) } },
           body: {
             year,
             note: v.note ?? '',

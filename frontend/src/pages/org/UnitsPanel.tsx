@@ -24,7 +24,7 @@ import type { TreeDataNode } from 'antd'
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useSearchParams } from 'react-router'
-import { api, type Schemas } from '../../api/client'
+import { api, type Schemas, ifMatch } from '../../api/client'
 import { flattenUnits, ORG_TREE_KEY, useOrgTree, type OrgUnit } from '../../api/org'
 import { call, errorMessage } from '../../api/problem'
 import { applyFormError } from '../../components/formErrors'
@@ -207,7 +207,7 @@ function UnitDetail({ unit, onEdit, onAddChild, onDeleted }: { unit: OrgUnit; on
     mutationFn: () =>
       call(
         api.DELETE('/org-units/{id}', {
-          params: { path: { id: unit.id ?? '' }, header: { 'If-Match': `"${unit.version ?? 0}"` } },
+          params: { path: { id: unit.id ?? '' }, header: { 'If-Match': ifMatch(unit.version) } },
         }),
       ),
     onSuccess: () => {

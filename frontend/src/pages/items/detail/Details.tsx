@@ -1,0 +1,74 @@
+import { Descriptions, Tag, Typography } from 'antd'
+import type { DescriptionsProps } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router'
+import { unitNameMap, useOrgTree } from '../../../api/org'
+import { UserName } from '../../../api/users'
+import { formatDate, formatDateTime } from '../../../lib/time'
+import { Deadline, ItemProgress, type Item } from '../ui'
+
+export function Details({ item }: { item: Item }) {
+  const { t } = useTranslation()
+  const tree = useOrgTree()
+  const names = unitNameMap(tree.data?.data)
+  const unit = (id?: string) => (id ? (names.get(id) ?? '…') : '—')
+  const enumText = (group: string, v?: string) => (v ? t(`items.${group}.${v}`, { defaultValue: v }) : '—')
+  type Entry = NonNullable<DescriptionsProps['items']>[number]
+  const entries: (Entry | null)[] = [
+    { key: 'category', label: t('items.category'), children: enumText('categories', item.category) },
+    { key: 'source', label: t('items.source'), children: enumText('sources', item.source) },
+    item.meeting_type ? { key: 'meeting', label: t('items.meetingType'), children: enumText('meetingTypes', item.meeting_type) } : null,
+    item.source_ref ? { key: 'ref', label: t('items.sourceRef'), children: item.source_ref } : null,
+    item.basis ? { key: 'basis', label: t('items.basis'), children: item.basis } : null,
+    { key: 'method', label: t('items.method'), children: enumText('methods', item.method) },
+    { key: 'urgency', label: t('items.urgency'), children: enumText('urgencies', item.urgency) },
+    { key: 'lead', label: t('items.leadUnit'), children: unit(item.lead_unit_id) },
+    {
+      key: 'coop',
+      label: t('items.cooperatingUnits'),
+      children: (item.cooperating_unit_ids ?? []).length > 0 ? (item.cooperating_unit_ids ?? []).map((u) => <Tag key={u}>{unit(u)}</Tag>) : '—',
+    },
+    { key: 'leader', label: t('items.supervisingLeader'), children: <UserName id={item.supervising_leader_id} /> },
+    {
+      key: 'assist',
+      label: t('items.assistingLeaders'),
+      children:
+        (item.assisting_leader_ids ?? []).length > 0
+          ? (item.assisting_leader_ids ?? []).map((u) => (
+              <Tag key={u}>
+                <UserName id={u} />
+              </Tag>
+            ))
+          : '—',
+    },
+    { key: 'deadline', label: t('items.deadline'), children: <Deadline item={item} /> },
+    { key: 'original', label: t('items.originalDeadline'), children: formatDate(item.original_deadline) },
+    { key: 'cadence', label: t('items.cadence'), children: enumText('cadences', item.feedback_cadence) },
+    { key: 'progress', label: t('items.progress'), children: <ItemProgress value={item.progress} /> },
+    item.parent_id
+      ? { key: 'parent', label: t('items.parent'), children: <Link to={`/items/${item.parent_id}`}>{t('items.parent')}</Link> }
+      : null,
+    (item.children_count ?? 0) > 0
+      ? { key: 'children', label: t('items.subItems'), children: <Link to={`/items?parent_id=${item.id ?? ''}`}>{item.children_count}</Link> }
+      : null,
+    (item.tags ?? []).length > 0 ? { key: 'tags', label: t('items.tags'), children: (item.tags ?? []).map((x) => <Tag key={x}>{x}</Tag>) } : null,
+    item.suspend_reason ? { key: 'suspend', label: t('items.suspendReason'), children: item.suspend_reason } : null,
+    item.cancel_reason ? { key: 'cancel', label: t('items.cancelReason'), children: item.cancel_reason } : null,
+    { key: 'created', label: t('items.createdAt'), children: formatDateTime(item.created_at) },
+    { key: 'issued', label: t('items.issuedAt'), children: formatDateTime(item.issued_at) },
+    {
+      key: 'content',
+      label: t('items.content'),
+      span: 'filled',
+      children: <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{item.content}</Typography.Paragraph>,
+    },
+    {
+      key: 'requirements',
+      label: t('items.requirements'),
+      span: 'filled',
+      children: <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{item.requirements || '—'}</Typography.Paragraph>,
+    },
+  ]
+  const items = entries.filter((x): x is Entry => x !== null)
+  return <Descriptions column={{ xs: 1, md: 2 }} bordered size="small" items={items} data-testid="item-details" />
+}

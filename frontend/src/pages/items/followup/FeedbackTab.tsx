@@ -1,0 +1,168 @@
+import { PlusOutlined } from '@ant-design/icons'
+import { useQuery } from '@tanstack/react-query'
+import { App, Button, Form, Input, InputNumber, Space, Switch, Tag, Typography } from 'antd'
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { api, ifMatch } from '../../../api/client'
+import { call, errorMessage } from '../../../api/problem'
+import { SimpleList } from '../../../components/SimpleList'
+import { ErrorState, Loading } from '../../../components/States'
+import { formatDate, formatDateTime } from '../../../lib/time'
+import { FormModal } from '../FormModal'
+import type { Item } from '../ui'
+import type { Feedback } from './shared'
+import { useRefresh, useUnitNames, StateTag, DecisionButton } from './shared'
+
+// --- feedback -----------------------------------------------------------------
+
+export interface FeedbackValues {
+  progress: number
+  content: string
+  problems?: string
+  next_steps?: string
+  submit?: boolean
+}
+
+export function FeedbackTab({ item }: { item: Item }) {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const id = item.id ?? ''
+  const unit = useUnitNames()
+  const refresh = useRefresh(id)
+  const [editing, setEditing] = useState<null | { fb?: Feedback; initial: Partial<FeedbackValues> }>(null)
+  const list = useQuery({
+    queryKey: ['followup', id, 'feedback'],
+    queryFn: () => call(api.GET('/items/{id}/feedback', { params: { path: { id }, query: { page_size: 100 } } })),
+  })
+  if (list.isPending) return <Loading />
+  if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+  const startNew = async () => {
+    try {
+      const d = await call(api.GET('/items/{id}/feedback/draft', { params: { path: { id } } }))
+      const open = d.open_feedback_id ? list.data.data?.find((f) => f.id === d.open_feedback_id) : undefined
+      setEditing({
+        fb: open,
+        initial: { progress: d.progress ?? 0, content: d.content ?? '', problems: d.problems ?? '', next_steps: d.next_steps ?? '' },
+      })
+    } catch (e) {
+      void message.error(errorMessage(e, t))
+    }
+  }
+  const act = async (fb: Feedback, action: 'submit' | 'accept' | 'return', comment?: string) => {
+    const params = { path: { id: fb.id ?? '' }, header: { 'If-Match': ifMatch(fb.version) } }
+    if (action === 'submit') await call(api.POST('/feedback/{id}/submit', { params }))
+    if (action === 'accept') await call(api.POST('/feedback/{id}/accept', { params, body: comment ? { comment } : {} }))
+    if (action === 'return') await call(api.POST('/feedback/{id}/return', { params, body: { comment: comment ?? '' } }))
+    void message.success(t('items.actionDone', { action: t(`followup.actions.${action}`) }))
+    refresh()
+  }
+  const due = list.data.due ?? []
+  return (
+    <>
+      {due.length > 0 && (
+        <Space wrap style={{ marginBottom: 12 }}>
+          {due.map((d) => (
+            <Tag key={d.unit_id} color={d.overdue ? 'red' : 'default'}>
+              {unit(d.unit_id)} · {d.next_due ? `${t('followup.nextDue')} ${formatDate(d.next_due)}` : t('followup.noDue')}
+            </Tag>
+          ))}
+        </Space>
+      )}
+      {(list.data.allowed_actions ?? []).includes('create') && (
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => void startNew()} style={{ marginBottom: 12 }} data-testid="feedback-create">
+          {t('followup.writeFeedback')}
+        </Button>
+      )}
+      <SimpleList
+        items={list.data.data ?? []}
+        keyOf={(fb) => fb.id ?? ''}
+        render={(fb) => {
+          const allowed = fb.allowed_actions ?? []
+          return (
+            <>
+              <Space orientation="vertical" size={4} style={{ width: '100%' }}>
+                <Space wrap>
+                  <Typography.Text strong>{unit(fb.unit_id)}</Typography.Text>
+                  <StateTag state={fb.state} />
+                  <Tag>
+                    {t('followup.progress')} {fb.progress ?? 0}%
+                  </Tag>
+                  <Typography.Text type="secondary">{formatDateTime(fb.submitted_at ?? fb.updated_at)}</Typography.Text>
+                </Space>
+                <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{fb.content}</Typography.Paragraph>
+                {fb.problems && (
+                  <Typography.Text type="secondary">
+                    {t('followup.problems')}：{fb.problems}
+                  </Typography.Text>
+                )}
+                {fb.next_steps && (
+                  <Typography.Text type="secondary">
+                    {t('followup.nextSteps')}：{fb.next_steps}
+                  </Typography.Text>
+                )}
+                {fb.review_comment && (
+                  <Typography.Text type="warning">
+                    {t('followup.reviewComment')}：{fb.review_comment}
+                  </Typography.Text>
+                )}
+                <Space wrap>
+                  {allowed.includes('update') && (
+                    <Button size="small" onClick={() => setEditing({ fb, initial: fb as Partial<FeedbackValues> })}>
+                      {t('followup.actions.update')}
+                    </Button>
+                  )}
+                  {allowed.includes('submit') && (
+                    <Button size="small" type="primary" onClick={() => void act(fb, 'submit').catch((e: unknown) => void message.error(errorMessage(e, t)))}>
+                      {t('followup.actions.submit')}
+                    </Button>
+                  )}
+                  {allowed.includes('accept') && <DecisionButton label={t('followup.actions.accept')} run={(v) => act(fb, 'accept', v.comment)} />}
+                  {allowed.includes('return') && (
+                    <DecisionButton label={t('followup.actions.return')} danger needsComment run={(v) => act(fb, 'return', v.comment)} />
+                  )}
+                </Space>
+              </Space>
+            </>
+          )
+        }}
+      />
+      {editing && (
+        <FormModal<FeedbackValues>
+          title={editing.fb ? t('followup.editFeedback') : t('followup.writeFeedback')}
+          initialValues={editing.initial}
+          testId="feedback"
+          onClose={() => setEditing(null)}
+          onSubmit={async (v) => {
+            const body = { progress: v.progress, content: v.content, problems: v.problems ?? '', next_steps: v.next_steps ?? '' }
+            if (editing.fb) {
+              const fb = editing.fb
+              await call(api.PATCH('/feedback/{id}', { params: { path: { id: fb.id ?? '' }, header: { 'If-Match': ifMatch(fb.version) } }, body }))
+            } else {
+              await call(api.POST('/items/{id}/feedback', { params: { path: { id } }, body: { ...body, submit: !!v.submit } }))
+            }
+            void message.success(t('common.saved'))
+            refresh()
+          }}
+        >
+          <Form.Item name="progress" label={t('followup.progress')} rules={[{ required: true, message: t('rules.required') }]}>
+            <InputNumber min={0} max={100} suffix="%" style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="content" label={t('followup.content')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
+            <Input.TextArea rows={4} data-testid="feedback-content" />
+          </Form.Item>
+          <Form.Item name="problems" label={t('followup.problems')}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+          <Form.Item name="next_steps" label={t('followup.nextSteps')}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+          {!editing.fb && (
+            <Form.Item name="submit" label={t('followup.submitNow')} valuePropName="checked">
+              <Switch />
+            </Form.Item>
+          )}
+        </FormModal>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,25 @@
+import type { Item } from '../ui'
+import type { Assignment } from './shared'
+import { ExtensionsTab, CompletionTab } from './requests'
+import { FeedbackTab } from './FeedbackTab'
+import { UrgesTab } from './UrgesTab'
+import { VerificationsTab } from './VerificationsTab'
+import { CommentsTab } from './CommentsTab'
+
+/** The item's follow-up (反馈, 催办, 延期, 办结, 核查, 批示), one section each. */
+export function followUpTabs(item: Item, assignments: Assignment[], t: (k: string) => string) {
+  const issued = !!item.issued_at
+  const tabs = [
+    { key: 'comments', label: t('followup.comments'), children: <CommentsTab item={item} /> },
+  ]
+  if (issued) {
+    tabs.unshift(
+      { key: 'feedback', label: t('followup.feedback'), children: <FeedbackTab item={item} /> },
+      { key: 'urges', label: t('followup.urges'), children: <UrgesTab item={item} assignments={assignments} /> },
+      { key: 'extensions', label: t('followup.extensions'), children: <ExtensionsTab item={item} /> },
+      { key: 'completion', label: t('followup.completion'), children: <CompletionTab item={item} /> },
+      { key: 'verifications', label: t('followup.verifications'), children: <VerificationsTab item={item} /> },
+    )
+  }
+  return tabs
+}

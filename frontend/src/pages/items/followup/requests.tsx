@@ -1,0 +1,230 @@
+import { useQuery } from '@tanstack/react-query'
+import { App, Button, DatePicker, Form, Input, InputNumber, Space, Typography } from 'antd'
+import type { Dayjs } from 'dayjs'
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { api, ifMatch } from '../../../api/client'
+import { call } from '../../../api/problem'
+import { UserName } from '../../../api/users'
+import { SimpleList } from '../../../components/SimpleList'
+import { ErrorState, Loading } from '../../../components/States'
+import { formatDate, formatDateTime } from '../../../lib/time'
+import { UserSelect } from '../../org/UserSelect'
+import { FormModal } from '../FormModal'
+import type { Item } from '../ui'
+import type { Request } from './shared'
+import { useRefresh, StateTag, DecisionButton } from './shared'
+
+export function RequestActions({ r, kind, itemId }: { r: Request; kind: 'extension' | 'completion'; itemId: string }) {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const refresh = useRefresh(itemId)
+  const allowed = r.allowed_actions ?? []
+  const params = { path: { id: r.id ?? '' }, header: { 'If-Match': ifMatch(r.version) } }
+  const done = (action: string) => {
+    void message.success(t('items.actionDone', { action: t(`followup.actions.${action}`) }))
+    refresh()
+  }
+  return (
+    <Space wrap>
+      {allowed.includes('review') && (
+        <DecisionButton
+          label={t('followup.actions.review')}
+          withDecision
+          run={async (v) => {
+            const body = { decision: v.decision ?? 'forward', comment: v.comment }
+            if (kind === 'extension') await call(api.POST('/extensions/{id}/review', { params, body }))
+            else await call(api.POST('/completion-requests/{id}/review', { params, body }))
+            done('review')
+          }}
+        />
+      )}
+      {allowed.includes('approve') && (
+        <DecisionButton
+          label={t('followup.actions.approve')}
+          run={async (v) => {
+            const body = v.comment ? { comment: v.comment } : {}
+            if (kind === 'extension') await call(api.POST('/extensions/{id}/approve', { params, body }))
+            else await call(api.POST('/completion-requests/{id}/approve', { params, body }))
+            done('approve')
+          }}
+        />
+      )}
+      {allowed.includes('reject') && (
+        <DecisionButton
+          label={t('followup.actions.reject')}
+          danger
+          needsComment
+          run={async (v) => {
+            const body = { comment: v.comment }
+            if (kind === 'extension') await call(api.POST('/extensions/{id}/reject', { params, body }))
+            else await call(api.POST('/completion-requests/{id}/reject', { params, body }))
+            done('reject')
+          }}
+        />
+      )}
+    </Space>
+  )
+}
+
+export function ExtensionsTab({ item }: { item: Item }) {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const id = item.id ?? ''
+  const refresh = useRefresh(id)
+  const [requesting, setRequesting] = useState(false)
+  const [setting, setSetting] = useState(false)
+  const list = useQuery({
+    queryKey: ['followup', id, 'extensions'],
+    queryFn: () => call(api.GET('/items/{id}/extensions', { params: { path: { id } } })),
+  })
+  if (list.isPending) return <Loading />
+  if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+  return (
+    <>
+      {(list.data.allowed_actions ?? []).includes('request') && (
+        <Button type="primary" onClick={() => setRequesting(true)} style={{ marginBottom: 12 }} data-testid="extension-create">
+          {t('followup.requestExtension')}
+        </Button>
+      )}
+      {(list.data.allowed_actions ?? []).includes('set_deadline') && (
+        <Button onClick={() => setSetting(true)} style={{ marginBottom: 12, marginLeft: 8 }} data-testid="deadline-set">
+          {t('followup.setDeadline')}
+        </Button>
+      )}
+      {setting && (
+        <FormModal<{ deadline: Dayjs; leader_id: string; decision_note: string }>
+          title={t('followup.setDeadline')}
+          onClose={() => setSetting(false)}
+          onSubmit={async (v) => {
+            await call(
+              api.POST('/items/{id}/deadline', {
+                params: { path: { id }, header: { 'If-Match': ifMatch(item.version) } },
+                body: { deadline: v.deadline.format('YYYY-MM-DD'), leader_id: v.leader_id, decision_note: v.decision_note },
+              }),
+            )
+            void message.success(t('common.saved'))
+            refresh()
+          }}
+        >
+          <Form.Item name="deadline" label={t('followup.requestedDeadline')} rules={[{ required: true, message: t('rules.required') }]}>
+            <DatePicker style={{ width: '100%' }} />
+          </Form.Item>
+          <Form.Item name="leader_id" label={t('followup.decidingLeader')} rules={[{ required: true, message: t('rules.required') }]}>
+            <UserSelect role="leader" />
+          </Form.Item>
+          <Form.Item name="decision_note" label={t('followup.decisionNote')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
+            <Input.TextArea rows={3} />
+          </Form.Item>
+        </FormModal>
+      )}
+      <SimpleList
+        items={list.data.data ?? []}
+        keyOf={(r) => r.id ?? ''}
+        render={(r) => (
+          <>
+            <Space orientation="vertical" size={2}>
+              <Space wrap>
+                <StateTag state={r.state} />
+                <Typography.Text>
+                  {t('followup.currentDeadline')} {formatDate(r.current_deadline)} → {t('followup.requestedDeadline')} {formatDate(r.requested_deadline)}
+                </Typography.Text>
+                <Typography.Text type="secondary">
+                  <UserName id={r.requested_by} /> · {formatDateTime(r.created_at)}
+                </Typography.Text>
+              </Space>
+              <Typography.Text>{r.reason}</Typography.Text>
+              {r.review_comment && <Typography.Text type="secondary">{r.review_comment}</Typography.Text>}
+              {r.decision_comment && <Typography.Text type="secondary">{r.decision_comment}</Typography.Text>}
+              <RequestActions r={r} kind="extension" itemId={id} />
+            </Space>
+          </>
+        )}
+      />
+      {requesting && (
+        <FormModal<{ requested_deadline: Dayjs; reason: string; progress?: number }>
+          title={t('followup.requestExtension')}
+          onClose={() => setRequesting(false)}
+          onSubmit={async (v) => {
+            await call(
+              api.POST('/items/{id}/extensions', {
+                params: { path: { id } },
+                body: { requested_deadline: v.requested_deadline.format('YYYY-MM-DD'), reason: v.reason, progress: v.progress },
+              }),
+            )
+            void message.success(t('common.saved'))
+            refresh()
+          }}
+        >
+          <Form.Item name="requested_deadline" label={t('followup.requestedDeadline')} rules={[{ required: true, message: t('rules.required') }]}>
+            <DatePicker style={{ width: '100%' }} />
+          </Form.Item>
+          <Form.Item name="reason" label={t('items.reason')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
+            <Input.TextArea rows={3} />
+          </Form.Item>
+          <Form.Item name="progress" label={t('followup.progress')}>
+            <InputNumber min={0} max={100} suffix="%" style={{ width: 160 }} />
+          </Form.Item>
+        </FormModal>
+      )}
+    </>
+  )
+}
+
+export function CompletionTab({ item }: { item: Item }) {
+  const { t } = useTranslation()
+  const { message } = App.useApp()
+  const id = item.id ?? ''
+  const refresh = useRefresh(id)
+  const [requesting, setRequesting] = useState(false)
+  const list = useQuery({
+    queryKey: ['followup', id, 'completion'],
+    queryFn: () => call(api.GET('/items/{id}/completion-requests', { params: { path: { id } } })),
+  })
+  if (list.isPending) return <Loading />
+  if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+  return (
+    <>
+      {(list.data.allowed_actions ?? []).includes('request') && (
+        <Button type="primary" onClick={() => setRequesting(true)} style={{ marginBottom: 12 }} data-testid="completion-create">
+          {t('followup.requestCompletion')}
+        </Button>
+      )}
+      <SimpleList
+        items={list.data.data ?? []}
+        keyOf={(r) => r.id ?? ''}
+        render={(r) => (
+          <>
+            <Space orientation="vertical" size={2}>
+              <Space wrap>
+                <StateTag state={r.state} />
+                <Typography.Text type="secondary">
+                  <UserName id={r.requested_by} /> · {formatDateTime(r.created_at)}
+                </Typography.Text>
+              </Space>
+              <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{r.summary}</Typography.Paragraph>
+              {r.review_comment && <Typography.Text type="secondary">{r.review_comment}</Typography.Text>}
+              {r.decision_comment && <Typography.Text type="secondary">{r.decision_comment}</Typography.Text>}
+              <RequestActions r={r} kind="completion" itemId={id} />
+            </Space>
+          </>
+        )}
+      />
+      {requesting && (
+        <FormModal<{ summary: string }>
+          title={t('followup.requestCompletion')}
+          onClose={() => setRequesting(false)}
+          onSubmit={async (v) => {
+            await call(api.POST('/items/{id}/completion-requests', { params: { path: { id } }, body: { summary: v.summary } }))
+            void message.success(t('common.saved'))
+            refresh()
+          }}
+        >
+          <Form.Item name="summary" label={t('followup.summary')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
+            <Input.TextArea rows={5} />
+          </Form.Item>
+        </FormModal>
+      )}
+    </>
+  )
+}
