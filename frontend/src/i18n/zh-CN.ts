@@ -1,3 +1,4 @@
+import zhCNNotice from './zh-CN.notice'
 import zhCNItems from './zh-CN.items'
 
 // Chinese (the default language). en.ts must have the same keys.
@@ -230,6 +231,7 @@ const zhCN = {
     duplicateDate: '日期重复',
   },
   ...zhCNItems,
+  ...zhCNNotice,
 }
 
 export default zhCN
