@@ -37,6 +37,8 @@ OPENAPI_OUTPUTS := docs api frontend/src/api
 DUBAN_BOOTSTRAP_ADMIN_PASSWORD ?= Duban@2026
 DUBAN_DATA_DIR  ?= ./data
 DUBAN_HTTP_ADDR ?= :8080
+# DEMO=1: `make run` seeds the demo data into a new embedded database.
+DEMO ?= 1
 
 # make bench: a short run by default; override for real measurements, e.g.
 #   make bench BENCHTIME=2s BENCH=Create PKG=./internal/items/...
@@ -51,9 +53,16 @@ run: build
 	@echo
 	@if [ -n "$${DUBAN_DATABASE_URL:-}" ]; then echo "Database: PostgreSQL from DUBAN_DATABASE_URL"; \
 	 else echo "Database: embedded SQLite in $(DUBAN_DATA_DIR)"; fi
+	@# A new embedded database gets the demo organisation and items (DEMO=0 skips it),
+	@# so that the first visit has people to log in as and work to look at.
+	@if [ "$(DEMO)" = 1 ] && [ -z "$${DUBAN_DATABASE_URL:-}" ] && [ ! -e "$(DUBAN_DATA_DIR)/duban.db" ]; then \
+	 DUBAN_DATA_DIR='$(DUBAN_DATA_DIR)' ./$(BIN) seed --demo && touch "$(DUBAN_DATA_DIR)/.demo"; fi
+	@echo
 	@echo "Open http://localhost:$(lastword $(subst :, ,$(DUBAN_HTTP_ADDR)))"
-	@echo "First start: log in as admin / $(DUBAN_BOOTSTRAP_ADMIN_PASSWORD)"
-	@echo "  (set DUBAN_BOOTSTRAP_ADMIN_PASSWORD to choose another; it only applies when the database has no admin yet)"
+	@if [ -e "$(DUBAN_DATA_DIR)/.demo" ] && [ -z "$${DUBAN_DATABASE_URL:-}" ]; then \
+	 echo "Demo users (above; password Demo@2026): duban (督办处), leader1 (领导), guihua.head (规划发展部), admin"; \
+	 else echo "First start: log in as admin / $(DUBAN_BOOTSTRAP_ADMIN_PASSWORD)"; \
+	 echo "  (set DUBAN_BOOTSTRAP_ADMIN_PASSWORD to choose another; it only applies when the database has no admin yet)"; fi
 	@echo
 	DUBAN_DATA_DIR='$(DUBAN_DATA_DIR)' DUBAN_HTTP_ADDR='$(DUBAN_HTTP_ADDR)' \
 	DUBAN_BOOTSTRAP_ADMIN_PASSWORD='$(DUBAN_BOOTSTRAP_ADMIN_PASSWORD)' ./$(BIN) serve
