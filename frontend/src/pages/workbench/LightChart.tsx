@@ -27,9 +27,13 @@ function optionOf(data: Slice[]): Option {
     series: [
       {
         type: 'pie',
-        radius: ['40%', '66%'],
+        radius: ['36%', '58%'],
         cursor: 'pointer',
-        label: { formatter: '{b}\n{c}', fontSize: 13, lineHeight: 18 },
+        // small slices crowd their labels: never cut a label short, move it instead
+        label: { formatter: '{b} {c}', fontSize: 13, overflow: 'none' },
+        labelLine: { length: 12, length2: 10 },
+        minShowLabelAngle: 0,
+        avoidLabelOverlap: true,
         data: data.map((d) => ({
           name: d.name,
           value: d.value,
