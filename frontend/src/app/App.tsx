@@ -19,6 +19,7 @@ const ItemsPage = lazy(() => import('../pages/ItemsPage'))
 const MePage = lazy(() => import('../pages/MePage'))
 const OrgPage = lazy(() => import('../pages/OrgPage'))
 const CalendarPage = lazy(() => import('../pages/CalendarPage'))
+const WarningSettingsPage = lazy(() => import('../pages/settings/WarningSettingsPage'))
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
 
 function AppRoutes() {
@@ -50,6 +51,7 @@ function AppRoutes() {
           <Route path="items/*" element={<ItemsPage />} />
           <Route path="org" element={<OrgPage />} />
           <Route path="calendar" element={<CalendarPage />} />
+          <Route path="settings/warnings" element={<WarningSettingsPage />} />
           <Route path="me" element={<MePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

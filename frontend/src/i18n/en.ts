@@ -1,5 +1,6 @@
 import enNotice from './en.notice'
 import enItems from './en.items'
+import enSettings from './en.settings'
 import type { Shape } from './shape'
 import type zhCN from './zh-CN'
 
@@ -235,6 +236,7 @@ const en: Shape<typeof zhCN> = {
   },
   ...enItems,
   ...enNotice,
+  ...enSettings,
 }
 
 export default en

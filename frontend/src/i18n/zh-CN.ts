@@ -1,5 +1,6 @@
 import zhCNNotice from './zh-CN.notice'
 import zhCNItems from './zh-CN.items'
+import zhCNSettings from './zh-CN.settings'
 
 // Chinese (the default language). en.ts must have the same keys.
 const zhCN = {
@@ -232,6 +233,7 @@ const zhCN = {
   },
   ...zhCNItems,
   ...zhCNNotice,
+  ...zhCNSettings,
 }
 
 export default zhCN

@@ -1,15 +1,20 @@
 import { AppstoreOutlined, CalendarOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons'
 import { useQueries, useQuery } from '@tanstack/react-query'
 import { Badge, Card, Col, Row, Space, Statistic, Typography } from 'antd'
+import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link } from 'react-router'
+import { Link, useNavigate } from 'react-router'
 import { api, type Schemas } from '../api/client'
 import { call } from '../api/problem'
 import { hasRole, useMe } from '../auth/auth'
+import { ErrorBoundary } from '../components/ErrorBoundary'
 import { SimpleList } from '../components/SimpleList'
 import { EmptyState, ErrorState, Loading } from '../components/States'
 import { companyToday, formatDate } from '../lib/time'
-import { Light } from './items/ui'
+import { LIGHT_COLORS, Light } from './items/ui'
+
+// ECharts is big: the chart loads after the page, in a chunk of its own
+const LightChart = lazy(() => import('./workbench/LightChart'))
 
 type Group = Schemas['TodoGroup']
 
@@ -66,18 +71,21 @@ function TodoGroupCard({ group }: { group: Group }) {
 }
 
 const LIGHTS = ['red', 'yellow', 'blue', 'green'] as const
-const LIGHT_COLORS = { red: '#f5222d', yellow: '#faad14', blue: '#1677ff', green: '#52c41a' }
+type Counts = ReturnType<typeof useLightCounts>
 
 /** Open items by warning light: one counted list query per light (page_size 1). */
-function LightSummary() {
-  const { t } = useTranslation()
-  const counts = useQueries({
+function useLightCounts() {
+  return useQueries({
     queries: LIGHTS.map((light) => ({
       queryKey: ['items', 'list', { light, page_size: 1 }],
       queryFn: () => call(api.GET('/items', { params: { query: { light, page_size: 1 } } })),
       staleTime: 60_000,
     })),
   })
+}
+
+function LightSummary({ counts }: { counts: Counts }) {
+  const { t } = useTranslation()
   return (
     <Row gutter={[12, 12]} style={{ marginBottom: 16 }} data-testid="light-summary">
       {LIGHTS.map((light, i) => (
@@ -100,6 +108,33 @@ function LightSummary() {
         </Col>
       ))}
     </Row>
+  )
+}
+
+/** The same counts as a donut; a slice opens the ledger filtered by its light. */
+function LightChartCard({ counts }: { counts: Counts }) {
+  const { t } = useTranslation()
+  const navigate = useNavigate()
+  const slices = LIGHTS.map((light, i) => ({ key: light, name: t(`items.lights.${light}`), value: counts[i].data?.total ?? 0, color: LIGHT_COLORS[light] }))
+  const summary = t('settings.lightChart.summary', {
+    list: slices.map((s) => t('settings.lightChart.entry', { light: s.name, count: s.value })).join(t('settings.lightChart.separator')),
+  })
+  let body
+  if (counts.some((c) => c.isError)) body = <ErrorState error={counts.find((c) => c.isError)?.error} onRetry={() => counts.forEach((c) => void c.refetch())} />
+  else if (counts.some((c) => c.isPending)) body = <Loading />
+  else if (slices.every((s) => s.value === 0)) body = <EmptyState description={t('settings.lightChart.empty')} />
+  else
+    body = (
+      <ErrorBoundary>
+        <Suspense fallback={<Loading />}>
+          <LightChart data={slices} label={summary} onSelect={(light) => void navigate(`/items?light=${light}`)} />
+        </Suspense>
+      </ErrorBoundary>
+    )
+  return (
+    <Card title={t('settings.lightChart.title')} style={{ marginBottom: 16 }} data-testid="light-chart-card">
+      {body}
+    </Card>
   )
 }
 
@@ -129,6 +164,7 @@ export default function WorkbenchPage() {
   const { t } = useTranslation()
   const me = useMe()
   const admin = hasRole(me.data, 'admin')
+  const counts = useLightCounts()
   const links = [
     { to: '/items', icon: <AppstoreOutlined />, label: t('nav.items') },
     ...(admin
@@ -148,7 +184,7 @@ export default function WorkbenchPage() {
         {t('workbench.today', { date: companyToday() })}
         {me.data?.org_unit_name ? ` · ${me.data.org_unit_name}` : ''}
       </Typography.Paragraph>
-      <LightSummary />
+      <LightSummary counts={counts} />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={16}>
           <Card title={t('workbench.todo')} data-testid="todo">
@@ -156,6 +192,7 @@ export default function WorkbenchPage() {
           </Card>
         </Col>
         <Col xs={24} lg={8}>
+          <LightChartCard counts={counts} />
           <Card title={t('workbench.quickLinks')}>
             <Row gutter={[8, 8]}>
               {links.map((l) => (

@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   AppstoreOutlined,
   CalendarOutlined,
   DashboardOutlined,
@@ -34,6 +35,7 @@ function useNavItems(): MenuProps['items'] {
     items.push(
       { key: '/org', icon: <TeamOutlined />, label: <Link to="/org">{t('nav.org')}</Link> },
       { key: '/calendar', icon: <CalendarOutlined />, label: <Link to="/calendar">{t('nav.calendar')}</Link> },
+      { key: '/settings/warnings', icon: <AlertOutlined />, label: <Link to="/settings/warnings">{t('settings.nav')}</Link> },
     )
   }
   items.push({ key: '/me', icon: <UserOutlined />, label: <Link to="/me">{t('nav.me')}</Link> })
@@ -41,6 +43,8 @@ function useNavItems(): MenuProps['items'] {
 }
 
 function selectedKey(pathname: string): string {
+  // settings pages are entries of their own; elsewhere the first segment picks the entry
+  if (pathname.startsWith('/settings/')) return pathname.split('/').slice(0, 3).join('/')
   const first = '/' + (pathname.split('/')[1] ?? '')
   return first
 }

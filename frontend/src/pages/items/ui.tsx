@@ -43,7 +43,8 @@ export function StateTag({ state }: { state?: string }) {
   )
 }
 
-const LIGHT_COLORS: Record<string, string> = { red: '#f5222d', yellow: '#faad14', blue: '#1677ff', green: '#52c41a' }
+/** The warning lights' colours: the ledger, the workbench and its chart use these. */
+export const LIGHT_COLORS: Record<string, string> = { red: '#f5222d', yellow: '#faad14', blue: '#1677ff', green: '#52c41a' }
 
 export function Light({ light }: { light?: string }) {
   const { t } = useTranslation()

@@ -1,27 +1,45 @@
-import { PlusOutlined } from '@ant-design/icons'
+import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { Alert, App, Button, DatePicker, Form, Input, Modal, Table, Tag } from 'antd'
+import { App, Button, DatePicker, Form, Input, Popconfirm, Space, Table, Tag } from 'antd'
 import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, type Schemas, ifMatch } from '../../../api/client'
-import { call, errorMessage } from '../../../api/problem'
-import { applyFormError } from '../../../components/formErrors'
+import { ApiError, call, errorMessage } from '../../../api/problem'
 import { EmptyState, ErrorState } from '../../../components/States'
-import { formatDate } from '../../../lib/time'
+import { companyToday, dayjs, formatDate } from '../../../lib/time'
+import { FormModal } from '../FormModal'
 import { type Item } from '../ui'
 
 export type Assignment = Schemas['Assignment']
 export type Milestone = Schemas['Milestone']
+interface Values {
+  title: string
+  due_date: Dayjs
+}
+
+/**
+ * What the caller may do with one milestone: `update` (edit, mark done) and `delete`.
+ * The API states the permission once, on the item (manage_milestones: "same people as
+ * adding one"); a milestone that carries allowed_actions of its own wins, so that a
+ * per-milestone rule in the API needs no change here.
+ */
+export function milestoneActions(item: Item, m: Milestone): string[] {
+  const own = (m as Milestone & { allowed_actions?: string[] }).allowed_actions
+  if (own) return own
+  return (item.allowed_actions ?? []).includes('manage_milestones') ? ['update', 'delete'] : []
+}
+
+const isStale = (e: unknown) => e instanceof ApiError && e.status === 412
+
 export function Milestones({ item }: { item: Item }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const qc = useQueryClient()
   const id = item.id ?? ''
   const manage = (item.allowed_actions ?? []).includes('manage_milestones')
-  const [adding, setAdding] = useState(false)
-  const [form] = Form.useForm<{ title: string; due_date: Dayjs }>()
-  const [error, setError] = useState<string | null>(null)
+  // null: closed; 'new': adding; a milestone: editing it
+  const [editing, setEditing] = useState<Milestone | 'new' | null>(null)
   const list = useQuery({
     queryKey: ['milestones', id],
     queryFn: () => call(api.GET('/items/{id}/milestones', { params: { path: { id } } })),
@@ -30,22 +48,55 @@ export function Milestones({ item }: { item: Item }) {
     void qc.invalidateQueries({ queryKey: ['milestones', id] })
     void qc.invalidateQueries({ queryKey: ['items'] })
   }
-  const add = useMutation({
-    mutationFn: (v: { title: string; due_date: Dayjs }) =>
-      call(api.POST('/items/{id}/milestones', { params: { path: { id } }, body: { title: v.title, due_date: v.due_date.format('YYYY-MM-DD') } })),
-    onSuccess: () => {
-      setAdding(false)
-      form.resetFields()
+  // someone changed the milestone since it was read: say so and show the current one
+  const onError = (e: unknown) => {
+    if (isStale(e)) {
+      void message.warning(t('settings.milestones.stale'))
       invalidate()
-    },
-    onError: (e) => setError(applyFormError(form, e, t)),
-  })
+      return
+    }
+    void message.error(errorMessage(e, t))
+    // a conflict (the item moved on, a concurrent change): show the current state
+    if (e instanceof ApiError && e.status === 409) invalidate()
+  }
   const done = useMutation({
     mutationFn: (m: Milestone) =>
       call(api.PATCH('/milestones/{id}', { params: { path: { id: m.id ?? '' }, header: { 'If-Match': ifMatch(m.version) } }, body: { done: true } })),
     onSuccess: invalidate,
-    onError: (e) => void message.error(errorMessage(e, t)),
+    onError,
   })
+  const remove = useMutation({
+    mutationFn: (m: Milestone) =>
+      call(api.DELETE('/milestones/{id}', { params: { path: { id: m.id ?? '' }, header: { 'If-Match': ifMatch(m.version) } } })),
+    onSuccess: () => {
+      void message.success(t('settings.milestones.deleted'))
+      invalidate()
+    },
+    onError,
+  })
+  const save = async (v: Values) => {
+    const body = { title: v.title, due_date: v.due_date.format('YYYY-MM-DD') }
+    if (editing === 'new') {
+      await call(api.POST('/items/{id}/milestones', { params: { path: { id } }, body }))
+    } else if (editing) {
+      try {
+        await call(
+          api.PATCH('/milestones/{id}', { params: { path: { id: editing.id ?? '' }, header: { 'If-Match': ifMatch(editing.version) } }, body }),
+        )
+      } catch (e) {
+        // the form holds an old copy: close it on the reloaded list rather than retry it
+        if (!isStale(e)) throw e
+        onError(e)
+        return
+      }
+      void message.success(t('settings.milestones.saved'))
+    }
+    invalidate()
+  }
+  // the API refuses past due dates and dates after the item's deadline
+  const today = companyToday()
+  const outOfRange = (d: Dayjs) => d.format('YYYY-MM-DD') < today || (!!item.deadline && d.format('YYYY-MM-DD') > item.deadline)
+
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
   return (
     <>
@@ -55,7 +106,9 @@ export function Milestones({ item }: { item: Item }) {
         dataSource={list.data?.data ?? []}
         pagination={false}
         size="small"
+        scroll={{ x: 560 }}
         locale={{ emptyText: <EmptyState /> }}
+        data-testid="milestone-table"
         columns={[
           { title: t('items.milestoneTitle'), dataIndex: 'title' },
           { title: t('items.dueDate'), dataIndex: 'due_date', render: (v?: string) => formatDate(v), width: 130 },
@@ -68,7 +121,7 @@ export function Milestones({ item }: { item: Item }) {
                 <Tag color="success">
                   {t('items.done')} {formatDate(r.done_at)}
                 </Tag>
-              ) : manage ? (
+              ) : milestoneActions(item, r).includes('update') ? (
                 <Button size="small" onClick={() => done.mutate(r)} loading={done.isPending && done.variables.id === r.id}>
                   {t('items.markDone')}
                 </Button>
@@ -76,24 +129,65 @@ export function Milestones({ item }: { item: Item }) {
                 <Tag>{t('items.notDone')}</Tag>
               ),
           },
+          {
+            title: t('common.actions'),
+            key: 'actions',
+            width: 150,
+            render: (_, r) => {
+              const allowed = milestoneActions(item, r)
+              return (
+                <Space size={0}>
+                  {allowed.includes('update') && (
+                    <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(r)} data-testid="milestone-edit">
+                      {t('settings.milestones.edit')}
+                    </Button>
+                  )}
+                  {allowed.includes('delete') && (
+                    <Popconfirm
+                      title={t('settings.milestones.deleteConfirm', { title: r.title ?? '' })}
+                      description={t('settings.milestones.deleteHint')}
+                      okButtonProps={{ danger: true }}
+                      onConfirm={() => remove.mutateAsync(r).catch(() => undefined)}
+                    >
+                      <Button
+                        type="link"
+                        size="small"
+                        danger
+                        icon={<DeleteOutlined />}
+                        loading={remove.isPending && remove.variables.id === r.id}
+                        data-testid="milestone-delete"
+                      >
+                        {t('settings.milestones.delete')}
+                      </Button>
+                    </Popconfirm>
+                  )}
+                </Space>
+              )
+            },
+          },
         ]}
       />
       {manage && (
-        <Button icon={<PlusOutlined />} style={{ marginTop: 12 }} onClick={() => setAdding(true)}>
+        <Button icon={<PlusOutlined />} style={{ marginTop: 12 }} onClick={() => setEditing('new')} data-testid="milestone-add">
           {t('items.addMilestone')}
         </Button>
       )}
-      <Modal open={adding} title={t('items.addMilestone')} onCancel={() => setAdding(false)} onOk={() => form.submit()} confirmLoading={add.isPending} destroyOnHidden>
-        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
-        <Form form={form} layout="vertical" onFinish={(v) => add.mutate(v)}>
+      {editing && (
+        <FormModal<Values>
+          title={editing === 'new' ? t('items.addMilestone') : t('settings.milestones.editTitle')}
+          initialValues={editing === 'new' ? undefined : { title: editing.title, due_date: editing.due_date ? dayjs(editing.due_date) : undefined }}
+          onSubmit={save}
+          onClose={() => setEditing(null)}
+          testId="milestone-form"
+        >
           <Form.Item name="title" label={t('items.milestoneTitle')} rules={[{ required: true, message: t('rules.required') }]}>
-            <Input />
+            <Input maxLength={300} />
           </Form.Item>
           <Form.Item name="due_date" label={t('items.dueDate')} rules={[{ required: true, message: t('rules.required') }]}>
-            <DatePicker style={{ width: '100%' }} />
+            <DatePicker style={{ width: '100%' }} disabledDate={outOfRange} />
           </Form.Item>
-        </Form>
-      </Modal>
+        </FormModal>
+      )}
     </>
   )
 }
