@@ -20,6 +20,8 @@ const MePage = lazy(() => import('../pages/MePage'))
 const OrgPage = lazy(() => import('../pages/OrgPage'))
 const CalendarPage = lazy(() => import('../pages/CalendarPage'))
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
+const NoticePrintPage = lazy(() => import('../pages/items/print/NoticePrintPage'))
+const SheetPrintPage = lazy(() => import('../pages/items/print/SheetPrintPage'))
 
 function AppRoutes() {
   const { t } = useTranslation()
@@ -35,6 +37,23 @@ function AppRoutes() {
           element={
             <RequireAuth allowPasswordChange>
               <ChangePasswordPage />
+            </RequireAuth>
+          }
+        />
+        {/* the printable forms are plain pages: no shell on screen or on paper */}
+        <Route
+          path="/items/:id/print/notice"
+          element={
+            <RequireAuth>
+              <NoticePrintPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/items/:id/print/sheet"
+          element={
+            <RequireAuth>
+              <SheetPrintPage />
             </RequireAuth>
           }
         />

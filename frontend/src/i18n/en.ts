@@ -1,4 +1,5 @@
 import enItems from './en.items'
+import enPrint from './en.print'
 import type { Shape } from './shape'
 import type zhCN from './zh-CN'
 
@@ -233,6 +234,7 @@ const en: Shape<typeof zhCN> = {
     duplicateDate: 'Duplicate date',
   },
   ...enItems,
+  ...enPrint,
 }
 
 export default en

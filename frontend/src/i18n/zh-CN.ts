@@ -1,4 +1,5 @@
 import zhCNItems from './zh-CN.items'
+import zhCNPrint from './zh-CN.print'
 
 // Chinese (the default language). en.ts must have the same keys.
 const zhCN = {
@@ -230,6 +231,7 @@ const zhCN = {
     duplicateDate: '日期重复',
   },
   ...zhCNItems,
+  ...zhCNPrint,
 }
 
 export default zhCN
