@@ -7534,7 +7534,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "allowed_actions": {
-                    "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones, clear_warning, ...).",
+                    "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones, add_sub_item, clear_warning, ...).",
                     "type": "array",
                     "items": {
                         "type": "string"

@@ -2122,7 +2122,7 @@ export interface components {
             /**
              * @description AllowedActions lists what the caller may do now (update, delete, submit,
              *     approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
-             *     archive, manage_milestones, clear_warning, ...).
+             *     archive, manage_milestones, add_sub_item, clear_warning, ...).
              */
             allowed_actions?: string[];
             approved_at?: string;
