@@ -18,6 +18,8 @@ const enPrint: Shape<typeof zhCNPrint> = {
     },
     common: {
       none: 'None',
+      listSep: ', ',
+      colon: ': ',
       notIssued: 'This item has not been issued yet: for checking only',
       system: 'Recorded: {{name}}',
       sign: 'Signature',

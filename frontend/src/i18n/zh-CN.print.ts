@@ -15,6 +15,8 @@ const zhCNPrint = {
     },
     common: {
       none: '无',
+      listSep: '、',
+      colon: '：',
       notIssued: '本事项尚未下达，以下内容仅供核对',
       system: '系统记录：{{name}}',
       sign: '签字',

@@ -45,15 +45,15 @@ export function Notice({ data }: { data: PrintData }) {
       </div>
       {!issued && <div className="print-banner">{t('print.common.notIssued')}</div>}
       <div className="print-line">{t('print.notice.to', { units: names.unit(item.lead_unit_id) || '—' })}</div>
-      {coop.length > 0 && <div className="print-line">{t('print.notice.cc', { units: coop.join('、') })}</div>}
+      {coop.length > 0 && <div className="print-line">{t('print.notice.cc', { units: coop.join(t('print.common.listSep')) })}</div>}
       <p className="print-para">{t('print.notice.intro', { source: item.source_ref || source || '—' })}</p>
 
       <table className="print-table" data-testid="notice-table">
         <colgroup>
-          <col style={{ width: '16%' }} />
-          <col style={{ width: '34%' }} />
-          <col style={{ width: '16%' }} />
-          <col style={{ width: '34%' }} />
+          <col style={{ width: '18%' }} />
+          <col style={{ width: '32%' }} />
+          <col style={{ width: '18%' }} />
+          <col style={{ width: '32%' }} />
         </colgroup>
         <tbody>
           <tr>
@@ -97,11 +97,11 @@ export function Notice({ data }: { data: PrintData }) {
           </tr>
           <tr>
             <Field label={t('items.leadUnit')}>{names.unit(item.lead_unit_id)}</Field>
-            <Field label={t('items.cooperatingUnits')}>{coop.join('、') || t('print.common.none')}</Field>
+            <Field label={t('items.cooperatingUnits')}>{coop.join(t('print.common.listSep')) || t('print.common.none')}</Field>
           </tr>
           <tr>
             <Field label={t('items.supervisingLeader')}>{names.user(item.supervising_leader_id)}</Field>
-            <Field label={t('items.assistingLeaders')}>{assisting.join('、') || t('print.common.none')}</Field>
+            <Field label={t('items.assistingLeaders')}>{assisting.join(t('print.common.listSep')) || t('print.common.none')}</Field>
           </tr>
           <tr>
             <Field label={t('items.deadline')}>

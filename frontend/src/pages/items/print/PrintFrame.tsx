@@ -3,7 +3,7 @@ import { Button } from 'antd'
 import type { TFunction } from 'i18next'
 import { useEffect, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate } from 'react-router'
+import { useNavigate } from 'react-router'
 import { LanguageToggle } from '../../../components/LanguageToggle'
 import { NotFoundState } from '../../../components/ResultStates'
 import { ErrorState, Loading } from '../../../components/States'
@@ -50,9 +50,9 @@ export function PrintFrame({
         <Button type="primary" icon={<PrinterOutlined />} disabled={!ready} onClick={() => window.print()} data-testid="print-button">
           {t('print.toolbar.print')}
         </Button>
-        <Link to={`/items/${id}/print/${other}`} replace data-testid={`print-switch-${other}`}>
+        <Button type="link" onClick={() => void navigate(`/items/${id}/print/${other}`, { replace: true })} data-testid={`print-switch-${other}`}>
           {t(`print.toolbar.${other}`)}
-        </Link>
+        </Button>
         <LanguageToggle />
         <span className="print-hint">{t('print.toolbar.hint')}</span>
       </div>

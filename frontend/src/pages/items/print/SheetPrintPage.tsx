@@ -50,10 +50,10 @@ export function Sheet({ data }: { data: PrintData }) {
       <h2 className="print-section">{t('print.sheet.registration')}</h2>
       <table className="print-table" data-testid="sheet-registration">
         <colgroup>
-          <col style={{ width: '16%' }} />
-          <col style={{ width: '34%' }} />
-          <col style={{ width: '16%' }} />
-          <col style={{ width: '34%' }} />
+          <col style={{ width: '18%' }} />
+          <col style={{ width: '32%' }} />
+          <col style={{ width: '18%' }} />
+          <col style={{ width: '32%' }} />
         </colgroup>
         <tbody>
           <tr>
@@ -88,11 +88,11 @@ export function Sheet({ data }: { data: PrintData }) {
           </tr>
           <tr>
             <Field label={t('items.supervisingLeader')}>{names.user(item.supervising_leader_id)}</Field>
-            <Field label={t('items.assistingLeaders')}>{assisting.join('、') || t('print.common.none')}</Field>
+            <Field label={t('items.assistingLeaders')}>{assisting.join(t('print.common.listSep')) || t('print.common.none')}</Field>
           </tr>
           <tr>
             <Field label={t('items.leadUnit')}>{names.unit(item.lead_unit_id)}</Field>
-            <Field label={t('items.cooperatingUnits')}>{coop.join('、') || t('print.common.none')}</Field>
+            <Field label={t('items.cooperatingUnits')}>{coop.join(t('print.common.listSep')) || t('print.common.none')}</Field>
           </tr>
           <tr>
             <Field label={t('print.sheet.initiator')}>{reg.initiator}</Field>
@@ -143,7 +143,7 @@ export function Sheet({ data }: { data: PrintData }) {
           r.unit,
           t(`items.role_${r.role}`),
           r.responsible,
-          r.state === 'returned' ? `${t('items.asg_returned')}：${r.returnReason}` : t(`items.asg_${r.state}`),
+          r.state === 'returned' ? `${t('items.asg_returned')}${t('print.common.colon')}${r.returnReason}` : t(`items.asg_${r.state}`),
           [r.acceptedBy, r.acceptedAt].filter(Boolean).join('\n'),
         ]}
       />

@@ -17,8 +17,9 @@ import {
 export function SheetRecords({ data }: { data: PrintData }) {
   const { t } = useTranslation()
   const { item, names } = data
-  const stepText = (s: Step | null) =>
-    s ? [[t(`print.verdicts.${s.verdict}`), s.comment].filter(Boolean).join('：'), [s.by, s.at].filter(Boolean).join(' ')].filter(Boolean).join('\n') : ''
+  // an agreeing comment says so itself ("同意办结。"); a refusal keeps its label before the reason
+  const opinion = (s: Step) => (s.verdict === 'agree' && s.comment ? s.comment : [t(`print.verdicts.${s.verdict}`), s.comment].filter(Boolean).join(t('print.common.colon')))
+  const stepText = (s: Step | null) => (s ? [opinion(s), [s.by, s.at].filter(Boolean).join(' ')].filter(Boolean).join('\n') : '')
   const requestState = (s: string) => (s ? t(`followup.states.${s}`, { defaultValue: s }) : '')
   const signoff = signOffRows(item, data.completions, data.units, names)
   return (
@@ -110,7 +111,7 @@ export function SheetRecords({ data }: { data: PrintData }) {
         cells={(r) => [
           [r.at, r.by].filter(Boolean).join('\n'),
           r.summary,
-          [r.materials.map((k) => t(`print.sheet.materialKinds.${k}`, { defaultValue: k })).join('、'), r.files > 0 && t('print.sheet.files', { count: r.files })]
+          [r.materials.map((k) => t(`print.sheet.materialKinds.${k}`, { defaultValue: k })).join(t('print.common.listSep')), r.files > 0 && t('print.sheet.files', { count: r.files })]
             .filter(Boolean)
             .join('\n'),
           stepText(r.review),
@@ -167,7 +168,7 @@ export function SheetRecords({ data }: { data: PrintData }) {
               <tr key={r.role} data-testid={`signoff-${r.role}`}>
                 <th scope="row">{t(`print.sheet.signRoles.${r.role}`)}</th>
                 <td>
-                  {r.recorded && <div>{[t(`print.verdicts.${r.recorded.verdict}`), r.recorded.comment].filter(Boolean).join('：')}</div>}
+                  {r.recorded && <div>{opinion(r.recorded)}</div>}
                   {r.expected && <div className="print-small">{t('print.sheet.expected', { name: r.expected })}</div>}
                 </td>
                 <td>{r.recorded?.by && <div className="print-small">{t('print.common.system', { name: r.recorded.by })}</div>}</td>
