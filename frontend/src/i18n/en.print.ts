@@ -75,6 +75,7 @@ const enPrint: Shape<typeof zhCNPrint> = {
       registrar: 'Registered by',
       approval: 'Leader approval',
       approvalSkipped: 'Not needed for this source (§14)',
+      approvalDocument: 'A document: registered directly by the supervision office',
       approvalPending: 'Pending',
       state: 'State',
       progressOf: ' (progress {{progress}}%)',

@@ -72,6 +72,7 @@ const zhCNPrint = {
       registrar: '办公厅登记',
       approval: '主管领导审批',
       approvalSkipped: '按第十四条免于领导审批',
+      approvalDocument: '公文由督办部门直接登记',
       approvalPending: '待审批',
       state: '当前状态',
       progressOf: '（进度 {{progress}}%）',

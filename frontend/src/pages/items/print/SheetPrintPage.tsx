@@ -32,7 +32,7 @@ export function Sheet({ data }: { data: PrintData }) {
   const approvalText = !approval
     ? t('print.sheet.approvalPending')
     : approval.skipped
-      ? t('print.sheet.approvalSkipped')
+      ? t(item.category === 'document' ? 'print.sheet.approvalDocument' : 'print.sheet.approvalSkipped')
       : [approval.comment || t('print.verdicts.agree'), [approval.by, approval.at].filter(Boolean).join(' ')].filter(Boolean).join('\n')
   const milestones = [...data.milestones].sort((a, b) => (a.sort ?? 0) - (b.sort ?? 0) || (a.due_date ?? '').localeCompare(b.due_date ?? ''))
   return (

@@ -48,6 +48,7 @@ describe('deadlineHistory', () => {
       [2, 'extension', '2026-06-30', '2026-07-31', '2026-06-20'],
       [3, 'office', '2026-07-31', '2026-09-30', '2026-08-03'],
     ])
+    expect(rows[0].leader).toBe('')
     expect(rows[2].leader).toBe('赵总')
     expect(rows[2].note).toBe('逾期，领导重新确定')
   })

@@ -73,7 +73,8 @@ export function deadlineHistory(item: Item, changes: readonly DeadlineChange[], 
   const sorted = oldestFirst(changes, (c) => c.created_at)
   const first = item.original_deadline ?? sorted[0]?.from_deadline ?? item.deadline
   const rows: DeadlineRow[] = [
-    { no: 1, kind: 'original', from: '', to: formatDate(first), leader: names.user(item.supervising_leader_id), note: '', at: formatDate(item.issued_at) },
+    // who fixed the first deadline is the registration's story (approval, issue), not this table's
+    { no: 1, kind: 'original', from: '', to: formatDate(first), leader: '', note: '', at: formatDate(item.issued_at) },
   ]
   sorted.forEach((c, i) =>
     rows.push({
