@@ -1,3 +1,4 @@
+import enNotice from './en.notice'
 import enItems from './en.items'
 import enPrint from './en.print'
 import type { Shape } from './shape'
@@ -234,6 +235,7 @@ const en: Shape<typeof zhCN> = {
     duplicateDate: 'Duplicate date',
   },
   ...enItems,
+  ...enNotice,
   ...enPrint,
 }
 

@@ -1,3 +1,4 @@
+import zhCNNotice from './zh-CN.notice'
 import zhCNItems from './zh-CN.items'
 import zhCNPrint from './zh-CN.print'
 
@@ -231,6 +232,7 @@ const zhCN = {
     duplicateDate: '日期重复',
   },
   ...zhCNItems,
+  ...zhCNNotice,
   ...zhCNPrint,
 }
 

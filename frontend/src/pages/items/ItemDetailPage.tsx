@@ -13,6 +13,7 @@ import { Assignments } from './detail/Assignments'
 import { Milestones } from './detail/Milestones'
 import { Events } from './detail/Events'
 import { Details } from './detail/Details'
+import { SubItems } from './detail/SubItems'
 import { followUpTabs } from './followup'
 
 
@@ -94,7 +95,16 @@ export default function ItemDetailPage() {
                 <Assignments itemId={id} assignments={asgs} loading={assignments.isPending} />
               ),
             },
-            { key: 'milestones', label: t('items.milestones'), children: <Milestones item={it} /> },
+            {
+              key: 'milestones',
+              label: t('notice.milestonesTab'),
+              children: (
+                <>
+                  <Milestones item={it} />
+                  <SubItems item={it} />
+                </>
+              ),
+            },
             ...followUpTabs(it, asgs, t),
             { key: 'timeline', label: t('items.timeline'), children: <Events id={id} /> },
           ]}

@@ -4,8 +4,8 @@ import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Row, Select, Sp
 import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate, useParams } from 'react-router'
-import { api, type Schemas } from '../../api/client'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
+import { api, ifMatch, type Schemas } from '../../api/client'
 import { useOrgTree } from '../../api/org'
 import { ApiError, call } from '../../api/problem'
 import { applyFormError } from '../../components/formErrors'
@@ -15,6 +15,7 @@ import { NotFoundState } from '../../components/ResultStates'
 import { dayjs } from '../../lib/time'
 import { unitTreeSelectData } from '../org/UnitsPanel'
 import { UserSelect } from '../org/UserSelect'
+import { SourceRouteHint, useSourceRoute } from './SourceRoute'
 import { itemKey, type Item } from './ui'
 
 type Create = Schemas['CreateItem']
@@ -65,7 +66,7 @@ function toValues(it: Item | undefined): Partial<Values> {
   }
 }
 
-function ItemForm({ item }: { item?: Item }) {
+function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const navigate = useNavigate()
@@ -75,6 +76,7 @@ function ItemForm({ item }: { item?: Item }) {
   const [error, setError] = useState<string | null>(null)
   const category = Form.useWatch('category', form) ?? item?.category ?? 'important_matter'
   const source = Form.useWatch('source', form)
+  const route = useSourceRoute(category, source)
   const units = unitTreeSelectData(tree.data?.data)
   const save = useMutation({
     mutationFn: (v: Values) => {
@@ -83,11 +85,12 @@ function ItemForm({ item }: { item?: Item }) {
         deadline: v.deadline ? v.deadline.format('YYYY-MM-DD') : '',
         meeting_type: v.meeting_type || undefined,
         supervising_leader_id: v.supervising_leader_id || undefined,
+        parent_id: parent?.id,
       }
       if (!item) return call(api.POST('/items', { body }))
       return call(
         api.PATCH('/items/{id}', {
-          params: { path: { id: item.id ?? '' }, header: { 'If-Match': `"${item.version ?? 0}"` } },
+          params: { path: { id: item.id ?? '' }, header: { 'If-Match': ifMatch(item.version) } },
           body,
         }),
       )
@@ -106,6 +109,7 @@ function ItemForm({ item }: { item?: Item }) {
   const req = [{ required: true, message: t('rules.required') }]
   return (
     <Card>
+      {parent && <Alert type="info" showIcon title={t('notice.parentOf', { title: parent.title })} style={{ marginBottom: 16 }} data-testid="item-parent" />}
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="item-form-error" />}
       <Form form={form} layout="vertical" initialValues={toValues(item)} onFinish={(v) => save.mutate(v)} data-testid="item-form" scrollToFirstError>
         <Form.Item name="title" label={t('items.itemTitle')} rules={[...req, { max: 200 }]}>
@@ -137,6 +141,7 @@ function ItemForm({ item }: { item?: Item }) {
             )}
           </Col>
         </Row>
+        <SourceRouteHint route={route} />
         <Form.Item name="source_ref" label={t('items.sourceRef')}>
           <Input placeholder={t('items.sourceRefPlaceholder')} />
         </Form.Item>
@@ -158,7 +163,11 @@ function ItemForm({ item }: { item?: Item }) {
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="supervising_leader_id" label={t('items.supervisingLeader')}>
+            <Form.Item
+              name="supervising_leader_id"
+              label={t('items.supervisingLeader')}
+              rules={route?.needs_approval ? [{ required: true, message: t('notice.leaderRequired') }] : []}
+            >
               <UserSelect role="leader" />
             </Form.Item>
           </Col>
@@ -206,14 +215,29 @@ function ItemForm({ item }: { item?: Item }) {
 export default function ItemFormPage() {
   const { t } = useTranslation()
   const { id } = useParams()
+  const [search] = useSearchParams()
+  const parentId = id ? null : search.get('parent_id')
+  const parent = useQuery({
+    queryKey: itemKey(parentId ?? ''),
+    queryFn: () => call(api.GET('/items/{id}', { params: { path: { id: parentId ?? '' } } })),
+    enabled: !!parentId,
+  })
   const item = useQuery({
     queryKey: itemKey(id ?? ''),
     queryFn: () => call(api.GET('/items/{id}', { params: { path: { id: id ?? '' } } })),
     enabled: !!id,
   })
-  const back = id ? `/items/${id}` : '/items'
+  const back = id ? `/items/${id}` : parentId ? `/items/${parentId}` : '/items'
   let body
-  if (!id) body = <ItemForm />
+  if (parentId && parent.isPending) body = <Loading />
+  else if (parentId && parent.isError)
+    body =
+      parent.error instanceof ApiError && parent.error.status === 404 ? (
+        <Alert type="error" showIcon title={t('notice.parentMissing')} />
+      ) : (
+        <ErrorState error={parent.error} onRetry={() => void parent.refetch()} />
+      )
+  else if (!id) body = <ItemForm parent={parent.data} />
   else if (item.isPending) body = <Loading />
   else if (item.isError)
     body = item.error instanceof ApiError && item.error.status === 404 ? <NotFoundState /> : <ErrorState error={item.error} onRetry={() => void item.refetch()} />
@@ -223,7 +247,7 @@ export default function ItemFormPage() {
       <Link to={back}>
         <ArrowLeftOutlined /> {t('common.back')}
       </Link>
-      <PageHeader title={id ? t('items.edit') : t('items.new')} />
+      <PageHeader title={id ? t('items.edit') : parentId ? t('notice.parentTitle') : t('items.new')} />
       {body}
     </>
   )

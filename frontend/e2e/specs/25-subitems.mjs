@@ -1,0 +1,50 @@
+// The task-notice form shows the route of the chosen source (第十四条), and an item is
+// broken down into a sub-item (分解) from its page.
+import { assert, test } from '../harness.mjs'
+import { apiAs, base, choose, demoPassword, login, newPage, page, setPage, shot } from '../context.mjs'
+
+const SUB_TITLE = '分解：编制专项整治实施方案（e2e）'
+
+test('the supervision office breaks a running item down into a sub-item; the form shows the source route', async () => {
+  const password = demoPassword('duban')
+  const api = await apiAs('duban', password)
+  // a running item whose deadline is still ahead, so that the sub-item may share it
+  const running = await api('GET', '/items?state=in_progress&overdue=false&page_size=20&sort=-deadline')
+  const parent = running.data.find((it) => it.allowed_actions.includes('add_sub_item') && !it.overdue)
+  assert(parent, 'the demo office has a running item it may break down')
+
+  setPage(await newPage())
+  await page.goto(`${base}/login`)
+  await login(page, 'duban', password)
+  await page.waitForURL(/\/workbench$/)
+  await page.goto(`${base}/items/${parent.id}?tab=milestones`)
+  await page.getByTestId('sub-items').waitFor()
+  await page.getByTestId('sub-item-add').click()
+  await page.waitForURL(/\/items\/new\?parent_id=/)
+  await page.getByTestId('item-parent').filter({ hasText: parent.title }).waitFor()
+
+  await page.getByLabel('事项名称').fill(SUB_TITLE)
+  await choose('来源', '专题会议')
+  const hint = page.getByTestId('source-route')
+  await hint.filter({ hasText: '由牵头部门发出督办任务通知' }).waitFor()
+  assert((await hint.textContent()).includes('报主管领导审批'), 'a special-topic meeting needs the leader’s approval')
+  await choose('来源', '董事会')
+  await hint.filter({ hasText: '由董事会办公室发出督办任务通知' }).waitFor()
+  assert((await hint.textContent()).includes('可省略领导审批环节'), 'a board matter skips approval')
+  await shot('25-item-form-route')
+
+  await page.getByLabel('事项内容').fill('按上级事项要求，编制专项整治实施方案并报督办处备案。')
+  await choose('牵头部门', '规划发展部')
+  await page.getByLabel('完成时限').fill(parent.deadline)
+  await page.getByLabel('完成时限').press('Tab')
+  await page.getByTestId('item-save').click()
+  await page.waitForURL(/\/items\/[0-9a-f-]{36}$/)
+  await page.getByTestId('page-title').filter({ hasText: SUB_TITLE }).waitFor()
+  await page.getByRole('link', { name: '上级事项' }).click()
+  await page.waitForURL(new RegExp(`/items/${parent.id}$`))
+  await page.getByRole('tab', { name: '节点与子事项' }).click()
+  await page.getByTestId('sub-items').getByRole('link', { name: SUB_TITLE }).waitFor()
+  await shot('25-sub-items')
+  const kids = await api('GET', `/items?parent_id=${parent.id}`)
+  assert(kids.data.some((k) => k.title === SUB_TITLE && k.parent_id === parent.id), 'the API lists the new sub-item under its parent')
+})
