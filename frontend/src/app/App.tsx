@@ -21,6 +21,8 @@ const OrgPage = lazy(() => import('../pages/OrgPage'))
 const CalendarPage = lazy(() => import('../pages/CalendarPage'))
 const WarningSettingsPage = lazy(() => import('../pages/settings/WarningSettingsPage'))
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
+const NoticePrintPage = lazy(() => import('../pages/items/print/NoticePrintPage'))
+const SheetPrintPage = lazy(() => import('../pages/items/print/SheetPrintPage'))
 
 function AppRoutes() {
   const { t } = useTranslation()
@@ -36,6 +38,23 @@ function AppRoutes() {
           element={
             <RequireAuth allowPasswordChange>
               <ChangePasswordPage />
+            </RequireAuth>
+          }
+        />
+        {/* the printable forms are plain pages: no shell on screen or on paper */}
+        <Route
+          path="/items/:id/print/notice"
+          element={
+            <RequireAuth>
+              <NoticePrintPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/items/:id/print/sheet"
+          element={
+            <RequireAuth>
+              <SheetPrintPage />
             </RequireAuth>
           }
         />

@@ -1,6 +1,7 @@
 import enNotice from './en.notice'
 import enItems from './en.items'
 import enSettings from './en.settings'
+import enPrint from './en.print'
 import type { Shape } from './shape'
 import type zhCN from './zh-CN'
 
@@ -237,6 +238,7 @@ const en: Shape<typeof zhCN> = {
   ...enItems,
   ...enNotice,
   ...enSettings,
+  ...enPrint,
 }
 
 export default en

@@ -1,6 +1,7 @@
 import zhCNNotice from './zh-CN.notice'
 import zhCNItems from './zh-CN.items'
 import zhCNSettings from './zh-CN.settings'
+import zhCNPrint from './zh-CN.print'
 
 // Chinese (the default language). en.ts must have the same keys.
 const zhCN = {
@@ -234,6 +235,7 @@ const zhCN = {
   ...zhCNItems,
   ...zhCNNotice,
   ...zhCNSettings,
+  ...zhCNPrint,
 }
 
 export default zhCN

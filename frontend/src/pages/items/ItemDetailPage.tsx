@@ -1,8 +1,8 @@
-import { ArrowLeftOutlined } from '@ant-design/icons'
+import { ArrowLeftOutlined, DownOutlined, PrinterOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
-import { Card, Space, Tabs, Tag, Typography } from 'antd'
+import { Button, Card, Dropdown, Flex, Space, Tabs, Tag, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { Link, useParams, useSearchParams } from 'react-router'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api } from '../../api/client'
 import { ApiError, call } from '../../api/problem'
 import { ErrorState, Loading } from '../../components/States'
@@ -21,6 +21,7 @@ export default function ItemDetailPage() {
   const { t } = useTranslation()
   const { id = '' } = useParams()
   const [params, setParams] = useSearchParams()
+  const navigate = useNavigate()
   const tab = params.get('tab') ?? 'detail'
   const item = useQuery({
     queryKey: itemKey(id),
@@ -55,9 +56,27 @@ export default function ItemDetailPage() {
             {it.verified && <Tag color="green">{t('items.verified')}</Tag>}
             {(it.reopened_count ?? 0) > 0 && <Tag color="orange">{t('items.reopened', { count: it.reopened_count })}</Tag>}
           </Space>
-          <Typography.Title level={3} style={{ margin: 0 }} data-testid="page-title">
-            {it.title}
-          </Typography.Title>
+          <Flex justify="space-between" align="start" gap={8} wrap>
+            <Typography.Title level={3} style={{ margin: 0 }} data-testid="page-title">
+              {it.title}
+            </Typography.Title>
+            {/* same tab on purpose: a new tab would share the sessionStorage refresh token
+                and the first rotation there would end this tab's session (see session.ts) */}
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: [
+                  { key: 'notice', label: <span data-testid="print-notice">{t('print.menu.notice')}</span> },
+                  { key: 'sheet', label: <span data-testid="print-sheet">{t('print.menu.sheet')}</span> },
+                ],
+                onClick: ({ key }) => void navigate(`/items/${id}/print/${key}`),
+              }}
+            >
+              <Button icon={<PrinterOutlined />} data-testid="print-menu">
+                {t('print.menu.button')} <DownOutlined />
+              </Button>
+            </Dropdown>
+          </Flex>
           <ActionBar item={it} assignments={asgs} />
         </Space>
       </Card>
