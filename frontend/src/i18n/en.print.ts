@@ -33,12 +33,6 @@ const enPrint: Shape<typeof zhCNPrint> = {
       agree: 'Agreed',
       disagree: 'Not agreed',
     },
-    issuerRoles: {
-      boardOffice: 'Board Office',
-      partySecretary: 'Party group secretary',
-      generalOffice: 'General Office',
-      leadUnit: 'Lead unit',
-    },
     notice: {
       annex: 'Annex 1',
       title: '{{org}} — Supervision Task Notice',

@@ -30,12 +30,6 @@ const zhCNPrint = {
       agree: '同意',
       disagree: '不同意',
     },
-    issuerRoles: {
-      boardOffice: '董事会办公室',
-      partySecretary: '党组秘书',
-      generalOffice: '办公厅',
-      leadUnit: '牵头部门',
-    },
     notice: {
       annex: '附件1',
       title: '{{org}}督查督办任务通知',

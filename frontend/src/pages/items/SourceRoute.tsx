@@ -1,20 +1,27 @@
-import { useQuery } from '@tanstack/react-query'
+import { queryOptions, useQuery } from '@tanstack/react-query'
 import { Alert } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { api, type Schemas } from '../../api/client'
 import { unitNameMap, useOrgTree } from '../../api/org'
 import { call } from '../../api/problem'
 
-type SourceRoute = Schemas['SourceRoute']
+export type SourceRoute = Schemas['SourceRoute']
+
+/** GET /item-sources: the same for everyone signed in, and rarely changes. */
+export const sourceRoutesQuery = queryOptions({
+  queryKey: ['item-sources'],
+  queryFn: () => call(api.GET('/item-sources')),
+  staleTime: 5 * 60_000,
+})
+
+export function findRoute(routes: readonly SourceRoute[] | undefined, category?: string, source?: string): SourceRoute | undefined {
+  return routes?.find((r) => r.category === category && r.source === source)
+}
 
 /** The route of the chosen category and source, as the API states it (GET /item-sources). */
 export function useSourceRoute(category: string | undefined, source: string | undefined): SourceRoute | undefined {
-  const routes = useQuery({
-    queryKey: ['item-sources'],
-    queryFn: () => call(api.GET('/item-sources')),
-    staleTime: 5 * 60_000,
-  })
-  return routes.data?.data?.find((r) => r.category === category && r.source === source)
+  const routes = useQuery(sourceRoutesQuery)
+  return findRoute(routes.data?.data, category, source)
 }
 
 /** Who issues the task notice and whether the leader approves, under the source picker. */

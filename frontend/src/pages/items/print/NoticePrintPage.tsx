@@ -22,8 +22,7 @@ export function Notice({ data }: { data: PrintData }) {
   const { t } = useTranslation()
   const { item, names } = data
   const org = scopeName(data)
-  const issuer = noticeIssuer(item, names)
-  const issuerText = issuer.unit || t(`print.issuerRoles.${issuer.role}`)
+  const issuerText = noticeIssuer(item, names, data.route)
   const dl = noticeDeadline(item)
   const coop = (item.cooperating_unit_ids ?? []).map((u) => names.unit(u)).filter(Boolean)
   const assisting = (item.assisting_leader_ids ?? []).map((u) => names.user(u)).filter(Boolean)

@@ -23,7 +23,7 @@ export function Sheet({ data }: { data: PrintData }) {
   const { t } = useTranslation()
   const { item, names } = data
   const org = scopeName(data)
-  const reg = registration(item, data.events, names)
+  const reg = registration(item, data.events, names, data.route)
   const dl = noticeDeadline(item)
   const coop = (item.cooperating_unit_ids ?? []).map((u) => names.unit(u)).filter(Boolean)
   const assisting = (item.assisting_leader_ids ?? []).map((u) => names.user(u)).filter(Boolean)

@@ -2,6 +2,7 @@ import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query
 import { api } from '../../../api/client'
 import { flattenUnits, useOrgTree } from '../../../api/org'
 import { ApiError, call } from '../../../api/problem'
+import { findRoute, sourceRoutesQuery } from '../SourceRoute'
 import { itemKey } from '../ui'
 import type {
   Assignment,
@@ -15,6 +16,7 @@ import type {
   Milestone,
   Names,
   OrgUnit,
+  SourceRoute,
   Urge,
   Verification,
 } from './rows'
@@ -27,6 +29,8 @@ export interface PrintData {
   milestones: Milestone[]
   units: OrgUnit[]
   names: Names
+  /** the §14 route of the item's source (who issues, whether the leader approves) */
+  route: SourceRoute | undefined
   /** the initiator's phone when the caller may see it (themself, admins); '' otherwise */
   initiatorPhone: string
   // the rest is loaded for the sheet only (empty for the notice)
@@ -61,7 +65,7 @@ async function allPages<T>(get: (page: number) => Promise<{ data?: T[]; total?: 
 const PAGE = 100
 
 /** Every user an id of the forms points at, so the page renders only once all names are known. */
-function userIds(d: Omit<PrintData, 'names' | 'units' | 'initiatorPhone'>): string[] {
+function userIds(d: Omit<PrintData, 'names' | 'units' | 'initiatorPhone' | 'route'>): string[] {
   const ids = new Set<string | null | undefined>([
     d.item.initiator_user_id,
     d.item.supervising_leader_id,
@@ -95,6 +99,7 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
     enabled: base,
   })
   const tree = useOrgTree(base)
+  const sources = useQuery({ ...sourceRoutesQuery, enabled: base })
   const feedback = useQuery({
     queryKey: key('feedback'),
     queryFn: () => allPages((page) => call(api.GET('/items/{id}/feedback', { params: { path: { id }, query: { page, page_size: PAGE } } }))),
@@ -136,7 +141,7 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
     enabled: sheet,
   })
 
-  const always: UseQueryResult<unknown>[] = [item, assignments, milestones, tree]
+  const always: UseQueryResult<unknown>[] = [item, assignments, milestones, tree, sources]
   const sheetOnly: UseQueryResult<unknown>[] = [feedback, urges, events, comments, extensions, deadlineChanges, completions, verifications]
   const needed = kind === 'sheet' ? [...always, ...sheetOnly] : always
   const loaded = needed.every((q) => q.isSuccess)
@@ -185,5 +190,6 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
     unit: (uid) => (uid ? (unitNames.get(uid) ?? '') : ''),
   }
   const initiator = partial.item.initiator_user_id ? byId.get(partial.item.initiator_user_id) : undefined
-  return { status: 'ready', data: { ...partial, units, names, initiatorPhone: initiator?.phone ?? '' } }
+  const route = findRoute(sources.data?.data, partial.item.category, partial.item.source)
+  return { status: 'ready', data: { ...partial, units, names, route, initiatorPhone: initiator?.phone ?? '' } }
 }

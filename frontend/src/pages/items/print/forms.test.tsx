@@ -65,6 +65,7 @@ const data: PrintData = {
   milestones: [{ id: 'm1', title: '完成排查', due_date: '2026-04-30', sort: 1 }],
   units: [orgTree, ...orgTree.children],
   names,
+  route: { category: 'important_matter', source: 'special_meeting', needs_approval: true, issuer_is_lead_unit: true, office_submits: false },
   initiatorPhone: '010-12345678',
   feedback: [],
   urges: [],
@@ -159,6 +160,7 @@ describe('the print pages', () => {
       '/items/i1/deadline-changes': { data: data.deadlineChanges },
       '/items/i1/completion-requests': { data: [] },
       '/items/i1/verifications': { data: [] },
+      '/item-sources': { data: [data.route] },
     })
     renderAt('/items/i1/print/sheet')
     expect(await screen.findByTestId('print-paper')).toBeInTheDocument()
@@ -174,5 +176,6 @@ describe('the print pages', () => {
     const asked = fetch.mock.calls.map(([r]) => new URL(r.url).pathname)
     expect(asked).toContain('/api/v1/items/i1/verifications')
     expect(asked).toContain('/api/v1/users/boss')
+    expect(asked).toContain('/api/v1/item-sources')
   })
 })

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import {
-  approvalSkipped,
   assignmentRows,
   commentRows,
   decisionSteps,
@@ -73,20 +72,20 @@ describe('noticeDeadline', () => {
 })
 
 describe('noticeIssuer (§14)', () => {
-  it('names the stored unit and the role the regulation gives the source', () => {
-    expect(noticeIssuer({ ...item, source: 'board', notice_issuer_unit_id: 'dsh' }, names)).toEqual({ unit: '董事会办公室', role: 'boardOffice' })
-    expect(noticeIssuer({ ...item, source: 'group_meeting', notice_issuer_unit_id: 'bgt' }, names).role).toBe('generalOffice')
-    expect(noticeIssuer({ ...item, source: 'party_group' }, names)).toEqual({ unit: '', role: 'partySecretary' })
+  const boardRoute = { category: 'important_matter' as const, source: 'board', needs_approval: false, issuer_is_lead_unit: false, issuer_unit_id: 'dsh', office_submits: false }
+  const otherRoute = { category: 'important_matter' as const, source: 'other', needs_approval: true, issuer_is_lead_unit: true, office_submits: false }
+
+  it('names the unit stored on the item', () => {
+    expect(noticeIssuer({ ...item, source: 'group_meeting', notice_issuer_unit_id: 'bgt' }, names, undefined)).toBe('办公厅')
   })
 
-  it('uses the lead unit for special meetings and other sources', () => {
-    expect(noticeIssuer({ ...item, source: 'other' }, names)).toEqual({ unit: '规划发展部', role: 'leadUnit' })
+  it('falls back to the unit the source route names, or the lead unit', () => {
+    expect(noticeIssuer({ ...item, source: 'board' }, names, boardRoute)).toBe('董事会办公室')
+    expect(noticeIssuer({ ...item, source: 'other' }, names, otherRoute)).toBe('规划发展部')
   })
 
-  it('knows which sources skip the leader approval', () => {
-    expect(approvalSkipped({ ...item, source: 'board' })).toBe(true)
-    expect(approvalSkipped({ ...item, source: 'special_meeting' })).toBe(false)
-    expect(approvalSkipped({ ...item, source: 'other', category: 'document' })).toBe(true)
+  it('leaves the cell blank when nothing is known', () => {
+    expect(noticeIssuer({ ...item, source: 'party_group' }, names, undefined)).toBe('')
   })
 })
 
@@ -163,13 +162,15 @@ describe('registration', () => {
     { id: 'e2', action: 'issue', actor_id: 'off', at: '2026-03-02T01:00:00Z' },
   ]
   it('takes the registrar and the approval from the timeline', () => {
-    const r = registration(item, events, names)
+    const r = registration(item, events, names, undefined)
     expect(r).toMatchObject({ initiator: '规划发展部 / 张三', registrar: '钱处长', registeredAt: '2026-03-02' })
     expect(r.approval).toEqual({ skipped: false, by: '赵总', at: '2026-03-01', comment: '同意立项' })
   })
 
-  it('marks the approval as skipped for the §14 sources 1–4', () => {
-    expect(registration({ ...item, source: 'board' }, events, names).approval?.skipped).toBe(true)
+  it('marks the approval as skipped when the source route needs none (§14 sources 1–4, documents)', () => {
+    const route = { category: 'important_matter' as const, source: 'board', needs_approval: false, issuer_is_lead_unit: false, office_submits: false }
+    expect(registration({ ...item, source: 'board' }, events, names, route).approval?.skipped).toBe(true)
+    expect(registration(item, events, names, { ...route, source: 'special_meeting', needs_approval: true }).approval?.skipped).toBe(false)
   })
 })
 

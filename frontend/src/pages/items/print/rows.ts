@@ -13,6 +13,7 @@ export type DeadlineChange = Schemas['DeadlineChange']
 export type Completion = Schemas['CompletionRequest']
 export type Verification = Schemas['Verification']
 export type Comment = Schemas['Comment']
+export type SourceRoute = Schemas['SourceRoute']
 export type ItemEvent = Schemas['ItemEvent']
 export type OrgUnit = Schemas['OrgUnit']
 
@@ -22,30 +23,13 @@ export interface Names {
   unit: (id?: string | null) => string
 }
 
-/** §14: for these sources the notice goes out without the supervising leader's approval. */
-const SKIPS_APPROVAL = new Set(['board', 'party_group', 'leader_activity', 'group_meeting'])
-
-export function approvalSkipped(item: Item): boolean {
-  return item.category === 'document' || SKIPS_APPROVAL.has(item.source ?? '')
-}
-
-export type IssuerRole = 'boardOffice' | 'partySecretary' | 'generalOffice' | 'leadUnit'
-
 /**
- * Who sends the task notice (§14). The API stores the unit it derived or was given;
- * the role by source is what the regulation names, shown when no unit is known.
+ * Who sends the task notice (§14): the unit the API stored when the item was created,
+ * else the one the source's route names now ('' leaves the cell for handwriting).
  */
-export function noticeIssuer(item: Item, names: Names): { unit: string; role: IssuerRole } {
-  const role: IssuerRole =
-    item.source === 'board'
-      ? 'boardOffice'
-      : item.source === 'party_group'
-        ? 'partySecretary'
-        : item.source === 'leader_activity' || item.source === 'group_meeting'
-          ? 'generalOffice'
-          : 'leadUnit'
-  const id = item.notice_issuer_unit_id ?? (role === 'leadUnit' ? item.lead_unit_id : undefined)
-  return { unit: names.unit(id), role }
+export function noticeIssuer(item: Item, names: Names, route: SourceRoute | undefined): string {
+  const id = item.notice_issuer_unit_id ?? (route?.issuer_is_lead_unit ? item.lead_unit_id : route?.issuer_unit_id)
+  return names.unit(id)
 }
 
 const byTime = <T>(at: (x: T) => string | null | undefined) => (a: T, b: T) => (at(a) ?? '').localeCompare(at(b) ?? '')
@@ -328,7 +312,7 @@ export interface Registration {
 }
 
 /** Who registered (issued) and who approved, from the timeline: the item keeps only the times. */
-export function registration(item: Item, events: readonly ItemEvent[], names: Names): Registration {
+export function registration(item: Item, events: readonly ItemEvent[], names: Names, route: SourceRoute | undefined): Registration {
   const last = (action: string) => oldestFirst(events.filter((e) => e.action === action), (e) => e.at).pop()
   const issue = last('issue')
   const approve = last('approve')
@@ -338,7 +322,7 @@ export function registration(item: Item, events: readonly ItemEvent[], names: Na
     initiator: [unit, user].filter(Boolean).join(' / '),
     registrar: issue ? names.user(issue.actor_id) : '',
     registeredAt: formatDate(item.issued_at ?? issue?.at),
-    approval: approvalSkipped(item)
+    approval: route && !route.needs_approval
       ? { skipped: true, by: '', at: '', comment: '' }
       : approve
         ? { skipped: false, by: names.user(approve.actor_id), at: formatDate(approve.at), comment: approve.comment ?? '' }
