@@ -1,3 +1,4 @@
+import enAttachments from './en.attachments'
 import enItems from './en.items'
 import type { Shape } from './shape'
 import type zhCN from './zh-CN'
@@ -233,6 +234,7 @@ const en: Shape<typeof zhCN> = {
     duplicateDate: 'Duplicate date',
   },
   ...enItems,
+  ...enAttachments,
 }
 
 export default en

@@ -1,3 +1,4 @@
+import zhCNAttachments from './zh-CN.attachments'
 import zhCNItems from './zh-CN.items'
 
 // Chinese (the default language). en.ts must have the same keys.
@@ -230,6 +231,7 @@ const zhCN = {
     duplicateDate: '日期重复',
   },
   ...zhCNItems,
+  ...zhCNAttachments,
 }
 
 export default zhCN
