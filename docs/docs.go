@@ -1822,6 +1822,38 @@ const docTemplate = `{
                 }
             }
         },
+        "/item-sources": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For every category and source an item may have: whether the supervising leader must approve it, who issues the task notice (a unit of the caller's scope, or the item's lead unit) and whether only the supervision office may submit it. The item form shows this while an item is registered; Create applies the same rules (notice_issuer_unit_id defaults to the issuer given here).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Initiation routes by source (第十四条)",
+                "operationId": "listItemSources",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/SourceRouteList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/items": {
             "get": {
                 "security": [
@@ -7583,7 +7615,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "allowed_actions": {
-                    "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones, clear_warning, ...).",
+                    "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones, add_sub_item, clear_warning, ...).",
                     "type": "array",
                     "items": {
                         "type": "string"
@@ -8551,6 +8583,50 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 5000,
                     "example": "该事项属于安全环保部职责"
+                }
+            }
+        },
+        "SourceRoute": {
+            "type": "object",
+            "properties": {
+                "category": {
+                    "type": "string",
+                    "enum": [
+                        "important_matter",
+                        "document"
+                    ],
+                    "example": "important_matter"
+                },
+                "issuer_is_lead_unit": {
+                    "description": "IssuerIsLeadUnit: the task notice comes from the item's lead unit; otherwise\nfrom issuer_unit_id (董事会办公室, the party-group office or the supervision office).",
+                    "type": "boolean"
+                },
+                "issuer_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "needs_approval": {
+                    "description": "NeedsApproval: submitting goes to pending_approval, and the supervising leader\n(required then) approves; otherwise it goes straight to approved.",
+                    "type": "boolean"
+                },
+                "office_submits": {
+                    "description": "OfficeSubmits: only the supervision office submits (documents); otherwise the\ninitiator or the office.",
+                    "type": "boolean"
+                },
+                "source": {
+                    "type": "string",
+                    "example": "board"
+                }
+            }
+        },
+        "SourceRouteList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/SourceRoute"
+                    }
                 }
             }
         },

@@ -10,6 +10,12 @@ import (
 func init() {
 	register(calendarRows()...)
 	register(warningSettingsRows()...)
+	// The initiation routes (第十四条) are the same rules for everyone signed in.
+	register(row{
+		method: "GET", route: "/api/v1/item-sources",
+		setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/item-sources", nil },
+		want:  all(http.StatusOK),
+	})
 }
 
 // calendarRows: the calendar has no owner; the relation picks the year (own: this

@@ -178,7 +178,7 @@ type ItemResponse struct {
 	WarningClearedAt    *time.Time `json:"warning_cleared_at"`
 	// AllowedActions lists what the caller may do now (update, delete, submit,
 	// approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
-	// archive, manage_milestones, clear_warning, ...).
+	// archive, manage_milestones, add_sub_item, clear_warning, ...).
 	AllowedActions []string   `json:"allowed_actions"`
 	Version        int        `json:"version" example:"3"`
 	CreatedAt      time.Time  `json:"created_at"`

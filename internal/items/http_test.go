@@ -52,7 +52,7 @@ func TestHTTPLifecycle(t *testing.T) {
 		if r.Header.Get("ETag") != `"1"` || r.Header.Get("Location") != "/api/v1/items/"+it.ID {
 			t.Fatalf("create headers: %v", r.Header)
 		}
-		if it.State != "draft" || it.Code != nil || it.Light != "none" || !slices.Equal(it.AllowedActions, []string{"delete", "manage_milestones", "submit", "update"}) {
+		if it.State != "draft" || it.Code != nil || it.Light != "none" || !slices.Equal(it.AllowedActions, []string{"add_sub_item", "delete", "manage_milestones", "submit", "update"}) {
 			t.Fatalf("draft: %+v", it)
 		}
 		path := "/api/v1/items/" + it.ID
@@ -181,7 +181,7 @@ func TestHTTPErrors(t *testing.T) {
 		w.as(w.Admin).Do("POST", "/api/v1/items", w.createBody("other")).Problem(403, "forbidden")
 		// 409: not in this state, naming the state and what the caller may do.
 		p := member.Do("POST", path+"/approve", nil).Problem(409, "invalid_transition")
-		if p["state"] != "draft" || fmt.Sprint(p["allowed_actions"]) != "[delete manage_milestones submit update]" {
+		if p["state"] != "draft" || fmt.Sprint(p["allowed_actions"]) != "[add_sub_item delete manage_milestones submit update]" {
 			t.Fatalf("409: %v", p)
 		}
 		// 412: stale If-Match.
@@ -275,6 +275,9 @@ func TestHTTPReturnReassignAndSubItem(t *testing.T) {
 			t.Fatalf("after reassign: %+v", it)
 		}
 		// Hand a sub-item down to the enterprise; its supervision office issues it.
+		if !slices.Contains(it.AllowedActions, "add_sub_item") {
+			t.Fatalf("the office may not decompose the running item: %v", it.AllowedActions)
+		}
 		sub := map[string]any{"title": "华东公司落实", "content": "所属企业排查", "category": "important_matter", "source": "board",
 			"lead_unit_id": w.EntDept, "deadline": today().AddDays(20).String(), "parent_id": it.ID, "scope_id": w.Ent}
 		var s itemJSON

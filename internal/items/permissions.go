@@ -208,7 +208,16 @@ func AllowedActions(p *access.Principal, it *Item, asgs []Assignment) []string {
 			checks[string(a)] = out == Permitted
 		}
 	}
+	checks[string(ActAddSubItem)] = CanAddSubItem(p, it)
 	return access.Actions(checks)
+}
+
+// CanAddSubItem mirrors what Create checks of a parent_id (分解): the caller may
+// create items and sees the parent (checked by the caller of this), and the parent
+// is still open. Where the sub-item lands (the parent's scope or the caller's own)
+// is Create's business.
+func CanAddSubItem(p *access.Principal, parent *Item) bool {
+	return CanCreate(p) && parent.State != StateClosed && parent.State != StateArchived && parent.State != StateCancelled
 }
 
 // AssignmentActions lists what p may do to one assignment: accept and return while

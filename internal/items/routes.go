@@ -6,6 +6,7 @@ import "github.com/duban/duban/internal/httpserver"
 func Mount(r httpserver.Router, s *Service) {
 	h := handlers{s: s}
 	r.GET("/items", h.list)
+	r.GET("/item-sources", h.sourceRoutes)
 	r.POST("/items", h.create)
 	r.GET("/items/:id", h.get)
 	r.PATCH("/items/:id", h.update)

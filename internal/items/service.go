@@ -279,7 +279,7 @@ func (s *Service) placeItem(ctx context.Context, p *access.Principal, e *fieldEr
 	} else if err != nil {
 		return uuid.Nil, err
 	}
-	if parent.State == StateClosed || parent.State == StateArchived || parent.State == StateCancelled {
+	if !CanAddSubItem(p, parent) {
 		e.add("parent_id", "state", "sub-items cannot be added to a closed, archived or cancelled item")
 	}
 	it.ParentID, it.ParentScopeID = &parent.ID, &parent.ScopeID

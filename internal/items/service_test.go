@@ -22,7 +22,7 @@ func TestServiceLifecycle(t *testing.T) {
 		if v.State != items.StateDraft || v.Code != nil || v.Version != 1 || v.InitiatorUserID != w.Member || v.InitiatorUnitID != w.DeptA || v.ScopeID != w.Group {
 			t.Fatalf("draft: %+v", v.Item)
 		}
-		if !slices.Equal(v.AllowedActions, []string{"delete", "manage_milestones", "submit", "update"}) {
+		if !slices.Equal(v.AllowedActions, []string{"add_sub_item", "delete", "manage_milestones", "submit", "update"}) {
 			t.Fatalf("initiator's allowed actions on a draft: %v", v.AllowedActions)
 		}
 		if v.Light != items.LightNone || v.Overdue || v.DaysRemaining != nil {

@@ -78,6 +78,9 @@ const (
 	ActVerify            Action = "verify"
 	// ActMilestones is adding, editing and removing milestones.
 	ActMilestones Action = "manage_milestones"
+	// ActAddSubItem is offered in allowed_actions only: the sub-item is created by
+	// POST /items with parent_id, which checks the same (CanAddSubItem).
+	ActAddSubItem Action = "add_sub_item"
 )
 
 // Actions lists every action of the table.

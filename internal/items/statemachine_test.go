@@ -292,7 +292,7 @@ func TestInvalidTransitionNamesStateAndAllowed(t *testing.T) {
 	if p.Status != 409 || p.Code != problem.CodeInvalidTransition || p.Extra["state"] != "draft" {
 		t.Fatalf("got %+v", p)
 	}
-	if got := p.Extra["allowed_actions"].([]string); !slices.Equal(got, []string{"delete", "manage_milestones", "submit", "update"}) {
+	if got := p.Extra["allowed_actions"].([]string); !slices.Equal(got, []string{"add_sub_item", "delete", "manage_milestones", "submit", "update"}) {
 		t.Fatalf("allowed_actions %v", got)
 	}
 }

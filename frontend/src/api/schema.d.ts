@@ -590,6 +590,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/item-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Initiation routes by source (第十四条)
+         * @description For every category and source an item may have: whether the supervising leader must approve it, who issues the task notice (a unit of the caller's scope, or the item's lead unit) and whether only the supervision office may submit it. The item form shows this while an item is registered; Create applies the same rules (notice_issuer_unit_id defaults to the issuer given here).
+         */
+        get: operations["listItemSources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/items": {
         parameters: {
             query?: never;
@@ -2145,7 +2165,7 @@ export interface components {
             /**
              * @description AllowedActions lists what the caller may do now (update, delete, submit,
              *     approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
-             *     archive, manage_milestones, clear_warning, ...).
+             *     archive, manage_milestones, add_sub_item, clear_warning, ...).
              */
             allowed_actions?: string[];
             approved_at?: string;
@@ -2575,6 +2595,35 @@ export interface components {
         ReturnAssignment: {
             /** @example 该事项属于安全环保部职责 */
             reason: string;
+        };
+        SourceRoute: {
+            /**
+             * @example important_matter
+             * @enum {string}
+             */
+            category?: "important_matter" | "document";
+            /**
+             * @description IssuerIsLeadUnit: the task notice comes from the item's lead unit; otherwise
+             *     from issuer_unit_id (董事会办公室, the party-group office or the supervision office).
+             */
+            issuer_is_lead_unit?: boolean;
+            /** Format: uuid */
+            issuer_unit_id?: string;
+            /**
+             * @description NeedsApproval: submitting goes to pending_approval, and the supervising leader
+             *     (required then) approves; otherwise it goes straight to approved.
+             */
+            needs_approval?: boolean;
+            /**
+             * @description OfficeSubmits: only the supervision office submits (documents); otherwise the
+             *     initiator or the office.
+             */
+            office_submits?: boolean;
+            /** @example board */
+            source?: string;
+        };
+        SourceRouteList: {
+            data?: components["schemas"]["SourceRoute"][];
         };
         Todo: {
             /** @description Groups lists every group, in a fixed order, empty ones included. */
@@ -4568,6 +4617,35 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listItemSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceRouteList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,120 @@
+// What the specs share: the running server, the browser, the demo accounts and the
+// helpers that wait for antd's motion. run.mjs fills it in before it imports the specs;
+// `page` is a live binding, so a spec that opens another tab (setPage) hands it on.
+import { join } from 'node:path'
+import { sleep } from './harness.mjs'
+
+export const ADMIN = 'admin'
+export const BOOT_PASSWORD = 'Boot-Pass-2026'
+export const NEW_PASSWORD = 'E2e-Changed-Pass-2026'
+export const SUPER = 'e2e.super'
+export const SUPER_INITIAL = 'Initial-Pass-2026'
+export const SUPER_PASSWORD = 'Super-Changed-2026'
+export const ITEM_TITLE = '落实安全生产专项整治（e2e）'
+export const LEAD_HEAD = 'guihua.head' // head of 规划发展部 in the demo seed
+
+export let base = ''
+export let shots = ''
+export let ctx = null
+export let page = null
+export let seeded = false
+/** the demo accounts and their passwords, as `duban seed --demo` prints them */
+export const demoPasswords = new Map()
+/** script errors and console errors of every page, checked by the last test */
+export const pageErrors = []
+/** what one spec hands to a later one (e.g. the URL of the item it created) */
+export const state = { itemUrl: '' }
+
+export function init(v) {
+  base = v.base
+  shots = v.shots
+  ctx = v.ctx
+  seeded = v.seeded
+  page = watch(v.page)
+}
+
+/** makes p the page the helpers default to */
+export function setPage(p) {
+  page = p
+}
+
+/** another tab: sessionStorage is per tab, so it holds a separate login */
+export async function newPage() {
+  return watch(await ctx.newPage())
+}
+
+/** the demo password of a seeded user; the suite needs the demo seed */
+export function demoPassword(user) {
+  const pw = demoPasswords.get(user)
+  if (!pw) throw new Error(`no demo password for ${user}: was the demo seed loaded?`)
+  return pw
+}
+
+export function watch(p) {
+  p.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`))
+  p.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${m.text()}`)
+  })
+  return p
+}
+
+/** lets antd's motion (drawers, modals, messages) finish before a screenshot */
+export async function settle(p = page) {
+  await p.waitForLoadState('networkidle').catch(() => {})
+  await p.waitForFunction(() => document.querySelectorAll('.ant-spin-spinning, [class*="-motion-"][class*="-active"]').length === 0).catch(() => {})
+  await sleep(450)
+}
+export async function shot(name, p = page) {
+  await settle(p)
+  await p.screenshot({ path: join(shots, `${name}.png`), fullPage: false })
+}
+export async function menuItem(name, p = page) {
+  return p.getByTestId('nav-menu').getByRole('menuitem', { name })
+}
+/** picks an option of an antd Select / TreeSelect found by its form label */
+export async function choose(label, option, p = page) {
+  const input = p.getByLabel(label, { exact: true })
+  const select = p.locator('.ant-select').filter({ has: input }).first()
+  const chosen = async () => ((await select.textContent()) ?? '').includes(option)
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await input.click()
+    if (await input.isEditable()) await input.fill(option)
+    await p
+      .locator(`.ant-select-item-option[title="${option}"]:visible, .ant-select-tree-node-content-wrapper[title="${option}"]:visible`)
+      .first()
+      .click()
+    for (let i = 0; i < 20 && !(await chosen()); i++) await sleep(100)
+    if (await chosen()) return
+  }
+  throw new Error(`could not choose ${option} in ${label}`)
+}
+export async function login(p, username, password) {
+  await p.getByLabel(/用户名|Username/).fill(username)
+  await p.getByLabel(/密码|Password/).fill(password)
+  await p.getByTestId('login-submit').click()
+}
+
+/**
+ * A JSON API client logged in as `username`, for preparing data a spec does not test
+ * through the page (the page is what the specs check; this only saves clicks).
+ * `call('POST', '/items', body)` answers the decoded body and throws on a non-2xx.
+ */
+export async function apiAs(username, password) {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (!login.ok) throw new Error(`API login as ${username}: ${login.status} ${await login.text()}`)
+  const { access_token: token } = await login.json()
+  return async function call(method, path, body, headers = {}) {
+    const r = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    const text = await r.text()
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`)
+    return text ? JSON.parse(text) : null
+  }
+}
