@@ -1,7 +1,9 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { Button, Form } from 'antd'
+import i18n from 'i18next'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeXHR } from '../../test/fakeXhr'
-import { attachmentIds, AttachmentUpload, type UploadEntry } from './AttachmentUpload'
+import { attachmentIds, AttachmentUpload, uploadsDoneRule, type UploadEntry } from './AttachmentUpload'
 
 const pdf = (name = '整改方案.pdf', size = 2048) => new File([new Uint8Array(size)], name, { type: 'application/pdf' })
 
@@ -101,5 +103,30 @@ describe('AttachmentUpload', () => {
     fireEvent.click(screen.getByTestId('upload-remove'))
     await waitFor(() => expect(screen.queryByTestId('upload-entry')).not.toBeInTheDocument())
     expect(last()).toEqual([])
+  })
+
+  it('holds a form back while a file is still on its way', async () => {
+    const submitted: string[][] = []
+    render(
+      <Form onFinish={(v: { attachment_ids?: UploadEntry[] }) => submitted.push(attachmentIds(v.attachment_ids))}>
+        <Form.Item name="attachment_ids" rules={[uploadsDoneRule(i18n.t)]}>
+          <AttachmentUpload itemId="item-1" />
+        </Form.Item>
+        <Button htmlType="submit">send</Button>
+      </Form>,
+    )
+    const input = document.querySelector<HTMLInputElement>('input[type=file]')
+    if (!input) throw new Error('no file input')
+    fireEvent.change(input, { target: { files: [pdf()] } })
+    const xhr = await nextXhr()
+    // no complaint while nobody submits
+    expect(screen.queryByText('还有文件正在上传，请等待完成或取消')).not.toBeInTheDocument()
+    fireEvent.click(screen.getByRole('button', { name: 'send' }))
+    expect(await screen.findByText('还有文件正在上传，请等待完成或取消')).toBeInTheDocument()
+    expect(submitted).toHaveLength(0)
+    act(() => xhr.respond(201, { id: 'att-9' }))
+    await waitFor(() => expect(screen.queryByText('还有文件正在上传，请等待完成或取消')).not.toBeInTheDocument())
+    fireEvent.click(screen.getByRole('button', { name: 'send' }))
+    await waitFor(() => expect(submitted).toEqual([['att-9']]))
   })
 })

@@ -27,6 +27,9 @@ export function attachmentIds(entries: readonly UploadEntry[] | undefined): stri
  * otherwise be left out silently). */
 export function uploadsDoneRule(t: TFunction): FormRule {
   return {
+    // Only when the form is submitted (no field change fires this trigger); any
+    // change of the list clears the message again.
+    validateTrigger: 'submit',
     validator: (_, value: UploadEntry[] | undefined) =>
       (value ?? []).some((e) => e.status === 'uploading')
         ? Promise.reject(new Error(t('attachments.stillUploading')))
@@ -133,13 +136,14 @@ export function AttachmentUpload({
           // The component sends the file itself (with the session's token).
           return Upload.LIST_IGNORE
         }}
-        style={{ padding: '4px 0' }}
       >
-        <p className="ant-upload-drag-icon" style={{ marginBottom: 4 }}>
-          <InboxOutlined />
+        <p className="ant-upload-text" style={{ fontSize: 14 }}>
+          <InboxOutlined style={{ marginInlineEnd: 8 }} />
+          {t('attachments.drop')}
         </p>
-        <p className="ant-upload-text">{t('attachments.drop')}</p>
-        <p className="ant-upload-hint">{t('attachments.hint', { size: formatSize(maxBytes) })}</p>
+        <p className="ant-upload-hint" style={{ fontSize: 12 }}>
+          {t('attachments.hint', { size: formatSize(maxBytes) })}
+        </p>
       </Upload.Dragger>
       {entries.map((e) => (
         <div key={e.uid} data-testid="upload-entry" data-status={e.status} style={{ marginTop: 8 }}>
