@@ -361,6 +361,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "404 unless the caller may see the file: it follows the item and the record citing it (a draft feedback's files only for the people of its unit); a file not yet linked is seen by its uploader only.",
                 "produces": [
                     "application/json"
                 ],
@@ -2629,6 +2630,54 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/attachments": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every file linked to a record of the item (feedback, completion requests, verifications, comments), oldest first: owner_type and owner_id say which record, uploaded_by and created_at who and when. Only what the caller may see: the item's visibility (404 otherwise), and a draft feedback's files only for the people of its unit. Files uploaded but not yet linked are not listed.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "attachments"
+                ],
+                "summary": "The item's attachments",
+                "operationId": "listItemAttachments",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ItemAttachmentList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -7798,6 +7847,21 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 5000,
                     "example": "请补充工作目标"
+                }
+            }
+        },
+        "ItemAttachmentList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Attachment"
+                    }
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },

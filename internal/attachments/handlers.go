@@ -44,6 +44,12 @@ func ToResponse(a *Attachment) AttachmentResponse {
 	return r
 }
 
+// ItemAttachmentsResponse lists the files linked to an item's records.
+type ItemAttachmentsResponse struct {
+	Data  []AttachmentResponse `json:"data"`
+	Total int                  `json:"total" example:"3"`
+} // @name ItemAttachmentList
+
 type handlers struct{ s *Service }
 
 // Mount registers the attachment routes; r authenticates every request.
@@ -52,6 +58,7 @@ func Mount(r httpserver.Router, s *Service) {
 	r.POST("/attachments", h.upload)
 	r.GET("/attachments/:id", h.get)
 	r.GET("/attachments/:id/content", h.content)
+	r.GET("/items/:id/attachments", h.listItem)
 }
 
 // UploadPath is the route that carries file bodies; it is exempt from the JSON body
@@ -119,14 +126,15 @@ func (h handlers) upload(c echo.Context) error {
 
 // get describes an attachment.
 //
-//	@Summary	Describe an attachment
-//	@Tags		attachments
-//	@Produce	json
-//	@Param		id	path		string	true	"attachment id"	format(uuid)
-//	@Success	200	{object}	AttachmentResponse
-//	@Failure	404	{object}	problem.Problem
-//	@Security	BearerAuth
-//	@Router		/attachments/{id} [get]
+//	@Summary		Describe an attachment
+//	@Description	404 unless the caller may see the file: it follows the item and the record citing it (a draft feedback's files only for the people of its unit); a file not yet linked is seen by its uploader only.
+//	@Tags			attachments
+//	@Produce		json
+//	@Param			id	path		string	true	"attachment id"	format(uuid)
+//	@Success		200	{object}	AttachmentResponse
+//	@Failure		404	{object}	problem.Problem
+//	@Security		BearerAuth
+//	@Router			/attachments/{id} [get]
 func (h handlers) get(c echo.Context) error {
 	id, err := httpserver.PathUUID(c, "id", "attachment")
 	if err != nil {
@@ -137,6 +145,35 @@ func (h handlers) get(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, ToResponse(a))
+}
+
+// listItem lists the files of an item.
+//
+//	@Summary		The item's attachments
+//	@Description	Every file linked to a record of the item (feedback, completion requests, verifications, comments), oldest first: owner_type and owner_id say which record, uploaded_by and created_at who and when. Only what the caller may see: the item's visibility (404 otherwise), and a draft feedback's files only for the people of its unit. Files uploaded but not yet linked are not listed.
+//	@ID				listItemAttachments
+//	@Tags			attachments
+//	@Produce		json
+//	@Param			id	path		string	true	"item id"	format(uuid)
+//	@Success		200	{object}	ItemAttachmentsResponse
+//	@Failure		401	{object}	problem.Problem
+//	@Failure		404	{object}	problem.Problem
+//	@Security		BearerAuth
+//	@Router			/items/{id}/attachments [get]
+func (h handlers) listItem(c echo.Context) error {
+	id, err := httpserver.PathUUID(c, "id", "item")
+	if err != nil {
+		return err
+	}
+	rows, err := h.s.ListItem(c.Request().Context(), access.FromContext(c.Request().Context()), id)
+	if err != nil {
+		return err
+	}
+	out := ItemAttachmentsResponse{Data: make([]AttachmentResponse, len(rows)), Total: len(rows)}
+	for i := range rows {
+		out.Data[i] = ToResponse(&rows[i])
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // content downloads an attachment.

@@ -60,6 +60,14 @@ func TestAttachmentsThroughHTTP(t *testing.T) {
 			t.Fatalf("metadata %+v", a)
 		}
 
+		// Until a record cites it, the file is its uploader's alone.
+		headB.Do("GET", a.ContentURL, nil).Expect(200)
+		sup.Do("GET", "/api/v1/attachments/"+a.ID, nil).Problem(404, "not_found")
+		sup.Do("GET", a.ContentURL, nil).Problem(404, "not_found")
+		headB.Do("POST", "/api/v1/items/"+item+"/feedback", map[string]any{
+			"progress": 20, "content": "已制定整改方案。", "attachment_ids": []string{a.ID}, "submit": true,
+		}).Expect(201)
+
 		// The supervision office downloads it with the Chinese name intact.
 		dl := sup.Do("GET", a.ContentURL, nil).Expect(200)
 		if !bytes.Equal(dl.Body, pdf) {

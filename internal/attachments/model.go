@@ -1,7 +1,7 @@
 // Package attachments stores the files attached to items, feedback, completion
 // requests and comments: upload with a size limit and a content-detected type
 // allow-list, sha256, storage behind a small interface, and downloads whose
-// visibility follows the item the file belongs to.
+// visibility follows the item and the record the file belongs to (visibility.go).
 package attachments
 
 import (

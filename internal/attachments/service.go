@@ -29,6 +29,8 @@ type Service struct {
 	store   Storage
 	items   ItemAccess
 	MaxSize int64
+	// filters by owner type; set while wiring, read-only once serving.
+	filters map[string]OwnerFilter
 }
 
 // NewService returns the attachment service.
@@ -85,7 +87,7 @@ func (s *Service) tooLarge() error {
 		fmt.Sprintf("the file is larger than the limit of %d MB", s.MaxSize>>20)).With("max_bytes", s.MaxSize)
 }
 
-// Get returns an attachment the caller may see (404 otherwise).
+// Get returns an attachment the caller may see (404 otherwise): see visibility.go.
 func (s *Service) Get(ctx context.Context, p *access.Principal, id uuid.UUID) (*Attachment, error) {
 	var a Attachment
 	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&a).Error; err != nil {
@@ -95,6 +97,13 @@ func (s *Service) Get(ctx context.Context, p *access.Principal, id uuid.UUID) (*
 		return nil, fmt.Errorf("load attachment: %w", err)
 	}
 	if err := s.items.ReadItem(ctx, p, a.ItemID); err != nil {
+		return nil, problem.NotFound("attachment")
+	}
+	seen, err := s.visible(ctx, p, a.ItemID, []Attachment{a})
+	if err != nil {
+		return nil, err
+	}
+	if len(seen) == 0 {
 		return nil, problem.NotFound("attachment")
 	}
 	return &a, nil

@@ -5,9 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"testing"
 	"time"
 
@@ -357,23 +355,4 @@ func (f *fixture) milestone(it itemRef) uuid.UUID {
 // through HTTP.
 func (f *fixture) sessionOf(user uuid.UUID) string {
 	return once(f, "session/"+user.String(), func() string { return f.env.OpenSession(user) })
-}
-
-// sharedAttachment is a file on the shared in-progress item of the relation,
-// uploaded by the supervision office of its scope; for GET rows.
-func (f *fixture) sharedAttachment(rel relation) string {
-	return once(f, "attachment/"+rel.String(), func() string {
-		it := f.sharedItem(rel, items.StateInProgress)
-		status, body := f.send("POST", "/api/v1/attachments", upload{
-			fields: map[string]string{"item_id": it.ID.String()}, filename: "材料.txt", content: []byte("共享附件\n"),
-		}, f.sessionOf(it.party.supervisor))
-		if status != http.StatusCreated {
-			f.failf("upload attachment: %d %s", status, body)
-		}
-		var out struct {
-			ID string `json:"id"`
-		}
-		f.must(json.Unmarshal(body, &out), "decode attachment")
-		return out.ID
-	})
 }

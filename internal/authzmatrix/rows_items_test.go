@@ -10,7 +10,7 @@ import (
 	"github.com/duban/duban/internal/items"
 )
 
-// Supervision items, their assignments and milestones, and attachments.
+// Supervision items, their assignments and milestones.
 //
 // For every item row the relation is the item's (see matrix_test.go): own is led by
 // department A whose head is the member, supervised by the leader L1 and initiated by
@@ -22,7 +22,6 @@ func init() {
 	register(byRelation(itemRows())...)
 	register(byRelation(assignmentRows())...)
 	register(byRelation(milestoneRows())...)
-	register(byRelation(attachmentRows())...)
 }
 
 // seeItem is the grid of reading an item of the relation: every role sees the own
@@ -257,43 +256,6 @@ func milestoneRows() []row {
 				return "/api/v1/milestones/" + m.String(), nil
 			},
 			want: actItem(204, supervisor, member),
-		},
-	}
-}
-
-// attachmentRows: files belong to an item; whoever sees the item reads them, the
-// people working on it (office, leaders of the scope, initiator, assigned units)
-// add them. Uploads do not change the item, so the cells share one per relation.
-func attachmentRows() []row {
-	return []row{
-		{
-			method: "POST", route: "/api/v1/attachments",
-			setup: func(f *fixture, c *cell) (string, any) {
-				it := f.sharedItem(c.rel, items.StateInProgress)
-				return "/api/v1/attachments", upload{
-					fields: map[string]string{"item_id": it.ID.String()}, filename: "办理情况.txt", content: []byte("矩阵测试附件内容\n"),
-				}
-			},
-			// Any leader of the item's scope attaches (a file to an instruction 批示),
-			// not only the supervising one.
-			want: grid{
-				admin: {403, 403, 404}, supervisor: {201, 201, 404}, leader: {201, 201, 404},
-				member: {201, 404, 404}, undertaker: {201, 404, 404}, auditor: {403, 403, 404},
-			},
-		},
-		{
-			method: "GET", route: "/api/v1/attachments/:id",
-			setup: func(f *fixture, c *cell) (string, any) {
-				return "/api/v1/attachments/" + f.sharedAttachment(c.rel), nil
-			},
-			want: seeItem(200),
-		},
-		{
-			method: "GET", route: "/api/v1/attachments/:id/content",
-			setup: func(f *fixture, c *cell) (string, any) {
-				return "/api/v1/attachments/" + f.sharedAttachment(c.rel) + "/content", nil
-			},
-			want: seeItem(200),
 		},
 	}
 }

@@ -30,11 +30,15 @@ type Service struct {
 }
 
 // NewService returns the feedback service and makes itemsSvc keep its
-// assignments' next feedback due dates with it (items.UseFeedbackDue).
+// assignments' next feedback due dates with it (items.UseFeedbackDue), and files
+// hide a draft's files from everyone who does not see the draft.
 func NewService(db *database.DB, itemsSvc *items.Service, files *attachments.Service, cal *calendar.Service) *Service {
 	s := &Service{db: db, items: itemsSvc, files: files, cal: cal}
 	if itemsSvc != nil {
 		itemsSvc.UseFeedbackDue(s)
+	}
+	if files != nil && itemsSvc != nil {
+		files.UseOwnerFilter(OwnerType, s.visibleOwners)
 	}
 	return s
 }

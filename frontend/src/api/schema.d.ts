@@ -170,7 +170,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Describe an attachment */
+        /**
+         * Describe an attachment
+         * @description 404 unless the caller may see the file: it follows the item and the record citing it (a draft feedback's files only for the people of its unit); a file not yet linked is seen by its uploader only.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -717,6 +720,26 @@ export interface paths {
          * @description The supervision office settles a returned assignment (or brings in another unit) on an issued, in_progress or suspended item by adding a pending assignment. A new lead is possible only while no live lead assignment exists (after the lead returned it) and becomes the item's lead unit; a new cooperating unit joins the item's cooperating units. A unit holds at most one live assignment per item (422). Honours If-Match on the item's version.
          */
         post: operations["addAssignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The item's attachments
+         * @description Every file linked to a record of the item (feedback, completion requests, verifications, comments), oldest first: owner_type and owner_id say which record, uploaded_by and created_at who and when. Only what the caller may see: the item's visibility (404 otherwise), and a draft feedback's files only for the people of its unit. Files uploaded but not yet linked are not listed.
+         */
+        get: operations["listItemAttachments"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2243,6 +2266,11 @@ export interface components {
         ItemAction: {
             /** @example 请补充工作目标 */
             comment?: string;
+        };
+        ItemAttachmentList: {
+            data?: components["schemas"]["Attachment"][];
+            /** @example 3 */
+            total?: number;
         };
         ItemEvent: {
             /** @example submit */
@@ -5292,6 +5320,47 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listItemAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemAttachmentList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -195,12 +195,27 @@ export class Session {
 
   /** The fetch of the API client. */
   fetch = async (req: Request): Promise<Response> => {
-    if (this.refreshing) await this.refreshing
     const retry = req.clone()
+    let sent = false
+    return this.authorized((token) => {
+      const r = sent ? retry : req
+      sent = true
+      return this.net(this.withToken(r, token))
+    }, this.isAuthCall(req))
+  }
+
+  /**
+   * The token handling of fetch for any transport: send runs with the current access
+   * token (null when none); on a 401 the session refreshes once (shared with every
+   * other request) and send runs again with the new token. XMLHttpRequest uploads use
+   * it, because fetch cannot report upload progress.
+   */
+  async authorized<R extends { status: number }>(send: (token: string | null) => Promise<R>, authCall = false): Promise<R> {
+    if (this.refreshing) await this.refreshing
     const sentWith = this.access
-    const first = await this.net(this.withToken(req, sentWith))
-    if (first.status !== 401 || this.isAuthCall(req) || !this.refreshToken) {
-      if (first.status === 401 && sentWith !== null && !this.isAuthCall(req)) {
+    const first = await send(sentWith)
+    if (first.status !== 401 || authCall || !this.refreshToken) {
+      if (first.status === 401 && sentWith !== null && !authCall) {
         // no refresh token: nothing more to try
         this.clear()
         this.emit({ type: 'expired' })
@@ -210,7 +225,7 @@ export class Session {
     // Another request may have refreshed while this one was on the way.
     const ok = (this.access !== null && this.access !== sentWith) || (await this.refresh())
     if (!ok || !this.access) return first
-    return this.net(this.withToken(retry, this.access))
+    return send(this.access)
   }
 }
 

@@ -1,4 +1,5 @@
 import enNotice from './en.notice'
+import enAttachments from './en.attachments'
 import enItems from './en.items'
 import enSettings from './en.settings'
 import enPrint from './en.print'
@@ -239,6 +240,7 @@ const en: Shape<typeof zhCN> = {
   ...enNotice,
   ...enSettings,
   ...enPrint,
+  ...enAttachments,
 }
 
 export default en

@@ -1,4 +1,5 @@
 import zhCNNotice from './zh-CN.notice'
+import zhCNAttachments from './zh-CN.attachments'
 import zhCNItems from './zh-CN.items'
 import zhCNSettings from './zh-CN.settings'
 import zhCNPrint from './zh-CN.print'
@@ -236,6 +237,7 @@ const zhCN = {
   ...zhCNNotice,
   ...zhCNSettings,
   ...zhCNPrint,
+  ...zhCNAttachments,
 }
 
 export default zhCN

@@ -6,6 +6,8 @@ import { useTranslation } from 'react-i18next'
 import { api, ifMatch } from '../../../api/client'
 import { call, errorMessage } from '../../../api/problem'
 import { SimpleList } from '../../../components/SimpleList'
+import { AttachmentList } from '../../../components/attachments/AttachmentList'
+import { AttachmentUpload, attachmentIds, uploadsDoneRule, type UploadEntry } from '../../../components/attachments/AttachmentUpload'
 import { ErrorState, Loading } from '../../../components/States'
 import { formatDate, formatDateTime } from '../../../lib/time'
 import { FormModal } from '../FormModal'
@@ -21,6 +23,7 @@ export interface FeedbackValues {
   problems?: string
   next_steps?: string
   submit?: boolean
+  attachment_ids?: UploadEntry[]
 }
 
 export function FeedbackTab({ item }: { item: Item }) {
@@ -105,6 +108,7 @@ export function FeedbackTab({ item }: { item: Item }) {
                     {t('followup.reviewComment')}：{fb.review_comment}
                   </Typography.Text>
                 )}
+                <AttachmentList files={fb.attachments} />
                 <Space wrap>
                   {allowed.includes('update') && (
                     <Button size="small" onClick={() => setEditing({ fb, initial: fb as Partial<FeedbackValues> })}>
@@ -133,7 +137,13 @@ export function FeedbackTab({ item }: { item: Item }) {
           testId="feedback"
           onClose={() => setEditing(null)}
           onSubmit={async (v) => {
-            const body = { progress: v.progress, content: v.content, problems: v.problems ?? '', next_steps: v.next_steps ?? '' }
+            const body = {
+              progress: v.progress,
+              content: v.content,
+              problems: v.problems ?? '',
+              next_steps: v.next_steps ?? '',
+              attachment_ids: attachmentIds(v.attachment_ids),
+            }
             if (editing.fb) {
               const fb = editing.fb
               await call(api.PATCH('/feedback/{id}', { params: { path: { id: fb.id ?? '' }, header: { 'If-Match': ifMatch(fb.version) } }, body }))
@@ -155,6 +165,18 @@ export function FeedbackTab({ item }: { item: Item }) {
           </Form.Item>
           <Form.Item name="next_steps" label={t('followup.nextSteps')}>
             <Input.TextArea rows={2} />
+          </Form.Item>
+          {(editing.fb?.attachments?.length ?? 0) > 0 && (
+            <Form.Item label={t('attachments.existing')}>
+              <AttachmentList files={editing.fb?.attachments} />
+            </Form.Item>
+          )}
+          <Form.Item
+            name="attachment_ids"
+            label={editing.fb?.attachments?.length ? t('attachments.addMore') : t('attachments.field')}
+            rules={[uploadsDoneRule(t)]}
+          >
+            <AttachmentUpload itemId={id} />
           </Form.Item>
           {!editing.fb && (
             <Form.Item name="submit" label={t('followup.submitNow')} valuePropName="checked">

@@ -6,6 +6,8 @@ import { api, type Schemas } from '../../../api/client'
 import { call } from '../../../api/problem'
 import { UserName } from '../../../api/users'
 import { SimpleList } from '../../../components/SimpleList'
+import { AttachmentList } from '../../../components/attachments/AttachmentList'
+import { AttachmentUpload, attachmentIds, uploadsDoneRule, type UploadEntry } from '../../../components/attachments/AttachmentUpload'
 import { ErrorState, Loading } from '../../../components/States'
 import { formatDateTime } from '../../../lib/time'
 import { FormModal } from '../FormModal'
@@ -24,7 +26,7 @@ export function VerificationsTab({ item }: { item: Item }) {
   })
   if (list.isPending) return <Loading />
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-  type V = NonNullable<Schemas['NewVerification']>
+  type V = Omit<Schemas['NewVerification'], 'attachment_ids'> & { attachment_ids?: UploadEntry[] }
   return (
     <>
       {(list.data.allowed_actions ?? []).includes('create') && (
@@ -46,6 +48,7 @@ export function VerificationsTab({ item }: { item: Item }) {
                 </Typography.Text>
               </Space>
               <Typography.Text>{v.findings}</Typography.Text>
+              <AttachmentList files={v.attachments} />
             </Space>
           </>
         )}
@@ -56,7 +59,7 @@ export function VerificationsTab({ item }: { item: Item }) {
           initialValues={{ method: 'document_review', result: 'passed' }}
           onClose={() => setCreating(false)}
           onSubmit={async (v) => {
-            await call(api.POST('/items/{id}/verifications', { params: { path: { id } }, body: v }))
+            await call(api.POST('/items/{id}/verifications', { params: { path: { id } }, body: { ...v, attachment_ids: attachmentIds(v.attachment_ids) } }))
             void message.success(t('common.saved'))
             refresh()
           }}
@@ -71,6 +74,9 @@ export function VerificationsTab({ item }: { item: Item }) {
           </Form.Item>
           <Form.Item name="findings" label={t('followup.findings')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
             <Input.TextArea rows={4} />
+          </Form.Item>
+          <Form.Item name="attachment_ids" label={t('attachments.field')} rules={[uploadsDoneRule(t)]}>
+            <AttachmentUpload itemId={id} />
           </Form.Item>
         </FormModal>
       )}

@@ -5,12 +5,15 @@ import { FeedbackTab } from './FeedbackTab'
 import { UrgesTab } from './UrgesTab'
 import { VerificationsTab } from './VerificationsTab'
 import { CommentsTab } from './CommentsTab'
+import { AttachmentsTab } from './AttachmentsTab'
 
-/** The item's follow-up (反馈, 催办, 延期, 办结, 核查, 批示), one section each. */
+/** The item's follow-up (反馈, 催办, 延期, 办结, 核查, 批示), one section each, and
+ * every file attached to any of them. */
 export function followUpTabs(item: Item, assignments: Assignment[], t: (k: string) => string) {
   const issued = !!item.issued_at
   const tabs = [
     { key: 'comments', label: t('followup.comments'), children: <CommentsTab item={item} /> },
+    { key: 'attachments', label: t('attachments.tab'), children: <AttachmentsTab item={item} /> },
   ]
   if (issued) {
     tabs.unshift(

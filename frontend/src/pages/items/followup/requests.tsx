@@ -7,6 +7,8 @@ import { api, ifMatch } from '../../../api/client'
 import { call } from '../../../api/problem'
 import { UserName } from '../../../api/users'
 import { SimpleList } from '../../../components/SimpleList'
+import { AttachmentList } from '../../../components/attachments/AttachmentList'
+import { AttachmentUpload, attachmentIds, uploadsDoneRule, type UploadEntry } from '../../../components/attachments/AttachmentUpload'
 import { ErrorState, Loading } from '../../../components/States'
 import { formatDate, formatDateTime } from '../../../lib/time'
 import { UserSelect } from '../../org/UserSelect'
@@ -203,6 +205,10 @@ export function CompletionTab({ item }: { item: Item }) {
                 </Typography.Text>
               </Space>
               <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{r.summary}</Typography.Paragraph>
+              <AttachmentList
+                files={r.attachments}
+                labels={Object.fromEntries((r.materials ?? []).map((m) => [m.attachment_id ?? '', t(`attachments.materials.${m.kind ?? 'report'}`)]))}
+              />
               {r.review_comment && <Typography.Text type="secondary">{r.review_comment}</Typography.Text>}
               {r.decision_comment && <Typography.Text type="secondary">{r.decision_comment}</Typography.Text>}
               <RequestActions r={r} kind="completion" itemId={id} />
@@ -211,17 +217,22 @@ export function CompletionTab({ item }: { item: Item }) {
         )}
       />
       {requesting && (
-        <FormModal<{ summary: string }>
+        <FormModal<{ summary: string; attachment_ids?: UploadEntry[] }>
           title={t('followup.requestCompletion')}
+          testId="completion"
           onClose={() => setRequesting(false)}
           onSubmit={async (v) => {
-            await call(api.POST('/items/{id}/completion-requests', { params: { path: { id } }, body: { summary: v.summary } }))
+            const body = { summary: v.summary, attachment_ids: attachmentIds(v.attachment_ids) }
+            await call(api.POST('/items/{id}/completion-requests', { params: { path: { id } }, body }))
             void message.success(t('common.saved'))
             refresh()
           }}
         >
           <Form.Item name="summary" label={t('followup.summary')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
             <Input.TextArea rows={5} />
+          </Form.Item>
+          <Form.Item name="attachment_ids" label={t('attachments.field')} rules={[uploadsDoneRule(t)]}>
+            <AttachmentUpload itemId={id} />
           </Form.Item>
         </FormModal>
       )}
