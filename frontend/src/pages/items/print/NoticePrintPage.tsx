@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router'
 import { formatDate } from '../../../lib/time'
 import { usePrintData, type PrintData } from './data'
-import { enumText, Field, PrintFrame, RecordTable, scopeName } from './PrintFrame'
+import { CoreRows, enumText, Field, PrintFrame, RecordTable, scopeName } from './PrintFrame'
 import { noticeDeadline, noticeIssuer, receiptRows } from './rows'
 
 /** 附件1《督查督办任务通知》: what the issuer sends to the undertaking units. */
@@ -25,7 +25,6 @@ export function Notice({ data }: { data: PrintData }) {
   const issuerText = noticeIssuer(item, names, data.route)
   const dl = noticeDeadline(item)
   const coop = (item.cooperating_unit_ids ?? []).map((u) => names.unit(u)).filter(Boolean)
-  const assisting = (item.assisting_leader_ids ?? []).map((u) => names.user(u)).filter(Boolean)
   const source = [enumText(t, 'sources', item.source), enumText(t, 'meetingTypes', item.meeting_type)].filter(Boolean).join(' · ')
   const milestones = [...data.milestones].sort((a, b) => (a.sort ?? 0) - (b.sort ?? 0) || (a.due_date ?? '').localeCompare(b.due_date ?? ''))
   const issued = !!item.issued_at
@@ -84,24 +83,7 @@ export function Notice({ data }: { data: PrintData }) {
               </Field>
             </tr>
           )}
-          <tr>
-            <Field label={t('items.content')} span={3} tall>
-              {item.content}
-            </Field>
-          </tr>
-          <tr>
-            <Field label={t('items.requirements')} span={3} tall>
-              {item.requirements}
-            </Field>
-          </tr>
-          <tr>
-            <Field label={t('items.leadUnit')}>{names.unit(item.lead_unit_id)}</Field>
-            <Field label={t('items.cooperatingUnits')}>{coop.join(t('print.common.listSep')) || t('print.common.none')}</Field>
-          </tr>
-          <tr>
-            <Field label={t('items.supervisingLeader')}>{names.user(item.supervising_leader_id)}</Field>
-            <Field label={t('items.assistingLeaders')}>{assisting.join(t('print.common.listSep')) || t('print.common.none')}</Field>
-          </tr>
+          <CoreRows item={item} names={names} />
           <tr>
             <Field label={t('items.deadline')}>
               <strong data-testid="notice-deadline">{dl.deadline}</strong>

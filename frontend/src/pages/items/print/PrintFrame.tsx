@@ -155,3 +155,31 @@ export function scopeName(data: PrintData): string {
 export function enumText(t: TFunction, group: string, v?: string | null): string {
   return v ? t(`items.${group}.${v}`, { defaultValue: v }) : ''
 }
+
+/** The rows both forms share: what is to be done, by which units, under which leaders. */
+export function CoreRows({ item, names }: { item: PrintData['item']; names: PrintData['names'] }) {
+  const { t } = useTranslation()
+  const list = (xs: string[]) => xs.filter(Boolean).join(t('print.common.listSep')) || t('print.common.none')
+  return (
+    <>
+      <tr>
+        <Field label={t('items.content')} span={3} tall>
+          {item.content}
+        </Field>
+      </tr>
+      <tr>
+        <Field label={t('items.requirements')} span={3} tall>
+          {item.requirements}
+        </Field>
+      </tr>
+      <tr>
+        <Field label={t('items.leadUnit')}>{names.unit(item.lead_unit_id)}</Field>
+        <Field label={t('items.cooperatingUnits')}>{list((item.cooperating_unit_ids ?? []).map((u) => names.unit(u)))}</Field>
+      </tr>
+      <tr>
+        <Field label={t('items.supervisingLeader')}>{names.user(item.supervising_leader_id)}</Field>
+        <Field label={t('items.assistingLeaders')}>{list((item.assisting_leader_ids ?? []).map((u) => names.user(u)))}</Field>
+      </tr>
+    </>
+  )
+}

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router'
 import { formatDate } from '../../../lib/time'
 import { usePrintData, type PrintData } from './data'
-import { enumText, Field, PrintFrame, RecordTable, scopeName } from './PrintFrame'
+import { CoreRows, enumText, Field, PrintFrame, RecordTable, scopeName } from './PrintFrame'
 import { assignmentRows, noticeDeadline, registration } from './rows'
 import { SheetRecords } from './SheetRecords'
 
@@ -25,8 +25,6 @@ export function Sheet({ data }: { data: PrintData }) {
   const org = scopeName(data)
   const reg = registration(item, data.events, names, data.route)
   const dl = noticeDeadline(item)
-  const coop = (item.cooperating_unit_ids ?? []).map((u) => names.unit(u)).filter(Boolean)
-  const assisting = (item.assisting_leader_ids ?? []).map((u) => names.user(u)).filter(Boolean)
   const source = [enumText(t, 'sources', item.source), enumText(t, 'meetingTypes', item.meeting_type)].filter(Boolean).join(' · ')
   const approval = reg.approval
   const approvalText = !approval
@@ -76,24 +74,7 @@ export function Sheet({ data }: { data: PrintData }) {
               </Field>
             </tr>
           )}
-          <tr>
-            <Field label={t('items.content')} span={3} tall>
-              {item.content}
-            </Field>
-          </tr>
-          <tr>
-            <Field label={t('items.requirements')} span={3} tall>
-              {item.requirements}
-            </Field>
-          </tr>
-          <tr>
-            <Field label={t('items.supervisingLeader')}>{names.user(item.supervising_leader_id)}</Field>
-            <Field label={t('items.assistingLeaders')}>{assisting.join(t('print.common.listSep')) || t('print.common.none')}</Field>
-          </tr>
-          <tr>
-            <Field label={t('items.leadUnit')}>{names.unit(item.lead_unit_id)}</Field>
-            <Field label={t('items.cooperatingUnits')}>{coop.join(t('print.common.listSep')) || t('print.common.none')}</Field>
-          </tr>
+          <CoreRows item={item} names={names} />
           <tr>
             <Field label={t('print.sheet.initiator')}>{reg.initiator}</Field>
             <Field label={t('items.method')}>{enumText(t, 'methods', item.method)}</Field>
