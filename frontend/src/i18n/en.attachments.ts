@@ -47,6 +47,8 @@ const enAttachments: Shape<typeof zhCNAttachments> = {
       ofd: 'OFD document',
       other: 'File',
     },
+    materialsHelp: 'Upload the closing materials of Article 14 as they apply: request, report, plan, handling report; anything else goes under Other files.',
+    otherFiles: 'Other files',
     materials: {
       request: 'Request',
       report: 'Report',

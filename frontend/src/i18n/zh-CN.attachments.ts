@@ -45,6 +45,8 @@ const zhCNAttachments = {
       ofd: 'OFD 版式文件',
       other: '文件',
     },
+    materialsHelp: '按第十四条上传办结材料：请示、报告、方案、办理情况，可按需选择；其他材料放在「其他附件」。',
+    otherFiles: '其他附件',
     materials: {
       request: '请示',
       report: '报告',

@@ -33,7 +33,7 @@ const zhCNItems = {
     decidingLeader: '决定的领导',
     decisionNote: '领导决定说明',
     requestCompletion: '申请办结',
-    summary: '办理情况',
+    summary: '办结说明',
     verify: '结果核查',
     findings: '核查情况',
     method: '核查方式',

@@ -173,6 +173,10 @@ export function ExtensionsTab({ item }: { item: Item }) {
   )
 }
 
+/** The materials §14 names for closing: 请示, 报告, 方案, 办理情况 (sent as typed materials). */
+const MATERIAL_KINDS = ['request', 'report', 'plan', 'handling'] as const
+type CompletionValues = { summary: string; attachment_ids?: UploadEntry[] } & Partial<Record<(typeof MATERIAL_KINDS)[number], UploadEntry[]>>
+
 export function CompletionTab({ item }: { item: Item }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
@@ -217,12 +221,13 @@ export function CompletionTab({ item }: { item: Item }) {
         )}
       />
       {requesting && (
-        <FormModal<{ summary: string; attachment_ids?: UploadEntry[] }>
+        <FormModal<CompletionValues>
           title={t('followup.requestCompletion')}
           testId="completion"
           onClose={() => setRequesting(false)}
           onSubmit={async (v) => {
-            const body = { summary: v.summary, attachment_ids: attachmentIds(v.attachment_ids) }
+            const materials = MATERIAL_KINDS.flatMap((kind) => attachmentIds(v[kind]).map((attachment_id) => ({ attachment_id, kind })))
+            const body = { summary: v.summary, materials, attachment_ids: attachmentIds(v.attachment_ids) }
             await call(api.POST('/items/{id}/completion-requests', { params: { path: { id } }, body }))
             void message.success(t('common.saved'))
             refresh()
@@ -231,7 +236,13 @@ export function CompletionTab({ item }: { item: Item }) {
           <Form.Item name="summary" label={t('followup.summary')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
             <Input.TextArea rows={5} />
           </Form.Item>
-          <Form.Item name="attachment_ids" label={t('attachments.field')} rules={[uploadsDoneRule(t)]}>
+          <Typography.Paragraph type="secondary">{t('attachments.materialsHelp')}</Typography.Paragraph>
+          {MATERIAL_KINDS.map((kind) => (
+            <Form.Item key={kind} name={kind} label={t(`attachments.materials.${kind}`)} rules={[uploadsDoneRule(t)]}>
+              <AttachmentUpload itemId={id} />
+            </Form.Item>
+          ))}
+          <Form.Item name="attachment_ids" label={t('attachments.otherFiles')} rules={[uploadsDoneRule(t)]}>
             <AttachmentUpload itemId={id} />
           </Form.Item>
         </FormModal>
