@@ -354,6 +354,38 @@ const docTemplate = `{
                 }
             }
         },
+        "/attachments/policy": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The size limit and the accepted content types of POST /attachments, so that a client can refuse a file before sending it. The server decides by the file's bytes, not its name or the client's Content-Type.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "attachments"
+                ],
+                "summary": "What uploads are accepted",
+                "operationId": "getUploadPolicy",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/UploadPolicy"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/attachments/{id}": {
             "get": {
                 "security": [
@@ -9108,6 +9140,44 @@ const docTemplate = `{
                     "description": "Version, when given, must be the current version (412 otherwise), like If-Match.",
                     "type": "integer",
                     "example": 2
+                }
+            }
+        },
+        "UploadPolicy": {
+            "type": "object",
+            "properties": {
+                "max_bytes": {
+                    "description": "MaxBytes is the largest file accepted (DUBAN_UPLOAD_LIMIT); a larger one is 413.",
+                    "type": "integer",
+                    "example": 20971520
+                },
+                "types": {
+                    "description": "Types are the accepted content types, detected from the bytes, with their\ndisplay kind; anything else is 415.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/UploadType"
+                    }
+                }
+            }
+        },
+        "UploadType": {
+            "type": "object",
+            "properties": {
+                "content_type": {
+                    "type": "string",
+                    "example": "application/pdf"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "pdf",
+                        "image",
+                        "document",
+                        "spreadsheet",
+                        "presentation",
+                        "text"
+                    ],
+                    "example": "pdf"
                 }
             }
         },

@@ -56,9 +56,45 @@ type handlers struct{ s *Service }
 func Mount(r httpserver.Router, s *Service) {
 	h := handlers{s: s}
 	r.POST("/attachments", h.upload)
+	r.GET("/attachments/policy", h.policy)
 	r.GET("/attachments/:id", h.get)
 	r.GET("/attachments/:id/content", h.content)
 	r.GET("/items/:id/attachments", h.listItem)
+}
+
+// UploadPolicyResponse says what POST /attachments accepts.
+type UploadPolicyResponse struct {
+	// MaxBytes is the largest file accepted (DUBAN_UPLOAD_LIMIT); a larger one is 413.
+	MaxBytes int64 `json:"max_bytes" example:"20971520"`
+	// Types are the accepted content types, detected from the bytes, with their
+	// display kind; anything else is 415.
+	Types []UploadTypeResponse `json:"types"`
+} // @name UploadPolicy
+
+// UploadTypeResponse is one accepted content type.
+type UploadTypeResponse struct {
+	ContentType string `json:"content_type" example:"application/pdf"`
+	Kind        string `json:"kind" enums:"pdf,image,document,spreadsheet,presentation,text" example:"pdf"`
+} // @name UploadType
+
+// policy answers GET /attachments/policy.
+//
+//	@Summary		What uploads are accepted
+//	@Description	The size limit and the accepted content types of POST /attachments, so that a client can refuse a file before sending it. The server decides by the file's bytes, not its name or the client's Content-Type.
+//	@ID				getUploadPolicy
+//	@Tags			attachments
+//	@Produce		json
+//	@Success		200	{object}	UploadPolicyResponse
+//	@Failure		401	{object}	problem.Problem
+//	@Security		BearerAuth
+//	@Router			/attachments/policy [get]
+func (h handlers) policy(c echo.Context) error {
+	types := AcceptedTypes()
+	out := UploadPolicyResponse{MaxBytes: h.s.MaxSize, Types: make([]UploadTypeResponse, len(types))}
+	for i, t := range types {
+		out.Types[i] = UploadTypeResponse{ContentType: t.ContentType, Kind: t.Kind}
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // UploadPath is the route that carries file bodies; it is exempt from the JSON body

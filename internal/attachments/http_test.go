@@ -8,6 +8,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/duban/duban/internal/apitest"
@@ -28,6 +29,11 @@ func upload(env *apitest.Env, itemID, filename string, content []byte) *apitest.
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+env.Token)
 	return env.Send(req)
+}
+
+type uploadType struct {
+	ContentType string `json:"content_type"`
+	Kind        string `json:"kind"`
 }
 
 func count(env *apitest.Env) int64 {
@@ -97,7 +103,17 @@ func TestAttachmentsThroughHTTP(t *testing.T) {
 		upload(headB, "not-a-uuid", "a.pdf", pdf).Problem(422, "validation_failed")
 		upload(headB, "0190a0a0-0000-7000-8000-000000000000", "a.pdf", pdf).Problem(404, "not_found")
 		upload(headB, item, "empty.pdf", nil).Problem(422, "validation_failed")
-		big := append(append([]byte{}, pdf...), bytes.Repeat([]byte("0"), 30<<20)...)
+		// The policy a client checks before sending says what the server then does.
+		var policy struct {
+			MaxBytes int64        `json:"max_bytes"`
+			Types    []uploadType `json:"types"`
+		}
+		headB.Do("GET", "/api/v1/attachments/policy", nil).Expect(200).JSON(&policy)
+		if policy.MaxBytes != 20<<20 || !slices.Contains(policy.Types, uploadType{"application/pdf", "pdf"}) ||
+			slices.ContainsFunc(policy.Types, func(t uploadType) bool { return t.ContentType == "text/html" }) {
+			t.Fatalf("upload policy %+v", policy)
+		}
+		big := append(append([]byte{}, pdf...), bytes.Repeat([]byte("0"), int(policy.MaxBytes)+1)...)
 		upload(headB, item, "big.pdf", big).Problem(413, "payload_too_large")
 		// JSON instead of multipart.
 		headB.Do("POST", "/api/v1/attachments", `{"item_id":"`+item+`"}`).Problem(415, "unsupported_media_type")

@@ -1,6 +1,7 @@
 package attachments
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
@@ -26,6 +27,23 @@ var allowed = map[string]string{
 	"text/plain":                    "text",
 	"text/csv":                      "text",
 	"application/ofd":               "document",
+}
+
+// TypePolicy is one accepted content type and its display kind.
+type TypePolicy struct {
+	ContentType string
+	Kind        string
+}
+
+// AcceptedTypes lists the allow-list, sorted by content type, for clients that want
+// to say before an upload what will be taken.
+func AcceptedTypes() []TypePolicy {
+	out := make([]TypePolicy, 0, len(allowed))
+	for ct, kind := range allowed {
+		out = append(out, TypePolicy{ContentType: ct, Kind: kind})
+	}
+	slices.SortFunc(out, func(a, b TypePolicy) int { return strings.Compare(a.ContentType, b.ContentType) })
+	return out
 }
 
 // Detect returns the content type of head (the first bytes of a file) and whether it

@@ -81,6 +81,12 @@ func attachmentRows() []row {
 	unclaimed := func(x itemFiles) string { return x.unclaimed }
 	return []row{
 		{
+			// The upload rules are the same for everyone signed in.
+			method: "GET", route: "/api/v1/attachments/policy",
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/attachments/policy", nil },
+			want:  all(http.StatusOK),
+		},
+		{
 			method: "POST", route: "/api/v1/attachments",
 			setup: func(f *fixture, c *cell) (string, any) {
 				it := f.sharedItem(c.rel, items.StateInProgress)

@@ -163,6 +163,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/attachments/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What uploads are accepted
+         * @description The size limit and the accepted content types of POST /attachments, so that a client can refuse a file before sending it. The server decides by the file's bytes, not its name or the client's Content-Type.
+         */
+        get: operations["getUploadPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/attachments/{id}": {
         parameters: {
             query?: never;
@@ -2847,6 +2867,27 @@ export interface components {
              */
             version?: number;
         };
+        UploadPolicy: {
+            /**
+             * @description MaxBytes is the largest file accepted (DUBAN_UPLOAD_LIMIT); a larger one is 413.
+             * @example 20971520
+             */
+            max_bytes?: number;
+            /**
+             * @description Types are the accepted content types, detected from the bytes, with their
+             *     display kind; anything else is 415.
+             */
+            types?: components["schemas"]["UploadType"][];
+        };
+        UploadType: {
+            /** @example application/pdf */
+            content_type?: string;
+            /**
+             * @example pdf
+             * @enum {string}
+             */
+            kind?: "pdf" | "image" | "document" | "spreadsheet" | "presentation" | "text";
+        };
         Urge: {
             acknowledged_at?: string;
             /** Format: uuid */
@@ -3277,6 +3318,35 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUploadPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadPolicy"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

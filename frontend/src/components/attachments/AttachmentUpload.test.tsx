@@ -1,11 +1,18 @@
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { QueryClientProvider } from '@tanstack/react-query'
+import { act, fireEvent, render as rtlRender, screen, waitFor } from '@testing-library/react'
 import { Button, Form } from 'antd'
 import i18n from 'i18next'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { ReactElement } from 'react'
+import { makeQueryClient } from '../../app/queryClient'
 import { FakeXHR } from '../../test/fakeXhr'
 import { attachmentIds, AttachmentUpload, uploadsDoneRule, type UploadEntry } from './AttachmentUpload'
 
 const pdf = (name = '整改方案.pdf', size = 2048) => new File([new Uint8Array(size)], name, { type: 'application/pdf' })
+
+/** the policy the stubbed server answers (GET /attachments/policy) */
+let policyMax = 20 << 20
+const render = (ui: ReactElement) => rtlRender(<QueryClientProvider client={makeQueryClient()}>{ui}</QueryClientProvider>)
 
 function setup(maxBytes?: number) {
   const changes: UploadEntry[][] = []
@@ -28,10 +35,25 @@ async function nextXhr(n = 1): Promise<FakeXHR> {
 beforeEach(() => {
   FakeXHR.all = []
   vi.stubGlobal('XMLHttpRequest', FakeXHR)
+  policyMax = 20 << 20
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async () => new Response(JSON.stringify({ max_bytes: policyMax, types: [] }), { status: 200, headers: { 'Content-Type': 'application/json' } })),
+  )
 })
 afterEach(() => vi.unstubAllGlobals())
 
 describe('AttachmentUpload', () => {
+  it('takes the size limit from the server policy and refuses a larger file before sending', async () => {
+    policyMax = 1024
+    const { pick, last } = setup()
+    expect(await screen.findByText(/单个不超过 1.0 KB/)).toBeInTheDocument()
+    pick(pdf('大文件.pdf', 4096))
+    expect(await screen.findByText(/文件超过 1.0 KB 的大小限制/)).toBeInTheDocument()
+    expect(FakeXHR.all).toHaveLength(0)
+    expect(attachmentIds(last())).toEqual([])
+  })
+
   it('shows the progress and returns the id of the stored file', async () => {
     const { pick, last } = setup()
     pick(pdf())

@@ -2,9 +2,11 @@ import { CheckCircleFilled, CloseOutlined, DeleteOutlined, InboxOutlined, PaperC
 import { Button, Flex, Progress, Tooltip, Typography, Upload } from 'antd'
 import type { FormRule } from 'antd'
 import type { TFunction } from 'i18next'
+import { useQuery } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ApiError, errorMessage, type Problem } from '../../api/problem'
+import { api } from '../../api/client'
+import { ApiError, call, errorMessage, type Problem } from '../../api/problem'
 import { ACCEPT, DEFAULT_MAX_BYTES, formatSize, uploadAttachment, UploadAborted, type Attachment, type UploadTask } from './upload'
 
 /** One file of the form: on its way, stored (with the API's answer) or refused. */
@@ -71,7 +73,7 @@ export function AttachmentUpload({
   itemId,
   value,
   onChange,
-  maxBytes = DEFAULT_MAX_BYTES,
+  maxBytes: givenMax,
   disabled,
 }: {
   itemId: string
@@ -81,6 +83,15 @@ export function AttachmentUpload({
   disabled?: boolean
 }) {
   const { t } = useTranslation()
+  // The server's limit (DUBAN_UPLOAD_LIMIT) from GET /attachments/policy, so that a
+  // file it would refuse is refused before it is sent.
+  const policy = useQuery({
+    queryKey: ['attachments', 'policy'],
+    queryFn: () => call(api.GET('/attachments/policy')),
+    staleTime: 10 * 60_000,
+    enabled: givenMax === undefined,
+  })
+  const maxBytes = givenMax ?? policy.data?.max_bytes ?? DEFAULT_MAX_BYTES
   const [entries, setEntries] = useState<UploadEntry[]>(value ?? [])
   const current = useRef(entries)
   const tasks = useRef(new Map<string, UploadTask>())

@@ -4,8 +4,8 @@ import { ApiError } from '../../api/problem'
 
 export type Attachment = Schemas['Attachment']
 
-/** The server's default DUBAN_UPLOAD_LIMIT (20 MB): files above it are refused before
- * they are sent. A server with another limit says so in its 413 (max_bytes). */
+/** The server's default DUBAN_UPLOAD_LIMIT (20 MB), used until GET /attachments/policy
+ * has answered with the real one. */
 export const DEFAULT_MAX_BYTES = 20 << 20
 
 /** What the file picker offers; the server decides by the content, not the name. */
