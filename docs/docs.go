@@ -8101,6 +8101,17 @@ const docTemplate = `{
         "Milestone": {
             "type": "object",
             "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions: update and delete, while the caller may manage the item's\nmilestones (manage_milestones on the item).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "delete",
+                        "update"
+                    ]
+                },
                 "created_at": {
                     "type": "string"
                 },

@@ -228,17 +228,20 @@ type AssignmentListResponse struct {
 
 // MilestoneResponse is a milestone as read.
 type MilestoneResponse struct {
-	ID        uuid.UUID  `json:"id" swaggertype:"string" format:"uuid"`
-	ItemID    uuid.UUID  `json:"item_id" swaggertype:"string" format:"uuid"`
-	Title     string     `json:"title"`
-	DueDate   civil.Date `json:"due_date" swaggertype:"string" format:"date" example:"2026-04-30"`
-	Done      bool       `json:"done"`
-	DoneAt    *time.Time `json:"done_at"`
-	DoneBy    *uuid.UUID `json:"done_by" swaggertype:"string" format:"uuid"`
-	Sort      int        `json:"sort"`
-	Version   int        `json:"version"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	ID      uuid.UUID  `json:"id" swaggertype:"string" format:"uuid"`
+	ItemID  uuid.UUID  `json:"item_id" swaggertype:"string" format:"uuid"`
+	Title   string     `json:"title"`
+	DueDate civil.Date `json:"due_date" swaggertype:"string" format:"date" example:"2026-04-30"`
+	Done    bool       `json:"done"`
+	DoneAt  *time.Time `json:"done_at"`
+	DoneBy  *uuid.UUID `json:"done_by" swaggertype:"string" format:"uuid"`
+	Sort    int        `json:"sort"`
+	// AllowedActions: update and delete, while the caller may manage the item's
+	// milestones (manage_milestones on the item).
+	AllowedActions []string  `json:"allowed_actions" example:"delete,update"`
+	Version        int       `json:"version"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 } // @name Milestone
 
 // MilestoneListResponse lists an item's milestones.
@@ -318,9 +321,9 @@ func ToAssignmentResponse(v *AssignmentView) AssignmentResponse {
 }
 
 // ToMilestoneResponse renders a milestone.
-func ToMilestoneResponse(m *Milestone) MilestoneResponse {
+func ToMilestoneResponse(m *Milestone, actions []string) MilestoneResponse {
 	return MilestoneResponse{ID: m.ID, ItemID: m.ItemID, Title: m.Title, DueDate: m.DueDate, Done: m.Done, DoneAt: m.DoneAt,
-		DoneBy: m.DoneBy, Sort: m.Sort, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		DoneBy: m.DoneBy, Sort: m.Sort, AllowedActions: nonNil(actions), Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
 // ToEventResponse renders a timeline event.

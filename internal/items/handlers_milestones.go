@@ -9,9 +9,17 @@ import (
 	"github.com/duban/duban/internal/httpserver"
 )
 
-func renderMilestone(c echo.Context, status int, m *Milestone) error {
+func (h handlers) renderMilestone(c echo.Context, status int, m *Milestone) error {
+	p, err := principal(c)
+	if err != nil {
+		return err
+	}
+	actions, err := h.s.MilestoneActions(c.Request().Context(), p, m.ItemID)
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set("ETag", etag.Of(m.Version))
-	return c.JSON(status, ToMilestoneResponse(m))
+	return c.JSON(status, ToMilestoneResponse(m, actions))
 }
 
 // listMilestones answers GET /items/{id}/milestones.
@@ -40,9 +48,13 @@ func (h handlers) listMilestones(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	actions, err := h.s.MilestoneActions(c.Request().Context(), p, id)
+	if err != nil {
+		return err
+	}
 	out := MilestoneListResponse{Data: make([]MilestoneResponse, len(ms)), Total: len(ms)}
 	for i := range ms {
-		out.Data[i] = ToMilestoneResponse(&ms[i])
+		out.Data[i] = ToMilestoneResponse(&ms[i], actions)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -87,7 +99,7 @@ func (h handlers) createMilestone(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return renderMilestone(c, http.StatusCreated, m)
+	return h.renderMilestone(c, http.StatusCreated, m)
 }
 
 // updateMilestone answers PATCH /milestones/{id}.
@@ -136,7 +148,7 @@ func (h handlers) updateMilestone(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return renderMilestone(c, http.StatusOK, m)
+	return h.renderMilestone(c, http.StatusOK, m)
 }
 
 // deleteMilestone answers DELETE /milestones/{id}.

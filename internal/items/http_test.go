@@ -111,8 +111,13 @@ func TestHTTPLifecycle(t *testing.T) {
 			Data []map[string]any `json:"data"`
 		}
 		headB.Do("GET", path+"/milestones", nil).Expect(200).JSON(&list)
-		if len(list.Data) != 1 {
+		if len(list.Data) != 1 || fmt.Sprint(list.Data[0]["allowed_actions"]) != "[delete update]" {
 			t.Fatalf("milestones: %v", list)
+		}
+		// A cooperating unit sees the milestones but may not change them.
+		w.as(w.HeadC).Do("GET", path+"/milestones", nil).Expect(200).JSON(&list)
+		if len(list.Data) != 1 || len(list.Data[0]["allowed_actions"].([]any)) != 0 {
+			t.Fatalf("cooperating unit's milestones: %v", list)
 		}
 		// The timeline with its hash chain.
 		var evs struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -43,6 +44,19 @@ func (s *Service) ListMilestones(ctx context.Context, p *access.Principal, itemI
 		return nil, fmt.Errorf("load milestones: %w", err)
 	}
 	return out, nil
+}
+
+// MilestoneActions is `allowed_actions` of the item's milestones: update and delete
+// while p may manage them (manage_milestones on the item), nothing otherwise.
+func (s *Service) MilestoneActions(ctx context.Context, p *access.Principal, itemID uuid.UUID) ([]string, error) {
+	it, asgs, err := s.visibleItem(ctx, p, itemID, false)
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(AllowedActions(p, it, asgs), string(ActMilestones)) {
+		return []string{"delete", "update"}, nil
+	}
+	return []string{}, nil
 }
 
 // GetMilestone returns one milestone.

@@ -2378,6 +2378,15 @@ export interface components {
             username?: string;
         };
         Milestone: {
+            /**
+             * @description AllowedActions: update and delete, while the caller may manage the item's
+             *     milestones (manage_milestones on the item).
+             * @example [
+             *       "delete",
+             *       "update"
+             *     ]
+             */
+            allowed_actions?: string[];
             created_at?: string;
             done?: boolean;
             done_at?: string;

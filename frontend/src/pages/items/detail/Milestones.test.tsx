@@ -17,8 +17,9 @@ function json(status: number, body?: unknown) {
 }
 
 const ITEM = '11111111-1111-4111-8111-111111111111'
-const m1: Milestone = { id: 'aaaaaaaa-0000-4000-8000-000000000001', item_id: ITEM, title: '完成现场排查', due_date: '2099-03-31', done: false, version: 3 }
-const m2: Milestone = { id: 'aaaaaaaa-0000-4000-8000-000000000002', item_id: ITEM, title: '形成整治报告', due_date: '2099-05-31', done: false, version: 1 }
+const both = ['delete', 'update']
+const m1: Milestone = { id: 'aaaaaaaa-0000-4000-8000-000000000001', item_id: ITEM, title: '完成现场排查', due_date: '2099-03-31', done: false, version: 3, allowed_actions: both }
+const m2: Milestone = { id: 'aaaaaaaa-0000-4000-8000-000000000002', item_id: ITEM, title: '形成整治报告', due_date: '2099-05-31', done: false, version: 1, allowed_actions: both }
 
 type Handler = (req: Request) => Response | Promise<Response>
 
@@ -48,7 +49,7 @@ const row = (title: string) => screen.getByText(title).closest('tr') as HTMLElem
 const gets = (net: ReturnType<typeof vi.fn>) => net.mock.calls.filter(([r]) => (r as Request).method === 'GET').length
 
 describe('Milestones', () => {
-  it("offers edit and delete from the item's allowed_actions", async () => {
+  it("offers edit and delete from each milestone's allowed_actions", async () => {
     renderMilestones({ id: ITEM, deadline: '2099-12-31', allowed_actions: ['manage_milestones'] }, () => [m1, m2])
     await screen.findByText('完成现场排查')
     expect(screen.getAllByTestId('milestone-edit')).toHaveLength(2)
@@ -56,9 +57,9 @@ describe('Milestones', () => {
     expect(screen.getByTestId('milestone-add')).toBeInTheDocument()
   })
 
-  it('offers nothing without manage_milestones, and follows a milestone’s own allowed_actions', async () => {
-    const own = { ...m2, allowed_actions: ['update'] } as Milestone
-    renderMilestones({ id: ITEM, allowed_actions: ['update'] }, () => [m1, own])
+  it('offers only what a milestone’s allowed_actions say, and no add without manage_milestones', async () => {
+    const own: Milestone = { ...m2, allowed_actions: ['update'] }
+    renderMilestones({ id: ITEM, allowed_actions: ['update'] }, () => [{ ...m1, allowed_actions: [] }, own])
     await screen.findByText('完成现场排查')
     expect(within(row('完成现场排查')).queryByTestId('milestone-edit')).toBeNull()
     expect(within(row('完成现场排查')).queryByTestId('milestone-delete')).toBeNull()

@@ -18,16 +18,9 @@ interface Values {
   due_date: Dayjs
 }
 
-/**
- * What the caller may do with one milestone: `update` (edit, mark done) and `delete`.
- * The API states the permission once, on the item (manage_milestones: "same people as
- * adding one"); a milestone that carries allowed_actions of its own wins, so that a
- * per-milestone rule in the API needs no change here.
- */
-export function milestoneActions(item: Item, m: Milestone): string[] {
-  const own = (m as Milestone & { allowed_actions?: string[] }).allowed_actions
-  if (own) return own
-  return (item.allowed_actions ?? []).includes('manage_milestones') ? ['update', 'delete'] : []
+/** What the caller may do with one milestone, as the API says: `update` (edit, mark done) and `delete`. */
+export function milestoneActions(m: Milestone): string[] {
+  return m.allowed_actions ?? []
 }
 
 const isStale = (e: unknown) => e instanceof ApiError && e.status === 412
@@ -121,7 +114,7 @@ export function Milestones({ item }: { item: Item }) {
                 <Tag color="success">
                   {t('items.done')} {formatDate(r.done_at)}
                 </Tag>
-              ) : milestoneActions(item, r).includes('update') ? (
+              ) : milestoneActions(r).includes('update') ? (
                 <Button size="small" onClick={() => done.mutate(r)} loading={done.isPending && done.variables.id === r.id}>
                   {t('items.markDone')}
                 </Button>
@@ -134,7 +127,7 @@ export function Milestones({ item }: { item: Item }) {
             key: 'actions',
             width: 150,
             render: (_, r) => {
-              const allowed = milestoneActions(item, r)
+              const allowed = milestoneActions(r)
               return (
                 <Space size={0}>
                   {allowed.includes('update') && (
