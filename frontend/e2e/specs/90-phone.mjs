@@ -10,6 +10,8 @@ import {
   shot,
   menuItem,
   login,
+  apiAs,
+  demoPassword,
 } from '../context.mjs'
 
 test('phone width (390×844): login and navigation through the drawer', async () => {
@@ -37,4 +39,39 @@ test('phone width (390×844): login and navigation through the drawer', async ()
   await shot('14-phone-items')
   const overflowItems = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert(overflowItems <= 1, `the items page scrolls its table, not the page (overflow ${overflowItems}px)`)
+})
+
+test('phone width: the supervision office reviews a report on an item page, every action in reach', async () => {
+  const password = demoPassword('duban')
+  const api = await apiAs('duban', password)
+  const todo = await api('GET', '/me/todo')
+  const group = todo.groups.find((g) => g.key === 'feedback_to_review' && g.items.length > 0)
+  assert(group, `the demo office has a report to review (groups: ${todo.groups.map((g) => g.key).join(', ')})`)
+  const itemId = group.items[0].item_id
+  setPage(await newPage())
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto(`${base}/login`)
+  await login(page, 'duban', password)
+  await page.waitForURL(/\/workbench$/)
+  await page.goto(`${base}/items/${itemId}`)
+  await page.getByTestId('item-details').waitFor()
+  const inView = async (locator) => {
+    const box = await locator.boundingBox()
+    return box !== null && box.x >= 0 && box.x + box.width <= 391
+  }
+  for (const button of await page.locator('[data-testid^="item-action-"]').all()) {
+    assert(await inView(button), `${await button.getAttribute('data-testid')} lies within the phone's width`)
+  }
+  await shot('15-phone-item')
+  // On a phone the tabs that do not fit sit behind the tab bar's … menu.
+  await page.locator('.ant-tabs-nav-more').click()
+  await page.getByRole('option', { name: '进展反馈' }).click()
+  await page.getByRole('tab', { name: '进展反馈', selected: true }).waitFor()
+  const accept = page.getByRole('button', { name: /采\s*纳/ }).first()
+  await accept.waitFor()
+  await accept.scrollIntoViewIfNeeded()
+  assert(await inView(accept), 'the review button of the report is within reach')
+  await shot('16-phone-feedback')
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  assert(overflow <= 1, `the item page does not scroll sideways (overflow ${overflow}px)`)
 })
