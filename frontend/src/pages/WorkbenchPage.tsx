@@ -143,7 +143,7 @@ export default function WorkbenchPage() {
   ]
   return (
     <>
-      <Typography.Title level={3} style={{ marginTop: 0 }} data-testid="page-title">
+      <Typography.Title level={1} style={{ marginTop: 0, fontSize: 24, lineHeight: 1.33 }} data-testid="page-title">
         {t('workbench.welcome', { name: me.data?.display_name || me.data?.username || '' })}
       </Typography.Title>
       <Typography.Paragraph type="secondary">
