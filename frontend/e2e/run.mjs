@@ -98,8 +98,13 @@ async function setup() {
     const out = spawnSync(bin, ['seed', '--demo'], { env: { ...process.env, ...env }, encoding: 'utf8' })
     if (out.status !== 0) throw new Error(`duban seed --demo failed: ${out.stderr}`)
     seeded = true
-    // the demo accounts and their passwords, as the seed prints them
-    for (const line of out.stdout.split('\n')) {
+    // the demo accounts and their passwords, as the seed prints them: the table from
+    // its USERNAME PASSWORD header to the next blank line (the lines after it say what
+    // to look at as whom, and must not be read as passwords)
+    const lines = out.stdout.split('\n')
+    const header = lines.findIndex((l) => /^USERNAME\s+PASSWORD\b/.test(l.trim()))
+    for (const line of header < 0 ? [] : lines.slice(header + 1)) {
+      if (!line.trim()) break
       const [user, password] = line.trim().split(/\s+/)
       if (user && password && /^[a-z][a-z0-9._-]+$/.test(user)) demoPasswords.set(user, password)
     }

@@ -218,6 +218,9 @@ const en: Shape<typeof zhCN> = {
     passwordReset: 'Password reset',
     searchPlaceholder: 'Search username or name',
     allUnits: 'All units',
+    filterUnit: 'Filter by unit',
+    filterRole: 'Filter by role',
+    filterActive: 'Filter by status',
   },
   calendar: {
     title: 'Working calendar',

@@ -215,6 +215,9 @@ const zhCN = {
     passwordReset: '密码已重置',
     searchPlaceholder: '搜索用户名、姓名',
     allUnits: '全部单位',
+    filterUnit: '按单位筛选',
+    filterRole: '按角色筛选',
+    filterActive: '按状态筛选',
   },
   calendar: {
     title: '工作日历',

@@ -178,6 +178,7 @@ function YearForm({
                   render: (_, f) => (
                     <Form.Item name={[f.name, 'kind']} style={{ margin: 0 }}>
                       <Select
+                        aria-label={t('calendar.kind')}
                         options={[
                           { value: 'holiday', label: <Tag color="red">{t('calendar.kind_holiday')}</Tag> },
                           { value: 'workday', label: <Tag color="blue">{t('calendar.kind_workday')}</Tag> },
@@ -248,6 +249,7 @@ export default function CalendarPage() {
             <Select
               value={year}
               onChange={(y: number) => setParams(y === thisYear ? {} : { year: String(y) }, { replace: true })}
+              aria-label={t('calendar.year')}
               options={years.sort().map((y) => ({ value: y, label: String(y) }))}
               style={{ width: 100 }}
               data-testid="calendar-year"

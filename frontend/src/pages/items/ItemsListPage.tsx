@@ -75,6 +75,7 @@ export default function ItemsListPage() {
             allowClear
             maxTagCount="responsive"
             placeholder={t('items.allStates')}
+            aria-label={t('items.state')}
             value={states}
             onChange={(v: string[]) => set({ state: v.length ? v.join(',') : undefined })}
             options={ITEM_STATES.map((s) => ({ value: s, label: t(`items.states.${s}`) }))}
@@ -84,6 +85,7 @@ export default function ItemsListPage() {
           <Select
             allowClear
             placeholder={t('items.category')}
+            aria-label={t('items.category')}
             value={filters.category}
             onChange={(v?: ItemQuery['category']) => set({ category: v })}
             options={(['important_matter', 'document'] as const).map((c) => ({ value: c, label: t(`items.categories.${c}`) }))}
@@ -92,6 +94,7 @@ export default function ItemsListPage() {
           <Select
             allowClear
             placeholder={t('items.light')}
+            aria-label={t('items.light')}
             value={filters.light}
             onChange={(v?: ItemQuery['light']) => set({ light: v })}
             options={(['red', 'yellow', 'blue', 'green'] as const).map((l) => ({ value: l, label: <Light light={l} /> }))}
@@ -101,6 +104,7 @@ export default function ItemsListPage() {
           <TreeSelect
             allowClear
             placeholder={t('items.leadUnit')}
+            aria-label={t('items.leadUnit')}
             value={filters.lead_unit_id}
             onChange={(v?: string) => set({ lead_unit_id: v })}
             treeData={unitTreeSelectData(tree.data?.data)}

@@ -73,5 +73,6 @@ export function Deadline({ item }: { item: Item }) {
 }
 
 export function ItemProgress({ value }: { value?: number }) {
-  return <Progress percent={value ?? 0} size="small" style={{ minWidth: 90, margin: 0 }} />
+  const { t } = useTranslation()
+  return <Progress percent={value ?? 0} size="small" style={{ minWidth: 90, margin: 0 }} aria-label={t('items.progress')} />
 }

@@ -23,6 +23,7 @@ export function UserSelect({
   placeholder,
   testId,
   role,
+  id,
 }: {
   value?: string | string[] | null
   onChange?: (v: string | string[] | null) => void
@@ -32,6 +33,8 @@ export function UserSelect({
   testId?: string
   /** only users with this role */
   role?: 'admin' | 'supervisor' | 'leader' | 'member' | 'auditor'
+  /** set by Form.Item: ties the field's label to the input */
+  id?: string
 }) {
   const [search, setSearch] = useState('')
   const q = useDeferredValue(search)
@@ -45,6 +48,7 @@ export function UserSelect({
   for (const u of users.data?.data ?? []) if (u.id) options.set(u.id, label(u))
   return (
     <Select
+      id={id}
       mode={multiple ? 'multiple' : undefined}
       allowClear
       showSearch={{ filterOption: false, onSearch: setSearch }}

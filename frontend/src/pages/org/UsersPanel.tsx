@@ -246,6 +246,7 @@ export function UsersPanel({ canCreate }: { canCreate: boolean }) {
           treeDefaultExpandAll
           allowClear
           placeholder={t('users.allUnits')}
+          aria-label={t('users.filterUnit')}
           style={{ width: 200 }}
           showSearch={{ treeNodeFilterProp: 'title' }}
         />
@@ -254,6 +255,7 @@ export function UsersPanel({ canCreate }: { canCreate: boolean }) {
           onChange={(v?: string) => setFilter('role', v)}
           allowClear
           placeholder={t('users.roles')}
+          aria-label={t('users.filterRole')}
           style={{ width: 140 }}
           options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
         />
@@ -262,6 +264,7 @@ export function UsersPanel({ canCreate }: { canCreate: boolean }) {
           onChange={(v?: string) => setFilter('active', v)}
           allowClear
           placeholder={t('users.active')}
+          aria-label={t('users.filterActive')}
           style={{ width: 120 }}
           options={[
             { value: 'true', label: t('users.activeOn') },

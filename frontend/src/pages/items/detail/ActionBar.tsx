@@ -107,7 +107,8 @@ export function ActionBar({ item, assignments }: { item: Item; assignments: Assi
   const id = item.id ?? ''
   const refresh = async (updated?: Item) => {
     if (updated) qc.setQueryData(itemKey(id), updated)
-    await qc.invalidateQueries({ queryKey: ['items'] })
+    // issuing creates the assignments (the tab was loaded before, empty)
+    await Promise.all([qc.invalidateQueries({ queryKey: ['items'] }), qc.invalidateQueries({ queryKey: ['assignments', id] })])
   }
   const del = useMutation({
     mutationFn: () => call(api.DELETE('/items/{id}', { params: { path: { id }, header: { 'If-Match': ifMatch(item.version) } } })),
