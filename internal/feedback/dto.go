@@ -103,8 +103,9 @@ type FeedbackListResponse struct {
 	Page     int                   `json:"page" example:"1"`
 	PageSize int                   `json:"page_size" example:"20"`
 	Due      []FeedbackDueResponse `json:"due"`
-	// AllowedActions: create, when the caller may write a new feedback on the item.
-	AllowedActions []string `json:"allowed_actions" example:"create"`
+	// AllowedActions: create, when the caller may write a new feedback on the item;
+	// submit, when it may also be submitted at once (a head or liaison of the unit).
+	AllowedActions []string `json:"allowed_actions" example:"create,submit"`
 } // @name FeedbackList
 
 // FeedbackDraftResponse is a new feedback prefilled from the unit's previous one.

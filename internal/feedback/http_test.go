@@ -47,6 +47,11 @@ func TestFeedbackReviewCycle(t *testing.T) {
 		if l.Total != 1 || !slices.Equal(l.AllowedActions, []string{"create"}) {
 			t.Fatalf("unit's list: %+v", l)
 		}
+		// The unit's head may also submit what it writes.
+		headB.Do("GET", "/api/v1/items/"+item+"/feedback", nil).Expect(200).JSON(&l)
+		if !slices.Equal(l.AllowedActions, []string{"create", "submit"}) {
+			t.Fatalf("head's list actions: %v", l.AllowedActions)
+		}
 
 		memberB.Do("POST", path+"/submit", nil).Problem(403, "forbidden")
 		auditor.Do("POST", path+"/submit", nil).Problem(404, "not_found")

@@ -81,7 +81,9 @@ func draftUnits(p *access.Principal, asgs []items.Assignment) []uuid.UUID {
 // feedback on the item for at least one unit.
 const ActCreate = "create"
 
-// ListActions lists what p may do on the item's feedback list: create.
+// ListActions lists what p may do on the item's feedback list: create, and submit
+// when what p writes may be submitted at once (submit: true), which only a head or
+// liaison of an assigned unit may do.
 func ListActions(p *access.Principal, it *items.Item, asgs []items.Assignment) []string {
 	ok := writer(p) && slices.Contains(running, it.State)
 	if ok {
@@ -89,7 +91,11 @@ func ListActions(p *access.Principal, it *items.Item, asgs []items.Assignment) [
 		var pb *problem.Problem
 		ok = err == nil || (errors.As(err, &pb) && pb.Status == 422) // several units: still allowed
 	}
-	return access.Actions(map[string]bool{ActCreate: ok})
+	submit := false
+	for _, a := range asgs {
+		submit = submit || (ok && p.IsHeadOrLiaison(a.UnitID))
+	}
+	return access.Actions(map[string]bool{ActCreate: ok, ActSubmit: submit})
 }
 
 // AllowedActions lists what p may do to the feedback now.

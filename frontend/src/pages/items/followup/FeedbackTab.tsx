@@ -178,7 +178,7 @@ export function FeedbackTab({ item }: { item: Item }) {
           >
             <AttachmentUpload itemId={id} />
           </Form.Item>
-          {!editing.fb && (
+          {!editing.fb && (list.data.allowed_actions ?? []).includes('submit') && (
             <Form.Item name="submit" label={t('followup.submitNow')} valuePropName="checked">
               <Switch />
             </Form.Item>
