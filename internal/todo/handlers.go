@@ -45,7 +45,7 @@ type EntryResponse struct {
 
 // GroupResponse is one kind of thing waiting.
 type GroupResponse struct {
-	Key string `json:"key" enums:"approvals,assignments_to_accept,feedback_to_write,feedback_to_submit,feedback_to_review,urges_to_acknowledge,extension_decisions,completion_decisions,verifications_due,overdue" example:"approvals"`
+	Key string `json:"key" enums:"approvals,to_issue,assignments_to_accept,feedback_to_write,feedback_to_submit,feedback_to_review,urges_to_acknowledge,extension_decisions,completion_decisions,verifications_due,overdue" example:"approvals"`
 	// Count is how many there are; items holds the first 20, oldest first.
 	Count int             `json:"count" example:"3"`
 	Items []EntryResponse `json:"items"`
@@ -86,7 +86,7 @@ type handlers struct{ s *Service }
 // get answers GET /me/todo.
 //
 //	@Summary		What waits for me
-//	@Description	The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see.
+//	@Description	The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); to_issue (approved items of the scope, for its supervision office to issue); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see.
 //	@ID				getMyTodo
 //	@Tags			todo
 //	@Produce		json

@@ -143,9 +143,12 @@ func TestHTTPTodo(t *testing.T) {
 		tk.expect(t, todo.KeyApprovals, pend.ID, nil, "leader")
 		tk["leader"].Do("POST", "/api/v1/items/"+pend.ID.String()+"/approve", nil).Expect(200)
 		tk.expect(t, todo.KeyApprovals, pend.ID, nil)
+		// to_issue: the approved item waits for the supervision office.
+		tk.expect(t, todo.KeyToIssue, pend.ID, nil, "sup")
 
 		// assignments_to_accept: issued, B (lead) and C (cooperating) pending.
 		tk["sup"].Do("POST", "/api/v1/items/"+pend.ID.String()+"/issue", nil).Expect(200)
+		tk.expect(t, todo.KeyToIssue, pend.ID, nil)
 		var asgs struct {
 			Data []struct {
 				ID     uuid.UUID `json:"id"`

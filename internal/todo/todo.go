@@ -38,6 +38,7 @@ import (
 // Group keys, in the order of the answer. Never rename one.
 const (
 	KeyApprovals           = "approvals"
+	KeyToIssue             = "to_issue"
 	KeyAssignmentsToAccept = "assignments_to_accept"
 	KeyFeedbackToWrite     = "feedback_to_write"
 	KeyFeedbackToSubmit    = "feedback_to_submit"
@@ -50,7 +51,7 @@ const (
 )
 
 // Keys lists the groups in the order of the answer.
-var Keys = []string{KeyApprovals, KeyAssignmentsToAccept, KeyFeedbackToWrite, KeyFeedbackToSubmit, KeyFeedbackToReview,
+var Keys = []string{KeyApprovals, KeyToIssue, KeyAssignmentsToAccept, KeyFeedbackToWrite, KeyFeedbackToSubmit, KeyFeedbackToReview,
 	KeyUrgesToAcknowledge, KeyExtensionDecisions, KeyCompletionDecisions, KeyVerificationsDue, KeyOverdue}
 
 // Reference types of entries (what ref_id names).
@@ -237,6 +238,11 @@ func spec(p *access.Principal, key string, today civil.Date) (query, bool) {
 		// The state machine: approve is the supervising leader's (a leader).
 		return query{where: []cond{where("items.state = ?", string(items.StatePendingApproval)),
 			where("items.supervising_leader_id = ?", p.UserID)}, since: "items.submitted_at"}, leader
+	case KeyToIssue:
+		// Approved items of the caller's scope wait for its supervision office to
+		// issue the notice (下达), the step between approval and the units' work.
+		return query{where: []cond{where("items.state = ?", string(items.StateApproved)),
+			where("items.scope_id = ?", p.ScopeID)}, since: "items.approved_at"}, sup
 	case KeyAssignmentsToAccept:
 		// A lead assignment is accepted while the item is issued, a cooperating one
 		// while it runs; by the head or a liaison of the unit.

@@ -1203,7 +1203,7 @@ export interface paths {
         };
         /**
          * What waits for me
-         * @description The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see.
+         * @description The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); to_issue (approved items of the scope, for its supervision office to issue); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see.
          */
         get: operations["getMyTodo"];
         put?: never;
@@ -2143,9 +2143,11 @@ export interface components {
         };
         FeedbackList: {
             /**
-             * @description AllowedActions: create, when the caller may write a new feedback on the item.
+             * @description AllowedActions: create, when the caller may write a new feedback on the item;
+             *     submit, when it may also be submitted at once (a head or liaison of the unit).
              * @example [
-             *       "create"
+             *       "create",
+             *       "submit"
              *     ]
              */
             allowed_actions?: string[];
@@ -2732,7 +2734,7 @@ export interface components {
              * @example approvals
              * @enum {string}
              */
-            key?: "approvals" | "assignments_to_accept" | "feedback_to_write" | "feedback_to_submit" | "feedback_to_review" | "urges_to_acknowledge" | "extension_decisions" | "completion_decisions" | "verifications_due" | "overdue";
+            key?: "approvals" | "to_issue" | "assignments_to_accept" | "feedback_to_write" | "feedback_to_submit" | "feedback_to_review" | "urges_to_acknowledge" | "extension_decisions" | "completion_decisions" | "verifications_due" | "overdue";
         };
         TokenPair: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */

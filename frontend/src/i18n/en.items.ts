@@ -87,6 +87,7 @@ const enItems: Shape<typeof zhCNItems> = {
     lights: { red: 'Red · overdue', yellow: 'Yellow · milestone missed', blue: 'Blue · deadline near', green: 'Green · on track' },
     groups: {
       approvals: 'To approve',
+      to_issue: 'To issue',
       assignments_to_accept: 'To accept',
       feedback_to_write: 'Feedback to write',
       feedback_to_submit: 'Feedback to submit',

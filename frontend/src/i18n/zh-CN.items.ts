@@ -85,6 +85,7 @@ const zhCNItems = {
     lights: { red: '红灯 · 已逾期', yellow: '黄灯 · 节点滞后', blue: '蓝灯 · 临近时限', green: '绿灯 · 正常推进' },
     groups: {
       approvals: '待我审批',
+      to_issue: '待下达',
       assignments_to_accept: '待签收',
       feedback_to_write: '待填报反馈',
       feedback_to_submit: '待提交反馈',
