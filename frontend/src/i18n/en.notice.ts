@@ -14,6 +14,8 @@ const enNotice: Shape<typeof zhCNNotice> = {
     parentOf: 'Created as a sub-item of “{{title}}”',
     parentMissing: 'The parent item does not exist or you may not see it',
     milestonesTab: 'Milestones & sub-items',
+    itemNotFound: 'Item not found',
+    itemNotFoundHint: 'The item does not exist, was deleted, or your unit may not see it. Ask the supervision office if you need it.',
     subItems: 'Sub-items',
     addSubItem: 'Add sub-item',
     noSubItems: 'Not broken down into sub-items yet',

@@ -12,6 +12,8 @@ const zhCNNotice = {
     parentOf: '将作为「{{title}}」的子事项创建',
     parentMissing: '上级事项不存在或无权查看',
     milestonesTab: '节点与子事项',
+    itemNotFound: '督办事项不存在',
+    itemNotFoundHint: '该事项不存在、已被删除，或您所在单位无权查看。需要查看请联系督办部门。',
     subItems: '子事项',
     addSubItem: '分解子事项',
     noSubItems: '尚未分解子事项',

@@ -34,7 +34,7 @@ export default function ItemDetailPage() {
   })
   if (item.isPending) return <Loading />
   if (item.isError) {
-    if (item.error instanceof ApiError && item.error.status === 404) return <NotFoundState />
+    if (item.error instanceof ApiError && item.error.status === 404) return <NotFoundState title={t('notice.itemNotFound')} hint={t('notice.itemNotFoundHint')} />
     return <ErrorState error={item.error} onRetry={() => void item.refetch()} />
   }
   const it = item.data
@@ -57,7 +57,7 @@ export default function ItemDetailPage() {
             {(it.reopened_count ?? 0) > 0 && <Tag color="orange">{t('items.reopened', { count: it.reopened_count })}</Tag>}
           </Space>
           <Flex justify="space-between" align="start" gap={8} wrap>
-            <Typography.Title level={3} style={{ margin: 0 }} data-testid="page-title">
+            <Typography.Title level={1} style={{ margin: 0, fontSize: 24, lineHeight: 1.33 }} data-testid="page-title">
               {it.title}
             </Typography.Title>
             {/* same tab on purpose: a new tab would share the sessionStorage refresh token
