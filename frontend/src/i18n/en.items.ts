@@ -8,7 +8,7 @@ const enItems: Shape<typeof zhCNItems> = {
     extensions: 'Extensions',
     completion: 'Completion',
     verifications: 'Verification',
-    comments: 'Instructions & comments',
+    comments: 'Instructions',
     writeFeedback: 'Write feedback',
     editFeedback: 'Edit feedback',
     submitNow: 'Submit after saving',

@@ -13,7 +13,7 @@ const enNotice: Shape<typeof zhCNNotice> = {
     parentTitle: 'Add a sub-item',
     parentOf: 'Created as a sub-item of “{{title}}”',
     parentMissing: 'The parent item does not exist or you may not see it',
-    milestonesTab: 'Milestones & sub-items',
+    milestonesTab: 'Milestones',
     itemNotFound: 'Item not found',
     itemNotFoundHint: 'The item does not exist, was deleted, or your unit may not see it. Ask the supervision office if you need it.',
     subItems: 'Sub-items',
