@@ -383,7 +383,7 @@ async function requestCompletion(summary) {
   await openItem('办结')
   await page.getByTestId('completion-create').click()
   await page.getByLabel('办结说明').fill(summary)
-  await page.getByTestId('form-modal-ok').click()
+  await page.getByTestId('completion-ok').click()
   await entry(summary).getByText('待审核', { exact: true }).waitFor()
   await itemState('申请办结')
   assert((await entryButtons(summary)).length === 0, 'the lead unit does not review its own request')
