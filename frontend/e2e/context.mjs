@@ -18,6 +18,8 @@ export let shots = ''
 export let ctx = null
 export let page = null
 export let seeded = false
+/** a free port whose origin the server allows through CORS (DUBAN_CORS_ORIGINS) */
+export let spaPort = 0
 /** the demo accounts and their passwords, as `duban seed --demo` prints them */
 export const demoPasswords = new Map()
 /** script errors and console errors of every page, checked by the last test */
@@ -30,6 +32,7 @@ export function init(v) {
   shots = v.shots
   ctx = v.ctx
   seeded = v.seeded
+  spaPort = v.spaPort
   page = watch(v.page)
 }
 

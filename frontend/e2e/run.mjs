@@ -51,6 +51,8 @@ function log(msg) {
 // --- build and start (a failure here counts as one failed test) ---------------
 let bin = process.env.E2E_BINARY ? resolve(process.env.E2E_BINARY) : join(work, 'duban')
 const port = await freePort()
+// the origin 95-cross-origin serves the SPA from; the API allows it through CORS
+const spaPort = await freePort()
 const base = `http://127.0.0.1:${port}`
 const env = {
   DUBAN_DATA_DIR: dataDir,
@@ -58,6 +60,7 @@ const env = {
   DUBAN_BOOTSTRAP_ADMIN_PASSWORD: BOOT_PASSWORD,
   DUBAN_LOG_FORMAT: 'text',
   DUBAN_LOG_LEVEL: 'warn',
+  DUBAN_CORS_ORIGINS: `http://127.0.0.1:${spaPort}`,
 }
 
 async function setup() {
@@ -143,7 +146,7 @@ ctx = await chromium.launchPersistentContext(profileDir, {
   timezoneId: 'Asia/Shanghai',
 })
 ctx.setDefaultTimeout(10_000)
-init({ base, shots, ctx, seeded, page: ctx.pages()[0] ?? (await ctx.newPage()) })
+init({ base, shots, ctx, seeded, spaPort, page: ctx.pages()[0] ?? (await ctx.newPage()) })
 
 const specDir = join(dirname(fileURLToPath(import.meta.url)), 'specs')
 for (const file of readdirSync(specDir).filter((f) => f.endsWith('.mjs')).sort()) {

@@ -1,7 +1,7 @@
 import createClient from 'openapi-fetch'
 import { describe, expect, it, vi } from 'vitest'
 import type { paths } from '../api/schema'
-import { Session } from './session'
+import { apiBase, Session } from './session'
 
 const BASE = 'http://duban.test/api/v1'
 
@@ -154,5 +154,13 @@ describe('Session: transparent refresh', () => {
     const r = await client.POST('/auth/refresh', { body: { refresh_token: 'nope' } })
     expect(r.response.status).toBe(401)
     expect(fake.refreshCalls() - before).toBe(1) // only the call itself
+  })
+})
+
+describe('apiBase', () => {
+  it('is /api/v1 on the own origin unless VITE_API_BASE names another', () => {
+    expect(apiBase(undefined)).toBe('/api/v1')
+    expect(apiBase('  ')).toBe('/api/v1')
+    expect(apiBase('https://duban.example.com/api/v1/')).toBe('https://duban.example.com/api/v1')
   })
 })

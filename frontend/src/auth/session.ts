@@ -3,7 +3,18 @@ import type { components, paths } from '../api/schema'
 
 type TokenPair = components['schemas']['TokenPair']
 
-export const API_BASE = '/api/v1'
+/**
+ * Where the API lives: /api/v1 on the SPA's own origin (served by duban or proxied by
+ * nginx), or, for an SPA served from another origin, the URL given at build time as
+ * VITE_API_BASE (e.g. https://duban.example.com/api/v1); that server then lists the
+ * SPA's origin in DUBAN_CORS_ORIGINS.
+ */
+export const API_BASE = apiBase(import.meta.env.VITE_API_BASE)
+
+export function apiBase(configured: string | undefined): string {
+  const v = configured?.trim().replace(/\/+$/, '')
+  return v ? v : '/api/v1'
+}
 
 /**
  * Where the refresh token lives.
