@@ -27,6 +27,8 @@ const shots = join(frontend, 'screenshots')
 const work = mkdtempSync(join(tmpdir(), 'duban-e2e-'))
 const dataDir = join(work, 'data')
 const profileDir = join(work, 'profile')
+// a fresh folder: screenshots of an earlier run (a FAILED- one above all) would mislead
+rmSync(shots, { recursive: true, force: true })
 mkdirSync(shots, { recursive: true })
 let seeded = false
 
