@@ -123,6 +123,9 @@ export function ActionBar({ item, assignments }: { item: Item; assignments: Assi
   const [reassigning, setReassigning] = useState(false)
   const mine = (action: string) => assignments.find((a) => (a.allowed_actions ?? []).includes(action))
   const accept = mine('accept')
+  const buttons = ['update', 'delete', 'reassign', 'clear_warning', ...STATE_ACTIONS]
+  // nothing to offer (an auditor, a cooperating unit): no empty row under the title
+  if (!accept && !allowed.some((a) => buttons.includes(a))) return null
   return (
     <Space wrap data-testid="item-actions">
       {allowed.includes('update') && (
