@@ -1,4 +1,4 @@
-import { Tabs } from 'antd'
+import { Tabs } from '../components/Tabs'
 import { useTranslation } from 'react-i18next'
 import { useSearchParams } from 'react-router'
 import { hasRole, useMe } from '../auth/auth'

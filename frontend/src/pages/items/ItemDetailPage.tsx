@@ -1,6 +1,7 @@
 import { ArrowLeftOutlined, DownOutlined, PrinterOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
-import { Button, Card, Dropdown, Flex, Space, Tabs, Tag, Typography } from 'antd'
+import { Button, Card, Dropdown, Flex, Space, Tag, Typography } from 'antd'
+import { Tabs } from '../../components/Tabs'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api } from '../../api/client'
@@ -82,8 +83,7 @@ export default function ItemDetailPage() {
       </Card>
       <Card>
         <Tabs
-          // a narrower gutter keeps the eleven tabs in one row at desktop widths: antd's
-          // overflow button sits inside the tablist, which axe counts as critical
+          // a narrower gutter keeps the eleven tabs in one row at desktop widths
           tabBarGutter={20}
           activeKey={tab}
           onChange={(k) => setParams(k === 'detail' ? {} : { tab: k }, { replace: true })}
