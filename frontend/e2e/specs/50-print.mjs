@@ -129,3 +129,27 @@ test('print: a closed item’s sheet carries the completion decisions; an unknow
   await page.getByText('页面不存在', { exact: true }).waitFor()
   await page.getByTestId('print-toolbar').waitFor()
 })
+
+test('print: an urging notice (催办通知) from the urges tab, and a foreign urge id is a 404', async () => {
+  if (!ids.ISSUED) {
+    console.log('      (skipped: needs the demo seed)')
+    return
+  }
+  const call = await apiAs(OFFICE, demoPassword(OFFICE))
+  const urges = await call('GET', `/items/${ids.ISSUED.id}/urges`)
+  const urge = urges.data[0]
+  assert(urge, 'the demo item has an urge')
+  await page.goto(`${base}/items/${ids.ISSUED.id}?tab=urges`)
+  await page.getByTestId('urge-print').first().click()
+  await page.waitForURL(/\/print\/urge\//)
+  await page.getByTestId('print-paper').waitFor()
+  await page.getByTestId('print-title').filter({ hasText: '督查督办催办通知' }).waitFor()
+  const shownId = page.url().split('/').pop()
+  const shown = urges.data.find((u) => u.id === shownId)
+  assert(shown, `the notice is for one of the item's urges (${shownId})`)
+  assert((await page.getByTestId('urge-message').textContent()) === shown.message, 'the urge is quoted')
+  const pages = await checkPrint('53-print-urge')
+  assert(pages === 1, `the urging notice fits one A4 page (${pages})`)
+  await page.goto(`${base}/items/${ids.ISSUED.id}/print/urge/${ids.CLOSED.id}`)
+  await page.getByText('页面不存在', { exact: true }).waitFor()
+})

@@ -23,6 +23,7 @@ const WarningSettingsPage = lazy(() => import('../pages/settings/WarningSettings
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
 const NoticePrintPage = lazy(() => import('../pages/items/print/NoticePrintPage'))
 const SheetPrintPage = lazy(() => import('../pages/items/print/SheetPrintPage'))
+const UrgePrintPage = lazy(() => import('../pages/items/print/UrgePrintPage'))
 
 function AppRoutes() {
   const { t } = useTranslation()
@@ -55,6 +56,14 @@ function AppRoutes() {
           element={
             <RequireAuth>
               <SheetPrintPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/items/:id/print/urge/:urgeId"
+          element={
+            <RequireAuth>
+              <UrgePrintPage />
             </RequireAuth>
           }
         />

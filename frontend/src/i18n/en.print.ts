@@ -58,6 +58,21 @@ const enPrint: Shape<typeof zhCNPrint> = {
       receiptNote: 'Note',
       returned: 'Returned: {{reason}}',
     },
+    urge: {
+      title: '{{org}} — Urging Notice',
+      titleNoOrg: 'Urging Notice',
+      number: 'Item {{code}} · urge no. {{n}}',
+      to: 'To: {{unit}}',
+      intro: 'Your unit undertakes “{{title}}” (deadline {{deadline}}); please press on with it as follows.',
+      kind: 'Urged',
+      state: 'Item state',
+      message: 'Urge',
+      request: 'Required',
+      requestText:
+        'Acknowledge this notice on receipt, press on with the work and report the progress to the supervision office in writing; where there are difficulties, state the reasons and the remedies.',
+      receipt: 'Receipt',
+      print: 'Print urging notice',
+    },
     sheet: {
       annex: 'Annex 2',
       title: '{{org}} — Supervision Item Processing Sheet',

@@ -1,7 +1,9 @@
+import { PrinterOutlined } from '@ant-design/icons'
 import { useQuery } from '@tanstack/react-query'
 import { App, Button, Form, Input, Select, Space, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Link } from 'react-router'
 import { api, ifMatch } from '../../../api/client'
 import { call, errorMessage } from '../../../api/problem'
 import { SimpleList } from '../../../components/SimpleList'
@@ -55,6 +57,9 @@ export function UrgesTab({ item, assignments }: { item: Item; assignments: Assig
                 {u.acknowledged_at && <Tag color="success">{t('followup.acknowledged')}</Tag>}
               </Space>
               <Typography.Text>{u.message}</Typography.Text>
+              <Link to={`/items/${item.id ?? ''}/print/urge/${u.id ?? ''}`} data-testid="urge-print">
+                <PrinterOutlined /> {t('print.urge.print')}
+              </Link>
               {(u.allowed_actions ?? []).includes('acknowledge') && (
                 <Button
                   size="small"

@@ -40,7 +40,7 @@ export function PrintFrame({
       document.title = before
     }
   }, [docTitle])
-  const other: PrintKind = kind === 'notice' ? 'sheet' : 'notice'
+  const other: Exclude<PrintKind, 'urge'> = kind === 'notice' ? 'sheet' : 'notice'
   return (
     <div className="print-root" data-testid={`print-${kind}`}>
       <div className="print-toolbar" data-testid="print-toolbar">

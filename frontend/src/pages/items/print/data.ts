@@ -21,7 +21,7 @@ import type {
   Verification,
 } from './rows'
 
-export type PrintKind = 'notice' | 'sheet'
+export type PrintKind = 'notice' | 'sheet' | 'urge'
 
 export interface PrintData {
   item: Item
@@ -108,7 +108,7 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
   const urges = useQuery({
     queryKey: key('urges'),
     queryFn: () => allPages((page) => call(api.GET('/items/{id}/urges', { params: { path: { id }, query: { page, page_size: PAGE } } }))),
-    enabled: sheet,
+    enabled: sheet || (base && kind === 'urge'),
   })
   const events = useQuery({
     queryKey: key('events'),
@@ -143,7 +143,7 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
 
   const always: UseQueryResult<unknown>[] = [item, assignments, milestones, tree, sources]
   const sheetOnly: UseQueryResult<unknown>[] = [feedback, urges, events, comments, extensions, deadlineChanges, completions, verifications]
-  const needed = kind === 'sheet' ? [...always, ...sheetOnly] : always
+  const needed = kind === 'sheet' ? [...always, ...sheetOnly] : kind === 'urge' ? [...always, urges] : always
   const loaded = needed.every((q) => q.isSuccess)
 
   const partial =

@@ -7,6 +7,7 @@ import { setLanguage } from '../../../i18n'
 import type { PrintData } from './data'
 import NoticePrintPage, { Notice } from './NoticePrintPage'
 import SheetPrintPage from './SheetPrintPage'
+import { UrgeNotice, urgeOrdinal } from './UrgePrintPage'
 import type { Item, Names } from './rows'
 
 afterEach(async () => {
@@ -134,6 +135,30 @@ function renderAt(path: string) {
 }
 
 const list = <T,>(rows: T[]) => ({ data: rows, total: rows.length, page: 1, page_size: 100 })
+
+describe('the urging notice (催办通知)', () => {
+  const first = { id: 'u1', unit_id: 'gp', kind: 'manual' as const, message: '请尽快报送排查台账', created_by: 'off', created_at: '2026-04-01T02:00:00Z' }
+  const other = { id: 'u2', unit_id: 'aq', kind: 'auto' as const, message: '已逾期', created_at: '2026-04-02T02:00:00Z' }
+  const second = {
+    id: 'u3', unit_id: 'gp', kind: 'manual' as const, message: '再次催办：本周五前报送', created_by: 'off', created_at: '2026-04-08T02:00:00Z',
+    acknowledged_by: 'lead', acknowledged_at: '2026-04-08T06:00:00Z',
+  }
+
+  it('counts the urges to the same unit', () => {
+    expect(urgeOrdinal([second, other, first], second)).toBe(2)
+    expect(urgeOrdinal([second, other, first], other)).toBe(1)
+  })
+
+  it('addresses the unit, quotes the urge and fills the receipt once acknowledged', () => {
+    render(<UrgeNotice data={{ ...data, urges: [first, other, second] }} urge={second} />)
+    expect(screen.getByTestId('print-title')).toHaveTextContent('中国测试集团公司督查督办催办通知')
+    expect(screen.getByTestId('print-number')).toHaveTextContent('督办编号：DB-2026-0007 · 第 2 次催办')
+    expect(screen.getByTestId('urge-to')).toHaveTextContent('规划发展部：')
+    expect(screen.getByTestId('urge-message')).toHaveTextContent('再次催办：本周五前报送')
+    expect(screen.getByTestId('urge-acknowledged-by')).toHaveTextContent('王主任')
+    expect(screen.getByText(/办公厅（盖章）/)).toBeInTheDocument()
+  })
+})
 
 describe('the print pages', () => {
   it('show 404 for an item the user may not see, with the way back', async () => {
