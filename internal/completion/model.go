@@ -18,35 +18,34 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/attachments"
+	"github.com/duban/duban/internal/review"
 )
 
 // State of a completion request: requested → forwarded (by the supervision office)
 // → approved | rejected (by the supervising leader); or rejected at review (退办).
-type State string
+// The two steps are internal/review's.
+type State = review.State
 
 const (
-	StateRequested State = "requested"
-	StateForwarded State = "forwarded"
-	StateApproved  State = "approved"
-	StateRejected  State = "rejected"
+	StateRequested = review.Requested
+	StateForwarded = review.Forwarded
+	StateApproved  = review.Approved
+	StateRejected  = review.Rejected
 )
-
-// Open reports whether the request still waits for a decision.
-func (s State) Open() bool { return s == StateRequested || s == StateForwarded }
 
 // Actions on a completion request (its allowed_actions).
 const (
-	ActReview  = "review"
-	ActApprove = "approve"
-	ActReject  = "reject"
+	ActReview  = review.ActReview
+	ActApprove = review.ActApprove
+	ActReject  = review.ActReject
 	// ActRequest is offered on the list: the caller may request completion now.
 	ActRequest = "request"
 )
 
 // Review decisions of the supervision office.
 const (
-	DecisionForward = "forward"
-	DecisionReject  = "reject"
+	DecisionForward = review.DecisionForward
+	DecisionReject  = review.DecisionReject
 )
 
 // Material kinds (§14 rule f: 请示、报告、方案、办理情况).

@@ -16,6 +16,7 @@ import (
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
+	"github.com/duban/duban/internal/review"
 )
 
 // Service runs completion requests.
@@ -58,11 +59,8 @@ type List struct {
 	AllowedActions []string
 }
 
-// Limits of the texts.
-const (
-	maxSummary = 20000
-	maxComment = 5000
-)
+// maxSummary limits the request's summary (a step's comment: review.MaxComment).
+const maxSummary = 20000
 
 // ListFor returns the item's completion requests, newest first.
 func (s *Service) ListFor(ctx context.Context, p *access.Principal, itemID uuid.UUID) (*List, error) {
@@ -278,7 +276,6 @@ func (s *Service) Reject(ctx context.Context, p *access.Principal, id uuid.UUID,
 }
 
 func (s *Service) act(ctx context.Context, p *access.Principal, id uuid.UUID, action, decision, comment string, pc items.Precondition) (*View, error) {
-	comment = strings.TrimSpace(comment)
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		r, err := s.load(ctx, id)
 		if err != nil {
@@ -300,21 +297,11 @@ func (s *Service) act(ctx context.Context, p *access.Principal, id uuid.UUID, ac
 		if err := pc.Check(r.Version); err != nil {
 			return err
 		}
-		var e []problem.FieldError
-		if action == ActReview && decision != DecisionForward && decision != DecisionReject {
-			e = append(e, problem.FieldError{Field: "decision", Rule: "oneof", Message: "must be one of: forward, reject"})
+		step := review.Step{Action: action, Decision: decision, Comment: comment}
+		if err := step.Check(); err != nil {
+			return err
 		}
-		rejecting := action == ActReject || decision == DecisionReject
-		switch {
-		case rejecting && comment == "":
-			e = append(e, problem.FieldError{Field: "comment", Rule: "required", Message: "is required: give the reason (退办)"})
-		case utf8.RuneCountInString(comment) > maxComment:
-			e = append(e, problem.FieldError{Field: "comment", Rule: "max", Message: fmt.Sprintf("must be at most %d characters", maxComment)})
-		}
-		if len(e) > 0 {
-			return problem.Invalid(e...)
-		}
-		return s.apply(ctx, p, it, r, t, action, rejecting, comment)
+		return s.apply(ctx, p, it, r, t, step)
 	})
 	if err != nil {
 		return nil, err
@@ -325,22 +312,9 @@ func (s *Service) act(ctx context.Context, p *access.Principal, id uuid.UUID, ac
 // apply writes a decided step: the request's new state and the item's — forwarded
 // leaves the item as it is; rejected sends it back to in_progress; approved closes
 // it.
-func (s *Service) apply(ctx context.Context, p *access.Principal, it *items.Item, r *Request, t items.Transition, action string, rejecting bool, comment string) error {
-	at := now()
-	to := StateForwarded
-	switch {
-	case rejecting:
-		to = StateRejected
-	case action == ActApprove:
-		to = StateApproved
-	}
-	cols := map[string]any{"state": string(to), "version": r.Version + 1, "updated_at": at}
-	if action == ActReview {
-		cols["reviewed_by"], cols["reviewed_at"], cols["review_comment"] = p.UserID, at, comment
-	} else {
-		cols["decided_by"], cols["decided_at"], cols["decision_comment"] = p.UserID, at, comment
-	}
-	res := s.db.Conn(ctx).Model(&Request{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(cols)
+func (s *Service) apply(ctx context.Context, p *access.Principal, it *items.Item, r *Request, t items.Transition, step review.Step) error {
+	at, to, comment := now(), step.To(), step.Comment
+	res := s.db.Conn(ctx).Model(&Request{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(step.Columns(p.UserID, at, r.Version))
 	if res.Error != nil {
 		return fmt.Errorf("update completion request: %w", res.Error)
 	}

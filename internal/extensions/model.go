@@ -15,27 +15,26 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/review"
 )
 
 // State of an extension request: requested → forwarded (by the supervision office)
-// → approved | rejected (by the supervising leader); or rejected at review.
-type State string
+// → approved | rejected (by the supervising leader); or rejected at review. The two
+// steps are internal/review's.
+type State = review.State
 
 const (
-	StateRequested State = "requested"
-	StateForwarded State = "forwarded"
-	StateApproved  State = "approved"
-	StateRejected  State = "rejected"
+	StateRequested = review.Requested
+	StateForwarded = review.Forwarded
+	StateApproved  = review.Approved
+	StateRejected  = review.Rejected
 )
-
-// Open reports whether the request still waits for a decision.
-func (s State) Open() bool { return s == StateRequested || s == StateForwarded }
 
 // Actions on an extension request, as listed in its allowed_actions.
 const (
-	ActReview  = "review"
-	ActApprove = "approve"
-	ActReject  = "reject"
+	ActReview  = review.ActReview
+	ActApprove = review.ActApprove
+	ActReject  = review.ActReject
 )
 
 // Actions on an item offered by this package (allowed_actions of the lists).
@@ -46,8 +45,8 @@ const (
 
 // Review decisions of the supervision office.
 const (
-	DecisionForward = "forward"
-	DecisionReject  = "reject"
+	DecisionForward = review.DecisionForward
+	DecisionReject  = review.DecisionReject
 )
 
 // Problem codes of this package. Never rename one.

@@ -15,6 +15,7 @@ import (
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
+	"github.com/duban/duban/internal/review"
 )
 
 // Service runs extension requests and deadlines set by the supervision office.
@@ -209,7 +210,6 @@ func (s *Service) Reject(ctx context.Context, p *access.Principal, id uuid.UUID,
 }
 
 func (s *Service) act(ctx context.Context, p *access.Principal, id uuid.UUID, action, decision, comment string, pc items.Precondition) (*View, error) {
-	comment = strings.TrimSpace(comment)
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		r, err := s.load(ctx, id)
 		if err != nil {
@@ -230,16 +230,11 @@ func (s *Service) act(ctx context.Context, p *access.Principal, id uuid.UUID, ac
 		if err := pc.Check(r.Version); err != nil {
 			return err
 		}
-		var e []problem.FieldError
-		if action == ActReview && decision != DecisionForward && decision != DecisionReject {
-			e = append(e, problem.FieldError{Field: "decision", Rule: "oneof", Message: "must be one of: forward, reject"})
-		}
-		rejecting := action == ActReject || decision == DecisionReject
-		checkText(&e, "comment", comment, rejecting)
-		if err := invalid(e); err != nil {
+		step := review.Step{Action: action, Decision: decision, Comment: comment}
+		if err := step.Check(); err != nil {
 			return err
 		}
-		return s.apply(ctx, p, it, r, action, rejecting, comment)
+		return s.apply(ctx, p, it, r, step)
 	})
 	if err != nil {
 		return nil, err
@@ -249,22 +244,10 @@ func (s *Service) act(ctx context.Context, p *access.Principal, id uuid.UUID, ac
 
 // apply writes a decided review or decision: the request's new state, the item's
 // timeline, and on approval the item's new deadline and its history row.
-func (s *Service) apply(ctx context.Context, p *access.Principal, it *items.Item, r *Request, action string, rejecting bool, comment string) error {
-	at := now()
-	cols := map[string]any{"version": r.Version + 1, "updated_at": at}
-	to, ev := StateForwarded, EvForward
-	if rejecting {
-		to, ev = StateRejected, EvReject
-	} else if action == ActApprove {
-		to, ev = StateApproved, EvApprove
-	}
-	cols["state"] = string(to)
-	if action == ActReview {
-		cols["reviewed_by"], cols["reviewed_at"], cols["review_comment"] = p.UserID, at, comment
-	} else {
-		cols["decided_by"], cols["decided_at"], cols["decision_comment"] = p.UserID, at, comment
-	}
-	res := s.db.Conn(ctx).Model(&Request{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(cols)
+func (s *Service) apply(ctx context.Context, p *access.Principal, it *items.Item, r *Request, step review.Step) error {
+	at, to, comment := now(), step.To(), step.Comment
+	ev := map[review.State]string{review.Forwarded: EvForward, review.Rejected: EvReject, review.Approved: EvApprove}[to]
+	res := s.db.Conn(ctx).Model(&Request{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(step.Columns(p.UserID, at, r.Version))
 	if res.Error != nil {
 		return fmt.Errorf("update extension request: %w", res.Error)
 	}
