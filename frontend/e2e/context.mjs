@@ -121,3 +121,23 @@ export async function apiAs(username, password) {
     return text ? JSON.parse(text) : null
   }
 }
+
+/**
+ * Picks a language from the header's switch and waits until the page speaks it. A
+ * click during the menu's opening motion can miss, so the pick is retried.
+ */
+export async function chooseLanguage(label, p = page) {
+  const want = label === 'English' ? 'en' : 'zh-CN'
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (!(await p.getByRole('menuitem', { name: label }).isVisible())) await p.getByTestId('lang-switch').click()
+    const item = p.getByRole('menuitem', { name: label })
+    await item.waitFor()
+    await sleep(300)
+    await item.click().catch(() => {})
+    for (let i = 0; i < 30; i++) {
+      if ((await p.evaluate(() => document.documentElement.lang)) === want) return
+      await sleep(100)
+    }
+  }
+  throw new Error(`the page did not switch to ${label}`)
+}

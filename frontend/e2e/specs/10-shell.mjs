@@ -13,6 +13,7 @@ import {
   menuItem,
   choose,
   login,
+  chooseLanguage,
 } from '../context.mjs'
 
 test('the login page opens in Chinese', async () => {
@@ -58,8 +59,7 @@ test('the shell shows the product name, navigation and user menu', async () => {
 })
 
 test('switching to English and back, remembered across reloads', async () => {
-  await page.getByTestId('lang-switch').click()
-  await page.getByRole('menuitem', { name: 'English' }).click()
+  await chooseLanguage('English')
   await (await menuItem('Workbench')).waitFor()
   await (await menuItem('Org & users')).waitFor()
   await page.reload()
@@ -67,8 +67,7 @@ test('switching to English and back, remembered across reloads', async () => {
   const lang = await page.evaluate(() => document.documentElement.lang)
   assert(lang === 'en', `html lang is ${lang}`)
   await shot('04-workbench-en')
-  await page.getByTestId('lang-switch').click()
-  await page.getByRole('menuitem', { name: '中文' }).click()
+  await chooseLanguage('中文')
   await (await menuItem('工作台')).waitFor()
 })
 

@@ -15,6 +15,7 @@ import {
   menuItem,
   choose,
   login,
+  chooseLanguage,
 } from '../context.mjs'
 
 test('a new supervisor changes the initial password, then creates, submits and issues an item', async () => {
@@ -82,15 +83,13 @@ test('items list: filters live in the URL', async () => {
   await page.getByTestId('item-table').getByRole('link', { name: ITEM_TITLE }).waitFor()
   assert((await page.getByPlaceholder('搜索编号、名称、内容').inputValue()) === '安全生产', 'the search box shows the URL filter')
   await shot('09a-items')
-  await page.getByTestId('lang-switch').click()
-  await page.getByRole('menuitem', { name: 'English' }).click()
+  await chooseLanguage('English')
   await page.getByTestId('page-title').filter({ hasText: 'Items' }).waitFor()
   await page.getByTestId('item-table').getByRole('link', { name: ITEM_TITLE }).click()
   await page.getByTestId('item-details').waitFor()
   await page.getByTestId('item-state').filter({ hasText: 'Issued' }).waitFor()
   await shot('09d-item-en')
-  await page.getByTestId('lang-switch').click()
-  await page.getByRole('menuitem', { name: '中文' }).click()
+  await chooseLanguage('中文')
   await page.getByTestId('item-state').filter({ hasText: '已下达' }).waitFor()
   await (await menuItem('工作台')).click()
   await page.getByTestId('todo').waitFor()

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { assert, test } from '../harness.mjs'
-import { ADMIN, NEW_PASSWORD, base, page, seeded, setPage, newPage, demoPassword, settle, login, apiAs } from '../context.mjs'
+import { ADMIN, NEW_PASSWORD, base, page, seeded, setPage, newPage, demoPassword, settle, login, apiAs, chooseLanguage } from '../context.mjs'
 
 const require = createRequire(import.meta.url)
 // injected with evaluate, not a <script> tag: the app's CSP (script-src 'self') refuses inline scripts
@@ -174,8 +174,7 @@ test('a11y: the item page in English', async () => {
     return
   }
   await signIn('duban', demoPassword('duban'))
-  await page.getByTestId('lang-switch').click()
-  await page.getByRole('menuitem', { name: 'English' }).click()
+  await chooseLanguage('English')
   await page.goto(`${base}/items/${itemId}`)
   await page.getByTestId('item-details').waitFor()
   const lang = await page.evaluate(() => document.documentElement.lang)
@@ -185,8 +184,7 @@ test('a11y: the item page in English', async () => {
   await page.getByTestId('todo').locator('[data-testid^="todo-"]').first().waitFor()
   await audit('workbench (English)')
   // back to Chinese for the specs that follow (the choice is kept in the browser)
-  await page.getByTestId('lang-switch').click()
-  await page.getByRole('menuitem', { name: '中文' }).click()
+  await chooseLanguage('中文')
   await page.getByTestId('todo').waitFor()
   await page.close()
   report()

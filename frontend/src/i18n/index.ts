@@ -1,7 +1,6 @@
 import i18n from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import { setDayjsLocale } from '../lib/time'
-import en from './en'
 import zhCN from './zh-CN'
 
 export const LANGUAGES = ['zh-CN', 'en'] as const
@@ -20,15 +19,24 @@ function storedLanguage(): Language {
 
 const initial = storedLanguage()
 
+// Chinese is bundled; English loads when it is chosen (a lazy chunk), so that most
+// users do not download strings they never see.
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-  lng: initial,
+  resources: { 'zh-CN': { translation: zhCN } },
+  lng: 'zh-CN',
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },
   returnNull: false,
 })
-setDayjsLocale(initial)
-document.documentElement.lang = initial
+setDayjsLocale('zh-CN')
+document.documentElement.lang = 'zh-CN'
+
+async function load(lang: Language) {
+  if (lang === 'en' && !i18n.hasResourceBundle('en', 'translation')) {
+    const en = (await import('./en')).default
+    i18n.addResourceBundle('en', 'translation', en)
+  }
+}
 
 export function currentLanguage(): Language {
   return i18n.language === 'en' ? 'en' : 'zh-CN'
@@ -36,6 +44,7 @@ export function currentLanguage(): Language {
 
 /** Switches the language and remembers the choice in localStorage. */
 export async function setLanguage(lang: Language) {
+  await load(lang)
   try {
     localStorage.setItem(LANG_STORAGE_KEY, lang)
   } catch {
@@ -47,3 +56,6 @@ export async function setLanguage(lang: Language) {
 }
 
 export default i18n
+
+/** Resolves once the remembered language is loaded and switched to: render after it. */
+export const ready: Promise<void> = initial === 'zh-CN' ? Promise.resolve() : setLanguage(initial).catch(() => undefined)
