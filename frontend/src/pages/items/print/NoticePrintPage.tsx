@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router'
 import { formatDate } from '../../../lib/time'
 import { usePrintData, type PrintData } from './data'
-import { CoreRows, enumText, Field, PrintFrame, RecordTable, scopeName } from './PrintFrame'
+import { CoreRows, enumText, Field, PrintFrame, RecordTable, scopeName, FormCols } from './PrintFrame'
 import { noticeDeadline, noticeIssuer, receiptRows } from './rows'
 
 /** 附件1《督查督办任务通知》: what the issuer sends to the undertaking units. */
@@ -47,12 +47,7 @@ export function Notice({ data }: { data: PrintData }) {
       <p className="print-para">{t('print.notice.intro', { source: item.source_ref || source || '—' })}</p>
 
       <table className="print-table" data-testid="notice-table">
-        <colgroup>
-          <col style={{ width: '18%' }} />
-          <col style={{ width: '32%' }} />
-          <col style={{ width: '18%' }} />
-          <col style={{ width: '32%' }} />
-        </colgroup>
+        <FormCols />
         <tbody>
           <tr>
             <Field label={t('items.code')}>{item.code || ''}</Field>

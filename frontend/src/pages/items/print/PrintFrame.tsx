@@ -183,3 +183,15 @@ export function CoreRows({ item, names }: { item: PrintData['item']; names: Prin
     </>
   )
 }
+
+/** The column widths of the two-pair form tables (label, value, label, value). */
+export function FormCols() {
+  return (
+    <colgroup>
+      <col style={{ width: '18%' }} />
+      <col style={{ width: '32%' }} />
+      <col style={{ width: '18%' }} />
+      <col style={{ width: '32%' }} />
+    </colgroup>
+  )
+}

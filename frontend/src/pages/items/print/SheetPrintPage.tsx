@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router'
 import { formatDate } from '../../../lib/time'
 import { usePrintData, type PrintData } from './data'
-import { CoreRows, enumText, Field, PrintFrame, RecordTable, scopeName } from './PrintFrame'
+import { CoreRows, enumText, Field, PrintFrame, RecordTable, scopeName, FormCols } from './PrintFrame'
 import { assignmentRows, noticeDeadline, registration } from './rows'
 import { SheetRecords } from './SheetRecords'
 
@@ -47,12 +47,7 @@ export function Sheet({ data }: { data: PrintData }) {
 
       <h2 className="print-section">{t('print.sheet.registration')}</h2>
       <table className="print-table" data-testid="sheet-registration">
-        <colgroup>
-          <col style={{ width: '18%' }} />
-          <col style={{ width: '32%' }} />
-          <col style={{ width: '18%' }} />
-          <col style={{ width: '32%' }} />
-        </colgroup>
+        <FormCols />
         <tbody>
           <tr>
             <Field label={t('items.code')}>{item.code || ''}</Field>

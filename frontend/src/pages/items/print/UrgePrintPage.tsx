@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { useParams } from 'react-router'
 import { formatDate } from '../../../lib/time'
 import { usePrintData, type PrintData } from './data'
-import { enumText, Field, PrintFrame, scopeName } from './PrintFrame'
+import { enumText, Field, PrintFrame, scopeName, FormCols } from './PrintFrame'
 import { noticeDeadline, type Urge } from './rows'
 
 /** 催办通知: the supervision office's written urge to one unit, with a receipt. */
@@ -47,12 +47,7 @@ export function UrgeNotice({ data, urge }: { data: PrintData; urge: Urge }) {
       </div>
       <p className="print-para">{t('print.urge.intro', { title: item.title, deadline: dl.deadline })}</p>
       <table className="print-table" data-testid="urge-table">
-        <colgroup>
-          <col style={{ width: '18%' }} />
-          <col style={{ width: '32%' }} />
-          <col style={{ width: '18%' }} />
-          <col style={{ width: '32%' }} />
-        </colgroup>
+        <FormCols />
         <tbody>
           <tr>
             <Field label={t('items.code')}>{item.code}</Field>
@@ -97,12 +92,7 @@ export function UrgeNotice({ data, urge }: { data: PrintData; urge: Urge }) {
       </div>
       <h2 className="print-section">{t('print.urge.receipt')}</h2>
       <table className="print-table" data-testid="urge-receipt">
-        <colgroup>
-          <col style={{ width: '18%' }} />
-          <col style={{ width: '32%' }} />
-          <col style={{ width: '18%' }} />
-          <col style={{ width: '32%' }} />
-        </colgroup>
+        <FormCols />
         <tbody>
           <tr>
             <Field label={t('print.notice.receiptUnit')}>{names.unit(urge.unit_id)}</Field>
