@@ -131,22 +131,30 @@ try {
 
 // --- browser ---------------------------------------------------------------
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-ctx = await chromium.launchPersistentContext(profileDir, {
-  executablePath,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-  viewport: { width: 1366, height: 860 },
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-})
+// A browser that does not start (missing, wrong path) must not leave the server running.
+try {
+  ctx = await chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1366, height: 860 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  })
+} catch (err) {
+  console.log(`  ✗ setup: start the browser (${executablePath})\n${String(err?.stack ?? err).replace(/^/gm, '      ')}`)
+  await cleanup()
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+}
 ctx.setDefaultTimeout(10_000)
 init({ base, shots, ctx, seeded, spaPort, page: ctx.pages()[0] ?? (await ctx.newPage()) })
 
