@@ -236,7 +236,7 @@ func (s *Service) validate(ctx context.Context, p *access.Principal, it *items.I
 		}
 	}
 	if f.MilestoneID != nil {
-		ms, err := s.items.ListMilestones(ctx, p, it.ID)
+		ms, _, err := s.items.ListMilestones(ctx, p, it.ID)
 		if err != nil {
 			return err
 		}

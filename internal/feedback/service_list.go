@@ -83,7 +83,7 @@ func (s *Service) dues(ctx context.Context, p *access.Principal, it *items.Item,
 	}
 	var ms []items.Milestone
 	if it.FeedbackCadence == "milestones" {
-		if ms, err = s.items.ListMilestones(ctx, p, it.ID); err != nil {
+		if ms, _, err = s.items.ListMilestones(ctx, p, it.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -145,7 +145,7 @@ func (s *Service) Template(ctx context.Context, p *access.Principal, itemID uuid
 	} else if it.LeadUnitID != nil && *it.LeadUnitID == unit {
 		t.Progress = it.Progress
 	}
-	ms, err := s.items.ListMilestones(ctx, p, it.ID)
+	ms, _, err := s.items.ListMilestones(ctx, p, it.ID)
 	if err != nil {
 		return nil, err
 	}

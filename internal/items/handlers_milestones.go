@@ -44,11 +44,7 @@ func (h handlers) listMilestones(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ms, err := h.s.ListMilestones(c.Request().Context(), p, id)
-	if err != nil {
-		return err
-	}
-	actions, err := h.s.MilestoneActions(c.Request().Context(), p, id)
+	ms, actions, err := h.s.ListMilestones(c.Request().Context(), p, id)
 	if err != nil {
 		return err
 	}

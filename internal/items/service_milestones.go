@@ -34,29 +34,37 @@ type MilestonePatch struct {
 	Sort    *int
 }
 
-// ListMilestones returns the item's milestones in order.
-func (s *Service) ListMilestones(ctx context.Context, p *access.Principal, itemID uuid.UUID) ([]Milestone, error) {
-	if _, _, err := s.visibleItem(ctx, p, itemID, false); err != nil {
-		return nil, err
+// ListMilestones returns the item's milestones in order, and what p may do to them
+// (their allowed_actions, the same for all of one item's milestones).
+func (s *Service) ListMilestones(ctx context.Context, p *access.Principal, itemID uuid.UUID) ([]Milestone, []string, error) {
+	it, asgs, err := s.visibleItem(ctx, p, itemID, false)
+	if err != nil {
+		return nil, nil, err
 	}
 	var out []Milestone
 	if err := s.db.Conn(ctx).Where("item_id = ?", itemID).Order("sort, due_date, created_at").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("load milestones: %w", err)
+		return nil, nil, fmt.Errorf("load milestones: %w", err)
 	}
-	return out, nil
+	return out, milestoneActions(p, it, asgs), nil
 }
 
-// MilestoneActions is `allowed_actions` of the item's milestones: update and delete
-// while p may manage them (manage_milestones on the item), nothing otherwise.
+// MilestoneActions is `allowed_actions` of the item's milestones, for a milestone
+// read on its own.
 func (s *Service) MilestoneActions(ctx context.Context, p *access.Principal, itemID uuid.UUID) ([]string, error) {
 	it, asgs, err := s.visibleItem(ctx, p, itemID, false)
 	if err != nil {
 		return nil, err
 	}
+	return milestoneActions(p, it, asgs), nil
+}
+
+// milestoneActions: update and delete while p may manage the item's milestones
+// (manage_milestones), nothing otherwise.
+func milestoneActions(p *access.Principal, it *Item, asgs []Assignment) []string {
 	if slices.Contains(AllowedActions(p, it, asgs), string(ActMilestones)) {
-		return []string{"delete", "update"}, nil
+		return []string{"delete", "update"}
 	}
-	return []string{}, nil
+	return []string{}
 }
 
 // GetMilestone returns one milestone.

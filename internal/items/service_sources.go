@@ -30,6 +30,8 @@ type SourceRoute struct {
 // with the issuing units resolved in the caller's scope.
 func (s *Service) SourceRoutes(ctx context.Context, p *access.Principal) ([]SourceRoute, error) {
 	var out []SourceRoute
+	// The issuer depends on the source alone: look each up once for both categories.
+	issuers := map[Source]*uuid.UUID{}
 	for _, c := range Categories {
 		for _, src := range append(append([]Source{}, MatterSources...), DocumentSources...) {
 			if !src.ValidFor(c) {
@@ -40,9 +42,13 @@ func (s *Service) SourceRoutes(ctx context.Context, p *access.Principal) ([]Sour
 			// The same lookup Create uses when notice_issuer_unit_id is not given;
 			// without a lead unit it answers the unit that issues for every lead.
 			lead := uuid.Nil
-			id, err := s.noticeIssuer(ctx, p.ScopeID, src, &lead)
-			if err != nil {
-				return nil, fmt.Errorf("notice issuer of %s: %w", src, err)
+			id, seen := issuers[src]
+			if !seen {
+				var err error
+				if id, err = s.noticeIssuer(ctx, p.ScopeID, src, &lead); err != nil {
+					return nil, fmt.Errorf("notice issuer of %s: %w", src, err)
+				}
+				issuers[src] = id
 			}
 			if id != nil && *id == lead {
 				r.IssuerIsLeadUnit = true
