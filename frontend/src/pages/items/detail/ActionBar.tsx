@@ -1,6 +1,6 @@
 import { EditOutlined } from '@ant-design/icons'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { Alert, App, Button, Form, Input, Modal, Popconfirm, Radio, Space, TreeSelect } from 'antd'
+import { App, Button, Form, Input, Popconfirm, Radio, Space, TreeSelect } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
@@ -10,7 +10,6 @@ import { ApiError, call, errorMessage } from '../../../api/problem'
 import { unitTreeSelectData } from '../../org/UnitsPanel'
 import { UserSelect } from '../../org/UserSelect'
 import { FormModal } from '../FormModal'
-import { applyFormError } from '../../../components/formErrors'
 import { itemKey, type Item } from '../ui'
 import { AssignmentAcceptButton } from './Assignments'
 
@@ -45,6 +44,7 @@ export function runStateAction(id: string, action: StateAction, version: number 
   }
 }
 
+/** A state action's dialog: the comment (required as the reason where the action needs one). */
 export function ActionModal({
   title,
   needsComment,
@@ -59,40 +59,16 @@ export function ActionModal({
   onClose: () => void
 }) {
   const { t } = useTranslation()
-  const [form] = Form.useForm<{ comment?: string }>()
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
   return (
-    <Modal
-      open
-      title={title}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'action-ok' }}
-    >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
-      <Form
-        form={form}
-        layout="vertical"
-        onFinish={(v) => {
-          setBusy(true)
-          onSubmit(v.comment?.trim() ?? '')
-            .then(onClose)
-            .catch((e: unknown) => setError(applyFormError(form, e, t)))
-            .finally(() => setBusy(false))
-        }}
+    <FormModal<{ comment?: string }> title={title} testId="action" onClose={onClose} onSubmit={(v) => onSubmit(v.comment?.trim() ?? '')}>
+      <Form.Item
+        name="comment"
+        label={commentLabel ?? (needsComment ? t('items.reason') : t('items.commentOptional'))}
+        rules={needsComment ? [{ required: true, whitespace: true, message: t('rules.required') }] : []}
       >
-        <Form.Item
-          name="comment"
-          label={commentLabel ?? (needsComment ? t('items.reason') : t('items.commentOptional'))}
-          rules={needsComment ? [{ required: true, whitespace: true, message: t('rules.required') }] : []}
-        >
-          <Input.TextArea rows={3} maxLength={5000} data-testid="action-comment" />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Input.TextArea rows={3} maxLength={5000} data-testid="action-comment" />
+      </Form.Item>
+    </FormModal>
   )
 }
 
