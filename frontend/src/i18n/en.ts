@@ -138,6 +138,7 @@ const en: Shape<typeof zhCN> = {
     oneof: 'Invalid value',
     unique: 'Must not repeat',
     len: 'Wrong length',
+    range: 'Out of the allowed range',
   },
   me: {
     title: 'Me',

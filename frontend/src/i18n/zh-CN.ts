@@ -135,6 +135,7 @@ const zhCN = {
     oneof: '取值无效',
     unique: '不能重复',
     len: '长度不正确',
+    range: '超出允许范围',
   },
   me: {
     title: '我的',

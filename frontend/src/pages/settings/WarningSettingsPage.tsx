@@ -31,8 +31,8 @@ const BOUNDS: Record<keyof Values, { min: number; max: number }> = {
 }
 
 /**
- * Puts an API error on the form; answers the message for the alert above it. The
- * API's range rule has no generic translation, so those field errors get the bounds.
+ * Puts an API error on the form; answers the message for the alert above it. A range
+ * error on a threshold names its bounds, more than the generic rules.range says.
  */
 export function showSaveError(form: FormInstance<Values>, err: unknown, t: TFunction): string {
   const text = applyFormError(form, err, t)
