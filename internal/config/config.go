@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/duban/duban/internal/clock"
 )
 
 // Config is the whole configuration of one Duban process. It is built by Load and
@@ -55,6 +57,9 @@ type Config struct {
 
 	// Location is Timezone, resolved by Load.
 	Location *time.Location `env:"-"`
+	// Clock is the one source of the current time (internal/clock): the system
+	// clock, set by Load; tests put a clock.Fake here and make time pass through it.
+	Clock clock.Clock `env:"-"`
 }
 
 // Load reads the environment, applies defaults and validates every value. The error
@@ -100,6 +105,7 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("DUBAN_TIMEZONE %q is not a known time zone (e.g. Asia/Shanghai)", c.Timezone))
 	}
 	c.Location = loc
+	c.Clock = clock.Or(c.Clock)
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "error":
 	default:
