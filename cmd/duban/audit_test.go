@@ -65,7 +65,7 @@ func seedItem(t *testing.T, db *database.DB) string {
 	group := env.Unit("集团公司", "group", nil, false)
 	office := env.Unit("办公厅", "department", &group, true)
 	sup := env.User("sup", office, access.RoleSupervisor)
-	svc := items.NewService(db, calendar.NewService(db, time.UTC), audit.New(db))
+	svc := items.NewService(db, calendar.NewService(db, time.UTC, nil), audit.New(db))
 	p := env.Principal(sup)
 	v, err := svc.Create(context.Background(), p, items.ItemInput{Title: "事项", Content: "内容",
 		Category: items.CategoryImportantMatter, Source: items.SourceBoard, LeadUnitID: &office,

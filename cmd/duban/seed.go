@@ -50,7 +50,7 @@ func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	made, err := seed.DemoItems(ctx, db, log, res, seed.ItemOptions{
-		Calendar: calendar.NewService(db, cfg.Location),
+		Calendar: calendar.NewService(db, cfg.Location, cfg.Clock),
 		// Where the server keeps uploads (internal/app), so that it serves the demo's files.
 		Files: attachments.LocalStorage{Dir: filepath.Join(cfg.DataDir, "files")},
 	})

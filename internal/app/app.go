@@ -25,6 +25,7 @@ import (
 	"github.com/duban/duban/internal/completion"
 	"github.com/duban/duban/internal/config"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/extensions"
 	"github.com/duban/duban/internal/feedback"
 	"github.com/duban/duban/internal/httpserver"
@@ -48,6 +49,10 @@ type App struct {
 	Server *httpserver.Server
 	// Items is the items service, shared by the follow-up packages (and tests).
 	Items *items.Service
+	// Bus is where subscribers register for domain events; Dispatcher hands the
+	// committed events of the outbox to them (internal/events).
+	Bus        *events.Bus
+	Dispatcher *events.Dispatcher
 }
 
 // OpenDatabase opens the configured database (PostgreSQL or the SQLite file in the
@@ -140,7 +145,15 @@ func (a *App) routes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Every change emits its domain events into the outbox in its own
+	// transaction; the dispatcher is woken after the commit.
+	outbox := events.NewOutbox(a.DB, a.Config.Clock)
+	a.Bus = events.NewBus()
+	a.Dispatcher = events.NewDispatcher(a.DB, a.Bus, a.Config.Clock, a.Log)
+	outbox.OnCommit(a.Dispatcher.Wake)
 	auditLog := audit.New(a.DB)
+	auditLog.UseClock(a.Config.Clock)
+	auditLog.UseOutbox(outbox)
 	if a.Config.BootstrapAdminPassword != "" {
 		if err := users.Bootstrap(ctx, a.DB, auditLog, a.Config.BootstrapAdminPassword); err != nil {
 			return fmt.Errorf("bootstrap admin: %w", err)
@@ -160,10 +173,12 @@ func (a *App) routes(ctx context.Context) error {
 	org.Mount(authed, orgSvc)
 	users.Mount(authed, users.NewService(a.DB, auditLog))
 	// One calendar service for every user of it: its snapshot cache is dropped on edit.
-	calendarSvc := calendar.NewService(a.DB, a.Config.Location)
+	calendarSvc := calendar.NewService(a.DB, a.Config.Location, a.Config.Clock)
+	calendarSvc.UseAudit(auditLog)
 	calendar.Mount(authed, calendarSvc)
 	orgSvc.AddInUseCheck(items.InUseCheck(a.DB))
 	itemsSvc := items.NewService(a.DB, calendarSvc, auditLog)
+	itemsSvc.UseOutbox(outbox)
 	a.Items = itemsSvc
 	items.Mount(authed, itemsSvc)
 	// Warning-light thresholds (admin settings); the items derive their lights with them.

@@ -14,7 +14,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/events"
 )
 
 // Actions recorded here. Keep names stable: auditors filter on them.
@@ -53,10 +55,22 @@ type Event struct {
 func (Event) TableName() string { return "audit_events" }
 
 // Log writes audit events.
-type Log struct{ db *database.DB }
+type Log struct {
+	db    *database.DB
+	clock clock.Clock
+	// outbox, when set, receives each record as a domain event (people,
+	// organisation, settings and security: events.FromAudit).
+	outbox *events.Outbox
+}
 
 // New returns a log writing to db.
-func New(db *database.DB) *Log { return &Log{db: db} }
+func New(db *database.DB) *Log { return &Log{db: db, clock: clock.Real{}} }
+
+// UseClock stamps the records with c.
+func (l *Log) UseClock(c clock.Clock) { l.clock = clock.Or(c) }
+
+// UseOutbox makes every record also a domain event in o, in the same transaction.
+func (l *Log) UseOutbox(o *events.Outbox) { l.outbox = o }
 
 // Record appends an event in the transaction carried by ctx, if any. details is
 // marshalled to JSON; it must never hold a secret.
@@ -70,11 +84,16 @@ func (l *Log) Record(ctx context.Context, actor *uuid.UUID, action, targetType, 
 	}
 	meta := RequestFrom(ctx)
 	ev := Event{
-		ID: uuid.Must(uuid.NewV7()), At: time.Now().UTC(), ActorID: actor, Action: action,
+		ID: uuid.Must(uuid.NewV7()), At: l.clock.Now(), ActorID: actor, Action: action,
 		TargetType: targetType, TargetID: targetID, IP: meta.IP, RequestID: meta.RequestID, Details: string(b),
 	}
 	if err := l.db.Conn(ctx).Create(&ev).Error; err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	if l.outbox != nil {
+		if de := events.FromAudit(events.Audited{Action: action, TargetType: targetType, TargetID: targetID, Details: details}); de != nil {
+			return l.outbox.Emit(ctx, actor, de)
+		}
 	}
 	return nil
 }

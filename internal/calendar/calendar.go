@@ -21,6 +21,7 @@ import (
 
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/database"
 )
 
@@ -33,7 +34,7 @@ type Service struct {
 	db    *database.DB
 	loc   *time.Location
 	audit *audit.Log
-	now   func() time.Time
+	clock clock.Clock
 	// refresh is RefreshInterval; tests shorten it.
 	refresh time.Duration
 
@@ -46,16 +47,22 @@ type Service struct {
 	gen uint64
 }
 
-// NewService returns the calendar service; loc is the company time zone.
-func NewService(db *database.DB, loc *time.Location) *Service {
+// NewService returns the calendar service; loc is the company time zone, c the
+// one clock (nil: the system clock), which the services that count working days
+// share through Clock.
+func NewService(db *database.DB, loc *time.Location, c clock.Clock) *Service {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Service{
-		db: db, loc: loc, audit: audit.New(db), refresh: RefreshInterval,
-		now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-	}
+	return &Service{db: db, loc: loc, audit: audit.New(db), refresh: RefreshInterval, clock: clock.Or(c)}
 }
+
+// UseAudit records the calendar's edits in log (the application's, which also
+// emits them as events) instead of a log of its own.
+func (s *Service) UseAudit(log *audit.Log) { s.audit = log }
+
+// Clock is the clock the calendar counts today by.
+func (s *Service) Clock() clock.Clock { return s.clock }
 
 // Calendar is a read-only snapshot used for working-day arithmetic. It is safe for
 // concurrent use.
@@ -182,7 +189,7 @@ func (s *Service) load(ctx context.Context) (*Calendar, error) {
 }
 
 // Today is today's date in the company time zone.
-func (s *Service) Today() civil.Date { return civil.Today(s.loc) }
+func (s *Service) Today() civil.Date { return clock.Today(s.clock, s.loc) }
 
 // Location is the company time zone.
 func (s *Service) Location() *time.Location { return s.loc }

@@ -24,7 +24,7 @@ var shanghai = func() *time.Location {
 // shipped loads the calendar that migration 0004 ships, from a fresh database.
 func shipped(t testing.TB, db *database.DB) *calendar.Calendar {
 	t.Helper()
-	cal, err := calendar.NewService(db, shanghai).Calendar(context.Background())
+	cal, err := calendar.NewService(db, shanghai, nil).Calendar(context.Background())
 	if err != nil {
 		t.Fatalf("load calendar: %v", err)
 	}

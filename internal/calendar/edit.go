@@ -78,7 +78,7 @@ func (s *Service) ReplaceYear(ctx context.Context, p *access.Principal, year int
 		ifMatch = etag.Precondition{*in.Version}
 	}
 
-	now := s.now()
+	now := s.clock.Now()
 	var newVersion int
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		tx := s.db.Conn(ctx)

@@ -42,7 +42,7 @@ func fakeAuth(next echo.HandlerFunc) echo.HandlerFunc {
 const base = "/api/v1/_cal"
 
 func mountFake(a *app.App) {
-	calendar.Mount(httpserver.NewRouter(a.Server.API.Group("/_cal"), fakeAuth), calendar.NewService(a.DB, a.Config.Location))
+	calendar.Mount(httpserver.NewRouter(a.Server.API.Group("/_cal"), fakeAuth), calendar.NewService(a.DB, a.Config.Location, a.Config.Clock))
 }
 
 func TestHTTPCalendar(t *testing.T) {

@@ -41,7 +41,7 @@ func ptr[T any](v T) *T { return &v }
 func TestYearReadsShippedData(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
-		s := NewService(db, time.UTC)
+		s := NewService(db, time.UTC, nil)
 		ctx := context.Background()
 		y, err := s.Year(ctx, 2026)
 		if err != nil {
@@ -87,7 +87,7 @@ func TestYearReadsShippedData(t *testing.T) {
 func TestReplaceYear(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
-		s := NewService(db, time.UTC)
+		s := NewService(db, time.UTC, nil)
 		ctx := context.Background()
 		cal, err := s.Calendar(ctx)
 		if err != nil {
@@ -157,7 +157,7 @@ func TestReplaceYear(t *testing.T) {
 func TestReplaceYearRefusals(t *testing.T) {
 	t.Parallel()
 	db := dbtest.NewSQLite(t)
-	s := NewService(db, time.UTC)
+	s := NewService(db, time.UTC, nil)
 	ctx := context.Background()
 	ok := YearInput{Days: []DayInput{day("2026-01-01", KindHoliday, "元旦")}}
 
@@ -208,7 +208,7 @@ func TestSnapshotRefreshAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		a, b := NewService(db, time.UTC), NewService(db, time.UTC)
+		a, b := NewService(db, time.UTC, nil), NewService(db, time.UTC, nil)
 		b.refresh = time.Hour
 		calB, err := b.Calendar(ctx)
 		if err != nil {
@@ -249,7 +249,7 @@ func TestSnapshotRefreshAcrossProcesses(t *testing.T) {
 func TestConcurrentReplace(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
-		s := NewService(db, time.UTC)
+		s := NewService(db, time.UTC, nil)
 		ctx := context.Background()
 		const n = 6
 		var wg sync.WaitGroup

@@ -11,6 +11,7 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/attachments"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
@@ -46,7 +47,7 @@ type Input struct {
 func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.UUID, in Input) (*View, error) {
 	var out *View
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		it, _, err := s.items.Load(ctx, p, itemID, true)
+		it, asgs, err := s.items.Load(ctx, p, itemID, true)
 		if err != nil {
 			return err
 		}
@@ -63,7 +64,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 		case utf8.RuneCountInString(body) > MaxBody:
 			return problem.Field("body", "max", fmt.Sprintf("must be at most %d characters", MaxBody))
 		}
-		c := &Comment{ID: newID(), ItemID: it.ID, Kind: in.Kind, Body: body, AuthorID: p.UserID, CreatedAt: now()}
+		c := &Comment{ID: newID(), ItemID: it.ID, Kind: in.Kind, Body: body, AuthorID: p.UserID, CreatedAt: s.items.Now()}
 		if err := insert(ctx, s.db, c); err != nil {
 			return err
 		}
@@ -74,7 +75,12 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 		if len(in.AttachmentIDs) > 0 {
 			changes["attachments"] = len(in.AttachmentIDs)
 		}
-		if err := s.items.Record(ctx, p, it, string(c.Kind), changes, c.Body); err != nil {
+		ce := events.CommentEvent{CommentID: c.ID, CommentKind: string(c.Kind), Body: c.Body}
+		var ev events.ItemEvent = &events.CommentAdded{CommentEvent: ce}
+		if c.Kind == KindInstruction {
+			ev = &events.InstructionAdded{CommentEvent: ce}
+		}
+		if err := s.items.Note(ctx, p, it, asgs, items.Note{Action: string(c.Kind), Changes: changes, Comment: c.Body, Event: ev}); err != nil {
 			return err
 		}
 		vs, err := s.views(ctx, []Comment{*c})

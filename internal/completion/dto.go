@@ -25,19 +25,6 @@ type CreateRequest struct {
 	Materials []MaterialRequest `json:"materials,omitempty" validate:"max=50,dive"`
 } // @name NewCompletionRequest
 
-// ReviewRequest is the body of POST /completion-requests/{id}/review.
-type ReviewRequest struct {
-	Decision string `json:"decision" validate:"required,oneof=forward reject" enums:"forward,reject" example:"forward"`
-	// Comment is required to reject (退办: the reason).
-	Comment string `json:"comment,omitempty" validate:"max=5000" example:"材料齐全，报主管领导审批"`
-} // @name CompletionReview
-
-// DecisionRequest is the body of POST /completion-requests/{id}/approve and /reject.
-type DecisionRequest struct {
-	// Comment is required to reject.
-	Comment string `json:"comment,omitempty" validate:"max=5000" example:"同意办结"`
-} // @name CompletionDecision
-
 // MaterialResponse is a typed file of a request.
 type MaterialResponse struct {
 	Kind         string    `json:"kind" enums:"request,report,plan,handling" example:"report"`

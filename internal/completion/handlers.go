@@ -10,6 +10,7 @@ import (
 	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
+	"github.com/duban/duban/internal/review"
 )
 
 type handlers struct{ s *Service }
@@ -164,7 +165,7 @@ func (h handlers) get(c echo.Context) error {
 //	@Produce		json
 //	@Param			id			path		string			true	"completion request id"	format(uuid)
 //	@Param			If-Match	header		string			false	"the request's ETag"
-//	@Param			body		body		ReviewRequest	true	"forward or reject"
+//	@Param			body		body		review.StepRequest	true	"forward or reject"
 //	@Success		200			{object}	CompletionResponse
 //	@Failure		400			{object}	problem.Problem
 //	@Failure		401			{object}	problem.Problem
@@ -175,21 +176,7 @@ func (h handlers) get(c echo.Context) error {
 //	@Failure		422			{object}	problem.Problem
 //	@Security		BearerAuth
 //	@Router			/completion-requests/{id}/review [post]
-func (h handlers) review(c echo.Context) error {
-	p, id, err := target(c)
-	if err != nil {
-		return err
-	}
-	req, err := httpserver.Bind[ReviewRequest](c)
-	if err != nil {
-		return err
-	}
-	v, err := h.s.Review(c.Request().Context(), p, id, req.Decision, req.Comment, httpserver.IfMatch(c))
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, v)
-}
+func (h handlers) review(c echo.Context) error { return h.step(c, ActReview) }
 
 // approve answers POST /completion-requests/{id}/approve.
 //
@@ -201,7 +188,7 @@ func (h handlers) review(c echo.Context) error {
 //	@Produce		json
 //	@Param			id			path		string			true	"completion request id"	format(uuid)
 //	@Param			If-Match	header		string			false	"the request's ETag"
-//	@Param			body		body		DecisionRequest	false	"optional comment"
+//	@Param			body		body		review.DecisionRequest	false	"optional comment"
 //	@Success		200			{object}	CompletionResponse
 //	@Failure		400			{object}	problem.Problem
 //	@Failure		401			{object}	problem.Problem
@@ -212,7 +199,7 @@ func (h handlers) review(c echo.Context) error {
 //	@Failure		422			{object}	problem.Problem
 //	@Security		BearerAuth
 //	@Router			/completion-requests/{id}/approve [post]
-func (h handlers) approve(c echo.Context) error { return h.decision(c, ActApprove) }
+func (h handlers) approve(c echo.Context) error { return h.step(c, ActApprove) }
 
 // reject answers POST /completion-requests/{id}/reject.
 //
@@ -224,7 +211,7 @@ func (h handlers) approve(c echo.Context) error { return h.decision(c, ActApprov
 //	@Produce		json
 //	@Param			id			path		string			true	"completion request id"	format(uuid)
 //	@Param			If-Match	header		string			false	"the request's ETag"
-//	@Param			body		body		DecisionRequest	true	"the reason"
+//	@Param			body		body		review.DecisionRequest	true	"the reason"
 //	@Success		200			{object}	CompletionResponse
 //	@Failure		400			{object}	problem.Problem
 //	@Failure		401			{object}	problem.Problem
@@ -235,24 +222,19 @@ func (h handlers) approve(c echo.Context) error { return h.decision(c, ActApprov
 //	@Failure		422			{object}	problem.Problem
 //	@Security		BearerAuth
 //	@Router			/completion-requests/{id}/reject [post]
-func (h handlers) reject(c echo.Context) error { return h.decision(c, ActReject) }
+func (h handlers) reject(c echo.Context) error { return h.step(c, ActReject) }
 
-func (h handlers) decision(c echo.Context, action string) error {
+// step runs a review, approve or reject.
+func (h handlers) step(c echo.Context, action string) error {
 	p, id, err := target(c)
 	if err != nil {
 		return err
 	}
-	var req DecisionRequest
-	if c.Request().ContentLength != 0 {
-		if req, err = httpserver.Bind[DecisionRequest](c); err != nil {
-			return err
-		}
+	step, err := review.StepFrom(c, action)
+	if err != nil {
+		return err
 	}
-	decide := h.s.Approve
-	if action == ActReject {
-		decide = h.s.Reject
-	}
-	v, err := decide(c.Request().Context(), p, id, req.Comment, httpserver.IfMatch(c))
+	v, err := h.s.Step(c.Request().Context(), p, id, step, httpserver.IfMatch(c))
 	if err != nil {
 		return err
 	}

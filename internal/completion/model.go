@@ -6,14 +6,13 @@
 // in_progress).
 //
 // The item's side is the items state machine (request_completion,
-// approve_completion, reject_completion) through items.Decide and
-// items.Service.Change; the request's own stages (requested → forwarded → approved
-// | rejected) are this package's. Archive (销号) is items' POST /items/{id}/archive.
+// approve_completion, reject_completion) through the items door; the request's two
+// steps are internal/review's engine, and this package says what each step does to
+// the item. Archive (销号) is items' POST /items/{id}/archive.
 package completion
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -74,23 +73,10 @@ const (
 // leader; the other steps are recorded under the state machine's actions.
 const EvForward = "completion_forward"
 
-// Request is a row of completion_requests.
+// Request is a row of completion_requests: the review's columns and the summary.
 type Request struct {
-	ID              uuid.UUID `gorm:"type:uuid;primaryKey"`
-	ItemID          uuid.UUID `gorm:"type:uuid"`
-	RequestedBy     uuid.UUID `gorm:"type:uuid"`
-	UnitID          uuid.UUID `gorm:"type:uuid"`
-	Summary         string
-	State           State
-	ReviewedBy      *uuid.UUID `gorm:"type:uuid"`
-	ReviewedAt      *time.Time
-	ReviewComment   string
-	DecidedBy       *uuid.UUID `gorm:"type:uuid"`
-	DecidedAt       *time.Time
-	DecisionComment string
-	Version         int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	review.Fields
+	Summary string
 }
 
 // TableName pins the table.
@@ -114,6 +100,3 @@ type Files interface {
 }
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
-
-// now is the timestamp of changes: UTC, microseconds (what both engines keep).
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

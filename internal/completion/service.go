@@ -9,11 +9,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/attachments"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 	"github.com/duban/duban/internal/review"
@@ -21,14 +21,18 @@ import (
 
 // Service runs completion requests.
 type Service struct {
-	db    *database.DB
-	items *items.Service
-	files Files
+	db     *database.DB
+	items  *items.Service
+	files  Files
+	review *review.Engine[*Request]
 }
 
 // NewService returns the completion service.
 func NewService(db *database.DB, it *items.Service, files Files) *Service {
-	return &Service{db: db, items: it, files: files}
+	s := &Service{db: db, items: it, files: files}
+	s.review = review.New(db, it, review.Kind[*Request]{What: "completion request", CodeChanged: CodeChanged,
+		Check: checkStep, Apply: s.applyStep})
+	return s
 }
 
 // MaterialInput is one typed file of a new request.
@@ -81,13 +85,13 @@ func (s *Service) ListFor(ctx context.Context, p *access.Principal, itemID uuid.
 
 // Get returns one completion request.
 func (s *Service) Get(ctx context.Context, p *access.Principal, id uuid.UUID) (*View, error) {
-	r, err := s.load(ctx, id)
+	r, err := s.review.Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	it, asgs, err := s.items.Load(ctx, p, r.ItemID, false)
 	if err != nil {
-		return nil, notFound(err)
+		return nil, s.review.NotFound(err)
 	}
 	vs, err := s.views(ctx, p, it, asgs, []Request{*r})
 	if err != nil {
@@ -115,7 +119,7 @@ func (s *Service) views(ctx context.Context, p *access.Principal, it *items.Item
 		return nil, fmt.Errorf("load completion files: %w", err)
 	}
 	for i := range rows {
-		v := View{Request: rows[i], Materials: []Material{}, Attachments: []attachments.Attachment{}, AllowedActions: Actions(p, it, asgs, &rows[i])}
+		v := View{Request: rows[i], Materials: []Material{}, Attachments: []attachments.Attachment{}, AllowedActions: s.review.Actions(p, it, asgs, &rows[i])}
 		for _, m := range mats {
 			if m.CompletionRequestID == rows[i].ID {
 				v.Materials = append(v.Materials, m)
@@ -129,26 +133,6 @@ func (s *Service) views(ctx context.Context, p *access.Principal, it *items.Item
 		out[i] = v
 	}
 	return out, nil
-}
-
-func (s *Service) load(ctx context.Context, id uuid.UUID) (*Request, error) {
-	var r Request
-	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, problem.NotFound("completion request")
-		}
-		return nil, fmt.Errorf("load completion request: %w", err)
-	}
-	return &r, nil
-}
-
-// notFound names the request, not its item, when the item is not visible.
-func notFound(err error) error {
-	var pb *problem.Problem
-	if errors.As(err, &pb) && pb.Status == 404 {
-		return problem.NotFound("completion request")
-	}
-	return err
 }
 
 func checkInput(in Input) error {
@@ -195,8 +179,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 		if err != nil {
 			return err
 		}
-		t, err := items.Decide(p, it, asgs, items.ActRequestCompletion, items.FactsOf(it))
-		if err != nil {
+		if _, err := items.Decide(p, it, asgs, items.ActRequestCompletion, items.FactsOf(it)); err != nil {
 			return err
 		}
 		if err := pc.Check(it.Version); err != nil {
@@ -205,9 +188,9 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 		if err := checkInput(in); err != nil {
 			return err
 		}
-		at := now()
-		r = &Request{ID: newID(), ItemID: itemID, RequestedBy: p.UserID, UnitID: *it.LeadUnitID, Summary: in.Summary,
-			State: StateRequested, Version: 1, CreatedAt: at, UpdatedAt: at}
+		at := s.items.Now()
+		r = &Request{Fields: review.Fields{ID: newID(), ItemID: itemID, RequestedBy: p.UserID, UnitID: *it.LeadUnitID,
+			State: StateRequested, Version: 1, CreatedAt: at, UpdatedAt: at}, Summary: in.Summary}
 		if err := s.db.Conn(ctx).Create(r).Error; err != nil {
 			if database.IsUniqueViolation(err) {
 				return problem.Conflict(CodePending, "the item already has an open completion request")
@@ -221,7 +204,8 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 		if n := len(in.AttachmentIDs) + len(in.Materials); n > 0 {
 			changes["files"] = map[string]any{"to": n}
 		}
-		return s.items.Change(ctx, p, it, string(items.ActRequestCompletion), t.Target(it.State), nil, changes, r.Summary)
+		return s.items.RequestCompletion(ctx, p, it, asgs, items.Note{Changes: changes, Comment: r.Summary,
+			Event: &events.CompletionRequested{RequestEvent: events.RequestEvent{Request: r.Ref()}}})
 	})
 	if err != nil {
 		return nil, err
@@ -261,76 +245,44 @@ func (s *Service) claim(ctx context.Context, itemID, reqID uuid.UUID, in Input) 
 // Review is the supervision office's review: forward to the supervising leader, or
 // reject (退办, comment required): the item goes back to in_progress.
 func (s *Service) Review(ctx context.Context, p *access.Principal, id uuid.UUID, decision, comment string, pc items.Precondition) (*View, error) {
-	return s.act(ctx, p, id, ActReview, decision, comment, pc)
+	return s.Step(ctx, p, id, review.Step{Action: ActReview, Decision: decision, Comment: comment}, pc)
 }
 
 // Approve is the supervising leader's approval: the item is closed.
 func (s *Service) Approve(ctx context.Context, p *access.Principal, id uuid.UUID, comment string, pc items.Precondition) (*View, error) {
-	return s.act(ctx, p, id, ActApprove, "", comment, pc)
+	return s.Step(ctx, p, id, review.Step{Action: ActApprove, Comment: comment}, pc)
 }
 
 // Reject is the supervising leader's refusal (comment required): the item goes back
 // to in_progress.
 func (s *Service) Reject(ctx context.Context, p *access.Principal, id uuid.UUID, comment string, pc items.Precondition) (*View, error) {
-	return s.act(ctx, p, id, ActReject, "", comment, pc)
+	return s.Step(ctx, p, id, review.Step{Action: ActReject, Comment: comment}, pc)
 }
 
-func (s *Service) act(ctx context.Context, p *access.Principal, id uuid.UUID, action, decision, comment string, pc items.Precondition) (*View, error) {
-	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		r, err := s.load(ctx, id)
-		if err != nil {
-			return err
-		}
-		// The item's row lock serialises every change to its completion requests;
-		// read the request again under it.
-		it, asgs, err := s.items.Load(ctx, p, r.ItemID, true)
-		if err != nil {
-			return notFound(err)
-		}
-		if r, err = s.load(ctx, id); err != nil {
-			return err
-		}
-		t, err := decide(p, it, asgs, r, action)
-		if err != nil {
-			return err
-		}
-		if err := pc.Check(r.Version); err != nil {
-			return err
-		}
-		step := review.Step{Action: action, Decision: decision, Comment: comment}
-		if err := step.Check(); err != nil {
-			return err
-		}
-		return s.apply(ctx, p, it, r, t, step)
-	})
-	if err != nil {
+// Step takes one step of the review (internal/review) and renders the request.
+func (s *Service) Step(ctx context.Context, p *access.Principal, id uuid.UUID, step review.Step, pc items.Precondition) (*View, error) {
+	if err := s.review.Step(ctx, p, id, step, pc); err != nil {
 		return nil, err
 	}
 	return s.Get(ctx, p, id)
 }
 
-// apply writes a decided step: the request's new state and the item's — forwarded
-// leaves the item as it is; rejected sends it back to in_progress; approved closes
-// it.
-func (s *Service) apply(ctx context.Context, p *access.Principal, it *items.Item, r *Request, t items.Transition, step review.Step) error {
-	at, to, comment := now(), step.To(), step.Comment
-	res := s.db.Conn(ctx).Model(&Request{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(step.Columns(p.UserID, at, r.Version))
-	if res.Error != nil {
-		return fmt.Errorf("update completion request: %w", res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return problem.Conflict(CodeChanged, "the completion request changed while this request ran; reload it and retry")
-	}
+// applyStep is what a written step does to the item: forwarded leaves it as it
+// is; rejected sends it back to in_progress; approved closes it.
+func (s *Service) applyStep(ctx context.Context, p *access.Principal, it *items.Item, asgs []items.Assignment, r *Request, from State, step review.Step) error {
 	changes := map[string]any{
 		"completion_request_id": map[string]any{"to": r.ID},
-		"completion_state":      map[string]any{"from": r.State, "to": to},
+		"completion_state":      map[string]any{"from": from, "to": r.State},
 	}
-	if to == StateForwarded {
-		return s.items.Record(ctx, p, it, EvForward, changes, comment)
+	re := events.RequestEvent{Request: r.Ref(), Comment: step.Comment}
+	switch r.State {
+	case StateForwarded:
+		return s.items.Note(ctx, p, it, asgs, items.Note{Action: EvForward, Changes: changes, Comment: step.Comment,
+			Event: &events.CompletionForwarded{RequestEvent: re}})
+	case StateApproved:
+		return s.items.ApproveCompletion(ctx, p, it, asgs, items.Note{Changes: changes, Comment: step.Comment,
+			Event: &events.CompletionApproved{RequestEvent: re}})
 	}
-	var itemCols map[string]any
-	if to == StateApproved {
-		itemCols = map[string]any{"closed_at": at}
-	}
-	return s.items.Change(ctx, p, it, string(t.Action), t.Target(it.State), itemCols, changes, comment)
+	return s.items.RejectCompletion(ctx, p, it, asgs, items.Note{Changes: changes, Comment: step.Comment,
+		Event: &events.CompletionRejected{RequestEvent: re}})
 }

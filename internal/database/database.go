@@ -139,23 +139,61 @@ func (db *DB) Ping(ctx context.Context) error {
 
 type txKey struct{}
 
+// txState is what ctx carries inside a transaction: the GORM handle of the
+// transaction and the functions to run once the outermost transaction commits.
+type txState struct {
+	tx          *gorm.DB
+	afterCommit []func(context.Context)
+}
+
 // Conn returns the transaction carried by ctx, or the root handle bound to ctx.
 func (db *DB) Conn(ctx context.Context) *gorm.DB {
-	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return tx
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.tx
 	}
 	return db.gdb.WithContext(ctx)
 }
 
 // InTx runs fn in a transaction carried by the context it passes on. When ctx already
-// carries one, fn joins it, so services compose without knowing who began it.
+// carries one, fn joins it, so services compose without knowing who began it. The
+// functions registered with AfterCommit run once the outermost transaction has
+// committed, and never when it rolls back.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+	if _, ok := ctx.Value(txKey{}).(*txState); ok {
 		return fn(ctx)
 	}
-	return db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
+	st := &txState{}
+	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		st.tx = tx
+		return fn(context.WithValue(ctx, txKey{}, st))
 	})
+	if err != nil {
+		return err
+	}
+	// The caller's context without the finished transaction: a hook that writes
+	// opens its own.
+	for _, f := range st.afterCommit {
+		f(ctx)
+	}
+	return nil
+}
+
+// InTransaction reports whether ctx carries a transaction.
+func InTransaction(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{}).(*txState)
+	return ok
+}
+
+// AfterCommit runs f once the transaction carried by ctx commits (never if it rolls
+// back); outside a transaction f runs at once. Nothing that leaves the database
+// (a message, a wake-up of another worker) may be sent from inside a transaction
+// that may still roll back: it is sent from here.
+func AfterCommit(ctx context.Context, f func(context.Context)) {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		st.afterCommit = append(st.afterCommit, f)
+		return
+	}
+	f(ctx)
 }
 
 // gormLogger sends GORM's errors and slow queries to slog; "record not found" is

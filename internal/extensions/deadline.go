@@ -68,10 +68,11 @@ func (s *Service) SetDeadline(ctx context.Context, p *access.Principal, itemID u
 			"deadline":  map[string]any{"from": from, "to": in.Deadline},
 			"leader_id": map[string]any{"to": in.LeaderID},
 		}
-		if err := s.items.Change(ctx, p, it, EvDeadlineSet, "", map[string]any{"deadline": in.Deadline}, changes, in.DecisionNote); err != nil {
+		leader := in.LeaderID
+		if err := s.items.MoveDeadline(ctx, p, it, asgs, in.Deadline, items.DeadlineCause{Cause: items.CauseOffice, LeaderID: &leader},
+			items.Note{Action: EvDeadlineSet, Changes: changes, Comment: in.DecisionNote}); err != nil {
 			return err
 		}
-		leader := in.LeaderID
 		return s.insertChange(ctx, &DeadlineChange{ItemID: itemID, Kind: KindOffice, FromDeadline: from, ToDeadline: in.Deadline,
 			LeaderID: &leader, DecisionNote: in.DecisionNote, ChangedBy: p.UserID})
 	})

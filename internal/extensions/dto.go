@@ -16,19 +16,6 @@ type CreateExtensionRequest struct {
 	Progress *int `json:"progress,omitempty" validate:"omitempty,gte=0,lte=100" example:"60"`
 } // @name NewExtension
 
-// ReviewRequest is the body of POST /extensions/{id}/review.
-type ReviewRequest struct {
-	Decision string `json:"decision" validate:"required,oneof=forward reject" enums:"forward,reject" example:"forward"`
-	// Comment is required to reject.
-	Comment string `json:"comment,omitempty" validate:"max=5000" example:"理由充分，报主管领导审批"`
-} // @name ExtensionReview
-
-// DecisionRequest is the body of POST /extensions/{id}/approve and /reject.
-type DecisionRequest struct {
-	// Comment is required to reject.
-	Comment string `json:"comment,omitempty" validate:"max=5000" example:"同意延期"`
-} // @name ExtensionDecision
-
 // SetDeadlineRequest is the body of POST /items/{id}/deadline.
 type SetDeadlineRequest struct {
 	Deadline string `json:"deadline" validate:"required,datetime=2006-01-02" format:"date" example:"2026-10-31"`

@@ -3,9 +3,10 @@
 // decided by the supervising leader — and the new deadline the supervision office
 // sets on an overdue item on a leader's decision (rule d of §14: "报领导明确办理时限").
 //
-// Both move the item's `deadline` and never `original_deadline`, through
-// items.Service.Change (optimistic lock and timeline event), and both leave a row in
-// deadline_changes so the deadline's history is kept. Rules are plain Go
+// Both move the item's `deadline` and never `original_deadline`, through the items
+// door (items.Service.MoveDeadline: optimistic lock, timeline event, deadline.moved),
+// and both leave a row in deadline_changes so the deadline's history is kept. The
+// request's two review steps are internal/review's engine. Rules are plain Go
 // (permissions.go); only handlers.go and routes know HTTP.
 package extensions
 
@@ -15,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/review"
 )
 
@@ -77,26 +79,20 @@ const (
 	KindOffice    = "office"
 )
 
-// Request is a row of extension_requests.
+// Request is a row of extension_requests: the review's columns and what was asked.
 type Request struct {
-	ID                uuid.UUID `gorm:"type:uuid;primaryKey"`
-	ItemID            uuid.UUID `gorm:"type:uuid"`
-	RequestedBy       uuid.UUID `gorm:"type:uuid"`
-	UnitID            uuid.UUID `gorm:"type:uuid"`
+	review.Fields
 	CurrentDeadline   civil.Date
 	RequestedDeadline civil.Date
 	Reason            string
 	Progress          *int
-	State             State
-	ReviewedBy        *uuid.UUID `gorm:"type:uuid"`
-	ReviewedAt        *time.Time
-	ReviewComment     string
-	DecidedBy         *uuid.UUID `gorm:"type:uuid"`
-	DecidedAt         *time.Time
-	DecisionComment   string
-	Version           int
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+}
+
+// ref names the request in its events.
+func (r *Request) ref() events.RequestRef {
+	ref := r.Ref()
+	ref.RequestedDeadline = r.RequestedDeadline.String()
+	return ref
 }
 
 // TableName pins the table.
@@ -121,6 +117,3 @@ type DeadlineChange struct {
 func (DeadlineChange) TableName() string { return "deadline_changes" }
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
-
-// now is the timestamp of changes: UTC, microseconds (what both engines keep).
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

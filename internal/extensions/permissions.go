@@ -1,7 +1,6 @@
 package extensions
 
 import (
-	"errors"
 	"slices"
 
 	"github.com/duban/duban/internal/access"
@@ -74,57 +73,13 @@ func checkSetDeadline(p *access.Principal, it *items.Item, asgs []items.Assignme
 	return nil
 }
 
-// errWrongState marks a request whose state does not allow the action.
-var errWrongState = errors.New("wrong state")
-
-// decide answers an action on an extension request of a visible item.
-func decide(p *access.Principal, it *items.Item, asgs []items.Assignment, r *Request, action string) error {
-	err := check(p, it, asgs, r, action)
-	if errors.Is(err, errWrongState) {
-		return problem.InvalidTransition(action, string(r.State), Actions(p, it, asgs, r))
-	}
-	return err
-}
-
-func check(p *access.Principal, it *items.Item, asgs []items.Assignment, r *Request, action string) error {
-	if !p.CanWrite() {
-		return problem.Forbidden("these credentials may only read")
-	}
-	want := StateForwarded
-	if action == ActReview {
-		want = StateRequested
-	}
-	if r.State != want {
-		return errWrongState
-	}
-	if r.RequestedBy == p.UserID {
-		return problem.Forbidden("you may not " + action + " an extension request you made yourself")
-	}
-	if action == ActReview {
-		if !items.IsSupervisor(p, it) {
-			return problem.Forbidden("only the supervision office reviews extension requests")
-		}
-		return nil
-	}
-	if !items.IsSupervisingLeader(p, it) {
-		return problem.Forbidden("only the item's supervising leader decides an extension request")
-	}
+// checkStep is the extension's own rule for a step: approval moves the deadline,
+// so the item must still be issued and open.
+func checkStep(p *access.Principal, it *items.Item, asgs []items.Assignment, _ *Request, action string) error {
 	if action == ActApprove && (!it.State.Issued() || !it.State.Open()) {
 		return problem.InvalidTransition("approve_extension", string(it.State), items.AllowedActions(p, it, asgs))
 	}
 	return nil
-}
-
-// Actions lists what p may do to the request now (`allowed_actions`).
-func Actions(p *access.Principal, it *items.Item, asgs []items.Assignment, r *Request) []string {
-	checks := map[string]bool{}
-	if p == nil || !items.CanSee(p, it, asgs) {
-		return []string{}
-	}
-	for _, a := range []string{ActReview, ActApprove, ActReject} {
-		checks[a] = check(p, it, asgs, r, a) == nil
-	}
-	return access.Actions(checks)
 }
 
 // itemActions lists what p may do on the item through this package (the lists'

@@ -2,17 +2,16 @@ package extensions
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 	"github.com/duban/duban/internal/review"
@@ -20,13 +19,17 @@ import (
 
 // Service runs extension requests and deadlines set by the supervision office.
 type Service struct {
-	db    *database.DB
-	items *items.Service
+	db     *database.DB
+	items  *items.Service
+	review *review.Engine[*Request]
 }
 
 // NewService returns the extensions service.
 func NewService(db *database.DB, it *items.Service) *Service {
-	return &Service{db: db, items: it}
+	s := &Service{db: db, items: it}
+	s.review = review.New(db, it, review.Kind[*Request]{What: "extension request", CodeChanged: CodeChanged,
+		Check: checkStep, Apply: s.applyStep})
+	return s
 }
 
 // Input is a new extension request.
@@ -83,7 +86,7 @@ func (s *Service) ListFor(ctx context.Context, p *access.Principal, itemID uuid.
 	open := false
 	for i := range rows {
 		open = open || rows[i].State.Open()
-		out.Data[i] = View{Request: rows[i], AllowedActions: Actions(p, it, asgs, &rows[i])}
+		out.Data[i] = View{Request: rows[i], AllowedActions: s.review.Actions(p, it, asgs, &rows[i])}
 	}
 	out.AllowedActions = itemActions(p, it, asgs, s.items.Today(), open)
 	return out, nil
@@ -91,44 +94,19 @@ func (s *Service) ListFor(ctx context.Context, p *access.Principal, itemID uuid.
 
 // Get returns one extension request.
 func (s *Service) Get(ctx context.Context, p *access.Principal, id uuid.UUID) (*View, error) {
-	r, err := s.load(ctx, id)
+	r, err := s.review.Load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	it, asgs, err := s.items.Load(ctx, p, r.ItemID, false)
 	if err != nil {
-		return nil, notFound(err)
+		return nil, s.review.NotFound(err)
 	}
-	return &View{Request: *r, AllowedActions: Actions(p, it, asgs, r)}, nil
-}
-
-func (s *Service) load(ctx context.Context, id uuid.UUID) (*Request, error) {
-	var r Request
-	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, problem.NotFound("extension request")
-		}
-		return nil, fmt.Errorf("load extension request: %w", err)
-	}
-	return &r, nil
-}
-
-// notFound names the request, not its item, when the item is not visible.
-func notFound(err error) error {
-	var pb *problem.Problem
-	if errors.As(err, &pb) && pb.Status == 404 {
-		return problem.NotFound("extension request")
-	}
-	return err
+	return &View{Request: *r, AllowedActions: s.review.Actions(p, it, asgs, r)}, nil
 }
 
 func (s *Service) hasOpen(ctx context.Context, itemID uuid.UUID) (bool, error) {
-	var n int64
-	err := s.db.Conn(ctx).Model(&Request{}).Where("item_id = ? AND state IN ?", itemID, []State{StateRequested, StateForwarded}).Count(&n).Error
-	if err != nil {
-		return false, fmt.Errorf("count open extension requests: %w", err)
-	}
-	return n > 0, nil
+	return s.review.HasOpen(ctx, itemID)
 }
 
 func pending() error {
@@ -171,20 +149,22 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 		if err := invalid(e); err != nil {
 			return err
 		}
-		at := now()
-		r = &Request{ID: newID(), ItemID: itemID, RequestedBy: p.UserID, UnitID: *it.LeadUnitID,
-			CurrentDeadline: it.Deadline, RequestedDeadline: in.RequestedDeadline, Reason: in.Reason, Progress: in.Progress,
-			State: StateRequested, Version: 1, CreatedAt: at, UpdatedAt: at}
+		at := s.items.Now()
+		r = &Request{Fields: review.Fields{ID: newID(), ItemID: itemID, RequestedBy: p.UserID, UnitID: *it.LeadUnitID,
+			State: StateRequested, Version: 1, CreatedAt: at, UpdatedAt: at},
+			CurrentDeadline: it.Deadline, RequestedDeadline: in.RequestedDeadline, Reason: in.Reason, Progress: in.Progress}
 		if err := s.db.Conn(ctx).Create(r).Error; err != nil {
 			if database.IsUniqueViolation(err) {
 				return pending()
 			}
 			return fmt.Errorf("insert extension request: %w", err)
 		}
-		return s.items.Record(ctx, p, it, EvRequest, map[string]any{
-			"extension_request_id": map[string]any{"to": r.ID},
-			"requested_deadline":   map[string]any{"from": it.Deadline, "to": r.RequestedDeadline},
-		}, r.Reason)
+		return s.items.Note(ctx, p, it, asgs, items.Note{Action: EvRequest, Comment: r.Reason,
+			Changes: map[string]any{
+				"extension_request_id": map[string]any{"to": r.ID},
+				"requested_deadline":   map[string]any{"from": it.Deadline, "to": r.RequestedDeadline},
+			},
+			Event: &events.ExtensionRequested{RequestEvent: events.RequestEvent{Request: r.ref(), Comment: r.Reason}}})
 	})
 	if err != nil {
 		return nil, err
@@ -195,83 +175,59 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 // Review is the supervision office's first review: forward the request to the
 // supervising leader, or reject it (comment required).
 func (s *Service) Review(ctx context.Context, p *access.Principal, id uuid.UUID, decision, comment string, pc items.Precondition) (*View, error) {
-	return s.act(ctx, p, id, ActReview, decision, comment, pc)
+	return s.Step(ctx, p, id, review.Step{Action: ActReview, Decision: decision, Comment: comment}, pc)
 }
 
 // Approve is the supervising leader's approval: the item's deadline moves to the
 // requested one (original_deadline stays).
 func (s *Service) Approve(ctx context.Context, p *access.Principal, id uuid.UUID, comment string, pc items.Precondition) (*View, error) {
-	return s.act(ctx, p, id, ActApprove, "", comment, pc)
+	return s.Step(ctx, p, id, review.Step{Action: ActApprove, Comment: comment}, pc)
 }
 
 // Reject is the supervising leader's refusal (comment required).
 func (s *Service) Reject(ctx context.Context, p *access.Principal, id uuid.UUID, comment string, pc items.Precondition) (*View, error) {
-	return s.act(ctx, p, id, ActReject, "", comment, pc)
+	return s.Step(ctx, p, id, review.Step{Action: ActReject, Comment: comment}, pc)
 }
 
-func (s *Service) act(ctx context.Context, p *access.Principal, id uuid.UUID, action, decision, comment string, pc items.Precondition) (*View, error) {
-	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		r, err := s.load(ctx, id)
-		if err != nil {
-			return err
-		}
-		// The item's row lock serialises every change to its extension requests;
-		// read the request again under it.
-		it, asgs, err := s.items.Load(ctx, p, r.ItemID, true)
-		if err != nil {
-			return notFound(err)
-		}
-		if r, err = s.load(ctx, id); err != nil {
-			return err
-		}
-		if err := decide(p, it, asgs, r, action); err != nil {
-			return err
-		}
-		if err := pc.Check(r.Version); err != nil {
-			return err
-		}
-		step := review.Step{Action: action, Decision: decision, Comment: comment}
-		if err := step.Check(); err != nil {
-			return err
-		}
-		return s.apply(ctx, p, it, r, step)
-	})
-	if err != nil {
+// Step takes one step of the review (internal/review) and renders the request.
+func (s *Service) Step(ctx context.Context, p *access.Principal, id uuid.UUID, step review.Step, pc items.Precondition) (*View, error) {
+	if err := s.review.Step(ctx, p, id, step, pc); err != nil {
 		return nil, err
 	}
 	return s.Get(ctx, p, id)
 }
 
-// apply writes a decided review or decision: the request's new state, the item's
-// timeline, and on approval the item's new deadline and its history row.
-func (s *Service) apply(ctx context.Context, p *access.Principal, it *items.Item, r *Request, step review.Step) error {
-	at, to, comment := now(), step.To(), step.Comment
-	ev := map[review.State]string{review.Forwarded: EvForward, review.Rejected: EvReject, review.Approved: EvApprove}[to]
-	res := s.db.Conn(ctx).Model(&Request{}).Where("id = ? AND version = ?", r.ID, r.Version).Updates(step.Columns(p.UserID, at, r.Version))
-	if res.Error != nil {
-		return fmt.Errorf("update extension request: %w", res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return problem.Conflict(CodeChanged, "the extension request changed while this request ran; reload it and retry")
-	}
+// applyStep is what a written step does to the item: forwarding and rejecting are
+// recorded on its timeline; approval moves its deadline (the door) and keeps the
+// history row.
+func (s *Service) applyStep(ctx context.Context, p *access.Principal, it *items.Item, asgs []items.Assignment, r *Request, from State, step review.Step) error {
 	changes := map[string]any{
 		"extension_request_id": map[string]any{"to": r.ID},
-		"extension_state":      map[string]any{"from": r.State, "to": to},
+		"extension_state":      map[string]any{"from": from, "to": r.State},
 	}
-	if to != StateApproved {
-		return s.items.Record(ctx, p, it, ev, changes, comment)
+	re := events.RequestEvent{Request: r.ref(), Comment: step.Comment}
+	switch r.State {
+	case StateForwarded:
+		return s.items.Note(ctx, p, it, asgs, items.Note{Action: EvForward, Changes: changes, Comment: step.Comment,
+			Event: &events.ExtensionForwarded{RequestEvent: re}})
+	case StateRejected:
+		return s.items.Note(ctx, p, it, asgs, items.Note{Action: EvReject, Changes: changes, Comment: step.Comment,
+			Event: &events.ExtensionRejected{RequestEvent: re}})
 	}
-	from := it.Deadline
-	changes["deadline"] = map[string]any{"from": from, "to": r.RequestedDeadline}
-	if err := s.items.Change(ctx, p, it, ev, "", map[string]any{"deadline": r.RequestedDeadline}, changes, comment); err != nil {
+	prev := it.Deadline
+	changes["deadline"] = map[string]any{"from": prev, "to": r.RequestedDeadline}
+	leader := p.UserID
+	err := s.items.MoveDeadline(ctx, p, it, asgs, r.RequestedDeadline, items.DeadlineCause{Cause: items.CauseExtension, LeaderID: &leader},
+		items.Note{Action: EvApprove, Changes: changes, Comment: step.Comment, Event: &events.ExtensionApproved{RequestEvent: re}})
+	if err != nil {
 		return err
 	}
-	return s.insertChange(ctx, &DeadlineChange{ItemID: it.ID, Kind: KindExtension, FromDeadline: from, ToDeadline: r.RequestedDeadline,
-		ExtensionRequestID: &r.ID, LeaderID: &p.UserID, DecisionNote: comment, ChangedBy: p.UserID})
+	return s.insertChange(ctx, &DeadlineChange{ItemID: it.ID, Kind: KindExtension, FromDeadline: prev, ToDeadline: r.RequestedDeadline,
+		ExtensionRequestID: &r.ID, LeaderID: &leader, DecisionNote: step.Comment, ChangedBy: p.UserID})
 }
 
 func (s *Service) insertChange(ctx context.Context, c *DeadlineChange) error {
-	c.ID, c.CreatedAt = newID(), now()
+	c.ID, c.CreatedAt = newID(), s.items.Now()
 	if err := s.db.Conn(ctx).Create(c).Error; err != nil {
 		return fmt.Errorf("record deadline change: %w", err)
 	}

@@ -109,43 +109,50 @@ func nextDue(in dueInput) *civil.Date {
 	return &next
 }
 
+// WantsFeedbackDue answers items.FeedbackDueKeeper: the changes that can move a
+// stored due date — assignments made, answered or added (issue, accept, return,
+// reassign), the cadence edited (update), milestones changed, and a report
+// submitted or returned (an accepted one was counted when it was submitted). The
+// item's state and deadline are applied on read, so state actions, deadline moves,
+// comments and urges never refresh.
+func (s *Service) WantsFeedbackDue(action string) bool {
+	switch action {
+	case string(items.ActIssue), string(items.ActAccept), string(items.ActReturn), string(items.ActReassign),
+		string(items.ActUpdate), items.EvMilestoneCreate, items.EvMilestoneUpdate, items.EvMilestoneDelete,
+		EvSubmitted, EvReturned:
+		return true
+	}
+	return false
+}
+
 // RefreshFeedbackDue answers items.FeedbackDueKeeper: it stores nextDue of every
 // live assignment of the item in item_assignments.next_feedback_due (NULL for
-// returned ones), inside the transaction of ctx. The items package calls it after
-// every event of the item's timeline, which covers the issue, new and answered
-// assignments, cadence and milestone changes, and feedback submitted, accepted or
-// returned (their events are appended after the feedback row changes).
-func (s *Service) RefreshFeedbackDue(ctx context.Context, itemID uuid.UUID) error {
-	conn := s.db.Conn(ctx)
-	var it items.Item
-	if err := conn.Where("id = ?", itemID).Take(&it).Error; err != nil {
-		return fmt.Errorf("load item: %w", err)
-	}
-	var asgs []items.Assignment
-	if err := conn.Where("item_id = ?", itemID).Find(&asgs).Error; err != nil {
-		return fmt.Errorf("load assignments: %w", err)
-	}
+// returned ones), inside the transaction of ctx. it and asgs are the item and its
+// assignments as they stand after the change.
+func (s *Service) RefreshFeedbackDue(ctx context.Context, it *items.Item, asgs []items.Assignment) error {
 	if len(asgs) == 0 {
 		return nil
 	}
+	conn := s.db.Conn(ctx)
 	cal, err := s.cal.Calendar(ctx)
 	if err != nil {
 		return fmt.Errorf("load calendar: %w", err)
 	}
-	facts, err := reports(ctx, s.db, itemID)
+	facts, err := reports(ctx, s.db, it.ID)
 	if err != nil {
 		return err
 	}
 	var ms []items.Milestone
 	if it.FeedbackCadence == "milestones" {
-		if err := conn.Where("item_id = ?", itemID).Find(&ms).Error; err != nil {
+		if err := conn.Where("item_id = ?", it.ID).Find(&ms).Error; err != nil {
 			return fmt.Errorf("load milestones: %w", err)
 		}
 	}
-	for _, a := range asgs {
+	for i := range asgs {
+		a := &asgs[i]
 		var next *civil.Date
 		if a.Live() {
-			in := dueInput{Item: &it, Assignment: a, Reported: facts.Reported[a.UnitID], Milestones: ms, Cal: cal, Loc: s.cal.Location()}
+			in := dueInput{Item: it, Assignment: *a, Reported: facts.Reported[a.UnitID], Milestones: ms, Cal: cal, Loc: s.cal.Location()}
 			if t, ok := facts.Last[a.UnitID]; ok {
 				in.LastReport = &t
 			}
@@ -157,6 +164,7 @@ func (s *Service) RefreshFeedbackDue(ctx context.Context, itemID uuid.UUID) erro
 		if err := conn.Model(&items.Assignment{}).Where("id = ?", a.ID).UpdateColumn("next_feedback_due", next).Error; err != nil {
 			return fmt.Errorf("store next feedback due: %w", err)
 		}
+		a.NextFeedbackDue = next
 	}
 	return nil
 }
@@ -178,7 +186,18 @@ func (s *Service) Backfill(ctx context.Context) error {
 		return fmt.Errorf("find assignments without a feedback due date: %w", err)
 	}
 	for _, id := range ids {
-		if err := s.db.InTx(ctx, func(ctx context.Context) error { return s.RefreshFeedbackDue(ctx, id) }); err != nil {
+		err := s.db.InTx(ctx, func(ctx context.Context) error {
+			var it items.Item
+			if err := s.db.Conn(ctx).Where("id = ?", id).Take(&it).Error; err != nil {
+				return fmt.Errorf("load item: %w", err)
+			}
+			var asgs []items.Assignment
+			if err := s.db.Conn(ctx).Where("item_id = ?", id).Find(&asgs).Error; err != nil {
+				return fmt.Errorf("load assignments: %w", err)
+			}
+			return s.RefreshFeedbackDue(ctx, &it, asgs)
+		})
+		if err != nil {
 			return err
 		}
 	}

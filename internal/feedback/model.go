@@ -104,5 +104,3 @@ func (Feedback) TableName() string { return "item_feedback" }
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
 
-// now is the timestamp of changes: UTC, microseconds (what both engines keep).
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

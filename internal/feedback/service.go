@@ -95,7 +95,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 		if err != nil {
 			return err
 		}
-		at := now()
+		at := s.items.Now()
 		f := &Feedback{
 			ID: newID(), ItemID: it.ID, UnitID: unit, Progress: in.Progress, Content: in.Content, Problems: in.Problems,
 			NextSteps: in.NextSteps, MilestoneID: in.MilestoneID, BasedOnID: in.BasedOnID, State: StateDraft,
@@ -169,7 +169,7 @@ func (s *Service) Update(ctx context.Context, p *access.Principal, id uuid.UUID,
 		}
 		cols := map[string]any{"progress": next.Progress, "content": next.Content, "problems": next.Problems,
 			"next_steps": next.NextSteps, "milestone_id": next.MilestoneID, "updated_by": p.UserID}
-		if err := update(ctx, s.db, f, cols); err != nil {
+		if err := update(ctx, s.db, f, cols, s.items.Now()); err != nil {
 			return err
 		}
 		if err := s.files.Claim(ctx, "attachment_ids", in.AttachmentIDs, it.ID, OwnerType, f.ID); err != nil {

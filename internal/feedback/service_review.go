@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
@@ -28,7 +29,7 @@ func (s *Service) Accept(ctx context.Context, p *access.Principal, id uuid.UUID,
 		if err := s.review(ctx, p, f, StateAccepted, comment); err != nil {
 			return err
 		}
-		return s.recordAccepted(ctx, p, it, f, comment)
+		return s.recordAccepted(ctx, p, it, asgs, f, comment)
 	})
 }
 
@@ -44,7 +45,8 @@ func (s *Service) Return(ctx context.Context, p *access.Principal, id uuid.UUID,
 		if err := s.review(ctx, p, f, StateReturned, comment); err != nil {
 			return err
 		}
-		return s.items.Record(ctx, p, it, EvReturned, eventChanges(f), comment)
+		return s.items.Note(ctx, p, it, asgs, items.Note{Action: EvReturned, Changes: eventChanges(f), Comment: comment,
+			Event: &events.FeedbackReturned{FeedbackEvent: feedbackEvent(f, comment)}})
 	})
 }
 
@@ -77,18 +79,19 @@ func (s *Service) submit(ctx context.Context, p *access.Principal, it *items.Ite
 	if err := decide(p, it, asgs, f, ActSubmit); err != nil {
 		return err
 	}
-	at := now()
-	if err := update(ctx, s.db, f, map[string]any{"state": StateSubmitted, "submitted_at": at, "submitted_by": p.UserID}); err != nil {
+	at := s.items.Now()
+	if err := update(ctx, s.db, f, map[string]any{"state": StateSubmitted, "submitted_at": at, "submitted_by": p.UserID}, at); err != nil {
 		return err
 	}
 	f.State, f.SubmittedAt, f.SubmittedBy, f.Version = StateSubmitted, &at, &p.UserID, f.Version+1
-	return s.items.Record(ctx, p, it, EvSubmitted, eventChanges(f), "")
+	return s.items.Note(ctx, p, it, asgs, items.Note{Action: EvSubmitted, Changes: eventChanges(f),
+		Event: &events.FeedbackSubmitted{FeedbackEvent: feedbackEvent(f, "")}})
 }
 
 // review records the office's decision on f.
 func (s *Service) review(ctx context.Context, p *access.Principal, f *Feedback, to State, comment string) error {
-	at := now()
-	err := update(ctx, s.db, f, map[string]any{"state": to, "reviewed_at": at, "reviewed_by": p.UserID, "review_comment": comment})
+	at := s.items.Now()
+	err := update(ctx, s.db, f, map[string]any{"state": to, "reviewed_at": at, "reviewed_by": p.UserID, "review_comment": comment}, at)
 	if err != nil {
 		return err
 	}
@@ -100,20 +103,27 @@ func (s *Service) review(ctx context.Context, p *access.Principal, f *Feedback, 
 // item's progress to the progress of the lead unit's newest accepted report (by
 // submission: accepting an older report after a newer one leaves the newer one's
 // figure), under the item's optimistic lock.
-func (s *Service) recordAccepted(ctx context.Context, p *access.Principal, it *items.Item, f *Feedback, comment string) error {
-	changes := eventChanges(f)
+func (s *Service) recordAccepted(ctx context.Context, p *access.Principal, it *items.Item, asgs []items.Assignment, f *Feedback, comment string) error {
+	n := items.Note{Action: EvAccepted, Changes: eventChanges(f), Comment: comment,
+		Event: &events.FeedbackAccepted{FeedbackEvent: feedbackEvent(f, comment)}}
 	if it.LeadUnitID == nil || *it.LeadUnitID != f.UnitID {
-		return s.items.Record(ctx, p, it, EvAccepted, changes, comment)
+		return s.items.Note(ctx, p, it, asgs, n)
 	}
 	last, err := lastReported(ctx, s.db, it.ID, f.UnitID, true)
 	if err != nil {
 		return err
 	}
 	if last == nil || last.Progress == it.Progress {
-		return s.items.Record(ctx, p, it, EvAccepted, changes, comment)
+		return s.items.Note(ctx, p, it, asgs, n)
 	}
-	changes["item_progress"] = map[string]any{"from": it.Progress, "to": last.Progress}
-	return s.items.Change(ctx, p, it, EvAccepted, "", map[string]any{"progress": last.Progress}, changes, comment)
+	n.Changes["item_progress"] = map[string]any{"from": it.Progress, "to": last.Progress}
+	return s.items.SetProgress(ctx, p, it, asgs, last.Progress, n)
+}
+
+// feedbackEvent is the payload of a report's events.
+func feedbackEvent(f *Feedback, comment string) events.FeedbackEvent {
+	return events.FeedbackEvent{Feedback: events.FeedbackRef{ID: f.ID, UnitID: f.UnitID, Progress: f.Progress, MilestoneID: f.MilestoneID},
+		Comment: comment}
 }
 
 // eventChanges describes a feedback in its timeline events (never its text: the

@@ -37,9 +37,9 @@ func insert(ctx context.Context, db *database.DB, f *Feedback) error {
 }
 
 // update writes cols under the optimistic lock and bumps the version.
-func update(ctx context.Context, db *database.DB, f *Feedback, cols map[string]any) error {
+func update(ctx context.Context, db *database.DB, f *Feedback, cols map[string]any, at time.Time) error {
 	cols["version"] = gorm.Expr("version + 1")
-	cols["updated_at"] = now()
+	cols["updated_at"] = at
 	res := db.Conn(ctx).Model(&Feedback{}).Where("id = ? AND version = ?", f.ID, f.Version).Updates(cols)
 	if res.Error != nil {
 		if database.IsUniqueViolation(res.Error) {
@@ -122,27 +122,41 @@ type reportFacts struct {
 }
 
 func reports(ctx context.Context, db *database.DB, itemID uuid.UUID) (reportFacts, error) {
-	var rows []struct {
-		UnitID      uuid.UUID
-		MilestoneID *uuid.UUID
+	out := reportFacts{Last: map[uuid.UUID]time.Time{}, Reported: map[uuid.UUID]map[uuid.UUID]bool{}}
+	counted := []State{StateSubmitted, StateAccepted}
+	// The newest counted report of each unit (one row per unit, ties aside) and
+	// the milestones each unit reported on: bounded by units and milestones, not
+	// by the number of reports.
+	var last []struct {
+		UnitID      uuid.UUID `gorm:"type:uuid"`
 		SubmittedAt *time.Time
 	}
-	out := reportFacts{Last: map[uuid.UUID]time.Time{}, Reported: map[uuid.UUID]map[uuid.UUID]bool{}}
-	err := db.Conn(ctx).Model(&Feedback{}).Select("unit_id, milestone_id, submitted_at").
-		Where("item_id = ? AND state IN ?", itemID, []State{StateSubmitted, StateAccepted}).Scan(&rows).Error
+	err := db.Conn(ctx).Table("item_feedback f").Select("f.unit_id, f.submitted_at").
+		Where("f.item_id = ? AND f.state IN ? AND f.submitted_at IS NOT NULL", itemID, counted).
+		Where(`NOT EXISTS (SELECT 1 FROM item_feedback g WHERE g.item_id = f.item_id AND g.unit_id = f.unit_id
+			AND g.state IN ? AND g.submitted_at > f.submitted_at)`, counted).Scan(&last).Error
 	if err != nil {
-		return out, fmt.Errorf("read reports: %w", err)
+		return out, fmt.Errorf("read last reports: %w", err)
 	}
-	for _, r := range rows {
+	for _, r := range last {
 		if r.SubmittedAt != nil && r.SubmittedAt.After(out.Last[r.UnitID]) {
 			out.Last[r.UnitID] = *r.SubmittedAt
 		}
-		if r.MilestoneID != nil {
-			if out.Reported[r.UnitID] == nil {
-				out.Reported[r.UnitID] = map[uuid.UUID]bool{}
-			}
-			out.Reported[r.UnitID][*r.MilestoneID] = true
+	}
+	var ms []struct {
+		UnitID      uuid.UUID `gorm:"type:uuid"`
+		MilestoneID uuid.UUID `gorm:"type:uuid"`
+	}
+	err = db.Conn(ctx).Model(&Feedback{}).Distinct("unit_id", "milestone_id").
+		Where("item_id = ? AND state IN ? AND milestone_id IS NOT NULL", itemID, counted).Scan(&ms).Error
+	if err != nil {
+		return out, fmt.Errorf("read reported milestones: %w", err)
+	}
+	for _, r := range ms {
+		if out.Reported[r.UnitID] == nil {
+			out.Reported[r.UnitID] = map[uuid.UUID]bool{}
 		}
+		out.Reported[r.UnitID][r.MilestoneID] = true
 	}
 	return out, nil
 }

@@ -51,8 +51,8 @@ type Derived struct {
 	Clear *WarningClear
 }
 
-// clock is the day a request is answered on, with the light's boundaries.
-type clock struct {
+// day is the day a request is answered on, with the light's boundaries.
+type day struct {
 	Today     civil.Date
 	BlueUntil civil.Date
 	// FeedbackBefore: a feedback due before this day is missed (its due date plus
@@ -61,8 +61,8 @@ type clock struct {
 	Cal            *calendar.Calendar
 }
 
-func newClock(today civil.Date, cal *calendar.Calendar, blueWorkdays, graceWorkdays int) clock {
-	return clock{Today: today, BlueUntil: cal.AddWorkdays(today, blueWorkdays),
+func newClock(today civil.Date, cal *calendar.Calendar, blueWorkdays, graceWorkdays int) day {
+	return day{Today: today, BlueUntil: cal.AddWorkdays(today, blueWorkdays),
 		FeedbackBefore: graceCutoff(today, cal, graceWorkdays), Cal: cal}
 }
 
@@ -103,7 +103,7 @@ func feedbackDues(asgs []Assignment) []civil.Date {
 // derive computes the derived fields; open are the due dates of the milestones not
 // yet done, fb the next feedback due dates of the live assignments, clr the item's
 // stored clearing (nil when none).
-func (c clock) derive(it *Item, open, fb []civil.Date, clr *WarningClear) Derived {
+func (c day) derive(it *Item, open, fb []civil.Date, clr *WarningClear) Derived {
 	d := c.underlying(it, open, fb)
 	d.UnderlyingLight = d.Light
 	if clr.holds(it, d.Light) {
@@ -113,7 +113,7 @@ func (c clock) derive(it *Item, open, fb []civil.Date, clr *WarningClear) Derive
 }
 
 // underlying computes the derived fields without clearings.
-func (c clock) underlying(it *Item, open, fb []civil.Date) Derived {
+func (c day) underlying(it *Item, open, fb []civil.Date) Derived {
 	if !it.State.Open() {
 		return Derived{Light: LightNone}
 	}

@@ -204,7 +204,7 @@ func openSQL() (string, []any) {
 
 // apply adds the filter's conditions (not paging or order) to q. clk gives the day
 // and the blue-light boundary, computed in Go from the calendar.
-func (f Filter) apply(q *gorm.DB, clk clock) *gorm.DB {
+func (f Filter) apply(q *gorm.DB, clk day) *gorm.DB {
 	if len(f.States) > 0 {
 		states := make([]string, len(f.States))
 		for i, s := range f.States {

@@ -233,6 +233,3 @@ type itemTag struct {
 func (itemTag) TableName() string { return "item_tags" }
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
-
-// now is the timestamp of changes: UTC, microseconds (what both engines keep).
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

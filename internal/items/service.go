@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -12,8 +13,10 @@ import (
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/etag"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -34,18 +37,32 @@ type Service struct {
 	db    *database.DB
 	cal   *calendar.Service
 	audit *audit.Log
-	// today is the current day in the company time zone (replaceable in tests).
-	today func() civil.Date
+	// clock is the one clock (the calendar's): timestamps and today.
+	clock clock.Clock
 	// warnings gives the light thresholds (UseWarnings); nil means the defaults.
 	warnings WarningSource
 	// feedbackDue keeps the assignments' next_feedback_due (UseFeedbackDue).
 	feedbackDue FeedbackDueKeeper
+	// outbox receives the domain events of every change (UseOutbox); nil: none.
+	outbox *events.Outbox
 }
 
-// NewService returns the items service.
+// NewService returns the items service. Its clock is the calendar's.
 func NewService(db *database.DB, cal *calendar.Service, log *audit.Log) *Service {
-	return &Service{db: db, cal: cal, audit: log, today: cal.Today}
+	return &Service{db: db, cal: cal, audit: log, clock: cal.Clock()}
 }
+
+// UseOutbox makes every change emit its domain events into o.
+func (s *Service) UseOutbox(o *events.Outbox) { s.outbox = o }
+
+// Now is the current instant (UTC, microseconds) on the service's clock: the
+// follow-up packages stamp their rows with it.
+func (s *Service) Now() time.Time { return s.clock.Now() }
+
+func (s *Service) now() time.Time { return s.clock.Now() }
+
+// today is the current day in the company time zone.
+func (s *Service) today() civil.Date { return clock.Today(s.clock, s.cal.Location()) }
 
 // Precondition is a parsed If-Match (see package etag).
 type Precondition = etag.Precondition
@@ -60,25 +77,26 @@ type ItemView struct {
 	AllowedActions   []string
 }
 
-func (s *Service) clock(ctx context.Context) (clock, error) {
+// dayOf is today with the light's boundaries (the calendar and the thresholds).
+func (s *Service) dayOf(ctx context.Context) (day, error) {
 	cal, err := s.cal.Calendar(ctx)
 	if err != nil {
-		return clock{}, fmt.Errorf("load calendar: %w", err)
+		return day{}, fmt.Errorf("load calendar: %w", err)
 	}
 	blue, err := s.blueWorkdays(ctx)
 	if err != nil {
-		return clock{}, err
+		return day{}, err
 	}
 	grace, err := s.feedbackGraceWorkdays(ctx)
 	if err != nil {
-		return clock{}, err
+		return day{}, err
 	}
 	return newClock(s.today(), cal, blue, grace), nil
 }
 
 // views builds the views of loaded items (refs filled) in a few batched queries.
 func (s *Service) views(ctx context.Context, p *access.Principal, items []*Item, asgs map[uuid.UUID][]Assignment) ([]ItemView, error) {
-	clk, err := s.clock(ctx)
+	clk, err := s.dayOf(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -189,8 +207,8 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, in ItemInput)
 		if err := s.replaceTags(ctx, it.ID, it.Tags); err != nil {
 			return err
 		}
-		_, err = s.appendEvent(ctx, it.ID, &p.UserID, eventInput{Action: EvCreate, StateAfter: StateDraft, Changes: snapshot(it)})
-		return err
+		return s.record(ctx, p, it, nil, entry{Action: EvCreate, Changes: snapshot(it),
+			Events: []events.ItemEvent{&events.ItemCreated{Transition: events.Transition{To: string(StateDraft)}}}})
 	})
 	if err != nil {
 		return nil, err
@@ -230,7 +248,7 @@ func (s *Service) buildNew(ctx context.Context, p *access.Principal, in ItemInpu
 		LeadUnitID: in.LeadUnitID, Deadline: in.Deadline, State: StateDraft, Version: 1,
 		CooperatingUnitIDs: orEmpty(in.CooperatingUnitIDs), AssistingLeaderIDs: orEmpty(in.AssistingLeaderIDs), Tags: tags,
 	}
-	it.CreatedAt = now()
+	it.CreatedAt = s.now()
 	it.UpdatedAt = it.CreatedAt
 	scope, err := s.placeItem(ctx, p, &e, it, in.ParentID, in.ScopeID)
 	if err != nil {

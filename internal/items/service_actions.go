@@ -41,41 +41,16 @@ func (s *Service) Act(ctx context.Context, p *access.Principal, id uuid.UUID, a 
 		}
 		var e fieldErrs
 		checkComment(&e, comment, slices.Contains(needsComment, a))
-		to := t.Target(it.State)
-		at := now()
-		cols := map[string]any{"state": string(to)}
-		switch a {
-		case ActSubmit:
+		if a == ActSubmit {
 			checkReady(&e, it, today)
-			if it.SupervisingLeaderID == nil && to == StatePendingApproval {
+			if it.SupervisingLeaderID == nil && t.Target(it.State) == StatePendingApproval {
 				e.add("supervising_leader_id", "required", "is required: the supervising leader approves items from this source")
 			}
-			cols["submitted_at"] = at
-			if to == StateApproved {
-				cols["approved_at"] = at
-			}
-		case ActApprove:
-			cols["approved_at"] = at
-		case ActReject:
-			cols["submitted_at"] = nil
-		case ActSuspend:
-			cols["suspend_reason"] = comment
-		case ActResume:
-			cols["suspend_reason"] = ""
-		case ActCancel:
-			cols["cancel_reason"], cols["cancelled_at"] = comment, at
-		case ActArchive:
-			cols["archived_at"] = at
 		}
 		if err := e.err(); err != nil {
 			return err
 		}
-		before := it.State
-		if err := s.updateItem(ctx, it, cols); err != nil {
-			return conflict(err)
-		}
-		_, err = s.appendEvent(ctx, id, &p.UserID, eventInput{Action: string(a), StateBefore: before, StateAfter: to, Comment: comment})
-		return err
+		return s.take(ctx, p, it, asgs, t, Input{Comment: comment}, entry{})
 	})
 	if err != nil {
 		return nil, err
@@ -122,7 +97,8 @@ func (s *Service) Issue(ctx context.Context, p *access.Principal, id uuid.UUID, 
 		if err != nil {
 			return err
 		}
-		if _, err := Decide(p, it, asgs, ActIssue, factsOf(it)); err != nil {
+		t, err := Decide(p, it, asgs, ActIssue, factsOf(it))
+		if err != nil {
 			return err
 		}
 		if err := pc.Check(it.Version); err != nil {
@@ -148,9 +124,6 @@ func (s *Service) Issue(ctx context.Context, p *access.Principal, id uuid.UUID, 
 		if err != nil {
 			return err
 		}
-		at := now()
-		cols := map[string]any{"state": string(StateIssued), "code": code, "issued_at": at,
-			"original_deadline": it.Deadline, "lead_unit_id": lead}
 		changes := map[string]any{"code": change{To: code}, "original_deadline": change{To: it.Deadline}}
 		if it.LeadUnitID == nil || *it.LeadUnitID != lead {
 			changes["lead_unit_id"] = change{From: it.LeadUnitID, To: lead}
@@ -160,22 +133,22 @@ func (s *Service) Issue(ctx context.Context, p *access.Principal, id uuid.UUID, 
 			if err := s.replaceCooperating(ctx, id, coop); err != nil {
 				return err
 			}
+			it.CooperatingUnitIDs = coop
 		}
-		if err := s.updateItem(ctx, it, cols); err != nil {
-			return conflict(err)
-		}
+		// The code and the lead unit are written with the row's effect and state.
+		it.Code, it.LeadUnitID = &code, &lead
 		var made []map[string]any
+		asgs = asgs[:0]
 		for _, in := range asgIn {
 			a, err := s.insertAssignment(ctx, p, id, in)
 			if err != nil {
 				return err
 			}
+			asgs = append(asgs, *a)
 			made = append(made, map[string]any{"id": a.ID, "unit_id": a.UnitID, "role": a.Role})
 		}
 		changes["assignments"] = change{To: made}
-		_, err = s.appendEvent(ctx, id, &p.UserID, eventInput{Action: string(ActIssue), StateBefore: StateApproved,
-			StateAfter: StateIssued, Changes: changes, Comment: comment})
-		return err
+		return s.take(ctx, p, it, asgs, t, Input{Comment: comment}, entry{Changes: changes, cols: []string{"code", "lead_unit_id"}})
 	})
 	if err != nil {
 		return nil, err
@@ -223,7 +196,7 @@ func (s *Service) checkAssignments(ctx context.Context, e *fieldErrs, it *Item, 
 }
 
 func (s *Service) insertAssignment(ctx context.Context, p *access.Principal, itemID uuid.UUID, in AssignmentInput) (*Assignment, error) {
-	at := now()
+	at := s.now()
 	a := &Assignment{ID: newID(), ItemID: itemID, UnitID: in.UnitID, Role: in.Role, ResponsibleUserID: in.ResponsibleUserID,
 		State: AssignmentPending, CreatedBy: p.UserID, Version: 1, CreatedAt: at, UpdatedAt: at}
 	if err := s.db.Conn(ctx).Create(a).Error; err != nil {

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -152,13 +153,19 @@ func (s *Service) AddAssignment(ctx context.Context, p *access.Principal, itemID
 			changes["cooperating_unit_ids"] = change{From: it.CooperatingUnitIDs, To: coop}
 		}
 		if len(changes) > 1 { // the item's units changed: new version
-			if err := s.updateItem(ctx, it, cols); err != nil {
+			var set []string
+			if lead, ok := cols["lead_unit_id"].(uuid.UUID); ok {
+				it.LeadUnitID = &lead
+				set = append(set, "lead_unit_id")
+			}
+			if err := s.write(ctx, it, set...); err != nil {
 				return conflict(err)
 			}
 		}
-		_, err = s.appendEvent(ctx, itemID, &p.UserID, eventInput{Action: string(ActReassign), StateBefore: it.State,
-			StateAfter: it.State, Changes: changes, Comment: comment})
-		return err
+		asgs = append(asgs, *a)
+		ev := &events.AssignmentAdded{AssignmentEvent: events.AssignmentEvent{Assignment: assignmentRef(a), Reason: comment}}
+		return s.record(ctx, p, it, asgs, entry{Action: string(ActReassign), From: it.State, Changes: changes, Comment: comment,
+			Events: []events.ItemEvent{ev}})
 	})
 	if err != nil {
 		return nil, err
@@ -196,9 +203,12 @@ func (s *Service) UpdateAssignment(ctx context.Context, p *access.Principal, id 
 		if err := s.updateAssignment(ctx, a, map[string]any{"responsible_user_id": *responsible}); err != nil {
 			return err
 		}
-		_, err = s.appendEvent(ctx, it.ID, &p.UserID, eventInput{Action: EvAssignmentUpdate, StateBefore: it.State, StateAfter: it.State,
-			Changes: map[string]any{"assignment_id": change{To: a.ID}, "responsible_user_id": change{From: a.ResponsibleUserID, To: *responsible}}})
-		return err
+		before := a.ResponsibleUserID
+		a.ResponsibleUserID = responsible
+		ev := &events.AssignmentUpdated{AssignmentEvent: events.AssignmentEvent{Assignment: assignmentRef(a)}}
+		return s.record(ctx, p, it, asgs, entry{Action: EvAssignmentUpdate, From: it.State,
+			Changes: map[string]any{"assignment_id": change{To: a.ID}, "responsible_user_id": change{From: before, To: *responsible}},
+			Events:  []events.ItemEvent{ev}})
 	})
 	if err != nil {
 		return nil, err
@@ -208,7 +218,7 @@ func (s *Service) UpdateAssignment(ctx context.Context, p *access.Principal, id 
 
 func (s *Service) updateAssignment(ctx context.Context, a *Assignment, cols map[string]any) error {
 	cols["version"] = gorm.Expr("version + 1")
-	cols["updated_at"] = now()
+	cols["updated_at"] = s.now()
 	res := s.db.Conn(ctx).Table("item_assignments").Where("id = ? AND version = ?", a.ID, a.Version).Updates(cols)
 	if res.Error != nil {
 		return fmt.Errorf("update assignment: %w", res.Error)
@@ -244,10 +254,11 @@ func (s *Service) answerAssignment(ctx context.Context, p *access.Principal, id 
 		if err := pc.Check(a.Version); err != nil {
 			return err
 		}
-		at := now()
+		at := s.now()
 		cols := map[string]any{}
 		if act == ActAccept {
 			cols["state"], cols["accepted_at"], cols["accepted_by"] = AssignmentAccepted, at, p.UserID
+			a.State, a.AcceptedAt, a.AcceptedBy = AssignmentAccepted, &at, &p.UserID
 		} else {
 			var e fieldErrs
 			if reason == "" {
@@ -258,22 +269,27 @@ func (s *Service) answerAssignment(ctx context.Context, p *access.Principal, id 
 				return err
 			}
 			cols["state"], cols["returned_at"], cols["returned_by"], cols["reason"] = AssignmentReturned, at, p.UserID, reason
+			a.State, a.ReturnedAt, a.ReturnedBy, a.Reason = AssignmentReturned, &at, &p.UserID, reason
 		}
 		if err := s.updateAssignment(ctx, a, cols); err != nil {
 			return err
 		}
-		to := t.Target(it.State)
-		if to != it.State {
-			if err := s.updateItem(ctx, it, map[string]any{"state": string(to), "accepted_at": at}); err != nil {
-				return conflict(err)
-			}
+		ae := events.AssignmentEvent{Assignment: assignmentRef(a), Reason: reason}
+		var ev events.ItemEvent = &events.AssignmentAccepted{AssignmentEvent: ae}
+		if act == ActReturn {
+			ev = &events.AssignmentReturned{AssignmentEvent: ae}
 		}
-		_, err = s.appendEvent(ctx, it.ID, &p.UserID, eventInput{Action: string(act), StateBefore: it.State, StateAfter: to, Comment: reason,
-			Changes: map[string]any{"assignment": change{To: map[string]any{"id": a.ID, "unit_id": a.UnitID, "role": a.Role, "state": cols["state"]}}}})
-		return err
+		return s.take(ctx, p, it, asgs, t, Input{At: at, Comment: reason}, entry{Comment: reason,
+			Changes: map[string]any{"assignment": change{To: map[string]any{"id": a.ID, "unit_id": a.UnitID, "role": a.Role, "state": cols["state"]}}},
+			Events:  []events.ItemEvent{ev}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.assignmentView(ctx, p, id)
+}
+
+// assignmentRef names an assignment in its events.
+func assignmentRef(a *Assignment) events.AssignmentRef {
+	return events.AssignmentRef{ID: a.ID, UnitID: a.UnitID, Role: a.Role, ResponsibleUserID: a.ResponsibleUserID}
 }

@@ -26,7 +26,7 @@ func (s *Service) List(ctx context.Context, p *access.Principal, f Filter) (*Ite
 	if f.Page.Size == 0 {
 		f.Page = Page{Page: 1, Size: DefaultPageSize}
 	}
-	clk, err := s.clock(ctx)
+	clk, err := s.dayOf(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (s *Service) ListEvents(ctx context.Context, p *access.Principal, itemID uu
 // the scope's rows (an index count, without the visibility condition, which holds
 // for all of them) to the visible rows outside the scope (found through two range
 // scans of the scope index), instead of testing the visibility of every row.
-func (s *Service) count(ctx context.Context, p *access.Principal, f Filter, clk clock, base func() *gorm.DB) (int64, error) {
+func (s *Service) count(ctx context.Context, p *access.Principal, f Filter, clk day, base func() *gorm.DB) (int64, error) {
 	var total, outside int64
 	if !privileged(p) {
 		if err := base().Count(&total).Error; err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -69,24 +70,29 @@ func milestoneActions(p *access.Principal, it *Item, asgs []Assignment) []string
 
 // GetMilestone returns one milestone.
 func (s *Service) GetMilestone(ctx context.Context, p *access.Principal, id uuid.UUID) (*Milestone, error) {
-	m, _, err := s.milestoneItem(ctx, p, id, false)
+	m, _, _, err := s.milestoneItem(ctx, p, id, false)
 	return m, err
 }
 
-func (s *Service) milestoneItem(ctx context.Context, p *access.Principal, id uuid.UUID, forUpdate bool) (*Milestone, *Item, error) {
+func (s *Service) milestoneItem(ctx context.Context, p *access.Principal, id uuid.UUID, forUpdate bool) (*Milestone, *Item, []Assignment, error) {
 	var m Milestone
 	if err := s.db.Conn(ctx).Where("id = ?", id).Take(&m).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, nil, problem.NotFound("milestone")
+			return nil, nil, nil, problem.NotFound("milestone")
 		}
-		return nil, nil, fmt.Errorf("load milestone: %w", err)
+		return nil, nil, nil, fmt.Errorf("load milestone: %w", err)
 	}
-	it, _, err := s.visibleItem(ctx, p, m.ItemID, forUpdate)
+	it, asgs, err := s.visibleItem(ctx, p, m.ItemID, forUpdate)
 	var pb *problem.Problem
 	if errors.As(err, &pb) && pb.Status == 404 {
-		return nil, nil, problem.NotFound("milestone")
+		return nil, nil, nil, problem.NotFound("milestone")
 	}
-	return &m, it, err
+	return &m, it, asgs, err
+}
+
+// milestoneEvent is the payload of a milestone's events.
+func milestoneEvent(m *Milestone) events.MilestoneEvent {
+	return events.MilestoneEvent{MilestoneID: m.ID, Title: m.Title, DueDate: m.DueDate.String(), Done: m.Done}
 }
 
 func checkMilestone(e *fieldErrs, title string, due civil.Date, it *Item, today civil.Date) {
@@ -117,7 +123,7 @@ func (s *Service) CreateMilestone(ctx context.Context, p *access.Principal, item
 		if err := e.err(); err != nil {
 			return err
 		}
-		at := now()
+		at := s.now()
 		m = &Milestone{ID: newID(), ItemID: itemID, Title: in.Title, DueDate: in.DueDate, Version: 1, CreatedAt: at, UpdatedAt: at}
 		if in.Sort != nil {
 			m.Sort = *in.Sort
@@ -133,9 +139,9 @@ func (s *Service) CreateMilestone(ctx context.Context, p *access.Principal, item
 		if err := s.db.Conn(ctx).Create(m).Error; err != nil {
 			return fmt.Errorf("insert milestone: %w", err)
 		}
-		_, err = s.appendEvent(ctx, itemID, &p.UserID, eventInput{Action: EvMilestoneCreate, StateBefore: it.State, StateAfter: it.State,
-			Changes: map[string]any{"milestone": change{To: map[string]any{"id": m.ID, "title": m.Title, "due_date": m.DueDate}}}})
-		return err
+		return s.record(ctx, p, it, asgs, entry{Action: EvMilestoneCreate, From: it.State,
+			Changes: map[string]any{"milestone": change{To: map[string]any{"id": m.ID, "title": m.Title, "due_date": m.DueDate}}},
+			Events:  []events.ItemEvent{&events.MilestoneCreated{MilestoneEvent: milestoneEvent(m)}}})
 	})
 	return m, err
 }
@@ -145,15 +151,11 @@ func (s *Service) CreateMilestone(ctx context.Context, p *access.Principal, item
 func (s *Service) UpdateMilestone(ctx context.Context, p *access.Principal, id uuid.UUID, in MilestonePatch, pc Precondition) (*Milestone, error) {
 	today := s.today()
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		m, it, err := s.milestoneItem(ctx, p, id, true)
+		m, it, asgs, err := s.milestoneItem(ctx, p, id, true)
 		if err != nil {
 			return err
 		}
-		asgs, err := s.assignmentsOf(ctx, it.ID)
-		if err != nil {
-			return err
-		}
-		if _, err := Decide(p, it, asgs[it.ID], ActMilestones, factsOf(it)); err != nil {
+		if _, err := Decide(p, it, asgs, ActMilestones, factsOf(it)); err != nil {
 			return err
 		}
 		if err := pc.Check(m.Version); err != nil {
@@ -175,7 +177,7 @@ func (s *Service) UpdateMilestone(ctx context.Context, p *access.Principal, id u
 		if in.Done != nil && *in.Done != m.Done {
 			cols["done"], changes["done"] = *in.Done, change{From: m.Done, To: *in.Done}
 			if *in.Done {
-				cols["done_at"], cols["done_by"] = now(), p.UserID
+				cols["done_at"], cols["done_by"] = s.now(), p.UserID
 			} else {
 				cols["done_at"], cols["done_by"] = nil, nil
 			}
@@ -187,7 +189,7 @@ func (s *Service) UpdateMilestone(ctx context.Context, p *access.Principal, id u
 			return nil
 		}
 		cols["version"] = gorm.Expr("version + 1")
-		cols["updated_at"] = now()
+		cols["updated_at"] = s.now()
 		res := s.db.Conn(ctx).Table("item_milestones").Where("id = ? AND version = ?", id, m.Version).Updates(cols)
 		if res.Error != nil {
 			return fmt.Errorf("update milestone: %w", res.Error)
@@ -195,8 +197,17 @@ func (s *Service) UpdateMilestone(ctx context.Context, p *access.Principal, id u
 		if res.RowsAffected != 1 {
 			return problem.Conflict(CodeConflict, "the milestone changed while the request ran; reload it and retry")
 		}
-		_, err = s.appendEvent(ctx, it.ID, &p.UserID, eventInput{Action: EvMilestoneUpdate, StateBefore: it.State, StateAfter: it.State, Changes: changes})
-		return err
+		if v, ok := cols["title"].(string); ok {
+			m.Title = v
+		}
+		if v, ok := cols["due_date"].(civil.Date); ok {
+			m.DueDate = v
+		}
+		if v, ok := cols["done"].(bool); ok {
+			m.Done = v
+		}
+		return s.record(ctx, p, it, asgs, entry{Action: EvMilestoneUpdate, From: it.State, Changes: changes,
+			Events: []events.ItemEvent{&events.MilestoneUpdated{MilestoneEvent: milestoneEvent(m)}}})
 	})
 	if err != nil {
 		return nil, err
@@ -207,15 +218,11 @@ func (s *Service) UpdateMilestone(ctx context.Context, p *access.Principal, id u
 // DeleteMilestone removes a milestone.
 func (s *Service) DeleteMilestone(ctx context.Context, p *access.Principal, id uuid.UUID, pc Precondition) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		m, it, err := s.milestoneItem(ctx, p, id, true)
+		m, it, asgs, err := s.milestoneItem(ctx, p, id, true)
 		if err != nil {
 			return err
 		}
-		asgs, err := s.assignmentsOf(ctx, it.ID)
-		if err != nil {
-			return err
-		}
-		if _, err := Decide(p, it, asgs[it.ID], ActMilestones, factsOf(it)); err != nil {
+		if _, err := Decide(p, it, asgs, ActMilestones, factsOf(it)); err != nil {
 			return err
 		}
 		if err := pc.Check(m.Version); err != nil {
@@ -224,8 +231,8 @@ func (s *Service) DeleteMilestone(ctx context.Context, p *access.Principal, id u
 		if err := s.db.Conn(ctx).Where("id = ?", id).Delete(&Milestone{}).Error; err != nil {
 			return fmt.Errorf("delete milestone: %w", err)
 		}
-		_, err = s.appendEvent(ctx, it.ID, &p.UserID, eventInput{Action: EvMilestoneDelete, StateBefore: it.State, StateAfter: it.State,
-			Changes: map[string]any{"milestone": change{From: map[string]any{"id": m.ID, "title": m.Title, "due_date": m.DueDate}, To: nil}}})
-		return err
+		return s.record(ctx, p, it, asgs, entry{Action: EvMilestoneDelete, From: it.State,
+			Changes: map[string]any{"milestone": change{From: map[string]any{"id": m.ID, "title": m.Title, "due_date": m.DueDate}, To: nil}},
+			Events:  []events.ItemEvent{&events.MilestoneDeleted{MilestoneEvent: milestoneEvent(m)}}})
 	})
 }

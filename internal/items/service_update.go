@@ -10,6 +10,7 @@ import (
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -47,7 +48,7 @@ func (s *Service) Update(ctx context.Context, p *access.Principal, id uuid.UUID,
 		if err := pc.Check(it.Version); err != nil {
 			return err
 		}
-		return s.applyPatch(ctx, p, it, in, today)
+		return s.applyPatch(ctx, p, it, asgs, in, today)
 	})
 	if err != nil {
 		return nil, err
@@ -55,7 +56,7 @@ func (s *Service) Update(ctx context.Context, p *access.Principal, id uuid.UUID,
 	return s.Get(ctx, p, id)
 }
 
-func (s *Service) applyPatch(ctx context.Context, p *access.Principal, it *Item, in ItemPatch, today civil.Date) error {
+func (s *Service) applyPatch(ctx context.Context, p *access.Principal, it *Item, asgs []Assignment, in ItemPatch, today civil.Date) error {
 	var e fieldErrs
 	old := *it
 	cols := map[string]any{}
@@ -216,7 +217,12 @@ func (s *Service) applyPatch(ctx context.Context, p *access.Principal, it *Item,
 			changes["notice_issuer_unit_id"] = change{From: old.NoticeIssuerUnitID, To: issuer}
 		}
 	}
-	if err := s.updateItem(ctx, it, cols); err != nil {
+	if v, ok := cols["notice_issuer_unit_id"].(*uuid.UUID); ok {
+		// The other patched fields carry their new values already; an issuer that
+		// follows the source is set here.
+		it.NoticeIssuerUnitID = v
+	}
+	if err := s.writePatch(ctx, it, cols); err != nil {
 		return conflict(err)
 	}
 	if coopChanged {
@@ -234,8 +240,11 @@ func (s *Service) applyPatch(ctx context.Context, p *access.Principal, it *Item,
 			return err
 		}
 	}
-	_, err := s.appendEvent(ctx, it.ID, &p.UserID, eventInput{Action: string(ActUpdate), StateBefore: it.State, StateAfter: it.State, Changes: changes})
-	return err
+	evs := []events.ItemEvent{&events.ItemUpdated{Changes: changes}}
+	if c, ok := changes["progress"].(change); ok {
+		evs = append(evs, &events.ProgressChanged{From: c.From.(int), To: c.To.(int)})
+	}
+	return s.record(ctx, p, it, asgs, entry{Action: string(ActUpdate), From: it.State, Changes: changes, Events: evs})
 }
 
 func equalPtr(a, b *uuid.UUID) bool {
@@ -272,6 +281,13 @@ func (s *Service) Delete(ctx context.Context, p *access.Principal, id uuid.UUID,
 			return problem.Conflict(CodeHasSubItems, fmt.Sprintf("the draft has %d sub-items; delete them first", kids))
 		}
 		res := s.db.Conn(ctx).Where("id = ? AND version = ?", id, it.Version).Delete(&Item{})
+		if res.Error == nil && res.RowsAffected == 1 && s.outbox != nil {
+			ev := &events.ItemDeleted{Transition: events.Transition{From: string(it.State)}}
+			ev.Item = refOf(it, asgs)
+			if err := s.outbox.Emit(ctx, actorOf(p), ev); err != nil {
+				return err
+			}
+		}
 		if res.Error != nil {
 			return fmt.Errorf("delete item: %w", res.Error)
 		}

@@ -81,12 +81,20 @@ const (
 	// ActAddSubItem is offered in allowed_actions only: the sub-item is created by
 	// POST /items with parent_id, which checks the same (CanAddSubItem).
 	ActAddSubItem Action = "add_sub_item"
+	// ActMoveDeadline moves the current deadline of an issued, open item: an
+	// extension approved by the supervising leader, or a new deadline the
+	// supervision office sets on a leader's decision (internal/extensions decides
+	// which; original_deadline never moves).
+	ActMoveDeadline Action = "move_deadline"
+	// ActSetProgress sets the item's progress from the lead unit's accepted report
+	// (internal/feedback).
+	ActSetProgress Action = "set_progress"
 )
 
 // Actions lists every action of the table.
 var Actions = []Action{ActUpdate, ActDelete, ActSubmit, ActApprove, ActReject, ActIssue, ActAccept,
 	ActReturn, ActReassign, ActSuspend, ActResume, ActCancel, ActArchive, ActRequestCompletion,
-	ActApproveCompletion, ActRejectCompletion, ActVerify, ActMilestones}
+	ActApproveCompletion, ActRejectCompletion, ActVerify, ActMilestones, ActMoveDeadline, ActSetProgress}
 
 // ExposedActions are the actions offered in `allowed_actions`: those with an
 // endpoint. request_completion, approve_completion and reject_completion are taken
@@ -174,13 +182,17 @@ type Transition struct {
 	When *Cond
 	// Needs describes what the request must carry (checked by the service, 422).
 	Needs string
-	// Effect describes what happens besides the state change.
+	// Effect describes what happens besides the state change; Apply is that
+	// effect as code (nil: nothing but the state).
 	Effect string
+	Apply  Effect
 }
 
 var (
 	beforeIssue = []State{StatePendingApproval, StateApproved}
 	running     = []State{StateIssued, StateInProgress, StateSuspended}
+	// issuedOpen are the states of an issued item that is not finished.
+	issuedOpen = []State{StateIssued, StateInProgress, StateSuspended, StateCompletionRequested}
 )
 
 // Table is the lifecycle. Rows of one action are exclusive for any state and facts.
@@ -193,20 +205,21 @@ var Table = []Transition{
 		Effect: "removes the draft and its timeline (recorded in the audit log)"},
 
 	{Action: ActSubmit, From: []State{StateDraft}, To: StatePendingApproval, Who: RelInitiator | RelSupervisor, When: condNeedsApproval,
-		Needs: "lead_unit_id, supervising_leader_id, deadline not in the past"},
+		Needs: "lead_unit_id, supervising_leader_id, deadline not in the past", Effect: "submitted_at", Apply: submitted},
 	{Action: ActSubmit, From: []State{StateDraft}, To: StateApproved, Who: RelInitiator | RelSupervisor, When: condSkipsApproval,
-		Needs: "lead_unit_id, deadline not in the past"},
+		Needs: "lead_unit_id, deadline not in the past", Effect: "submitted_at, approved_at", Apply: submittedApproved},
 	{Action: ActSubmit, From: []State{StateDraft}, To: StateApproved, Who: RelSupervisor, When: condDocument,
-		Needs: "lead_unit_id, deadline not in the past"},
-	{Action: ActApprove, From: []State{StatePendingApproval}, To: StateApproved, Who: RelLeader},
+		Needs: "lead_unit_id, deadline not in the past", Effect: "submitted_at, approved_at", Apply: submittedApproved},
+	{Action: ActApprove, From: []State{StatePendingApproval}, To: StateApproved, Who: RelLeader,
+		Effect: "approved_at", Apply: approved},
 	{Action: ActReject, From: []State{StatePendingApproval}, To: StateDraft, Who: RelLeader,
-		Needs: "comment"},
+		Needs: "comment", Effect: "submitted_at cleared", Apply: unsubmitted},
 	{Action: ActIssue, From: []State{StateApproved}, To: StateIssued, Who: RelSupervisor,
 		Needs:  "assignments (default: lead and cooperating units), deadline not in the past",
-		Effect: "gives the code, fixes original_deadline, creates the assignments"},
+		Effect: "gives the code, fixes original_deadline, creates the assignments", Apply: issued},
 
 	{Action: ActAccept, From: []State{StateIssued}, To: StateInProgress, Who: RelAssignee, When: condLead,
-		Effect: "assignment accepted; the clock of the lead unit starts"},
+		Effect: "assignment accepted; the clock of the lead unit starts (accepted_at)", Apply: accepted},
 	{Action: ActAccept, From: running, Who: RelAssignee, When: condCooperator,
 		Effect: "assignment accepted"},
 	{Action: ActReturn, From: []State{StateIssued}, Who: RelAssignee, When: condLead,
@@ -217,29 +230,36 @@ var Table = []Transition{
 		Needs: "unit_id, role", Effect: "adds an assignment (a new lead only when none is live)"},
 
 	{Action: ActSuspend, From: []State{StateInProgress}, To: StateSuspended, Who: RelSupervisor,
-		Effect: "suspend_reason = comment"},
-	{Action: ActResume, From: []State{StateSuspended}, To: StateInProgress, Who: RelSupervisor},
+		Effect: "suspend_reason = comment", Apply: suspended},
+	{Action: ActResume, From: []State{StateSuspended}, To: StateInProgress, Who: RelSupervisor,
+		Effect: "suspend_reason cleared", Apply: resumed},
 	{Action: ActCancel, From: beforeIssue, To: StateCancelled, Who: RelInitiator | RelSupervisor,
-		Needs: "comment", Effect: "cancel_reason = comment"},
-	{Action: ActCancel, From: []State{StateIssued, StateInProgress, StateSuspended, StateCompletionRequested}, To: StateCancelled,
-		Who: RelSupervisor, Needs: "comment", Effect: "cancel_reason = comment"},
+		Needs: "comment", Effect: "cancel_reason = comment, cancelled_at", Apply: cancelled},
+	{Action: ActCancel, From: issuedOpen, To: StateCancelled,
+		Who: RelSupervisor, Needs: "comment", Effect: "cancel_reason = comment, cancelled_at", Apply: cancelled},
 
 	{Action: ActRequestCompletion, From: []State{StateInProgress}, To: StateCompletionRequested, Who: RelLead,
 		Needs: "summary and materials"},
 	{Action: ActApproveCompletion, From: []State{StateCompletionRequested}, To: StateClosed, Who: RelLeader,
-		Needs: "the supervision office's review", Effect: "closed_at"},
+		Needs: "the supervision office's review", Effect: "closed_at", Apply: closed},
 	{Action: ActRejectCompletion, From: []State{StateCompletionRequested}, To: StateInProgress, Who: RelSupervisor | RelLeader,
 		Needs: "comment (退办 reason)"},
 	{Action: ActArchive, From: []State{StateClosed}, To: StateArchived, Who: RelInitiator | RelSupervisor,
-		Effect: "archived_at (销号)"},
+		Effect: "archived_at (销号)", Apply: archived},
 	{Action: ActVerify, From: []State{StateClosed, StateArchived}, Who: RelSupervisor, When: condPassed,
-		Effect: "verified = true"},
+		Effect: "verified = true", Apply: verified},
 	{Action: ActVerify, From: []State{StateClosed, StateArchived}, To: StateInProgress, Who: RelSupervisor, When: condFailed,
-		Effect: "reopened (反弹): reopened_count+1, flagged, verified = false"},
+		Effect: "reopened (反弹): reopened_count+1, flagged, verified = false, closed_at and archived_at cleared", Apply: reopened},
 
 	{Action: ActMilestones, From: []State{StateDraft}, Who: RelInitiator | RelSupervisor},
 	{Action: ActMilestones, From: beforeIssue, Who: RelSupervisor},
 	{Action: ActMilestones, From: running, Who: RelSupervisor | RelLead},
+
+	{Action: ActMoveDeadline, From: issuedOpen, Who: RelSupervisor | RelLeader,
+		Needs:  "the extension's approval or the office's decision (internal/extensions)",
+		Effect: "deadline = the new deadline (original_deadline stays)", Apply: movedDeadline},
+	{Action: ActSetProgress, From: issuedOpen, Who: RelSupervisor,
+		Needs: "an accepted report of the lead unit (internal/feedback)", Effect: "progress", Apply: progressed},
 }
 
 // Outcome is the state machine's answer, before visibility.

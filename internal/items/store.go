@@ -142,11 +142,12 @@ func (s *Service) childrenOf(ctx context.Context, ids ...uuid.UUID) (map[uuid.UU
 	return out, nil
 }
 
-// updateItem writes cols to the item if its version is still it.Version, bumping the
-// version and updated_at; errStale when someone else changed it first.
-func (s *Service) updateItem(ctx context.Context, it *Item, cols map[string]any) error {
+// writePatch writes an edit's columns (ItemPatch: titles, texts, units) to the item
+// if its version is still it.Version, bumping the version and updated_at; errStale
+// when someone else changed it first. Changes of state go through write (record.go).
+func (s *Service) writePatch(ctx context.Context, it *Item, cols map[string]any) error {
 	cols["version"] = gorm.Expr("version + 1")
-	cols["updated_at"] = now()
+	cols["updated_at"] = s.now()
 	res := s.db.Conn(ctx).Table("items").Where("id = ? AND version = ?", it.ID, it.Version).Updates(cols)
 	if res.Error != nil {
 		return fmt.Errorf("update item: %w", res.Error)

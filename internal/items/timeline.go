@@ -50,14 +50,14 @@ type eventInput struct {
 
 // appendEvent adds an event to the item's chain inside the transaction of ctx. The
 // item row is locked (PostgreSQL) so that concurrent appends queue up; SQLite
-// transactions already hold the write lock.
-func (s *Service) appendEvent(ctx context.Context, itemID uuid.UUID, actor *uuid.UUID, in eventInput) (*Event, error) {
+// transactions already hold the write lock. it's chain head follows.
+func (s *Service) appendEvent(ctx context.Context, it *Item, actor *uuid.UUID, in eventInput) (*Event, error) {
 	conn := s.db.Conn(ctx)
 	var head struct {
 		EventSeq      int
 		LastEventHash string
 	}
-	q := conn.Table("items").Select("event_seq, last_event_hash").Where("id = ?", itemID)
+	q := conn.Table("items").Select("event_seq, last_event_hash").Where("id = ?", it.ID)
 	if s.db.Dialect() == database.Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
@@ -73,7 +73,7 @@ func (s *Service) appendEvent(ctx context.Context, itemID uuid.UUID, actor *uuid
 		changes = string(b)
 	}
 	ev := &Event{
-		ID: newID(), ItemID: itemID, Seq: head.EventSeq + 1, At: now(), ActorID: actor,
+		ID: newID(), ItemID: it.ID, Seq: head.EventSeq + 1, At: s.now(), ActorID: actor,
 		Action: in.Action, StateBefore: string(in.StateBefore), StateAfter: string(in.StateAfter),
 		Changes: changes, Comment: in.Comment, PrevHash: head.LastEventHash,
 	}
@@ -81,18 +81,11 @@ func (s *Service) appendEvent(ctx context.Context, itemID uuid.UUID, actor *uuid
 	if err := conn.Create(ev).Error; err != nil {
 		return nil, fmt.Errorf("append event: %w", err)
 	}
-	if err := conn.Table("items").Where("id = ?", itemID).
+	if err := conn.Table("items").Where("id = ?", it.ID).
 		Updates(map[string]any{"event_seq": ev.Seq, "last_event_hash": ev.Hash}).Error; err != nil {
 		return nil, fmt.Errorf("move chain head: %w", err)
 	}
-	// Whatever moved the timeline (an issue, a new assignment, a cadence or
-	// milestone change, a feedback submitted or reviewed) may move when feedback
-	// is due: the feedback package recomputes it in the same transaction.
-	if s.feedbackDue != nil {
-		if err := s.feedbackDue.RefreshFeedbackDue(ctx, itemID); err != nil {
-			return nil, fmt.Errorf("refresh feedback due dates: %w", err)
-		}
-	}
+	it.EventSeq, it.LastEventHash = ev.Seq, ev.Hash
 	return ev, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/problem"
 )
@@ -33,7 +34,7 @@ import (
 // A missed feedback turns the light yellow too (derive.go): the feedback package
 // owns when feedback is due (feedback/due.go) and stores it on every live
 // assignment (item_assignments.next_feedback_due) through FeedbackDueKeeper, which
-// appendEvent calls after every change of an item; the grace comes from the
+// the items service calls after the changes that move it; the grace comes from the
 // optional GraceSource (warnings.Settings.feedback_grace_workdays).
 
 // WarningSource gives the light thresholds; internal/warnings implements it.
@@ -53,9 +54,13 @@ type GraceSource interface {
 
 // FeedbackDueKeeper recomputes the next feedback due date of the item's live
 // assignments (item_assignments.next_feedback_due) inside the transaction of ctx;
-// the feedback package implements it (one rule: feedback/due.go).
+// the feedback package implements it (one rule: feedback/due.go). It is handed
+// the item and its assignments as they stand after the change, and runs only
+// after the changes whose timeline action it wants (a comment or an urge never
+// moves a due date).
 type FeedbackDueKeeper interface {
-	RefreshFeedbackDue(ctx context.Context, itemID uuid.UUID) error
+	WantsFeedbackDue(action string) bool
+	RefreshFeedbackDue(ctx context.Context, it *Item, asgs []Assignment) error
 }
 
 // UseWarnings makes the service derive lights with the thresholds of src.
@@ -226,12 +231,17 @@ func (s *Service) ClearWarning(ctx context.Context, p *access.Principal, id uuid
 			}
 			return problem.Conflict(CodeNoWarning, detail).With("light", d.Light).With("warning_cleared", d.Clear != nil)
 		}
-		row := WarningClear{ItemID: id, ClearedLight: d.Light, Deadline: it.Deadline, Reason: reason, ClearedBy: p.UserID, ClearedAt: now()}
+		row := WarningClear{ItemID: id, ClearedLight: d.Light, Deadline: it.Deadline, Reason: reason, ClearedBy: p.UserID, ClearedAt: s.now()}
 		if err := s.db.Conn(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
 			return fmt.Errorf("save warning clearing: %w", err)
 		}
 		changes := map[string]any{"light": change{From: d.Light, To: LightGreen}, "warning_cleared_light": change{To: d.Light}}
-		return s.Change(ctx, p, it, EvClearWarning, "", nil, changes, reason)
+		// The item's version moves: its light (a derived field of its reads) did.
+		if err := s.write(ctx, it); err != nil {
+			return conflict(err)
+		}
+		return s.record(ctx, p, it, asgs, entry{Action: EvClearWarning, From: it.State, Changes: changes, Comment: reason,
+			Events: []events.ItemEvent{&events.WarningCleared{Light: d.Light, Reason: reason}}})
 	})
 	if err != nil {
 		return nil, err

@@ -218,7 +218,7 @@ func wnBackdateAssignments(env *apitest.Env, id uuid.UUID, days int) {
 	env.T.Helper()
 	at := env.App.Items.Today().AddDays(-days).In(env.App.Config.Location)
 	wnSQL(env, "UPDATE item_assignments SET created_at = ?, next_feedback_due = NULL WHERE item_id = ?", at, id)
-	fb := feedback.NewService(env.DB, nil, nil, calendar.NewService(env.DB, env.App.Config.Location))
+	fb := feedback.NewService(env.DB, nil, nil, calendar.NewService(env.DB, env.App.Config.Location, env.App.Config.Clock))
 	if err := fb.Backfill(context.Background()); err != nil {
 		env.T.Fatalf("backfill: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/duban/duban/internal/attachments"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/calendar"
+	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/completion"
 	"github.com/duban/duban/internal/database"
@@ -31,14 +32,11 @@ import (
 // (feedback, urges, instructions, extensions, completion requests, verifications,
 // attachments) exists as the API would have left it. story.go tells the story.
 //
-// Only two facts cannot be reached through the services on a fresh database,
-// because they need the past: an overdue item and a missed milestone. Those two
-// dates are moved after the fact (backdate, in steps.go), each through the items
-// package's follow-up door with an event of its own on the item's timeline
-// (ActionBackdate), so the chain stays intact and says what was moved.
-
-// ActionBackdate is the timeline action of a demo date moved into the past.
-const ActionBackdate = "demo_backdate"
+// Two facts need the past: an overdue item and a missed milestone. The services
+// run on the story's own clock (a clock.Fake that stands at the real time), and
+// those two items are registered while it stands some weeks back (demo.past), with
+// deadlines that were ahead then and are behind now — as in real life, nothing is
+// moved after the fact.
 
 // ItemOptions are what the demo items need besides the database.
 type ItemOptions struct {
@@ -84,15 +82,18 @@ func DemoItems(ctx context.Context, db *database.DB, log *audit.Log, org *Result
 		return &ItemsResult{AlreadySeeded: true, Items: found}, err
 	}
 	files := &trackedStorage{Storage: opts.Files}
-	itemsSvc := items.NewService(db, opts.Calendar, log)
+	real := opts.Calendar.Clock()
+	story := clock.NewFake(real.Now())
+	cal := calendar.NewService(db, opts.Calendar.Location(), story)
+	itemsSvc := items.NewService(db, cal, log)
 	itemsSvc.UseWarnings(warnings.NewService(db, log))
 	attachSvc := attachments.NewService(db, files, itemsSvc, maxDemoFile)
 	d := &demo{
-		db: db, cal: opts.Calendar, units: org.Units, people: org.Users,
+		db: db, cal: cal, clock: story, real: real, units: org.Units, people: org.Users,
 		principals: map[string]*access.Principal{}, ids: map[string]uuid.UUID{},
 		items:        itemsSvc,
 		files:        attachSvc,
-		feedback:     feedback.NewService(db, itemsSvc, attachSvc, opts.Calendar),
+		feedback:     feedback.NewService(db, itemsSvc, attachSvc, cal),
 		urges:        urges.NewService(db, itemsSvc),
 		comments:     comments.NewService(db, itemsSvc, attachSvc),
 		extensions:   extensions.NewService(db, itemsSvc),

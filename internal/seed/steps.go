@@ -1,6 +1,8 @@
 package seed
 
 import (
+	"time"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/attachments"
 	"github.com/duban/duban/internal/calendar"
+	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/completion"
@@ -28,6 +31,10 @@ type demo struct {
 	db  *database.DB
 	cal *calendar.Service
 	ctx context.Context
+	// clock is the story's clock, standing at the real time (real) except
+	// during past.
+	clock *clock.Fake
+	real  clock.Clock
 
 	units, people map[string]uuid.UUID
 	principals    map[string]*access.Principal
@@ -355,53 +362,10 @@ func (d *demo) clearWarning(by string, id uuid.UUID, reason string) {
 	}
 }
 
-// The two date shifts of the demo. A fresh database has no past: every service
-// refuses a deadline or a milestone before today, and the clock cannot be set. So
-// the overdue item and the missed milestone are made with a date ahead and then
-// moved back, through the items package's follow-up door (Load, Change, Record):
-// the item's version moves and an event named ActionBackdate, without an actor,
-// records what moved from what to what — the hash chain stays intact and the
-// timeline explains the date. Nothing else is moved, and no timestamp.
-
-// backdateDeadline moves an issued item's deadline and original deadline (it was
-// issued with that deadline, so both move) to a day in the past.
-func (d *demo) backdateDeadline(office string, id uuid.UUID, to civil.Date, why string) {
-	p := d.as(office)
-	if p == nil {
-		return
-	}
-	it, _, err := d.items.Load(d.ctx, p, id, true)
-	if err != nil {
-		d.fail("backdate", err)
-		return
-	}
-	changes := map[string]any{
-		"deadline":          map[string]any{"from": it.Deadline, "to": to},
-		"original_deadline": map[string]any{"from": it.OriginalDeadline, "to": to},
-	}
-	d.fail("backdate the deadline", d.items.Change(d.ctx, nil, it, ActionBackdate, "",
-		map[string]any{"deadline": to, "original_deadline": to}, changes, why))
-}
-
-// backdateMilestone moves a milestone's due date to a day in the past.
-func (d *demo) backdateMilestone(office string, id, milestone uuid.UUID, from, to civil.Date, why string) {
-	p := d.as(office)
-	if p == nil {
-		return
-	}
-	it, _, err := d.items.Load(d.ctx, p, id, true)
-	if err != nil {
-		d.fail("backdate", err)
-		return
-	}
-	res := d.db.Conn(d.ctx).Model(&items.Milestone{}).Where("id = ? AND item_id = ?", milestone, id).Update("due_date", to)
-	if res.Error == nil && res.RowsAffected != 1 {
-		res.Error = fmt.Errorf("milestone %s not found", milestone)
-	}
-	if res.Error != nil {
-		d.fail("backdate the milestone", res.Error)
-		return
-	}
-	changes := map[string]any{"milestone_id": milestone.String(), "due_date": map[string]any{"from": from, "to": to}}
-	d.fail("backdate the milestone", d.items.Record(d.ctx, nil, it, ActionBackdate, changes, why))
+// past runs fn as of `days` calendar days ago, on the story's clock, and comes back
+// to the real time: what fn registers happened then, with the deadlines it gives.
+func (d *demo) past(days int, fn func()) {
+	d.clock.Set(d.real.Now().Add(-time.Duration(days) * 24 * time.Hour))
+	defer d.clock.Set(d.real.Now())
+	fn()
 }

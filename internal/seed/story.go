@@ -184,31 +184,35 @@ func (d *demo) running() {
 // leader, a cleared warning, a suspended item.
 func (d *demo) deadlines() {
 	// in_progress, overdue (red): weekly feedback, never reported, so it is overdue
-	// too. Issued with a deadline ahead, then backdated (see backdateDeadline).
-	id := d.item(ItemOverdue, office, items.ItemInput{Source: items.SourcePartyGroup, MeetingType: "party_group",
-		SourceRef: "党组巡视反馈意见", Content: "对照巡视反馈的财务管理问题逐项整改，建立整改台账，整改一项、销号一项。",
-		LeadUnitID: d.unit("hq.finance"), SupervisingLeaderID: d.user(leader2), Deadline: d.around(10),
-		FeedbackCadence: "weekly", Urgency: "urgent", Tags: []string{"巡视整改"}})
-	d.act(office, id, items.ActSubmit, "")
-	d.act(office, id, items.ActIssue, "")
-	d.answer(finHead, id, "hq.finance", true, "")
-	d.backdateDeadline(office, id, d.workday(-3), "演示数据：完成时限前移到三个工作日前，以展示逾期事项（红灯）和逾期未反馈。")
+	// too. Registered four weeks ago with a deadline three working days back.
+	var id uuid.UUID
+	d.past(28, func() {
+		id = d.item(ItemOverdue, office, items.ItemInput{Source: items.SourcePartyGroup, MeetingType: "party_group",
+			SourceRef: "党组巡视反馈意见", Content: "对照巡视反馈的财务管理问题逐项整改，建立整改台账，整改一项、销号一项。",
+			LeadUnitID: d.unit("hq.finance"), SupervisingLeaderID: d.user(leader2), Deadline: d.workday(-3),
+			FeedbackCadence: "weekly", Urgency: "urgent", Tags: []string{"巡视整改"}})
+		d.act(office, id, items.ActSubmit, "")
+		d.act(office, id, items.ActIssue, "")
+		d.answer(finHead, id, "hq.finance", true, "")
+	})
 	d.write(leader2, id, comments.KindInstruction, "巡视整改是严肃的政治任务。请财务部立即倒排整改计划，逐项销号，整改完成前每周报告进展。")
 	u := d.urge(office2, id, "hq.finance", "该事项已超过完成时限，请于3个工作日内报送整改进展及延误原因。")
 	d.acknowledge(finHead, u)
 
-	// a document (公文): the self-inspection milestone was missed (yellow) and the
-	// late report was returned with the office's comment.
-	id = d.item(ItemMissedMilestone, office, items.ItemInput{Category: items.CategoryDocument, Source: items.SourceSuperior,
-		SourceRef: "国资委〔2026〕12号", Content: "按国资委通知要求，组织总部和所属企业开展安全生产大检查，形成检查报告上报。",
-		LeadUnitID: d.unit("hq.safety"), Deadline: d.around(20), Method: "tracking", FeedbackCadence: "milestones"})
-	d.act(office, id, items.ActSubmit, "")
-	d.act(office, id, items.ActIssue, "")
-	d.answer(safeHead, id, "hq.safety", true, "")
-	due := d.around(5)
-	self := d.milestone(safeHead, id, "完成自查自纠", due, false)
-	d.milestone(safeHead, id, "形成检查报告", d.around(15), false)
-	d.backdateMilestone(office, id, self, due, d.workday(-2), "演示数据：节点前移到两个工作日前，以展示错过的节点（黄灯）。")
+	// a document (公文): the self-inspection milestone, due two working days ago,
+	// was missed (yellow) and the late report was returned with the office's
+	// comment. Registered three weeks ago.
+	var self uuid.UUID
+	d.past(21, func() {
+		id = d.item(ItemMissedMilestone, office, items.ItemInput{Category: items.CategoryDocument, Source: items.SourceSuperior,
+			SourceRef: "国资委〔2026〕12号", Content: "按国资委通知要求，组织总部和所属企业开展安全生产大检查，形成检查报告上报。",
+			LeadUnitID: d.unit("hq.safety"), Deadline: d.around(20), Method: "tracking", FeedbackCadence: "milestones"})
+		d.act(office, id, items.ActSubmit, "")
+		d.act(office, id, items.ActIssue, "")
+		d.answer(safeHead, id, "hq.safety", true, "")
+		self = d.milestone(safeHead, id, "完成自查自纠", d.workday(-2), false)
+		d.milestone(safeHead, id, "形成检查报告", d.around(15), false)
+	})
 	late := d.report(safeHead, id, "hq.safety", feedback.Input{Progress: 20, MilestoneID: &self, Submit: true,
 		Content: "已印发集团安全生产大检查工作方案，所属企业正在开展自查。", NextSteps: "督促所属企业完成自查。"})
 	d.review(office, late, false, "自查自纠节点已过，请补充各企业自查问题清单及整改佐证材料后重新报送。")

@@ -180,7 +180,7 @@ func TestHTTPTodo(t *testing.T) {
 		tk.expect(t, todo.KeyFeedbackToWrite, pend.ID, nil)
 		sql(t, env, "UPDATE item_assignments SET created_at = ?, next_feedback_due = NULL WHERE item_id = ?", today.AddDays(-10).In(env.App.Config.Location), pend.ID)
 		// Recomputed as at start-up for rows without a due date.
-		if err := feedback.NewService(env.DB, nil, nil, calendar.NewService(env.DB, env.App.Config.Location)).Backfill(context.Background()); err != nil {
+		if err := feedback.NewService(env.DB, nil, nil, calendar.NewService(env.DB, env.App.Config.Location, env.App.Config.Clock)).Backfill(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		tk.expect(t, todo.KeyFeedbackToWrite, pend.ID, &asgB, "headb", "liaisonb", "memberb")

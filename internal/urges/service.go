@@ -13,6 +13,7 @@ import (
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
@@ -67,7 +68,7 @@ func (s *Service) Send(ctx context.Context, actor *access.Principal, itemID, uni
 			return err
 		}
 		u := &Urge{ID: newID(), ItemID: it.ID, UnitID: unitID, Kind: kind, Message: strings.TrimSpace(message),
-			CreatedAt: now(), Version: 1}
+			CreatedAt: s.items.Now(), Version: 1}
 		if actor != nil {
 			u.CreatedBy = &actor.UserID
 		}
@@ -75,7 +76,8 @@ func (s *Service) Send(ctx context.Context, actor *access.Principal, itemID, uni
 			return err
 		}
 		changes := map[string]any{"urge_id": u.ID.String(), "unit_id": u.UnitID.String(), "kind": string(u.Kind)}
-		if err := s.items.Record(ctx, actor, it, EvUrge, changes, u.Message); err != nil {
+		if err := s.items.Note(ctx, actor, it, asgs, items.Note{Action: EvUrge, Changes: changes, Comment: u.Message,
+			Event: &events.UrgeSent{UrgeEvent: events.UrgeEvent{Urge: urgeRef(u)}}}); err != nil {
 			return err
 		}
 		out = &View{Urge: *u, AllowedActions: AllowedActions(actor, u)}
@@ -193,7 +195,7 @@ func (s *Service) Acknowledge(ctx context.Context, p *access.Principal, id uuid.
 		if err != nil {
 			return err
 		}
-		it, _, err := s.items.Load(ctx, p, u.ItemID, true)
+		it, asgs, err := s.items.Load(ctx, p, u.ItemID, true)
 		if err != nil {
 			var pb *problem.Problem
 			if errors.As(err, &pb) && pb.Status == 404 {
@@ -210,15 +212,21 @@ func (s *Service) Acknowledge(ctx context.Context, p *access.Principal, id uuid.
 		if err := decideAcknowledge(p, u); err != nil {
 			return err
 		}
-		if err := acknowledge(ctx, s.db, u, p.UserID); err != nil {
+		if err := acknowledge(ctx, s.db, u, p.UserID, s.items.Now()); err != nil {
 			return err
 		}
 		changes := map[string]any{"urge_id": u.ID.String(), "unit_id": u.UnitID.String()}
-		if err := s.items.Record(ctx, p, it, EvAcknowledged, changes, ""); err != nil {
+		if err := s.items.Note(ctx, p, it, asgs, items.Note{Action: EvAcknowledged, Changes: changes,
+			Event: &events.UrgeAcknowledged{UrgeEvent: events.UrgeEvent{Urge: urgeRef(u)}}}); err != nil {
 			return err
 		}
 		out = &View{Urge: *u, AllowedActions: AllowedActions(p, u)}
 		return nil
 	})
 	return out, err
+}
+
+// urgeRef names an urge in its events.
+func urgeRef(u *Urge) events.UrgeRef {
+	return events.UrgeRef{ID: u.ID, UnitID: u.UnitID, Kind: string(u.Kind), Message: u.Message}
 }

@@ -1,6 +1,8 @@
 package urges
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"fmt"
@@ -32,8 +34,7 @@ func insert(ctx context.Context, db *database.DB, u *Urge) error {
 }
 
 // acknowledge marks the urge acknowledged by user unless someone did meanwhile.
-func acknowledge(ctx context.Context, db *database.DB, u *Urge, by uuid.UUID) error {
-	at := now()
+func acknowledge(ctx context.Context, db *database.DB, u *Urge, by uuid.UUID, at time.Time) error {
 	res := db.Conn(ctx).Model(&Urge{}).Where("id = ? AND version = ? AND acknowledged_at IS NULL", u.ID, u.Version).
 		Updates(map[string]any{"acknowledged_at": at, "acknowledged_by": by, "version": gorm.Expr("version + 1")})
 	if res.Error != nil {

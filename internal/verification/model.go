@@ -66,5 +66,3 @@ type Files interface {
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
 
-// now is the timestamp of changes: UTC, microseconds (what both engines keep).
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -12,6 +12,7 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/attachments"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
@@ -121,8 +122,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 		if err != nil {
 			return err
 		}
-		t, err := decide(p, it, asgs, failed)
-		if err != nil {
+		if _, err := decide(p, it, asgs, failed); err != nil {
 			return err
 		}
 		if err := pc.Check(it.Version); err != nil {
@@ -132,27 +132,27 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 			return err
 		}
 		v = &Verification{ID: newID(), ItemID: itemID, Method: in.Method, Findings: in.Findings, Result: in.Result,
-			StateBefore: string(it.State), VerifiedBy: p.UserID, CreatedAt: now()}
+			StateBefore: string(it.State), VerifiedBy: p.UserID, CreatedAt: s.items.Now()}
 		if err := s.db.Conn(ctx).Create(v).Error; err != nil {
 			return fmt.Errorf("insert verification: %w", err)
 		}
 		if err := s.files.Claim(ctx, "attachment_ids", in.AttachmentIDs, itemID, OwnerType, v.ID); err != nil {
 			return err
 		}
-		cols := map[string]any{"verified": true}
 		changes := map[string]any{
 			"verification_id": map[string]any{"to": v.ID},
 			"result":          map[string]any{"to": in.Result},
 			"method":          map[string]any{"to": in.Method},
 			"verified":        map[string]any{"from": it.Verified, "to": !failed},
 		}
+		ve := events.VerificationEvent{VerificationID: v.ID, Method: in.Method, Findings: in.Findings}
+		var ev events.ItemEvent = &events.VerificationPassed{VerificationEvent: ve}
 		if failed {
-			cols = map[string]any{"verified": false, "flagged": true, "reopened_count": it.ReopenedCount + 1,
-				"closed_at": nil, "archived_at": nil}
+			ev = &events.VerificationFailed{VerificationEvent: ve}
 			changes["reopened_count"] = map[string]any{"from": it.ReopenedCount, "to": it.ReopenedCount + 1}
 			changes["flagged"] = map[string]any{"from": it.Flagged, "to": true}
 		}
-		return s.items.Change(ctx, p, it, string(items.ActVerify), t.Target(it.State), cols, changes, in.Findings)
+		return s.items.Verify(ctx, p, it, asgs, failed, items.Note{Changes: changes, Comment: in.Findings, Event: ev})
 	})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,204 @@
+package items
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/events"
+)
+
+// Every change of an item ends here: its columns are written under the
+// optimistic lock (write), then the change is recorded (record): one entry on the
+// item's hash-chained timeline and the change's domain events in the outbox, in the
+// same transaction, after which the hooks that asked for the change's action run
+// with the item already loaded.
+
+// entry is one change as recorded.
+type entry struct {
+	// Action names the timeline entry (the state machine's action, or a
+	// follow-up's name such as feedback_submitted).
+	Action string
+	// From is the state before the change (the item's state after it is it.State).
+	From    State
+	Changes map[string]any
+	Comment string
+	// Events are the domain events of the change; record fills in their item.
+	Events []events.ItemEvent
+	// cols are columns the caller set on the item beforehand, written by take
+	// together with the row's effect and state (one UPDATE, one version).
+	cols []string
+}
+
+// write sets the named columns of it, with the state when it changed, under the
+// optimistic lock: version+1 and updated_at; errStale when someone else changed
+// the item first. it carries the new values already.
+func (s *Service) write(ctx context.Context, it *Item, cols ...string) error {
+	m := it.columns(cols)
+	at := s.now()
+	m["version"] = gorm.Expr("version + 1")
+	m["updated_at"] = at
+	res := s.db.Conn(ctx).Table("items").Where("id = ? AND version = ?", it.ID, it.Version).Updates(m)
+	if res.Error != nil {
+		return fmt.Errorf("update item: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return errStale
+	}
+	it.Version++
+	it.UpdatedAt = at
+	return nil
+}
+
+// take applies a decided row of the state machine: its effect and its target
+// state are written together, then the change is recorded with the row's own
+// domain event (submitted, issued, closed, reopened, …) after the caller's.
+func (s *Service) take(ctx context.Context, p *access.Principal, it *Item, asgs []Assignment, t Transition, in Input, e entry) error {
+	if in.At.IsZero() {
+		in.At = s.now()
+	}
+	from := it.State
+	cols := e.cols
+	if t.Apply != nil {
+		cols = append(cols, t.Apply(it, in)...)
+	}
+	if to := t.Target(from); to != from {
+		it.State = to
+		cols = append(cols, "state")
+	}
+	if len(cols) > 0 {
+		if err := s.write(ctx, it, cols...); err != nil {
+			return conflict(err)
+		}
+	}
+	if e.Action == "" {
+		e.Action = string(t.Action)
+	}
+	if e.Comment == "" {
+		e.Comment = in.Comment
+	}
+	e.From = from
+	if ev := transitionEvent(t.Action, from, it.State, in); ev != nil {
+		e.Events = append(e.Events, ev)
+	}
+	return s.record(ctx, p, it, asgs, e)
+}
+
+// record appends the timeline entry and emits the events of a change already
+// written, then runs the hooks.
+func (s *Service) record(ctx context.Context, p *access.Principal, it *Item, asgs []Assignment, e entry) error {
+	actor := actorOf(p)
+	ev, err := s.appendEvent(ctx, it, actor, eventInput{Action: e.Action, StateBefore: e.From, StateAfter: it.State,
+		Changes: e.Changes, Comment: e.Comment})
+	if err != nil {
+		return fmt.Errorf("record %s: %w", e.Action, err)
+	}
+	if len(e.Events) > 0 {
+		ref := refOf(it, asgs)
+		for _, de := range e.Events {
+			*de.ItemRef() = ref
+			if err := s.outbox.Emit(ctx, actor, de); err != nil {
+				return err
+			}
+		}
+	}
+	if s.feedbackDue != nil && s.feedbackDue.WantsFeedbackDue(ev.Action) {
+		if err := s.feedbackDue.RefreshFeedbackDue(ctx, it, asgs); err != nil {
+			return fmt.Errorf("refresh feedback due dates: %w", err)
+		}
+	}
+	return nil
+}
+
+// transitionEvent is the domain event of a state machine row, nil for rows whose
+// event the caller gives (accept, return, request and verification steps).
+func transitionEvent(a Action, from, to State, in Input) events.ItemEvent {
+	tr := events.Transition{From: string(from), To: string(to), Comment: in.Comment}
+	switch a {
+	case ActSubmit:
+		return &events.ItemSubmitted{Transition: tr}
+	case ActApprove:
+		return &events.ItemApproved{Transition: tr}
+	case ActReject:
+		return &events.ItemRejected{Transition: tr}
+	case ActIssue:
+		return &events.ItemIssued{Transition: tr}
+	case ActSuspend:
+		return &events.ItemSuspended{Transition: tr}
+	case ActResume:
+		return &events.ItemResumed{Transition: tr}
+	case ActCancel:
+		return &events.ItemCancelled{Transition: tr}
+	case ActArchive:
+		return &events.ItemArchived{Transition: tr}
+	case ActApproveCompletion:
+		return &events.ItemClosed{Transition: tr}
+	case ActVerify:
+		if in.Failed {
+			return &events.ItemReopened{Transition: tr}
+		}
+	}
+	return nil
+}
+
+// refOf is the item as its events name it.
+func refOf(it *Item, asgs []Assignment) events.ItemRef {
+	r := events.ItemRef{
+		ID: it.ID, ScopeID: it.ScopeID, ParentScopeID: it.ParentScopeID, Title: it.Title, State: string(it.State),
+		Category: string(it.Category), Source: string(it.Source), Urgency: it.Urgency,
+		InitiatorUserID: it.InitiatorUserID, InitiatorUnitID: it.InitiatorUnitID,
+		SupervisingLeaderID: it.SupervisingLeaderID, AssistingLeaderIDs: orEmpty(it.AssistingLeaderIDs),
+		LeadUnitID: it.LeadUnitID, UnitIDs: []uuid.UUID{},
+	}
+	if it.Code != nil {
+		r.Code = *it.Code
+	}
+	if !it.Deadline.IsZero() {
+		r.Deadline = it.Deadline.String()
+	}
+	add := func(u uuid.UUID) {
+		for _, x := range r.UnitIDs {
+			if x == u {
+				return
+			}
+		}
+		r.UnitIDs = append(r.UnitIDs, u)
+	}
+	live := 0
+	for _, a := range asgs {
+		if a.Live() {
+			live++
+		}
+	}
+	if live == 0 {
+		if it.LeadUnitID != nil {
+			add(*it.LeadUnitID)
+		}
+		for _, u := range it.CooperatingUnitIDs {
+			add(u)
+		}
+		return r
+	}
+	for _, role := range []string{RoleLead, RoleCooperating} {
+		for _, a := range asgs {
+			if a.Live() && a.Role == role {
+				add(a.UnitID)
+				if a.ResponsibleUserID != nil {
+					r.ResponsibleUserIDs = append(r.ResponsibleUserIDs, *a.ResponsibleUserID)
+				}
+			}
+		}
+	}
+	return r
+}
+
+func actorOf(p *access.Principal) *uuid.UUID {
+	if p == nil || p.UserID == uuid.Nil {
+		return nil
+	}
+	id := p.UserID
+	return &id
+}
