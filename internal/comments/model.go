@@ -61,4 +61,3 @@ type Comment struct {
 func (Comment) TableName() string { return "item_comments" }
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
-

@@ -103,4 +103,3 @@ type Feedback struct {
 func (Feedback) TableName() string { return "item_feedback" }
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
-

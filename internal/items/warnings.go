@@ -12,8 +12,8 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/duban/duban/internal/access"
-	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/problem"
 )
 

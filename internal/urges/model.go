@@ -71,4 +71,3 @@ type Count struct {
 }
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
-

@@ -65,4 +65,3 @@ type Files interface {
 }
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
-
