@@ -11,8 +11,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/duban/duban/internal/app"
+	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/config"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/dbtest"
@@ -28,6 +30,9 @@ type Env struct {
 	Client *http.Client
 	// Token, when set, is sent as the bearer token of every request.
 	Token string
+	// Clock is the application's clock when the test runs on a fake one
+	// (EachClocked); nil otherwise.
+	Clock *clock.Fake
 }
 
 // Config returns a valid configuration for tests; options may change it.
@@ -57,7 +62,9 @@ func Start(t testing.TB, db *database.DB, cfg config.Config, setup ...func(*app.
 	}
 	srv := httptest.NewServer(a.Server.Echo)
 	t.Cleanup(srv.Close)
-	return &Env{T: t, App: a, DB: db, URL: srv.URL, Client: srv.Client()}
+	env := &Env{T: t, App: a, DB: db, URL: srv.URL, Client: srv.Client()}
+	env.Clock, _ = cfg.Clock.(*clock.Fake)
+	return env
 }
 
 // Each runs fn against a fresh application on SQLite and on PostgreSQL, in parallel.
@@ -69,6 +76,23 @@ func Each(t *testing.T, fn func(t *testing.T, env *Env)) {
 			t.Parallel()
 			c := cfg
 			c.DataDir = t.TempDir()
+			fn(t, Start(t, dbtest.New(t, d), c))
+		})
+	}
+}
+
+// EachClocked is Each on a fake clock standing at the real time when the test
+// starts: the test makes time pass with env.Clock (Advance, Set), never by sleeping
+// or editing rows.
+func EachClocked(t *testing.T, fn func(t *testing.T, env *Env)) {
+	t.Helper()
+	cfg := Config(t)
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			c := cfg
+			c.DataDir = t.TempDir()
+			c.Clock = clock.NewFake(time.Now())
 			fn(t, Start(t, dbtest.New(t, d), c))
 		})
 	}

@@ -26,6 +26,7 @@ func (e *Env) AuthConfig() auth.Config {
 		Audience:   jwtAudience,
 		AccessTTL:  e.App.Config.AccessTokenTTL,
 		RefreshTTL: e.App.Config.RefreshTokenTTL,
+		Clock:      e.App.Config.Clock,
 	}
 }
 
@@ -52,7 +53,7 @@ func (e *Env) LoginSession(username string) Session {
 // before signing (to make a token expired, for another audience, ...).
 func (e *Env) OpenSession(user uuid.UUID, edit ...func(*auth.Claims)) string {
 	e.T.Helper()
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	now := e.App.Config.Clock.Now()
 	family := uuid.Must(uuid.NewV7())
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)

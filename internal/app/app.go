@@ -165,9 +165,10 @@ func (a *App) routes(ctx context.Context) error {
 		Audience:   "duban-api",
 		AccessTTL:  a.Config.AccessTokenTTL,
 		RefreshTTL: a.Config.RefreshTokenTTL,
+		Clock:      a.Config.Clock,
 	})
 	public := httpserver.NewRouter(a.Server.API)
-	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log}).Middleware)
+	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log, Now: a.Config.Clock.Now}).Middleware)
 	auth.Mount(public, authed, authSvc)
 	orgSvc := org.NewService(a.DB, auditLog)
 	org.Mount(authed, orgSvc)

@@ -69,6 +69,10 @@ func New(db *database.DB) *Log { return &Log{db: db, clock: clock.Real{}} }
 // UseClock stamps the records with c.
 func (l *Log) UseClock(c clock.Clock) { l.clock = clock.Or(c) }
 
+// Now is the log's clock: the services that write through it (users, org) stamp
+// their rows with it.
+func (l *Log) Now() time.Time { return l.clock.Now() }
+
 // UseOutbox makes every record also a domain event in o, in the same transaction.
 func (l *Log) UseOutbox(o *events.Outbox) { l.outbox = o }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/problem"
 )
@@ -49,6 +50,8 @@ type Config struct {
 	Throttle Throttle
 	// MaxAPITokens is how many active personal tokens one user may hold.
 	MaxAPITokens int
+	// Clock tells token expiry, lockouts and timestamps (nil: the system clock).
+	Clock clock.Clock
 }
 
 // Throttle configures the brute-force guard. It counts failed logins per username
@@ -120,9 +123,7 @@ func NewService(db *database.DB, log *audit.Log, cfg Config) *Service {
 	if len(cfg.Secret) == 0 {
 		panic("auth: no JWT secret configured")
 	}
-	return &Service{db: db, audit: log, cfg: cfg.withDefaults(), now: func() time.Time {
-		return time.Now().UTC().Truncate(time.Microsecond)
-	}}
+	return &Service{db: db, audit: log, cfg: cfg.withDefaults(), now: clock.Or(cfg.Clock).Now}
 }
 
 // Config returns the effective configuration (with defaults filled in).

@@ -8,10 +8,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/apitest"
+	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/todo"
 )
@@ -128,11 +130,24 @@ func (k *walk) nothingWaits() {
 	}
 }
 
-func (k *walk) sql(q string, args ...any) {
+// passTo makes time pass on the application's clock to 09:00 of day, and signs
+// everyone in again: their sessions have run out meanwhile.
+func (k *walk) passTo(day civil.Date) {
 	k.t.Helper()
-	if err := k.env.DB.Gorm().Exec(q, args...).Error; err != nil {
-		k.t.Fatalf("%s: %v", q, err)
+	k.env.Clock.Set(day.In(k.env.App.Config.Location).Add(9 * time.Hour))
+	for _, u := range people {
+		k.as[u] = k.env.As(k.env.Login(u))
 	}
+}
+
+// outbox lists the kinds of the domain events emitted for the item, in order.
+func (k *walk) outbox() []string {
+	k.t.Helper()
+	var kinds []string
+	if err := k.env.DB.Gorm().Table("domain_events").Where("item_id = ?", k.item).Order("seq").Pluck("kind", &kinds).Error; err != nil {
+		k.t.Fatal(err)
+	}
+	return kinds
 }
 
 // upload sends a file for the item as user.
@@ -153,7 +168,7 @@ func (k *walk) upload(user, name string, content []byte) uuid.UUID {
 // TestWholeLife walks one item from its task notice to the archive.
 func TestWholeLife(t *testing.T) {
 	t.Parallel()
-	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+	apitest.EachClocked(t, func(t *testing.T, env *apitest.Env) {
 		k := &walk{t: t, env: env, w: apitest.NewWorld(env), as: map[string]*apitest.Env{}}
 		for _, u := range people {
 			k.as[u] = env.As(env.Login(u))
@@ -267,10 +282,10 @@ func TestWholeLife(t *testing.T) {
 		if it := k.read("sup"); it.Deadline != newDeadline.String() || it.Original != deadline.String() {
 			t.Fatalf("after the extension: deadline %s, original %s", it.Deadline, it.Original)
 		}
-		// A second extension after the deadline is refused. The deadline is moved
-		// into the past straight in the database (SQL) for this step: there is no
-		// other way to make time pass in the test.
-		k.sql("UPDATE items SET deadline = ? WHERE id = ?", today.AddDays(-1), k.item)
+		// A second extension after the deadline is refused: time passes to the day
+		// after the new deadline.
+		k.passTo(newDeadline.AddDays(1))
+		today = env.App.Items.Today()
 		if it := k.read("headb"); !it.Overdue || it.Light != "red" {
 			t.Fatalf("past the deadline: %+v", it)
 		}
@@ -385,6 +400,22 @@ func TestWholeLife(t *testing.T) {
 		}
 		if !rep.OK() || rep.Events != evs.Total {
 			t.Fatalf("chain: %+v (events %d, timeline %d)", rep, rep.Events, evs.Total)
+		}
+
+		// ── Every change emitted exactly its domain events, in order; refused
+		// requests emitted nothing.
+		wantEvents := []string{"item.created", "item.submitted", "item.approved", "item.issued",
+			"assignment.accepted", "assignment.accepted",
+			"feedback.submitted", "feedback.returned", "feedback.submitted", "feedback.accepted", "item.progress_changed",
+			"urge.sent", "urge.acknowledged",
+			"extension.requested", "extension.forwarded", "extension.approved", "deadline.moved", "deadline.moved",
+			"completion.requested", "completion.rejected", "completion.requested", "completion.forwarded",
+			"completion.approved", "item.closed",
+			"verification.failed", "item.reopened",
+			"completion.requested", "completion.forwarded", "completion.approved", "item.closed", "verification.passed",
+			"item.archived"}
+		if got := k.outbox(); !slices.Equal(got, wantEvents) {
+			t.Errorf("domain events\n got %v\nwant %v", got, wantEvents)
 		}
 	})
 }

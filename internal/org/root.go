@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -38,7 +37,7 @@ func EnsureRoot(ctx context.Context, db *database.DB, log *audit.Log, name strin
 		if n > 0 {
 			return ErrNoRoot
 		}
-		now := time.Now().UTC()
+		now := log.Now()
 		id := uuid.Must(uuid.NewV7())
 		root = &Unit{ID: id, ScopeID: id, Name: name, Kind: KindGroup, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if err := db.Conn(ctx).Create(root).Error; err != nil {

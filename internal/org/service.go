@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -209,7 +208,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, in CreateInpu
 		if !in.Kind.IsScope() {
 			scope = parent.ScopeID
 		}
-		now := time.Now().UTC()
+		now := s.audit.Now()
 		u := Unit{ID: id, ParentID: in.ParentID, ScopeID: scope, Name: in.Name, ShortName: in.ShortName, Kind: in.Kind,
 			IsSupervisionOffice: in.IsSupervisionOffice, SortOrder: in.SortOrder, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if err := s.db.Conn(ctx).Create(&u).Error; err != nil {
@@ -254,7 +253,7 @@ func (s *Service) Update(ctx context.Context, p *access.Principal, id uuid.UUID,
 		res := s.db.Conn(ctx).Model(&Unit{}).Where("id = ? AND version = ?", u.ID, u.Version).Updates(map[string]any{
 			"name": next.Name, "short_name": next.ShortName, "kind": next.Kind, "parent_id": next.ParentID, "scope_id": next.ScopeID,
 			"is_supervision_office": next.IsSupervisionOffice, "sort_order": next.SortOrder,
-			"head_user_id": next.HeadUserID, "version": u.Version + 1, "updated_at": time.Now().UTC(),
+			"head_user_id": next.HeadUserID, "version": u.Version + 1, "updated_at": s.audit.Now(),
 		})
 		if res.Error != nil {
 			return fmt.Errorf("update org unit: %w", res.Error)

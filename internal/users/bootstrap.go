@@ -3,7 +3,6 @@ package users
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -41,7 +40,7 @@ func Bootstrap(ctx context.Context, db *database.DB, log *audit.Log, password st
 		if existing, err := findByUsername(ctx, db, BootstrapUsername); err != nil || existing != nil {
 			return err // another process was quicker
 		}
-		now := time.Now().UTC()
+		now := log.Now()
 		u := User{ID: uuid.Must(uuid.NewV7()), Username: BootstrapUsername, DisplayName: "系统管理员", PasswordHash: hash,
 			OrgUnitID: root.ID, Active: true, MustChangePassword: true, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if err := db.Conn(ctx).Create(&u).Error; err != nil {

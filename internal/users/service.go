@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -160,7 +159,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, in NewUser) (
 		if taken {
 			return usernameTakenProblem(in.Username)
 		}
-		now := time.Now().UTC()
+		now := s.audit.Now()
 		u := User{ID: id, Username: in.Username, DisplayName: in.DisplayName, PasswordHash: hash, OrgUnitID: in.OrgUnitID,
 			Email: in.Email, Phone: in.Phone, Title: in.Title, Active: true, MustChangePassword: must,
 			Version: 1, CreatedAt: now, UpdatedAt: now}
@@ -306,7 +305,7 @@ func (s *Service) apply(ctx context.Context, p *access.Principal, a *Account, ne
 	if len(changed) == 0 && !rolesChanged && !reset {
 		return nil
 	}
-	now := time.Now().UTC()
+	now := s.audit.Now()
 	cols := map[string]any{
 		"display_name": next.DisplayName, "email": next.Email, "phone": next.Phone, "title": next.Title,
 		"org_unit_id": next.OrgUnitID, "active": next.Active, "version": a.Version + 1, "updated_at": now,
@@ -331,7 +330,7 @@ func (s *Service) apply(ctx context.Context, p *access.Principal, a *Account, ne
 		}
 	}
 	if reset || !next.Active {
-		if err := revokeSessions(ctx, s.db, a.ID); err != nil {
+		if err := revokeSessions(ctx, s.db, a.ID, s.audit.Now()); err != nil {
 			return err
 		}
 	}

@@ -215,9 +215,9 @@ func replaceRoles(ctx context.Context, db *database.DB, user uuid.UUID, roles []
 }
 
 // revokeSessions ends every login session (refresh token) of the user.
-func revokeSessions(ctx context.Context, db *database.DB, user uuid.UUID) error {
+func revokeSessions(ctx context.Context, db *database.DB, user uuid.UUID, at time.Time) error {
 	err := db.Conn(ctx).Table("refresh_tokens").Where("user_id = ? AND revoked_at IS NULL", user).
-		Update("revoked_at", time.Now().UTC()).Error
+		Update("revoked_at", at).Error
 	if err != nil {
 		return fmt.Errorf("revoke sessions: %w", err)
 	}
