@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +34,8 @@ type Env struct {
 	// Clock is the application's clock when the test runs on a fake one
 	// (EachClocked); nil otherwise.
 	Clock *clock.Fake
+	// counter, while set, counts the statements of the requests served.
+	counter *atomic.Pointer[database.QueryCounter]
 }
 
 // Config returns a valid configuration for tests; options may change it.
@@ -60,9 +63,15 @@ func Start(t testing.TB, db *database.DB, cfg config.Config, setup ...func(*app.
 	for _, f := range setup {
 		f(a)
 	}
-	srv := httptest.NewServer(a.Server.Echo)
+	counter := &atomic.Pointer[database.QueryCounter]{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c := counter.Load(); c != nil {
+			r = r.WithContext(database.WithQueryCounter(r.Context(), c))
+		}
+		a.Server.Echo.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
-	env := &Env{T: t, App: a, DB: db, URL: srv.URL, Client: srv.Client()}
+	env := &Env{T: t, App: a, DB: db, URL: srv.URL, Client: srv.Client(), counter: counter}
 	env.Clock, _ = cfg.Clock.(*clock.Fake)
 	return env
 }
@@ -96,6 +105,23 @@ func EachClocked(t *testing.T, fn func(t *testing.T, env *Env)) {
 			fn(t, Start(t, dbtest.New(t, d), c))
 		})
 	}
+}
+
+// Queries runs fn and returns how many statements the requests it sent ran on
+// the server (BEGIN and COMMIT aside). Requests must not overlap with others.
+func (e *Env) Queries(fn func()) int64 {
+	e.T.Helper()
+	return e.QueryLog(fn).N()
+}
+
+// QueryLog runs fn and returns the counter of the statements its requests ran.
+func (e *Env) QueryLog(fn func()) *database.QueryCounter {
+	e.T.Helper()
+	c := &database.QueryCounter{}
+	e.counter.Store(c)
+	defer e.counter.Store(nil)
+	fn()
+	return c
 }
 
 // Response is a finished HTTP exchange.

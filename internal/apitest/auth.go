@@ -86,6 +86,7 @@ func (e *Env) OpenSession(user uuid.UUID, edit ...func(*auth.Claims)) string {
 // SetMustChangePassword sets or clears the user's must_change_password flag.
 func (e *Env) SetMustChangePassword(user uuid.UUID, must bool) {
 	e.T.Helper()
+	defer e.PeopleChanged()
 	if err := e.DB.Gorm().Table("users").Where("id = ?", user).Update("must_change_password", must).Error; err != nil {
 		e.T.Fatalf("set must_change_password: %v", err)
 	}
@@ -94,6 +95,7 @@ func (e *Env) SetMustChangePassword(user uuid.UUID, must bool) {
 // SetActive activates or deactivates a user.
 func (e *Env) SetActive(user uuid.UUID, active bool) {
 	e.T.Helper()
+	defer e.PeopleChanged()
 	if err := e.DB.Gorm().Table("users").Where("id = ?", user).Update("active", active).Error; err != nil {
 		e.T.Fatalf("set active: %v", err)
 	}

@@ -82,6 +82,7 @@ func (e *Env) User(username string, unit uuid.UUID, roles ...access.Role) uuid.U
 // SetHead makes user the head of unit.
 func (e *Env) SetHead(unit, user uuid.UUID) {
 	e.T.Helper()
+	defer e.PeopleChanged()
 	if err := e.DB.Gorm().Table("org_units").Where("id = ?", unit).Update("head_user_id", user).Error; err != nil {
 		e.T.Fatalf("set head: %v", err)
 	}
@@ -90,6 +91,7 @@ func (e *Env) SetHead(unit, user uuid.UUID) {
 // AddLiaison makes user a liaison of unit.
 func (e *Env) AddLiaison(unit, user uuid.UUID) {
 	e.T.Helper()
+	defer e.PeopleChanged()
 	if err := e.DB.Gorm().Table("org_unit_liaisons").Create(map[string]any{"org_unit_id": unit, "user_id": user}).Error; err != nil {
 		e.T.Fatalf("add liaison: %v", err)
 	}
@@ -117,3 +119,8 @@ func (e *Env) Login(username string) string {
 	}
 	return out.AccessToken
 }
+
+// PeopleChanged tells the application that people or units were edited straight
+// in the database (its cached principals are dropped, as a change through the
+// services would).
+func (e *Env) PeopleChanged() { e.App.Auth.ClearPrincipals() }

@@ -49,10 +49,16 @@ type App struct {
 	Server *httpserver.Server
 	// Items is the items service, shared by the follow-up packages (and tests).
 	Items *items.Service
+	// Auth authenticates requests (and caches principals: auth/principals.go).
+	Auth *auth.Service
 	// Bus is where subscribers register for domain events; Dispatcher hands the
 	// committed events of the outbox to them (internal/events).
 	Bus        *events.Bus
 	Dispatcher *events.Dispatcher
+	// Hub carries PostgreSQL notifications between processes (nil on SQLite).
+	Hub *database.Hub
+	// background runs beside the HTTP server for as long as Run does.
+	background []func(context.Context)
 }
 
 // OpenDatabase opens the configured database (PostgreSQL or the SQLite file in the
@@ -167,6 +173,14 @@ func (a *App) routes(ctx context.Context) error {
 		RefreshTTL: a.Config.RefreshTokenTTL,
 		Clock:      a.Config.Clock,
 	})
+	// A change to people or the organisation drops the cached principals of every
+	// process (auth/principals.go).
+	auditLog.OnPeopleChange(authSvc.PeopleChanged)
+	a.Auth = authSvc
+	a.Hub = a.DB.NewHub(a.Log)
+	if a.Hub != nil {
+		a.background = append(a.background, authSvc.ListenForPeopleChanges(a.Hub))
+	}
 	public := httpserver.NewRouter(a.Server.API)
 	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log, Now: a.Config.Clock.Now}).Middleware)
 	auth.Mount(public, authed, authSvc)
@@ -214,6 +228,15 @@ func (a *App) routes(ctx context.Context) error {
 
 // Run serves HTTP until ctx is cancelled, then shuts down gracefully.
 func (a *App) Run(ctx context.Context, started func(net.Addr)) error {
+	bg, stop := context.WithCancel(ctx)
+	defer stop()
+	for _, f := range a.background {
+		go f(bg)
+	}
+	if a.Hub != nil {
+		// Last: every subscription is made by now (Build).
+		go a.Hub.Run(bg)
+	}
 	return a.Server.Serve(ctx, a.Config.HTTPAddr, a.Config.ShutdownTimeout, started)
 }
 

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -61,6 +62,9 @@ type Log struct {
 	// outbox, when set, receives each record as a domain event (people,
 	// organisation, settings and security: events.FromAudit).
 	outbox *events.Outbox
+	// peopleChanged, when set, runs in the transaction of every change to a
+	// user, a unit or a password (the principals cached by internal/auth).
+	peopleChanged func(ctx context.Context) error
 }
 
 // New returns a log writing to db.
@@ -72,6 +76,10 @@ func (l *Log) UseClock(c clock.Clock) { l.clock = clock.Or(c) }
 // Now is the log's clock: the services that write through it (users, org) stamp
 // their rows with it.
 func (l *Log) Now() time.Time { return l.clock.Now() }
+
+// OnPeopleChange runs f in the transaction of every recorded change to a user, a
+// unit of the organisation or a password.
+func (l *Log) OnPeopleChange(f func(ctx context.Context) error) { l.peopleChanged = f }
 
 // UseOutbox makes every record also a domain event in o, in the same transaction.
 func (l *Log) UseOutbox(o *events.Outbox) { l.outbox = o }
@@ -93,6 +101,11 @@ func (l *Log) Record(ctx context.Context, actor *uuid.UUID, action, targetType, 
 	}
 	if err := l.db.Conn(ctx).Create(&ev).Error; err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	if l.peopleChanged != nil && (strings.HasPrefix(action, "user.") || strings.HasPrefix(action, "org.") || action == PasswordChanged) {
+		if err := l.peopleChanged(ctx); err != nil {
+			return fmt.Errorf("audit %s: %w", action, err)
+		}
 	}
 	if l.outbox != nil {
 		if de := events.FromAudit(events.Audited{Action: action, TargetType: targetType, TargetID: targetID, Details: details}); de != nil {

@@ -132,7 +132,7 @@ func (s *Service) principalForAPIToken(ctx context.Context, raw string) (*access
 	case row.ExpiresAt != nil && !row.ExpiresAt.After(now):
 		return nil, errUnauthenticated("the API token has expired")
 	}
-	p, err := users.LoadPrincipal(ctx, s.db, row.UserID)
+	p, err := s.loadPrincipal(ctx, row.UserID)
 	if errors.Is(err, users.ErrNoUser) {
 		return nil, errUnauthenticated("the API token's user is inactive")
 	}

@@ -68,7 +68,7 @@ func (s *Service) Resolve(ctx context.Context, raw string) (*access.Principal, u
 	if !active {
 		return nil, uuid.Nil, errUnauthenticated("the session has ended; log in again")
 	}
-	p, err := users.LoadPrincipal(ctx, s.db, tok.UserID)
+	p, err := s.loadPrincipal(ctx, tok.UserID)
 	if errors.Is(err, users.ErrNoUser) {
 		return nil, uuid.Nil, errUnauthenticated("the account is inactive")
 	}

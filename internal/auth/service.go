@@ -115,6 +115,8 @@ type Service struct {
 	audit *audit.Log
 	cfg   Config
 	now   func() time.Time
+	// principals caches the principal of each user (principals.go).
+	principals principalCache
 }
 
 // NewService returns the auth service. It panics without a signing secret: running

@@ -217,6 +217,7 @@ func TestRequesterCannotApproveOwnCompletion(t *testing.T) {
 		if err := env.DB.Gorm().Table("user_roles").Create(map[string]any{"user_id": f.W.HeadB, "role": "leader"}).Error; err != nil {
 			t.Fatal(err)
 		}
+		env.PeopleChanged()
 		if err := env.DB.Gorm().Table("items").Where("id = ?", id).Update("supervising_leader_id", f.W.HeadB).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -32,6 +32,8 @@ const (
 type DB struct {
 	gdb     *gorm.DB
 	dialect Dialect
+	// url is the PostgreSQL URL, for the listener connection (Hub).
+	url string
 }
 
 // Options say which database to open.
@@ -80,6 +82,9 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		}
 	}
 	gdb.Logger = newGormLogger(logger)
+	if err := registerCounting(gdb); err != nil {
+		return nil, fmt.Errorf("open %s: %w", dialect, err)
+	}
 	sqlDB, err := gdb.DB()
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dialect, err)
@@ -100,7 +105,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s: %w", dialect, err)
 	}
-	return &DB{gdb: gdb, dialect: dialect}, nil
+	return &DB{gdb: gdb, dialect: dialect, url: opts.URL}, nil
 }
 
 // SQLiteDSN is the connection string for the embedded database: WAL so readers do not

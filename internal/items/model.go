@@ -136,6 +136,9 @@ type Item struct {
 	CooperatingUnitIDs []uuid.UUID `gorm:"-"`
 	AssistingLeaderIDs []uuid.UUID `gorm:"-"`
 	Tags               []string    `gorm:"-"`
+	// locked: the row was read under this transaction's lock (or just
+	// inserted), so its chain head is current.
+	locked bool
 }
 
 // TableName pins the table.

@@ -11,11 +11,11 @@ import (
 	"github.com/duban/duban/internal/events"
 )
 
-// Every change of an item ends here: its columns are written under the
-// optimistic lock (write), then the change is recorded (record): one entry on the
-// item's hash-chained timeline and the change's domain events in the outbox, in the
-// same transaction, after which the hooks that asked for the change's action run
-// with the item already loaded.
+// Every change of an item ends here (record): one entry appended to the item's
+// hash-chained timeline, the item's changed columns and its new chain head written
+// in one UPDATE under the optimistic lock, and the change's domain events into the
+// outbox — all in the caller's transaction; then the hooks that asked for the
+// change's action run with the item already loaded.
 
 // entry is one change as recorded.
 type entry struct {
@@ -28,51 +28,28 @@ type entry struct {
 	Comment string
 	// Events are the domain events of the change; record fills in their item.
 	Events []events.ItemEvent
-	// cols are columns the caller set on the item beforehand, written by take
-	// together with the row's effect and state (one UPDATE, one version).
+	// cols are the columns of the item the change set (it carries the new
+	// values); they are written with the chain head, version+1 and updated_at.
 	cols []string
+	// bump moves the version even when no column changed (a cleared light: a
+	// derived field of the item's reads changed).
+	bump bool
 }
 
-// write sets the named columns of it, with the state when it changed, under the
-// optimistic lock: version+1 and updated_at; errStale when someone else changed
-// the item first. it carries the new values already.
-func (s *Service) write(ctx context.Context, it *Item, cols ...string) error {
-	m := it.columns(cols)
-	at := s.now()
-	m["version"] = gorm.Expr("version + 1")
-	m["updated_at"] = at
-	res := s.db.Conn(ctx).Table("items").Where("id = ? AND version = ?", it.ID, it.Version).Updates(m)
-	if res.Error != nil {
-		return fmt.Errorf("update item: %w", res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return errStale
-	}
-	it.Version++
-	it.UpdatedAt = at
-	return nil
-}
-
-// take applies a decided row of the state machine: its effect and its target
-// state are written together, then the change is recorded with the row's own
-// domain event (submitted, issued, closed, reopened, …) after the caller's.
+// take applies a decided row of the state machine — its effect and its target
+// state — and records the change with the row's own domain event (submitted,
+// issued, closed, reopened, …) after the caller's.
 func (s *Service) take(ctx context.Context, p *access.Principal, it *Item, asgs []Assignment, t Transition, in Input, e entry) error {
 	if in.At.IsZero() {
 		in.At = s.now()
 	}
 	from := it.State
-	cols := e.cols
 	if t.Apply != nil {
-		cols = append(cols, t.Apply(it, in)...)
+		e.cols = append(e.cols, t.Apply(it, in)...)
 	}
 	if to := t.Target(from); to != from {
 		it.State = to
-		cols = append(cols, "state")
-	}
-	if len(cols) > 0 {
-		if err := s.write(ctx, it, cols...); err != nil {
-			return conflict(err)
-		}
+		e.cols = append(e.cols, "state")
 	}
 	if e.Action == "" {
 		e.Action = string(t.Action)
@@ -87,14 +64,16 @@ func (s *Service) take(ctx context.Context, p *access.Principal, it *Item, asgs 
 	return s.record(ctx, p, it, asgs, e)
 }
 
-// record appends the timeline entry and emits the events of a change already
-// written, then runs the hooks.
+// record writes and records a change: see the top of the file.
 func (s *Service) record(ctx context.Context, p *access.Principal, it *Item, asgs []Assignment, e entry) error {
 	actor := actorOf(p)
 	ev, err := s.appendEvent(ctx, it, actor, eventInput{Action: e.Action, StateBefore: e.From, StateAfter: it.State,
 		Changes: e.Changes, Comment: e.Comment})
 	if err != nil {
 		return fmt.Errorf("record %s: %w", e.Action, err)
+	}
+	if err := s.writeHead(ctx, it, ev, e); err != nil {
+		return err
 	}
 	if len(e.Events) > 0 {
 		ref := refOf(it, asgs)
@@ -109,6 +88,34 @@ func (s *Service) record(ctx context.Context, p *access.Principal, it *Item, asg
 		if err := s.feedbackDue.RefreshFeedbackDue(ctx, it, asgs); err != nil {
 			return fmt.Errorf("refresh feedback due dates: %w", err)
 		}
+	}
+	return nil
+}
+
+// writeHead moves the item's chain head to ev and, when the change set columns
+// (or bumps), writes them with version+1 and updated_at under the optimistic lock
+// (a concurrent change answers 409).
+func (s *Service) writeHead(ctx context.Context, it *Item, ev *Event, e entry) error {
+	m := it.columns(e.cols)
+	m["event_seq"], m["last_event_hash"] = ev.Seq, ev.Hash
+	q := s.db.Conn(ctx).Table("items").Where("id = ?", it.ID)
+	versioned := len(e.cols) > 0 || e.bump
+	if versioned {
+		m["version"] = gorm.Expr("version + 1")
+		m["updated_at"] = ev.At
+		q = q.Where("version = ?", it.Version)
+	}
+	res := q.Updates(m)
+	if res.Error != nil {
+		return fmt.Errorf("update item: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return conflict(errStale)
+	}
+	it.EventSeq, it.LastEventHash = ev.Seq, ev.Hash
+	if versioned {
+		it.Version++
+		it.UpdatedAt = ev.At
 	}
 	return nil
 }

@@ -149,6 +149,16 @@ func (s *Service) visibleItem(ctx context.Context, p *access.Principal, id uuid.
 	return it, asgs[id], nil
 }
 
+// viewOf renders an item the transaction has just changed, from memory: its
+// derived fields and the caller's allowed actions as they stand after the change.
+func (s *Service) viewOf(ctx context.Context, p *access.Principal, it *Item, asgs []Assignment) (*ItemView, error) {
+	vs, err := s.views(ctx, p, []*Item{it}, map[uuid.UUID][]Assignment{it.ID: asgs})
+	if err != nil {
+		return nil, err
+	}
+	return &vs[0], nil
+}
+
 // Get returns one item.
 func (s *Service) Get(ctx context.Context, p *access.Principal, id uuid.UUID) (*ItemView, error) {
 	it, asgs, err := s.visibleItem(ctx, p, id, false)
@@ -198,6 +208,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, in ItemInput)
 		if err := s.db.Conn(ctx).Create(it).Error; err != nil {
 			return fmt.Errorf("insert item: %w", err)
 		}
+		it.locked = true
 		if err := s.replaceCooperating(ctx, it.ID, it.CooperatingUnitIDs); err != nil {
 			return err
 		}

@@ -27,6 +27,7 @@ func (s *Service) Act(ctx context.Context, p *access.Principal, id uuid.UUID, a 
 	}
 	today := s.today()
 	comment = strings.TrimSpace(comment)
+	var out *ItemView
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		it, asgs, err := s.visibleItem(ctx, p, id, true)
 		if err != nil {
@@ -50,12 +51,13 @@ func (s *Service) Act(ctx context.Context, p *access.Principal, id uuid.UUID, a 
 		if err := e.err(); err != nil {
 			return err
 		}
-		return s.take(ctx, p, it, asgs, t, Input{Comment: comment}, entry{})
+		if err := s.take(ctx, p, it, asgs, t, Input{Comment: comment}, entry{}); err != nil {
+			return err
+		}
+		out, err = s.viewOf(ctx, p, it, asgs)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Get(ctx, p, id)
+	return out, err
 }
 
 func checkComment(e *fieldErrs, comment string, required bool) {
@@ -92,6 +94,7 @@ type AssignmentInput struct {
 func (s *Service) Issue(ctx context.Context, p *access.Principal, id uuid.UUID, asgIn []AssignmentInput, comment string, pc Precondition) (*ItemView, error) {
 	today := s.today()
 	comment = strings.TrimSpace(comment)
+	var out *ItemView
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		it, asgs, err := s.visibleItem(ctx, p, id, true)
 		if err != nil {
@@ -148,12 +151,13 @@ func (s *Service) Issue(ctx context.Context, p *access.Principal, id uuid.UUID, 
 			made = append(made, map[string]any{"id": a.ID, "unit_id": a.UnitID, "role": a.Role})
 		}
 		changes["assignments"] = change{To: made}
-		return s.take(ctx, p, it, asgs, t, Input{Comment: comment}, entry{Changes: changes, cols: []string{"code", "lead_unit_id"}})
+		if err := s.take(ctx, p, it, asgs, t, Input{Comment: comment}, entry{Changes: changes, cols: []string{"code", "lead_unit_id"}}); err != nil {
+			return err
+		}
+		out, err = s.viewOf(ctx, p, it, asgs)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Get(ctx, p, id)
+	return out, err
 }
 
 // checkAssignments validates the assignments of an issue: exactly one lead, no unit

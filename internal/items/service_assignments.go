@@ -152,20 +152,16 @@ func (s *Service) AddAssignment(ctx context.Context, p *access.Principal, itemID
 			}
 			changes["cooperating_unit_ids"] = change{From: it.CooperatingUnitIDs, To: coop}
 		}
-		if len(changes) > 1 { // the item's units changed: new version
-			var set []string
-			if lead, ok := cols["lead_unit_id"].(uuid.UUID); ok {
-				it.LeadUnitID = &lead
-				set = append(set, "lead_unit_id")
-			}
-			if err := s.write(ctx, it, set...); err != nil {
-				return conflict(err)
-			}
+		rec := entry{Action: string(ActReassign), From: it.State, Changes: changes, Comment: comment,
+			Events: []events.ItemEvent{&events.AssignmentAdded{AssignmentEvent: events.AssignmentEvent{Assignment: assignmentRef(a), Reason: comment}}},
+			// The item's units changed: a new version.
+			bump: len(changes) > 1}
+		if lead, ok := cols["lead_unit_id"].(uuid.UUID); ok {
+			it.LeadUnitID = &lead
+			rec.cols = append(rec.cols, "lead_unit_id")
 		}
 		asgs = append(asgs, *a)
-		ev := &events.AssignmentAdded{AssignmentEvent: events.AssignmentEvent{Assignment: assignmentRef(a), Reason: comment}}
-		return s.record(ctx, p, it, asgs, entry{Action: string(ActReassign), From: it.State, Changes: changes, Comment: comment,
-			Events: []events.ItemEvent{ev}})
+		return s.record(ctx, p, it, asgs, rec)
 	})
 	if err != nil {
 		return nil, err

@@ -32,13 +32,17 @@ func (s *Service) loadItem(ctx context.Context, id uuid.UUID, forUpdate bool) (*
 		}
 		return nil, fmt.Errorf("load item: %w", err)
 	}
+	// Inside a transaction SQLite holds the write lock from BEGIN (immediate), so
+	// any read is as good as a locked one; PostgreSQL locks the row.
+	it.locked = forUpdate && database.InTransaction(ctx)
 	if err := s.loadRefs(ctx, []*Item{&it}); err != nil {
 		return nil, err
 	}
 	return &it, nil
 }
 
-// loadRefs fills cooperating units, assisting leaders and tags of the items.
+// loadRefs fills cooperating units, assisting leaders and tags of the items, in
+// one query.
 func (s *Service) loadRefs(ctx context.Context, items []*Item) error {
 	if len(items) == 0 {
 		return nil
@@ -50,30 +54,30 @@ func (s *Service) loadRefs(ctx context.Context, items []*Item) error {
 		byID[it.ID] = it
 		it.CooperatingUnitIDs, it.AssistingLeaderIDs, it.Tags = []uuid.UUID{}, []uuid.UUID{}, []string{}
 	}
-	conn := s.db.Conn(ctx)
-	var coop []cooperatingUnit
-	if err := conn.Where("item_id IN ?", ids).Order("item_id, sort").Find(&coop).Error; err != nil {
-		return fmt.Errorf("load cooperating units: %w", err)
+	var rows []struct {
+		ItemID uuid.UUID  `gorm:"type:uuid"`
+		K      string     //
+		Ref    *uuid.UUID `gorm:"type:uuid"`
+		Tag    string
+		Sort   int
 	}
-	for _, c := range coop {
-		it := byID[c.ItemID]
-		it.CooperatingUnitIDs = append(it.CooperatingUnitIDs, c.UnitID)
+	err := s.db.Conn(ctx).Raw(`SELECT item_id, 'c' AS k, unit_id AS ref, '' AS tag, sort FROM item_cooperating_units WHERE item_id IN ?
+		UNION ALL SELECT item_id, 'a' AS k, user_id AS ref, '' AS tag, sort FROM item_assisting_leaders WHERE item_id IN ?
+		UNION ALL SELECT item_id, 't' AS k, NULL AS ref, tag, 0 AS sort FROM item_tags WHERE item_id IN ?
+		ORDER BY item_id, k, sort, tag`, ids, ids, ids).Scan(&rows).Error
+	if err != nil {
+		return fmt.Errorf("load cooperating units, assisting leaders and tags: %w", err)
 	}
-	var lead []assistingLeader
-	if err := conn.Where("item_id IN ?", ids).Order("item_id, sort").Find(&lead).Error; err != nil {
-		return fmt.Errorf("load assisting leaders: %w", err)
-	}
-	for _, l := range lead {
-		it := byID[l.ItemID]
-		it.AssistingLeaderIDs = append(it.AssistingLeaderIDs, l.UserID)
-	}
-	var tags []itemTag
-	if err := conn.Where("item_id IN ?", ids).Order("item_id, tag").Find(&tags).Error; err != nil {
-		return fmt.Errorf("load tags: %w", err)
-	}
-	for _, t := range tags {
-		it := byID[t.ItemID]
-		it.Tags = append(it.Tags, t.Tag)
+	for _, r := range rows {
+		it := byID[r.ItemID]
+		switch {
+		case r.K == "c" && r.Ref != nil:
+			it.CooperatingUnitIDs = append(it.CooperatingUnitIDs, *r.Ref)
+		case r.K == "a" && r.Ref != nil:
+			it.AssistingLeaderIDs = append(it.AssistingLeaderIDs, *r.Ref)
+		case r.K == "t":
+			it.Tags = append(it.Tags, r.Tag)
+		}
 	}
 	return nil
 }

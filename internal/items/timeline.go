@@ -48,21 +48,25 @@ type eventInput struct {
 	Comment string
 }
 
-// appendEvent adds an event to the item's chain inside the transaction of ctx. The
-// item row is locked (PostgreSQL) so that concurrent appends queue up; SQLite
-// transactions already hold the write lock. it's chain head follows.
+// appendEvent adds an event to the item's chain inside the transaction of ctx;
+// record then moves the item's head to it (writeHead). The head is the one of it
+// when it was loaded under the row lock of this transaction (locked); otherwise
+// it is read again, locked on PostgreSQL so that concurrent appends queue up
+// (SQLite's write transactions are serial anyway).
 func (s *Service) appendEvent(ctx context.Context, it *Item, actor *uuid.UUID, in eventInput) (*Event, error) {
-	conn := s.db.Conn(ctx)
-	var head struct {
-		EventSeq      int
-		LastEventHash string
-	}
-	q := conn.Table("items").Select("event_seq, last_event_hash").Where("id = ?", it.ID)
-	if s.db.Dialect() == database.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	if err := q.Take(&head).Error; err != nil {
-		return nil, fmt.Errorf("read chain head: %w", err)
+	if !it.locked {
+		var head struct {
+			EventSeq      int
+			LastEventHash string
+		}
+		q := s.db.Conn(ctx).Table("items").Select("event_seq, last_event_hash").Where("id = ?", it.ID)
+		if s.db.Dialect() == database.Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		if err := q.Take(&head).Error; err != nil {
+			return nil, fmt.Errorf("read chain head: %w", err)
+		}
+		it.EventSeq, it.LastEventHash, it.locked = head.EventSeq, head.LastEventHash, true
 	}
 	changes := "{}"
 	if len(in.Changes) > 0 {
@@ -73,19 +77,14 @@ func (s *Service) appendEvent(ctx context.Context, it *Item, actor *uuid.UUID, i
 		changes = string(b)
 	}
 	ev := &Event{
-		ID: newID(), ItemID: it.ID, Seq: head.EventSeq + 1, At: s.now(), ActorID: actor,
+		ID: newID(), ItemID: it.ID, Seq: it.EventSeq + 1, At: s.now(), ActorID: actor,
 		Action: in.Action, StateBefore: string(in.StateBefore), StateAfter: string(in.StateAfter),
-		Changes: changes, Comment: in.Comment, PrevHash: head.LastEventHash,
+		Changes: changes, Comment: in.Comment, PrevHash: it.LastEventHash,
 	}
 	ev.Hash = EventHash(ev)
-	if err := conn.Create(ev).Error; err != nil {
+	if err := s.db.Conn(ctx).Create(ev).Error; err != nil {
 		return nil, fmt.Errorf("append event: %w", err)
 	}
-	if err := conn.Table("items").Where("id = ?", it.ID).
-		Updates(map[string]any{"event_seq": ev.Seq, "last_event_hash": ev.Hash}).Error; err != nil {
-		return nil, fmt.Errorf("move chain head: %w", err)
-	}
-	it.EventSeq, it.LastEventHash = ev.Seq, ev.Hash
 	return ev, nil
 }
 

@@ -237,11 +237,8 @@ func (s *Service) ClearWarning(ctx context.Context, p *access.Principal, id uuid
 		}
 		changes := map[string]any{"light": change{From: d.Light, To: LightGreen}, "warning_cleared_light": change{To: d.Light}}
 		// The item's version moves: its light (a derived field of its reads) did.
-		if err := s.write(ctx, it); err != nil {
-			return conflict(err)
-		}
 		return s.record(ctx, p, it, asgs, entry{Action: EvClearWarning, From: it.State, Changes: changes, Comment: reason,
-			Events: []events.ItemEvent{&events.WarningCleared{Light: d.Light, Reason: reason}}})
+			Events: []events.ItemEvent{&events.WarningCleared{Light: d.Light, Reason: reason}}, bump: true})
 	})
 	if err != nil {
 		return nil, err
