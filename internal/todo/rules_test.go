@@ -1,6 +1,7 @@
 package todo_test
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -272,6 +273,17 @@ func TestGroupsMatchRules(t *testing.T) {
 		for _, key := range todo.Keys {
 			if nonEmpty[key] == 0 {
 				t.Errorf("the world leaves %s empty for everyone", key)
+			}
+		}
+		// The list is the person's: a read-only token shows the same.
+		for _, n := range []string{"sup2", "headb", "leader2"} {
+			p := w.p(n)
+			p.TokenScopes = []string{access.ScopeRead}
+			ro := w.sql(p)
+			for _, key := range todo.Keys {
+				if !maps.Equal(ro[key], got[n][key]) {
+					t.Errorf("%s of %s: a read-only token shows %d, the session %d", key, n, len(ro[key]), len(got[n][key]))
+				}
 			}
 		}
 		if t.Failed() {
