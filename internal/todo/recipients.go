@@ -15,7 +15,7 @@ import (
 // Recipients answers who must act now on the item for group key: the active users
 // whose to-do group key holds the item — the entry naming ref when ref is given
 // (the assignment, feedback, urge or request of the groups in RefTypes), any entry
-// of the item otherwise. It runs the group's own query for each of the item's
+// of the item otherwise (a ref on a group without refs matches nothing). It runs the group's own query for each of the item's
 // people (candidates), so a user is a recipient exactly when the item is in their
 // to-do group. Sorted by user id. Reminders are sent to these.
 func (s *Service) Recipients(ctx context.Context, key string, item uuid.UUID, ref *uuid.UUID) ([]uuid.UUID, error) {

@@ -55,7 +55,7 @@ var cast = []struct {
 	roles      []access.Role
 }{
 	{"sup", "office", []access.Role{access.RoleSupervisor}},
-	{"sup2", "office", []access.Role{access.RoleSupervisor}},                        // also a liaison of B
+	{"sup2", "office", []access.Role{access.RoleSupervisor}},                         // also a liaison of B
 	{"supleader", "office", []access.Role{access.RoleSupervisor, access.RoleLeader}}, // both roles
 	{"leader", "group", []access.Role{access.RoleLeader}},
 	{"leader2", "group", []access.Role{access.RoleLeader}}, // also the head of D
