@@ -866,7 +866,7 @@ const docTemplate = `{
                         "name": "body",
                         "in": "body",
                         "schema": {
-                            "$ref": "#/definitions/CompletionDecision"
+                            "$ref": "#/definitions/ReviewDecision"
                         }
                     }
                 ],
@@ -962,7 +962,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/CompletionDecision"
+                            "$ref": "#/definitions/ReviewDecision"
                         }
                     }
                 ],
@@ -1058,7 +1058,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/CompletionReview"
+                            "$ref": "#/definitions/ReviewStep"
                         }
                     }
                 ],
@@ -1201,7 +1201,7 @@ const docTemplate = `{
                         "name": "body",
                         "in": "body",
                         "schema": {
-                            "$ref": "#/definitions/ExtensionDecision"
+                            "$ref": "#/definitions/ReviewDecision"
                         }
                     }
                 ],
@@ -1297,7 +1297,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/ExtensionDecision"
+                            "$ref": "#/definitions/ReviewDecision"
                         }
                     }
                 ],
@@ -1393,7 +1393,7 @@ const docTemplate = `{
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "$ref": "#/definitions/ExtensionReview"
+                            "$ref": "#/definitions/ReviewStep"
                         }
                     }
                 ],
@@ -4831,7 +4831,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); to_issue (approved items of the scope, for its supervision office to issue); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see.",
+                "description": "The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); to_issue (approved items of the scope, for its supervision office to issue); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units, or naming them responsible, whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for that still hold a live assignment); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); feedback and urges only for those who write follow-up (members, supervisors, leaders); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see. Each group is the rule of the action it waits for (the same as the allowed_actions of the thing); a read-only token shows its user's list.",
                 "produces": [
                     "application/json"
                 ],
@@ -6588,17 +6588,6 @@ const docTemplate = `{
                 }
             }
         },
-        "CompletionDecision": {
-            "type": "object",
-            "properties": {
-                "comment": {
-                    "description": "Comment is required to reject.",
-                    "type": "string",
-                    "maxLength": 5000,
-                    "example": "同意办结"
-                }
-            }
-        },
         "CompletionMaterial": {
             "type": "object",
             "required": [
@@ -6757,28 +6746,6 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
-                }
-            }
-        },
-        "CompletionReview": {
-            "type": "object",
-            "required": [
-                "decision"
-            ],
-            "properties": {
-                "comment": {
-                    "description": "Comment is required to reject (退办: the reason).",
-                    "type": "string",
-                    "maxLength": 5000,
-                    "example": "材料齐全，报主管领导审批"
-                },
-                "decision": {
-                    "type": "string",
-                    "enum": [
-                        "forward",
-                        "reject"
-                    ],
-                    "example": "forward"
                 }
             }
         },
@@ -7317,17 +7284,6 @@ const docTemplate = `{
                 }
             }
         },
-        "ExtensionDecision": {
-            "type": "object",
-            "properties": {
-                "comment": {
-                    "description": "Comment is required to reject.",
-                    "type": "string",
-                    "maxLength": 5000,
-                    "example": "同意延期"
-                }
-            }
-        },
         "ExtensionList": {
             "type": "object",
             "properties": {
@@ -7349,28 +7305,6 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
-                }
-            }
-        },
-        "ExtensionReview": {
-            "type": "object",
-            "required": [
-                "decision"
-            ],
-            "properties": {
-                "comment": {
-                    "description": "Comment is required to reject.",
-                    "type": "string",
-                    "maxLength": 5000,
-                    "example": "理由充分，报主管领导审批"
-                },
-                "decision": {
-                    "type": "string",
-                    "enum": [
-                        "forward",
-                        "reject"
-                    ],
-                    "example": "forward"
                 }
             }
         },
@@ -8627,6 +8561,39 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 5000,
                     "example": "该事项属于安全环保部职责"
+                }
+            }
+        },
+        "ReviewDecision": {
+            "type": "object",
+            "properties": {
+                "comment": {
+                    "description": "Comment is required to reject.",
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "同意"
+                }
+            }
+        },
+        "ReviewStep": {
+            "type": "object",
+            "required": [
+                "decision"
+            ],
+            "properties": {
+                "comment": {
+                    "description": "Comment is required to reject (退办: the reason).",
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "材料齐全，报主管领导审批"
+                },
+                "decision": {
+                    "type": "string",
+                    "enum": [
+                        "forward",
+                        "reject"
+                    ],
+                    "example": "forward"
                 }
             }
         },

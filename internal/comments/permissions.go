@@ -26,11 +26,6 @@ import (
 // closedTo are the item states that take no comments.
 var closedTo = []items.State{items.StateDraft, items.StateArchived, items.StateCancelled}
 
-// writer reports whether the credentials and roles allow writing at all.
-func writer(p *access.Principal) bool {
-	return p.CanWrite() && p.HasAny(access.RoleMember, access.RoleSupervisor, access.RoleLeader)
-}
-
 // leaderOf reports whether p may write instructions on the item.
 func leaderOf(p *access.Principal, it *items.Item) bool {
 	if !p.Has(access.RoleLeader) {
@@ -45,7 +40,7 @@ func leaderOf(p *access.Principal, it *items.Item) bool {
 // mayWrite reports whether p's relation to the item allows the kind, regardless
 // of the item's state.
 func mayWrite(p *access.Principal, it *items.Item, k Kind) bool {
-	if !writer(p) {
+	if !items.Writes(p) {
 		return false
 	}
 	switch k {
@@ -61,7 +56,7 @@ func mayWrite(p *access.Principal, it *items.Item, k Kind) bool {
 
 // decide answers whether p may write a comment of kind k on the item p sees.
 func decide(p *access.Principal, it *items.Item, k Kind) error {
-	if !writer(p) {
+	if !items.Writes(p) {
 		return problem.Forbidden("you may only read comments")
 	}
 	if slices.Contains(closedTo, it.State) {

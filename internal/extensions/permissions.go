@@ -1,8 +1,6 @@
 package extensions
 
 import (
-	"slices"
-
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/items"
@@ -28,9 +26,6 @@ import (
 // credentials, 409 when the state does not allow the action at all, 403 when the
 // caller may not take it.
 
-// running are the item states in which an extension may be requested.
-var running = []items.State{items.StateIssued, items.StateInProgress, items.StateSuspended}
-
 // overdue is the items' derived rule: open and today after the (current) deadline.
 func overdue(it *items.Item, today civil.Date) bool {
 	return it.State.Open() && !it.Deadline.IsZero() && today.After(it.Deadline)
@@ -41,7 +36,7 @@ func checkRequest(p *access.Principal, it *items.Item, asgs []items.Assignment, 
 	if !p.CanWrite() {
 		return problem.Forbidden("these credentials may only read")
 	}
-	if !slices.Contains(running, it.State) {
+	if !it.State.Running() {
 		return problem.InvalidTransition("request_extension", string(it.State), items.AllowedActions(p, it, asgs))
 	}
 	if !items.IsLeadUnit(p, it) {

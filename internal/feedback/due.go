@@ -3,6 +3,7 @@ package feedback
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -61,7 +62,7 @@ type dueInput struct {
 // dueOf computes one unit's due date.
 func dueOf(in dueInput) Due {
 	d := Due{UnitID: in.Assignment.UnitID, Role: in.Assignment.Role, LastReportedAt: in.LastReport}
-	if in.Item.State != items.StateIssued && in.Item.State != items.StateInProgress {
+	if !slices.Contains(items.FeedbackDueStates(), in.Item.State) {
 		return d
 	}
 	next := nextDue(in)

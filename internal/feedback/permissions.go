@@ -29,14 +29,16 @@ import (
 // not visible, 409 when the state does not allow the action at all, 403 when the
 // caller may not take it.
 
-// running are the item states in which units write and submit feedback. A
+// Units write and submit feedback while the item runs (items.State.Running): a
 // suspended item still takes reports (the work is paused, not gone); from
 // completion_requested on, the final report goes with the completion request.
-var running = []items.State{items.StateIssued, items.StateInProgress, items.StateSuspended}
 
-// reviewable are the item states in which the office reviews submitted feedback:
-// a report sent just before the completion request is still reviewed.
-var reviewable = append(slices.Clone(running), items.StateCompletionRequested)
+// ReviewableStates are the item states in which the office reviews submitted
+// feedback: while the item runs, and a report sent just before the completion
+// request is still reviewed.
+func ReviewableStates() []items.State {
+	return append(items.RunningStates(), items.StateCompletionRequested)
+}
 
 // ofUnit reports whether p works for unit on the item: a member of the unit, its
 // head or a liaison, or the responsible person of one of its assignments.
@@ -53,12 +55,6 @@ func ofUnit(p *access.Principal, unit uuid.UUID, asgs []items.Assignment) bool {
 		}
 	}
 	return false
-}
-
-// writer reports whether the credentials and roles allow writing follow-up at all:
-// admins and auditors only read items.
-func writer(p *access.Principal) bool {
-	return p.CanWrite() && p.HasAny(access.RoleMember, access.RoleSupervisor, access.RoleLeader)
 }
 
 // canSee reports whether p, who sees the item, sees the feedback.
@@ -85,12 +81,9 @@ const ActCreate = "create"
 // when what p writes may be submitted at once (submit: true), which only a head or
 // liaison of an assigned unit may do.
 func ListActions(p *access.Principal, it *items.Item, asgs []items.Assignment) []string {
-	ok := writer(p) && slices.Contains(running, it.State)
-	if ok {
-		_, err := pickUnit(p, asgs, nil)
-		var pb *problem.Problem
-		ok = err == nil || (errors.As(err, &pb) && pb.Status == 422) // several units: still allowed
-	}
+	_, err := decideCreate(p, it, asgs, nil)
+	var pb *problem.Problem
+	ok := err == nil || (errors.As(err, &pb) && pb.Status == 422) // several units: still allowed
 	submit := false
 	for _, a := range asgs {
 		submit = submit || (ok && p.IsHeadOrLiaison(a.UnitID))
@@ -121,14 +114,14 @@ const (
 
 // check answers one action on a feedback that p sees.
 func check(p *access.Principal, it *items.Item, asgs []items.Assignment, f *Feedback, action string) outcome {
-	if !writer(p) {
+	if !items.Writes(p) {
 		return readOnly
 	}
 	var fromOK, itemOK, who bool
 	switch action {
 	case ActUpdate, ActSubmit:
 		fromOK = f.State.Open()
-		itemOK = slices.Contains(running, it.State)
+		itemOK = it.State.Running()
 		if action == ActUpdate {
 			who = ofUnit(p, f.UnitID, asgs)
 		} else {
@@ -136,7 +129,7 @@ func check(p *access.Principal, it *items.Item, asgs []items.Assignment, f *Feed
 		}
 	case ActAccept, ActReturn:
 		fromOK = f.State == StateSubmitted
-		itemOK = slices.Contains(reviewable, it.State)
+		itemOK = slices.Contains(ReviewableStates(), it.State)
 		who = items.IsSupervisor(p, it)
 	}
 	switch {
@@ -174,6 +167,27 @@ var forbiddenText = map[string]string{
 	ActSubmit: "only the head or a liaison of the reporting unit may submit its feedback",
 	ActAccept: "only the supervision office of the item's scope reviews feedback",
 	ActReturn: "only the supervision office of the item's scope reviews feedback",
+}
+
+// decideCreate answers whether p may write a new feedback on the visible item now:
+// 403 without the roles or credentials to write, 409 unless the item runs, then
+// pickUnit's answer for the unit wanted (nil: the only one p works for). It
+// returns the unit the feedback reports for.
+func decideCreate(p *access.Principal, it *items.Item, asgs []items.Assignment, want *uuid.UUID) (uuid.UUID, error) {
+	if !items.Writes(p) {
+		return uuid.Nil, problem.Forbidden("you may only read feedback")
+	}
+	if !it.State.Running() {
+		return uuid.Nil, problem.InvalidTransition("create_feedback", string(it.State), []string{}).With("item_state", string(it.State))
+	}
+	return pickUnit(p, asgs, want)
+}
+
+// CanCreate reports whether p may write a new feedback for unit on the item now
+// (whether the unit already has one in the works is the service's 409).
+func CanCreate(p *access.Principal, it *items.Item, asgs []items.Assignment, unit uuid.UUID) bool {
+	_, err := decideCreate(p, it, asgs, &unit)
+	return err == nil
 }
 
 // pickUnit chooses the unit a new feedback reports for: the one named, else the

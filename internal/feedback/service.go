@@ -85,13 +85,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 		if err != nil {
 			return err
 		}
-		if !writer(p) {
-			return problem.Forbidden("you may only read feedback")
-		}
-		if !slices.Contains(running, it.State) {
-			return problem.InvalidTransition("create_feedback", string(it.State), []string{}).With("item_state", string(it.State))
-		}
-		unit, err := pickUnit(p, asgs, in.UnitID)
+		unit, err := decideCreate(p, it, asgs, in.UnitID)
 		if err != nil {
 			return err
 		}

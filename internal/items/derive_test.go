@@ -63,3 +63,40 @@ func TestDeriveMissedFeedback(t *testing.T) {
 		}
 	}
 }
+
+// TestClearingHoldsForItsDeadline: a clearing (摘牌) belongs to the deadline it was
+// made against. A moved deadline ends it; it is kept, not deleted, so the same
+// deadline again (which no endpoint produces: a new deadline is never in the past)
+// finds it in force; a worse light or a finished item ends it too.
+func TestClearingHoldsForItsDeadline(t *testing.T) {
+	t.Parallel()
+	cal := calendar.New()
+	today := civil.MustParse("2026-11-25")
+	clk := newClock(today, cal, 3, 0)
+	against := civil.MustParse("2026-11-23")
+	clr := &WarningClear{ClearedLight: LightRed, Deadline: against}
+	for _, c := range []struct {
+		state    State
+		deadline string
+		want     string
+		cleared  bool
+	}{
+		{StateInProgress, "2026-11-23", LightGreen, true}, // the deadline cleared against
+		{StateInProgress, "2026-11-22", LightRed, false},  // moved earlier: still red, not cleared
+		{StateInProgress, "2026-11-26", LightBlue, false}, // moved later: blue, not cleared
+		{StateSuspended, "2026-11-23", LightGreen, true},  // back to it: cleared again
+		{StateClosed, "2026-11-23", LightNone, false},     // finished: no light at all
+		{StateCompletionRequested, "2026-11-23", LightGreen, true},
+	} {
+		it := &Item{State: c.state, Deadline: civil.MustParse(c.deadline)}
+		d := clk.derive(it, nil, nil, clr)
+		if d.Light != c.want || (d.Clear != nil) != c.cleared {
+			t.Errorf("%s, deadline %s: light %s, cleared %v; want %s, %v", c.state, c.deadline, d.Light, d.Clear != nil, c.want, c.cleared)
+		}
+	}
+	// A light worse than the one cleared shows through.
+	yellow := &WarningClear{ClearedLight: LightYellow, Deadline: against}
+	if d := clk.derive(&Item{State: StateInProgress, Deadline: against}, nil, nil, yellow); d.Light != LightRed || d.Clear != nil {
+		t.Errorf("red over a cleared yellow: %+v", d)
+	}
+}

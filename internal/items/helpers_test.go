@@ -34,7 +34,8 @@ type world struct {
 func newWorld(t *testing.T, env *apitest.Env) *world {
 	t.Helper()
 	w := &world{env: env, ctx: context.Background()}
-	cal := calendar.NewService(env.DB, time.FixedZone("CST", 8*3600), nil)
+	// The application's clock: a fake one when the test makes time pass.
+	cal := calendar.NewService(env.DB, time.FixedZone("CST", 8*3600), env.App.Config.Clock)
 	w.svc = items.NewService(env.DB, cal, audit.New(env.DB))
 	w.Group = env.Unit("集团公司", "group", nil, false)
 	w.Office = env.Unit("办公厅", "department", &w.Group, true)

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -111,34 +112,35 @@ func TestVisibilitySQLMatchesGo(t *testing.T) {
 	})
 }
 
+// TestListFiltersLightsAndPaging: every filter, sort and page of the list, with
+// items whose lights come from time passing on the application's clock.
 func TestListFiltersLightsAndPaging(t *testing.T) {
 	t.Parallel()
-	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+	apitest.EachClocked(t, func(t *testing.T, env *apitest.Env) {
 		w := newWorld(t, env)
 		ctx, sup := w.ctx, w.p(w.Sup)
-		mk := func(title string, src items.Source, lead uuid.UUID) *items.ItemView {
+		mk := func(title string, src items.Source, lead uuid.UUID, days int) *items.ItemView {
 			in := w.draft(src)
-			in.Title, in.LeadUnitID, in.CooperatingUnitIDs = title, &lead, nil
+			in.Title, in.LeadUnitID, in.CooperatingUnitIDs, in.Deadline = title, &lead, nil, w.svc.Today().AddDays(days)
 			v := must(w.svc.Create(ctx, sup, in))(t)
 			must(w.svc.Act(ctx, sup, v.ID, items.ActSubmit, "", nil))(t)
+			env.Clock.Advance(time.Minute) // created and coded in this order
 			return must(w.svc.Issue(ctx, sup, v.ID, nil, "", nil))(t)
 		}
-		red := mk("逾期事项 100%_done", items.SourceBoard, w.DeptB)
-		yellow := mk("节点逾期事项", items.SourceBoard, w.DeptB)
-		blue := mk("临近期限事项", items.SourceGroupMeeting, w.DeptC)
-		green := mk("正常推进事项", items.SourceGroupMeeting, w.DeptC)
+		// Registered 32 days ago with 30 days to go: overdue. Yesterday: one with
+		// a milestone due yesterday (missed), one due today (blue). Today: one far
+		// from its deadline (green), on the same day as the milestone's item.
+		now := env.Clock.Now()
+		env.Clock.Set(now.AddDate(0, 0, -32))
+		red := mk("逾期事项 100%_done", items.SourceBoard, w.DeptB, 30)
+		env.Clock.Set(now.AddDate(0, 0, -1))
+		yellow := mk("节点逾期事项", items.SourceBoard, w.DeptB, 61)
+		must(w.svc.CreateMilestone(ctx, sup, yellow.ID, items.MilestoneInput{Title: "节点一", DueDate: w.svc.Today()}))(t)
+		blue := mk("临近期限事项", items.SourceGroupMeeting, w.DeptC, 1)
+		env.Clock.Set(now)
+		green := mk("正常推进事项", items.SourceGroupMeeting, w.DeptC, 60)
 		draft := must(w.svc.Create(ctx, sup, w.draft(items.SourceOther)))(t)
-		setDeadline := func(id uuid.UUID, d civil.Date) {
-			if err := env.DB.Gorm().Table("items").Where("id = ?", id).Update("deadline", d).Error; err != nil {
-				t.Fatal(err)
-			}
-		}
-		setDeadline(red.ID, today().AddDays(-2))
-		m := must(w.svc.CreateMilestone(ctx, sup, yellow.ID, items.MilestoneInput{Title: "节点一", DueDate: today()}))(t)
-		if err := env.DB.Gorm().Table("item_milestones").Where("id = ?", m.ID).Update("due_date", today().AddDays(-1)).Error; err != nil {
-			t.Fatal(err)
-		}
-		setDeadline(blue.ID, today())
+		today := func() civil.Date { return w.svc.Today() }
 
 		lights := map[uuid.UUID]string{red.ID: "red", yellow.ID: "yellow", blue.ID: "blue", green.ID: "green", draft.ID: "none"}
 		for id, want := range lights {

@@ -3,6 +3,7 @@ package items
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -17,8 +18,17 @@ import (
 func VisibleSQL(p *access.Principal) (string, []any) { return visibleSQL(p) }
 
 // RunningStates are the states in which an item is worked on (issued,
-// in_progress, suspended).
+// in_progress, suspended): units accept cooperating assignments, write and submit
+// feedback, request extensions.
 func RunningStates() []State { return append([]State(nil), running...) }
+
+// Running reports whether s is one of RunningStates.
+func (s State) Running() bool { return slices.Contains(running, s) }
+
+// FeedbackDueStates are the states in which feedback falls due (feedback/due.go):
+// a suspended item's clock is paused, and nothing is due once completion is
+// requested.
+func FeedbackDueStates() []State { return append([]State(nil), feedbackStates...) }
 
 // Views returns the items of ids that p may see, as p sees them (derived fields,
 // clearings, allowed actions), keyed by id; ids not visible are left out. A few

@@ -30,16 +30,57 @@ func privileged(p *access.Principal) bool {
 	return p.HasAny(access.RoleAdmin, access.RoleAuditor, access.RoleSupervisor, access.RoleLeader)
 }
 
-// myUnits are the units whose items concern p: their own and those they head or
-// liaise for.
-func myUnits(p *access.Principal) []uuid.UUID {
+// MyUnits are the units whose items concern p: their own and those they head or
+// liaise for (visibility, feedback to write, overdue items they answer for).
+func MyUnits(p *access.Principal) []uuid.UUID {
 	out := []uuid.UUID{p.UnitID}
+	for _, u := range LedUnits(p) {
+		if !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// LedUnits are the units p heads or liaises for (p.IsHeadOrLiaison): whose
+// assignments they accept, whose feedback they submit, whose urges they
+// acknowledge.
+func LedUnits(p *access.Principal) []uuid.UUID {
+	var out []uuid.UUID
 	for _, u := range append(slices.Clone(p.HeadOf), p.LiaisonOf...) {
 		if !slices.Contains(out, u) {
 			out = append(out, u)
 		}
 	}
 	return out
+}
+
+// Writes reports whether p's credentials and roles allow changing anything on
+// items and their follow-up (feedback, urges, comments): members, supervisors and
+// leaders with write credentials. Admins and auditors only read items.
+func Writes(p *access.Principal) bool {
+	return p.CanWrite() && p.HasAny(access.RoleMember, access.RoleSupervisor, access.RoleLeader)
+}
+
+// AnswersFor reports whether p answers for the item's progress: the supervision
+// office of its scope, or one of p's units (MyUnits) leads it, cooperates on it or
+// holds a live assignment. An overdue item waits for them (the to-do's overdue
+// group, and its reminders).
+func AnswersFor(p *access.Principal, it *Item, asgs []Assignment) bool {
+	if p == nil {
+		return false
+	}
+	if Relations(p, it, nil)&RelSupervisor != 0 {
+		return true
+	}
+	units := MyUnits(p)
+	if it.LeadUnitID != nil && slices.Contains(units, *it.LeadUnitID) {
+		return true
+	}
+	if slices.ContainsFunc(it.CooperatingUnitIDs, func(u uuid.UUID) bool { return slices.Contains(units, u) }) {
+		return true
+	}
+	return slices.ContainsFunc(asgs, func(a Assignment) bool { return a.Live() && slices.Contains(units, a.UnitID) })
 }
 
 // CanSee reports whether p may see the item; asgs are all its assignments.
@@ -50,7 +91,7 @@ func CanSee(p *access.Principal, it *Item, asgs []Assignment) bool {
 	if privileged(p) && (it.ScopeID == p.ScopeID || (it.ParentScopeID != nil && *it.ParentScopeID == p.ScopeID)) {
 		return true
 	}
-	units := myUnits(p)
+	units := MyUnits(p)
 	if it.InitiatorUserID == p.UserID || slices.Contains(units, it.InitiatorUnitID) {
 		return true
 	}
@@ -88,7 +129,7 @@ func visibleSQL(p *access.Principal) (string, []any) {
 		or = append(or, "items.scope_id = ?", "items.parent_scope_id = ?")
 		args = append(args, p.ScopeID, p.ScopeID)
 	}
-	units := myUnits(p)
+	units := MyUnits(p)
 	or = append(or, "items.initiator_user_id = ?", "items.initiator_unit_id IN ?")
 	args = append(args, p.UserID, units)
 	// Uncorrelated IN subqueries: PostgreSQL runs each once into a hash instead of
@@ -132,9 +173,7 @@ func factsOf(it *Item) Facts { return Facts{Category: it.Category, Source: it.So
 
 // CanCreate reports whether p may create items at all: members propose, supervisors
 // register, leaders instruct; admins and auditors do not.
-func CanCreate(p *access.Principal) bool {
-	return p.CanWrite() && p.HasAny(access.RoleMember, access.RoleSupervisor, access.RoleLeader)
-}
+func CanCreate(p *access.Principal) bool { return Writes(p) }
 
 // Decide answers whether p may take an item-level action: 404 when the item is not
 // visible, 403 for a read-only credential or a caller without the relation, 409
@@ -243,7 +282,7 @@ func AssignmentActions(p *access.Principal, it *Item, asgs []Assignment, asg *As
 // canUpdateAssignment: the head or a liaison of the unit, or the supervision office,
 // name the responsible person of a live assignment of a running item.
 func canUpdateAssignment(p *access.Principal, it *Item, asg *Assignment) bool {
-	if !asg.Live() || !slices.Contains(running, it.State) {
+	if !asg.Live() || !it.State.Running() {
 		return false
 	}
 	return p.IsHeadOrLiaison(asg.UnitID) || Relations(p, it, nil)&RelSupervisor != 0

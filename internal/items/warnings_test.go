@@ -5,12 +5,11 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/apitest"
-	"github.com/duban/duban/internal/calendar"
-	"github.com/duban/duban/internal/feedback"
 	"github.com/duban/duban/internal/items"
 )
 
@@ -53,13 +52,6 @@ func wnList(env *apitest.Env, q string) []uuid.UUID {
 	return out
 }
 
-func wnSQL(env *apitest.Env, sql string, args ...any) {
-	env.T.Helper()
-	if err := env.DB.Gorm().Exec(sql, args...).Error; err != nil {
-		env.T.Fatalf("%s: %v", sql, err)
-	}
-}
-
 // wnLightsAgree checks that every light filter lists exactly the items whose read
 // shows that light.
 func wnLightsAgree(t *testing.T, env *apitest.Env, all []uuid.UUID) {
@@ -78,20 +70,35 @@ func wnLightsAgree(t *testing.T, env *apitest.Env, all []uuid.UUID) {
 	}
 }
 
+// wnPass makes days pass on the application's clock and signs the user in again
+// (the session ran out meanwhile).
+func wnPass(env *apitest.Env, days int, user string) *apitest.Env {
+	env.T.Helper()
+	env.Clock.Advance(time.Duration(days) * 24 * time.Hour)
+	return env.As(env.Login(user))
+}
+
 // TestHTTPClearWarning: the supervision office clears a light with a reason (摘牌);
 // the item shows green with warning_cleared until the underlying light gets worse
 // or the deadline moves; the light filter agrees with the reads at every step;
-// only the office may clear (403), others who cannot see get 404.
+// only the office may clear (403), others who cannot see get 404. Time passes on
+// the application's clock; the deadline moves through the office's endpoint.
 func TestHTTPClearWarning(t *testing.T) {
 	t.Parallel()
-	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+	apitest.EachClocked(t, func(t *testing.T, env *apitest.Env) {
 		w := apitest.NewWorld(env)
-		sup := env.As(env.Login("sup"))
-		today := env.App.Items.Today()
+		// The red item was registered 32 days ago with 30 days to go.
+		now := env.Clock.Now()
+		env.Clock.Set(now.AddDate(0, 0, -32))
 		red := w.ItemInProgress("逾期事项", 30)
+		env.Clock.Set(now)
+		sup := env.As(env.Login("sup"))
+		// The units' monthly reports are not the point here (the red item's are
+		// due by now): a grace covers them.
+		env.As(env.Login("admin1")).Do("PUT", "/api/v1/settings/warnings", map[string]int{"feedback_grace_workdays": 30}).Expect(200)
+		today := env.App.Items.Today()
 		blue := w.ItemInProgress("临近期限事项", 1)
 		green := w.ItemInProgress("正常推进事项", 90)
-		wnSQL(env, "UPDATE items SET deadline = ? WHERE id = ?", today.AddDays(-2), red)
 		all := []uuid.UUID{red, blue, green}
 		wnLightsAgree(t, sup, all)
 		if l := wnGet(sup, red).Light; l != "red" {
@@ -175,7 +182,8 @@ func TestHTTPClearWarning(t *testing.T) {
 			ID uuid.UUID `json:"id"`
 		}
 		sup.Do("POST", "/api/v1/items/"+blue.String()+"/milestones", map[string]string{"title": "节点一", "due_date": today.String()}).Expect(201).JSON(&ms)
-		wnSQL(env, "UPDATE item_milestones SET due_date = ? WHERE id = ?", today.AddDays(-1), ms.ID)
+		// A day later the milestone is missed (and the deadline is today).
+		sup = wnPass(env, 1, "sup")
 		if it := wnGet(sup, blue); it.Light != "yellow" || it.WarningCleared {
 			t.Fatalf("worse than the cleared light: %+v", it)
 		}
@@ -185,23 +193,38 @@ func TestHTTPClearWarning(t *testing.T) {
 			t.Fatalf("yellow cleared: %+v", it)
 		}
 		wnLightsAgree(t, sup, all)
-		wnSQL(env, "UPDATE items SET deadline = ? WHERE id = ?", today.AddDays(-1), blue)
+		// Another day: past the deadline.
+		sup = wnPass(env, 1, "sup")
 		if it := wnGet(sup, blue); it.Light != "red" || it.WarningCleared {
 			t.Fatalf("overdue after a cleared yellow: %+v", it)
 		}
 		wnLightsAgree(t, sup, all)
 
-		// A moved deadline ends the clearing of the red item.
-		wnSQL(env, "UPDATE items SET deadline = ? WHERE id = ?", today.AddDays(-3), red)
-		if it := wnGet(sup, red); it.Light != "red" || it.WarningCleared {
+		// The red item is still cleared, two days on. A moved deadline ends the
+		// clearing: the office sets a new one on a leader's decision, due in two
+		// days (blue, not cleared).
+		if it := wnGet(sup, red); it.Light != "green" || !it.WarningCleared {
+			t.Fatalf("cleared red, two days on: %+v", it)
+		}
+		moved := env.App.Items.Today().AddDays(2)
+		sup.Do("POST", "/api/v1/items/"+red.String()+"/deadline", map[string]any{"deadline": moved.String(),
+			"leader_id": w.Leader, "decision_note": "经领导同意调整期限"}).Expect(200)
+		if it := wnGet(sup, red); it.Light != "blue" || it.WarningCleared || it.Overdue {
 			t.Fatalf("deadline moved: %+v", it)
 		}
 		wnLightsAgree(t, sup, all)
-		// Back to the deadline it was cleared against: cleared again (the clearing
-		// is tied to that deadline, not deleted).
-		wnSQL(env, "UPDATE items SET deadline = ? WHERE id = ?", today.AddDays(-2), red)
-		if it := wnGet(sup, red); it.Light != "green" || !it.WarningCleared {
-			t.Fatalf("deadline back: %+v", it)
+		// Past the new deadline the item is red again and not cleared, though no
+		// worse than the light cleared: the clearing belongs to the deadline it
+		// was made against (TestClearingHoldsForItsDeadline), and the office may
+		// clear again.
+		sup = wnPass(env, 3, "sup")
+		if it := wnGet(sup, red); it.Light != "red" || it.WarningCleared || !it.Overdue {
+			t.Fatalf("past the moved deadline: %+v", it)
+		}
+		wnLightsAgree(t, sup, all)
+		sup.Do("POST", path(red), map[string]string{"reason": "新期限内确有客观困难"}).Expect(200)
+		if it := wnGet(sup, red); it.Light != "green" || !it.WarningCleared || *it.WarningClearedLight != "red" {
+			t.Fatalf("cleared against the new deadline: %+v", it)
 		}
 		wnLightsAgree(t, sup, all)
 		// Other filters keep working together with the light.
@@ -211,38 +234,27 @@ func TestHTTPClearWarning(t *testing.T) {
 	})
 }
 
-// wnBackdateAssignments moves the item's assignments days back and recomputes
-// their next feedback due dates the way start-up does for rows without one
-// (feedback.Service.Backfill).
-func wnBackdateAssignments(env *apitest.Env, id uuid.UUID, days int) {
-	env.T.Helper()
-	at := env.App.Items.Today().AddDays(-days).In(env.App.Config.Location)
-	wnSQL(env, "UPDATE item_assignments SET created_at = ?, next_feedback_due = NULL WHERE item_id = ?", at, id)
-	fb := feedback.NewService(env.DB, nil, nil, calendar.NewService(env.DB, env.App.Config.Location, env.App.Config.Clock))
-	if err := fb.Backfill(context.Background()); err != nil {
-		env.T.Fatalf("backfill: %v", err)
-	}
-}
-
 // TestHTTPMissedFeedbackLight: a missed feedback (a live assignment's
 // next_feedback_due, plus the grace of the warning settings, before today) turns
 // the light yellow while the item is issued or in progress; a report moves the due
-// date on; the light filter agrees with the reads at every step.
+// date on; the light filter agrees with the reads at every step. Time passes on
+// the application's clock.
 func TestHTTPMissedFeedbackLight(t *testing.T) {
 	t.Parallel()
-	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+	apitest.EachClocked(t, func(t *testing.T, env *apitest.Env) {
 		w := apitest.NewWorld(env)
-		sup := env.As(env.Login("sup"))
-		admin := env.As(env.Login("admin1"))
-		late := w.ItemInProgress("月报逾期事项", 90)
-		fine := w.ItemInProgress("月报正常事项", 90)
-		all := []uuid.UUID{late, fine}
-		wnLightsAgree(t, sup, all)
-		if l := wnGet(sup, late).Light; l != "green" {
+		now := env.Clock.Now()
+		env.Clock.Set(now.AddDate(0, 0, -40))
+		late := w.ItemInProgress("月报逾期事项", 130)
+		if l := wnGet(env.As(env.Login("sup")), late).Light; l != "green" {
 			t.Fatalf("just issued, monthly: %s", l)
 		}
-		// Assigned 40 days ago, monthly, never reported: missed.
-		wnBackdateAssignments(env, late, 40)
+		// Forty days later, monthly, never reported: missed.
+		env.Clock.Set(now)
+		sup := env.As(env.Login("sup"))
+		admin := env.As(env.Login("admin1"))
+		fine := w.ItemInProgress("月报正常事项", 90)
+		all := []uuid.UUID{late, fine}
 		if l := wnGet(sup, late).Light; l != "yellow" {
 			t.Fatalf("missed monthly feedback: %s", l)
 		}

@@ -8,8 +8,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/apitest"
-	"github.com/duban/duban/internal/calendar"
-	"github.com/duban/duban/internal/feedback"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/todo"
 )
@@ -92,13 +90,6 @@ func (tk tokens) expect(t *testing.T, key string, item uuid.UUID, ref *uuid.UUID
 	}
 }
 
-func sql(t *testing.T, env *apitest.Env, q string, args ...any) {
-	t.Helper()
-	if err := env.DB.Gorm().Exec(q, args...).Error; err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-}
-
 func idOf(t *testing.T, r *apitest.Response) uuid.UUID {
 	t.Helper()
 	var v struct {
@@ -109,18 +100,24 @@ func idOf(t *testing.T, r *apitest.Response) uuid.UUID {
 }
 
 // TestHTTPTodo walks every group: who sees what, and that the entry leaves the
-// list once acted on.
+// list once acted on. The item is registered ten days ago; time passes on the
+// application's clock.
 func TestHTTPTodo(t *testing.T) {
 	t.Parallel()
-	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+	apitest.EachClocked(t, func(t *testing.T, env *apitest.Env) {
 		w := apitest.NewWorld(env)
 		ctx := context.Background()
 		svc := env.App.Items
-		today := svc.Today()
+		now := env.Clock.Now()
+		env.Clock.Set(now.AddDate(0, 0, -10))
+		past := svc.Today()
 		tk := tokens{}
-		for _, u := range []string{"sup", "leader", "leader2", "headb", "liaisonb", "memberb", "headc", "memberc", "stranger", "auditor"} {
-			tk[u] = env.As(env.Login(u))
+		login := func() {
+			for _, u := range []string{"sup", "leader", "leader2", "headb", "liaisonb", "memberb", "headc", "memberc", "stranger", "auditor"} {
+				tk[u] = env.As(env.Login(u))
+			}
 		}
+		login()
 		// Nothing at first.
 		for u := range tk {
 			for k, g := range tk.todo(t, u) {
@@ -134,7 +131,7 @@ func TestHTTPTodo(t *testing.T) {
 		lead, coop, leader := w.DeptB, w.DeptC, w.Leader
 		in := items.ItemInput{Title: "专题会议部署事项", Content: "内容", Category: items.CategoryImportantMatter,
 			Source: items.SourceSpecialMeeting, LeadUnitID: &lead, CooperatingUnitIDs: []uuid.UUID{coop},
-			SupervisingLeaderID: &leader, Deadline: today.AddDays(60), FeedbackCadence: "weekly"}
+			SupervisingLeaderID: &leader, Deadline: past.AddDays(60), FeedbackCadence: "weekly"}
 		pend, err := svc.Create(ctx, env.Principal(w.HeadB), in)
 		if err != nil {
 			t.Fatal(err)
@@ -175,14 +172,16 @@ func TestHTTPTodo(t *testing.T) {
 		tk["headc"].Do("POST", "/api/v1/assignments/"+asgC.String()+"/accept", nil).Expect(200)
 		tk.expect(t, todo.KeyAssignmentsToAccept, pend.ID, nil)
 
-		// feedback_to_write: weekly reports; nothing due right after issue; assigned
-		// ten days ago, both units are overdue.
+		// overdue (below): an item whose deadline is nine days away.
+		late := w.ItemInProgress("逾期事项", 9)
+
+		// feedback_to_write: weekly reports; nothing due right after issue; ten
+		// days later both units are overdue. Everyone signs in again: their
+		// sessions ran out meanwhile.
 		tk.expect(t, todo.KeyFeedbackToWrite, pend.ID, nil)
-		sql(t, env, "UPDATE item_assignments SET created_at = ?, next_feedback_due = NULL WHERE item_id = ?", today.AddDays(-10).In(env.App.Config.Location), pend.ID)
-		// Recomputed as at start-up for rows without a due date.
-		if err := feedback.NewService(env.DB, nil, nil, calendar.NewService(env.DB, env.App.Config.Location, env.App.Config.Clock)).Backfill(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		env.Clock.Set(now)
+		today := svc.Today()
+		login()
 		tk.expect(t, todo.KeyFeedbackToWrite, pend.ID, &asgB, "headb", "liaisonb", "memberb")
 		tk.expect(t, todo.KeyFeedbackToWrite, pend.ID, &asgC, "headc", "memberc")
 		if e := tk.todo(t, "memberb")[todo.KeyFeedbackToWrite].Items[0]; e.DueDate == nil || *e.DueDate >= today.String() {
@@ -238,8 +237,6 @@ func TestHTTPTodo(t *testing.T) {
 
 		// overdue: the units that answer for it and the office; not the leader, not a
 		// stranger; a cleared light still counts as overdue, shown green.
-		late := w.ItemInProgress("逾期事项", 20)
-		sql(t, env, "UPDATE items SET deadline = ? WHERE id = ?", today.AddDays(-1), late)
 		tk.expect(t, todo.KeyOverdue, late, nil, "sup", "headb", "liaisonb", "memberb", "headc", "memberc")
 		e := tk.todo(t, "headb")[todo.KeyOverdue].Items[0]
 		if !e.Overdue || e.Light != "red" || e.Deadline != today.AddDays(-1).String() {

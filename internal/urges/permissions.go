@@ -23,15 +23,9 @@ import (
 // urgeable are the item states in which units are urged.
 var urgeable = []items.State{items.StateIssued, items.StateInProgress}
 
-// writer reports whether the credentials and roles allow writing follow-up at all:
-// admins and auditors only read items.
-func writer(p *access.Principal) bool {
-	return p.CanWrite() && p.HasAny(access.RoleMember, access.RoleSupervisor, access.RoleLeader)
-}
-
 // decideUrge answers whether p may urge on the item; p nil is the system.
 func decideUrge(p *access.Principal, it *items.Item) error {
-	if p != nil && !writer(p) {
+	if p != nil && !items.Writes(p) {
 		return problem.Forbidden("you may only read urges")
 	}
 	if !slices.Contains(urgeable, it.State) {
@@ -45,13 +39,13 @@ func decideUrge(p *access.Principal, it *items.Item) error {
 
 // canAcknowledge reports whether p may acknowledge the urge now.
 func canAcknowledge(p *access.Principal, u *Urge) bool {
-	return writer(p) && !u.Acknowledged() && p.IsHeadOrLiaison(u.UnitID)
+	return items.Writes(p) && !u.Acknowledged() && p.IsHeadOrLiaison(u.UnitID)
 }
 
 // decideAcknowledge answers acknowledge.
 func decideAcknowledge(p *access.Principal, u *Urge) error {
 	switch {
-	case !writer(p):
+	case !items.Writes(p):
 		return problem.Forbidden("you may only read urges")
 	case u.Acknowledged():
 		return problem.InvalidTransition(ActAcknowledge, "acknowledged", []string{})

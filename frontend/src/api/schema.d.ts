@@ -1203,7 +1203,7 @@ export interface paths {
         };
         /**
          * What waits for me
-         * @description The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); to_issue (approved items of the scope, for its supervision office to issue); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see.
+         * @description The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); to_issue (approved items of the scope, for its supervision office to issue); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units, or naming them responsible, whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for that still hold a live assignment); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); feedback and urges only for those who write follow-up (members, supervisors, leaders); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see. Each group is the rule of the action it waits for (the same as the allowed_actions of the thing); a read-only token shows its user's list.
          */
         get: operations["getMyTodo"];
         put?: never;
@@ -1664,13 +1664,6 @@ export interface components {
             page_size?: number;
             total?: number;
         };
-        CompletionDecision: {
-            /**
-             * @description Comment is required to reject.
-             * @example 同意办结
-             */
-            comment?: string;
-        };
         CompletionMaterial: {
             /** Format: uuid */
             attachment_id: string;
@@ -1742,18 +1735,6 @@ export interface components {
             allowed_actions?: string[];
             data?: components["schemas"]["CompletionRequest"][];
             total?: number;
-        };
-        CompletionReview: {
-            /**
-             * @description Comment is required to reject (退办: the reason).
-             * @example 材料齐全，报主管领导审批
-             */
-            comment?: string;
-            /**
-             * @example forward
-             * @enum {string}
-             */
-            decision: "forward" | "reject";
         };
         CreateAPITokenRequest: {
             /**
@@ -2028,13 +2009,6 @@ export interface components {
             /** @example 1 */
             version?: number;
         };
-        ExtensionDecision: {
-            /**
-             * @description Comment is required to reject.
-             * @example 同意延期
-             */
-            comment?: string;
-        };
         ExtensionList: {
             /**
              * @description AllowedActions on the item: request (an extension, now), set_deadline (supervision office, overdue item).
@@ -2045,18 +2019,6 @@ export interface components {
             allowed_actions?: string[];
             data?: components["schemas"]["Extension"][];
             total?: number;
-        };
-        ExtensionReview: {
-            /**
-             * @description Comment is required to reject.
-             * @example 理由充分，报主管领导审批
-             */
-            comment?: string;
-            /**
-             * @example forward
-             * @enum {string}
-             */
-            decision: "forward" | "reject";
         };
         Feedback: {
             /** @description AllowedActions: update, submit, accept, return. */
@@ -2626,6 +2588,25 @@ export interface components {
         ReturnAssignment: {
             /** @example 该事项属于安全环保部职责 */
             reason: string;
+        };
+        ReviewDecision: {
+            /**
+             * @description Comment is required to reject.
+             * @example 同意
+             */
+            comment?: string;
+        };
+        ReviewStep: {
+            /**
+             * @description Comment is required to reject (退办: the reason).
+             * @example 材料齐全，报主管领导审批
+             */
+            comment?: string;
+            /**
+             * @example forward
+             * @enum {string}
+             */
+            decision: "forward" | "reject";
         };
         SourceRoute: {
             /**
@@ -3724,7 +3705,7 @@ export interface operations {
         /** @description optional comment */
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CompletionDecision"];
+                "application/json": components["schemas"]["ReviewDecision"];
             };
         };
         responses: {
@@ -3818,7 +3799,7 @@ export interface operations {
         /** @description the reason */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CompletionDecision"];
+                "application/json": components["schemas"]["ReviewDecision"];
             };
         };
         responses: {
@@ -3912,7 +3893,7 @@ export interface operations {
         /** @description forward or reject */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CompletionReview"];
+                "application/json": components["schemas"]["ReviewStep"];
             };
         };
         responses: {
@@ -4047,7 +4028,7 @@ export interface operations {
         /** @description optional comment */
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ExtensionDecision"];
+                "application/json": components["schemas"]["ReviewDecision"];
             };
         };
         responses: {
@@ -4141,7 +4122,7 @@ export interface operations {
         /** @description the reason */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ExtensionDecision"];
+                "application/json": components["schemas"]["ReviewDecision"];
             };
         };
         responses: {
@@ -4235,7 +4216,7 @@ export interface operations {
         /** @description forward or reject */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ExtensionReview"];
+                "application/json": components["schemas"]["ReviewStep"];
             };
         };
         responses: {
