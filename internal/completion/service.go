@@ -144,8 +144,7 @@ func (s *Service) load(ctx context.Context, id uuid.UUID) (*Request, error) {
 
 // notFound names the request, not its item, when the item is not visible.
 func notFound(err error) error {
-	var pb *problem.Problem
-	if errors.As(err, &pb) && pb.Status == 404 {
+	if problem.IsNotFound(err) {
 		return problem.NotFound("completion request")
 	}
 	return err

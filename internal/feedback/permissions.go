@@ -1,7 +1,6 @@
 package feedback
 
 import (
-	"errors"
 	"slices"
 
 	"github.com/google/uuid"
@@ -88,8 +87,7 @@ func ListActions(p *access.Principal, it *items.Item, asgs []items.Assignment) [
 	ok := writer(p) && slices.Contains(running, it.State)
 	if ok {
 		_, err := pickUnit(p, asgs, nil)
-		var pb *problem.Problem
-		ok = err == nil || (errors.As(err, &pb) && pb.Status == 422) // several units: still allowed
+		ok = err == nil || problem.IsInvalid(err) // several units: still allowed
 	}
 	submit := false
 	for _, a := range asgs {

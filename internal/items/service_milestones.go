@@ -82,8 +82,7 @@ func (s *Service) milestoneItem(ctx context.Context, p *access.Principal, id uui
 		return nil, nil, fmt.Errorf("load milestone: %w", err)
 	}
 	it, _, err := s.visibleItem(ctx, p, m.ItemID, forUpdate)
-	var pb *problem.Problem
-	if errors.As(err, &pb) && pb.Status == 404 {
+	if problem.IsNotFound(err) {
 		return nil, nil, problem.NotFound("milestone")
 	}
 	return &m, it, err
