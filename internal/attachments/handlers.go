@@ -125,7 +125,7 @@ func (h handlers) upload(c echo.Context) error {
 	req := c.Request()
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, h.s.MaxSize+1<<20)
 	if ct := req.Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, "multipart/form-data") {
-		return problem.New(problem.KindUnsupportedMedia, problem.CodeUnsupportedMedia, "send the file as multipart/form-data")
+		return problem.UnsupportedMedia("send the file as multipart/form-data")
 	}
 	if err = req.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError

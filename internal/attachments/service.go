@@ -55,7 +55,7 @@ func (s *Service) Upload(ctx context.Context, p *access.Principal, itemID uuid.U
 	}
 	ctype, ok := Detect(head)
 	if !ok {
-		return nil, problem.New(problem.KindUnsupportedMedia, problem.CodeUnsupportedMedia,
+		return nil, problem.UnsupportedMedia(
 			fmt.Sprintf("files of type %s are not accepted; send PDF, Office/WPS documents, images or plain text", ctype)).
 			With("detected_type", ctype)
 	}
@@ -82,7 +82,7 @@ func (s *Service) Upload(ctx context.Context, p *access.Principal, itemID uuid.U
 }
 
 func (s *Service) tooLarge() error {
-	return problem.New(problem.KindTooLarge, problem.CodeTooLarge,
+	return problem.TooLarge(
 		fmt.Sprintf("the file is larger than the limit of %d MB", s.MaxSize>>20)).With("max_bytes", s.MaxSize)
 }
 

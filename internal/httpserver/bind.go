@@ -54,8 +54,7 @@ func Bind[T any](c echo.Context) (T, error) {
 		if ct != "" {
 			mt, _, err := mime.ParseMediaType(ct)
 			if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-				return v, problem.New(problem.KindUnsupportedMedia, problem.CodeUnsupportedMedia,
-					"send the body as application/json")
+				return v, problem.UnsupportedMedia("send the body as application/json")
 			}
 		}
 	}
@@ -92,7 +91,7 @@ func decodeJSON(body io.Reader, dst any) error {
 	case errors.As(err, &he):
 		return he
 	case errors.As(err, &maxBytes):
-		return problem.New(problem.KindTooLarge, problem.CodeTooLarge, "the request body is larger than the server accepts")
+		return problem.TooLarge("the request body is larger than the server accepts")
 	case errors.As(err, &syntax):
 		return problem.New(problem.KindBadRequest, problem.CodeMalformedJSON,
 			fmt.Sprintf("malformed JSON at byte %d: %v", syntax.Offset, syntax))
