@@ -17,8 +17,8 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     globals: true,
-    // Only unit tests: the browser suite in e2e/ has its own runner.
-    include: ['src/**/*.test.{ts,tsx}'],
+    // Only unit tests: the browser suite in e2e/ has its own runner (whose harness has a unit test).
+    include: ['src/**/*.test.{ts,tsx}', 'e2e/**/*.test.mjs'],
     setupFiles: ['./src/test/setup.ts'],
     // form tests type into antd inputs: slow on a busy 2-core machine
     testTimeout: 20_000,

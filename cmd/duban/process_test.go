@@ -7,10 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -218,11 +220,23 @@ func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
 	if _, err := io.WriteString(conn, head+body[:half]); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // the handler is now blocked reading the body
+	// The server has accepted the connection and read what was sent: its handler is
+	// now waiting for the rest of the body.
+	server := tcpSocket{local: hexAddr(t, p.addr), remote: hexAddr(t, conn.LocalAddr().String())}
+	until(t, "the server reads the first half of the request", func() bool {
+		s, ok := server.find(t)
+		return ok && s.rxQueue == 0
+	})
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Shutdown has begun once the listening socket is gone; the process must then stay
+	// up for the request in flight.
+	listener := tcpSocket{local: hexAddr(t, p.addr), remote: "00000000:0000"}
+	until(t, "the server stops listening after SIGTERM", func() bool {
+		_, ok := listener.find(t)
+		return !ok
+	})
 	if err, done := p.wait(0); done {
 		t.Fatalf("process exited with a request in flight: %v\n%s", err, p.stderr)
 	}
@@ -248,5 +262,60 @@ func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
 	// New connections are refused once it has gone.
 	if _, err := net.DialTimeout("tcp", p.addr, time.Second); err == nil {
 		t.Fatal("still accepting connections after shutdown")
+	}
+}
+
+// tcpSocket names a TCP socket as /proc/net/tcp shows it (IPv4, hex); rxQueue is what
+// the kernel holds that the owning process has not read yet.
+type tcpSocket struct {
+	local, remote string
+	rxQueue       int64
+}
+
+// find reads the socket's current line of /proc/net/tcp; false when it does not exist.
+// The kernel's view is the only outside evidence of what a process has read.
+func (want tcpSocket) find(t *testing.T) (tcpSocket, bool) {
+	t.Helper()
+	b, err := os.ReadFile("/proc/net/tcp")
+	if err != nil {
+		t.Fatalf("this test reads the kernel's socket table: %v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) < 5 || f[1] != want.local || f[2] != want.remote {
+			continue
+		}
+		_, rx, _ := strings.Cut(f[4], ":")
+		n, err := strconv.ParseInt(rx, 16, 64)
+		if err != nil {
+			t.Fatalf("rx_queue %q: %v", f[4], err)
+		}
+		want.rxQueue = n
+		return want, true
+	}
+	return want, false
+}
+
+// hexAddr writes an IPv4 host:port as /proc/net/tcp does: "127.0.0.1:8080" is
+// "0100007F:1F90" (the address in host byte order, little-endian here).
+func hexAddr(t *testing.T, hostport string) string {
+	t.Helper()
+	ap, err := netip.ParseAddrPort(hostport)
+	if err != nil || !ap.Addr().Is4() {
+		t.Fatalf("not an IPv4 address: %q (%v)", hostport, err)
+	}
+	ip := ap.Addr().As4()
+	return fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[3], ip[2], ip[1], ip[0], ap.Port())
+}
+
+// until polls cond until it holds, failing the test after 10 s.
+func until(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -207,7 +207,7 @@ func resolveUnit(ctx context.Context, db *database.DB, s string) (uuid.UUID, err
 // explain turns a problem into a message naming the fields at fault.
 func explain(err error) error {
 	var p *problem.Problem
-	if !errors.As(err, &p) || p.Status >= 500 {
+	if !errors.As(err, &p) || problem.IsInternal(p) || p.Kind == problem.KindUnavailable {
 		return err
 	}
 	if len(p.Errors) == 0 {

@@ -61,11 +61,31 @@ export function watch(p) {
   return p
 }
 
-/** lets antd's motion (drawers, modals, messages) finish before a screenshot */
+/**
+ * Waits until nothing moves: no spinner, no antd motion class, and no finite CSS
+ * animation or transition running (drawers, modals, dropdowns, messages). Endless ones
+ * (a processing badge, a skeleton's shimmer) never finish and are not waited for. Then
+ * two frames, so that what finished is also painted.
+ */
+export async function motionDone(p = page) {
+  await p
+    .waitForFunction(
+      () =>
+        document.querySelectorAll('.ant-spin-spinning, [class*="-motion-"][class*="-active"]').length === 0 &&
+        document
+          .getAnimations()
+          .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+      null,
+      { polling: 'raf' },
+    )
+    .catch(() => {})
+  await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+}
+
+/** lets the network go quiet and antd's motion finish before a screenshot */
 export async function settle(p = page) {
   await p.waitForLoadState('networkidle').catch(() => {})
-  await p.waitForFunction(() => document.querySelectorAll('.ant-spin-spinning, [class*="-motion-"][class*="-active"]').length === 0).catch(() => {})
-  await sleep(450)
+  await motionDone(p)
 }
 export async function shot(name, p = page) {
   await settle(p)
@@ -132,7 +152,7 @@ export async function chooseLanguage(label, p = page) {
     if (!(await p.getByRole('menuitem', { name: label }).isVisible())) await p.getByTestId('lang-switch').click()
     const item = p.getByRole('menuitem', { name: label })
     await item.waitFor()
-    await sleep(300)
+    await motionDone(p)
     await item.click().catch(() => {})
     for (let i = 0; i < 30; i++) {
       if ((await p.evaluate(() => document.documentElement.lang)) === want) return

@@ -1,5 +1,7 @@
 // A small test harness for the browser suite: sequential tests, a screenshot on
-// failure, and the closing line "N passed, N failed".
+// failure, and the closing line "N passed, N failed" (", N skipped (reasons)" when a
+// test could not run). A test never returns early as passed: it fails, or it calls
+// skip(reason) and is counted and named as skipped.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -10,9 +12,27 @@ export function test(name, fn) {
   tests.push({ name, fn })
 }
 
+/** what skip() throws; runTests counts it apart from failures */
+export class Skipped extends Error {
+  constructor(reason) {
+    super(reason)
+    this.name = 'Skipped'
+  }
+}
+
+/**
+ * Ends the running test as skipped. Only for a precondition of the environment that the
+ * run cannot provide (e.g. a binary without the demo seed); something an earlier test
+ * should have made is a failure, not a skip.
+ */
+export function skip(reason) {
+  throw new Skipped(reason)
+}
+
 export async function runTests({ onFailure } = {}) {
   let passed = 0
   let failed = 0
+  const skipped = []
   for (const t of tests) {
     const start = Date.now()
     try {
@@ -20,13 +40,30 @@ export async function runTests({ onFailure } = {}) {
       passed++
       console.log(`  ✓ ${t.name} (${Date.now() - start} ms)`)
     } catch (err) {
+      if (err instanceof Skipped) {
+        skipped.push({ name: t.name, reason: err.message })
+        console.log(`  - ${t.name} (skipped: ${err.message})`)
+        continue
+      }
       failed++
       console.log(`  ✗ ${t.name} (${Date.now() - start} ms)`)
       console.log(String(err?.stack ?? err).split('\n').map((l) => `      ${l}`).join('\n'))
       if (onFailure) await onFailure(t.name).catch(() => {})
     }
   }
-  return { passed, failed }
+  return { passed, failed, skipped }
+}
+
+/** the closing line: "3 passed, 1 failed, 2 skipped (needs the demo seed ×2)" */
+export function summary({ passed, failed, skipped = [] }) {
+  let line = `${passed} passed, ${failed} failed`
+  if (skipped.length > 0) {
+    const reasons = new Map()
+    for (const s of skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1)
+    const why = [...reasons].map(([r, n]) => (n > 1 ? `${r} ×${n}` : r)).join('; ')
+    line += `, ${skipped.length} skipped (${why})`
+  }
+  return line
 }
 
 export function freePort() {

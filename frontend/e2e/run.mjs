@@ -1,6 +1,7 @@
 // The browser suite: builds the duban binary with this SPA embedded, starts it on a
 // fresh data directory and a free port, and drives Debian's Chromium through
-// playwright-core. Prints "N passed, N failed" and exits non-zero on failure.
+// playwright-core. Prints "N passed, N failed" (and ", N skipped (why)" for a test that
+// could not run here) and exits non-zero on failure.
 //
 //   npm run test:e2e                 build everything, then test
 //   E2E_SKIP_BUILD=1 npm run test:e2e   reuse frontend/dist (still builds the Go binary)
@@ -18,7 +19,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
 import { BOOT_PASSWORD, demoPasswords, init, page, pageErrors } from './context.mjs'
-import { assert, freePort, run, runTests, startServer, test, waitReady } from './harness.mjs'
+import { assert, freePort, run, runTests, startServer, summary, test, waitReady } from './harness.mjs'
 
 const started = Date.now()
 const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -168,7 +169,7 @@ test('no script errors in the browser', async () => {
   assert(pageErrors.length === 0, pageErrors.join('\n'))
 })
 
-let result = { passed: 0, failed: 1 }
+let result = { passed: 0, failed: 1, skipped: [] }
 try {
   result = await runTests({
     onFailure: async (name) => {
@@ -184,5 +185,5 @@ try {
 }
 console.log(`[e2e] screenshots: ${shots}`)
 console.log(`[e2e] duration: ${((Date.now() - started) / 1000).toFixed(1)} s`)
-console.log(`${result.passed} passed, ${result.failed} failed`)
+console.log(summary(result))
 process.exit(result.failed > 0 ? 1 : 0)

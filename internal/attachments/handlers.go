@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
-	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
@@ -119,12 +118,16 @@ const UploadPath = httpserver.APIPrefix + "/attachments"
 //	@Security		BearerAuth
 //	@Router			/attachments [post]
 func (h handlers) upload(c echo.Context) error {
+	p, err := httpserver.Principal(c)
+	if err != nil {
+		return err
+	}
 	req := c.Request()
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, h.s.MaxSize+1<<20)
 	if ct := req.Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, "multipart/form-data") {
-		return problem.New(http.StatusUnsupportedMediaType, problem.CodeUnsupportedMedia, "send the file as multipart/form-data")
+		return problem.UnsupportedMedia("send the file as multipart/form-data")
 	}
-	if err := req.ParseMultipartForm(8 << 20); err != nil {
+	if err = req.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return h.s.tooLarge()
@@ -152,7 +155,7 @@ func (h handlers) upload(c echo.Context) error {
 		return fmt.Errorf("open uploaded part: %w", err)
 	}
 	defer f.Close()
-	a, err := h.s.Upload(req.Context(), access.FromContext(req.Context()), itemID, files[0].Filename, f)
+	a, err := h.s.Upload(req.Context(), p, itemID, files[0].Filename, f)
 	if err != nil {
 		return err
 	}
@@ -172,11 +175,15 @@ func (h handlers) upload(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/attachments/{id} [get]
 func (h handlers) get(c echo.Context) error {
+	p, err := httpserver.Principal(c)
+	if err != nil {
+		return err
+	}
 	id, err := httpserver.PathUUID(c, "id", "attachment")
 	if err != nil {
 		return err
 	}
-	a, err := h.s.Get(c.Request().Context(), access.FromContext(c.Request().Context()), id)
+	a, err := h.s.Get(c.Request().Context(), p, id)
 	if err != nil {
 		return err
 	}
@@ -197,11 +204,15 @@ func (h handlers) get(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/attachments [get]
 func (h handlers) listItem(c echo.Context) error {
+	p, err := httpserver.Principal(c)
+	if err != nil {
+		return err
+	}
 	id, err := httpserver.PathUUID(c, "id", "item")
 	if err != nil {
 		return err
 	}
-	rows, err := h.s.ListItem(c.Request().Context(), access.FromContext(c.Request().Context()), id)
+	rows, err := h.s.ListItem(c.Request().Context(), p, id)
 	if err != nil {
 		return err
 	}
@@ -223,11 +234,15 @@ func (h handlers) listItem(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/attachments/{id}/content [get]
 func (h handlers) content(c echo.Context) error {
+	p, err := httpserver.Principal(c)
+	if err != nil {
+		return err
+	}
 	id, err := httpserver.PathUUID(c, "id", "attachment")
 	if err != nil {
 		return err
 	}
-	a, rc, err := h.s.Open(c.Request().Context(), access.FromContext(c.Request().Context()), id)
+	a, rc, err := h.s.Open(c.Request().Context(), p, id)
 	if err != nil {
 		return err
 	}

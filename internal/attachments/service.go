@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"path"
 	"strings"
 	"time"
@@ -56,7 +55,7 @@ func (s *Service) Upload(ctx context.Context, p *access.Principal, itemID uuid.U
 	}
 	ctype, ok := Detect(head)
 	if !ok {
-		return nil, problem.New(http.StatusUnsupportedMediaType, problem.CodeUnsupportedMedia,
+		return nil, problem.UnsupportedMedia(
 			fmt.Sprintf("files of type %s are not accepted; send PDF, Office/WPS documents, images or plain text", ctype)).
 			With("detected_type", ctype)
 	}
@@ -83,7 +82,7 @@ func (s *Service) Upload(ctx context.Context, p *access.Principal, itemID uuid.U
 }
 
 func (s *Service) tooLarge() error {
-	return problem.New(http.StatusRequestEntityTooLarge, problem.CodeTooLarge,
+	return problem.TooLarge(
 		fmt.Sprintf("the file is larger than the limit of %d MB", s.MaxSize>>20)).With("max_bytes", s.MaxSize)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -162,7 +161,7 @@ func (r apiToken) view() APIToken {
 // leaked token must not mint more tokens or change the password.
 func requireSession(p *access.Principal) error {
 	if p.TokenScopes != nil {
-		return problem.New(http.StatusForbidden, CodeSessionRequired,
+		return problem.New(problem.KindForbidden, CodeSessionRequired,
 			"managing credentials needs a login session, not an API token")
 	}
 	return nil

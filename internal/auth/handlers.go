@@ -1,14 +1,11 @@
 package auth
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/problem"
 )
 
 // handlers translate HTTP to the service and back; the rules live in the service.
@@ -104,7 +101,7 @@ func (h handlers) logout(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/me [get]
 func (h handlers) me(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -132,7 +129,7 @@ func (h handlers) me(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/me/password [put]
 func (h handlers) changePassword(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -163,7 +160,7 @@ func (h handlers) changePassword(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/me/tokens [get]
 func (h handlers) listTokens(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -196,7 +193,7 @@ func (h handlers) listTokens(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/me/tokens [post]
 func (h handlers) createToken(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -226,7 +223,7 @@ func (h handlers) createToken(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/me/tokens/{id} [delete]
 func (h handlers) deleteToken(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -238,15 +235,6 @@ func (h handlers) deleteToken(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
-}
-
-// principal is the caller put there by Authenticate.
-func principal(c echo.Context) (*access.Principal, error) {
-	p := access.FromContext(c.Request().Context())
-	if p == nil {
-		return nil, problem.Internal(errors.New("auth: route mounted without Authenticate"))
-	}
-	return p, nil
 }
 
 // noStore keeps responses carrying secrets out of caches.

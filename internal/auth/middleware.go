@@ -30,8 +30,7 @@ func (s *Service) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx := c.Request().Context()
 		p, session, err := s.Resolve(ctx, raw)
 		if err != nil {
-			var pr *problem.Problem
-			if errors.As(err, &pr) && pr.Status == http.StatusUnauthorized {
+			if problem.IsUnauthenticated(err) {
 				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="duban", error="invalid_token"`)
 			}
 			return err
@@ -87,13 +86,13 @@ func gate(c echo.Context, p *access.Principal) error {
 		allowed := (isRead(method) && route == httpserver.APIPrefix+"/me") ||
 			(method == http.MethodPut && route == httpserver.APIPrefix+"/me/password")
 		if !allowed {
-			return problem.New(http.StatusForbidden, CodePasswordChangeRequired,
+			return problem.New(problem.KindForbidden, CodePasswordChangeRequired,
 				"change your password first (PUT /api/v1/me/password)")
 		}
 	}
 	if !isRead(method) && !p.CanWrite() {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="duban", error="insufficient_scope", scope="write"`)
-		return problem.New(http.StatusForbidden, CodeInsufficientScope, "this API token may only read")
+		return problem.New(problem.KindForbidden, CodeInsufficientScope, "this API token may only read")
 	}
 	return nil
 }

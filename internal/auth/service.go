@@ -12,7 +12,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"net/http"
 	"time"
 
 	"github.com/duban/duban/internal/audit"
@@ -133,7 +132,7 @@ func (s *Service) Config() Config { return s.cfg }
 
 // errInvalidCredentials is the one answer to every failed login, whatever the cause.
 func errInvalidCredentials() *problem.Problem {
-	return problem.New(http.StatusUnauthorized, CodeInvalidCredentials, "the username or password is wrong")
+	return problem.New(problem.KindUnauthenticated, CodeInvalidCredentials, "the username or password is wrong")
 }
 
 // randomToken returns n random bytes, base64url-encoded without padding.

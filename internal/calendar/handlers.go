@@ -90,9 +90,9 @@ func (h handlers) put(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	p := access.FromContext(ctx)
-	if p == nil {
-		return problem.Unauthorized("authentication required")
+	p, err := httpserver.Principal(c)
+	if err != nil {
+		return err
 	}
 	// Refuse non-admins before reading the body: a 403 must not depend on it.
 	if !p.Has(access.RoleAdmin) {

@@ -16,6 +16,7 @@ import (
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/dbtest"
 	"github.com/duban/duban/internal/etag"
+	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -26,7 +27,7 @@ func admin() *access.Principal {
 func wantProblem(t *testing.T, err error, status int, code string) *problem.Problem {
 	t.Helper()
 	var p *problem.Problem
-	if !errors.As(err, &p) || p.Status != status || p.Code != code {
+	if !errors.As(err, &p) || httpserver.StatusOf(err) != status || p.Code != code {
 		t.Fatalf("error %v, want %d %s", err, status, code)
 	}
 	return p

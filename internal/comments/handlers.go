@@ -4,11 +4,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -30,7 +28,7 @@ import (
 //	@Security		BearerAuth
 //	@Router			/items/{id}/comments [get]
 func (h handlers) list(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -38,7 +36,7 @@ func (h handlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pg, err := items.ParsePageQuery(c.QueryParams(), items.DefaultPageSize, items.MaxPageSize)
+	pg, err := httpserver.PageParams(c)
 	if err != nil {
 		return err
 	}
@@ -84,7 +82,7 @@ func (h handlers) list(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/comments [post]
 func (h handlers) create(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -96,11 +94,9 @@ func (h handlers) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := Input{Kind: Kind(req.Kind), Body: req.Body, AttachmentIDs: make([]uuid.UUID, len(req.AttachmentIDs))}
-	for i, s := range req.AttachmentIDs {
-		if in.AttachmentIDs[i], err = uuid.Parse(s); err != nil {
-			return problem.Field("attachment_ids", "uuid", "must be UUIDs")
-		}
+	in := Input{Kind: Kind(req.Kind), Body: req.Body}
+	if in.AttachmentIDs, err = httpserver.UUIDs("attachment_ids", req.AttachmentIDs); err != nil {
+		return err
 	}
 	v, err := h.s.Create(c.Request().Context(), p, id, in)
 	if err != nil {

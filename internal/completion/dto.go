@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/attachments"
+	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -67,13 +68,10 @@ type CompletionListResponse struct {
 
 // ToInput converts a validated create request.
 func ToInput(r CreateRequest) (Input, error) {
-	in := Input{Summary: r.Summary, AttachmentIDs: []uuid.UUID{}, Materials: []MaterialInput{}}
-	for _, s := range r.AttachmentIDs {
-		id, err := uuid.Parse(s)
-		if err != nil {
-			return in, problem.Field("attachment_ids", "uuid", "must be UUIDs")
-		}
-		in.AttachmentIDs = append(in.AttachmentIDs, id)
+	in := Input{Summary: r.Summary, Materials: []MaterialInput{}}
+	var err error
+	if in.AttachmentIDs, err = httpserver.UUIDs("attachment_ids", r.AttachmentIDs); err != nil {
+		return in, err
 	}
 	for _, m := range r.Materials {
 		id, err := uuid.Parse(m.AttachmentID)

@@ -9,7 +9,6 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/problem"
 	"github.com/duban/duban/internal/review"
 )
 
@@ -26,16 +25,8 @@ func Mount(r httpserver.Router, s *Service) {
 	r.POST("/completion-requests/:id/reject", h.reject)
 }
 
-func principal(c echo.Context) (*access.Principal, error) {
-	p := access.FromContext(c.Request().Context())
-	if p == nil {
-		return nil, problem.Unauthorized("sign in first")
-	}
-	return p, nil
-}
-
 func target(c echo.Context) (*access.Principal, uuid.UUID, error) {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return nil, uuid.Nil, err
 	}
@@ -65,7 +56,7 @@ func render(c echo.Context, status int, v *View) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/completion-requests [get]
 func (h handlers) list(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -107,7 +98,7 @@ func (h handlers) list(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/completion-requests [post]
 func (h handlers) create(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}

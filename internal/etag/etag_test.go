@@ -1,7 +1,6 @@
 package etag
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/duban/duban/internal/problem"
@@ -28,8 +27,7 @@ func TestParseAndCheck(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("If-Match %q at version %d: %v", tc.header, tc.current, err)
 		}
-		var p *problem.Problem
-		if err != nil && (!errors.As(err, &p) || p.Status != 412) {
+		if err != nil && !problem.IsPreconditionFailed(err) {
 			t.Errorf("If-Match %q: want a 412 problem, got %v", tc.header, err)
 		}
 	}

@@ -30,14 +30,6 @@ func Mount(r httpserver.Router, s *Service) {
 	r.GET("/items/:id/deadline-changes", h.changes)
 }
 
-func principal(c echo.Context) (*access.Principal, error) {
-	p := access.FromContext(c.Request().Context())
-	if p == nil {
-		return nil, problem.Unauthorized("sign in first")
-	}
-	return p, nil
-}
-
 func render(c echo.Context, status int, v *View) error {
 	c.Response().Header().Set("ETag", etag.Of(v.Version))
 	if status == http.StatusCreated {
@@ -60,7 +52,7 @@ func render(c echo.Context, status int, v *View) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/extensions [get]
 func (h handlers) list(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -102,7 +94,7 @@ func (h handlers) list(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/extensions [post]
 func (h handlers) create(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -139,7 +131,7 @@ func (h handlers) create(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/extensions/{id} [get]
 func (h handlers) get(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -241,7 +233,7 @@ func (h handlers) step(c echo.Context, action string) error {
 }
 
 func target(c echo.Context) (*access.Principal, uuid.UUID, error) {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return nil, uuid.Nil, err
 	}
@@ -271,7 +263,7 @@ func target(c echo.Context) (*access.Principal, uuid.UUID, error) {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/deadline [post]
 func (h handlers) setDeadline(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -313,7 +305,7 @@ func (h handlers) setDeadline(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/deadline-changes [get]
 func (h handlers) changes(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func render(c echo.Context, status int, v *View) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/feedback [get]
 func (h handlers) list(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (h handlers) list(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/feedback [post]
 func (h handlers) create(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (h handlers) create(c echo.Context) error {
 	if in.BasedOnID, err = optionalID("based_on_id", req.BasedOnID); err != nil {
 		return err
 	}
-	if in.AttachmentIDs, err = idList("attachment_ids", req.AttachmentIDs); err != nil {
+	if in.AttachmentIDs, err = httpserver.UUIDs("attachment_ids", req.AttachmentIDs); err != nil {
 		return err
 	}
 	v, err := h.s.Create(c.Request().Context(), p, id, in)
@@ -132,7 +132,7 @@ func (h handlers) create(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/feedback/draft [get]
 func (h handlers) draft(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func (h handlers) draft(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/feedback/{id} [get]
 func (h handlers) get(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func (h handlers) get(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/feedback/{id} [patch]
 func (h handlers) update(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func (h handlers) update(c echo.Context) error {
 			return err
 		}
 	}
-	if in.AttachmentIDs, err = idList("attachment_ids", req.AttachmentIDs); err != nil {
+	if in.AttachmentIDs, err = httpserver.UUIDs("attachment_ids", req.AttachmentIDs); err != nil {
 		return err
 	}
 	v, err := h.s.Update(c.Request().Context(), p, id, in, httpserver.IfMatch(c))
@@ -250,7 +250,7 @@ func (h handlers) update(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/feedback/{id}/submit [post]
 func (h handlers) submit(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -287,7 +287,7 @@ func (h handlers) submit(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/feedback/{id}/accept [post]
 func (h handlers) accept(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -330,7 +330,7 @@ func (h handlers) accept(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/feedback/{id}/return [post]
 func (h handlers) ret(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package feedback
 
 import (
-	"errors"
 	"slices"
 
 	"github.com/google/uuid"
@@ -82,8 +81,7 @@ const ActCreate = "create"
 // liaison of an assigned unit may do.
 func ListActions(p *access.Principal, it *items.Item, asgs []items.Assignment) []string {
 	_, err := decideCreate(p, it, asgs, nil)
-	var pb *problem.Problem
-	ok := err == nil || (errors.As(err, &pb) && pb.Status == 422) // several units: still allowed
+	ok := err == nil || problem.IsInvalid(err) // several units: still allowed
 	submit := false
 	for _, a := range asgs {
 		submit = submit || (ok && p.IsHeadOrLiaison(a.UnitID))

@@ -6,9 +6,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
-	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -27,15 +25,6 @@ func Mount(r httpserver.Router, s *Service) {
 
 type handlers struct{ s *Service }
 
-// principal is the authenticated caller; the router's middleware guarantees one.
-func principal(c echo.Context) (*access.Principal, error) {
-	p := access.FromContext(c.Request().Context())
-	if p == nil {
-		return nil, problem.Unauthorized("sign in first")
-	}
-	return p, nil
-}
-
 // optionalID parses a validated, possibly empty UUID string.
 func optionalID(field, s string) (*uuid.UUID, error) {
 	if s == "" {
@@ -48,24 +37,11 @@ func optionalID(field, s string) (*uuid.UUID, error) {
 	return &id, nil
 }
 
-// idList parses validated UUID strings.
-func idList(field string, ss []string) ([]uuid.UUID, error) {
-	out := make([]uuid.UUID, len(ss))
-	for i, s := range ss {
-		id, err := uuid.Parse(s)
-		if err != nil {
-			return nil, problem.Field(field, "uuid", "must be UUIDs")
-		}
-		out[i] = id
-	}
-	return out, nil
-}
-
 // parseFilter reads unit_id, state, page and page_size.
 func parseFilter(c echo.Context) (Filter, error) {
 	var f Filter
 	q := c.QueryParams()
-	pg, err := items.ParsePageQuery(q, items.DefaultPageSize, items.MaxPageSize)
+	pg, err := httpserver.PageParams(c)
 	if err != nil {
 		return f, err
 	}

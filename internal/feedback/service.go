@@ -2,7 +2,6 @@ package feedback
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -194,8 +193,7 @@ func (s *Service) load(ctx context.Context, p *access.Principal, id uuid.UUID, f
 	}
 	it, asgs, err := s.items.Load(ctx, p, f.ItemID, forUpdate)
 	if err != nil {
-		var pb *problem.Problem
-		if errors.As(err, &pb) && pb.Status == 404 {
+		if problem.IsNotFound(err) {
 			return nil, nil, nil, problem.NotFound("feedback")
 		}
 		return nil, nil, nil, err
@@ -240,9 +238,8 @@ func (s *Service) validate(ctx context.Context, p *access.Principal, it *items.I
 	}
 	if f.BasedOnID != nil {
 		prev, err := find(ctx, s.db, *f.BasedOnID)
-		var pb *problem.Problem
 		switch {
-		case errors.As(err, &pb):
+		case problem.IsNotFound(err):
 			add("based_on_id", "exists", "no such feedback")
 		case err != nil:
 			return err

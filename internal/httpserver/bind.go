@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -16,7 +15,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
-	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
@@ -56,8 +54,7 @@ func Bind[T any](c echo.Context) (T, error) {
 		if ct != "" {
 			mt, _, err := mime.ParseMediaType(ct)
 			if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-				return v, problem.New(http.StatusUnsupportedMediaType, problem.CodeUnsupportedMedia,
-					"send the body as application/json")
+				return v, problem.UnsupportedMedia("send the body as application/json")
 			}
 		}
 	}
@@ -75,11 +72,11 @@ func decodeJSON(body io.Reader, dst any) error {
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
 	if errors.Is(err, io.EOF) {
-		return problem.New(http.StatusBadRequest, problem.CodeMalformedJSON, "the request body is empty; send a JSON object")
+		return problem.New(problem.KindBadRequest, problem.CodeMalformedJSON, "the request body is empty; send a JSON object")
 	}
 	if err == nil {
 		if dec.More() {
-			return problem.New(http.StatusBadRequest, problem.CodeMalformedJSON, "the body holds more than one JSON value")
+			return problem.New(problem.KindBadRequest, problem.CodeMalformedJSON, "the body holds more than one JSON value")
 		}
 		return nil
 	}
@@ -94,16 +91,16 @@ func decodeJSON(body io.Reader, dst any) error {
 	case errors.As(err, &he):
 		return he
 	case errors.As(err, &maxBytes):
-		return problem.New(http.StatusRequestEntityTooLarge, problem.CodeTooLarge, "the request body is larger than the server accepts")
+		return problem.TooLarge("the request body is larger than the server accepts")
 	case errors.As(err, &syntax):
-		return problem.New(http.StatusBadRequest, problem.CodeMalformedJSON,
+		return problem.New(problem.KindBadRequest, problem.CodeMalformedJSON,
 			fmt.Sprintf("malformed JSON at byte %d: %v", syntax.Offset, syntax))
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return problem.New(http.StatusBadRequest, problem.CodeMalformedJSON, "malformed JSON: the body ends too early")
+		return problem.New(problem.KindBadRequest, problem.CodeMalformedJSON, "malformed JSON: the body ends too early")
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
-			return problem.New(http.StatusBadRequest, problem.CodeMalformedJSON,
+			return problem.New(problem.KindBadRequest, problem.CodeMalformedJSON,
 				fmt.Sprintf("the body must be a JSON object, not %s", typeErr.Value))
 		}
 		return problem.Field(field, "type", fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type), typeErr.Value))
@@ -114,7 +111,7 @@ func decodeJSON(body io.Reader, dst any) error {
 		return problem.Internal(err)
 	}
 	// Errors from UnmarshalJSON methods (dates, enums) are the client's.
-	return problem.New(http.StatusBadRequest, problem.CodeMalformedJSON, "malformed JSON: "+err.Error())
+	return problem.New(problem.KindBadRequest, problem.CodeMalformedJSON, "malformed JSON: "+err.Error())
 }
 
 func jsonKind(t reflect.Type) string {
@@ -240,23 +237,3 @@ func IfMatch(c echo.Context) etag.Precondition { return etag.Parse(c.Request().H
 
 // SetETag sets the response's ETag to the version.
 func SetETag(c echo.Context, version int) { c.Response().Header().Set("ETag", etag.Of(version)) }
-
-// PageParams reads page (from 1, default 1) and page_size (1–100, default 20).
-func PageParams(c echo.Context) (database.Page, error) {
-	p := database.Page{Page: 1, Size: 20}
-	if s := c.QueryParam("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1_000_000 {
-			return p, problem.Field("page", "range", "must be a whole number from 1 to 1000000")
-		}
-		p.Page = n
-	}
-	if s := c.QueryParam("page_size"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > database.MaxPageSize {
-			return p, problem.Field("page_size", "range", fmt.Sprintf("must be a whole number from 1 to %d", database.MaxPageSize))
-		}
-		p.Size = n
-	}
-	return p, nil
-}

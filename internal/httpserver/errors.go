@@ -15,15 +15,67 @@ import (
 // ContentTypeProblem is the media type of every error response.
 const ContentTypeProblem = "application/problem+json"
 
-// errorHandler renders every failure as problem+json: problems from the domain,
-// Echo's own errors (unknown route, wrong method, body too large) and anything else,
-// which becomes a 500 whose cause goes to the log and never to the client.
+// statusOf is the one place where a business failure becomes an HTTP status.
+var statusOf = [...]int{
+	problem.KindBadRequest:         http.StatusBadRequest,
+	problem.KindUnauthenticated:    http.StatusUnauthorized,
+	problem.KindForbidden:          http.StatusForbidden,
+	problem.KindNotFound:           http.StatusNotFound,
+	problem.KindConflict:           http.StatusConflict,
+	problem.KindPreconditionFailed: http.StatusPreconditionFailed,
+	problem.KindInvalid:            http.StatusUnprocessableEntity,
+	problem.KindTooLarge:           http.StatusRequestEntityTooLarge,
+	problem.KindUnsupportedMedia:   http.StatusUnsupportedMediaType,
+	problem.KindRateLimited:        http.StatusTooManyRequests,
+	problem.KindUnavailable:        http.StatusServiceUnavailable,
+	problem.KindInternal:           http.StatusInternalServerError,
+}
+
+// KindStatus is the HTTP status of a kind of failure (500 for one without a status).
+func KindStatus(k problem.Kind) int {
+	if int(k) < len(statusOf) && statusOf[k] != 0 {
+		return statusOf[k]
+	}
+	return http.StatusInternalServerError
+}
+
+// StatusOf is the HTTP status a client gets for err: 200 for nil.
+func StatusOf(err error) int {
+	if err == nil {
+		return http.StatusOK
+	}
+	return Render(err).Status
+}
+
+// Render turns any error into the problem sent to the client, with its status and
+// title filled in: problems from the domain, Echo's own errors (unknown route, wrong
+// method, body too large), a request that ran out of time, and anything else, which
+// becomes an internal error. The domain's problem is copied, never changed.
+func Render(err error) *problem.Problem {
+	var p *problem.Problem
+	if errors.As(err, &p) {
+		cp := *p
+		p = &cp
+	} else {
+		p = fromOther(err)
+	}
+	if p.Status == 0 {
+		p.Status = KindStatus(p.Kind)
+	}
+	if p.Title == "" {
+		p.Title = http.StatusText(p.Status)
+	}
+	return p
+}
+
+// errorHandler renders every failure as problem+json; an internal error's cause goes
+// to the log and never to the client.
 func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
-		p := toProblem(err)
+		p := Render(err)
 		p.RequestID = c.Response().Header().Get(echo.HeaderXRequestID)
 		if p.Instance == "" {
 			p.Instance = c.Request().URL.Path
@@ -33,7 +85,7 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 				"err", errors.Unwrap(p), "status", p.Status, "code", p.Code,
 				"method", c.Request().Method, "path", c.Request().URL.Path, "request_id", p.RequestID)
 		}
-		if p.Status == http.StatusTooManyRequests {
+		if p.Kind == problem.KindRateLimited {
 			if s, ok := p.Extra["retry_after"].(int); ok {
 				c.Response().Header().Set("Retry-After", strconv.Itoa(s))
 			}
@@ -46,6 +98,9 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 
 // WriteProblem sends p as application/problem+json (no body for HEAD).
 func WriteProblem(c echo.Context, p *problem.Problem) error {
+	if p.Status == 0 || p.Title == "" {
+		p = Render(p)
+	}
 	if c.Request().Method == http.MethodHead {
 		return c.NoContent(p.Status)
 	}
@@ -54,13 +109,9 @@ func WriteProblem(c echo.Context, p *problem.Problem) error {
 	return writeJSON(c.Response(), p)
 }
 
-func toProblem(err error) *problem.Problem {
-	var p *problem.Problem
-	if errors.As(err, &p) {
-		return p
-	}
+func fromOther(err error) *problem.Problem {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable, "the request took too long")
+		return problem.Unavailable("the request took too long")
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
@@ -77,13 +128,11 @@ func fromEcho(he *echo.HTTPError) *problem.Problem {
 	}
 	switch he.Code {
 	case http.StatusNotFound:
-		return problem.New(he.Code, problem.CodeNotFound, "no such resource or route")
-	case http.StatusMethodNotAllowed:
-		return problem.New(he.Code, problem.CodeMethodNotAllowed, "this method is not allowed on this resource")
+		return problem.New(problem.KindNotFound, problem.CodeNotFound, "no such resource or route")
 	case http.StatusRequestEntityTooLarge:
-		return problem.New(he.Code, problem.CodeTooLarge, "the request body is larger than the server accepts")
+		return problem.TooLarge("the request body is larger than the server accepts")
 	case http.StatusUnsupportedMediaType:
-		return problem.New(he.Code, problem.CodeUnsupportedMedia, detail)
+		return problem.UnsupportedMedia(detail)
 	case http.StatusUnauthorized:
 		return problem.Unauthorized(detail)
 	case http.StatusForbidden:
@@ -91,12 +140,20 @@ func fromEcho(he *echo.HTTPError) *problem.Problem {
 	case http.StatusBadRequest:
 		return problem.BadRequest(detail)
 	case http.StatusTooManyRequests:
-		return problem.New(he.Code, problem.CodeRateLimited, detail)
+		return problem.New(problem.KindRateLimited, problem.CodeRateLimited, detail)
 	case http.StatusServiceUnavailable:
-		return problem.New(he.Code, problem.CodeUnavailable, detail)
+		return problem.Unavailable(detail)
 	}
 	if he.Code >= 500 {
 		return problem.Internal(he)
 	}
-	return problem.New(he.Code, "http_"+strconv.Itoa(he.Code), detail)
+	// A transport status with no business kind (405, 406, ...): only the edge sets
+	// Status itself.
+	code := "http_" + strconv.Itoa(he.Code)
+	if he.Code == http.StatusMethodNotAllowed {
+		code, detail = problem.CodeMethodNotAllowed, "this method is not allowed on this resource"
+	}
+	p := problem.New(problem.KindBadRequest, code, detail)
+	p.Status = he.Code
+	return p
 }

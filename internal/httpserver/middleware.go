@@ -125,7 +125,7 @@ func (m *metrics) middleware() echo.MiddlewareFunc {
 			err := next(c)
 			status := c.Response().Status
 			if err != nil {
-				status = toProblem(err).Status
+				status = StatusOf(err)
 			}
 			route := c.Path()
 			if route == "" || strings.HasSuffix(route, "/*") && status == http.StatusNotFound {

@@ -156,7 +156,7 @@ func (s *Server) readyz(ready func(context.Context) error) echo.HandlerFunc {
 			defer cancel()
 			if err := ready(ctx); err != nil {
 				s.log.WarnContext(ctx, "not ready", "err", err)
-				return problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable, "not ready: "+err.Error())
+				return problem.Unavailable("not ready: " + err.Error())
 			}
 		}
 		return c.JSON(http.StatusOK, Status{Status: "ready"})

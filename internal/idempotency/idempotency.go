@@ -161,12 +161,12 @@ func (s *Store) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 
 func checkKey(key string) error {
 	if len(key) > MaxKeyLength {
-		return problem.New(http.StatusBadRequest, CodeKeyInvalid,
+		return problem.New(problem.KindBadRequest, CodeKeyInvalid,
 			fmt.Sprintf("the Idempotency-Key header must be at most %d characters", MaxKeyLength))
 	}
 	for i := 0; i < len(key); i++ {
 		if key[i] < 0x20 || key[i] > 0x7e {
-			return problem.New(http.StatusBadRequest, CodeKeyInvalid,
+			return problem.New(problem.KindBadRequest, CodeKeyInvalid,
 				"the Idempotency-Key header must be printable ASCII, e.g. a UUID")
 		}
 	}
@@ -351,7 +351,7 @@ func (s *Store) answerRepeat(c echo.Context, cur *record) error {
 		return err // too large, or the client went away
 	}
 	if hex.EncodeToString(h.Sum(nil)) != cur.RequestHash {
-		return problem.New(http.StatusUnprocessableEntity, CodeKeyReused,
+		return problem.New(problem.KindInvalid, CodeKeyReused,
 			"this Idempotency-Key was used for a different request; use a new key for a new request")
 	}
 	var headers map[string]string

@@ -4,6 +4,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -14,19 +15,6 @@ func nonNil[T any](xs []T) []T {
 		return []T{}
 	}
 	return xs
-}
-
-// ids parses validated UUID strings (the validator has checked them).
-func parseIDs(field string, in []string) ([]uuid.UUID, error) {
-	out := make([]uuid.UUID, 0, len(in))
-	for _, s := range in {
-		id, err := uuid.Parse(s)
-		if err != nil {
-			return nil, problem.Field(field, "uuid", "must be a UUID")
-		}
-		out = append(out, id)
-	}
-	return out, nil
 }
 
 func parseOptID(field, s string) (*uuid.UUID, error) {
@@ -70,10 +58,10 @@ func ToItemInput(r CreateItemRequest) (ItemInput, error) {
 			return in, err
 		}
 	}
-	if in.CooperatingUnitIDs, err = parseIDs("cooperating_unit_ids", r.CooperatingUnitIDs); err != nil {
+	if in.CooperatingUnitIDs, err = httpserver.UUIDs("cooperating_unit_ids", r.CooperatingUnitIDs); err != nil {
 		return in, err
 	}
-	if in.AssistingLeaderIDs, err = parseIDs("assisting_leader_ids", r.AssistingLeaderIDs); err != nil {
+	if in.AssistingLeaderIDs, err = httpserver.UUIDs("assisting_leader_ids", r.AssistingLeaderIDs); err != nil {
 		return in, err
 	}
 	in.Deadline, err = parseDate("deadline", r.Deadline)
@@ -115,7 +103,7 @@ func ToItemPatch(r UpdateItemRequest) (ItemPatch, error) {
 		{"cooperating_unit_ids", r.CooperatingUnitIDs, &in.CooperatingUnitIDs}, {"assisting_leader_ids", r.AssistingLeaderIDs, &in.AssistingLeaderIDs},
 	} {
 		if f.src != nil {
-			ids, err := parseIDs(f.name, *f.src)
+			ids, err := httpserver.UUIDs(f.name, *f.src)
 			if err != nil {
 				return in, err
 			}

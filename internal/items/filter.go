@@ -11,6 +11,7 @@ import (
 
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/httpserver"
 )
 
 // Filter is a parsed GET /items query.
@@ -41,15 +42,12 @@ type SortKey struct {
 }
 
 // Page is a page request.
-type Page struct{ Page, Size int }
-
-// Offset is the number of rows before the page.
-func (p Page) Offset() int { return (p.Page - 1) * p.Size }
+type Page = database.Page
 
 // Pagination limits.
 const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
+	DefaultPageSize = httpserver.DefaultPageSize
+	MaxPageSize     = database.MaxPageSize
 )
 
 // sortColumns whitelists the sortable fields; nullable ones sort their nulls last.
@@ -65,38 +63,6 @@ var sortColumns = map[string]struct {
 // SortFields lists the sortable fields.
 func SortFields() []string {
 	return sortedKeys(sortColumns)
-}
-
-// ParsePage reads page and page_size (default 20, at most max).
-func ParsePage(q url.Values, e *fieldErrs, def, max int) Page {
-	pg := Page{Page: 1, Size: def}
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			e.add("page", "min", "must be a whole number of at least 1")
-		} else {
-			pg.Page = n
-		}
-	}
-	if v := q.Get("page_size"); v != "" {
-		n, err := strconv.Atoi(v)
-		switch {
-		case err != nil || n < 1:
-			e.add("page_size", "min", "must be a whole number of at least 1")
-		case n > max:
-			e.add("page_size", "max", "must be at most "+strconv.Itoa(max))
-		default:
-			pg.Size = n
-		}
-	}
-	return pg
-}
-
-// ParsePageQuery is ParsePage for other lists (events), answering 422 when invalid.
-func ParsePageQuery(q url.Values, def, max int) (Page, error) {
-	var e fieldErrs
-	pg := ParsePage(q, &e, def, max)
-	return pg, e.err()
 }
 
 // ParseFilter reads the query of GET /items; bad values are a 422 naming the
@@ -172,7 +138,8 @@ func ParseFilter(q url.Values) (Filter, error) {
 	}
 	f.Tag = strings.TrimSpace(q.Get("tag"))
 	f.Sort = parseSort(q.Get("sort"), &e)
-	f.Page = ParsePage(q, &e, DefaultPageSize, MaxPageSize)
+	pg, errs := httpserver.ParsePage(q, DefaultPageSize)
+	f.Page, e = pg, append(e, errs...)
 	return f, e.err()
 }
 

@@ -5,22 +5,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/problem"
 )
 
 type handlers struct{ s *Service }
-
-// principal is the authenticated caller; the router's middleware guarantees one.
-func principal(c echo.Context) (*access.Principal, error) {
-	p := access.FromContext(c.Request().Context())
-	if p == nil {
-		return nil, problem.Unauthorized("sign in first")
-	}
-	return p, nil
-}
 
 func renderItem(c echo.Context, status int, v *ItemView) error {
 	c.Response().Header().Set("ETag", etag.Of(v.Version))
@@ -60,7 +49,7 @@ func renderItem(c echo.Context, status int, v *ItemView) error {
 //	@Security		BearerAuth
 //	@Router			/items [get]
 func (h handlers) list(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -93,7 +82,7 @@ func (h handlers) list(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items [post]
 func (h handlers) create(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -127,7 +116,7 @@ func (h handlers) create(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id} [get]
 func (h handlers) get(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -165,7 +154,7 @@ func (h handlers) get(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id} [patch]
 func (h handlers) update(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -205,7 +194,7 @@ func (h handlers) update(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id} [delete]
 func (h handlers) remove(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -236,7 +225,7 @@ func (h handlers) remove(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/events [get]
 func (h handlers) events(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -244,7 +233,7 @@ func (h handlers) events(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pg, err := ParsePageQuery(c.QueryParams(), MaxPageSize, MaxPageSize)
+	pg, err := httpserver.PageParamsSized(c, MaxPageSize)
 	if err != nil {
 		return err
 	}

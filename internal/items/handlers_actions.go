@@ -10,7 +10,7 @@ import (
 
 // act runs a simple state action: an optional {comment} body.
 func (h handlers) act(c echo.Context, a Action) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (h handlers) archive(c echo.Context) error { return h.act(c, ActArchive) }
 //	@Security		BearerAuth
 //	@Router			/items/{id}/issue [post]
 func (h handlers) issue(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func renderAssignment(c echo.Context, status int, v *AssignmentView) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/assignments [get]
 func (h handlers) listAssignments(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (h handlers) listAssignments(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/assignments [post]
 func (h handlers) addAssignment(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (h handlers) addAssignment(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/assignments/{id} [patch]
 func (h handlers) updateAssignment(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (h handlers) updateAssignment(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/assignments/{id}/accept [post]
 func (h handlers) acceptAssignment(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -192,7 +192,7 @@ func (h handlers) acceptAssignment(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/assignments/{id}/return [post]
 func (h handlers) returnAssignment(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func (h handlers) renderMilestone(c echo.Context, status int, m *Milestone) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (h handlers) renderMilestone(c echo.Context, status int, m *Milestone) erro
 //	@Security		BearerAuth
 //	@Router			/items/{id}/milestones [get]
 func (h handlers) listMilestones(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (h handlers) listMilestones(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/milestones [post]
 func (h handlers) createMilestone(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (h handlers) createMilestone(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/milestones/{id} [patch]
 func (h handlers) updateMilestone(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (h handlers) updateMilestone(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/milestones/{id} [delete]
 func (h handlers) deleteMilestone(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+
+	"github.com/duban/duban/internal/httpserver"
 )
 
 // SourceRouteResponse is the route of one source (第十四条) in the caller's scope.
@@ -45,7 +47,7 @@ func toSourceRouteResponse(r SourceRoute) SourceRouteResponse {
 //	@Security		BearerAuth
 //	@Router			/item-sources [get]
 func (h handlers) sourceRoutes(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}

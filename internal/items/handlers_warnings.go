@@ -37,7 +37,7 @@ type ClearWarningRequest struct {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/clear-warning [post]
 func (h handlers) clearWarning(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
@@ -114,14 +115,7 @@ func must[T any](v T, err error) func(t *testing.T) T {
 
 // status is the HTTP status an error would answer with (200 for nil).
 func status(err error) int {
-	if err == nil {
-		return 200
-	}
-	var p *problem.Problem
-	if errors.As(err, &p) {
-		return p.Status
-	}
-	return 500
+	return httpserver.StatusOf(err)
 }
 
 func wantStatus(t *testing.T, err error, want int) *problem.Problem {

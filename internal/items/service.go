@@ -2,7 +2,6 @@ package items
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -301,8 +300,7 @@ func (s *Service) placeItem(ctx context.Context, p *access.Principal, e *fieldEr
 		return p.ScopeID, nil
 	}
 	parent, asgs, err := s.visibleItem(ctx, p, *parentID, false)
-	var pb *problem.Problem
-	if errors.As(err, &pb) && pb.Status == 404 {
+	if problem.IsNotFound(err) {
 		e.add("parent_id", "exists", "no such item")
 		return p.ScopeID, nil
 	} else if err != nil {

@@ -60,8 +60,7 @@ func (s *Service) assignmentItem(ctx context.Context, p *access.Principal, id uu
 		return nil, nil, nil, fmt.Errorf("load assignment: %w", err)
 	}
 	it, asgs, err := s.visibleItem(ctx, p, a.ItemID, forUpdate)
-	var pb *problem.Problem
-	if errors.As(err, &pb) && pb.Status == 404 {
+	if problem.IsNotFound(err) {
 		return nil, nil, nil, problem.NotFound("assignment")
 	}
 	if err != nil {

@@ -83,8 +83,7 @@ func (s *Service) milestoneItem(ctx context.Context, p *access.Principal, id uui
 		return nil, nil, nil, fmt.Errorf("load milestone: %w", err)
 	}
 	it, asgs, err := s.visibleItem(ctx, p, m.ItemID, forUpdate)
-	var pb *problem.Problem
-	if errors.As(err, &pb) && pb.Status == 404 {
+	if problem.IsNotFound(err) {
 		return nil, nil, nil, problem.NotFound("milestone")
 	}
 	return &m, it, asgs, err

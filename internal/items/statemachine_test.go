@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -193,8 +194,7 @@ func outcome(err error) string {
 	if err == nil {
 		return "ok"
 	}
-	p := problem.From(err)
-	return fmt.Sprint(p.Status)
+	return fmt.Sprint(httpserver.StatusOf(err))
 }
 
 // decisionMatrix renders every (state, action, profile) decision as a table.
@@ -289,7 +289,7 @@ func TestInvalidTransitionNamesStateAndAllowed(t *testing.T) {
 	it, _ := matrixItem(StateDraft, CategoryImportantMatter, SourceOther)
 	_, err := Decide(initiator, it, nil, ActApprove, factsOf(it))
 	p := problem.From(err)
-	if p.Status != 409 || p.Code != problem.CodeInvalidTransition || p.Extra["state"] != "draft" {
+	if !problem.IsConflict(err) || p.Code != problem.CodeInvalidTransition || p.Extra["state"] != "draft" {
 		t.Fatalf("got %+v", p)
 	}
 	if got := p.Extra["allowed_actions"].([]string); !slices.Equal(got, []string{"add_sub_item", "delete", "manage_milestones", "submit", "update"}) {

@@ -3,7 +3,10 @@ package migrations_test
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"slices"
 	"testing"
+	"testing/fstest"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
@@ -99,9 +102,67 @@ func TestFailedMigrationLeavesDatabaseUnchanged(t *testing.T) {
 	}
 }
 
-func TestFingerprintIsStable(t *testing.T) {
+// TestFingerprint pins the hash of a fixed set of sources (computed independently,
+// outside Go), and shows that every kind of edit to the real sources changes it while
+// a second, independent reading of them gives the same value. Adding a migration
+// needs no change here.
+func TestFingerprint(t *testing.T) {
 	t.Parallel()
-	if migrations.Fingerprint() != migrations.Fingerprint() || len(migrations.Fingerprint()) != 16 {
-		t.Fatal("fingerprint unstable")
+	fixed := fstest.MapFS{
+		"m0001_a.go": {Data: []byte("package migrations\n\nfunc a() {}\n")},
+		"m0002_b.go": {Data: []byte("package migrations\n\nfunc b() {}\n")},
+		"notes.txt":  {Data: []byte("ignored")},
 	}
+	if got := fingerprint(t, fixed); got != "1fa86a5ae2d919e2" {
+		t.Errorf("fingerprint of the fixed sources %s, want 1fa86a5ae2d919e2", got)
+	}
+
+	// A copy of the embedded sources, read file by file.
+	real := fstest.MapFS{}
+	names, err := fs.Glob(migrations.Sources, "*.go")
+	if err != nil || len(names) <= len(migrations.All()) {
+		t.Fatalf("%d sources (%v) for %d migrations", len(names), err, len(migrations.All()))
+	}
+	for _, n := range names {
+		b, err := fs.ReadFile(migrations.Sources, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		real[n] = &fstest.MapFile{Data: b}
+	}
+	base := migrations.Fingerprint()
+	if got := fingerprint(t, real); got != base || len(base) != 16 {
+		t.Fatalf("fingerprint of a copy %s, of the embedded sources %s", got, base)
+	}
+
+	edit := func(name string, change func(fstest.MapFS)) {
+		t.Helper()
+		m := fstest.MapFS{}
+		for n, f := range real {
+			m[n] = &fstest.MapFile{Data: slices.Clone(f.Data)}
+		}
+		change(m)
+		if fingerprint(t, m) == base {
+			t.Errorf("%s: fingerprint unchanged", name)
+		}
+	}
+	last := names[len(names)-1]
+	edit("one byte of a migration changed", func(m fstest.MapFS) { m[names[0]].Data[len(m[names[0]].Data)-1] ^= 1 })
+	edit("a migration added", func(m fstest.MapFS) { m["m9999_new.go"] = &fstest.MapFile{Data: []byte("package migrations\n")} })
+	edit("a migration removed", func(m fstest.MapFS) { delete(m, last) })
+	edit("a migration renamed", func(m fstest.MapFS) { m["z"+last] = m[last]; delete(m, last) })
+	edit("bytes moved from one file to the next", func(m fstest.MapFS) {
+		a, b := m[names[0]], m[names[1]]
+		b.Data = append([]byte{a.Data[len(a.Data)-1]}, b.Data...)
+		a.Data = a.Data[:len(a.Data)-1]
+	})
+}
+
+func fingerprint(t *testing.T, fsys fs.FS) string {
+	t.Helper()
+	fp, err := migrations.FingerprintOf(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fp
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/etag"
+	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -187,13 +188,8 @@ func ToUpdateInput(r UpdateOrgUnitRequest, ifMatch etag.Precondition) (UpdateInp
 		}
 	}
 	if r.LiaisonUserIDs != nil {
-		in.LiaisonUserIDs = make([]uuid.UUID, 0, len(r.LiaisonUserIDs))
-		for _, s := range r.LiaisonUserIDs {
-			id, err := uuid.Parse(s)
-			if err != nil {
-				return in, problem.Field("liaison_user_ids", "uuid", "must hold UUIDs")
-			}
-			in.LiaisonUserIDs = append(in.LiaisonUserIDs, id)
+		if in.LiaisonUserIDs, err = httpserver.UUIDs("liaison_user_ids", r.LiaisonUserIDs); err != nil {
+			return in, err
 		}
 	}
 	return in, nil

@@ -36,7 +36,7 @@ type handlers struct{ s *Service }
 //	@Security		BearerAuth
 //	@Router			/org-units [get]
 func (h handlers) list(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (h handlers) list(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/org-units/{id} [get]
 func (h handlers) get(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (h handlers) get(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/org-units [post]
 func (h handlers) create(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func (h handlers) create(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/org-units/{id} [patch]
 func (h handlers) update(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func (h handlers) update(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/org-units/{id} [delete]
 func (h handlers) remove(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -237,15 +237,6 @@ func (h handlers) remove(c echo.Context) error {
 func renderUnit(c echo.Context, status int, d *Detail, p *access.Principal) error {
 	c.Response().Header().Set("ETag", etag.Of(d.Version))
 	return c.JSON(status, ToOrgUnit(d, p))
-}
-
-// principal is the authenticated caller; the router's middleware guarantees one.
-func principal(c echo.Context) (*access.Principal, error) {
-	p := access.FromContext(c.Request().Context())
-	if p == nil {
-		return nil, problem.Unauthorized("sign in first")
-	}
-	return p, nil
 }
 
 func queryID(c echo.Context, name string) (*uuid.UUID, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/apitest"
 	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/problem"
 )
@@ -47,8 +48,8 @@ func wantProblem(t *testing.T, err error, status int, field string) *problem.Pro
 	if !errors.As(err, &p) {
 		t.Fatalf("error %v, want a %d problem", err, status)
 	}
-	if p.Status != status {
-		t.Fatalf("status %d (%s), want %d", p.Status, p.Detail, status)
+	if got := httpserver.StatusOf(err); got != status {
+		t.Fatalf("status %d (%s), want %d", got, p.Detail, status)
 	}
 	if field != "" && (len(p.Errors) == 0 || p.Errors[0].Field != field) {
 		t.Fatalf("field errors %+v, want one on %s", p.Errors, field)

@@ -1,16 +1,18 @@
 // Package problem holds the errors that Duban shows to clients, shaped after RFC 9457
 // (application/problem+json).
 //
-// Domain packages return these errors and know nothing of HTTP transport; the HTTP
-// layer renders them. Each carries a stable machine Code so that clients can show the
-// message in the user's language.
+// A problem says what kind of failure happened (not found, forbidden, a conflict with
+// the object's state, invalid fields, ...) and carries a stable machine Code so that
+// clients can show the message in the user's language. Domain packages return problems
+// and branch on their kind with the predicates (IsNotFound, IsInvalid, ...); they know
+// nothing of HTTP. The HTTP edge (internal/httpserver) maps each Kind to a status and
+// renders the problem.
 package problem
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 )
 
 // Stable codes. Clients switch on these; never rename one.
@@ -33,6 +35,56 @@ const (
 	CodeUnavailable        = "service_unavailable"
 )
 
+// Kind is what went wrong, in business terms. The HTTP edge turns it into a status;
+// the zero Kind is not a failure anyone meant and renders as an internal error.
+//
+// Kind is a byte on purpose: an HTTP status passed where a Kind is expected does not
+// compile (it overflows), so no call site can mix the two up.
+type Kind uint8
+
+// The kinds. Add one here and give it a status in internal/httpserver.
+const (
+	_ Kind = iota
+	// KindBadRequest: the request cannot be understood (malformed JSON, a bad header).
+	KindBadRequest
+	// KindUnauthenticated: no or invalid credentials.
+	KindUnauthenticated
+	// KindForbidden: the caller sees the object but may not do this.
+	KindForbidden
+	// KindNotFound: absent, or not visible to the caller (no existence leak).
+	KindNotFound
+	// KindConflict: the object's state does not allow this now.
+	KindConflict
+	// KindPreconditionFailed: the caller's copy is stale (If-Match).
+	KindPreconditionFailed
+	// KindInvalid: invalid fields, listed in Errors.
+	KindInvalid
+	// KindTooLarge: the body is larger than accepted.
+	KindTooLarge
+	// KindUnsupportedMedia: the body is not of a type this endpoint reads.
+	KindUnsupportedMedia
+	// KindRateLimited: too many attempts; Extra["retry_after"] says when to retry.
+	KindRateLimited
+	// KindUnavailable: the server cannot answer now (not ready, too slow).
+	KindUnavailable
+	// KindInternal: a bug or an outage; the cause is logged, never shown.
+	KindInternal
+)
+
+var kindNames = [...]string{
+	KindBadRequest: "bad_request", KindUnauthenticated: "unauthenticated", KindForbidden: "forbidden",
+	KindNotFound: "not_found", KindConflict: "conflict", KindPreconditionFailed: "precondition_failed",
+	KindInvalid: "invalid", KindTooLarge: "too_large", KindUnsupportedMedia: "unsupported_media",
+	KindRateLimited: "rate_limited", KindUnavailable: "unavailable", KindInternal: "internal",
+}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
 // FieldError names one invalid field by its JSON name.
 type FieldError struct {
 	Field   string `json:"field" example:"title"`
@@ -42,6 +94,9 @@ type FieldError struct {
 } // @name FieldError
 
 // Problem is an RFC 9457 problem detail. It implements error.
+//
+// The domain sets Kind and leaves Status and (mostly) Title empty: the HTTP edge fills
+// them in from Kind when it renders the problem.
 type Problem struct {
 	Type      string       `json:"type" example:"https://duban.dev/problems/validation_failed"`
 	Title     string       `json:"title" example:"Validation failed"`
@@ -51,6 +106,7 @@ type Problem struct {
 	Code      string       `json:"code" example:"validation_failed"`
 	RequestID string       `json:"request_id,omitempty" example:"01J9Z3S6Q8C1ZP5E9V6M4T2K7A"`
 	Errors    []FieldError `json:"errors,omitempty"`
+	Kind      Kind         `json:"-"`
 	// Extra carries problem-specific extension members, e.g. the current state and the
 	// allowed actions of an invalid transition. They are written at the top level of the
 	// JSON object, as RFC 9457 asks for extension members.
@@ -91,12 +147,11 @@ func (p *Problem) Unwrap() error { return p.cause }
 // TypeBase prefixes the problem type URIs.
 const TypeBase = "https://duban.dev/problems/"
 
-// New builds a problem with the given status, code and detail.
-func New(status int, code, detail string) *Problem {
+// New builds a problem of the given kind, code and detail.
+func New(kind Kind, code, detail string) *Problem {
 	return &Problem{
 		Type:   TypeBase + code,
-		Title:  http.StatusText(status),
-		Status: status,
+		Kind:   kind,
 		Detail: detail,
 		Code:   code,
 	}
@@ -114,43 +169,43 @@ func (p *Problem) With(key string, value any) *Problem {
 	return p
 }
 
-// BadRequest is a 400 for a request that cannot be understood.
-func BadRequest(detail string) *Problem { return New(http.StatusBadRequest, CodeBadRequest, detail) }
+// BadRequest is a request that cannot be understood.
+func BadRequest(detail string) *Problem { return New(KindBadRequest, CodeBadRequest, detail) }
 
-// Unauthorized is a 401: no or invalid credentials.
+// Unauthorized: no or invalid credentials.
 func Unauthorized(detail string) *Problem {
-	return New(http.StatusUnauthorized, CodeUnauthorized, detail)
+	return New(KindUnauthenticated, CodeUnauthorized, detail)
 }
 
-// Forbidden is a 403: the caller sees the object but may not do this.
-func Forbidden(detail string) *Problem { return New(http.StatusForbidden, CodeForbidden, detail) }
+// Forbidden: the caller sees the object but may not do this.
+func Forbidden(detail string) *Problem { return New(KindForbidden, CodeForbidden, detail) }
 
-// NotFound is a 404: absent, or not visible to the caller.
+// NotFound: absent, or not visible to the caller.
 func NotFound(what string) *Problem {
-	return New(http.StatusNotFound, CodeNotFound, what+" not found")
+	return New(KindNotFound, CodeNotFound, what+" not found")
 }
 
-// Conflict is a 409 with a specific code.
-func Conflict(code, detail string) *Problem { return New(http.StatusConflict, code, detail) }
+// Conflict is a conflict with the object's state, with a specific code.
+func Conflict(code, detail string) *Problem { return New(KindConflict, code, detail) }
 
-// InvalidTransition is a 409 naming the current state and what may be done from it.
+// InvalidTransition is a conflict naming the current state and what may be done from it.
 func InvalidTransition(action, state string, allowed []string) *Problem {
 	if allowed == nil {
 		allowed = []string{}
 	}
-	return New(http.StatusConflict, CodeInvalidTransition,
+	return New(KindConflict, CodeInvalidTransition,
 		fmt.Sprintf("action %q is not allowed in state %q", action, state)).
 		With("state", state).With("allowed_actions", allowed)
 }
 
-// PreconditionFailed is a 412 for a stale If-Match.
+// PreconditionFailed is a stale If-Match.
 func PreconditionFailed(detail string) *Problem {
-	return New(http.StatusPreconditionFailed, CodePreconditionFailed, detail)
+	return New(KindPreconditionFailed, CodePreconditionFailed, detail)
 }
 
-// Invalid is a 422 listing the invalid fields.
+// Invalid lists the invalid fields.
 func Invalid(errs ...FieldError) *Problem {
-	p := New(http.StatusUnprocessableEntity, CodeValidation, "the request has invalid fields")
+	p := New(KindInvalid, CodeValidation, "the request has invalid fields")
 	p.Title = "Validation failed"
 	if len(errs) > 0 {
 		p.Detail = errs[0].Field + ": " + errs[0].Message
@@ -167,14 +222,25 @@ func Field(field, rule, message string) *Problem {
 	return Invalid(FieldError{Field: field, Rule: rule, Message: message})
 }
 
-// RateLimited is a 429.
-func RateLimited(detail string, retryAfterSeconds int) *Problem {
-	return New(http.StatusTooManyRequests, CodeRateLimited, detail).With("retry_after", retryAfterSeconds)
+// TooLarge is a body larger than accepted.
+func TooLarge(detail string) *Problem { return New(KindTooLarge, CodeTooLarge, detail) }
+
+// UnsupportedMedia is a body of a type the endpoint does not read.
+func UnsupportedMedia(detail string) *Problem {
+	return New(KindUnsupportedMedia, CodeUnsupportedMedia, detail)
 }
 
-// Internal is a 500. The cause is logged, never shown.
+// Unavailable: the server cannot answer now.
+func Unavailable(detail string) *Problem { return New(KindUnavailable, CodeUnavailable, detail) }
+
+// RateLimited: too many attempts; retry after the given seconds.
+func RateLimited(detail string, retryAfterSeconds int) *Problem {
+	return New(KindRateLimited, CodeRateLimited, detail).With("retry_after", retryAfterSeconds)
+}
+
+// Internal is a bug or an outage. The cause is logged, never shown.
 func Internal(err error) *Problem {
-	return New(http.StatusInternalServerError, CodeInternal,
+	return New(KindInternal, CodeInternal,
 		"an unexpected error occurred; quote the request id when reporting it").Wrap(err)
 }
 
@@ -187,3 +253,44 @@ func From(err error) *Problem {
 	}
 	return Internal(err)
 }
+
+// KindOf is the kind of err: that of the problem it is or wraps, KindInternal for any
+// other error, and zero for nil.
+func KindOf(err error) Kind {
+	if err == nil {
+		return 0
+	}
+	var p *Problem
+	if errors.As(err, &p) {
+		if p.Kind == 0 {
+			return KindInternal
+		}
+		return p.Kind
+	}
+	return KindInternal
+}
+
+// Is reports whether err is (or wraps) a problem of the kind.
+func Is(err error, kind Kind) bool { return err != nil && KindOf(err) == kind }
+
+// IsNotFound reports whether err says the object is absent or not visible.
+func IsNotFound(err error) bool { return Is(err, KindNotFound) }
+
+// IsForbidden reports whether err says the caller may not do this.
+func IsForbidden(err error) bool { return Is(err, KindForbidden) }
+
+// IsConflict reports whether err is a conflict with the object's state.
+func IsConflict(err error) bool { return Is(err, KindConflict) }
+
+// IsInvalid reports whether err lists invalid fields.
+func IsInvalid(err error) bool { return Is(err, KindInvalid) }
+
+// IsPreconditionFailed reports whether err says the caller's copy is stale.
+func IsPreconditionFailed(err error) bool { return Is(err, KindPreconditionFailed) }
+
+// IsUnauthenticated reports whether err says the credentials are missing or invalid.
+func IsUnauthenticated(err error) bool { return Is(err, KindUnauthenticated) }
+
+// IsInternal reports whether err is a bug or an outage rather than the caller's fault
+// (any error that is not a problem is one).
+func IsInternal(err error) bool { return Is(err, KindInternal) }

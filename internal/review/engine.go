@@ -99,8 +99,7 @@ func (e *Engine[R]) Load(ctx context.Context, id uuid.UUID) (R, error) {
 
 // NotFound names the request, not its item, when the item is not visible.
 func (e *Engine[R]) NotFound(err error) error {
-	var pb *problem.Problem
-	if errors.As(err, &pb) && pb.Status == 404 {
+	if problem.IsNotFound(err) {
 		return problem.NotFound(e.kind.What)
 	}
 	return err

@@ -36,7 +36,7 @@ func TestStep(t *testing.T) {
 		switch {
 		case c.field == "" && err != nil:
 			t.Errorf("%s: %v", c.name, err)
-		case c.field != "" && (!errors.As(err, &p) || p.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != c.field):
+		case c.field != "" && (!errors.As(err, &p) || !problem.IsInvalid(err) || len(p.Errors) != 1 || p.Errors[0].Field != c.field):
 			t.Errorf("%s: %v, want a 422 on %s", c.name, err, c.field)
 		}
 		if got := c.step.To(); got != c.to {

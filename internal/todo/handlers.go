@@ -7,10 +7,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
-	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/problem"
 )
 
 // EntryResponse is one thing waiting for the caller.
@@ -95,9 +93,9 @@ type handlers struct{ s *Service }
 //	@Security		BearerAuth
 //	@Router			/me/todo [get]
 func (h handlers) get(c echo.Context) error {
-	p := access.FromContext(c.Request().Context())
-	if p == nil {
-		return problem.Unauthorized("sign in first")
+	p, err := httpserver.Principal(c)
+	if err != nil {
+		return err
 	}
 	groups, err := h.s.For(c.Request().Context(), p)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -35,7 +34,7 @@ func render(c echo.Context, status int, v *View) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/urges [get]
 func (h handlers) list(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -43,7 +42,7 @@ func (h handlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pg, err := items.ParsePageQuery(c.QueryParams(), items.DefaultPageSize, items.MaxPageSize)
+	pg, err := httpserver.PageParams(c)
 	if err != nil {
 		return err
 	}
@@ -90,7 +89,7 @@ func (h handlers) list(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/urges [post]
 func (h handlers) create(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -133,7 +132,7 @@ func (h handlers) create(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/urges/{id}/acknowledge [post]
 func (h handlers) acknowledge(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,6 @@
 package urges
 
-import (
-	"github.com/labstack/echo/v4"
-
-	"github.com/duban/duban/internal/access"
-	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/problem"
-)
+import "github.com/duban/duban/internal/httpserver"
 
 // Mount registers the urging routes; r authenticates every request.
 func Mount(r httpserver.Router, s *Service) {
@@ -17,12 +11,3 @@ func Mount(r httpserver.Router, s *Service) {
 }
 
 type handlers struct{ s *Service }
-
-// principal is the authenticated caller; the router's middleware guarantees one.
-func principal(c echo.Context) (*access.Principal, error) {
-	p := access.FromContext(c.Request().Context())
-	if p == nil {
-		return nil, problem.Unauthorized("sign in first")
-	}
-	return p, nil
-}

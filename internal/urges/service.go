@@ -197,8 +197,7 @@ func (s *Service) Acknowledge(ctx context.Context, p *access.Principal, id uuid.
 		}
 		it, asgs, err := s.items.Load(ctx, p, u.ItemID, true)
 		if err != nil {
-			var pb *problem.Problem
-			if errors.As(err, &pb) && pb.Status == 404 {
+			if problem.IsNotFound(err) {
 				return problem.NotFound("urge")
 			}
 			return err

@@ -35,7 +35,7 @@ type handlers struct{ s *Service }
 //	@Security		BearerAuth
 //	@Router			/users [get]
 func (h handlers) list(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (h handlers) list(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/users/{id} [get]
 func (h handlers) get(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (h handlers) get(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/users [post]
 func (h handlers) create(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func (h handlers) create(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/users/{id} [patch]
 func (h handlers) update(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -202,13 +202,4 @@ func render(c echo.Context, status int, a *Account, p *access.Principal, v Visib
 		c.Response().Header().Set("ETag", etag.Of(a.Version))
 	}
 	return c.JSON(status, ToUserResponse(a, p, v))
-}
-
-// principal is the authenticated caller; the router's middleware guarantees one.
-func principal(c echo.Context) (*access.Principal, error) {
-	p := access.FromContext(c.Request().Context())
-	if p == nil {
-		return nil, problem.Unauthorized("sign in first")
-	}
-	return p, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/apitest"
 	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 	"github.com/duban/duban/internal/users"
 )
@@ -52,8 +53,8 @@ func wantProblem(t *testing.T, err error, status int, codeOrField string) *probl
 	if !errors.As(err, &p) {
 		t.Fatalf("error %v, want a %d problem", err, status)
 	}
-	if p.Status != status {
-		t.Fatalf("status %d (%s), want %d", p.Status, p.Detail, status)
+	if got := httpserver.StatusOf(err); got != status {
+		t.Fatalf("status %d (%s), want %d", got, p.Detail, status)
 	}
 	if codeOrField != "" && p.Code != codeOrField && (len(p.Errors) == 0 || p.Errors[0].Field != codeOrField) {
 		t.Fatalf("problem %s %+v, want code or field %s", p.Code, p.Errors, codeOrField)

@@ -6,7 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/attachments"
-	"github.com/duban/duban/internal/problem"
+	"github.com/duban/duban/internal/httpserver"
 )
 
 // CreateRequest is the body of POST /items/{id}/verifications.
@@ -42,15 +42,10 @@ type VerificationListResponse struct {
 
 // ToInput converts a validated create request.
 func ToInput(r CreateRequest) (Input, error) {
-	in := Input{Method: r.Method, Findings: r.Findings, Result: r.Result, AttachmentIDs: []uuid.UUID{}}
-	for _, s := range r.AttachmentIDs {
-		id, err := uuid.Parse(s)
-		if err != nil {
-			return in, problem.Field("attachment_ids", "uuid", "must be UUIDs")
-		}
-		in.AttachmentIDs = append(in.AttachmentIDs, id)
-	}
-	return in, nil
+	in := Input{Method: r.Method, Findings: r.Findings, Result: r.Result}
+	var err error
+	in.AttachmentIDs, err = httpserver.UUIDs("attachment_ids", r.AttachmentIDs)
+	return in, err
 }
 
 // ToVerificationResponse renders a verification.

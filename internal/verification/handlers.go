@@ -5,9 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/httpserver"
-	"github.com/duban/duban/internal/problem"
 )
 
 type handlers struct{ s *Service }
@@ -17,14 +15,6 @@ func Mount(r httpserver.Router, s *Service) {
 	h := handlers{s: s}
 	r.GET("/items/:id/verifications", h.list)
 	r.POST("/items/:id/verifications", h.create)
-}
-
-func principal(c echo.Context) (*access.Principal, error) {
-	p := access.FromContext(c.Request().Context())
-	if p == nil {
-		return nil, problem.Unauthorized("sign in first")
-	}
-	return p, nil
 }
 
 // list answers GET /items/{id}/verifications.
@@ -41,7 +31,7 @@ func principal(c echo.Context) (*access.Principal, error) {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/verifications [get]
 func (h handlers) list(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}
@@ -82,7 +72,7 @@ func (h handlers) list(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/items/{id}/verifications [post]
 func (h handlers) create(c echo.Context) error {
-	p, err := principal(c)
+	p, err := httpserver.Principal(c)
 	if err != nil {
 		return err
 	}

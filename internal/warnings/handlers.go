@@ -94,9 +94,9 @@ func (h handlers) get(c echo.Context) error {
 //	@Router			/settings/warnings [put]
 func (h handlers) put(c echo.Context) error {
 	ctx := c.Request().Context()
-	p := access.FromContext(ctx)
-	if p == nil {
-		return problem.Unauthorized("sign in first")
+	p, err := httpserver.Principal(c)
+	if err != nil {
+		return err
 	}
 	// Refuse non-admins before reading the body: a 403 must not depend on it.
 	if !p.Has(access.RoleAdmin) {

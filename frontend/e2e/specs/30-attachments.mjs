@@ -2,7 +2,7 @@
 // one explained and removed, the file in the item's Attachments tab, downloaded intact.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { assert, sleep, test } from '../harness.mjs'
+import { assert, skip, sleep, test } from '../harness.mjs'
 import { LEAD_HEAD, base, page, seeded, shots, setPage, newPage, shot, login, apiAs, demoPassword } from '../context.mjs'
 
 const FILE_NAME = '隐患排查台账（e2e）.txt'
@@ -37,10 +37,7 @@ async function itemInProgress() {
 }
 
 test('feedback with an attachment: progress bar, a refused type, the Attachments tab and the download', async () => {
-  if (!seeded) {
-    console.log('      (skipped: needs the demo seed)')
-    return
-  }
+  if (!seeded) skip('needs the demo seed')
   const id = await itemInProgress()
   // A tab of its own: a new login, whatever the previous specs left signed in.
   setPage(await newPage())

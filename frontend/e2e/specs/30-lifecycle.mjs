@@ -9,7 +9,7 @@
 // At each step: the buttons the role has (from allowed_actions) and those it must not
 // have; the to-do list of the role whose turn it is; another unit gets 404; the
 // auditor reads without a single button.
-import { assert, test } from '../harness.mjs'
+import { assert, skip, test } from '../harness.mjs'
 import { base, page, seeded, setPage, newPage, demoPassword, settle, shot, choose, login, apiAs, menuItem } from '../context.mjs'
 
 const TITLE = '建设集团数据治理体系（e2e 全流程）'
@@ -138,16 +138,12 @@ async function notInTodo(key) {
  * without the item of step 1 a later step fails loudly rather than passing empty.
  */
 function ready(first = false) {
-  if (!seeded) {
-    console.log('      (skipped: needs the demo seed)')
-    return false
-  }
+  if (!seeded) skip('needs the demo seed')
   if (!first) assert(itemUrl, 'the item of step 1 was not created')
-  return true
 }
 
 test('lifecycle 1: a member drafts an item needing approval and submits it', async () => {
-  if (!ready(true)) return
+  ready(true)
   await as('guihua.staff')
   await (await menuItem('督办事项')).click()
   await page.getByTestId('item-create').click()
@@ -187,7 +183,7 @@ test('lifecycle 1: a member drafts an item needing approval and submits it', asy
 })
 
 test('lifecycle 2: only the supervising leader approves; it waits on his to-do list', async () => {
-  if (!ready()) return
+  ready()
   // another leader sees the item (scope-wide read) but has nothing to do on it
   await as('leader2')
   await openItem()
@@ -210,7 +206,7 @@ test('lifecycle 2: only the supervising leader approves; it waits on his to-do l
 })
 
 test('lifecycle 3: the member cannot issue; the supervision office issues it', async () => {
-  if (!ready()) return
+  ready()
   await as('guihua.staff')
   await openItem()
   await itemState('已审批')
@@ -236,7 +232,7 @@ test('lifecycle 3: the member cannot issue; the supervision office issues it', a
 })
 
 test('lifecycle 4: the lead unit head accepts from the to-do list; a staff member cannot', async () => {
-  if (!ready()) return
+  ready()
   await as('guihua.staff')
   await openItem()
   await itemState('已下达')
@@ -254,7 +250,7 @@ test('lifecycle 4: the lead unit head accepts from the to-do list; a staff membe
 })
 
 test('lifecycle 5: another unit gets 404; the auditor reads without a single button', async () => {
-  if (!ready()) return
+  ready()
   await as('caiwu.head')
   await page.goto(itemUrl)
   await page.getByText('督办事项不存在', { exact: true }).waitFor()
@@ -288,7 +284,7 @@ test('lifecycle 5: another unit gets 404; the auditor reads without a single but
 })
 
 test('lifecycle 6: feedback drafted by an undertaker, submitted, returned, revised, resubmitted and accepted', async () => {
-  if (!ready()) return
+  ready()
   // an undertaker (staff of the lead unit) drafts; only the head or a liaison submits
   await as('guihua.staff')
   await openItem('进展反馈')
@@ -343,7 +339,7 @@ test('lifecycle 6: feedback drafted by an undertaker, submitted, returned, revis
 })
 
 test('lifecycle 7: an extension, reviewed by the office and approved by the leader; the original deadline stays', async () => {
-  if (!ready()) return
+  ready()
   await as('guihua.liaison')
   await openItem('延期')
   await page.getByTestId('extension-create').click()
@@ -397,7 +393,7 @@ async function requestCompletion(summary) {
 }
 
 test('lifecycle 8: a completion request is refused (退办), the item runs again', async () => {
-  if (!ready()) return
+  ready()
   await requestCompletion(SUMMARY_1)
   await as('duban')
   await fromTodo('completion_decisions')
@@ -435,7 +431,7 @@ async function closeThroughLeader(summary) {
 }
 
 test('lifecycle 9: a second completion request is approved: the item is closed', async () => {
-  if (!ready()) return
+  ready()
   await requestCompletion(SUMMARY_2)
   await closeThroughLeader(SUMMARY_2)
   await headerButtons([], 'the leader on a closed item')
@@ -452,7 +448,7 @@ test('lifecycle 9: a second completion request is approved: the item is closed',
 })
 
 test('lifecycle 10: a failed verification reopens the item (反弹)', async () => {
-  if (!ready()) return
+  ready()
   await as('duban')
   await fromTodo('verifications_due')
   await itemState('已办结')
@@ -477,7 +473,7 @@ test('lifecycle 10: a failed verification reopens the item (反弹)', async () =
 })
 
 test('lifecycle 11: closed again, archived (销号) by the initiator and verified', async () => {
-  if (!ready()) return
+  ready()
   await requestCompletion(SUMMARY_3)
   await closeThroughLeader(SUMMARY_3)
   // the initiator files it

@@ -2,7 +2,7 @@
 // media and as an A4 PDF. Uses the demo seed's items, so it runs alone (E2E_ONLY=print).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { assert, test } from '../harness.mjs'
+import { assert, skip, test } from '../harness.mjs'
 import { base, page, seeded, shots, setPage, newPage, shot, settle, login, demoPassword, apiAs } from '../context.mjs'
 
 const OFFICE = 'duban' // 督办处处长 in the demo seed
@@ -39,11 +39,14 @@ async function checkPrint(name) {
   }
 }
 
+/** the demo items the first test found: without the seed the test is skipped, without the items it fails */
+function demoItems() {
+  if (!seeded) skip('needs the demo seed')
+  assert(ids.ISSUED && ids.EXTENDED && ids.CLOSED, 'the first print test did not find the demo items')
+}
+
 test('print: a supervisor opens the task notice (附件1) from the item page', async () => {
-  if (!seeded) {
-    console.log('      (skipped: needs the demo seed)')
-    return
-  }
+  if (!seeded) skip('needs the demo seed')
   const call = await apiAs(OFFICE, demoPassword(OFFICE))
   for (const [key, title] of Object.entries({ ISSUED, EXTENDED, CLOSED })) {
     const found = await call('GET', `/items?q=${encodeURIComponent(title)}`)
@@ -80,10 +83,7 @@ test('print: a supervisor opens the task notice (附件1) from the item page', a
 })
 
 test('print: the processing sheet (附件2) of an extended item, also in English', async () => {
-  if (!ids.EXTENDED) {
-    console.log('      (skipped: needs the demo seed)')
-    return
-  }
+  demoItems()
   await page.goto(`${base}/items/${ids.EXTENDED.id}/print/sheet`)
   await page.getByTestId('print-paper').waitFor()
   assert((await page.getByTestId('print-title').textContent()).endsWith('督查督办事项处理单'), 'the sheet title')
@@ -110,10 +110,7 @@ test('print: the processing sheet (附件2) of an extended item, also in English
 })
 
 test('print: a closed item’s sheet carries the completion decisions; an unknown item is a 404', async () => {
-  if (!ids.CLOSED) {
-    console.log('      (skipped: needs the demo seed)')
-    return
-  }
+  demoItems()
   await page.goto(`${base}/items/${ids.CLOSED.id}/print/sheet`)
   await page.getByTestId('print-paper').waitFor()
   const completion = await page.getByTestId('sheet-completion').locator('tbody').textContent()
@@ -131,10 +128,7 @@ test('print: a closed item’s sheet carries the completion decisions; an unknow
 })
 
 test('print: an urging notice (催办通知) from the urges tab, and a foreign urge id is a 404', async () => {
-  if (!ids.ISSUED) {
-    console.log('      (skipped: needs the demo seed)')
-    return
-  }
+  demoItems()
   const call = await apiAs(OFFICE, demoPassword(OFFICE))
   const urges = await call('GET', `/items/${ids.ISSUED.id}/urges`)
   const urge = urges.data[0]

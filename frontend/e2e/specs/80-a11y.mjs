@@ -3,7 +3,7 @@
 // rule, its help and the elements; moderate and minor ones are counted and printed.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { assert, test } from '../harness.mjs'
+import { assert, skip, test } from '../harness.mjs'
 import { ADMIN, NEW_PASSWORD, base, page, seeded, setPage, newPage, demoPassword, settle, login, apiAs, chooseLanguage } from '../context.mjs'
 
 const require = createRequire(import.meta.url)
@@ -95,10 +95,7 @@ test('a11y: the login page', async () => {
 })
 
 test('a11y: workbench, items list, item detail and form (supervisor)', async () => {
-  if (!seeded) {
-    console.log('      (skipped: needs the demo seed)')
-    return
-  }
+  if (!seeded) skip('needs the demo seed')
   const api = await apiAs('duban', demoPassword('duban'))
   const find = async (q) => (await api('GET', `/items?q=${encodeURIComponent(q)}`)).data[0]?.id
   // demo items with history: reports, an extension, a completion request waiting for review
@@ -169,10 +166,8 @@ test('a11y: organisation and calendar (admin)', async () => {
 })
 
 test('a11y: the item page in English', async () => {
-  if (!itemId) {
-    console.log('      (skipped: needs the demo seed)')
-    return
-  }
+  if (!seeded) skip('needs the demo seed')
+  assert(itemId, 'the previous a11y test did not find the demo item')
   await signIn('duban', demoPassword('duban'))
   await chooseLanguage('English')
   await page.goto(`${base}/items/${itemId}`)

@@ -1,11 +1,12 @@
 import { queryOptions, useQuery } from '@tanstack/react-query'
 import { Alert } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { api, type Schemas } from '../../api/client'
+import { api } from '../../api/client'
 import { unitNameMap, useOrgTree } from '../../api/org'
 import { call } from '../../api/problem'
+import type { SourceRoute } from './types'
 
-export type SourceRoute = Schemas['SourceRoute']
+export type { SourceRoute }
 
 /** GET /item-sources: the same for everyone signed in, and rarely changes. */
 export const sourceRoutesQuery = queryOptions({

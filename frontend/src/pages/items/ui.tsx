@@ -1,9 +1,9 @@
 import { Badge, Progress, Space, Tag, Tooltip, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import type { Schemas } from '../../api/client'
 import { formatDate } from '../../lib/time'
+import type { Item } from './types'
 
-export type Item = Schemas['Item']
+export type { Item }
 
 export const itemKey = (id: string) => ['items', 'one', id] as const
 

@@ -4,17 +4,17 @@ import { App, Button, Form, Input, Popconfirm, Radio, Space, TreeSelect } from '
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
-import { api, type Schemas, ifMatch } from '../../../api/client'
+import { api, ifMatch } from '../../../api/client'
 import { useOrgTree } from '../../../api/org'
 import { ApiError, call, errorMessage } from '../../../api/problem'
 import { unitTreeSelectData } from '../../org/UnitsPanel'
 import { UserSelect } from '../../org/UserSelect'
 import { FormModal } from '../FormModal'
+import type { Assignment } from '../types'
 import { itemKey, type Item } from '../ui'
+import { ActionModal } from './ActionModal'
 import { AssignmentAcceptButton } from './Assignments'
 
-export type Assignment = Schemas['Assignment']
-export type Milestone = Schemas['Milestone']
 /** State actions of the item itself: POST /items/{id}/<action> with an optional comment. */
 export const STATE_ACTIONS = ['submit', 'approve', 'reject', 'issue', 'suspend', 'resume', 'cancel', 'archive'] as const
 export type StateAction = (typeof STATE_ACTIONS)[number]
@@ -42,34 +42,6 @@ export function runStateAction(id: string, action: StateAction, version: number 
     case 'archive':
       return call(api.POST('/items/{id}/archive', { params, body }))
   }
-}
-
-/** A state action's dialog: the comment (required as the reason where the action needs one). */
-export function ActionModal({
-  title,
-  needsComment,
-  commentLabel,
-  onSubmit,
-  onClose,
-}: {
-  title: string
-  needsComment: boolean
-  commentLabel?: string
-  onSubmit: (comment: string) => Promise<unknown>
-  onClose: () => void
-}) {
-  const { t } = useTranslation()
-  return (
-    <FormModal<{ comment?: string }> title={title} testId="action" onClose={onClose} onSubmit={(v) => onSubmit(v.comment?.trim() ?? '')}>
-      <Form.Item
-        name="comment"
-        label={commentLabel ?? (needsComment ? t('items.reason') : t('items.commentOptional'))}
-        rules={needsComment ? [{ required: true, whitespace: true, message: t('rules.required') }] : []}
-      >
-        <Input.TextArea rows={3} maxLength={5000} data-testid="action-comment" />
-      </Form.Item>
-    </FormModal>
-  )
 }
 
 export function ActionBar({ item, assignments }: { item: Item; assignments: Assignment[] }) {

@@ -3,17 +3,16 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { App, Button, Form, Space, Table, Tag, Typography } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api, type Schemas, ifMatch } from '../../../api/client'
+import { api, ifMatch } from '../../../api/client'
 import { unitNameMap, useOrgTree } from '../../../api/org'
 import { call, errorMessage } from '../../../api/problem'
 import { UserName } from '../../../api/users'
 import { UserSelect } from '../../org/UserSelect'
 import { FormModal } from '../FormModal'
 import { EmptyState } from '../../../components/States'
-import { ActionModal } from './ActionBar'
+import type { Assignment } from '../types'
+import { ActionModal } from './ActionModal'
 
-export type Assignment = Schemas['Assignment']
-export type Milestone = Schemas['Milestone']
 export function AssignmentAcceptButton({ itemId, asg, primary = false }: { itemId: string; asg: Assignment; primary?: boolean }) {
   const { t } = useTranslation()
   const { message } = App.useApp()

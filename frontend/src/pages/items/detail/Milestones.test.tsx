@@ -6,7 +6,8 @@ import zhCN from 'antd/locale/zh_CN'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { makeQueryClient } from '../../../app/queryClient'
 import type { Item } from '../ui'
-import { type Milestone, Milestones } from './Milestones'
+import type { Milestone } from '../types'
+import { Milestones } from './Milestones'
 
 afterEach(() => vi.unstubAllGlobals())
 

@@ -4,15 +4,13 @@ import { App, Button, DatePicker, Form, Input, Popconfirm, Space, Table, Tag } f
 import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { api, type Schemas, ifMatch } from '../../../api/client'
+import { api, ifMatch } from '../../../api/client'
 import { ApiError, call, errorMessage } from '../../../api/problem'
 import { EmptyState, ErrorState } from '../../../components/States'
 import { companyToday, dayjs, formatDate } from '../../../lib/time'
 import { FormModal } from '../FormModal'
-import { type Item } from '../ui'
+import type { Item, Milestone } from '../types'
 
-export type Assignment = Schemas['Assignment']
-export type Milestone = Schemas['Milestone']
 interface Values {
   title: string
   due_date: Dayjs

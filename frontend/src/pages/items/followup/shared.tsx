@@ -2,14 +2,11 @@ import { useQueryClient } from '@tanstack/react-query'
 import { Button, Form, Input, Radio, Tag } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { type Schemas } from '../../../api/client'
 import { unitNameMap, useOrgTree } from '../../../api/org'
 import { FormModal } from '../FormModal'
+import type { Assignment, Completion, Extension, Feedback } from '../types'
 
-export type Feedback = Schemas['Feedback']
-export type Extension = Schemas['Extension']
-export type Completion = Schemas['CompletionRequest']
-export type Assignment = Schemas['Assignment']
+export type { Assignment, Completion, Extension, Feedback }
 
 /** After any follow-up action: the item, its timeline, lists and the to-do list change. */
 export function useRefresh(itemId: string) {

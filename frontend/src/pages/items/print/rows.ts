@@ -1,21 +1,10 @@
 // Pure mapping from API objects to the rows of the two printed forms. Kept free of
 // React and i18n so the tests can check what lands on paper with plain data.
-import type { Schemas } from '../../../api/client'
+import type { OrgUnit } from '../../../api/org'
 import { formatDate, formatDateTime } from '../../../lib/time'
+import type { Assignment, Comment, Completion, DeadlineChange, Extension, Feedback, Item, ItemEvent, Milestone, SourceRoute, Urge, Verification } from '../types'
 
-export type Item = Schemas['Item']
-export type Assignment = Schemas['Assignment']
-export type Milestone = Schemas['Milestone']
-export type Feedback = Schemas['Feedback']
-export type Urge = Schemas['Urge']
-export type Extension = Schemas['Extension']
-export type DeadlineChange = Schemas['DeadlineChange']
-export type Completion = Schemas['CompletionRequest']
-export type Verification = Schemas['Verification']
-export type Comment = Schemas['Comment']
-export type SourceRoute = Schemas['SourceRoute']
-export type ItemEvent = Schemas['ItemEvent']
-export type OrgUnit = Schemas['OrgUnit']
+export type { Assignment, Comment, Completion, DeadlineChange, Extension, Feedback, Item, ItemEvent, Milestone, OrgUnit, SourceRoute, Urge, Verification }
 
 /** Resolves ids to names; '' for none, so empty cells stay blank for handwriting. */
 export interface Names {
