@@ -1,6 +1,7 @@
 // Command duban runs the Duban supervision system (督办系统).
 //
 //	duban [serve]     start the HTTP server (migrates first)
+//	duban worker      run only the background work (events, jobs, periodic jobs)
 //	duban migrate     apply pending database migrations and exit
 //	duban users create --username U --role R --unit ID --password-stdin
 //	                  create a user (the password is read from standard input)
@@ -52,6 +53,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "serve":
 		err = serve(ctx, stdout, stderr)
+	case "worker":
+		err = worker(ctx, stdout, stderr)
 	case "migrate":
 		err = migrate(ctx, stdout, stderr)
 	case "users":
@@ -90,6 +93,7 @@ func usage(w io.Writer) {
 
 Commands:
   serve      start the HTTP server (default; applies pending migrations first)
+  worker     run only the background work (events, jobs, reminders, deliveries)
   migrate    apply pending database migrations and exit
   users      users create --username U --role R [--role R2] --unit ID|NAME
              [--display-name N] [--email E] [--phone P] [--title T] --password-stdin

@@ -57,6 +57,8 @@ type App struct {
 	Dispatcher *events.Dispatcher
 	// Hub carries PostgreSQL notifications between processes (nil on SQLite).
 	Hub *database.Hub
+	// Jobs is the background half: events, jobs and periodic jobs (workers.go).
+	Jobs *Workers
 	// background runs beside the HTTP server for as long as Run does.
 	background []func(context.Context)
 }
@@ -157,6 +159,8 @@ func (a *App) routes(ctx context.Context) error {
 	a.Bus = events.NewBus()
 	a.Dispatcher = events.NewDispatcher(a.DB, a.Bus, a.Config.Clock, a.Log)
 	outbox.OnCommit(a.Dispatcher.Wake)
+	a.Hub = a.DB.NewHub(a.Log)
+	a.Jobs = newWorkers(a)
 	auditLog := audit.New(a.DB)
 	auditLog.UseClock(a.Config.Clock)
 	auditLog.UseOutbox(outbox)
@@ -177,7 +181,6 @@ func (a *App) routes(ctx context.Context) error {
 	// process (auth/principals.go).
 	auditLog.OnPeopleChange(authSvc.PeopleChanged)
 	a.Auth = authSvc
-	a.Hub = a.DB.NewHub(a.Log)
 	if a.Hub != nil {
 		a.background = append(a.background, authSvc.ListenForPeopleChanges(a.Hub))
 	}
@@ -230,14 +233,28 @@ func (a *App) routes(ctx context.Context) error {
 func (a *App) Run(ctx context.Context, started func(net.Addr)) error {
 	bg, stop := context.WithCancel(ctx)
 	defer stop()
+	a.startBackground(bg, a.Config.Workers == 1)
+	return a.Server.Serve(ctx, a.Config.HTTPAddr, a.Config.ShutdownTimeout, started)
+}
+
+// RunWorkers runs only the background work (duban worker) until ctx ends.
+func (a *App) RunWorkers(ctx context.Context) error {
+	a.startBackground(ctx, true)
+	<-ctx.Done()
+	return nil
+}
+
+func (a *App) startBackground(ctx context.Context, workers bool) {
 	for _, f := range a.background {
-		go f(bg)
+		go f(ctx)
+	}
+	if workers {
+		a.Jobs.run(ctx)
 	}
 	if a.Hub != nil {
 		// Last: every subscription is made by now (Build).
-		go a.Hub.Run(bg)
+		go a.Hub.Run(ctx)
 	}
-	return a.Server.Serve(ctx, a.Config.HTTPAddr, a.Config.ShutdownTimeout, started)
 }
 
 // Close releases the database.

@@ -54,6 +54,15 @@ type Config struct {
 	RefreshTokenTTL time.Duration `env:"DUBAN_REFRESH_TOKEN_TTL" envDefault:"720h"`
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration `env:"DUBAN_SHUTDOWN_TIMEOUT" envDefault:"30s"`
+	// Workers: 1 runs the background work (events, jobs, periodic jobs) inside
+	// `duban serve`; 0 leaves it to `duban worker` processes.
+	Workers int `env:"DUBAN_WORKERS" envDefault:"1"`
+	// JobLease is how long a claimed job is held before another worker may take
+	// it over (its worker died); renewed while the job runs.
+	JobLease time.Duration `env:"DUBAN_JOB_LEASE" envDefault:"30s"`
+	// JobPoll is how often an idle worker looks for due jobs it was not woken for
+	// (retries and scheduled jobs coming due).
+	JobPoll time.Duration `env:"DUBAN_JOB_POLL" envDefault:"5s"`
 
 	// Location is Timezone, resolved by Load.
 	Location *time.Location `env:"-"`
@@ -140,6 +149,15 @@ func (c *Config) validate() error {
 	}
 	if c.RefreshTokenTTL < c.AccessTokenTTL {
 		errs = append(errs, errors.New("DUBAN_REFRESH_TOKEN_TTL must not be shorter than DUBAN_ACCESS_TOKEN_TTL"))
+	}
+	if c.Workers != 0 && c.Workers != 1 {
+		errs = append(errs, errors.New("DUBAN_WORKERS must be 1 (run background work in serve) or 0 (leave it to duban worker)"))
+	}
+	if c.JobLease < time.Second {
+		errs = append(errs, errors.New("DUBAN_JOB_LEASE must be at least 1s"))
+	}
+	if c.JobPoll < 100*time.Millisecond {
+		errs = append(errs, errors.New("DUBAN_JOB_POLL must be at least 100ms"))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("DUBAN_SHUTDOWN_TIMEOUT must be positive"))

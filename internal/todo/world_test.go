@@ -2,7 +2,6 @@ package todo_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -17,7 +16,7 @@ import (
 	"github.com/duban/duban/internal/extensions"
 	"github.com/duban/duban/internal/feedback"
 	"github.com/duban/duban/internal/items"
-	"github.com/duban/duban/internal/problem"
+	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/todo"
 	"github.com/duban/duban/internal/urges"
 	"github.com/duban/duban/internal/verification"
@@ -362,9 +361,5 @@ func status(err error) int {
 	if err == nil {
 		return 200
 	}
-	var p *problem.Problem
-	if errors.As(err, &p) {
-		return p.Status
-	}
-	return 500
+	return httpserver.StatusOf(err)
 }

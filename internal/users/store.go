@@ -46,7 +46,7 @@ func lockAdmins(ctx context.Context, db *database.DB) error {
 func accountQuery(ctx context.Context, db *database.DB) *gorm.DB {
 	return db.Conn(ctx).Table("users").
 		Select("users.*, org_units.name AS unit_name, org_units.scope_id AS unit_scope_id").
-		Joins("JOIN org_units ON org_units.id = users.org_unit_id")
+		Joins("JOIN org_units ON org_units.id = users.org_unit_id").Where("users.is_system = ?", false)
 }
 
 // getAccount loads one account; an absent one is a 404 problem.
