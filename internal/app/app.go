@@ -136,7 +136,7 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 
 // routes builds the domain services and mounts their handlers under /api/v1.
 func (a *App) routes(ctx context.Context) error {
-	secret, err := jwtSecret(a.Config)
+	secret, previous, err := jwtKeys(a.Config, a.Config.UsesPostgres() || a.DB.Dialect() == database.Postgres)
 	if err != nil {
 		return err
 	}
@@ -152,6 +152,9 @@ func (a *App) routes(ctx context.Context) error {
 		Audience:   "duban-api",
 		AccessTTL:  a.Config.AccessTokenTTL,
 		RefreshTTL: a.Config.RefreshTokenTTL,
+
+		// Keys still accepted while one is rotated out (DUBAN_JWT_PREVIOUS_SECRETS).
+		PreviousSecrets: previous,
 	})
 	public := httpserver.NewRouter(a.Server.API)
 	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log}).Middleware)
