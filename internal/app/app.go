@@ -177,7 +177,10 @@ func (a *App) routes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("DUBAN_UPLOAD_LIMIT: %w", err)
 	}
-	files := attachments.LocalStorage{Dir: filepath.Join(a.Config.DataDir, "files")}
+	files, err := NewStorage(ctx, a.Config)
+	if err != nil {
+		return err
+	}
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
 	attachments.Mount(authed, attachmentsSvc)
 	completion.Mount(authed, completion.NewService(a.DB, itemsSvc, attachmentsSvc))
