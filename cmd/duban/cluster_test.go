@@ -331,3 +331,22 @@ func TestConcurrentMigrateProcesses(t *testing.T) {
 		})
 	}
 }
+
+// `duban serve` on PostgreSQL without DUBAN_JWT_SECRET stops at once, naming the
+// variable, before it touches the database.
+func TestServeOnPostgresNeedsTheJWTSecret(t *testing.T) {
+	t.Parallel()
+	url := dbtest.EmptyPostgresURL(t)
+	code, _, stderr := runBinary(t, []string{"DUBAN_DATABASE_URL=" + url}, "serve")
+	if code != 1 || !strings.Contains(stderr, "DUBAN_JWT_SECRET is required") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	db, err := database.Open(context.Background(), database.Options{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.Gorm().Migrator().HasTable("schema_migrations") {
+		t.Fatal("the refused start migrated the database")
+	}
+}

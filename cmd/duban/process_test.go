@@ -175,7 +175,7 @@ func TestBrokenDatabaseURLFailsWithOneLine(t *testing.T) {
 	for name, url := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			code, _, stderr := runBinary(t, []string{"DUBAN_DATABASE_URL=" + url}, "serve")
+			code, _, stderr := runBinary(t, []string{"DUBAN_DATABASE_URL=" + url, "DUBAN_JWT_SECRET=broken-url-test-secret-broken-url-test-secret"}, "serve")
 			if code == 0 {
 				t.Fatalf("exit code 0 with a broken database URL")
 			}

@@ -68,6 +68,10 @@ func Migrate(ctx context.Context, db *database.DB) error {
 // New opens and migrates the database and builds the server. A failed migration stops
 // here and leaves the database as it was.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	// Before touching the database: a start that cannot serve must not migrate.
+	if cfg.UsesPostgres() && cfg.JWTSecret == "" {
+		return nil, errJWTSecretRequired
+	}
 	db, err := OpenDatabase(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
