@@ -4,7 +4,7 @@
 #   frontend  Node.js builds the web app when frontend/package.json exists
 #             (otherwise it leaves an empty dist/ and the binary serves its placeholder page);
 #   build     Go builds bin/duban as `make build` does (pure Go, the app embedded with -tags spa);
-#   web       nginx with the built app and deploy/nginx.conf (the "web" service of docker-compose.yml);
+#   web       nginx with the built app and deploy/nginx/templates (the "web" service of docker-compose.yml);
 #   duban     the final image (the default target): `duban serve` on :8080, data in /data.
 #
 #   docker build -t duban --build-arg VERSION=$(git describe --tags --always --dirty) .
@@ -38,10 +38,19 @@ RUN tags=""; \
     && /out/duban version
 
 FROM nginx:1.27-alpine AS web
-COPY deploy/nginx.conf /etc/nginx/conf.d/default.conf
-RUN rm -f /usr/share/nginx/html/index.html /usr/share/nginx/html/50x.html
+# The image renders /etc/nginx/templates/*.template into /etc/nginx/conf.d/ at start,
+# substituting only the DUBAN_* variables (deploy/nginx/templates/default.conf.template
+# describes them).
+COPY deploy/nginx/templates/ /etc/nginx/templates/
+RUN rm -f /etc/nginx/conf.d/default.conf /usr/share/nginx/html/index.html /usr/share/nginx/html/50x.html
 COPY --from=frontend /src/frontend/dist/ /usr/share/nginx/html/
-EXPOSE 80
+ENV NGINX_ENVSUBST_FILTER=DUBAN_ \
+    DUBAN_TLS=off \
+    DUBAN_EDGE_RATE=20r/s \
+    DUBAN_EDGE_BURST=40 \
+    DUBAN_EDGE_LOGIN_RATE=10r/m \
+    DUBAN_UPSTREAMS="server duban:8080;"
+EXPOSE 80 443
 
 FROM debian:bookworm-slim AS duban
 RUN apt-get update \

@@ -434,6 +434,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The file, with its type, an attachment disposition (the name in UTF-8), nosniff and a sandbox CSP. When the server keeps files in object storage with DUBAN_S3_DOWNLOAD=redirect, the answer is 302 to a presigned URL of the store, valid for minutes, whose response carries the same type, disposition and caching.",
                 "produces": [
                     "application/octet-stream"
                 ],
@@ -457,6 +458,9 @@ const docTemplate = `{
                         "schema": {
                             "type": "file"
                         }
+                    },
+                    "302": {
+                        "description": "redirect to a presigned URL of the object store"
                     },
                     "404": {
                         "description": "Not Found",

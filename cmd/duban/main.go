@@ -8,6 +8,8 @@
 //	duban users set-password --username U --password-stdin
 //	                  reset a user's password
 //	duban seed --demo fill an empty database with a demo organisation
+//	duban storage migrate --to s3|local
+//	                  copy attachments between the data directory and S3
 //	duban version     print the version
 //
 // Configuration comes from the environment; see README.md.
@@ -63,6 +65,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = seedCommand(ctx, args, stdout, stderr)
 	case "audit":
 		err = auditCommand(ctx, args, stdout, stderr)
+	case "storage":
+		err = storageCommand(ctx, args, stdout, stderr)
 	case "version", "--version", "-v":
 		_, err = fmt.Fprintln(stdout, "duban", version)
 	case "help", "--help", "-h":
@@ -101,6 +105,8 @@ Commands:
              users set-password --username U --password-stdin: reset a password
   seed       seed --demo: fill an empty database with a demo organisation
   audit      audit verify: check the hash chains of the items' timelines (exit 1 on tampering)
+  storage    storage migrate --to s3|local [--delete-source]: copy attachments between
+             the data directory and the S3 bucket, verifying each sha256
   version    print the version
 
 Configuration is read from DUBAN_* environment variables; see README.md.

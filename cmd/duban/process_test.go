@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -46,7 +47,8 @@ func TestMain(m *testing.M) {
 type process struct {
 	cmd    *exec.Cmd
 	addr   string
-	stderr *strings.Builder
+	addrc  chan string
+	stderr *syncBuilder
 	// exited is closed when the process has ended; err is then its exit error.
 	exited chan struct{}
 	err    error
@@ -68,42 +70,74 @@ var listening = regexp.MustCompile(`listening on (\S+)`)
 // listens.
 func start(t testing.TB, env ...string) *process {
 	t.Helper()
-	cmd := exec.Command(binary, "serve")
-	cmd.Env = append(baseEnv(t), env...)
+	p := launch(t, append(baseEnv(t), env...), "serve")
+	p.ready(t)
+	return p
+}
+
+// launch starts the binary with exactly env and returns at once; ready waits until
+// it listens. Tests that start several servers launch them all before waiting, so
+// that they really start at the same moment.
+func launch(t testing.TB, env []string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = env
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	stderr := &strings.Builder{}
+	stderr := &syncBuilder{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, stderr: stderr, exited: make(chan struct{})}
-	addrc := make(chan string, 1)
+	p := &process{cmd: cmd, stderr: stderr, exited: make(chan struct{}), addrc: make(chan string, 1)}
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				addrc <- m[1]
+				p.addrc <- m[1]
 			}
 		}
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	go func() { p.err = cmd.Wait(); close(p.exited) }()
-	select {
-	case p.addr = <-addrc:
-	case <-p.exited:
-		t.Fatalf("duban exited before listening: %v\n%s", p.err, stderr)
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("duban did not start in 30 s\n%s", stderr)
-	}
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-p.exited
 	})
 	return p
+}
+
+// ready waits until the process listens and records its address.
+func (p *process) ready(t testing.TB) {
+	t.Helper()
+	select {
+	case p.addr = <-p.addrc:
+	case <-p.exited:
+		t.Fatalf("duban exited before listening: %v\n%s", p.err, p.stderr)
+	case <-time.After(60 * time.Second):
+		_ = p.cmd.Process.Kill()
+		t.Fatalf("duban did not start in 60 s\n%s", p.stderr)
+	}
+}
+
+// syncBuilder is a strings.Builder that a process may write while a test reads it.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func baseEnv(t testing.TB) []string {
@@ -143,7 +177,7 @@ func TestBrokenDatabaseURLFailsWithOneLine(t *testing.T) {
 	for name, url := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			code, _, stderr := runBinary(t, []string{"DUBAN_DATABASE_URL=" + url}, "serve")
+			code, _, stderr := runBinary(t, []string{"DUBAN_DATABASE_URL=" + url, "DUBAN_JWT_SECRET=broken-url-test-secret-broken-url-test-secret"}, "serve")
 			if code == 0 {
 				t.Fatalf("exit code 0 with a broken database URL")
 			}

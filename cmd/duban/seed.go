@@ -5,10 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
-	"github.com/duban/duban/internal/attachments"
+	"github.com/duban/duban/internal/app"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/config"
@@ -44,6 +43,10 @@ func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer db.Close()
+	files, err := app.NewStorage(ctx, cfg)
+	if err != nil {
+		return err
+	}
 	log := audit.New(db)
 	res, err := seed.Demo(ctx, db, log)
 	if err != nil {
@@ -52,7 +55,7 @@ func seedCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	made, err := seed.DemoItems(ctx, db, log, res, seed.ItemOptions{
 		Calendar: calendar.NewService(db, cfg.Location, cfg.Clock),
 		// Where the server keeps uploads (internal/app), so that it serves the demo's files.
-		Files: attachments.LocalStorage{Dir: filepath.Join(cfg.DataDir, "files")},
+		Files: files,
 	})
 	if err != nil {
 		return err

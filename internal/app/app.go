@@ -81,6 +81,10 @@ func Migrate(ctx context.Context, db *database.DB) error {
 // New opens and migrates the database and builds the server. A failed migration stops
 // here and leaves the database as it was.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	// Before touching the database: a start that cannot serve must not migrate.
+	if cfg.UsesPostgres() && cfg.JWTSecret == "" {
+		return nil, errJWTSecretRequired
+	}
 	db, err := OpenDatabase(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
@@ -149,7 +153,7 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 
 // routes builds the domain services and mounts their handlers under /api/v1.
 func (a *App) routes(ctx context.Context) error {
-	secret, err := jwtSecret(a.Config)
+	secret, previous, err := jwtKeys(a.Config, a.Config.UsesPostgres() || a.DB.Dialect() == database.Postgres)
 	if err != nil {
 		return err
 	}
@@ -176,6 +180,9 @@ func (a *App) routes(ctx context.Context) error {
 		AccessTTL:  a.Config.AccessTokenTTL,
 		RefreshTTL: a.Config.RefreshTokenTTL,
 		Clock:      a.Config.Clock,
+
+		// Keys still accepted while one is rotated out (DUBAN_JWT_PREVIOUS_SECRETS).
+		PreviousSecrets: previous,
 	})
 	// A change to people or the organisation drops the cached principals of every
 	// process (auth/principals.go).
@@ -207,7 +214,10 @@ func (a *App) routes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("DUBAN_UPLOAD_LIMIT: %w", err)
 	}
-	files := attachments.LocalStorage{Dir: filepath.Join(a.Config.DataDir, "files")}
+	files, err := NewStorage(ctx, a.Config)
+	if err != nil {
+		return err
+	}
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
 	attachments.Mount(authed, attachmentsSvc)
 	completion.Mount(authed, completion.NewService(a.DB, itemsSvc, attachmentsSvc))

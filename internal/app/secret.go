@@ -13,11 +13,36 @@ import (
 	"github.com/duban/duban/internal/config"
 )
 
-// jwtSecret returns DUBAN_JWT_SECRET, or the secret kept in the data directory,
-// generating it on first start so tokens survive restarts without configuration.
-func jwtSecret(cfg config.Config) ([]byte, error) {
+// errJWTSecretRequired stops a PostgreSQL start without DUBAN_JWT_SECRET: each
+// process would otherwise generate its own key, and a token issued by one would be
+// refused by the others (and by the same process after a restart on a new machine).
+var errJWTSecretRequired = errors.New("DUBAN_JWT_SECRET is required with PostgreSQL (DUBAN_DATABASE_URL): " +
+	"every process sharing the database must sign with the same key; generate one with `openssl rand -base64 48`")
+
+// jwtKeys returns the signing secret and the previous secrets still accepted.
+func jwtKeys(cfg config.Config, postgres bool) ([]byte, [][]byte, error) {
+	secret, err := jwtSecret(cfg, postgres)
+	if err != nil {
+		return nil, nil, err
+	}
+	var previous [][]byte
+	for _, p := range cfg.JWTPreviousSecrets {
+		if p = strings.TrimSpace(p); p != "" && p != string(secret) {
+			previous = append(previous, []byte(p))
+		}
+	}
+	return secret, previous, nil
+}
+
+// jwtSecret returns DUBAN_JWT_SECRET. Only for the embedded database (one process)
+// may it be left empty: the secret is then kept in the data directory, generated on
+// first start so tokens survive restarts without configuration.
+func jwtSecret(cfg config.Config, postgres bool) ([]byte, error) {
 	if cfg.JWTSecret != "" {
 		return []byte(cfg.JWTSecret), nil
+	}
+	if postgres {
+		return nil, errJWTSecretRequired
 	}
 	path := filepath.Join(cfg.DataDir, "jwt.secret")
 	b, err := os.ReadFile(path)

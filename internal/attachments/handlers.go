@@ -226,10 +226,12 @@ func (h handlers) listItem(c echo.Context) error {
 // content downloads an attachment.
 //
 //	@Summary	Download an attachment
+//	@Description	The file, with its type, an attachment disposition (the name in UTF-8), nosniff and a sandbox CSP. When the server keeps files in object storage with DUBAN_S3_DOWNLOAD=redirect, the answer is 302 to a presigned URL of the store, valid for minutes, whose response carries the same type, disposition and caching.
 //	@Tags		attachments
 //	@Produce	octet-stream
 //	@Param		id	path		string	true	"attachment id"	format(uuid)
 //	@Success	200	{file}		binary
+//	@Success	302	"redirect to a presigned URL of the object store"
 //	@Failure	404	{object}	problem.Problem
 //	@Security	BearerAuth
 //	@Router		/attachments/{id}/content [get]
@@ -241,6 +243,15 @@ func (h handlers) content(c echo.Context) error {
 	id, err := httpserver.PathUUID(c, "id", "attachment")
 	if err != nil {
 		return err
+	}
+	// Object storage set to redirect: the client fetches a short-lived presigned URL
+	// whose response carries the same type, disposition and caching (download.go).
+	if u, err := h.s.DownloadURL(c.Request().Context(), p, id); err != nil || u != "" {
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set(echo.HeaderCacheControl, "private, no-store")
+		return c.Redirect(http.StatusFound, u)
 	}
 	a, rc, err := h.s.Open(c.Request().Context(), p, id)
 	if err != nil {

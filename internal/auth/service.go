@@ -45,6 +45,10 @@ type Config struct {
 	Audience   string
 	AccessTTL  time.Duration
 	RefreshTTL time.Duration
+	// PreviousSecrets verify access tokens but never sign new ones (Secret does, its
+	// KeyID in their kid header), so that a key can be rotated without logging anyone
+	// out (DUBAN_JWT_PREVIOUS_SECRETS).
+	PreviousSecrets [][]byte
 	// Throttle is the brute-force guard of the login.
 	Throttle Throttle
 	// MaxAPITokens is how many active personal tokens one user may hold.

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -12,6 +14,55 @@ import (
 // signingMethod is the only algorithm issued and accepted. Pinning it on the parser
 // rules out "alg": "none" and key-confusion attacks.
 var signingMethod = jwt.SigningMethodHS256
+
+// KeyID names a signing secret in the "kid" header of the tokens it signs: the first
+// 96 bits of its sha256, so the header tells which key to verify with without
+// revealing anything about the key. Several processes with the same secret compute
+// the same id.
+func KeyID(secret []byte) string {
+	sum := sha256.Sum256(secret)
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
+}
+
+// verificationKeys are the keys an access token may be signed with, by key id: the
+// current secret and every previous one still accepted during a rotation
+// (Config.PreviousSecrets).
+func (c Config) verificationKeys() map[string][]byte {
+	keys := make(map[string][]byte, 1+len(c.PreviousSecrets))
+	for _, k := range c.PreviousSecrets {
+		if len(k) > 0 {
+			keys[KeyID(k)] = k
+		}
+	}
+	keys[KeyID(c.Secret)] = c.Secret
+	return keys
+}
+
+// keyFunc picks the verification key by the token's kid. A token without one was
+// issued before key ids existed: it is checked against every accepted key, so an
+// upgrade logs no one out. An unknown kid is refused outright (a retired key).
+func (c Config) keyFunc() jwt.Keyfunc {
+	keys := c.verificationKeys()
+	return func(t *jwt.Token) (any, error) {
+		kid, present := t.Header["kid"]
+		if !present {
+			set := jwt.VerificationKeySet{}
+			for _, k := range keys {
+				set.Keys = append(set.Keys, k)
+			}
+			return set, nil
+		}
+		s, ok := kid.(string)
+		if !ok {
+			return nil, errors.New("kid is not a string")
+		}
+		k, ok := keys[s]
+		if !ok {
+			return nil, fmt.Errorf("signing key %q is not accepted (retired or unknown)", s)
+		}
+		return k, nil
+	}
+}
 
 // Claims are the claims of an access JWT.
 type Claims struct {
@@ -53,17 +104,20 @@ func IssueAccessToken(cfg Config, user, sid uuid.UUID, now time.Time) (string, t
 	return s, exp, err
 }
 
-// SignClaims signs arbitrary claims with the service's algorithm. Tests use it to
-// build expired or otherwise odd tokens.
+// SignClaims signs arbitrary claims with the service's algorithm, naming the key in
+// the kid header. Tests use it to build expired or otherwise odd tokens.
 func SignClaims(secret []byte, claims jwt.Claims) (string, error) {
-	s, err := jwt.NewWithClaims(signingMethod, claims).SignedString(secret)
+	tok := jwt.NewWithClaims(signingMethod, claims)
+	tok.Header["kid"] = KeyID(secret)
+	s, err := tok.SignedString(secret)
 	if err != nil {
 		return "", fmt.Errorf("sign access token: %w", err)
 	}
 	return s, nil
 }
 
-// ParseAccessToken verifies signature, algorithm, issuer, audience, expiry (with
+// ParseAccessToken verifies signature (with the key its kid names: the current
+// secret or a previous one still accepted), algorithm, issuer, audience, expiry (with
 // Leeway) and the presence of sub, jti and sid.
 func ParseAccessToken(cfg Config, raw string, now time.Time) (*AccessToken, error) {
 	cfg = cfg.withDefaults()
@@ -77,7 +131,7 @@ func ParseAccessToken(cfg Config, raw string, now time.Time) (*AccessToken, erro
 		jwt.WithTimeFunc(func() time.Time { return now }),
 	)
 	var claims Claims
-	_, err := parser.ParseWithClaims(raw, &claims, func(*jwt.Token) (any, error) { return cfg.Secret, nil })
+	_, err := parser.ParseWithClaims(raw, &claims, cfg.keyFunc())
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errInvalidToken, err)
 	}

@@ -28,8 +28,14 @@ type Config struct {
 	DataDir string `env:"DUBAN_DATA_DIR" envDefault:"./data"`
 	// HTTPAddr is the listen address of the HTTP server.
 	HTTPAddr string `env:"DUBAN_HTTP_ADDR" envDefault:":8080"`
-	// JWTSecret signs access tokens; generated and kept in DataDir when empty.
+	// JWTSecret signs access tokens. Required with PostgreSQL, where several
+	// processes share the database and must accept each other's tokens; with the
+	// embedded SQLite database it is generated and kept in DataDir when empty.
 	JWTSecret string `env:"DUBAN_JWT_SECRET"`
+	// JWTPreviousSecrets are accepted for verifying access tokens but never sign new
+	// ones: the old key while a new DUBAN_JWT_SECRET takes over (or the next key,
+	// announced to every process before any of them signs with it).
+	JWTPreviousSecrets []string `env:"DUBAN_JWT_PREVIOUS_SECRETS" envSeparator:","`
 	// BootstrapAdminPassword creates the user "admin" on first start when set.
 	BootstrapAdminPassword string `env:"DUBAN_BOOTSTRAP_ADMIN_PASSWORD"`
 	// Timezone is the company time zone; calendar dates (deadlines) are read in it.
@@ -63,6 +69,8 @@ type Config struct {
 	// JobPoll is how often an idle worker looks for due jobs it was not woken for
 	// (retries and scheduled jobs coming due).
 	JobPoll time.Duration `env:"DUBAN_JOB_POLL" envDefault:"5s"`
+	// Storage says where attachment contents live (storage.go).
+	Storage StorageConfig
 
 	// Location is Timezone, resolved by Load.
 	Location *time.Location `env:"-"`
@@ -108,6 +116,11 @@ func (c *Config) validate() error {
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		errs = append(errs, errors.New("DUBAN_JWT_SECRET must be at least 32 characters"))
+	}
+	for i, p := range c.JWTPreviousSecrets {
+		if len(strings.TrimSpace(p)) < 32 {
+			errs = append(errs, fmt.Errorf("DUBAN_JWT_PREVIOUS_SECRETS entry %d must be at least 32 characters", i+1))
+		}
 	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
@@ -162,6 +175,7 @@ func (c *Config) validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("DUBAN_SHUTDOWN_TIMEOUT must be positive"))
 	}
+	errs = append(errs, c.Storage.validate()...)
 	return errors.Join(errs...)
 }
 

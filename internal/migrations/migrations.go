@@ -57,7 +57,17 @@ func Run(ctx context.Context, db *gorm.DB) error {
 	return RunList(ctx, db, All())
 }
 
+// lockKey is the PostgreSQL advisory lock every migrating process takes ("dubanmig"
+// in ASCII), so that processes starting at once migrate one after the other.
+const lockKey int64 = 0x647562616e6d6967
+
 // RunList applies the given migrations; tests use it to inject a failing one.
+//
+// Everything happens in one transaction that first takes the migration lock: on
+// PostgreSQL a transaction-scoped advisory lock, on SQLite the write lock that BEGIN
+// IMMEDIATE takes (database.SQLiteDSN). A second process starting at the same time
+// waits, then finds the migrations applied and does nothing; without the lock both
+// would try to create the same tables and one would fail its start.
 func RunList(ctx context.Context, db *gorm.DB, list []*gormigrate.Migration) error {
 	if len(list) == 0 {
 		return errors.New("no migrations")
@@ -65,10 +75,18 @@ func RunList(ctx context.Context, db *gorm.DB, list []*gormigrate.Migration) err
 	opts := *gormigrate.DefaultOptions
 	opts.TableName = TableName
 	opts.IDColumnSize = 64
-	opts.UseTransaction = true
+	// The transaction is ours (below), so gormigrate must not open another.
+	opts.UseTransaction = false
 	opts.ValidateUnknownMigrations = true
-	m := gormigrate.New(db.WithContext(ctx), &opts, list)
-	if err := m.Migrate(); err != nil {
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if tx.Dialector.Name() == "postgres" {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", lockKey).Error; err != nil {
+				return fmt.Errorf("take the migration lock: %w", err)
+			}
+		}
+		return gormigrate.New(tx, &opts, list).Migrate()
+	})
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil

@@ -241,7 +241,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an attachment */
+        /**
+         * Download an attachment
+         * @description The file, with its type, an attachment disposition (the name in UTF-8), nosniff and a sandbox CSP. When the server keeps files in object storage with DUBAN_S3_DOWNLOAD=redirect, the answer is 302 to a presigned URL of the store, valid for minutes, whose response carries the same type, disposition and caching.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -262,6 +265,13 @@ export interface paths {
                     content: {
                         "application/octet-stream": string;
                     };
+                };
+                /** @description redirect to a presigned URL of the object store */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Not Found */
                 404: {
