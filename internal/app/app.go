@@ -193,6 +193,8 @@ func (a *App) routes(ctx context.Context) error {
 	comments.Mount(authed, comments.NewService(a.DB, itemsSvc, attachmentsSvc))
 	// What waits for the caller.
 	todo.Mount(authed, todo.NewService(a.DB, itemsSvc, feedbackSvc, calendarSvc, warningsSvc))
+	// Reporting upward (issue 13): statistics, bulletins, assessment, the ledger.
+	a.reporting(authed, itemsSvc, calendarSvc, warningsSvc, auditLog)
 	return nil
 }
 

@@ -1,0 +1,17 @@
+package app
+
+import (
+	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/calendar"
+	"github.com/duban/duban/internal/httpserver"
+	"github.com/duban/duban/internal/items"
+	"github.com/duban/duban/internal/stats"
+	"github.com/duban/duban/internal/warnings"
+)
+
+// reporting mounts statistics, bulletins, assessment and the ledger (issue 13).
+func (a *App) reporting(r httpserver.Router, itemsSvc *items.Service, cal *calendar.Service, warn *warnings.Service, _ *audit.Log) {
+	items.UseZone(a.Config.Location)
+	statsSvc := stats.NewService(a.DB, cal, warn, a.Config.Clock, a.Config.Location)
+	stats.Mount(r, statsSvc)
+}
