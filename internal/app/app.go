@@ -30,6 +30,7 @@ import (
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/idempotency"
 	"github.com/duban/duban/internal/items"
+	"github.com/duban/duban/internal/ledger"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/todo"
@@ -109,9 +110,11 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 		OpenAPIJSON:    api.OpenAPIJSON,
 		OpenAPIYAML:    api.OpenAPIYAML,
 		SPA:            webui.FS(),
-		// Uploads carry files, not JSON: they are limited by DUBAN_UPLOAD_LIMIT instead.
+		// Uploads carry files, not JSON: they are limited by DUBAN_UPLOAD_LIMIT instead
+		// (imports by ledger.MaxFileBytes).
 		BodyLimitSkipper: func(c echo.Context) bool {
-			return c.Request().Method == http.MethodPost && c.Request().URL.Path == attachments.UploadPath
+			path := c.Request().URL.Path
+			return c.Request().Method == http.MethodPost && (path == attachments.UploadPath || path == ledger.ImportPath)
 		},
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {

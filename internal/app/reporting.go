@@ -5,6 +5,7 @@ import (
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/items"
+	"github.com/duban/duban/internal/ledger"
 	"github.com/duban/duban/internal/stats"
 	"github.com/duban/duban/internal/warnings"
 )
@@ -14,4 +15,5 @@ func (a *App) reporting(r httpserver.Router, itemsSvc *items.Service, cal *calen
 	items.UseZone(a.Config.Location)
 	statsSvc := stats.NewService(a.DB, cal, warn, a.Config.Clock, a.Config.Location)
 	stats.Mount(r, statsSvc)
+	ledger.Mount(r, ledger.NewService(a.DB, itemsSvc, a.Config.Location, a.Config.Clock))
 }
