@@ -20,6 +20,7 @@ import (
 	"github.com/duban/duban/internal/attachments"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/auth"
+	"github.com/duban/duban/internal/bulletins"
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/completion"
@@ -49,6 +50,9 @@ type App struct {
 	Server *httpserver.Server
 	// Items is the items service, shared by the follow-up packages (and tests).
 	Items *items.Service
+	// Bulletins is the bulletins service: its Published hook is where publishing
+	// notifies the scope's units.
+	Bulletins *bulletins.Service
 }
 
 // OpenDatabase opens the configured database (PostgreSQL or the SQLite file in the

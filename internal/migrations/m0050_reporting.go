@@ -22,7 +22,7 @@ func m0050Reporting() *gormigrate.Migration {
 		ScopeID uuid.UUID `gorm:"type:uuid;not null;index:idx_bulletins_scope_created,priority:1"`
 		// Kind is monthly, quarterly or special.
 		Kind       string `gorm:"size:20;not null"`
-		Period     string `gorm:"size:20;not null;default:''"`
+		Period     string `gorm:"size:30;not null;default:''"`
 		PeriodFrom string `gorm:"size:10;not null"`
 		PeriodTo   string `gorm:"size:10;not null"`
 		Title      string `gorm:"size:200;not null"`
