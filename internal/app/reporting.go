@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/duban/duban/internal/assessment"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/bulletins"
 	"github.com/duban/duban/internal/calendar"
@@ -12,7 +13,7 @@ import (
 )
 
 // reporting mounts statistics, bulletins, assessment and the ledger (issue 13).
-func (a *App) reporting(r httpserver.Router, itemsSvc *items.Service, cal *calendar.Service, warn *warnings.Service, _ *audit.Log) {
+func (a *App) reporting(r httpserver.Router, itemsSvc *items.Service, cal *calendar.Service, warn *warnings.Service, log *audit.Log) {
 	items.UseZone(a.Config.Location)
 	statsSvc := stats.NewService(a.DB, cal, warn, a.Config.Clock, a.Config.Location)
 	stats.Mount(r, statsSvc)
@@ -22,4 +23,5 @@ func (a *App) reporting(r httpserver.Router, itemsSvc *items.Service, cal *calen
 	bulletinsSvc := bulletins.NewService(a.DB, statsSvc, itemsSvc, cal, a.Config.Clock, a.Config.Location)
 	a.Bulletins = bulletinsSvc
 	bulletins.Mount(r, bulletinsSvc)
+	assessment.Mount(r, assessment.NewService(a.DB, cal, log, a.Config.Clock, a.Config.Location))
 }

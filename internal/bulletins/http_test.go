@@ -46,7 +46,9 @@ type bulletin struct {
 			Title string `json:"title"`
 			Note  string `json:"note"`
 		} `json:"verification_failures"`
-		Commended  []struct{ UnitName string `json:"unit_name"` } `json:"commended"`
+		Commended []struct {
+			UnitName string `json:"unit_name"`
+		} `json:"commended"`
 		Criticised []struct {
 			UnitName string `json:"unit_name"`
 			Reason   string `json:"reason"`
@@ -67,7 +69,7 @@ func TestBulletinLifecycle(t *testing.T) {
 		headb.Do("POST", "/api/v1/bulletins", map[string]any{"kind": "monthly", "period": month}).Problem(403, "forbidden")
 		for body, field := range map[string]string{
 			`{"kind":"weekly","period":"` + month + `"}`:               "kind",
-			`{"kind":"monthly","period":"` + fmt.Sprint(year) + `"}`:    "period",
+			`{"kind":"monthly","period":"` + fmt.Sprint(year) + `"}`:   "period",
 			`{"kind":"quarterly","period":"` + month + `"}`:            "period",
 			`{"kind":"special"}`:                                       "period",
 			`{"kind":"special","from":"2026-02-01","to":"2026-01-01"}`: "to",
