@@ -62,12 +62,12 @@ func m0050Reporting() *gormigrate.Migration {
 	indexes := []string{
 		`CREATE UNIQUE INDEX ux_bulletins_number ON bulletins (scope_id, year, number) WHERE number IS NOT NULL`,
 		// Items issued or closed in a period, per scope and across scopes.
-		`CREATE INDEX idx_items_scope_issued ON items (scope_id, issued_at)`,
+		`CREATE INDEX idx_items_scope_issued ON items (scope_id, issued_at, lead_unit_id)`,
 		`CREATE INDEX idx_items_issued ON items (issued_at)`,
 		`CREATE INDEX idx_items_scope_closed ON items (scope_id, closed_at)`,
 		`CREATE INDEX idx_items_closed ON items (closed_at)`,
 		// The open items (in progress, overdue now): a small part of a long history.
-		`CREATE INDEX idx_items_open_deadline ON items (scope_id, deadline) WHERE state IN ('pending_approval', 'approved', 'issued', 'in_progress', 'suspended', 'completion_requested')`,
+		`CREATE INDEX idx_items_open_deadline ON items (scope_id, state, deadline, lead_unit_id) WHERE state IN ('pending_approval', 'approved', 'issued', 'in_progress', 'suspended', 'completion_requested')`,
 		// Follow-up records of a period.
 		`CREATE INDEX idx_item_urges_created ON item_urges (created_at)`,
 		`CREATE INDEX idx_extension_requests_created ON extension_requests (created_at)`,

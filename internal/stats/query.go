@@ -3,16 +3,22 @@ package stats
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/items"
 )
+
+var traceSQL = os.Getenv("DUBAN_STATS_TRACE") != ""
 
 // cond is a SQL condition with its arguments.
 type cond struct {
@@ -42,24 +48,24 @@ type grouping int
 const (
 	groupAll grouping = iota
 	groupUnit
-	groupSource
-	groupCategory
+	// groupKind groups by source and category together ("source|category"): the
+	// overview, its split by source and by category come from one pass.
+	groupKind
 )
 
-// membership is how items are counted for a unit: as lead unit, as a cooperating
-// unit, or through a live assignment not already counted either way (the three
-// parts of GET /items?unit_id=, disjoint so that they add up).
+// membership is how items are counted for a unit: as lead unit or as a cooperating
+// unit — GET /items?unit_id=, whose third part (a live assignment) adds nothing,
+// because the items package keeps every live assignment's unit among the item's
+// lead and cooperating units.
 type membership struct {
 	name, from, unit, where string
 }
 
 var (
-	plain      = membership{name: "item", from: "items"}
-	asLead     = membership{name: "lead", from: "items", unit: "items.lead_unit_id", where: "items.lead_unit_id IS NOT NULL"}
-	asCoop     = membership{name: "cooperating", from: "items JOIN item_cooperating_units m ON m.item_id = items.id", unit: "m.unit_id", where: "(items.lead_unit_id IS NULL OR m.unit_id <> items.lead_unit_id)"}
-	asAssigned = membership{name: "assigned", from: "items JOIN item_assignments m ON m.item_id = items.id", unit: "m.unit_id",
-		where: "m.state <> 'returned' AND (items.lead_unit_id IS NULL OR m.unit_id <> items.lead_unit_id) " +
-			"AND NOT EXISTS (SELECT 1 FROM item_cooperating_units mc WHERE mc.item_id = m.item_id AND mc.unit_id = m.unit_id)"}
+	plain  = membership{name: "item", from: "items"}
+	asLead = membership{name: "lead", from: "items", unit: "items.lead_unit_id", where: "items.lead_unit_id IS NOT NULL"}
+	asCoop = membership{name: "cooperating", from: "items JOIN item_cooperating_units m ON m.item_id = items.id", unit: "m.unit_id",
+		where: "(items.lead_unit_id IS NULL OR m.unit_id <> items.lead_unit_id)"}
 )
 
 // qctx is one statistics request: the caller, the query, today and the SQL of the
@@ -76,6 +82,7 @@ type qctx struct {
 	branches []cond
 	filter   cond
 
+	mu                         sync.Mutex
 	leadAssigned, coopAssigned map[string]int64
 }
 
@@ -145,27 +152,68 @@ func stateList(ss []items.State) []string {
 	return out
 }
 
-// keyed runs a grouped query (its first column the key as text) once per branch and
-// hands each row to scan.
-func (c *qctx) keyed(sel string, selArgs []any, from string, where cond, group string, scan func(rows interface{ Scan(...any) error }) error) error {
-	for _, b := range c.branches {
-		w := and(b, c.filter, where)
-		sql := "SELECT " + sel + " FROM " + from + " WHERE " + w.sql + " GROUP BY " + group
-		rows, err := c.conn.Raw(sql, append(append([]any{}, selArgs...), w.args...)...).Rows()
+type scanner interface{ Scan(...any) error }
+
+// query is one grouped SELECT, run once per branch; scan sees each row under the
+// context's lock.
+type query struct {
+	sel     string
+	selArgs []any
+	from    string
+	where   cond
+	group   string
+	scan    func(r scanner) error
+}
+
+// run runs the queries, a few at a time (PostgreSQL answers them on several
+// connections; inside a transaction they run one by one on it).
+func (c *qctx) run(ctx context.Context, qs []query) error {
+	type job struct {
+		q query
+		b cond
+	}
+	var jobs []job
+	for _, q := range qs {
+		for _, b := range c.branches {
+			jobs = append(jobs, job{q, b})
+		}
+	}
+	limit := 4
+	if _, inTx := c.conn.Statement.ConnPool.(gorm.TxCommitter); inTx || c.s.db.Dialect() == database.SQLite {
+		limit = 1
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(limit)
+	for _, j := range jobs {
+		g.Go(func() error { return c.one(ctx, j.q, j.b) })
+	}
+	return g.Wait()
+}
+
+func (c *qctx) one(ctx context.Context, q query, b cond) error {
+	w := and(b, c.filter, q.where)
+	sql := "SELECT " + q.sel + " FROM " + q.from + " WHERE " + w.sql + " GROUP BY " + q.group
+	t0 := time.Now()
+	rows, err := c.conn.WithContext(ctx).Raw(sql, append(append([]any{}, q.selArgs...), w.args...)...).Rows()
+	if traceSQL {
+		defer func() {
+			fmt.Fprintf(os.Stderr, "%6.1fms %s\n", float64(time.Since(t0).Microseconds())/1000, strings.Join(strings.Fields(sql), " ")[:min(len(sql), 300)])
+		}()
+	}
+	if err != nil {
+		return fmt.Errorf("statistics: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		c.mu.Lock()
+		err := q.scan(rows)
+		c.mu.Unlock()
 		if err != nil {
 			return fmt.Errorf("statistics: %w", err)
 		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				_ = rows.Close()
-				return fmt.Errorf("statistics: %w", err)
-			}
-		}
-		err = rows.Err()
-		_ = rows.Close()
-		if err != nil {
-			return fmt.Errorf("statistics: %w", err)
-		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("statistics: %w", err)
 	}
 	return nil
 }
@@ -174,10 +222,8 @@ func keyOf(g grouping, m membership) string {
 	switch g {
 	case groupUnit:
 		return "CAST(" + m.unit + " AS TEXT)"
-	case groupSource:
-		return "items.source"
-	case groupCategory:
-		return "items.category"
+	case groupKind:
+		return "items.source || '|' || items.category"
 	}
 	return "''"
 }
@@ -191,70 +237,85 @@ func get(m map[string]*Figures, k string) *Figures {
 	return f
 }
 
-// itemFigures counts the items themselves: assigned, in progress, overdue now,
-// closed, on time and the working days to close.
-func (c *qctx) itemFigures(ctx context.Context, g grouping) (map[string]*Figures, error) {
-	out := map[string]*Figures{}
+// itemQueries count the items themselves: assigned (issued in the period), in
+// progress and overdue now (the open items), closed and on time with the working
+// days to close (closed in the period). Each is a range of one index.
+func (c *qctx) itemQueries(g grouping, out map[string]*Figures) []query {
 	kinds := []membership{plain}
 	if g == groupUnit {
-		kinds = []membership{asLead, asCoop, asAssigned}
+		kinds = []membership{asLead, asCoop}
 		c.leadAssigned, c.coopAssigned = map[string]int64{}, map[string]int64{}
 	}
 	inProgress, open, closed := stateList(items.InProgressStates), stateList(items.OpenStates), stateList(items.ClosedStates)
+	var qs []query
+	w := newWorkdays(c.cal)
 	for _, m := range kinds {
 		key := keyOf(g, m)
-		sel := key + ` AS k,
-			SUM(CASE WHEN items.issued_at >= ? AND items.issued_at < ? THEN 1 ELSE 0 END),
-			SUM(CASE WHEN items.state IN ? THEN 1 ELSE 0 END),
-			SUM(CASE WHEN items.state IN ? AND items.deadline IS NOT NULL AND items.deadline < ? THEN 1 ELSE 0 END)`
-		where := and(cond{m.where, nil}, cond{"(items.issued_at >= ? AND items.issued_at < ?) OR items.state IN ?", []any{c.from, c.to, open}})
-		err := c.keyed(sel, []any{c.from, c.to, inProgress, open, c.today}, m.from, where, "1", func(r interface{ Scan(...any) error }) error {
-			var (
-				k          string
-				a, ip, ovd int64
-			)
-			if err := r.Scan(&k, &a, &ip, &ovd); err != nil {
-				return err
-			}
-			f := get(out, k)
-			f.Assigned += a
-			f.InProgress += ip
-			f.OverdueNow += ovd
-			if m == asLead {
-				c.leadAssigned[k] += a
-			} else if g == groupUnit {
-				c.coopAssigned[k] += a
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+		qs = append(qs, query{sel: key + ", COUNT(*)", from: m.from,
+			where: and(cond{m.where, nil}, cond{"items.issued_at >= ? AND items.issued_at < ?", []any{c.from, c.to}}), group: "1",
+			scan: func(r scanner) error {
+				var (
+					k *string
+					n int64
+				)
+				if err := r.Scan(&k, &n); err != nil {
+					return err
+				}
+				get(out, deref(k)).Assigned += n
+				if m == asLead {
+					c.leadAssigned[deref(k)] += n
+				} else if g == groupUnit {
+					c.coopAssigned[deref(k)] += n
+				}
+				return nil
+			}})
+		qs = append(qs, query{sel: key + `, SUM(CASE WHEN items.state IN ? THEN 1 ELSE 0 END),
+			SUM(CASE WHEN items.deadline IS NOT NULL AND items.deadline < ? THEN 1 ELSE 0 END)`, selArgs: []any{inProgress, c.today}, from: m.from,
+			where: and(cond{m.where, nil}, cond{"items.state IN ?", []any{open}}), group: "1",
+			scan: func(r scanner) error {
+				var (
+					k       *string
+					ip, ovd int64
+				)
+				if err := r.Scan(&k, &ip, &ovd); err != nil {
+					return err
+				}
+				f := get(out, deref(k))
+				f.InProgress += ip
+				f.OverdueNow += ovd
+				return nil
+			}})
 		li, liArgs := items.LocalDateSQL(c.conn, "items.issued_at")
 		lc, lcArgs := items.LocalDateSQL(c.conn, "items.closed_at")
-		sel = key + ", " + li + ", " + lc + ", COUNT(*), SUM(CASE WHEN " + lc + " <= items.original_deadline THEN 1 ELSE 0 END)"
-		selArgs := append(append(append([]any{}, liArgs...), lcArgs...), lcArgs...)
-		where = and(cond{m.where, nil}, cond{"items.state IN ? AND items.closed_at >= ? AND items.closed_at < ?", []any{closed, c.from, c.to}})
-		w := newWorkdays(c.cal)
-		err = c.keyed(sel, selArgs, m.from, where, "1, 2, 3", func(r interface{ Scan(...any) error }) error {
-			var (
-				k, issued, closedOn *string
-				n, onTime           int64
-			)
-			if err := r.Scan(&k, &issued, &closedOn, &n, &onTime); err != nil {
-				return err
-			}
-			f := get(out, deref(k))
-			f.Closed += n
-			f.ClosedOnTime += onTime
-			if issued != nil && closedOn != nil {
-				f.closeDays += n * int64(w.between(*issued, *closedOn))
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+		qs = append(qs, query{sel: key + ", " + li + ", " + lc + ", COUNT(*), SUM(CASE WHEN " + lc + " <= items.original_deadline THEN 1 ELSE 0 END)",
+			selArgs: append(append(append([]any{}, liArgs...), lcArgs...), lcArgs...), from: m.from,
+			where: and(cond{m.where, nil}, cond{"items.state IN ? AND items.closed_at >= ? AND items.closed_at < ?", []any{closed, c.from, c.to}}),
+			group: "1, 2, 3",
+			scan: func(r scanner) error {
+				var (
+					k, issued, closedOn *string
+					n, onTime           int64
+				)
+				if err := r.Scan(&k, &issued, &closedOn, &n, &onTime); err != nil {
+					return err
+				}
+				f := get(out, deref(k))
+				f.Closed += n
+				f.ClosedOnTime += onTime
+				if issued != nil && closedOn != nil {
+					f.closeDays += n * int64(w.between(*issued, *closedOn))
+				}
+				return nil
+			}})
+	}
+	return qs
+}
+
+// itemFigures runs the item queries alone (the split by source and category).
+func (c *qctx) itemFigures(ctx context.Context, g grouping) (map[string]*Figures, error) {
+	out := map[string]*Figures{}
+	if err := c.run(ctx, c.itemQueries(g, out)); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -267,68 +328,54 @@ func deref(s *string) string {
 }
 
 // figures are the item figures with the follow-up records: urges, extensions,
-// verification failures, late feedback.
+// verification failures, late feedback — all run together.
 func (c *qctx) figures(ctx context.Context, g grouping) (map[string]*Figures, error) {
-	out, err := c.itemFigures(ctx, g)
-	if err != nil {
-		return nil, err
-	}
+	out := map[string]*Figures{}
+	qs := c.itemQueries(g, out)
 	unit := func(col string) string {
 		if g == groupUnit {
 			return "CAST(" + col + " AS TEXT)"
 		}
 		return "''"
 	}
-	count := func(sel string, selArgs []any, from string, where cond, group string, apply func(f *Figures, kind string, n, m int64)) error {
-		withKind := group == "1, 2"
-		return c.keyed(sel, selArgs, from, where, group, func(r interface{ Scan(...any) error }) error {
+	two := func(sel, from string, where cond, apply func(f *Figures, n, m int64)) query {
+		return query{sel: sel, from: from, where: where, group: "1", scan: func(r scanner) error {
 			var (
-				k, kind *string
-				n, m    int64
+				k    *string
+				n, m int64
 			)
-			if withKind {
-				if err := r.Scan(&k, &kind, &n); err != nil {
-					return err
-				}
-			} else if err := r.Scan(&k, &n, &m); err != nil {
+			if err := r.Scan(&k, &n, &m); err != nil {
 				return err
 			}
-			if k == nil {
-				return nil
+			if k != nil {
+				apply(get(out, *k), n, m)
 			}
-			apply(get(out, *k), deref(kind), n, m)
 			return nil
-		})
+		}}
 	}
 	period := func(col string) cond { return cond{col + " >= ? AND " + col + " < ?", []any{c.from, c.to}} }
-	if err := count(unit("u.unit_id")+", u.kind, COUNT(*)", nil, "item_urges u JOIN items ON items.id = u.item_id",
-		period("u.created_at"), "1, 2", func(f *Figures, kind string, n, _ int64) {
-			if kind == "auto" {
-				f.UrgesAuto += n
-			} else {
+	qs = append(qs,
+		two(unit("u.unit_id")+", SUM(CASE WHEN u.kind = 'auto' THEN 0 ELSE 1 END), SUM(CASE WHEN u.kind = 'auto' THEN 1 ELSE 0 END)",
+			"item_urges u JOIN items ON items.id = u.item_id", period("u.created_at"), func(f *Figures, n, m int64) {
 				f.UrgesManual += n
-			}
-		}); err != nil {
-		return nil, err
-	}
-	if err := count(unit("e.unit_id")+", COUNT(*), SUM(CASE WHEN e.state = 'approved' THEN 1 ELSE 0 END)", nil,
-		"extension_requests e JOIN items ON items.id = e.item_id", period("e.created_at"), "1", func(f *Figures, _ string, n, m int64) {
-			f.ExtensionsRequested += n
-			f.ExtensionsGranted += m
-		}); err != nil {
-		return nil, err
-	}
-	if err := count(unit("items.lead_unit_id")+", COUNT(*), 0", nil, "verifications v JOIN items ON items.id = v.item_id",
-		and(cond{"v.result = 'failed'", nil}, period("v.created_at")), "1", func(f *Figures, _ string, n, _ int64) {
-			f.VerificationFailures += n
-		}); err != nil {
-		return nil, err
-	}
-	if err := count(unit("a.unit_id")+", COUNT(*), 0", nil, "item_assignments a JOIN items ON items.id = a.item_id",
-		cond{"a.state <> 'returned' AND items.state IN ? AND a.next_feedback_due IS NOT NULL AND a.next_feedback_due < ?",
-			[]any{[]string{string(items.StateIssued), string(items.StateInProgress)}, c.cutoff}}, "1", func(f *Figures, _ string, n, _ int64) {
-			f.FeedbackLate += n
-		}); err != nil {
+				f.UrgesAuto += m
+			}),
+		two(unit("e.unit_id")+", COUNT(*), SUM(CASE WHEN e.state = 'approved' THEN 1 ELSE 0 END)",
+			"extension_requests e JOIN items ON items.id = e.item_id", period("e.created_at"), func(f *Figures, n, m int64) {
+				f.ExtensionsRequested += n
+				f.ExtensionsGranted += m
+			}),
+		two(unit("items.lead_unit_id")+", COUNT(*), 0", "verifications v JOIN items ON items.id = v.item_id",
+			and(cond{"v.result = 'failed'", nil}, period("v.created_at")), func(f *Figures, n, _ int64) {
+				f.VerificationFailures += n
+			}),
+		two(unit("a.unit_id")+", COUNT(*), 0", "items JOIN item_assignments a ON a.item_id = items.id",
+			cond{"items.state IN ? AND a.state <> 'returned' AND a.next_feedback_due IS NOT NULL AND a.next_feedback_due < ?",
+				[]any{[]string{string(items.StateIssued), string(items.StateInProgress)}, c.cutoff}}, func(f *Figures, n, _ int64) {
+				f.FeedbackLate += n
+			}),
+	)
+	if err := c.run(ctx, qs); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -350,38 +397,38 @@ func (c *qctx) monthly(ctx context.Context) (map[string]*Month, error) {
 		return m
 	}
 	li, liArgs := items.LocalDateSQL(c.conn, "items.issued_at")
-	err := c.keyed("substr("+li+", 1, 7), COUNT(*)", liArgs, "items",
-		cond{"items.issued_at >= ? AND items.issued_at < ?", []any{c.from, c.to}}, "1", func(r interface{ Scan(...any) error }) error {
-			var (
-				k string
-				n int64
-			)
-			if err := r.Scan(&k, &n); err != nil {
-				return err
-			}
-			at(k).Assigned += n
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
 	lc, lcArgs := items.LocalDateSQL(c.conn, "items.closed_at")
-	err = c.keyed("substr("+lc+", 1, 7), COUNT(*), SUM(CASE WHEN "+lc+" <= items.original_deadline THEN 1 ELSE 0 END)",
-		append(append([]any{}, lcArgs...), lcArgs...), "items",
-		cond{"items.state IN ? AND items.closed_at >= ? AND items.closed_at < ?", []any{stateList(items.ClosedStates), c.from, c.to}}, "1",
-		func(r interface{ Scan(...any) error }) error {
-			var (
-				k     string
-				n, ot int64
-			)
-			if err := r.Scan(&k, &n, &ot); err != nil {
-				return err
-			}
-			at(k).Closed += n
-			at(k).ClosedOnTime += ot
-			return nil
-		})
-	return out, err
+	qs := []query{
+		{sel: "substr(" + li + ", 1, 7), COUNT(*)", selArgs: liArgs, from: "items",
+			where: cond{"items.issued_at >= ? AND items.issued_at < ?", []any{c.from, c.to}}, group: "1",
+			scan: func(r scanner) error {
+				var (
+					k string
+					n int64
+				)
+				if err := r.Scan(&k, &n); err != nil {
+					return err
+				}
+				at(k).Assigned += n
+				return nil
+			}},
+		{sel: "substr(" + lc + ", 1, 7), COUNT(*), SUM(CASE WHEN " + lc + " <= items.original_deadline THEN 1 ELSE 0 END)",
+			selArgs: append(append([]any{}, lcArgs...), lcArgs...), from: "items",
+			where: cond{"items.state IN ? AND items.closed_at >= ? AND items.closed_at < ?", []any{stateList(items.ClosedStates), c.from, c.to}}, group: "1",
+			scan: func(r scanner) error {
+				var (
+					k     string
+					n, ot int64
+				)
+				if err := r.Scan(&k, &n, &ot); err != nil {
+					return err
+				}
+				at(k).Closed += n
+				at(k).ClosedOnTime += ot
+				return nil
+			}},
+	}
+	return out, c.run(ctx, qs)
 }
 
 // workdays counts working days between dates given as text, through a running

@@ -16,6 +16,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -226,33 +227,32 @@ func (s *Service) Overview(ctx context.Context, p *access.Principal, q Query) (*
 		return nil, err
 	}
 	out := &Overview{Period: q.Period, Today: c.today, BySource: []KeyFigures{}, ByCategory: []KeyFigures{}}
-	all, err := c.figures(ctx, groupAll)
+	// One pass: the item figures keyed "source|category", the follow-ups under "".
+	m, err := c.figures(ctx, groupKind)
 	if err != nil {
 		return nil, err
 	}
-	if f := all[""]; f != nil {
-		out.Figures = *f
+	bySource, byCategory := map[string]*Figures{}, map[string]*Figures{}
+	for k, f := range m {
+		out.Figures.add(f)
+		src, cat, ok := strings.Cut(k, "|")
+		if !ok {
+			continue
+		}
+		get(bySource, src).add(f)
+		get(byCategory, cat).add(f)
 	}
 	out.Figures.finish()
-	for _, g := range []struct {
-		by   grouping
-		keys []string
-		dst  *[]KeyFigures
-	}{
-		{groupSource, sourceKeys(), &out.BySource},
-		{groupCategory, []string{string(items.CategoryImportantMatter), string(items.CategoryDocument)}, &out.ByCategory},
-	} {
-		m, err := c.itemFigures(ctx, g.by)
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range g.keys {
-			f, ok := m[k]
-			if !ok {
-				continue
-			}
+	for _, k := range sourceKeys() {
+		if f, ok := bySource[k]; ok {
 			f.finish()
-			*g.dst = append(*g.dst, KeyFigures{Key: k, Figures: *f})
+			out.BySource = append(out.BySource, KeyFigures{Key: k, Figures: *f})
+		}
+	}
+	for _, k := range []string{string(items.CategoryImportantMatter), string(items.CategoryDocument)} {
+		if f, ok := byCategory[k]; ok {
+			f.finish()
+			out.ByCategory = append(out.ByCategory, KeyFigures{Key: k, Figures: *f})
 		}
 	}
 	return out, nil
