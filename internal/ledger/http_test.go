@@ -52,7 +52,7 @@ func TestExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rows[0][0] != "督办编号" || rows[0][1] != "事项名称" || len(rows[0]) != 20 {
+		if rows[0][0] != "督办编号" || rows[0][1] != "事项名称" || rows[0][2] != "事项内容" || len(rows[0]) != 21 {
 			t.Errorf("header %v", rows[0])
 		}
 		if len(rows)-1 != total(sup, "") {
@@ -63,7 +63,7 @@ func TestExport(t *testing.T) {
 			t.Errorf("header row not frozen: %+v %v", panes, err)
 		}
 		tables, err := f.GetTables(sheet)
-		if err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:T") {
+		if err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:U") {
 			t.Errorf("no auto-filter table: %+v %v", tables, err)
 		}
 		if w, _ := f.GetColWidth(sheet, "B"); w < 30 {
@@ -74,7 +74,7 @@ func TestExport(t *testing.T) {
 		for _, row := range rows[1:] {
 			if row[1] == "统计测试事项 overdue" {
 				found = true
-				if row[14] != "红灯" || row[17] != "2" || row[5] != "安全生产部" || row[6] != "财务部" {
+				if row[15] != "红灯" || row[18] != "2" || row[6] != "安全生产部" || row[7] != "财务部" {
 					t.Errorf("overdue row %v", row)
 				}
 			}
@@ -92,7 +92,7 @@ func TestExport(t *testing.T) {
 		r = sup.Do("GET", "/api/v1/items/export.xlsx?unit_id="+h.W.DeptC.String(), nil, "Accept-Language", "en-US,en;q=0.9")
 		ef := open(t, r.Expect(200).Body)
 		rows, _ = ef.GetRows("Ledger")
-		if rows[0][0] != "Code" || rows[0][19] != "Closed" || len(rows)-1 != total(sup, "unit_id="+h.W.DeptC.String()) {
+		if rows[0][0] != "Code" || rows[0][20] != "Closed" || len(rows)-1 != total(sup, "unit_id="+h.W.DeptC.String()) {
 			t.Errorf("English header %v, %d rows", rows[0], len(rows)-1)
 		}
 		// a member exports what they see
@@ -104,8 +104,16 @@ func TestExport(t *testing.T) {
 		// CSV
 		r = sup.Do("GET", "/api/v1/items/export.csv?state=in_progress", nil).Expect(200)
 		body := string(r.Body)
-		if !strings.HasPrefix(body, "\ufeff督办编号,事项名称,") || strings.Count(body, "\n")-1 != total(sup, "state=in_progress") {
+		if !strings.HasPrefix(body, "\ufeff督办编号,事项名称,事项内容,") || strings.Count(body, "\n")-1 != total(sup, "state=in_progress") {
 			t.Errorf("csv: %q", body[:min(200, len(body))])
+		}
+		// the ledger re-imports: its open items with a deadline ahead become new items
+		open := "state=in_progress&deadline_from=" + env.App.Items.Today().String()
+		r = sup.Do("GET", "/api/v1/items/export.xlsx?"+open, nil).Expect(200)
+		var again result
+		upload(sup, "?dry_run=true", r.Body).Expect(200).JSON(&again)
+		if len(again.Errors) != 0 || len(again.Rows) != total(sup, open) || len(again.Rows) == 0 {
+			t.Errorf("re-import of the ledger: %+v", again)
 		}
 		sup.Do("GET", "/api/v1/items/export.xlsx?light=purple", nil).Problem(422, "validation_failed")
 		env.As("").Do("GET", "/api/v1/items/export.csv", nil).Problem(401, "unauthorized")

@@ -147,6 +147,8 @@ func checkZip(data []byte) error {
 type sheetRow struct {
 	n     int
 	cells []string
+	// cols maps a field to its column (from the header row).
+	cols map[string]int
 }
 
 // readSheet opens the workbook and reads the first sheet's rows under the header,
@@ -170,7 +172,11 @@ func readSheet(data []byte) ([]sheetRow, error) {
 		return nil, problem.New(http.StatusUnsupportedMediaType, CodeNotXLSX, "the sheet cannot be read")
 	}
 	defer func() { _ = rows.Close() }()
-	var out []sheetRow
+	var (
+		out   []sheetRow
+		cols  map[string]int
+		heads []string
+	)
 	n := 0
 	for rows.Next() {
 		n++
@@ -179,9 +185,10 @@ func readSheet(data []byte) ([]sheetRow, error) {
 			return nil, problem.New(http.StatusUnsupportedMediaType, CodeNotXLSX, "the sheet cannot be read")
 		}
 		if n == 1 {
-			if !headerMatches(cells) {
+			heads = cells
+			if cols = headerColumns(cells); cols == nil {
 				return nil, problem.New(http.StatusUnprocessableEntity, CodeWrongTemplate,
-					"the first row is not the template's header ("+strings.Join(templateHeads(Zh), ", ")+"); download GET /items/import-template.xlsx and fill it in").
+					"the first row is neither the template's header ("+strings.Join(templateHeads(Zh), ", ")+") nor the ledger's; download GET /items/import-template.xlsx and fill it in").
 					With("expected", templateHeads(Zh))
 			}
 			continue
@@ -196,7 +203,7 @@ func readSheet(data []byte) ([]sheetRow, error) {
 		for i, c := range cells {
 			if utf8.RuneCountInString(c) > MaxCellRunes {
 				return nil, rowProblem(fmt.Sprintf("cell %s%d is longer than %d characters", columnLetter(i), n, MaxCellRunes),
-					[]RowError{{Row: n, Column: columnLetter(i), Header: headOf(i), Field: fieldOf(i), Rule: "max", Message: "too long"}})
+					[]RowError{{Row: n, Column: columnLetter(i), Header: cell(heads, i), Field: fieldAt(cols, i), Rule: "max", Message: "too long"}})
 			}
 			if c == "" {
 				continue
@@ -204,10 +211,10 @@ func readSheet(data []byte) ([]sheetRow, error) {
 			ref, _ := excelize.CoordinatesToCellName(i+1, n)
 			if fm, _ := f.GetCellFormula(sheet, ref); fm != "" {
 				return nil, rowProblem("cell "+ref+" holds a formula; an import takes values only (paste as values)",
-					[]RowError{{Row: n, Column: columnLetter(i), Header: headOf(i), Field: fieldOf(i), Rule: "formula", Message: "formulas are not accepted"}})
+					[]RowError{{Row: n, Column: columnLetter(i), Header: cell(heads, i), Field: fieldAt(cols, i), Rule: "formula", Message: "formulas are not accepted"}})
 			}
 		}
-		out = append(out, sheetRow{n: n, cells: cells})
+		out = append(out, sheetRow{n: n, cells: cells, cols: cols})
 	}
 	if err := rows.Error(); err != nil {
 		return nil, problem.New(http.StatusUnsupportedMediaType, CodeNotXLSX, "the sheet cannot be read")
@@ -218,16 +225,12 @@ func readSheet(data []byte) ([]sheetRow, error) {
 	return out, nil
 }
 
-func headOf(i int) string {
-	if i < len(importColumns) {
-		return importColumns[i].label.zh
-	}
-	return ""
-}
-
-func fieldOf(i int) string {
-	if i < len(importColumns) {
-		return importColumns[i].field
+// fieldAt is the field read from column i ("" for a column the import skips).
+func fieldAt(cols map[string]int, i int) string {
+	for f, c := range cols {
+		if c == i {
+			return f
+		}
 	}
 	return ""
 }
@@ -245,22 +248,57 @@ func templateHeads(lang Lang) []string {
 	return out
 }
 
-// headerMatches accepts the template's header in either language, with or without
-// the required marks.
-func headerMatches(cells []string) bool {
+// ledgerFields are the ledger's columns that an import reads back (its other
+// columns — code, state, dates, counts — describe what happened and are skipped),
+// so that an exported ledger re-imports as new items.
+var ledgerFields = map[string]string{"事项名称": "title", "事项内容": "content", "来源": "source", "来源依据/文号": "source_ref",
+	"类别": "category", "牵头单位": "lead_unit_id", "配合单位": "cooperating_unit_ids", "主管领导": "supervising_leader_id",
+	"协管领导": "assisting_leader_ids", "完成时限": "deadline"}
+
+// headerColumns reads the header row: the template's (either language, with or
+// without the required marks) or the ledger's (either language). It answers the
+// column of each field, or nil when a head is unknown or a required one missing.
+func headerColumns(cells []string) map[string]int {
 	for len(cells) > 0 && strings.TrimSpace(cells[len(cells)-1]) == "" {
 		cells = cells[:len(cells)-1]
 	}
-	if len(cells) != len(importColumns) {
-		return false
+	known := map[string]string{}
+	for _, c := range importColumns {
+		known[c.label.zh] = c.field
+		known[strings.ToLower(c.label.en)] = c.field
 	}
-	for i, c := range importColumns {
-		h := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(cells[i]), "*"))
-		if h != c.label.zh && !strings.EqualFold(h, c.label.en) {
-			return false
+	for _, c := range ledgerColumns {
+		field := ledgerFields[c.label.zh]
+		if _, ok := known[c.label.zh]; !ok {
+			known[c.label.zh] = field
+		}
+		if _, ok := known[strings.ToLower(c.label.en)]; !ok {
+			known[strings.ToLower(c.label.en)] = field
 		}
 	}
-	return true
+	cols := map[string]int{}
+	for i, h := range cells {
+		h = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(h), "*"))
+		field, ok := known[h]
+		if !ok {
+			field, ok = known[strings.ToLower(h)]
+		}
+		if !ok {
+			return nil
+		}
+		if field != "" {
+			if _, dup := cols[field]; dup {
+				return nil
+			}
+			cols[field] = i
+		}
+	}
+	for _, c := range importColumns {
+		if _, ok := cols[c.field]; c.required && !ok {
+			return nil
+		}
+	}
+	return cols
 }
 
 func blank(cells []string) bool {
@@ -393,11 +431,11 @@ func (s *Service) Import(ctx context.Context, p *access.Principal, data []byte, 
 				if pb.Status >= 500 || len(pb.Errors) == 0 && pb.Status != http.StatusUnprocessableEntity && pb.Status != http.StatusConflict {
 					return err
 				}
-				res.Errors = append(res.Errors, rowErrors(r.n, pb)...)
+				res.Errors = append(res.Errors, rowErrors(r, pb)...)
 				continue
 			}
 			id := v.ID
-			rr := RowResult{Row: r.n, Title: v.Title, Deadline: v.Deadline, State: string(v.State), LeadUnit: cell(r.cells, 6)}
+			rr := RowResult{Row: r.n, Title: v.Title, Deadline: v.Deadline, State: string(v.State), LeadUnit: cell(r.cells, r.cols["lead_unit_id"])}
 			if !dryRun {
 				rr.ID = &id
 			}
@@ -444,75 +482,89 @@ func cell(cells []string, i int) string {
 // input turns a row into a new item, or the row's errors.
 func (s *Service) input(r sheetRow, dir *directory) (items.ItemInput, []RowError) {
 	var errs []RowError
-	bad := func(i int, rule, msg string) {
-		errs = append(errs, RowError{Row: r.n, Column: columnLetter(i), Header: importColumns[i].label.zh, Field: importColumns[i].field, Rule: rule, Message: msg})
+	head := map[string]string{}
+	for _, c := range importColumns {
+		head[c.field] = c.label.zh
 	}
-	for i, c := range importColumns {
-		if c.required && cell(r.cells, i) == "" {
-			bad(i, "required", "is required")
+	bad := func(field, rule, msg string) {
+		e := RowError{Row: r.n, Header: head[field], Field: field, Rule: rule, Message: msg}
+		if i, ok := r.cols[field]; ok {
+			e.Column = columnLetter(i)
+		}
+		errs = append(errs, e)
+	}
+	val := func(field string) string {
+		if i, ok := r.cols[field]; ok {
+			return cell(r.cells, i)
+		}
+		return ""
+	}
+	for _, c := range importColumns {
+		if c.required && val(c.field) == "" {
+			bad(c.field, "required", "is required")
 		}
 	}
-	in := items.ItemInput{Title: cell(r.cells, 0), Content: cell(r.cells, 1), Requirements: cell(r.cells, 2), SourceRef: cell(r.cells, 5)}
-	enum := func(i int, kind string, dst *string) {
-		if v := cell(r.cells, i); v != "" {
+	in := items.ItemInput{Title: val("title"), Content: val("content"), Requirements: val("requirements"), SourceRef: val("source_ref")}
+	enum := func(field, kind string, dst *string) {
+		if v := val(field); v != "" {
 			code, ok := enumValue(kind, v)
 			if !ok {
-				bad(i, "oneof", "unknown value "+strconv.Quote(v))
+				bad(field, "oneof", "unknown value "+strconv.Quote(v))
 			}
 			*dst = code
 		}
 	}
 	var category, source string
-	enum(3, "category", &category)
-	enum(4, "source", &source)
-	enum(11, "method", &in.Method)
-	enum(12, "urgency", &in.Urgency)
-	enum(13, "cadence", &in.FeedbackCadence)
+	enum("category", "category", &category)
+	enum("source", "source", &source)
+	enum("method", "method", &in.Method)
+	enum("urgency", "urgency", &in.Urgency)
+	enum("feedback_cadence", "cadence", &in.FeedbackCadence)
 	in.Category, in.Source = items.Category(category), items.Source(source)
-	unit := func(i int, name string) *uuid.UUID {
+	unit := func(field, name string) *uuid.UUID {
 		ids := dir.units[name]
 		switch len(ids) {
 		case 1:
 			return &ids[0]
 		case 0:
-			bad(i, "exists", "no unit named "+strconv.Quote(name)+" in your scope")
+			bad(field, "exists", "no unit named "+strconv.Quote(name)+" in your scope")
 		default:
-			bad(i, "unique", "several units are named "+strconv.Quote(name)+"; use the short name")
+			bad(field, "unique", "several units are named "+strconv.Quote(name)+"; use the short name")
 		}
 		return nil
 	}
-	leader := func(i int, name string) *uuid.UUID {
+	leader := func(field, name string) *uuid.UUID {
 		ids := dir.leaders[name]
 		switch len(ids) {
 		case 1:
 			return &ids[0]
 		case 0:
-			bad(i, "exists", "no leader named "+strconv.Quote(name)+" in your scope")
+			bad(field, "exists", "no leader named "+strconv.Quote(name)+" in your scope")
 		default:
-			bad(i, "unique", "several leaders are named "+strconv.Quote(name)+"; use the user name")
+			bad(field, "unique", "several leaders are named "+strconv.Quote(name)+"; use the user name")
 		}
 		return nil
 	}
-	if v := cell(r.cells, 6); v != "" {
-		in.LeadUnitID = unit(6, v)
+	if v := val("lead_unit_id"); v != "" {
+		in.LeadUnitID = unit("lead_unit_id", v)
 	}
-	for _, n := range splitList(cell(r.cells, 7)) {
-		if id := unit(7, n); id != nil {
+	for _, n := range splitList(val("cooperating_unit_ids")) {
+		if id := unit("cooperating_unit_ids", n); id != nil {
 			in.CooperatingUnitIDs = append(in.CooperatingUnitIDs, *id)
 		}
 	}
-	if v := cell(r.cells, 8); v != "" {
-		in.SupervisingLeaderID = leader(8, v)
+	if v := val("supervising_leader_id"); v != "" {
+		in.SupervisingLeaderID = leader("supervising_leader_id", v)
 	}
-	for _, n := range splitList(cell(r.cells, 9)) {
-		if id := leader(9, n); id != nil {
+	for _, n := range splitList(val("assisting_leader_ids")) {
+		if id := leader("assisting_leader_ids", n); id != nil {
 			in.AssistingLeaderIDs = append(in.AssistingLeaderIDs, *id)
 		}
 	}
-	if v := cell(r.cells, 10); v != "" {
+	if v := val("deadline"); v != "" {
 		d, ok := excelDate(v)
 		if !ok {
-			bad(10, "date", "must be a date such as 2026-12-31")
+			bad("deadline", "date", "must be a date such as 2026-12-31")
 		}
 		in.Deadline = d
 	}
@@ -520,25 +572,22 @@ func (s *Service) input(r sheetRow, dir *directory) (items.ItemInput, []RowError
 }
 
 // rowErrors maps the items service's field errors onto the row's columns.
-func rowErrors(row int, pb *problem.Problem) []RowError {
+func rowErrors(r sheetRow, pb *problem.Problem) []RowError {
 	var out []RowError
 	for _, fe := range pb.Errors {
-		i := slices.IndexFunc(importColumns, func(c struct {
-			field    string
-			label    label
-			required bool
-			width    float64
-		}) bool {
-			return c.field == fe.Field
-		})
-		re := RowError{Row: row, Field: fe.Field, Rule: fe.Rule, Message: fe.Message}
-		if i >= 0 {
-			re.Column, re.Header = columnLetter(i), importColumns[i].label.zh
+		re := RowError{Row: r.n, Field: fe.Field, Rule: fe.Rule, Message: fe.Message}
+		if i, ok := r.cols[fe.Field]; ok {
+			re.Column = columnLetter(i)
+		}
+		for _, c := range importColumns {
+			if c.field == fe.Field {
+				re.Header = c.label.zh
+			}
 		}
 		out = append(out, re)
 	}
 	if len(out) == 0 {
-		out = append(out, RowError{Row: row, Rule: pb.Code, Message: pb.Detail})
+		out = append(out, RowError{Row: r.n, Rule: pb.Code, Message: pb.Detail})
 	}
 	return out
 }

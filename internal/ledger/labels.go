@@ -87,6 +87,7 @@ type column struct {
 var ledgerColumns = []column{
 	{label{"督办编号", "Code"}, 18},
 	{label{"事项名称", "Title"}, 40},
+	{label{"事项内容", "Content"}, 50},
 	{label{"来源", "Source"}, 12},
 	{label{"来源依据/文号", "Source reference"}, 24},
 	{label{"类别", "Category"}, 10},
