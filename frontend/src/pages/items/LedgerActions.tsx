@@ -33,7 +33,7 @@ function rowErrorsOf(e: unknown): RowError[] {
 }
 
 function ImportModal({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const { message } = App.useApp()
   const qc = useQueryClient()
   const [file, setFile] = useState<File | null>(null)
@@ -74,6 +74,11 @@ function ImportModal({ open, onClose }: { open: boolean; onClose: () => void }) 
     }
   }
   const ok = checked && (checked.errors ?? []).length === 0
+  // the rule in the user's language, with the value the message quotes
+  const problemText = (r: RowError) => {
+    const value = /"([^"]*)"/.exec(r.message ?? '')?.[1] ?? ''
+    return r.rule && i18n.exists(`reports.ledger.rules.${r.rule}`) ? t(`reports.ledger.rules.${r.rule}`, { value }) : (r.message ?? '')
+  }
   return (
     <Modal
       open={open}
@@ -145,7 +150,7 @@ function ImportModal({ open, onClose }: { open: boolean; onClose: () => void }) 
             columns={[
               { key: 'row', title: t('reports.ledger.row'), dataIndex: 'row', width: 60 },
               { key: 'col', title: t('reports.ledger.column'), width: 160, render: (_, r) => `${r.column ?? ''} ${r.header ?? ''}` },
-              { key: 'msg', title: t('reports.ledger.problem'), render: (_, r) => r.message },
+              { key: 'msg', title: t('reports.ledger.problem'), render: (_, r) => problemText(r) },
             ]}
           />
         </>
