@@ -29,8 +29,8 @@ async function asOffice(path) {
 test('reporting: the cockpit shows the figures, charts with table views, and drills down to the items', async () => {
   assert(seeded, 'the reporting spec needs the demo seed')
   await asOffice('/cockpit')
-  await page.getByTestId('figure-assigned').waitFor()
-  await page.getByTestId('chart-overdue-chart').waitFor()
+  await page.getByTestId('figure-assigned').waitFor({ timeout: 30_000 })
+  await page.getByTestId('chart-overdue-chart').waitFor({ timeout: 30_000 })
   const label = await page.getByTestId('chart-overdue-chart').getAttribute('aria-label')
   assert(label && label.startsWith('各单位超期未办结事项数：') && label.length > 14, `the chart's accessible name reads its figures: ${label}`)
   assert((await page.getByTestId('chart-overdue-chart').getAttribute('role')) === 'img', 'the chart is an image to assistive technology')
@@ -56,7 +56,7 @@ test('reporting: the cockpit shows the figures, charts with table views, and dri
   assert(url.searchParams.get('overdue') === 'true' && url.searchParams.get('unit_id'), `drilled down with the filters: ${url.search}`)
   const list = await call('GET', `/items?page_size=1&overdue=true&unit_id=${url.searchParams.get('unit_id')}`)
   assert(list.total === count, `the list has ${list.total} items, the chart said ${count}`)
-  await page.getByTestId('item-table').locator('tbody tr.ant-table-row').first().waitFor()
+  await page.getByTestId('item-table').locator('tbody tr.ant-table-row').first().waitFor({ timeout: 30_000 })
   await shot('61-cockpit-drilldown')
   // a figure card drills down too: closed in the period, by the original deadline
   await page.goBack()
@@ -70,7 +70,7 @@ test('reporting: the cockpit and the unit page at phone width', async () => {
   await page.setViewportSize({ width: 390, height: 844 })
   try {
     await page.goto(`${base}/cockpit`)
-    await page.getByTestId('chart-overdue-chart').waitFor()
+    await page.getByTestId('chart-overdue-chart').waitFor({ timeout: 30_000 })
     await settle()
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert(overflow <= 1, `no horizontal scroll on a phone (overflow ${overflow}px)`)
@@ -142,7 +142,7 @@ test('reporting: the ledger is exported (Excel, CSV) with the list filters and r
   assert(exported > 0, 'the demo has items in progress with a deadline ahead')
   const before = (await call('GET', '/items?page_size=1')).total
   await page.goto(`${base}/items?${filter}`)
-  await page.getByTestId('item-table').locator('tbody tr.ant-table-row').first().waitFor()
+  await page.getByTestId('item-table').locator('tbody tr.ant-table-row').first().waitFor({ timeout: 30_000 })
   await page.getByTestId('ledger-export').click()
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()])
   assert(/\.xlsx$/.test(xlsx.suggestedFilename()) && xlsx.suggestedFilename().startsWith('督办台账'), `saved as ${xlsx.suggestedFilename()}`)
