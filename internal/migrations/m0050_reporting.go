@@ -64,13 +64,13 @@ func m0050Reporting() *gormigrate.Migration {
 		// Items issued or closed in a period, per scope and across scopes. The scope's
 		// indexes carry every column the statistics read (unit, source, category,
 		// dates), so that counting a period is an index-only scan, never the heap.
-		`CREATE INDEX idx_items_scope_issued ON items (scope_id, issued_at, lead_unit_id, source, category)`,
+		`CREATE INDEX idx_items_scope_issued ON items (scope_id, issued_at, lead_unit_id, source, category, id)`,
 		`CREATE INDEX idx_items_issued ON items (issued_at)`,
-		`CREATE INDEX idx_items_scope_closed ON items (scope_id, closed_at, state, lead_unit_id, source, category, issued_at, original_deadline)`,
+		`CREATE INDEX idx_items_scope_closed ON items (scope_id, closed_at, state, lead_unit_id, source, category, issued_at, original_deadline, id)`,
 		`CREATE INDEX idx_items_closed ON items (closed_at)`,
 		// The open items (in progress, overdue now): a small part of a long history,
 		// again with what is counted.
-		`CREATE INDEX idx_items_open_deadline ON items (scope_id, state, deadline, lead_unit_id, source, category) WHERE state IN ('pending_approval', 'approved', 'issued', 'in_progress', 'suspended', 'completion_requested')`,
+		`CREATE INDEX idx_items_open_deadline ON items (scope_id, state, deadline, lead_unit_id, source, category, id) WHERE state IN ('pending_approval', 'approved', 'issued', 'in_progress', 'suspended', 'completion_requested')`,
 		// Follow-up records of a period.
 		`CREATE INDEX idx_item_urges_created ON item_urges (created_at)`,
 		`CREATE INDEX idx_extension_requests_created ON extension_requests (created_at)`,
