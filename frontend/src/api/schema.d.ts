@@ -831,7 +831,7 @@ export interface paths {
         };
         /**
          * The ledger (台账) as an Excel workbook
-         * @description One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
+         * @description One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
          */
         get: operations["exportItemsXLSX"];
         put?: never;
@@ -853,7 +853,7 @@ export interface paths {
         put?: never;
         /**
          * Import items from a workbook
-         * @description The file (multipart field file, or the workbook itself as the body with the .xlsx media type) filled in from GET /items/import-template.xlsx: one item per row, as drafts of the caller — submitted at once when the caller is the supervision office or the source skips approval (§14: board, party_group, leader_activity, group_meeting). Every rule of POST /items applies. All or nothing: with dry_run=true nothing is written and the answer lists the rows it would create and every error by row and column; otherwise any error answers 422 import_invalid_rows with row_errors and nothing is written. Idempotency-Key makes a retry safe. Refused: not an .xlsx (415 import_not_xlsx), a wrong header (422 import_wrong_template), more than 500 rows (413 import_too_many_rows), a file over 5 MB or one that unpacks to more than 50 MB (413), formulas and cells over 20,000 characters (422 import_invalid_rows).
+         * @description The file (multipart field file, or the workbook itself as the body with the .xlsx media type) filled in from GET /items/import-template.xlsx, or a ledger exported by GET /items/export.xlsx (columns are read by their headers, either language): one item per row, as drafts of the caller — submitted at once when the caller is the supervision office or the source skips approval (§14: board, party_group, leader_activity, group_meeting). Every rule of POST /items applies. All or nothing: with dry_run=true nothing is written and the answer lists the rows it would create and every error by row and column; otherwise any error answers 422 import_invalid_rows with row_errors and nothing is written. Idempotency-Key makes a retry safe. Refused: not an .xlsx (415 import_not_xlsx), a wrong header (422 import_wrong_template), more than 500 rows (413 import_too_many_rows), a file over 5 MB or one that unpacks to more than 50 MB (413), formulas and cells over 20,000 characters (422 import_invalid_rows).
          */
         post: operations["importItems"];
         delete?: never;
