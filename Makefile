@@ -5,7 +5,7 @@
 #   make test           scripts/test.sh: lint, API documents, go test (SQLite + PostgreSQL), frontend tests
 #   make openapi        regenerate docs/ (swag) and api/ (OpenAPI 3), and the frontend's API types
 #   make openapi-check  regenerate, then fail if that changed anything git tracks (CI runs it)
-#   make lint | fmt | bench | clean
+#   make lint | fmt | bench | bench-reporting | clean
 #
 # Every Go build is pure Go (CGO_ENABLED=0): the SQLite driver needs no C compiler.
 
@@ -46,7 +46,7 @@ BENCHTIME ?= 200ms
 BENCH     ?= .
 PKG       ?= ./...
 
-.PHONY: run build test openapi openapi-check openapi-verify lint fmt bench clean frontend-deps
+.PHONY: run build test openapi openapi-check openapi-verify lint fmt bench bench-reporting clean frontend-deps
 
 run: build
 	@mkdir -p "$(DUBAN_DATA_DIR)"
@@ -137,6 +137,11 @@ fmt:
 
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime=$(BENCHTIME) -benchmem $(PKG)
+
+# The reporting benchmarks: statistics on a million items, the ledger export of
+# 100,000 rows (PostgreSQL; minutes of seeding). See scripts/bench-reporting.sh.
+bench-reporting:
+	./scripts/bench-reporting.sh
 
 clean:
 	rm -rf bin internal/webui/dist frontend/dist coverage.out

@@ -15,6 +15,168 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/assessments": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Each unit's score for the period in the caller's scope, against the original deadlines, with the explanation of every point (item, rule, points). The published snapshot once the period is published (published=true); until then computed as of today. The supervision office, leaders, auditors and admins see every unit; anyone else only their own units.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "assessment"
+                ],
+                "summary": "Unit scores of a period",
+                "operationId": "getAssessments",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "2026-Q4",
+                        "description": "a quarter, month or year",
+                        "name": "period",
+                        "in": "query",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Assessment"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/assessments/{period}.xlsx": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The scores (one row per unit, ranked) and the explanation of every point (a second sheet), as GET /assessments shows them to the caller.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "assessment"
+                ],
+                "summary": "A period's assessment as Excel",
+                "operationId": "exportAssessment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "2026-Q4.xlsx",
+                        "description": "the period followed by .xlsx",
+                        "name": "period",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the workbook",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/assessments/{period}/publish": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The supervision office freezes the period's result for its scope as a stored snapshot: later changes to items or rules do not change it. Once per period (409 assessment_published after).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "assessment"
+                ],
+                "summary": "Publish a period's assessment",
+                "operationId": "publishAssessment",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "2026-Q4",
+                        "description": "a quarter, month or year",
+                        "name": "period",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Assessment"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/assignments/{id}": {
             "patch": {
                 "security": [
@@ -617,6 +779,419 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "validation_failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/bulletins": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The bulletins of the caller's scope, newest first: published ones for everyone in the scope; drafts too for the supervision office, admins and auditors. Without their data (GET /bulletins/{id} has it).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "bulletins"
+                ],
+                "summary": "List bulletins (通报)",
+                "operationId": "listBulletins",
+                "parameters": [
+                    {
+                        "enum": [
+                            "draft",
+                            "published"
+                        ],
+                        "type": "string",
+                        "description": "draft or published",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/BulletinList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The supervision office (supervisors of the scope) drafts a monthly (period 2026-11), quarterly (period 2026-Q4) or special (from, to) bulletin of its scope. The draft is filled from the statistics: the overview, the per-unit table, overdue and yellow-light items with their units, verification failures, units commended (closed items, all on time, none overdue) and criticised (overdue items, or urged three times or more); the summary section is drafted from the figures. Others get 403.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "bulletins"
+                ],
+                "summary": "Draft a bulletin",
+                "operationId": "createBulletin",
+                "parameters": [
+                    {
+                        "description": "the period",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateBulletin"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Bulletin"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/bulletins/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "With its sections and data. A draft is the supervision office's (404 for the units until published). The ETag carries the version.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "bulletins"
+                ],
+                "summary": "Read a bulletin",
+                "operationId": "getBulletin",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "bulletin id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Bulletin"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The supervision office edits the title and the sections (summary, highlights, problems, next_steps; at most 20,000 characters each), or recomputes the figures with refresh=true. Send If-Match with the ETag (412 when stale). A published bulletin answers 409 bulletin_published.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "bulletins"
+                ],
+                "summary": "Edit a draft bulletin",
+                "operationId": "updateBulletin",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "bulletin id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag last read",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the changes",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateBulletin"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Bulletin"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/bulletins/{id}/appendix.xlsx": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The per-unit table, the overdue and yellow-light items and the verification failures of the bulletin, one sheet each, as frozen (published) or last computed (draft). Visible as the bulletin is.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "bulletins"
+                ],
+                "summary": "A bulletin's Excel appendix",
+                "operationId": "getBulletinAppendix",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "bulletin id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the workbook",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/bulletins/{id}/publish": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The supervision office publishes a draft: its figures are frozen as last computed (later data never changes a published bulletin), it is numbered 督办通报〔year〕N号 (a yearly sequence per scope, gapless) and every user of the scope may read it. Honours If-Match (412); 409 bulletin_published when already published.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "bulletins"
+                ],
+                "summary": "Publish a bulletin",
+                "operationId": "publishBulletin",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "bulletin id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag last read",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Bulletin"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2004,6 +2579,47 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
+                        "format": "date",
+                        "description": "issued on or after (company time zone)",
+                        "name": "issued_from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "issued on or before",
+                        "name": "issued_to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "closed on or after",
+                        "name": "closed_from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "closed on or before",
+                        "name": "closed_to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "closed or archived items closed by (true) or after (false) their original deadline",
+                        "name": "on_time",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "supervision scope (group or enterprise)",
+                        "name": "scope_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
                         "example": "-deadline,code",
                         "description": "sort keys",
                         "name": "sort",
@@ -2116,6 +2732,391 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/export.csv": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The rows and columns of GET /items/export.xlsx as UTF-8 CSV with a byte order mark (so that Excel reads Chinese), streamed batch by batch. Text that would start a formula is prefixed with an apostrophe. Same filters and languages.",
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "ledger"
+                ],
+                "summary": "The ledger (台账) as CSV",
+                "operationId": "exportItemsCSV",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "en for English headers and values",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "as GET /items",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "as GET /items",
+                        "name": "overdue",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "light",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items (every filter of GET /items applies)",
+                        "name": "q",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the CSV",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/export.xlsx": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "ledger"
+                ],
+                "summary": "The ledger (台账) as an Excel workbook",
+                "operationId": "exportItemsXLSX",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "en for English headers and values",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "as GET /items",
+                        "name": "lead_unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "as GET /items",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "as GET /items",
+                        "name": "leader_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "as GET /items",
+                        "name": "deadline_from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "as GET /items",
+                        "name": "deadline_to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "as GET /items",
+                        "name": "overdue",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "light",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "parent_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "as GET /items",
+                        "name": "issued_from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "as GET /items",
+                        "name": "issued_to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "as GET /items",
+                        "name": "closed_from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "as GET /items",
+                        "name": "closed_to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "as GET /items",
+                        "name": "on_time",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "as GET /items",
+                        "name": "scope_id",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the workbook",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/import": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The file (multipart field file, or the workbook itself as the body with the .xlsx media type) filled in from GET /items/import-template.xlsx, or a ledger exported by GET /items/export.xlsx (columns are read by their headers, either language): one item per row, as drafts of the caller — submitted at once when the caller is the supervision office or the source skips approval (§14: board, party_group, leader_activity, group_meeting). Every rule of POST /items applies. All or nothing: with dry_run=true nothing is written and the answer lists the rows it would create and every error by row and column; otherwise any error answers 422 import_invalid_rows with row_errors and nothing is written. Idempotency-Key makes a retry safe. Refused: not an .xlsx (415 import_not_xlsx), a wrong header (422 import_wrong_template), more than 500 rows (413 import_too_many_rows), a file over 5 MB or one that unpacks to more than 50 MB (413), formulas and cells over 20,000 characters (422 import_invalid_rows).",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "ledger"
+                ],
+                "summary": "Import items from a workbook",
+                "operationId": "importItems",
+                "parameters": [
+                    {
+                        "type": "file",
+                        "description": "the workbook (.xlsx)",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "check only; write nothing",
+                        "name": "dry_run",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry safe",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "dry run",
+                        "schema": {
+                            "$ref": "#/definitions/ImportResult"
+                        }
+                    },
+                    "201": {
+                        "description": "imported",
+                        "schema": {
+                            "$ref": "#/definitions/ImportResult"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/import-template.xlsx": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "An .xlsx with the header row POST /items/import expects (Chinese, or English with Accept-Language: en; either is accepted back), drop-down lists for the enumerations and a sheet of instructions.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "ledger"
+                ],
+                "summary": "The import template",
+                "operationId": "getImportTemplate",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "en for English",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the template",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -5626,6 +6627,124 @@ const docTemplate = `{
                 }
             }
         },
+        "/settings/assessment": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The scoring rules of the caller's supervision scope (the defaults until the office sets them): base 100; deductions per item overdue against its original deadline and per working day overdue (capped per item), per urge received (manual, automatic), per returned feedback, per verification failure, per extension granted; a bonus per item closed early (capped); grades excellent ≥ 90, pass ≥ 76, fail below. The ETag carries the version.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "assessment"
+                ],
+                "summary": "Assessment rules of my scope",
+                "operationId": "getAssessmentRules",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AssessmentRules"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The supervision office of the scope (supervisors) or an administrator replaces the rules (every field; 0 switches a rule off). Points 0–100, base 1–1000, pass not above excellent (422 otherwise). Send If-Match with the ETag: a stale one answers 412. Published assessments keep the rules they were computed with.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "assessment"
+                ],
+                "summary": "Set the assessment rules of my scope",
+                "operationId": "putAssessmentRules",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the ETag last read",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the rules (version, updated_by, updated_at are ignored)",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/AssessmentRules"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AssessmentRules"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/settings/warnings": {
             "get": {
                 "security": [
@@ -5737,6 +6856,279 @@ const docTemplate = `{
                     },
                     "415": {
                         "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/stats/overview": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The figures of every item the caller may see (a supervisor, leader, auditor or admin: their scope and what is handed down from it; anyone else: the items of their units) that the filters select. Period figures count what happened in the period (dates in the company time zone): assigned = issued in it, closed and closed_on_time (against the original deadline), extensions, urges (manual and automatic), verification failures, avg_workdays_to_close (working days of the holiday calendar). Now figures describe today: in_progress, overdue_now, feedback_late. Each item figure is also a query of GET /items: assigned = issued_from/issued_to; in_progress = state=issued,in_progress,suspended,completion_requested; closed = state=closed,archived with closed_from/closed_to; closed_on_time adds on_time=true; overdue_now = overdue=true (with the same unit_id, source, category, scope_id). period is 2026-11, 2026-Q4 or 2026 (default: this year), or from and to.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "statistics"
+                ],
+                "summary": "Statistics: the overview",
+                "operationId": "getStatsOverview",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "2026-Q4",
+                        "description": "a month, quarter or year",
+                        "name": "period",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "first day (with to, instead of period)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "last day",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "items of this unit (lead, cooperating or a live assignment)",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "source",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "important_matter",
+                            "document"
+                        ],
+                        "type": "string",
+                        "description": "category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "supervision scope",
+                        "name": "scope_id",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/StatsOverview"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/stats/trend": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Per month: items issued (assigned), closed and closed on time (against the original deadline), with the on-time rate. The months are the period's when it spans a year or more, otherwise the twelve months ending with the period's last month. Filters and visibility as GET /stats/overview.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "statistics"
+                ],
+                "summary": "Statistics: the monthly trend",
+                "operationId": "getStatsTrend",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "2026",
+                        "description": "a month, quarter or year",
+                        "name": "period",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "first day (with to, instead of period)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "last day",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "items of this unit",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "source",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "important_matter",
+                            "document"
+                        ],
+                        "type": "string",
+                        "description": "category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "supervision scope",
+                        "name": "scope_id",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/StatsTrend"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/stats/units": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The figures of each unit taking part in the items the caller may see (as lead or cooperating unit, or through a live assignment), with the items assigned split by role. Supervisors, leaders, auditors and admins get every unit; anyone else only their own units (and those they head or liaise for). Urges, extensions and late feedback count what the unit received or asked; verification failures count against the lead unit. Figures and parameters as GET /stats/overview; the unit's items are GET /items?unit_id=….",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "statistics"
+                ],
+                "summary": "Statistics: per unit",
+                "operationId": "getStatsUnits",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "2026-Q4",
+                        "description": "a month, quarter or year",
+                        "name": "period",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "first day (with to, instead of period)",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "last day",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "items of this unit",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "source",
+                        "name": "source",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "important_matter",
+                            "document"
+                        ],
+                        "type": "string",
+                        "description": "category",
+                        "name": "category",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "supervision scope",
+                        "name": "scope_id",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/StatsUnits"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -6224,6 +7616,195 @@ const docTemplate = `{
                 }
             }
         },
+        "Assessment": {
+            "type": "object",
+            "properties": {
+                "computed_on": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "period": {
+                    "$ref": "#/definitions/StatsPeriod"
+                },
+                "published": {
+                    "type": "boolean"
+                },
+                "published_at": {
+                    "type": "string"
+                },
+                "published_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "rules": {
+                    "$ref": "#/definitions/AssessmentRules"
+                },
+                "scope_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "units": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/AssessmentUnitScore"
+                    }
+                }
+            }
+        },
+        "AssessmentPoint": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "detail": {
+                    "description": "Detail says what was counted, e.g. 7 working days overdue, or the date.",
+                    "type": "string"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "points": {
+                    "type": "number",
+                    "example": -2
+                },
+                "rule": {
+                    "type": "string",
+                    "enum": [
+                        "overdue_item",
+                        "overdue_days",
+                        "urge",
+                        "auto_urge",
+                        "returned_feedback",
+                        "verification_failure",
+                        "extension",
+                        "early_close"
+                    ]
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "AssessmentRules": {
+            "type": "object",
+            "properties": {
+                "auto_urge": {
+                    "type": "number",
+                    "example": 0.2
+                },
+                "base": {
+                    "type": "number",
+                    "example": 100
+                },
+                "early_bonus": {
+                    "description": "EarlyBonus: per item closed before its original deadline, at most EarlyBonusCap.",
+                    "type": "number",
+                    "example": 1
+                },
+                "early_bonus_cap": {
+                    "type": "number",
+                    "example": 5
+                },
+                "excellent": {
+                    "description": "Excellent and Pass are the lowest scores of the grades 优秀 and 合格; below Pass\nis 不合格.",
+                    "type": "number",
+                    "example": 90
+                },
+                "extension": {
+                    "description": "Extension: per extension granted to the unit.",
+                    "type": "number",
+                    "example": 0.5
+                },
+                "overdue_day": {
+                    "description": "OverdueDay: per working day overdue in the period, at most OverdueDayCap per item.",
+                    "type": "number",
+                    "example": 0.2
+                },
+                "overdue_day_cap": {
+                    "type": "number",
+                    "example": 5
+                },
+                "overdue_item": {
+                    "description": "OverdueItem: per item overdue (against its original deadline) in the period.",
+                    "type": "number",
+                    "example": 2
+                },
+                "pass": {
+                    "type": "number",
+                    "example": 76
+                },
+                "returned_feedback": {
+                    "description": "ReturnedFeedback: per feedback the office returned.",
+                    "type": "number",
+                    "example": 0.5
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "urge": {
+                    "description": "Urge: per manual urge received; AutoUrge per automatic one.",
+                    "type": "number",
+                    "example": 0.5
+                },
+                "verification_failure": {
+                    "description": "VerificationFailure: per failed verification (反弹) of an item the unit leads.",
+                    "type": "number",
+                    "example": 3
+                },
+                "version": {
+                    "description": "Version counts changes (0: the defaults); the ETag carries it.",
+                    "type": "integer"
+                }
+            }
+        },
+        "AssessmentUnitScore": {
+            "type": "object",
+            "properties": {
+                "bonus": {
+                    "type": "number",
+                    "example": 1
+                },
+                "deductions": {
+                    "type": "number",
+                    "example": 6.5
+                },
+                "grade": {
+                    "type": "string",
+                    "enum": [
+                        "excellent",
+                        "pass",
+                        "fail"
+                    ]
+                },
+                "points": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/AssessmentPoint"
+                    }
+                },
+                "rank": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "score": {
+                    "type": "number",
+                    "example": 94.5
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "unit_name": {
+                    "type": "string"
+                }
+            }
+        },
         "Assignment": {
             "type": "object",
             "properties": {
@@ -6377,6 +7958,262 @@ const docTemplate = `{
                 "uploaded_by": {
                     "type": "string",
                     "format": "uuid"
+                }
+            }
+        },
+        "Bulletin": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "data": {
+                    "description": "Data are the figures and lists; left out of lists.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/BulletinData"
+                        }
+                    ]
+                },
+                "doc_no": {
+                    "type": "string",
+                    "example": "督办通报〔2026〕11号"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "monthly",
+                        "quarterly",
+                        "special"
+                    ]
+                },
+                "number": {
+                    "type": "integer"
+                },
+                "period": {
+                    "type": "string",
+                    "example": "2026-11"
+                },
+                "period_from": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "period_to": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "published_at": {
+                    "type": "string"
+                },
+                "published_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "scope_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "sections": {
+                    "$ref": "#/definitions/BulletinSections"
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "published"
+                    ]
+                },
+                "title": {
+                    "type": "string",
+                    "example": "2026年11月督查督办通报"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "year": {
+                    "type": "integer"
+                }
+            }
+        },
+        "BulletinData": {
+            "type": "object",
+            "properties": {
+                "by_source": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/StatsKeyFigures"
+                    }
+                },
+                "commended": {
+                    "description": "Commended: units that closed items and all on time, with nothing overdue.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/BulletinUnitNote"
+                    }
+                },
+                "criticised": {
+                    "description": "Criticised: units with overdue items or urged repeatedly.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/BulletinUnitNote"
+                    }
+                },
+                "generated_at": {
+                    "type": "string"
+                },
+                "overdue": {
+                    "description": "Overdue: open items past their deadline (red lights), longest overdue first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/BulletinItemLine"
+                    }
+                },
+                "overview": {
+                    "$ref": "#/definitions/stats.Figures"
+                },
+                "period": {
+                    "$ref": "#/definitions/StatsPeriod"
+                },
+                "scope_name": {
+                    "type": "string"
+                },
+                "today": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "units": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/StatsUnitFigures"
+                    }
+                },
+                "verification_failures": {
+                    "description": "VerificationFailures: items whose verification failed in the period (反弹).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/BulletinItemLine"
+                    }
+                },
+                "warnings": {
+                    "description": "Warnings: yellow lights (a milestone or a feedback missed).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/BulletinItemLine"
+                    }
+                }
+            }
+        },
+        "BulletinItemLine": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string"
+                },
+                "days_overdue": {
+                    "description": "DaysOverdue: working days past the deadline (overdue items).",
+                    "type": "integer"
+                },
+                "deadline": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "lead_unit": {
+                    "type": "string"
+                },
+                "lead_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "light": {
+                    "type": "string"
+                },
+                "note": {
+                    "description": "Note: the findings of a failed verification.",
+                    "type": "string"
+                },
+                "original_deadline": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "BulletinList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Bulletin"
+                    }
+                },
+                "page": {
+                    "type": "integer"
+                },
+                "page_size": {
+                    "type": "integer"
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "BulletinSections": {
+            "type": "object",
+            "properties": {
+                "highlights": {
+                    "description": "Highlights (主要成效): what went well.",
+                    "type": "string"
+                },
+                "next_steps": {
+                    "description": "NextSteps (下步工作): what follows.",
+                    "type": "string"
+                },
+                "problems": {
+                    "description": "Problems (存在问题): what did not.",
+                    "type": "string"
+                },
+                "summary": {
+                    "description": "Summary (总体情况): the period in a few sentences.",
+                    "type": "string"
+                }
+            }
+        },
+        "BulletinUnitNote": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "unit_name": {
+                    "type": "string"
                 }
             }
         },
@@ -6786,6 +8623,42 @@ const docTemplate = `{
                     "example": [
                         "read"
                     ]
+                }
+            }
+        },
+        "CreateBulletin": {
+            "type": "object",
+            "required": [
+                "kind"
+            ],
+            "properties": {
+                "from": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "monthly",
+                        "quarterly",
+                        "special"
+                    ]
+                },
+                "period": {
+                    "description": "Period: 2026-11 (monthly), 2026-Q4 (quarterly); or from and to (special).",
+                    "type": "string",
+                    "example": "2026-11"
+                },
+                "sections": {
+                    "$ref": "#/definitions/BulletinSections"
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 200
+                },
+                "to": {
+                    "type": "string",
+                    "format": "date"
                 }
             }
         },
@@ -7560,6 +9433,86 @@ const docTemplate = `{
                     "description": "Rule is the machine name of the failed rule (required, max, oneof, ...).",
                     "type": "string",
                     "example": "required"
+                }
+            }
+        },
+        "ImportResult": {
+            "type": "object",
+            "properties": {
+                "created": {
+                    "type": "integer"
+                },
+                "dry_run": {
+                    "type": "boolean"
+                },
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ImportRowError"
+                    }
+                },
+                "rows": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ImportRow"
+                    }
+                }
+            }
+        },
+        "ImportRow": {
+            "type": "object",
+            "properties": {
+                "deadline": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "lead_unit": {
+                    "type": "string"
+                },
+                "row": {
+                    "type": "integer",
+                    "example": 2
+                },
+                "state": {
+                    "description": "State is the state the item is (or would be) in: draft, or pending_approval /\napproved when submitted at once.",
+                    "type": "string",
+                    "example": "draft"
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "ImportRowError": {
+            "type": "object",
+            "properties": {
+                "column": {
+                    "type": "string",
+                    "example": "K"
+                },
+                "field": {
+                    "type": "string",
+                    "example": "deadline"
+                },
+                "header": {
+                    "type": "string",
+                    "example": "完成时限"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "must be a date"
+                },
+                "row": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "rule": {
+                    "type": "string",
+                    "example": "date"
                 }
             }
         },
@@ -8645,6 +10598,242 @@ const docTemplate = `{
                 }
             }
         },
+        "StatsKeyFigures": {
+            "type": "object",
+            "properties": {
+                "assigned": {
+                    "description": "Assigned: items issued in the period (GET /items?issued_from\u0026issued_to).",
+                    "type": "integer"
+                },
+                "avg_workdays_to_close": {
+                    "description": "AvgWorkdaysToClose: working days from issue to closing of Closed, null when\nnothing closed.",
+                    "type": "number"
+                },
+                "closed": {
+                    "description": "Closed: closed or archived, closed in the period.",
+                    "type": "integer"
+                },
+                "closed_on_time": {
+                    "description": "ClosedOnTime: of Closed, closed on or before the original deadline.",
+                    "type": "integer"
+                },
+                "extensions_granted": {
+                    "type": "integer"
+                },
+                "extensions_requested": {
+                    "description": "ExtensionsRequested in the period, ExtensionsGranted of them approved.",
+                    "type": "integer"
+                },
+                "feedback_late": {
+                    "description": "FeedbackLate: live assignments of issued or in-progress items whose feedback\nis missed today (due plus the grace of the warning settings before today).",
+                    "type": "integer"
+                },
+                "in_progress": {
+                    "description": "InProgress: issued and not closed now (issued, in_progress, suspended,\ncompletion_requested).",
+                    "type": "integer"
+                },
+                "key": {
+                    "type": "string",
+                    "example": "board"
+                },
+                "on_time_rate": {
+                    "description": "OnTimeRate is ClosedOnTime / Closed, null when nothing closed.",
+                    "type": "number"
+                },
+                "overdue_now": {
+                    "description": "OverdueNow: open and past the (current) deadline today (GET /items?overdue=true).",
+                    "type": "integer"
+                },
+                "urges": {
+                    "description": "Urges received in the period, manual (the office) and automatic (reminders).",
+                    "type": "integer"
+                },
+                "urges_auto": {
+                    "type": "integer"
+                },
+                "urges_manual": {
+                    "type": "integer"
+                },
+                "verification_failures": {
+                    "description": "VerificationFailures (反弹): failed verifications in the period.",
+                    "type": "integer"
+                }
+            }
+        },
+        "StatsMonth": {
+            "type": "object",
+            "properties": {
+                "assigned": {
+                    "type": "integer"
+                },
+                "closed": {
+                    "type": "integer"
+                },
+                "closed_on_time": {
+                    "type": "integer"
+                },
+                "month": {
+                    "type": "string",
+                    "example": "2026-11"
+                },
+                "on_time_rate": {
+                    "type": "number"
+                }
+            }
+        },
+        "StatsOverview": {
+            "type": "object",
+            "properties": {
+                "by_category": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/StatsKeyFigures"
+                    }
+                },
+                "by_source": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/StatsKeyFigures"
+                    }
+                },
+                "figures": {
+                    "$ref": "#/definitions/stats.Figures"
+                },
+                "period": {
+                    "$ref": "#/definitions/StatsPeriod"
+                },
+                "today": {
+                    "type": "string",
+                    "format": "date"
+                }
+            }
+        },
+        "StatsPeriod": {
+            "type": "object",
+            "properties": {
+                "from": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "key": {
+                    "description": "Key names it: 2026-11, 2026-Q4, 2026, or from~to for a free range.",
+                    "type": "string",
+                    "example": "2026-Q4"
+                },
+                "to": {
+                    "type": "string",
+                    "format": "date"
+                }
+            }
+        },
+        "StatsTrend": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/StatsMonth"
+                    }
+                },
+                "period": {
+                    "$ref": "#/definitions/StatsPeriod"
+                }
+            }
+        },
+        "StatsUnitFigures": {
+            "type": "object",
+            "properties": {
+                "assigned": {
+                    "description": "Assigned: items issued in the period (GET /items?issued_from\u0026issued_to).",
+                    "type": "integer"
+                },
+                "assigned_cooperating": {
+                    "type": "integer"
+                },
+                "assigned_lead": {
+                    "description": "AssignedLead and AssignedCooperating split Assigned by the unit's role.",
+                    "type": "integer"
+                },
+                "avg_workdays_to_close": {
+                    "description": "AvgWorkdaysToClose: working days from issue to closing of Closed, null when\nnothing closed.",
+                    "type": "number"
+                },
+                "closed": {
+                    "description": "Closed: closed or archived, closed in the period.",
+                    "type": "integer"
+                },
+                "closed_on_time": {
+                    "description": "ClosedOnTime: of Closed, closed on or before the original deadline.",
+                    "type": "integer"
+                },
+                "extensions_granted": {
+                    "type": "integer"
+                },
+                "extensions_requested": {
+                    "description": "ExtensionsRequested in the period, ExtensionsGranted of them approved.",
+                    "type": "integer"
+                },
+                "feedback_late": {
+                    "description": "FeedbackLate: live assignments of issued or in-progress items whose feedback\nis missed today (due plus the grace of the warning settings before today).",
+                    "type": "integer"
+                },
+                "in_progress": {
+                    "description": "InProgress: issued and not closed now (issued, in_progress, suspended,\ncompletion_requested).",
+                    "type": "integer"
+                },
+                "on_time_rate": {
+                    "description": "OnTimeRate is ClosedOnTime / Closed, null when nothing closed.",
+                    "type": "number"
+                },
+                "overdue_now": {
+                    "description": "OverdueNow: open and past the (current) deadline today (GET /items?overdue=true).",
+                    "type": "integer"
+                },
+                "scope_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "unit_name": {
+                    "type": "string"
+                },
+                "urges": {
+                    "description": "Urges received in the period, manual (the office) and automatic (reminders).",
+                    "type": "integer"
+                },
+                "urges_auto": {
+                    "type": "integer"
+                },
+                "urges_manual": {
+                    "type": "integer"
+                },
+                "verification_failures": {
+                    "description": "VerificationFailures (反弹): failed verifications in the period.",
+                    "type": "integer"
+                }
+            }
+        },
+        "StatsUnits": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/StatsUnitFigures"
+                    }
+                },
+                "period": {
+                    "$ref": "#/definitions/StatsPeriod"
+                },
+                "today": {
+                    "type": "string",
+                    "format": "date"
+                }
+            }
+        },
         "Todo": {
             "type": "object",
             "properties": {
@@ -8805,6 +10994,21 @@ const docTemplate = `{
                 "responsible_user_id": {
                     "type": "string",
                     "format": "uuid"
+                }
+            }
+        },
+        "UpdateBulletin": {
+            "type": "object",
+            "properties": {
+                "refresh": {
+                    "description": "Refresh recomputes the figures and lists from today's data.",
+                    "type": "boolean"
+                },
+                "sections": {
+                    "$ref": "#/definitions/BulletinSections"
+                },
+                "title": {
+                    "type": "string"
                 }
             }
         },
@@ -9477,6 +11681,64 @@ const docTemplate = `{
                     "description": "Version counts changes (0: never changed); the ETag carries it.",
                     "type": "integer",
                     "example": 2
+                }
+            }
+        },
+        "stats.Figures": {
+            "type": "object",
+            "properties": {
+                "assigned": {
+                    "description": "Assigned: items issued in the period (GET /items?issued_from\u0026issued_to).",
+                    "type": "integer"
+                },
+                "avg_workdays_to_close": {
+                    "description": "AvgWorkdaysToClose: working days from issue to closing of Closed, null when\nnothing closed.",
+                    "type": "number"
+                },
+                "closed": {
+                    "description": "Closed: closed or archived, closed in the period.",
+                    "type": "integer"
+                },
+                "closed_on_time": {
+                    "description": "ClosedOnTime: of Closed, closed on or before the original deadline.",
+                    "type": "integer"
+                },
+                "extensions_granted": {
+                    "type": "integer"
+                },
+                "extensions_requested": {
+                    "description": "ExtensionsRequested in the period, ExtensionsGranted of them approved.",
+                    "type": "integer"
+                },
+                "feedback_late": {
+                    "description": "FeedbackLate: live assignments of issued or in-progress items whose feedback\nis missed today (due plus the grace of the warning settings before today).",
+                    "type": "integer"
+                },
+                "in_progress": {
+                    "description": "InProgress: issued and not closed now (issued, in_progress, suspended,\ncompletion_requested).",
+                    "type": "integer"
+                },
+                "on_time_rate": {
+                    "description": "OnTimeRate is ClosedOnTime / Closed, null when nothing closed.",
+                    "type": "number"
+                },
+                "overdue_now": {
+                    "description": "OverdueNow: open and past the (current) deadline today (GET /items?overdue=true).",
+                    "type": "integer"
+                },
+                "urges": {
+                    "description": "Urges received in the period, manual (the office) and automatic (reminders).",
+                    "type": "integer"
+                },
+                "urges_auto": {
+                    "type": "integer"
+                },
+                "urges_manual": {
+                    "type": "integer"
+                },
+                "verification_failures": {
+                    "description": "VerificationFailures (反弹): failed verifications in the period.",
+                    "type": "integer"
                 }
             }
         }

@@ -20,6 +20,7 @@ import (
 	"github.com/duban/duban/internal/attachments"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/auth"
+	"github.com/duban/duban/internal/bulletins"
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/completion"
@@ -31,6 +32,7 @@ import (
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/idempotency"
 	"github.com/duban/duban/internal/items"
+	"github.com/duban/duban/internal/ledger"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/todo"
@@ -61,6 +63,9 @@ type App struct {
 	Jobs *Workers
 	// background runs beside the HTTP server for as long as Run does.
 	background []func(context.Context)
+	// Bulletins is the bulletins service: its Published hook is where publishing
+	// notifies the scope's units.
+	Bulletins *bulletins.Service
 }
 
 // OpenDatabase opens the configured database (PostgreSQL or the SQLite file in the
@@ -126,9 +131,11 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 		OpenAPIJSON:    api.OpenAPIJSON,
 		OpenAPIYAML:    api.OpenAPIYAML,
 		SPA:            webui.FS(),
-		// Uploads carry files, not JSON: they are limited by DUBAN_UPLOAD_LIMIT instead.
+		// Uploads carry files, not JSON: they are limited by DUBAN_UPLOAD_LIMIT instead
+		// (imports by ledger.MaxFileBytes).
 		BodyLimitSkipper: func(c echo.Context) bool {
-			return c.Request().Method == http.MethodPost && c.Request().URL.Path == attachments.UploadPath
+			path := c.Request().URL.Path
+			return c.Request().Method == http.MethodPost && (path == attachments.UploadPath || path == ledger.ImportPath)
 		},
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
@@ -236,6 +243,8 @@ func (a *App) routes(ctx context.Context) error {
 	comments.Mount(authed, comments.NewService(a.DB, itemsSvc, attachmentsSvc))
 	// What waits for the caller.
 	todo.Mount(authed, todo.NewService(a.DB, itemsSvc, feedbackSvc, calendarSvc, warningsSvc))
+	// Reporting upward (issue 13): statistics, bulletins, assessment, the ledger.
+	a.reporting(authed, itemsSvc, calendarSvc, warningsSvc, auditLog)
 	return nil
 }
 

@@ -31,8 +31,11 @@ type Filter struct {
 	// TopLevel selects items without a parent (parent_id=none).
 	TopLevel bool
 	Tag      string
-	Sort     []SortKey
-	Page     Page
+	// Report holds the reporting filters (report.go): issued or closed in a date
+	// range, on time against the original deadline, scope.
+	Report ReportFilter
+	Sort   []SortKey
+	Page   Page
 }
 
 // SortKey is one field of the sort order.
@@ -137,6 +140,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 		e.add("q", "max", "must be at most 200 characters")
 	}
 	f.Tag = strings.TrimSpace(q.Get("tag"))
+	f.Report = parseReport(q, &e)
 	f.Sort = parseSort(q.Get("sort"), &e)
 	pg, errs := httpserver.ParsePage(q, DefaultPageSize)
 	f.Page, e = pg, append(e, errs...)
@@ -217,6 +221,7 @@ func (f Filter) apply(q *gorm.DB, clk day) *gorm.DB {
 		q = q.Where(`(LOWER(COALESCE(items.code, '')) LIKE ? ESCAPE '\' OR LOWER(items.title) LIKE ? ESCAPE '\' OR LOWER(items.content) LIKE ? ESCAPE '\')`,
 			pat, pat, pat)
 	}
+	q = f.Report.apply(q)
 	open, openArgs := openSQL()
 	// Conditions of the lights, as in derive: dates are YYYY-MM-DD text, and an
 	// item without a deadline is never overdue nor near it.

@@ -39,6 +39,12 @@ func renderItem(c echo.Context, status int, v *ItemView) error {
 //	@Param			q				query		string	false	"search in code, title and content"
 //	@Param			parent_id		query		string	false	"sub-items of this item; none for top-level items only"
 //	@Param			tag				query		string	false	"items with this tag"
+//	@Param			issued_from		query		string	false	"issued on or after (company time zone)"	format(date)
+//	@Param			issued_to		query		string	false	"issued on or before"	format(date)
+//	@Param			closed_from		query		string	false	"closed on or after"	format(date)
+//	@Param			closed_to		query		string	false	"closed on or before"	format(date)
+//	@Param			on_time			query		bool	false	"closed or archived items closed by (true) or after (false) their original deadline"
+//	@Param			scope_id		query		string	false	"supervision scope (group or enterprise)"	format(uuid)
 //	@Param			sort			query		string	false	"sort keys"	example(-deadline,code)
 //	@Param			page			query		int		false	"page, from 1"	default(1)	minimum(1)
 //	@Param			page_size		query		int		false	"page size"	default(20)	minimum(1)	maximum(100)

@@ -361,6 +361,25 @@ var upgradeSteps = []upgradeStep{
 			expectCount(t, db, "users WHERE is_system", 0)
 		},
 	},
+	{
+		id: "0050_reporting",
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			return exec(tx, row(`INSERT INTO bulletins (id, scope_id, kind, period, period_from, period_to, title, state, year, number, doc_no,
+				sections, data, created_by, updated_by, published_by, published_at, version, created_at, updated_at)
+				VALUES (?, ?, 'monthly', '2026-11', '2026-11-01', '2026-11-30', '督查督办通报（2026年11月）', 'published', 2026, 11,
+				'督办通报〔2026〕11号', '{}', '{}', ?, ?, ?, ?, 2, ?, ?)`,
+				uuid.Must(uuid.NewV7()), d.group, d.clerk, d.clerk, d.clerk, d.now, d.now, d.now))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "bulletins WHERE number = 11 AND state = 'published'", 1)
+		},
+		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
+			r := env.As(env.Login("upgrade.clerk")).Do("GET", "/api/v1/bulletins", nil)
+			if r.Status != 200 || !strings.Contains(string(r.Body), "督办通报〔2026〕11号") {
+				t.Errorf("bulletins after upgrade: %d %s", r.Status, r.Body)
+			}
+		},
+	},
 }
 
 func hashHex(s string) string {

@@ -4,6 +4,66 @@
  */
 
 export interface paths {
+    "/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unit scores of a period
+         * @description Each unit's score for the period in the caller's scope, against the original deadlines, with the explanation of every point (item, rule, points). The published snapshot once the period is published (published=true); until then computed as of today. The supervision office, leaders, auditors and admins see every unit; anyone else only their own units.
+         */
+        get: operations["getAssessments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assessments/{period}.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A period's assessment as Excel
+         * @description The scores (one row per unit, ranked) and the explanation of every point (a second sheet), as GET /assessments shows them to the caller.
+         */
+        get: operations["exportAssessment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assessments/{period}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a period's assessment
+         * @description The supervision office freezes the period's result for its scope as a stored snapshot: later changes to items or rules do not change it. Once per period (409 assessment_published after).
+         */
+        post: operations["publishAssessment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assignments/{id}": {
         parameters: {
             query?: never;
@@ -352,6 +412,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/bulletins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List bulletins (通报)
+         * @description The bulletins of the caller's scope, newest first: published ones for everyone in the scope; drafts too for the supervision office, admins and auditors. Without their data (GET /bulletins/{id} has it).
+         */
+        get: operations["listBulletins"];
+        put?: never;
+        /**
+         * Draft a bulletin
+         * @description The supervision office (supervisors of the scope) drafts a monthly (period 2026-11), quarterly (period 2026-Q4) or special (from, to) bulletin of its scope. The draft is filled from the statistics: the overview, the per-unit table, overdue and yellow-light items with their units, verification failures, units commended (closed items, all on time, none overdue) and criticised (overdue items, or urged three times or more); the summary section is drafted from the figures. Others get 403.
+         */
+        post: operations["createBulletin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bulletins/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a bulletin
+         * @description With its sections and data. A draft is the supervision office's (404 for the units until published). The ETag carries the version.
+         */
+        get: operations["getBulletin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a draft bulletin
+         * @description The supervision office edits the title and the sections (summary, highlights, problems, next_steps; at most 20,000 characters each), or recomputes the figures with refresh=true. Send If-Match with the ETag (412 when stale). A published bulletin answers 409 bulletin_published.
+         */
+        patch: operations["updateBulletin"];
+        trace?: never;
+    };
+    "/bulletins/{id}/appendix.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A bulletin's Excel appendix
+         * @description The per-unit table, the overdue and yellow-light items and the verification failures of the bulletin, one sheet each, as frozen (published) or last computed (draft). Visible as the bulletin is.
+         */
+        get: operations["getBulletinAppendix"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/bulletins/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a bulletin
+         * @description The supervision office publishes a draft: its figures are frozen as last computed (later data never changes a published bulletin), it is numbered 督办通报〔year〕N号 (a yearly sequence per scope, gapless) and every user of the scope may read it. Honours If-Match (412); 409 bulletin_published when already published.
+         */
+        post: operations["publishBulletin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/calendar/{year}": {
         parameters: {
             query?: never;
@@ -658,6 +806,86 @@ export interface paths {
          * @description Members propose (立项建议), supervisors register, leaders instruct; admins and auditors may not. The item starts as a draft in the caller's scope with the caller as initiator. title, content, category, source, lead_unit_id and deadline are required; method defaults to special, urgency to normal, feedback_cadence to none. Units must belong to the item's scope (or be an enterprise directly under it); leaders must have the leader role in the scope; the deadline must not be in the past. A sub-item (parent_id) is added by the parent's supervision office or lead unit; with scope_id of an enterprise under the parent's scope it is handed down to that enterprise, whose supervision office then runs it. notice_issuer_unit_id defaults from the source (第十四条).
          */
         post: operations["createItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ledger (台账) as CSV
+         * @description The rows and columns of GET /items/export.xlsx as UTF-8 CSV with a byte order mark (so that Excel reads Chinese), streamed batch by batch. Text that would start a formula is prefixed with an apostrophe. Same filters and languages.
+         */
+        get: operations["exportItemsCSV"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ledger (台账) as an Excel workbook
+         * @description One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
+         */
+        get: operations["exportItemsXLSX"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import items from a workbook
+         * @description The file (multipart field file, or the workbook itself as the body with the .xlsx media type) filled in from GET /items/import-template.xlsx, or a ledger exported by GET /items/export.xlsx (columns are read by their headers, either language): one item per row, as drafts of the caller — submitted at once when the caller is the supervision office or the source skips approval (§14: board, party_group, leader_activity, group_meeting). Every rule of POST /items applies. All or nothing: with dry_run=true nothing is written and the answer lists the rows it would create and every error by row and column; otherwise any error answers 422 import_invalid_rows with row_errors and nothing is written. Idempotency-Key makes a retry safe. Refused: not an .xlsx (415 import_not_xlsx), a wrong header (422 import_wrong_template), more than 500 rows (413 import_too_many_rows), a file over 5 MB or one that unpacks to more than 50 MB (413), formulas and cells over 20,000 characters (422 import_invalid_rows).
+         */
+        post: operations["importItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/import-template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The import template
+         * @description An .xlsx with the header row POST /items/import expects (Chinese, or English with Accept-Language: en; either is accepted back), drop-down lists for the enumerations and a sheet of instructions.
+         */
+        get: operations["getImportTemplate"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1384,6 +1612,30 @@ export interface paths {
         patch: operations["updateOrgUnit"];
         trace?: never;
     };
+    "/settings/assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assessment rules of my scope
+         * @description The scoring rules of the caller's supervision scope (the defaults until the office sets them): base 100; deductions per item overdue against its original deadline and per working day overdue (capped per item), per urge received (manual, automatic), per returned feedback, per verification failure, per extension granted; a bonus per item closed early (capped); grades excellent ≥ 90, pass ≥ 76, fail below. The ETag carries the version.
+         */
+        get: operations["getAssessmentRules"];
+        /**
+         * Set the assessment rules of my scope
+         * @description The supervision office of the scope (supervisors) or an administrator replaces the rules (every field; 0 switches a rule off). Points 0–100, base 1–1000, pass not above excellent (422 otherwise). Send If-Match with the ETag: a stale one answers 412. Published assessments keep the rules they were computed with.
+         */
+        put: operations["putAssessmentRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/settings/warnings": {
         parameters: {
             query?: never;
@@ -1401,6 +1653,66 @@ export interface paths {
          * @description Administrators only (403 for everyone else). blue_workdays 1–30, feedback_grace_workdays 0–30 (422 outside). Absent fields keep their value. Send If-Match with the ETag (or version in the body): a different current version answers 412. The lights of every item follow at once in this process and within 30 seconds in others; the change is written to the audit log.
          */
         put: operations["putWarningSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics: the overview
+         * @description The figures of every item the caller may see (a supervisor, leader, auditor or admin: their scope and what is handed down from it; anyone else: the items of their units) that the filters select. Period figures count what happened in the period (dates in the company time zone): assigned = issued in it, closed and closed_on_time (against the original deadline), extensions, urges (manual and automatic), verification failures, avg_workdays_to_close (working days of the holiday calendar). Now figures describe today: in_progress, overdue_now, feedback_late. Each item figure is also a query of GET /items: assigned = issued_from/issued_to; in_progress = state=issued,in_progress,suspended,completion_requested; closed = state=closed,archived with closed_from/closed_to; closed_on_time adds on_time=true; overdue_now = overdue=true (with the same unit_id, source, category, scope_id). period is 2026-11, 2026-Q4 or 2026 (default: this year), or from and to.
+         */
+        get: operations["getStatsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics: the monthly trend
+         * @description Per month: items issued (assigned), closed and closed on time (against the original deadline), with the on-time rate. The months are the period's when it spans a year or more, otherwise the twelve months ending with the period's last month. Filters and visibility as GET /stats/overview.
+         */
+        get: operations["getStatsTrend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics: per unit
+         * @description The figures of each unit taking part in the items the caller may see (as lead or cooperating unit, or through a live assignment), with the items assigned split by role. Supervisors, leaders, auditors and admins get every unit; anyone else only their own units (and those they head or liaise for). Urges, extensions and late feedback count what the unit received or asked; verification failures count against the lead unit. Figures and parameters as GET /stats/overview; the unit's items are GET /items?unit_id=….
+         */
+        get: operations["getStatsUnits"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1509,6 +1821,105 @@ export interface components {
             /** @example 1 */
             total?: number;
         };
+        Assessment: {
+            /** Format: date */
+            computed_on?: string;
+            period?: components["schemas"]["StatsPeriod"];
+            published?: boolean;
+            published_at?: string;
+            /** Format: uuid */
+            published_by?: string;
+            rules?: components["schemas"]["AssessmentRules"];
+            /** Format: uuid */
+            scope_id?: string;
+            units?: components["schemas"]["AssessmentUnitScore"][];
+        };
+        AssessmentPoint: {
+            code?: string;
+            /** @description Detail says what was counted, e.g. 7 working days overdue, or the date. */
+            detail?: string;
+            /** Format: uuid */
+            item_id?: string;
+            /** @example -2 */
+            points?: number;
+            /** @enum {string} */
+            rule?: "overdue_item" | "overdue_days" | "urge" | "auto_urge" | "returned_feedback" | "verification_failure" | "extension" | "early_close";
+            title?: string;
+        };
+        AssessmentRules: {
+            /** @example 0.2 */
+            auto_urge?: number;
+            /** @example 100 */
+            base?: number;
+            /**
+             * @description EarlyBonus: per item closed before its original deadline, at most EarlyBonusCap.
+             * @example 1
+             */
+            early_bonus?: number;
+            /** @example 5 */
+            early_bonus_cap?: number;
+            /**
+             * @description Excellent and Pass are the lowest scores of the grades 优秀 and 合格; below Pass
+             *     is 不合格.
+             * @example 90
+             */
+            excellent?: number;
+            /**
+             * @description Extension: per extension granted to the unit.
+             * @example 0.5
+             */
+            extension?: number;
+            /**
+             * @description OverdueDay: per working day overdue in the period, at most OverdueDayCap per item.
+             * @example 0.2
+             */
+            overdue_day?: number;
+            /** @example 5 */
+            overdue_day_cap?: number;
+            /**
+             * @description OverdueItem: per item overdue (against its original deadline) in the period.
+             * @example 2
+             */
+            overdue_item?: number;
+            /** @example 76 */
+            pass?: number;
+            /**
+             * @description ReturnedFeedback: per feedback the office returned.
+             * @example 0.5
+             */
+            returned_feedback?: number;
+            updated_at?: string;
+            /** Format: uuid */
+            updated_by?: string;
+            /**
+             * @description Urge: per manual urge received; AutoUrge per automatic one.
+             * @example 0.5
+             */
+            urge?: number;
+            /**
+             * @description VerificationFailure: per failed verification (反弹) of an item the unit leads.
+             * @example 3
+             */
+            verification_failure?: number;
+            /** @description Version counts changes (0: the defaults); the ETag carries it. */
+            version?: number;
+        };
+        AssessmentUnitScore: {
+            /** @example 1 */
+            bonus?: number;
+            /** @example 6.5 */
+            deductions?: number;
+            /** @enum {string} */
+            grade?: "excellent" | "pass" | "fail";
+            points?: components["schemas"]["AssessmentPoint"][];
+            /** @example 1 */
+            rank?: number;
+            /** @example 94.5 */
+            score?: number;
+            /** Format: uuid */
+            unit_id?: string;
+            unit_name?: string;
+        };
         Assignment: {
             accepted_at?: string;
             /** Format: uuid */
@@ -1572,6 +1983,100 @@ export interface components {
             size?: number;
             /** Format: uuid */
             uploaded_by?: string;
+        };
+        Bulletin: {
+            allowed_actions?: string[];
+            created_at?: string;
+            /** Format: uuid */
+            created_by?: string;
+            /** @description Data are the figures and lists; left out of lists. */
+            data?: components["schemas"]["BulletinData"];
+            /** @example 督办通报〔2026〕11号 */
+            doc_no?: string;
+            /** Format: uuid */
+            id?: string;
+            /** @enum {string} */
+            kind?: "monthly" | "quarterly" | "special";
+            number?: number;
+            /** @example 2026-11 */
+            period?: string;
+            /** Format: date */
+            period_from?: string;
+            /** Format: date */
+            period_to?: string;
+            published_at?: string;
+            /** Format: uuid */
+            published_by?: string;
+            /** Format: uuid */
+            scope_id?: string;
+            sections?: components["schemas"]["BulletinSections"];
+            /** @enum {string} */
+            state?: "draft" | "published";
+            /** @example 2026年11月督查督办通报 */
+            title?: string;
+            updated_at?: string;
+            version?: number;
+            year?: number;
+        };
+        BulletinData: {
+            by_source?: components["schemas"]["StatsKeyFigures"][];
+            /** @description Commended: units that closed items and all on time, with nothing overdue. */
+            commended?: components["schemas"]["BulletinUnitNote"][];
+            /** @description Criticised: units with overdue items or urged repeatedly. */
+            criticised?: components["schemas"]["BulletinUnitNote"][];
+            generated_at?: string;
+            /** @description Overdue: open items past their deadline (red lights), longest overdue first. */
+            overdue?: components["schemas"]["BulletinItemLine"][];
+            overview?: components["schemas"]["stats.Figures"];
+            period?: components["schemas"]["StatsPeriod"];
+            scope_name?: string;
+            /** Format: date */
+            today?: string;
+            units?: components["schemas"]["StatsUnitFigures"][];
+            /** @description VerificationFailures: items whose verification failed in the period (反弹). */
+            verification_failures?: components["schemas"]["BulletinItemLine"][];
+            /** @description Warnings: yellow lights (a milestone or a feedback missed). */
+            warnings?: components["schemas"]["BulletinItemLine"][];
+        };
+        BulletinItemLine: {
+            code?: string;
+            /** @description DaysOverdue: working days past the deadline (overdue items). */
+            days_overdue?: number;
+            /** Format: date */
+            deadline?: string;
+            /** Format: uuid */
+            item_id?: string;
+            lead_unit?: string;
+            /** Format: uuid */
+            lead_unit_id?: string;
+            light?: string;
+            /** @description Note: the findings of a failed verification. */
+            note?: string;
+            /** Format: date */
+            original_deadline?: string;
+            title?: string;
+        };
+        BulletinList: {
+            data?: components["schemas"]["Bulletin"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        BulletinSections: {
+            /** @description Highlights (主要成效): what went well. */
+            highlights?: string;
+            /** @description NextSteps (下步工作): what follows. */
+            next_steps?: string;
+            /** @description Problems (存在问题): what did not. */
+            problems?: string;
+            /** @description Summary (总体情况): the period in a few sentences. */
+            summary?: string;
+        };
+        BulletinUnitNote: {
+            reason?: string;
+            /** Format: uuid */
+            unit_id?: string;
+            unit_name?: string;
         };
         CalendarDay: {
             /**
@@ -1761,6 +2266,21 @@ export interface components {
              *     ]
              */
             scopes: ("read" | "write")[];
+        };
+        CreateBulletin: {
+            /** Format: date */
+            from?: string;
+            /** @enum {string} */
+            kind: "monthly" | "quarterly" | "special";
+            /**
+             * @description Period: 2026-11 (monthly), 2026-Q4 (quarterly); or from and to (special).
+             * @example 2026-11
+             */
+            period?: string;
+            sections?: components["schemas"]["BulletinSections"];
+            title?: string;
+            /** Format: date */
+            to?: string;
         };
         CreateItem: {
             assisting_leader_ids?: string[];
@@ -2148,6 +2668,42 @@ export interface components {
              * @description Rule is the machine name of the failed rule (required, max, oneof, ...).
              * @example required
              */
+            rule?: string;
+        };
+        ImportResult: {
+            created?: number;
+            dry_run?: boolean;
+            errors?: components["schemas"]["ImportRowError"][];
+            rows?: components["schemas"]["ImportRow"][];
+        };
+        ImportRow: {
+            /** Format: date */
+            deadline?: string;
+            /** Format: uuid */
+            id?: string;
+            lead_unit?: string;
+            /** @example 2 */
+            row?: number;
+            /**
+             * @description State is the state the item is (or would be) in: draft, or pending_approval /
+             *     approved when submitted at once.
+             * @example draft
+             */
+            state?: string;
+            title?: string;
+        };
+        ImportRowError: {
+            /** @example K */
+            column?: string;
+            /** @example deadline */
+            field?: string;
+            /** @example 完成时限 */
+            header?: string;
+            /** @example must be a date */
+            message?: string;
+            /** @example 3 */
+            row?: number;
+            /** @example date */
             rule?: string;
         };
         IssueItem: {
@@ -2647,6 +3203,125 @@ export interface components {
         SourceRouteList: {
             data?: components["schemas"]["SourceRoute"][];
         };
+        StatsKeyFigures: {
+            /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
+            assigned?: number;
+            /**
+             * @description AvgWorkdaysToClose: working days from issue to closing of Closed, null when
+             *     nothing closed.
+             */
+            avg_workdays_to_close?: number;
+            /** @description Closed: closed or archived, closed in the period. */
+            closed?: number;
+            /** @description ClosedOnTime: of Closed, closed on or before the original deadline. */
+            closed_on_time?: number;
+            extensions_granted?: number;
+            /** @description ExtensionsRequested in the period, ExtensionsGranted of them approved. */
+            extensions_requested?: number;
+            /**
+             * @description FeedbackLate: live assignments of issued or in-progress items whose feedback
+             *     is missed today (due plus the grace of the warning settings before today).
+             */
+            feedback_late?: number;
+            /**
+             * @description InProgress: issued and not closed now (issued, in_progress, suspended,
+             *     completion_requested).
+             */
+            in_progress?: number;
+            /** @example board */
+            key?: string;
+            /** @description OnTimeRate is ClosedOnTime / Closed, null when nothing closed. */
+            on_time_rate?: number;
+            /** @description OverdueNow: open and past the (current) deadline today (GET /items?overdue=true). */
+            overdue_now?: number;
+            /** @description Urges received in the period, manual (the office) and automatic (reminders). */
+            urges?: number;
+            urges_auto?: number;
+            urges_manual?: number;
+            /** @description VerificationFailures (反弹): failed verifications in the period. */
+            verification_failures?: number;
+        };
+        StatsMonth: {
+            assigned?: number;
+            closed?: number;
+            closed_on_time?: number;
+            /** @example 2026-11 */
+            month?: string;
+            on_time_rate?: number;
+        };
+        StatsOverview: {
+            by_category?: components["schemas"]["StatsKeyFigures"][];
+            by_source?: components["schemas"]["StatsKeyFigures"][];
+            figures?: components["schemas"]["stats.Figures"];
+            period?: components["schemas"]["StatsPeriod"];
+            /** Format: date */
+            today?: string;
+        };
+        StatsPeriod: {
+            /** Format: date */
+            from?: string;
+            /**
+             * @description Key names it: 2026-11, 2026-Q4, 2026, or from~to for a free range.
+             * @example 2026-Q4
+             */
+            key?: string;
+            /** Format: date */
+            to?: string;
+        };
+        StatsTrend: {
+            data?: components["schemas"]["StatsMonth"][];
+            period?: components["schemas"]["StatsPeriod"];
+        };
+        StatsUnitFigures: {
+            /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
+            assigned?: number;
+            assigned_cooperating?: number;
+            /** @description AssignedLead and AssignedCooperating split Assigned by the unit's role. */
+            assigned_lead?: number;
+            /**
+             * @description AvgWorkdaysToClose: working days from issue to closing of Closed, null when
+             *     nothing closed.
+             */
+            avg_workdays_to_close?: number;
+            /** @description Closed: closed or archived, closed in the period. */
+            closed?: number;
+            /** @description ClosedOnTime: of Closed, closed on or before the original deadline. */
+            closed_on_time?: number;
+            extensions_granted?: number;
+            /** @description ExtensionsRequested in the period, ExtensionsGranted of them approved. */
+            extensions_requested?: number;
+            /**
+             * @description FeedbackLate: live assignments of issued or in-progress items whose feedback
+             *     is missed today (due plus the grace of the warning settings before today).
+             */
+            feedback_late?: number;
+            /**
+             * @description InProgress: issued and not closed now (issued, in_progress, suspended,
+             *     completion_requested).
+             */
+            in_progress?: number;
+            /** @description OnTimeRate is ClosedOnTime / Closed, null when nothing closed. */
+            on_time_rate?: number;
+            /** @description OverdueNow: open and past the (current) deadline today (GET /items?overdue=true). */
+            overdue_now?: number;
+            /** Format: uuid */
+            scope_id?: string;
+            /** Format: uuid */
+            unit_id?: string;
+            unit_name?: string;
+            /** @description Urges received in the period, manual (the office) and automatic (reminders). */
+            urges?: number;
+            urges_auto?: number;
+            urges_manual?: number;
+            /** @description VerificationFailures (反弹): failed verifications in the period. */
+            verification_failures?: number;
+        };
+        StatsUnits: {
+            data?: components["schemas"]["StatsUnitFigures"][];
+            period?: components["schemas"]["StatsPeriod"];
+            /** Format: date */
+            today?: string;
+        };
         Todo: {
             /** @description Groups lists every group, in a fixed order, empty ones included. */
             groups?: components["schemas"]["TodoGroup"][];
@@ -2744,6 +3419,12 @@ export interface components {
         UpdateAssignment: {
             /** Format: uuid */
             responsible_user_id: string;
+        };
+        UpdateBulletin: {
+            /** @description Refresh recomputes the figures and lists from today's data. */
+            refresh?: boolean;
+            sections?: components["schemas"]["BulletinSections"];
+            title?: string;
         };
         UpdateFeedback: {
             /** @description AttachmentIDs are added to the feedback's files. */
@@ -3061,6 +3742,42 @@ export interface components {
              */
             version?: number;
         };
+        "stats.Figures": {
+            /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
+            assigned?: number;
+            /**
+             * @description AvgWorkdaysToClose: working days from issue to closing of Closed, null when
+             *     nothing closed.
+             */
+            avg_workdays_to_close?: number;
+            /** @description Closed: closed or archived, closed in the period. */
+            closed?: number;
+            /** @description ClosedOnTime: of Closed, closed on or before the original deadline. */
+            closed_on_time?: number;
+            extensions_granted?: number;
+            /** @description ExtensionsRequested in the period, ExtensionsGranted of them approved. */
+            extensions_requested?: number;
+            /**
+             * @description FeedbackLate: live assignments of issued or in-progress items whose feedback
+             *     is missed today (due plus the grace of the warning settings before today).
+             */
+            feedback_late?: number;
+            /**
+             * @description InProgress: issued and not closed now (issued, in_progress, suspended,
+             *     completion_requested).
+             */
+            in_progress?: number;
+            /** @description OnTimeRate is ClosedOnTime / Closed, null when nothing closed. */
+            on_time_rate?: number;
+            /** @description OverdueNow: open and past the (current) deadline today (GET /items?overdue=true). */
+            overdue_now?: number;
+            /** @description Urges received in the period, manual (the office) and automatic (reminders). */
+            urges?: number;
+            urges_auto?: number;
+            urges_manual?: number;
+            /** @description VerificationFailures (反弹): failed verifications in the period. */
+            verification_failures?: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -3070,6 +3787,156 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getAssessments: {
+        parameters: {
+            query: {
+                /** @description a quarter, month or year */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the period followed by .xlsx */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a quarter, month or year */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assessment"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     updateAssignment: {
         parameters: {
             query?: never;
@@ -3503,6 +4370,367 @@ export interface operations {
             };
             /** @description validation_failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBulletins: {
+        parameters: {
+            query?: {
+                /** @description draft or published */
+                state?: "draft" | "published";
+                /** @description page, from 1 */
+                page?: number;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createBulletin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the period */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBulletin"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description the version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bulletin"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBulletin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description bulletin id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bulletin"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateBulletin: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag last read */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description bulletin id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the changes */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBulletin"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the new version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bulletin"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBulletinAppendix: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description bulletin id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishBulletin: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag last read */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description bulletin id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the new version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bulletin"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4756,6 +5984,18 @@ export interface operations {
                 parent_id?: string;
                 /** @description items with this tag */
                 tag?: string;
+                /** @description issued on or after (company time zone) */
+                issued_from?: string;
+                /** @description issued on or before */
+                issued_to?: string;
+                /** @description closed on or after */
+                closed_from?: string;
+                /** @description closed on or before */
+                closed_to?: string;
+                /** @description closed or archived items closed by (true) or after (false) their original deadline */
+                on_time?: boolean;
+                /** @description supervision scope (group or enterprise) */
+                scope_id?: string;
                 /** @description sort keys */
                 sort?: string;
                 /** @description page, from 1 */
@@ -4866,6 +6106,271 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportItemsCSV: {
+        parameters: {
+            query?: {
+                /** @description as GET /items */
+                state?: string;
+                /** @description as GET /items */
+                unit_id?: string;
+                /** @description as GET /items */
+                source?: string;
+                /** @description as GET /items */
+                overdue?: boolean;
+                /** @description as GET /items */
+                light?: string;
+                /** @description as GET /items (every filter of GET /items applies) */
+                q?: string;
+            };
+            header?: {
+                /** @description en for English headers and values */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportItemsXLSX: {
+        parameters: {
+            query?: {
+                /** @description as GET /items */
+                state?: string;
+                /** @description as GET /items */
+                category?: string;
+                /** @description as GET /items */
+                source?: string;
+                /** @description as GET /items */
+                lead_unit_id?: string;
+                /** @description as GET /items */
+                unit_id?: string;
+                /** @description as GET /items */
+                leader_id?: string;
+                /** @description as GET /items */
+                deadline_from?: string;
+                /** @description as GET /items */
+                deadline_to?: string;
+                /** @description as GET /items */
+                overdue?: boolean;
+                /** @description as GET /items */
+                light?: string;
+                /** @description as GET /items */
+                q?: string;
+                /** @description as GET /items */
+                parent_id?: string;
+                /** @description as GET /items */
+                tag?: string;
+                /** @description as GET /items */
+                issued_from?: string;
+                /** @description as GET /items */
+                issued_to?: string;
+                /** @description as GET /items */
+                closed_from?: string;
+                /** @description as GET /items */
+                closed_to?: string;
+                /** @description as GET /items */
+                on_time?: boolean;
+                /** @description as GET /items */
+                scope_id?: string;
+            };
+            header?: {
+                /** @description en for English headers and values */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importItems: {
+        parameters: {
+            query?: {
+                /** @description check only; write nothing */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description makes a retry safe */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the workbook (.xlsx)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description dry run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description imported */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getImportTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description en for English */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8132,6 +9637,112 @@ export interface operations {
             };
         };
     };
+    getAssessmentRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentRules"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putAssessmentRules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag last read */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the rules (version, updated_by, updated_at are ignored) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssessmentRules"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the new version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentRules"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getWarningSettings: {
         parameters: {
             query?: never;
@@ -8229,6 +9840,165 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStatsOverview: {
+        parameters: {
+            query?: {
+                /** @description a month, quarter or year */
+                period?: string;
+                /** @description first day (with to, instead of period) */
+                from?: string;
+                /** @description last day */
+                to?: string;
+                /** @description items of this unit (lead, cooperating or a live assignment) */
+                unit_id?: string;
+                /** @description source */
+                source?: string;
+                /** @description category */
+                category?: "important_matter" | "document";
+                /** @description supervision scope */
+                scope_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsOverview"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStatsTrend: {
+        parameters: {
+            query?: {
+                /** @description a month, quarter or year */
+                period?: string;
+                /** @description first day (with to, instead of period) */
+                from?: string;
+                /** @description last day */
+                to?: string;
+                /** @description items of this unit */
+                unit_id?: string;
+                /** @description source */
+                source?: string;
+                /** @description category */
+                category?: "important_matter" | "document";
+                /** @description supervision scope */
+                scope_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsTrend"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStatsUnits: {
+        parameters: {
+            query?: {
+                /** @description a month, quarter or year */
+                period?: string;
+                /** @description first day (with to, instead of period) */
+                from?: string;
+                /** @description last day */
+                to?: string;
+                /** @description items of this unit */
+                unit_id?: string;
+                /** @description source */
+                source?: string;
+                /** @description category */
+                category?: "important_matter" | "document";
+                /** @description supervision scope */
+                scope_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsUnits"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,6 +24,12 @@ const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
 const NoticePrintPage = lazy(() => import('../pages/items/print/NoticePrintPage'))
 const SheetPrintPage = lazy(() => import('../pages/items/print/SheetPrintPage'))
 const UrgePrintPage = lazy(() => import('../pages/items/print/UrgePrintPage'))
+const CockpitPage = lazy(() => import('../pages/reports/CockpitPage'))
+const UnitStatsPage = lazy(() => import('../pages/reports/UnitStatsPage'))
+const BulletinsPage = lazy(() => import('../pages/reports/BulletinsPage'))
+const BulletinDetailPage = lazy(() => import('../pages/reports/BulletinDetailPage'))
+const BulletinPrintPage = lazy(() => import('../pages/reports/BulletinPrintPage'))
+const AssessmentPage = lazy(() => import('../pages/reports/AssessmentPage'))
 
 function AppRoutes() {
   const { t } = useTranslation()
@@ -68,6 +74,14 @@ function AppRoutes() {
           }
         />
         <Route
+          path="/bulletins/:id/print"
+          element={
+            <RequireAuth>
+              <BulletinPrintPage />
+            </RequireAuth>
+          }
+        />
+        <Route
           element={
             <RequireAuth>
               <AppShell />
@@ -80,6 +94,11 @@ function AppRoutes() {
           <Route path="org" element={<OrgPage />} />
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="settings/warnings" element={<WarningSettingsPage />} />
+          <Route path="cockpit" element={<CockpitPage />} />
+          <Route path="my-unit" element={<UnitStatsPage />} />
+          <Route path="bulletins" element={<BulletinsPage />} />
+          <Route path="bulletins/:id" element={<BulletinDetailPage />} />
+          <Route path="assessments" element={<AssessmentPage />} />
           <Route path="me" element={<MePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

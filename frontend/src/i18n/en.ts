@@ -1,3 +1,4 @@
+import enReports from './en.reports'
 import enNotice from './en.notice'
 import enAttachments from './en.attachments'
 import enItems from './en.items'
@@ -243,6 +244,7 @@ const en: Shape<typeof zhCN> = {
   ...enItems,
   ...enNotice,
   ...enSettings,
+  ...enReports,
   ...enPrint,
   ...enAttachments,
 }

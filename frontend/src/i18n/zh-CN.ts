@@ -1,3 +1,4 @@
+import zhCNReports from './zh-CN.reports'
 import zhCNNotice from './zh-CN.notice'
 import zhCNAttachments from './zh-CN.attachments'
 import zhCNItems from './zh-CN.items'
@@ -242,6 +243,7 @@ const zhCN = {
   ...zhCNSettings,
   ...zhCNPrint,
   ...zhCNAttachments,
+  ...zhCNReports,
 }
 
 export default zhCN

@@ -1,6 +1,10 @@
 import {
   AlertOutlined,
   AppstoreOutlined,
+  BarChartOutlined,
+  FundOutlined,
+  NotificationOutlined,
+  TrophyOutlined,
   CalendarOutlined,
   DashboardOutlined,
   LogoutOutlined,
@@ -27,9 +31,14 @@ function useNavItems(): MenuProps['items'] {
   const { t } = useTranslation()
   const me = useMe()
   const admin = hasRole(me.data, 'admin')
+  const seesScope = ['admin', 'supervisor', 'leader', 'auditor'].some((r) => hasRole(me.data, r))
   const items: NonNullable<MenuProps['items']> = [
     { key: '/workbench', icon: <DashboardOutlined />, label: <Link to="/workbench">{t('nav.workbench')}</Link> },
     { key: '/items', icon: <AppstoreOutlined />, label: <Link to="/items">{t('nav.items')}</Link> },
+    ...(seesScope ? [{ key: '/cockpit', icon: <FundOutlined />, label: <Link to="/cockpit">{t('reports.nav.cockpit')}</Link> }] : []),
+    { key: '/my-unit', icon: <BarChartOutlined />, label: <Link to="/my-unit">{t('reports.nav.unit')}</Link> },
+    { key: '/bulletins', icon: <NotificationOutlined />, label: <Link to="/bulletins">{t('reports.nav.bulletins')}</Link> },
+    { key: '/assessments', icon: <TrophyOutlined />, label: <Link to="/assessments">{t('reports.nav.assessments')}</Link> },
   ]
   if (admin) {
     items.push(

@@ -15,6 +15,7 @@ import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { dayjs } from '../../lib/time'
 import { unitTreeSelectData } from '../org/UnitsPanel'
 import { activeFilterCount, DEFAULT_PAGE_SIZE, filtersFromSearch, filtersToSearch, toApiQuery, withFilter, type ItemQuery } from './filters'
+import { LedgerActions } from './LedgerActions'
 import { Deadline, ItemProgress, ITEM_STATES, Light, StateTag, type Item } from './ui'
 
 function sortOrder(sort: string | undefined, key: string): 'ascend' | 'descend' | null {
@@ -51,11 +52,14 @@ export default function ItemsListPage() {
       <PageHeader
         title={t('items.title')}
         extra={
-          mayCreate && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/items/new')} data-testid="item-create">
-              {t('items.new')}
-            </Button>
-          )
+          <Space wrap>
+            <LedgerActions filters={filters} mayImport={mayCreate} />
+            {mayCreate && (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/items/new')} data-testid="item-create">
+                {t('items.new')}
+              </Button>
+            )}
+          </Space>
         }
       />
       <Card styles={{ body: { paddingBottom: 8 } }}>

@@ -8,7 +8,7 @@ type Category = NonNullable<ItemQuery['category']>
 const LIGHTS: readonly Light[] = ['red', 'yellow', 'blue', 'green', 'none']
 const CATEGORIES: readonly Category[] = ['important_matter', 'document']
 const DATE = /^\d{4}-\d{2}-\d{2}$/
-const STRING_KEYS = ['q', 'source', 'lead_unit_id', 'unit_id', 'leader_id', 'parent_id', 'tag', 'sort'] as const
+const STRING_KEYS = ['q', 'source', 'lead_unit_id', 'unit_id', 'leader_id', 'parent_id', 'tag', 'scope_id', 'sort'] as const
 
 export const DEFAULT_PAGE_SIZE = 20
 
@@ -34,10 +34,14 @@ export function filtersFromSearch(params: URLSearchParams): ItemQuery {
   const overdue = params.get('overdue')
   if (overdue === 'true') f.overdue = true
   else if (overdue === 'false') f.overdue = false
-  for (const k of ['deadline_from', 'deadline_to'] as const) {
+  // the date ranges; issued_* and closed_* come from the statistics' drill-downs
+  for (const k of ['deadline_from', 'deadline_to', 'issued_from', 'issued_to', 'closed_from', 'closed_to'] as const) {
     const v = params.get(k)
     if (v && DATE.test(v)) f[k] = v
   }
+  const onTime = params.get('on_time')
+  if (onTime === 'true') f.on_time = true
+  else if (onTime === 'false') f.on_time = false
   const page = Number(params.get('page'))
   if (Number.isInteger(page) && page > 1) f.page = page
   const size = Number(params.get('page_size'))
@@ -63,6 +67,12 @@ export function filtersToSearch(f: ItemQuery): URLSearchParams {
   put('leader_id', f.leader_id)
   put('deadline_from', f.deadline_from)
   put('deadline_to', f.deadline_to)
+  put('issued_from', f.issued_from)
+  put('issued_to', f.issued_to)
+  put('closed_from', f.closed_from)
+  put('closed_to', f.closed_to)
+  put('on_time', f.on_time)
+  put('scope_id', f.scope_id)
   put('parent_id', f.parent_id)
   put('tag', f.tag)
   put('sort', f.sort)

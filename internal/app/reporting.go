@@ -1,0 +1,27 @@
+package app
+
+import (
+	"github.com/duban/duban/internal/assessment"
+	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/bulletins"
+	"github.com/duban/duban/internal/calendar"
+	"github.com/duban/duban/internal/httpserver"
+	"github.com/duban/duban/internal/items"
+	"github.com/duban/duban/internal/ledger"
+	"github.com/duban/duban/internal/stats"
+	"github.com/duban/duban/internal/warnings"
+)
+
+// reporting mounts statistics, bulletins, assessment and the ledger (issue 13).
+func (a *App) reporting(r httpserver.Router, itemsSvc *items.Service, cal *calendar.Service, warn *warnings.Service, log *audit.Log) {
+	items.UseZone(a.Config.Location)
+	statsSvc := stats.NewService(a.DB, cal, warn, a.Config.Clock, a.Config.Location)
+	stats.Mount(r, statsSvc)
+	ledger.Mount(r, ledger.NewService(a.DB, itemsSvc, a.Config.Location, a.Config.Clock))
+	// Publishing a bulletin returns it (and calls bulletinsSvc.Published, nil for
+	// now, inside its transaction): the notifications hook in there.
+	bulletinsSvc := bulletins.NewService(a.DB, statsSvc, itemsSvc, cal, a.Config.Clock, a.Config.Location)
+	a.Bulletins = bulletinsSvc
+	bulletins.Mount(r, bulletinsSvc)
+	assessment.Mount(r, assessment.NewService(a.DB, cal, log, a.Config.Clock, a.Config.Location))
+}

@@ -1,0 +1,79 @@
+package stats_test
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/duban/duban/internal/apitest"
+	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/dbtest"
+	"github.com/duban/duban/internal/stats/statstest"
+)
+
+// BenchmarkStats measures GET /stats/* beside GET /items on PostgreSQL with
+// DUBAN_BENCH_STATS_ITEMS items (default 1,000,000) of ten years' history, and
+// reports p50/p99 of the whole HTTP exchange. Seeding takes a minute or two, so it
+// runs only when asked:
+//
+//	scripts/bench-reporting.sh            (or)
+//	DUBAN_BENCH_STATS=1 go test ./internal/stats -run '^$' -bench Stats -benchtime 50x
+func BenchmarkStats(b *testing.B) {
+	if os.Getenv("DUBAN_BENCH_STATS") == "" {
+		b.Skip("set DUBAN_BENCH_STATS=1 (scripts/bench-reporting.sh) to seed a million items and measure")
+	}
+	n := 1_000_000
+	if v := os.Getenv("DUBAN_BENCH_STATS_ITEMS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			b.Fatalf("DUBAN_BENCH_STATS_ITEMS=%q", v)
+		}
+	}
+	env := apitest.Start(b, dbtest.New(b, database.Postgres), apitest.Config(b))
+	big := statstest.NewBig(env)
+	today := env.App.Items.Today()
+	t0 := time.Now()
+	if err := statstest.SeedPostgres(env, big, n, today); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d items in %s", n, time.Since(t0).Round(time.Second))
+	// sessions are opened per measurement: an access token lives 15 minutes
+	sup := func() *apitest.Env { return env.As(env.OpenSession(big.Sup)) }
+	head := func() *apitest.Env { return env.As(env.OpenSession(big.Head)) }
+	month := today.String()[:7]
+	quarter := fmt.Sprintf("%d-Q%d", today.Year, (int(today.Month)-1)/3+1)
+	year := strconv.Itoa(today.Year)
+	measure := func(name string, as func() *apitest.Env, path string) {
+		b.Run(name, func(b *testing.B) {
+			c := as()
+			c.Do("GET", path, nil).Expect(200) // warm
+			durs := make([]time.Duration, 0, b.N)
+			for b.Loop() {
+				t := time.Now()
+				c.Do("GET", path, nil).Expect(200)
+				durs = append(durs, time.Since(t))
+			}
+			slices.Sort(durs)
+			pct := func(p float64) float64 {
+				return float64(durs[min(len(durs)-1, int(float64(len(durs))*p))].Microseconds()) / 1000
+			}
+			b.ReportMetric(pct(0.50), "p50_ms")
+			b.ReportMetric(pct(0.99), "p99_ms")
+		})
+	}
+	measure("items_default_page", sup, "/api/v1/items")
+	measure("overview_month", sup, "/api/v1/stats/overview?period="+month)
+	measure("overview_quarter", sup, "/api/v1/stats/overview?period="+quarter)
+	measure("overview_year", sup, "/api/v1/stats/overview?period="+year)
+	measure("units_month", sup, "/api/v1/stats/units?period="+month)
+	measure("units_quarter", sup, "/api/v1/stats/units?period="+quarter)
+	measure("units_year", sup, "/api/v1/stats/units?period="+year)
+	measure("trend_12_months", sup, "/api/v1/stats/trend?period="+month)
+	measure("overview_unit_month", sup, "/api/v1/stats/overview?period="+month+"&unit_id="+big.Depts[5].String())
+	measure("member_overview_month", head, "/api/v1/stats/overview?period="+month)
+	measure("member_units_quarter", head, "/api/v1/stats/units?period="+quarter)
+	measure("member_trend", head, "/api/v1/stats/trend?period="+month)
+}
