@@ -112,6 +112,8 @@ type Service struct {
 	audit *audit.Log
 	cfg   Config
 	now   func() time.Time
+	// external configures logins besides the local password (external.go).
+	external externalState
 }
 
 // NewService returns the auth service. It panics without a signing secret: running
