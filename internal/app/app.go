@@ -32,6 +32,7 @@ import (
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/org"
+	"github.com/duban/duban/internal/sso"
 	"github.com/duban/duban/internal/todo"
 	"github.com/duban/duban/internal/urges"
 	"github.com/duban/duban/internal/users"
@@ -156,6 +157,12 @@ func (a *App) routes(ctx context.Context) error {
 	public := httpserver.NewRouter(a.Server.API)
 	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log}).Middleware)
 	auth.Mount(public, authed, authSvc)
+	// Single sign-on (OIDC, LDAP) and the password-login switch.
+	ssoSvc, err := sso.New(a.DB, auditLog, authSvc, a.Config.SSO, a.Config.Clock, a.Log)
+	if err != nil {
+		return fmt.Errorf("single sign-on: %w", err)
+	}
+	sso.Mount(public, ssoSvc)
 	orgSvc := org.NewService(a.DB, auditLog)
 	org.Mount(authed, orgSvc)
 	users.Mount(authed, users.NewService(a.DB, auditLog))
