@@ -32,6 +32,7 @@ import (
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/org"
+	"github.com/duban/duban/internal/orgsync"
 	"github.com/duban/duban/internal/sso"
 	"github.com/duban/duban/internal/todo"
 	"github.com/duban/duban/internal/urges"
@@ -112,7 +113,8 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 		SPA:            webui.FS(),
 		// Uploads carry files, not JSON: they are limited by DUBAN_UPLOAD_LIMIT instead.
 		BodyLimitSkipper: func(c echo.Context) bool {
-			return c.Request().Method == http.MethodPost && c.Request().URL.Path == attachments.UploadPath
+			return c.Request().Method == http.MethodPost &&
+				(c.Request().URL.Path == attachments.UploadPath || c.Request().URL.Path == orgsync.ImportPath)
 		},
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
@@ -181,6 +183,12 @@ func (a *App) routes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("DUBAN_UPLOAD_LIMIT: %w", err)
 	}
+	// The org import (Excel) and the directory sync.
+	orgSync, err := orgsync.NewService(a.DB, auditLog, a.Config.Clock, a.Config.SSO)
+	if err != nil {
+		return fmt.Errorf("org sync: %w", err)
+	}
+	orgsync.Mount(authed, orgSync, uploadLimit)
 	files := attachments.LocalStorage{Dir: filepath.Join(a.Config.DataDir, "files")}
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
 	attachments.Mount(authed, attachmentsSvc)
