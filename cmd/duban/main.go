@@ -7,6 +7,8 @@
 //	duban users set-password --username U --password-stdin
 //	                  reset a user's password
 //	duban seed --demo fill an empty database with a demo organisation
+//	duban org sync [--dry-run]
+//	                  bring units and people in step with the LDAP directory
 //	duban version     print the version
 //
 // Configuration comes from the environment; see README.md.
@@ -60,6 +62,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = seedCommand(ctx, args, stdout, stderr)
 	case "audit":
 		err = auditCommand(ctx, args, stdout, stderr)
+	case "org":
+		err = orgCommand(ctx, args, stdout, stderr)
 	case "version", "--version", "-v":
 		_, err = fmt.Fprintln(stdout, "duban", version)
 	case "help", "--help", "-h":
@@ -97,6 +101,7 @@ Commands:
              users set-password --username U --password-stdin: reset a password
   seed       seed --demo: fill an empty database with a demo organisation
   audit      audit verify: check the hash chains of the items' timelines (exit 1 on tampering)
+  org        org sync [--dry-run]: bring units and people in step with the LDAP directory
   version    print the version
 
 Configuration is read from DUBAN_* environment variables; see README.md.

@@ -249,16 +249,20 @@ func (e *engine) applyUser(u *users.User, s *UserSpec, unit uuid.UUID) {
 	e.roles[u.ID] = next
 }
 
-// checkAdmins keeps at least one active admin, and keeps the acting admin one.
+// checkAdmins keeps at least one active admin (where there was one), and keeps
+// the acting admin one.
 func (e *engine) checkAdmins() {
 	admin := string(access.RoleAdmin)
-	active := 0
+	before, after := 0, 0
 	for id, u := range e.users {
 		if u.Active && slices.Contains(e.roles[id], admin) {
-			active++
+			after++
+		}
+		if b, ok := e.usersBefore[id]; ok && b.Active && slices.Contains(e.rolesBefore[id], admin) {
+			before++
 		}
 	}
-	if active == 0 {
+	if before > 0 && after == 0 {
 		e.fail(SheetUsers, 0, "roles", "", "last_admin", "after this change no active admin would be left")
 	}
 	if e.actor == nil || e.actor.UserID == uuid.Nil {
