@@ -7,6 +7,7 @@ import (
 
 	"github.com/duban/duban/internal/auth"
 	"github.com/duban/duban/internal/httpserver"
+	"github.com/duban/duban/internal/problem"
 )
 
 // AuthMethods says which logins the server offers.
@@ -92,8 +93,12 @@ func (h handlers) oidcLogin(c echo.Context) error {
 //	@Param			error				query	string	false	"the provider's error"
 //	@Param			error_description	query	string	false	"the provider's error text"
 //	@Success		302					"to the web app"
+//	@Failure		404					{object}	problem.Problem	"sso_not_configured"
 //	@Router			/auth/oidc/callback [get]
 func (h handlers) oidcCallback(c echo.Context) error {
+	if h.s.oidc == nil {
+		return problem.New(http.StatusNotFound, CodeSSODisabled, "OIDC login is not configured")
+	}
 	browser := ""
 	if ck, err := c.Cookie(cookieName); err == nil {
 		browser = ck.Value
