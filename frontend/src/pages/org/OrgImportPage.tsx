@@ -15,13 +15,14 @@ type Phase = { kind: 'idle' } | { kind: 'uploading'; percent: number; dryRun: bo
 
 export function ReportView({ report }: { report: ImportReport }) {
   const { t } = useTranslation()
-  const errors = sortErrors(report.errors)
+  const errors = sortErrors(report.errors).map((e, i) => ({ ...e, rowId: i }))
+  const changes = (report.changes ?? []).map((c, i) => ({ ...c, rowId: i }))
   const u = report.units
   const p = report.users
   let status: { type: 'success' | 'error' | 'info'; text: string }
   if (errors.length > 0) status = { type: 'error', text: t('orgAdmin.checkErrors', { count: errors.length }) }
   else if (report.applied) status = { type: 'success', text: t('orgAdmin.applied') }
-  else if ((report.changes ?? []).length === 0) status = { type: 'info', text: t('orgAdmin.nothingToDo') }
+  else if (changes.length === 0) status = { type: 'info', text: t('orgAdmin.nothingToDo') }
   else status = { type: 'success', text: t('orgAdmin.checkOk') }
   return (
     <div data-testid="import-report">
@@ -44,9 +45,9 @@ export function ReportView({ report }: { report: ImportReport }) {
       />
       {errors.length > 0 && (
         <Card size="small" title={t('orgAdmin.errorsTitle')} style={{ marginBottom: 16 }}>
-          <Table<ImportError>
+          <Table<ImportError & { rowId: number }>
             size="small"
-            rowKey={(e, i) => `${e.sheet}-${e.row}-${e.column}-${i}`}
+            rowKey="rowId"
             dataSource={errors}
             pagination={errors.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
             scroll={{ x: 640 }}
@@ -64,12 +65,12 @@ export function ReportView({ report }: { report: ImportReport }) {
       {(report.warnings ?? []).length > 0 && (
         <Alert type="warning" showIcon title={t('orgAdmin.warningsTitle')} description={(report.warnings ?? []).join('；')} style={{ marginBottom: 16 }} />
       )}
-      {errors.length === 0 && (report.changes ?? []).length > 0 && (
+      {errors.length === 0 && changes.length > 0 && (
         <Card size="small" title={t('orgAdmin.changesTitle')}>
-          <Table<ImportChange>
+          <Table<ImportChange & { rowId: number }>
             size="small"
-            rowKey={(c, i) => `${c.entity}-${c.key}-${i}`}
-            dataSource={report.changes ?? []}
+            rowKey="rowId"
+            dataSource={changes}
             pagination={{ pageSize: 20, showSizeChanger: false }}
             scroll={{ x: 640 }}
             data-testid="import-changes"
