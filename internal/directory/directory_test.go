@@ -14,9 +14,9 @@ import (
 // world is a small directory: a group with an enterprise and departments, people in
 // them, and role groups.
 type world struct {
-	srv                    *slapdtest.Server
+	srv                     *slapdtest.Server
 	root, ent, dept, groups string
-	zhang, li              string
+	zhang, li               string
 }
 
 func newWorld(t *testing.T) *world {

@@ -94,6 +94,10 @@ func (e *engine) planUsers() {
 			}
 			continue
 		}
+		if other := byEmp[s.EmployeeNo]; s.EmployeeNo != "" && other != uuid.Nil && other != id {
+			e.fail(SheetUsers, s.Row, "employee_no", s.EmployeeNo, "unique", "another account has this employee number")
+			continue
+		}
 		unit, ok := e.unitOf[s.UnitKey]
 		if !ok || e.badUnits[s.UnitKey] {
 			if e.badUnits[s.UnitKey] {
