@@ -149,3 +149,28 @@ func TestDirectorySyncNotConfigured(t *testing.T) {
 		}
 	})
 }
+
+// An entry whose employee number another account already has is skipped, not a
+// failed sync.
+func TestDirectorySyncSkipsConflicts(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		o := newDirectoryOrg(t)
+		root := env.Unit("集团公司", "group", nil, false)
+		other := env.User("someone.else", root, "member")
+		if err := env.DB.Gorm().Table("users").Where("id = ?", other).Update("employee_no", "E1002").Error; err != nil {
+			t.Fatal(err)
+		}
+		svc, err := orgsync.NewService(env.DB, audit.New(env.DB), nil, o.config())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := svc.SyncLDAP(context.Background(), false)
+		if err != nil || !rep.Applied {
+			t.Fatalf("sync %+v %v", rep, err)
+		}
+		if len(rep.Errors) != 1 || rep.Errors[0].Field != "employee_no" || rep.Errors[0].Value != "E1002" || rep.Users.Created != 2 {
+			t.Fatalf("report %+v", rep)
+		}
+	})
+}
