@@ -24,7 +24,7 @@ describe('import report', () => {
     expect(screen.getByTestId('import-status')).toHaveTextContent('发现 2 处错误')
     const rows = within(screen.getByTestId('import-errors')).getAllByRole('row').slice(1)
     expect(rows[0]).toHaveTextContent('单位4D科室')
-    expect(rows[1]).toHaveTextContent('人员12Hzhang@must be an email address')
+    expect(rows[1]).toHaveTextContent('人员12Hzhang@邮箱格式不正确')
   })
 
   it('lists the changes of a clean file', () => {

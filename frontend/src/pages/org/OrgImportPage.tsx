@@ -57,7 +57,17 @@ export function ReportView({ report }: { report: ImportReport }) {
               { key: 'row', title: t('orgAdmin.row'), render: (_, e) => (e.row ? e.row : '—'), width: 60 },
               { key: 'column', title: t('orgAdmin.column'), render: (_, e) => e.column || '—', width: 60 },
               { key: 'value', title: t('orgAdmin.value'), render: (_, e) => e.value || '', ellipsis: true, width: 140 },
-              { key: 'message', title: t('orgAdmin.message'), render: (_, e) => e.message },
+              {
+                key: 'message',
+                title: t('orgAdmin.message'),
+                // the rule in the user's language; the server's own words say which value or row
+                render: (_, e) => (
+                  <span title={e.message}>
+                    {t(`orgAdmin.rule.${e.rule}`, { defaultValue: e.message })}
+                    {e.rule === 'unique' || e.rule === 'oneof' ? <Typography.Text type="secondary">（{e.message}）</Typography.Text> : null}
+                  </span>
+                ),
+              },
             ]}
           />
         </Card>
