@@ -281,3 +281,18 @@ func location(t *testing.T, resp *http.Response) *url.URL {
 	}
 	return loc
 }
+
+// A default unit that names nothing refuses the newcomer (and is logged), never 500.
+func TestOIDCCreateWithoutDefaultUnit(t *testing.T) {
+	t.Parallel()
+	edit := func(c *config.Config) { c.SSO.CreateUsers, c.SSO.DefaultUnit = true, "NOWHERE" }
+	eachOIDC(t, idpUsers, edit, func(t *testing.T, e *oidcEnv) {
+		e.Unit("集团公司", "group", nil, false)
+		if loc := e.browser().login("wang.fang", "idp-pass-2"); loc.Query().Get("sso_error") != "sso_unknown_user" {
+			t.Fatalf("landed on %s", loc)
+		}
+		if d := auditDetails(t, e.Env, audit.LoginFailed); d["reason"] != "no_default_unit" {
+			t.Fatalf("audit %v", d)
+		}
+	})
+}

@@ -39,7 +39,12 @@ const (
 	reasonInactive    = "inactive"
 	reasonAmbiguous   = "ambiguous"
 	reasonNoClaim     = "no_match_claim"
+	reasonNoUnit      = "no_default_unit"
 )
+
+// errNoDefaultUnit: DUBAN_SSO_DEFAULT_UNIT names no unit (a configuration error,
+// logged; the person is refused like an unknown one).
+var errNoDefaultUnit = errors.New("DUBAN_SSO_DEFAULT_UNIT names no unit (or several): give a unit code, id or unique name")
 
 // resolve finds the Duban account of id, creating it when the configuration says
 // so, and brings its directory-managed roles up to date. reason is set when the
@@ -72,6 +77,10 @@ func (s *Service) resolve(ctx context.Context, id identity) (user uuid.UUID, rea
 			return nil
 		case len(found) == 0:
 			user, err = s.create(ctx, id)
+			if errors.Is(err, errNoDefaultUnit) {
+				s.log.ErrorContext(ctx, "cannot create the user of a first SSO login", "err", err)
+				user, reason, err = uuid.Nil, reasonNoUnit, nil
+			}
 			return err
 		case !found[0].Active:
 			user, reason = found[0].ID, reasonInactive
@@ -194,7 +203,7 @@ func (s *Service) defaultUnit(ctx context.Context) (uuid.UUID, error) {
 		}
 	}
 	if len(ids) != 1 {
-		return uuid.Nil, fmt.Errorf("DUBAN_SSO_DEFAULT_UNIT %q names no unit (or several): give a unit code, id or unique name", ref)
+		return uuid.Nil, fmt.Errorf("%w: %q", errNoDefaultUnit, ref)
 	}
 	return ids[0], nil
 }
