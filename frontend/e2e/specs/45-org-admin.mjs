@@ -4,7 +4,7 @@
 // demo seed. E2E_ONLY=org-admin runs it.
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { assert, test } from '../harness.mjs'
+import { assert, sleep, test } from '../harness.mjs'
 import { ADMIN, NEW_PASSWORD, apiAs, base, login, newPage, page, setPage, shot } from '../context.mjs'
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')
@@ -55,9 +55,16 @@ test('Org chart: search thousands, select, add a role and deactivate in bulk', a
   await shot('45-org-chart-selected')
 
   await page.getByTestId('bulk-set-roles').click()
-  await page.locator('.ant-modal').getByLabel('角色').click()
-  await page.locator('.ant-select-item-option[title="审计"]:visible').click()
-  await page.keyboard.press('Escape')
+  const modal = page.locator('.ant-modal')
+  const roles = modal.locator('.ant-select').filter({ has: page.getByLabel('角色', { exact: true }) })
+  // the drop-down opens with a motion: a click during it can miss, so retry
+  for (let attempt = 0; attempt < 5 && !((await roles.textContent()) ?? '').includes('审计'); attempt++) {
+    await roles.click()
+    await page.locator('.ant-select-item-option[title="审计"]:visible').first().click({ timeout: 3000 }).catch(() => {})
+    await sleep(300)
+  }
+  assert(((await roles.textContent()) ?? '').includes('审计'), 'the auditor role is chosen')
+  await modal.getByText('为 3 人设置角色').click() // closes the drop-down
   await page.getByTestId('bulk-ok').click()
   await page.locator('.ant-message').filter({ hasText: '3 人变更' }).waitFor()
   const admin = await apiAs(ADMIN, NEW_PASSWORD)

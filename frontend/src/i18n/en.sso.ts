@@ -35,6 +35,8 @@ const enSso: Shape<typeof zhCNSso> = {
     statusAll: 'All',
     role: 'Role',
     anyRole: 'Any role',
+    roleFilter: 'Filter by role',
+    statusFilter: 'Filter by status',
     employeeNo: 'Employee no.',
     name: 'Name',
     username: 'Username',

@@ -34,6 +34,8 @@ const zhCNSso = {
     statusAll: '全部',
     role: '角色',
     anyRole: '全部角色',
+    roleFilter: '按角色筛选',
+    statusFilter: '按状态筛选',
     employeeNo: '工号',
     name: '姓名',
     username: '用户名',

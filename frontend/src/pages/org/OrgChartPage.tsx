@@ -305,7 +305,7 @@ export default function OrgChartPage() {
               onChange={(v: Role | undefined) => set({ role: v })}
               options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
               style={{ width: 140 }}
-              aria-label={t('orgAdmin.role')}
+              aria-label={t('orgAdmin.roleFilter')}
             />
             <Select
               value={filters.active}
@@ -316,7 +316,7 @@ export default function OrgChartPage() {
                 { value: 'all', label: t('orgAdmin.statusAll') },
               ]}
               style={{ width: 110 }}
-              aria-label={t('orgAdmin.status')}
+              aria-label={t('orgAdmin.statusFilter')}
             />
             {filters.unit && (
               <Checkbox checked={filters.subtree} onChange={(e) => set({ subtree: e.target.checked })}>
