@@ -10,6 +10,8 @@
 //	duban seed --demo fill an empty database with a demo organisation
 //	duban storage migrate --to s3|local
 //	                  copy attachments between the data directory and S3
+//	duban org sync [--dry-run]
+//	                  bring units and people in step with the LDAP directory
 //	duban version     print the version
 //
 // Configuration comes from the environment; see README.md.
@@ -67,6 +69,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = auditCommand(ctx, args, stdout, stderr)
 	case "storage":
 		err = storageCommand(ctx, args, stdout, stderr)
+	case "org":
+		err = orgCommand(ctx, args, stdout, stderr)
 	case "version", "--version", "-v":
 		_, err = fmt.Fprintln(stdout, "duban", version)
 	case "help", "--help", "-h":
@@ -107,6 +111,7 @@ Commands:
   audit      audit verify: check the hash chains of the items' timelines (exit 1 on tampering)
   storage    storage migrate --to s3|local [--delete-source]: copy attachments between
              the data directory and the S3 bucket, verifying each sha256
+  org        org sync [--dry-run]: bring units and people in step with the LDAP directory
   version    print the version
 
 Configuration is read from DUBAN_* environment variables; see README.md.

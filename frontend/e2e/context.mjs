@@ -20,6 +20,11 @@ export let page = null
 export let seeded = false
 /** a free port whose origin the server allows through CORS (DUBAN_CORS_ORIGINS) */
 export let spaPort = 0
+/** the duban binary under test, the repository root and a scratch folder, for specs
+ * that start servers of their own (40-sso: an OIDC provider and a second duban) */
+export let bin = ''
+export let root = ''
+export let work = ''
 /** the demo accounts and their passwords, as `duban seed --demo` prints them */
 export const demoPasswords = new Map()
 /** script errors and console errors of every page, checked by the last test */
@@ -33,6 +38,9 @@ export function init(v) {
   ctx = v.ctx
   seeded = v.seeded
   spaPort = v.spaPort
+  bin = v.bin
+  root = v.root
+  work = v.work
   page = watch(v.page)
 }
 

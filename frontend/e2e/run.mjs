@@ -157,7 +157,7 @@ try {
   process.exit(1)
 }
 ctx.setDefaultTimeout(10_000)
-init({ base, shots, ctx, seeded, spaPort, page: ctx.pages()[0] ?? (await ctx.newPage()) })
+init({ base, shots, ctx, seeded, spaPort, bin, root, work, page: ctx.pages()[0] ?? (await ctx.newPage()) })
 
 const specDir = join(dirname(fileURLToPath(import.meta.url)), 'specs')
 for (const file of readdirSync(specDir).filter((f) => f.endsWith('.mjs')).sort()) {

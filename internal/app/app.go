@@ -35,6 +35,8 @@ import (
 	"github.com/duban/duban/internal/ledger"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/org"
+	"github.com/duban/duban/internal/orgsync"
+	"github.com/duban/duban/internal/sso"
 	"github.com/duban/duban/internal/todo"
 	"github.com/duban/duban/internal/urges"
 	"github.com/duban/duban/internal/users"
@@ -135,7 +137,7 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 		// (imports by ledger.MaxFileBytes).
 		BodyLimitSkipper: func(c echo.Context) bool {
 			path := c.Request().URL.Path
-			return c.Request().Method == http.MethodPost && (path == attachments.UploadPath || path == ledger.ImportPath)
+			return c.Request().Method == http.MethodPost && (path == attachments.UploadPath || path == ledger.ImportPath || path == orgsync.ImportPath)
 		},
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
@@ -201,6 +203,12 @@ func (a *App) routes(ctx context.Context) error {
 	public := httpserver.NewRouter(a.Server.API)
 	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log, Now: a.Config.Clock.Now}).Middleware)
 	auth.Mount(public, authed, authSvc)
+	// Single sign-on (OIDC, LDAP) and the password-login switch.
+	ssoSvc, err := sso.New(a.DB, auditLog, authSvc, a.Config.SSO, a.Config.Clock, a.Log)
+	if err != nil {
+		return fmt.Errorf("single sign-on: %w", err)
+	}
+	sso.Mount(public, ssoSvc)
 	orgSvc := org.NewService(a.DB, auditLog)
 	org.Mount(authed, orgSvc)
 	users.Mount(authed, users.NewService(a.DB, auditLog))
@@ -225,6 +233,12 @@ func (a *App) routes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The org import (Excel) and the directory sync.
+	orgSync, err := orgsync.NewService(a.DB, auditLog, a.Config.Clock, a.Config.SSO)
+	if err != nil {
+		return fmt.Errorf("org sync: %w", err)
+	}
+	orgsync.Mount(authed, orgSync, uploadLimit)
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
 	attachments.Mount(authed, attachmentsSvc)
 	completion.Mount(authed, completion.NewService(a.DB, itemsSvc, attachmentsSvc))

@@ -23,6 +23,7 @@ type handlers struct{ s *Service }
 //	@Success		200		{object}	TokenPair
 //	@Failure		400		{object}	problem.Problem	"malformed body"
 //	@Failure		401		{object}	problem.Problem	"invalid_credentials"
+//	@Failure		403		{object}	problem.Problem	"password_login_disabled: local passwords are turned off (DUBAN_PASSWORD_LOGIN=false) for everyone but the break-glass account"
 //	@Failure		422		{object}	problem.Problem	"validation_failed"
 //	@Failure		429		{object}	problem.Problem	"rate_limited; see Retry-After"
 //	@Router			/auth/login [post]

@@ -120,6 +120,8 @@ type Service struct {
 	now   func() time.Time
 	// principals caches the principal of each user (principals.go).
 	principals principalCache
+	// external configures logins besides the local password (external.go).
+	external externalState
 }
 
 // NewService returns the auth service. It panics without a signing secret: running

@@ -21,6 +21,9 @@ import (
 
 // Login checks the password under the brute-force guard and opens a session.
 func (s *Service) Login(ctx context.Context, username, password string) (*TokenPair, error) {
+	if err := s.checkPasswordLogin(username); err != nil {
+		return nil, err
+	}
 	meta := audit.RequestFrom(ctx)
 	keys := s.throttleKeys(username, meta.IP)
 	if err := s.checkLocked(ctx, keys); err != nil {
@@ -75,7 +78,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (*TokenP
 			return err
 		}
 		if err := s.audit.Record(ctx, &u.ID, audit.LoginSucceeded, "user", u.ID.String(),
-			map[string]any{"session": family.String()}); err != nil {
+			map[string]any{"session": family.String(), "method": MethodPassword}); err != nil {
 			return err
 		}
 		pair, err = s.pair(ctx, u.ID, family, refresh)

@@ -71,6 +71,8 @@ type Config struct {
 	JobPoll time.Duration `env:"DUBAN_JOB_POLL" envDefault:"5s"`
 	// Storage says where attachment contents live (storage.go).
 	Storage StorageConfig
+	// SSO is single sign-on (OIDC, LDAP) and the password-login switch (sso.go).
+	SSO SSO
 
 	// Location is Timezone, resolved by Load.
 	Location *time.Location `env:"-"`
@@ -176,6 +178,7 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("DUBAN_SHUTDOWN_TIMEOUT must be positive"))
 	}
 	errs = append(errs, c.Storage.validate()...)
+	errs = append(errs, c.SSO.validate()...)
 	return errors.Join(errs...)
 }
 

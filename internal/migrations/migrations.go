@@ -43,6 +43,7 @@ func All() []*gormigrate.Migration {
 		m0010Events(),
 		m0011Jobs(),
 		m0050Reporting(),
+		m0040Directory(),
 	}
 }
 

@@ -362,6 +362,18 @@ var upgradeSteps = []upgradeStep{
 		},
 	},
 	{
+		id: "0040_directory",
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			return exec(tx,
+				row(`UPDATE users SET employee_no = 'E1001', source = 'import' WHERE id = ?`, d.head),
+				row(`UPDATE org_units SET code = 'GH' WHERE id = ?`, d.planning))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "users WHERE employee_no = 'E1001'", 1)
+			expectCount(t, db, "org_units WHERE code = 'GH'", 1)
+		},
+	},
+	{
 		id: "0050_reporting",
 		insert: func(d *upgradeData, tx *gorm.DB) error {
 			return exec(tx, row(`INSERT INTO bulletins (id, scope_id, kind, period, period_from, period_to, title, state, year, number, doc_no,

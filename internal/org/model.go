@@ -41,9 +41,15 @@ type Unit struct {
 	IsSupervisionOffice bool
 	HeadUserID          *uuid.UUID `gorm:"type:uuid"`
 	SortOrder           int
-	Version             int
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// Code (单位编码) is the key the org import names the unit by; nil when unset.
+	Code *string
+	// Source says who keeps the unit: local (by hand), import or ldap.
+	Source string `gorm:"default:local"`
+	// ExternalID is the directory's stable id of the unit (LDAP entryUUID).
+	ExternalID *string
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // TableName pins the table.

@@ -62,6 +62,11 @@ type UserResponse struct {
 	Phone *string `json:"phone,omitempty" example:"13800000000"`
 	// MustChangePassword: full view only.
 	MustChangePassword *bool `json:"must_change_password,omitempty"`
+	// EmployeeNo (工号): full view only; absent when the account has none.
+	EmployeeNo *string `json:"employee_no,omitempty" example:"E1001"`
+	// Source says who keeps the account: local (by hand), import (the Excel
+	// import), ldap (the directory), oidc (made at a first SSO login). Full view only.
+	Source *string `json:"source,omitempty" enums:"local,import,ldap,oidc" example:"local"`
 	// Version: full view only; the ETag of GET carries it too.
 	Version *int `json:"version,omitempty" example:"1"`
 	// CreatedAt: full view only.
@@ -96,6 +101,12 @@ func ToUserResponse(a *Account, p *access.Principal, v Visibility) UserResponse 
 		created, updated := a.CreatedAt, a.UpdatedAt
 		out.Email, out.Phone, out.MustChangePassword, out.Version = &email, &phone, &must, &version
 		out.CreatedAt, out.UpdatedAt = &created, &updated
+		out.EmployeeNo = a.EmployeeNo
+		source := a.Source
+		if source == "" {
+			source = "local"
+		}
+		out.Source = &source
 	}
 	return out
 }

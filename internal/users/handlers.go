@@ -23,8 +23,9 @@ type handlers struct{ s *Service }
 //	@Tags			users
 //	@Produce		json
 //	@Param			org_unit_id	query		string	false	"only users of this unit"	format(uuid)
+//	@Param			subtree		query		bool	false	"with org_unit_id: the users of the units under it too"
 //	@Param			role		query		string	false	"only users with this role"	Enums(admin, supervisor, leader, member, auditor)
-//	@Param			q			query		string	false	"search in username and display name"
+//	@Param			q			query		string	false	"search in username, display name and employee number"
 //	@Param			active		query		bool	false	"only active (true) or inactive (false) accounts; non-admins only ever see active ones"
 //	@Param			sort		query		string	false	"sort keys, e.g. -created_at,username"
 //	@Param			page		query		int		false	"page, from 1"	default(1)	minimum(1)
@@ -50,6 +51,13 @@ func (h handlers) list(c echo.Context) error {
 			return problem.Field("org_unit_id", "uuid", "must be a UUID")
 		}
 		f.OrgUnitID = &id
+	}
+	if s := c.QueryParam("subtree"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return problem.Field("subtree", "bool", "must be true or false")
+		}
+		f.Subtree = b
 	}
 	if s := c.QueryParam("active"); s != "" {
 		b, err := strconv.ParseBool(s)

@@ -22,9 +22,15 @@ type User struct {
 	Active             bool
 	MustChangePassword bool
 	PasswordChangedAt  *time.Time
-	Version            int
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// EmployeeNo (工号) is the key the org import and the directory name a person by.
+	EmployeeNo *string
+	// Source says who keeps the account: local (by hand), import or ldap.
+	Source string `gorm:"default:local"`
+	// ExternalID is the directory's stable id of the person (LDAP entryUUID).
+	ExternalID *string
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // TableName pins the table.

@@ -37,8 +37,14 @@ func HashPassword(password string) (string, error) {
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
-// VerifyPassword reports whether password matches the encoded hash.
+// VerifyPassword reports whether password matches the encoded hash. An empty hash
+// is an account without a local password (imported, or made by single sign-on): no
+// password matches it, at the cost of a real check so that timing tells nothing.
 func VerifyPassword(encoded, password string) (bool, error) {
+	if encoded == "" {
+		BurnPasswordCheck(password)
+		return false, nil
+	}
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errors.New("unknown password hash format")

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -93,9 +94,11 @@ func withRoles(ctx context.Context, db *database.DB, rows []accountRow) ([]Accou
 type ListFilter struct {
 	OrgUnitID *uuid.UUID
 	Role      string
-	// Q matches username or display name, case-insensitively.
+	// Q matches username, display name or employee number, case-insensitively.
 	Q      string
 	Active *bool
+	// Subtree widens OrgUnitID to the units under it.
+	Subtree bool
 }
 
 // Page is a 1-based page of a list.
@@ -132,7 +135,10 @@ func orderBy(raw string) (string, error) {
 func listAccounts(ctx context.Context, db *database.DB, v Visibility, f ListFilter, order string, page Page) ([]Account, int64, error) {
 	where := func(q *gorm.DB) *gorm.DB {
 		q = v.apply(q)
-		if f.OrgUnitID != nil {
+		switch {
+		case f.OrgUnitID != nil && f.Subtree:
+			q = q.Where("users.org_unit_id IN ("+org.SubtreeSQL+")", *f.OrgUnitID)
+		case f.OrgUnitID != nil:
 			q = q.Where("users.org_unit_id = ?", *f.OrgUnitID)
 		}
 		if f.Role != "" {
@@ -143,7 +149,7 @@ func listAccounts(ctx context.Context, db *database.DB, v Visibility, f ListFilt
 		}
 		if s := strings.TrimSpace(f.Q); s != "" {
 			p := database.LikePattern(s)
-			q = q.Where(`(LOWER(users.username) LIKE ? ESCAPE '\' OR LOWER(users.display_name) LIKE ? ESCAPE '\')`, p, p)
+			q = q.Where(`(LOWER(users.username) LIKE ? ESCAPE '\' OR LOWER(users.display_name) LIKE ? ESCAPE '\' OR LOWER(COALESCE(users.employee_no, '')) LIKE ? ESCAPE '\')`, p, p, p)
 		}
 		return q
 	}

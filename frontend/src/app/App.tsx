@@ -21,6 +21,9 @@ const OrgPage = lazy(() => import('../pages/OrgPage'))
 const CalendarPage = lazy(() => import('../pages/CalendarPage'))
 const WarningSettingsPage = lazy(() => import('../pages/settings/WarningSettingsPage'))
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
+const SsoLandingPage = lazy(() => import('../pages/SsoLandingPage'))
+const OrgChartPage = lazy(() => import('../pages/org/OrgChartPage'))
+const OrgImportPage = lazy(() => import('../pages/org/OrgImportPage'))
 const NoticePrintPage = lazy(() => import('../pages/items/print/NoticePrintPage'))
 const SheetPrintPage = lazy(() => import('../pages/items/print/SheetPrintPage'))
 const UrgePrintPage = lazy(() => import('../pages/items/print/UrgePrintPage'))
@@ -40,6 +43,7 @@ function AppRoutes() {
       <SessionEvents />
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/login/sso" element={<SsoLandingPage />} />
         <Route
           path="/change-password"
           element={
@@ -92,6 +96,8 @@ function AppRoutes() {
           <Route path="workbench" element={<WorkbenchPage />} />
           <Route path="items/*" element={<ItemsPage />} />
           <Route path="org" element={<OrgPage />} />
+          <Route path="org/chart" element={<OrgChartPage />} />
+          <Route path="org/import" element={<OrgImportPage />} />
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="settings/warnings" element={<WarningSettingsPage />} />
           <Route path="cockpit" element={<CockpitPage />} />

@@ -134,6 +134,26 @@ export class Session {
     return res
   }
 
+  /** Logs in with the directory's (LDAP / AD) name and password. */
+  async loginLdap(username: string, password: string) {
+    const res = await this.bare.POST('/auth/ldap/login', { body: { username, password } })
+    if (res.data) {
+      this.store(res.data)
+      this.emit({ type: 'login', pair: res.data })
+    }
+    return res
+  }
+
+  /** Finishes an OIDC login: trades the one-time code of /login/sso for a session. */
+  async exchangeOidc(code: string) {
+    const res = await this.bare.POST('/auth/oidc/session', { body: { code } })
+    if (res.data) {
+      this.store(res.data)
+      this.emit({ type: 'login', pair: res.data })
+    }
+    return res
+  }
+
   /** Ends the session on the server (best effort) and forgets the tokens. */
   async logout() {
     const rt = this.refreshToken

@@ -4,6 +4,7 @@ import enAttachments from './en.attachments'
 import enItems from './en.items'
 import enSettings from './en.settings'
 import enPrint from './en.print'
+import enSso from './en.sso'
 import type { Shape } from './shape'
 import type zhCN from './zh-CN'
 
@@ -129,6 +130,12 @@ const en: Shape<typeof zhCN> = {
     idempotency_key_invalid: 'Invalid Idempotency-Key',
     idempotency_key_reused: 'The Idempotency-Key was used for another request',
     username_taken: 'The username is taken',
+    password_login_disabled: 'Password login is turned off; sign in with single sign-on',
+    sso_not_configured: 'Single sign-on is not configured',
+    identity_provider_unavailable: 'The identity provider is not reachable; try again later',
+    invalid_login_code: 'The sign-in has expired; please sign in again',
+    import_invalid: 'The file has errors; nothing was imported',
+    not_a_workbook: 'Not an Excel workbook (.xlsx); please start from the template',
   },
   rules: {
     required: 'Required',
@@ -247,6 +254,7 @@ const en: Shape<typeof zhCN> = {
   ...enReports,
   ...enPrint,
   ...enAttachments,
+  ...enSso,
 }
 
 export default en

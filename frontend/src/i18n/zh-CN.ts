@@ -4,6 +4,7 @@ import zhCNAttachments from './zh-CN.attachments'
 import zhCNItems from './zh-CN.items'
 import zhCNSettings from './zh-CN.settings'
 import zhCNPrint from './zh-CN.print'
+import zhCNSso from './zh-CN.sso'
 
 // Chinese (the default language). en.ts must have the same keys.
 const zhCN = {
@@ -126,6 +127,12 @@ const zhCN = {
     idempotency_key_invalid: '请求标识无效',
     idempotency_key_reused: '请求标识已被其他请求使用',
     username_taken: '用户名已被使用',
+    password_login_disabled: '本地密码登录已关闭，请使用统一身份认证登录',
+    sso_not_configured: '未配置统一身份认证',
+    identity_provider_unavailable: '统一身份认证服务暂时无法访问，请稍后再试',
+    invalid_login_code: '登录已失效，请重新登录',
+    import_invalid: '导入文件有错误，未导入任何数据',
+    not_a_workbook: '不是有效的 Excel 文件（.xlsx），请使用导入模板',
   },
   rules: {
     required: '必填',
@@ -244,6 +251,7 @@ const zhCN = {
   ...zhCNPrint,
   ...zhCNAttachments,
   ...zhCNReports,
+  ...zhCNSso,
 }
 
 export default zhCN

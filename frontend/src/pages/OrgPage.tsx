@@ -1,3 +1,6 @@
+import { ApartmentOutlined, UploadOutlined } from '@ant-design/icons'
+import { Button, Space } from 'antd'
+import { Link } from 'react-router'
 import { Tabs } from '../components/Tabs'
 import { useTranslation } from 'react-i18next'
 import { useSearchParams } from 'react-router'
@@ -18,7 +21,23 @@ export default function OrgPage() {
   const tab = params.get('tab') === 'users' ? 'users' : 'units'
   return (
     <>
-      <PageHeader title={t('org.title')} />
+      <PageHeader
+        title={t('org.title')}
+        extra={
+          <Space wrap>
+            <Link to="/org/chart">
+              <Button icon={<ApartmentOutlined />} data-testid="open-org-chart">
+                {t('orgAdmin.chart')}
+              </Button>
+            </Link>
+            <Link to="/org/import">
+              <Button icon={<UploadOutlined />} data-testid="open-org-import">
+                {t('orgAdmin.import')}
+              </Button>
+            </Link>
+          </Space>
+        }
+      />
       <Tabs
         activeKey={tab}
         onChange={(k) => setParams(k === 'users' ? { tab: 'users' } : {}, { replace: true })}
