@@ -26,6 +26,7 @@ func (e *Env) AuthConfig() auth.Config {
 		Audience:   jwtAudience,
 		AccessTTL:  e.App.Config.AccessTokenTTL,
 		RefreshTTL: e.App.Config.RefreshTokenTTL,
+		Clock:      e.App.Config.Clock,
 	}
 }
 

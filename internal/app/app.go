@@ -141,17 +141,21 @@ func (a *App) routes(ctx context.Context) error {
 		return err
 	}
 	auditLog := audit.New(a.DB)
+	users.SetHashCost(users.HashCost{Time: uint32(a.Config.PasswordHashTime), MemoryKiB: a.Config.PasswordHashKiB})
 	if a.Config.BootstrapAdminPassword != "" {
 		if err := users.Bootstrap(ctx, a.DB, auditLog, a.Config.BootstrapAdminPassword); err != nil {
 			return fmt.Errorf("bootstrap admin: %w", err)
 		}
 	}
 	authSvc := auth.NewService(a.DB, auditLog, auth.Config{
-		Secret:     secret,
-		Issuer:     "duban",
-		Audience:   "duban-api",
-		AccessTTL:  a.Config.AccessTokenTTL,
-		RefreshTTL: a.Config.RefreshTokenTTL,
+		Secret:              secret,
+		Issuer:              "duban",
+		Audience:            "duban-api",
+		AccessTTL:           a.Config.AccessTokenTTL,
+		RefreshTTL:          a.Config.RefreshTokenTTL,
+		SessionMaxAge:       a.Config.SessionMaxAge,
+		MaxConcurrentHashes: a.Config.PasswordHashConcurrency,
+		Clock:               a.Config.Clock,
 	})
 	public := httpserver.NewRouter(a.Server.API)
 	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log}).Middleware)

@@ -13,9 +13,11 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/duban/duban/internal/audit"
+	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/problem"
 )
@@ -49,6 +51,16 @@ type Config struct {
 	Throttle Throttle
 	// MaxAPITokens is how many active personal tokens one user may hold.
 	MaxAPITokens int
+	// SessionMaxAge is the absolute lifetime of a login session: refreshing never
+	// extends a session past it.
+	SessionMaxAge time.Duration
+	// MaxConcurrentHashes bounds the password hashes computed at once (each takes
+	// the hashing memory); HashWait is how long a login waits for a slot before it
+	// is answered 503. Zero: the number of CPUs, and DefaultHashWait.
+	MaxConcurrentHashes int
+	HashWait            time.Duration
+	// Clock is the source of the current time (the real clock when nil).
+	Clock clock.Clock
 }
 
 // Throttle configures the brute-force guard. It counts failed logins per username
@@ -60,7 +72,12 @@ type Throttle struct {
 	// MaxIPFailures failures from one client IP within Window lock it for Lockout.
 	MaxIPFailures int
 	Window        time.Duration
-	Lockout       time.Duration
+	// Lockout is the first lock of a key; each further lock in a row doubles it,
+	// up to MaxLockout. LockCountDecay is how long a key must stay clean for its
+	// next lock to be short again.
+	Lockout        time.Duration
+	MaxLockout     time.Duration
+	LockCountDecay time.Duration
 }
 
 // Defaults of Config and Throttle.
@@ -71,7 +88,11 @@ const (
 	DefaultMaxIPFailures   = 20
 	DefaultThrottleWindow  = 15 * time.Minute
 	DefaultLockout         = 15 * time.Minute
+	DefaultMaxLockout      = 24 * time.Hour
+	DefaultLockCountDecay  = 24 * time.Hour
 	DefaultMaxAPITokens    = 50
+	DefaultSessionMaxAge   = 30 * 24 * time.Hour
+	DefaultHashWait        = 2 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -90,6 +111,16 @@ func (c Config) withDefaults() Config {
 	if c.MaxAPITokens <= 0 {
 		c.MaxAPITokens = DefaultMaxAPITokens
 	}
+	if c.SessionMaxAge <= 0 {
+		c.SessionMaxAge = DefaultSessionMaxAge
+	}
+	if c.MaxConcurrentHashes <= 0 {
+		c.MaxConcurrentHashes = max(2, runtime.NumCPU())
+	}
+	if c.HashWait <= 0 {
+		c.HashWait = DefaultHashWait
+	}
+	c.Clock = clock.Or(c.Clock)
 	t := &c.Throttle
 	if t.MaxUserFailures <= 0 {
 		t.MaxUserFailures = DefaultMaxUserFailures
@@ -103,15 +134,22 @@ func (c Config) withDefaults() Config {
 	if t.Lockout <= 0 {
 		t.Lockout = DefaultLockout
 	}
+	if t.MaxLockout < t.Lockout {
+		t.MaxLockout = max(DefaultMaxLockout, t.Lockout)
+	}
+	if t.LockCountDecay <= 0 {
+		t.LockCountDecay = DefaultLockCountDecay
+	}
 	return c
 }
 
 // Service authenticates users.
 type Service struct {
-	db    *database.DB
-	audit *audit.Log
-	cfg   Config
-	now   func() time.Time
+	db     *database.DB
+	audit  *audit.Log
+	cfg    Config
+	now    func() time.Time
+	hashes *hashGate
 }
 
 // NewService returns the auth service. It panics without a signing secret: running
@@ -120,9 +158,9 @@ func NewService(db *database.DB, log *audit.Log, cfg Config) *Service {
 	if len(cfg.Secret) == 0 {
 		panic("auth: no JWT secret configured")
 	}
-	return &Service{db: db, audit: log, cfg: cfg.withDefaults(), now: func() time.Time {
-		return time.Now().UTC().Truncate(time.Microsecond)
-	}}
+	cfg = cfg.withDefaults()
+	return &Service{db: db, audit: log, cfg: cfg, now: cfg.Clock.Now,
+		hashes: newHashGate(cfg.MaxConcurrentHashes, cfg.HashWait)}
 }
 
 // Config returns the effective configuration (with defaults filled in).

@@ -54,6 +54,8 @@ type Config struct {
 	RefreshTokenTTL time.Duration `env:"DUBAN_REFRESH_TOKEN_TTL" envDefault:"720h"`
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration `env:"DUBAN_SHUTDOWN_TIMEOUT" envDefault:"30s"`
+	// Hardening: defences against abuse and faults (hardening.go).
+	Hardening
 
 	// Location is Timezone, resolved by Load.
 	Location *time.Location `env:"-"`
@@ -144,6 +146,7 @@ func (c *Config) validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("DUBAN_SHUTDOWN_TIMEOUT must be positive"))
 	}
+	errs = append(errs, c.Hardening.validate()...)
 	return errors.Join(errs...)
 }
 

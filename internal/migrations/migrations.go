@@ -40,6 +40,7 @@ func All() []*gormigrate.Migration {
 		m0007Closing(),
 		m0008Warnings(),
 		m0009FeedbackDue(),
+		m0030LoginHardening(),
 	}
 }
 
