@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -48,16 +49,24 @@ type App struct {
 	Server *httpserver.Server
 	// Items is the items service, shared by the follow-up packages (and tests).
 	Items *items.Service
+	// Maintenance lists the cleanups a periodic job should run (hardening.go).
+	Maintenance []Maintenance
 }
 
 // OpenDatabase opens the configured database (PostgreSQL or the SQLite file in the
 // data directory) without migrating it.
 func OpenDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (*database.DB, error) {
-	return database.Open(ctx, database.Options{
-		URL:        cfg.DatabaseURL,
-		SQLitePath: filepath.Join(cfg.DataDir, "duban.db"),
-		Logger:     logger,
+	db, err := database.Open(ctx, database.Options{
+		URL:              cfg.DatabaseURL,
+		SQLitePath:       filepath.Join(cfg.DataDir, "duban.db"),
+		Logger:           logger,
+		ConnectTimeout:   cfg.DBConnectTimeout,
+		StatementTimeout: cfg.DBStatementTimeout,
 	})
+	if err == nil {
+		db.ShedWrites(cfg.SQLiteWriteWait, cfg.SQLiteWriteQueue)
+	}
+	return db, err
 }
 
 // Migrate applies pending migrations.
@@ -113,9 +122,18 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 		BodyLimitSkipper: func(c echo.Context) bool {
 			return c.Request().Method == http.MethodPost && c.Request().URL.Path == attachments.UploadPath
 		},
+		RequestTimeout: cfg.RequestTimeout,
+		Transfers:      isFileTransfer,
+		HSTSMaxAge:     cfg.HSTSMaxAge,
+		MetricsToken:   cfg.MetricsToken,
+		MetricsAddr:    cfg.MetricsAddr,
+		OnFault:        db.NoteFault,
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
 				return fmt.Errorf("database unreachable: %w", err)
+			}
+			if err := db.RecentFault(readyFaultWindow); err != nil {
+				return err
 			}
 			ok, err := migrations.Applied(ctx, db.Gorm())
 			if err != nil {
@@ -158,7 +176,11 @@ func (a *App) routes(ctx context.Context) error {
 		Clock:               a.Config.Clock,
 	})
 	public := httpserver.NewRouter(a.Server.API)
-	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log}).Middleware)
+	byUser := a.rateLimits()
+	idem := idempotency.New(a.DB, idempotency.Options{Logger: a.Log, Now: a.Config.Clock.Now})
+	a.maintain("idempotency keys", time.Hour, idem.Purge)
+	a.maintain("sessions and login throttle", time.Hour, authSvc.Prune)
+	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, byUser, idem.Middleware)
 	auth.Mount(public, authed, authSvc)
 	orgSvc := org.NewService(a.DB, auditLog)
 	org.Mount(authed, orgSvc)

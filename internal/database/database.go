@@ -32,6 +32,8 @@ const (
 type DB struct {
 	gdb     *gorm.DB
 	dialect Dialect
+	gate    *writeGate    // SQLite's write queue (shed.go); nil on PostgreSQL
+	faults  *faultTracker // the last unavailability (faults.go)
 }
 
 // Options say which database to open.
@@ -41,6 +43,9 @@ type Options struct {
 	// SQLitePath is the SQLite file used when URL is empty.
 	SQLitePath string
 	Logger     *slog.Logger
+	// ConnectTimeout and StatementTimeout bound PostgreSQL work (timeouts.go);
+	// zero takes the defaults.
+	ConnectTimeout, StatementTimeout time.Duration
 }
 
 // Open connects and checks that the database answers. It does not migrate.
@@ -62,7 +67,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	)
 	if opts.URL != "" {
 		dialect = Postgres
-		gdb, err = gorm.Open(postgres.Open(opts.URL), gcfg)
+		gdb, err = gorm.Open(postgres.Open(withTimeouts(opts)), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}
@@ -100,7 +105,9 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s: %w", dialect, err)
 	}
-	return &DB{gdb: gdb, dialect: dialect}, nil
+	db := &DB{gdb: gdb, dialect: dialect}
+	db.harden(opts)
+	return db, nil
 }
 
 // SQLiteDSN is the connection string for the embedded database: WAL so readers do not
@@ -153,6 +160,11 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
 	}
+	release, err := db.admit(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	return db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})

@@ -1,14 +1,15 @@
 package httpserver
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -18,9 +19,15 @@ const ContentTypeProblem = "application/problem+json"
 // errorHandler renders every failure as problem+json: problems from the domain,
 // Echo's own errors (unknown route, wrong method, body too large) and anything else,
 // which becomes a 500 whose cause goes to the log and never to the client.
-func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
+func errorHandler(logger *slog.Logger, onFault func(error) bool) echo.HTTPErrorHandler {
+	bursts := &burstLog{quiet: 10 * time.Second}
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
+			return
+		}
+		if clientGone(c, err) {
+			// Nobody reads the answer: record it for the access log and metrics only.
+			c.Response().Status = StatusClientClosed
 			return
 		}
 		p := toProblem(err)
@@ -28,12 +35,18 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		if p.Instance == "" {
 			p.Instance = c.Request().URL.Path
 		}
-		if p.Status >= 500 {
+		attrs := []any{"code", p.Code, "method", c.Request().Method, "path", c.Request().URL.Path, "request_id", p.RequestID}
+		switch {
+		case p.Status == http.StatusServiceUnavailable && database.IsUnavailable(p):
+			if onFault != nil {
+				onFault(p)
+			}
+			bursts.log(c.Request().Context(), logger, p, attrs...)
+		case p.Status >= 500 && p.Status != http.StatusServiceUnavailable:
 			logger.ErrorContext(c.Request().Context(), "request failed",
-				"err", errors.Unwrap(p), "status", p.Status, "code", p.Code,
-				"method", c.Request().Method, "path", c.Request().URL.Path, "request_id", p.RequestID)
+				append(attrs, "err", errors.Unwrap(p), "status", p.Status)...)
 		}
-		if p.Status == http.StatusTooManyRequests {
+		if p.Status == http.StatusTooManyRequests || p.Status == http.StatusServiceUnavailable {
 			if s, ok := p.Extra["retry_after"].(int); ok {
 				c.Response().Header().Set("Retry-After", strconv.Itoa(s))
 			}
@@ -57,10 +70,15 @@ func WriteProblem(c echo.Context, p *problem.Problem) error {
 func toProblem(err error) *problem.Problem {
 	var p *problem.Problem
 	if errors.As(err, &p) {
+		if p.Status == http.StatusInternalServerError {
+			if f := database.Classify(p.Unwrap()); f != database.FaultNone {
+				return unavailable(p.Unwrap(), f)
+			}
+		}
 		return p
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return problem.New(http.StatusServiceUnavailable, problem.CodeUnavailable, "the request took too long")
+	if f := database.Classify(err); f != database.FaultNone {
+		return unavailable(err, f)
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

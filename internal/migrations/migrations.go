@@ -41,6 +41,7 @@ func All() []*gormigrate.Migration {
 		m0008Warnings(),
 		m0009FeedbackDue(),
 		m0030LoginHardening(),
+		m0031RateLimits(),
 	}
 }
 

@@ -119,4 +119,3 @@ func VerifyPassword(encoded, password string) (bool, error) {
 // BurnPasswordCheck spends the time (and memory) of one password verification at
 // the current cost.
 func BurnPasswordCheck(password string) { _, _ = VerifyPassword(current.Load().dummy, password) }
-

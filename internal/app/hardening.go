@@ -1,0 +1,54 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/duban/duban/internal/attachments"
+	"github.com/duban/duban/internal/ratelimit"
+)
+
+// readyFaultWindow is how long /readyz stays 503 after the database last failed
+// a request (a full disk or a read-only database still answers pings).
+const readyFaultWindow = 5 * time.Second
+
+// isFileTransfer names the requests that move file contents (upload and
+// download): they are bounded by the server's read and write timeouts, not by the
+// API request deadline.
+func isFileTransfer(c echo.Context) bool {
+	r := c.Request()
+	return (r.Method == http.MethodPost && r.URL.Path == attachments.UploadPath) ||
+		(r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, attachments.UploadPath+"/") && strings.HasSuffix(r.URL.Path, "/content"))
+}
+
+// Maintenance is a cleanup that a periodic job should run every Every: none of
+// them is needed for correctness, each keeps a table or the disk from growing.
+type Maintenance struct {
+	Name  string
+	Every time.Duration
+	Run   func(ctx context.Context) error
+}
+
+func (a *App) maintain(name string, every time.Duration, run func(ctx context.Context) error) {
+	a.Maintenance = append(a.Maintenance, Maintenance{Name: name, Every: every, Run: run})
+}
+
+// rateLimits puts the per-address limit on every API request and returns the
+// per-user one, for the authenticated routes.
+func (a *App) rateLimits() echo.MiddlewareFunc {
+	userSpec, addrSpec := a.Config.RateLimits()
+	store := ratelimit.NewStore(a.DB)
+	byAddr := ratelimit.New("addr", addrSpec, store, a.Config.Clock, a.Log)
+	byUser := ratelimit.New("user", userSpec, store, a.Config.Clock, a.Log)
+	a.Server.Echo.Use(byAddr.ByAddress)
+	for _, l := range []*ratelimit.Limiter{byAddr, byUser} {
+		if l != nil {
+			a.maintain("rate limit counters", time.Hour, l.Prune)
+		}
+	}
+	return byUser.ByUser
+}
