@@ -213,4 +213,3 @@ func hashBody(h hash.Hash, body io.Reader) error {
 	_, err := io.Copy(h, body)
 	return err
 }
-
