@@ -96,7 +96,8 @@ Commands:
              create a user; the password is read from standard input
              users set-password --username U --password-stdin: reset a password
   seed       seed --demo: fill an empty database with a demo organisation
-  audit      audit verify: check the hash chains of the items' timelines (exit 1 on tampering)
+  audit      audit verify: check the item timelines, the security log and the checkpoints
+             that reveal deletions (exit 1 on tampering); audit checkpoint: take one now
   version    print the version
 
 Configuration is read from DUBAN_* environment variables; see README.md.

@@ -30,6 +30,7 @@ import (
 	"github.com/duban/duban/internal/feedback"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/idempotency"
+	"github.com/duban/duban/internal/integrity"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/org"
@@ -63,15 +64,27 @@ func OpenDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 		ConnectTimeout:   cfg.DBConnectTimeout,
 		StatementTimeout: cfg.DBStatementTimeout,
 	})
-	if err == nil {
-		db.ShedWrites(cfg.SQLiteWriteWait, cfg.SQLiteWriteQueue)
+	if err != nil {
+		return nil, err
 	}
-	return db, err
+	db.ShedWrites(cfg.SQLiteWriteWait, cfg.SQLiteWriteQueue)
+	if err := useChainKey(cfg, db); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
-// Migrate applies pending migrations.
+// Migrate applies pending migrations, then seals the audit trails with the
+// chain key (integrity.Seal) if that has not happened yet.
 func Migrate(ctx context.Context, db *database.DB) error {
-	return migrations.Run(ctx, db.Gorm())
+	if err := migrations.Run(ctx, db.Gorm()); err != nil {
+		return err
+	}
+	if len(audit.ChainKeyOf(db)) == 0 {
+		return nil // opened without the application's configuration (tests)
+	}
+	return integrity.Seal(ctx, db)
 }
 
 // New opens and migrates the database and builds the server. A failed migration stops
@@ -146,6 +159,11 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 		},
 	})
 	a := &App{Config: cfg, Log: logger, DB: db, Server: srv}
+	if ok, err := migrations.Applied(ctx, db.Gorm()); err == nil && ok {
+		if err := sealChains(ctx, cfg, db); err != nil {
+			return nil, err
+		}
+	}
 	if err := a.routes(ctx); err != nil {
 		return nil, err
 	}
@@ -202,6 +220,7 @@ func (a *App) routes(ctx context.Context) error {
 	}
 	files := attachments.LocalStorage{Dir: filepath.Join(a.Config.DataDir, "files")}
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
+	a.hardenAttachments(attachmentsSvc, itemsSvc)
 	attachments.Mount(authed, attachmentsSvc)
 	completion.Mount(authed, completion.NewService(a.DB, itemsSvc, attachmentsSvc))
 	verification.Mount(authed, verification.NewService(a.DB, itemsSvc, attachmentsSvc))

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -9,6 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/attachments"
+	"github.com/duban/duban/internal/integrity"
+	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/ratelimit"
 )
 
@@ -45,10 +48,24 @@ func (a *App) rateLimits() echo.MiddlewareFunc {
 	byAddr := ratelimit.New("addr", addrSpec, store, a.Config.Clock, a.Log)
 	byUser := ratelimit.New("user", userSpec, store, a.Config.Clock, a.Log)
 	a.Server.Echo.Use(byAddr.ByAddress)
-	for _, l := range []*ratelimit.Limiter{byAddr, byUser} {
-		if l != nil {
-			a.maintain("rate limit counters", time.Hour, l.Prune)
-		}
-	}
+	a.maintain("rate limit counters", time.Hour, func(ctx context.Context) error {
+		return errors.Join(byAddr.Prune(ctx), byUser.Prune(ctx))
+	})
 	return byUser.ByUser
+}
+
+// hardenAttachments sets the upload quotas, removes a deleted draft's files with
+// it, and lists the cleanups of unlinked uploads and the audit checkpoints.
+func (a *App) hardenAttachments(files *attachments.Service, itemsSvc *items.Service) {
+	user, item := a.Config.UploadQuotas()
+	files.UseQuotas(attachments.Quotas{User: user, Item: item, UnlinkedTTL: a.Config.UploadUnlinkedTTL, Clock: a.Config.Clock})
+	itemsSvc.OnDelete(files.DropItem)
+	a.maintain("unlinked uploads", time.Hour, func(ctx context.Context) error {
+		_, err := files.PurgeUnlinked(ctx)
+		return err
+	})
+	a.maintain("audit checkpoint", time.Hour, func(ctx context.Context) error {
+		_, err := integrity.Checkpoint(ctx, a.DB, a.Config.Clock.Now(), a.Log)
+		return err
+	})
 }

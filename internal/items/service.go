@@ -40,6 +40,8 @@ type Service struct {
 	warnings WarningSource
 	// feedbackDue keeps the assignments' next_feedback_due (UseFeedbackDue).
 	feedbackDue FeedbackDueKeeper
+	// deleted run after an item's deletion has committed (OnDelete).
+	deleted []func(ctx context.Context, itemID uuid.UUID) error
 }
 
 // NewService returns the items service.

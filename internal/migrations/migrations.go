@@ -42,6 +42,7 @@ func All() []*gormigrate.Migration {
 		m0009FeedbackDue(),
 		m0030LoginHardening(),
 		m0031RateLimits(),
+		m0032AuditChain(),
 	}
 }
 
