@@ -58,7 +58,9 @@ func (p *Point) seal(key []byte) string {
 	return audit.Seal(key, p.PrevHash, b)
 }
 
-func stamp(t time.Time) string { return t.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z") }
+func stamp(t time.Time) string {
+	return t.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z")
+}
 
 // digest is a sum of 256-bit numbers modulo 2^256: the same whatever the order in
 // which the hashes are added, and no subset of other hashes adds up to it.
