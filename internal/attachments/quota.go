@@ -2,12 +2,16 @@ package attachments
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"net/http"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/duban/duban/internal/clock"
@@ -81,20 +85,23 @@ func (s *Service) room(ctx context.Context, user, item uuid.UUID) (room, error) 
 }
 
 func (s *Service) userUsage(ctx context.Context, user uuid.UUID) (int64, time.Time, error) {
-	var row struct {
-		Used   int64
-		Oldest *time.Time
+	since := s.now().Add(-QuotaWindow)
+	var used int64
+	q := func() *gorm.DB {
+		return s.db.Conn(ctx).Model(&Attachment{}).Where("uploaded_by = ? AND created_at > ?", user, since)
 	}
-	err := s.db.Conn(ctx).Model(&Attachment{}).Select("COALESCE(SUM(size), 0) AS used, MIN(created_at) AS oldest").
-		Where("uploaded_by = ? AND created_at > ?", user, s.now().Add(-QuotaWindow)).Scan(&row).Error
-	if err != nil {
+	if err := q().Select("COALESCE(SUM(size), 0)").Scan(&used).Error; err != nil {
 		return 0, time.Time{}, fmt.Errorf("upload quota: %w", err)
 	}
 	oldest := s.now()
-	if row.Oldest != nil {
-		oldest = *row.Oldest
+	var first []Attachment
+	if err := q().Select("created_at").Order("created_at").Limit(1).Find(&first).Error; err != nil {
+		return 0, time.Time{}, fmt.Errorf("upload quota: %w", err)
 	}
-	return row.Used, oldest, nil
+	if len(first) == 1 {
+		oldest = first[0].CreatedAt
+	}
+	return used, oldest, nil
 }
 
 func (s *Service) itemUsage(ctx context.Context, item uuid.UUID) (int64, error) {
@@ -147,4 +154,24 @@ func (s *Service) record(ctx context.Context, a *Attachment) error {
 		}
 		return nil
 	})
+}
+
+// CodeInsufficientStorage: the server could not store the upload (507).
+const CodeInsufficientStorage = "insufficient_storage"
+
+// multipartError answers a failure to read an upload's multipart body: too large
+// is 413; the server failing to spool the file to its temporary directory (full,
+// missing, not writable) is a 507, whose cause (with the server's paths) goes to
+// the log only; anything else is the client's malformed body.
+func (s *Service) multipartError(err error) error {
+	var mbe *http.MaxBytesError
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &mbe):
+		return s.tooLarge()
+	case errors.As(err, &pe), errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return problem.New(http.StatusInsufficientStorage, CodeInsufficientStorage,
+			"the server has no room to receive the file right now; retry later").With("retry_after", 30).Wrap(err)
+	}
+	return problem.BadRequest("malformed multipart body")
 }

@@ -109,13 +109,11 @@ func deadline(d time.Duration, skip middleware.Skipper) echo.MiddlewareFunc {
 				return next(c)
 			}
 			ctx, cancel := context.WithTimeout(req.Context(), d)
-			defer cancel()
+			// The error (or panic) is rendered outside: with the request as it
+			// came, whose context ends only when the client goes away.
+			defer func() { cancel(); c.SetRequest(req) }()
 			c.SetRequest(req.WithContext(ctx))
-			err := next(c)
-			// The error is rendered outside: with the request as it came, whose
-			// context ends only when the client goes away.
-			c.SetRequest(req)
-			return err
+			return next(c)
 		}
 	}
 }
