@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -38,20 +37,14 @@ type chainHead struct {
 
 func (chainHead) TableName() string { return "audit_chain_heads" }
 
-var keys sync.Map // *database.DB → []byte
-
 // UseChainKey sets the key that seals the chains written through db: the audit
 // log's and the item timelines'. The application sets it once when it opens the
 // database; without one (unit tests on a bare database) the chains are plain,
 // unkeyed sha256.
-func UseChainKey(db *database.DB, key []byte) { keys.Store(db, key) }
+func UseChainKey(db *database.DB, key []byte) { db.SetChainKey(key) }
 
 // ChainKeyOf returns the chain key of db, or nil.
-func ChainKeyOf(db *database.DB) []byte {
-	k, _ := keys.Load(db)
-	b, _ := k.([]byte)
-	return b
-}
+func ChainKeyOf(db *database.DB) []byte { return db.ChainKey() }
 
 // Seal is the chain hash: HMAC-SHA256 with key, or sha256 without one, over the
 // previous hash, a newline and the content; hex.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -34,6 +35,7 @@ type DB struct {
 	dialect Dialect
 	gate    *writeGate    // SQLite's write queue (shed.go); nil on PostgreSQL
 	faults  *faultTracker // the last unavailability (faults.go)
+	key     chainKey      // the audit chains' key (chainkey.go)
 }
 
 // Options say which database to open.
@@ -115,10 +117,14 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 // foreign keys enforced, and write locks taken at BEGIN so that two transactions
 // never deadlock upgrading a read lock.
 func SQLiteDSN(path string) string {
-	return "file:" + path +
+	return "file:" + uriPathEscaper.Replace(path) +
 		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
 }
+
+// uriPathEscaper keeps a file name's % ? and # from being read as URI syntax (a
+// test named "x#01" would otherwise open the file "x").
+var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Dialect tells which engine is in use.
 func (db *DB) Dialect() Dialect { return db.dialect }
