@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"sync/atomic"
@@ -65,7 +66,7 @@ func Classify(err error) Fault {
 		return FaultTimeout
 	case errors.As(err, &ce), errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.As(err, &ne):
+		errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &ne):
 		return FaultConnection
 	case errors.Is(err, syscall.ENOSPC):
 		return FaultDiskFull

@@ -2,13 +2,17 @@ package hardening_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/duban/duban/internal/apitest"
+	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/dbtest"
 )
 
 // itemBody is a valid item to create as the World's supervision office.
@@ -86,4 +90,28 @@ func (l *logs) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return strings.Join(l.lines, "")
+}
+
+// newPostgres is a fresh PostgreSQL database, and urlOf its URL.
+func newPostgres(t *testing.T) *database.DB {
+	t.Helper()
+	u := dbtest.PostgresURL(t)
+	db, err := database.Open(context.Background(), database.Options{URL: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	pgURLs.Store(db, u)
+	return db
+}
+
+var pgURLs sync.Map
+
+func urlOf(t *testing.T, db *database.DB) string {
+	t.Helper()
+	u, ok := pgURLs.Load(db)
+	if !ok {
+		t.Fatal("not a database of newPostgres")
+	}
+	return u.(string)
 }
