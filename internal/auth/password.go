@@ -26,7 +26,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *access.Principal, sessi
 	if err := requireSession(p); err != nil {
 		return err
 	}
-	keys := []throttleKey{{pairKey(p.Username, audit.RequestFrom(ctx).IP), s.cfg.Throttle.MaxUserFailures}}
+	keys := []throttleKey{{pairKey(p.Username, audit.RequestFrom(ctx).IP), s.cfg.Throttle.MaxUserFailures, true}}
 	if err := s.reserve(ctx, keys); err != nil {
 		return err
 	}

@@ -25,11 +25,14 @@ import (
 // row lasts twice as long as the one before (up to MaxLockout), and an admin may
 // lift the locks of a user (Unlock).
 //
-// An attempt is counted before its password is hashed (reserve), in one
-// transaction with the lock check, so that parallel attempts cannot all slip
-// through between the check and the count: with a limit of five, at most five
-// passwords of one key are ever hashed per lock. A success gives the reservation
-// back; a failure keeps it and locks the keys that reached their limit.
+// An attempt is counted against its username and address before its password is
+// hashed (reserve), in one transaction with the lock check, so that parallel
+// attempts cannot all slip through between the check and the count: with a limit
+// of five, at most five passwords of one username at one address are ever hashed
+// per lock. A success gives the reservation back; a failure keeps it and locks the
+// keys that reached their limit. The address alone is checked for a lock before
+// hashing but counted after (failures only): many people behind one NAT logging
+// in at once must not lock each other out while their passwords are checked.
 
 func normalizeUsername(username string) string { return strings.ToLower(strings.TrimSpace(username)) }
 
@@ -42,15 +45,17 @@ func pairPrefix(username string) string { return "login:" + normalizeUsername(us
 func ipKey(ip string) string { return "ip:" + ip }
 
 // throttleKey is one counter a login attempt counts against, with its limit.
+// reserved: the attempt is counted before its password is checked.
 type throttleKey struct {
-	key   string
-	limit int
+	key      string
+	limit    int
+	reserved bool
 }
 
 // throttleKeys are the keys a login attempt counts against, always in the same
 // order (address first) so that concurrent attempts lock rows in the same order.
 func (s *Service) throttleKeys(username, ip string) []throttleKey {
-	keys := []throttleKey{{ipKey(ip), s.cfg.Throttle.MaxIPFailures}, {pairKey(username, ip), s.cfg.Throttle.MaxUserFailures}}
+	keys := []throttleKey{{ipKey(ip), s.cfg.Throttle.MaxIPFailures, false}, {pairKey(username, ip), s.cfg.Throttle.MaxUserFailures, true}}
 	if ip == "" {
 		keys = keys[1:]
 	}
@@ -122,7 +127,7 @@ func (s *Service) reserve(ctx context.Context, keys []throttleKey) error {
 			switch {
 			case row.LockedUntil != nil:
 				refuse = rateLimited(row.LockedUntil.Sub(now))
-			case row.Failures >= k.limit && refuse == nil:
+			case k.reserved && row.Failures >= k.limit && refuse == nil:
 				// Attempts still being checked use up the limit: their outcome
 				// decides whether the key locks.
 				refuse = rateLimited(time.Second)
@@ -133,7 +138,9 @@ func (s *Service) reserve(ctx context.Context, keys []throttleKey) error {
 			return nil
 		}
 		for i := range rows {
-			rows[i].Failures++
+			if keys[i].reserved {
+				rows[i].Failures++
+			}
 			if err := s.saveRow(ctx, rows[i], now); err != nil {
 				return err
 			}
@@ -151,6 +158,9 @@ func (s *Service) reserve(ctx context.Context, keys []throttleKey) error {
 func (s *Service) unreserve(ctx context.Context, keys []throttleKey) error {
 	return s.db.InTx(context.WithoutCancel(ctx), func(ctx context.Context) error {
 		for _, k := range keys {
+			if !k.reserved {
+				continue
+			}
 			if err := s.db.Conn(ctx).Model(&loginThrottle{}).Where(`"key" = ? AND failures > 0`, k.key).
 				Update("failures", gorm.Expr("failures - 1")).Error; err != nil {
 				return fmt.Errorf("login throttle: %w", err)
@@ -169,7 +179,10 @@ func (s *Service) recordFailure(ctx context.Context, keys []throttleKey) error {
 		if err != nil {
 			return err
 		}
-		if row.Failures == 0 {
+		switch {
+		case !k.reserved:
+			row.Failures++
+		case row.Failures == 0:
 			// The window ran out while the password was checked: count it anew.
 			row.Failures = 1
 		}
@@ -209,19 +222,15 @@ func (s *Service) lockout(n int) time.Duration {
 	return min(d, t.MaxLockout)
 }
 
-// recordSuccess forgets the failures of the username at this address and gives
-// the address back the attempt it reserved: a right password is not a failure, but
-// one known account must not reset the guard for guessing others.
+// recordSuccess forgets the failures of the username at this address. The
+// address's count stays: one known account must not reset the guard for guessing
+// others.
 func (s *Service) recordSuccess(ctx context.Context, keys []throttleKey) error {
 	for _, k := range keys {
-		q := s.db.Conn(ctx).Model(&loginThrottle{}).Where(`"key" = ?`, k.key)
-		var err error
-		if strings.HasPrefix(k.key, "ip:") {
-			err = q.Where("failures > 0 AND locked_until IS NULL").Update("failures", gorm.Expr("failures - 1")).Error
-		} else {
-			err = q.Delete(&loginThrottle{}).Error
+		if !k.reserved {
+			continue
 		}
-		if err != nil {
+		if err := s.db.Conn(ctx).Where(`"key" = ?`, k.key).Delete(&loginThrottle{}).Error; err != nil {
 			return fmt.Errorf("reset login throttle: %w", err)
 		}
 	}

@@ -43,6 +43,10 @@ func main() {
 		err = idem(args)
 	case "token":
 		err = token(args)
+	case "unit":
+		err = unit(args)
+	case "count":
+		err = count(args)
 	default:
 		err = fmt.Errorf("unknown command %q", cmd)
 	}
@@ -88,6 +92,35 @@ func login(base, user, pw string) (string, error) {
 	}
 	_ = json.Unmarshal(b, &out)
 	return out.AccessToken, nil
+}
+
+// unit prints the id of the org unit named -name.
+func unit(args []string) error {
+	fs := flag.NewFlagSet("unit", flag.ExitOnError)
+	base := fs.String("url", "http://127.0.0.1:8080", "server")
+	tok := fs.String("token", "", "access token")
+	name := fs.String("name", "规划发展部", "unit name")
+	_ = fs.Parse(args)
+	id, err := unitID(*base, *tok, *name)
+	if err == nil {
+		fmt.Println(id)
+	}
+	return err
+}
+
+// count prints how many items have a title starting with -prefix and how many
+// titles were made more than once.
+func count(args []string) error {
+	fs := flag.NewFlagSet("count", flag.ExitOnError)
+	base := fs.String("url", "http://127.0.0.1:8080", "server")
+	tok := fs.String("token", "", "access token")
+	prefix := fs.String("prefix", "crash", "title prefix")
+	_ = fs.Parse(args)
+	n, dup, err := countTitles(*base, *tok, *prefix)
+	if err == nil {
+		fmt.Printf("items titled %s-*: %d, executed more than once: %d\n", *prefix, n, dup)
+	}
+	return err
 }
 
 // token prints an access token for user.
@@ -345,4 +378,61 @@ func idem(args []string) error {
 	wg.Wait()
 	fmt.Printf("%d keyed POSTs: %s (0 = no answer)\n", *n, &c)
 	return nil
+}
+
+func get(url, tok string, out any) error {
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	st, b, _, err := send(req)
+	if err != nil || st != 200 {
+		return fmt.Errorf("GET %s: %d %s %v", url, st, b, err)
+	}
+	return json.Unmarshal(b, out)
+}
+
+// unitID finds an org unit by name.
+func unitID(base, tok, name string) (string, error) {
+	var page struct {
+		Data []struct{ ID, Name string } `json:"data"`
+	}
+	if err := get(base+"/api/v1/org-units?page_size=100", tok, &page); err != nil {
+		return "", err
+	}
+	for _, u := range page.Data {
+		if u.Name == name {
+			return u.ID, nil
+		}
+	}
+	return "", fmt.Errorf("no unit named %s", name)
+}
+
+// countTitles counts the items whose title starts with prefix, and how many titles
+// occur more than once (a request executed twice).
+func countTitles(base, tok, prefix string) (items, dup int, err error) {
+	seen := map[string]int{}
+	for p := 1; ; p++ {
+		var page struct {
+			Data []struct {
+				Title string `json:"title"`
+			} `json:"data"`
+		}
+		if err := get(fmt.Sprintf("%s/api/v1/items?q=%s&page_size=100&page=%d", base, prefix, p), tok, &page); err != nil {
+			return 0, 0, err
+		}
+		for _, it := range page.Data {
+			if strings.HasPrefix(it.Title, prefix) {
+				seen[it.Title]++
+				items++
+			}
+		}
+		if len(page.Data) < 100 {
+			break
+		}
+	}
+	for _, n := range seen {
+		if n > 1 {
+			dup++
+		}
+	}
+	return items, dup, nil
 }
