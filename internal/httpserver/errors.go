@@ -46,7 +46,7 @@ func errorHandler(logger *slog.Logger, onFault func(error) bool) echo.HTTPErrorH
 			logger.ErrorContext(c.Request().Context(), "request failed",
 				append(attrs, "err", errors.Unwrap(p), "status", p.Status)...)
 		}
-		if p.Status == http.StatusTooManyRequests || p.Status == http.StatusServiceUnavailable {
+		if p.Status == http.StatusTooManyRequests || p.Status == http.StatusServiceUnavailable || p.Status == http.StatusInsufficientStorage {
 			if s, ok := p.Extra["retry_after"].(int); ok {
 				c.Response().Header().Set("Retry-After", strconv.Itoa(s))
 			}

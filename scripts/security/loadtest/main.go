@@ -245,6 +245,8 @@ func logins(args []string) error {
 		close(stop)
 		fmt.Printf("round %d: %d parallel logins: %s; RSS after %.0f MiB (peak %.0f MiB)\n", r, *n, &c, rss(*pid), peak)
 	}
+	time.Sleep(15 * time.Second)
+	fmt.Printf("RSS 15 s later: %.0f MiB\n", rss(*pid))
 	return nil
 }
 
