@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -158,3 +159,25 @@ func (s *Server) serveMetrics() (stop func(), err error) {
 // MetricsHandler is the handler of the separate metrics listener (nil when
 // /metrics is served with the API); tests call it directly.
 func (s *Server) MetricsHandler() http.Handler { return s.metrics }
+
+// warnBroadProxies logs a warning for each trusted proxy range wider than a /24
+// (IPv4) or a /64 (IPv6): every client inside a trusted range can write
+// X-Forwarded-For and pose as any address (dodging the per-address limits,
+// forging the addresses of the security log). Only the proxy's own address
+// should be trusted.
+func warnBroadProxies(logger *slog.Logger, trusted []string) int {
+	n := 0
+	for _, cidr := range trusted {
+		_, ipnet, err := net.ParseCIDR(strings.TrimSpace(cidr))
+		if err != nil {
+			continue
+		}
+		ones, bits := ipnet.Mask.Size()
+		if (bits == 32 && ones < 24) || (bits == 128 && ones < 64) {
+			logger.Warn("DUBAN_TRUSTED_PROXIES trusts a whole network: any client in it can forge X-Forwarded-For; list only the proxy's own address (e.g. 172.18.0.5/32)",
+				"range", ipnet.String())
+			n++
+		}
+	}
+	return n
+}

@@ -86,6 +86,7 @@ func New(opts Options) *Server {
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(logger, opts.OnFault)
 	e.IPExtractor = ipExtractor(opts.TrustedProxies)
+	warnBroadProxies(logger, opts.TrustedProxies)
 
 	m := newMetrics(reg)
 	e.Use(requestID())
