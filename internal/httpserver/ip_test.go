@@ -45,7 +45,7 @@ func TestBroadTrustedProxiesAreWarnedAbout(t *testing.T) {
 	if n := warnBroadProxies(logger, []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "172.18.0.5/32", "fd00::/8"}); n != 4 {
 		t.Fatalf("%d warnings, want 4: %s", n, buf.String())
 	}
-	if !strings.Contains(buf.String(), "10.0.0.0/8") || strings.Contains(buf.String(), "172.18.0.5") {
+	if !strings.Contains(buf.String(), "10.0.0.0/8") || strings.Contains(buf.String(), "range=172.18.0.5") {
 		t.Errorf("warnings: %s", buf.String())
 	}
 }
