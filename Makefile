@@ -33,8 +33,10 @@ SWAG_FLAGS := init --quiet --dir ./cmd/duban,./internal --generalInfo main.go \
 # Paths that `make openapi` writes; openapi-check fails when any of them changes.
 OPENAPI_OUTPUTS := docs api frontend/src/api
 
-# make run: first-start settings. The admin user is created on the first start only.
-DUBAN_BOOTSTRAP_ADMIN_PASSWORD ?= Duban@2026
+# make run: first-start settings. The admin user is created on the first start only,
+# with DUBAN_BOOTSTRAP_ADMIN_PASSWORD; there is no default password: when it is not
+# set, `make run` generates a random one for this data directory and shows it.
+export DUBAN_BOOTSTRAP_ADMIN_PASSWORD
 DUBAN_DATA_DIR  ?= ./data
 DUBAN_HTTP_ADDR ?= :8080
 # DEMO=1: `make run` seeds the demo data into a new embedded database.
@@ -59,13 +61,18 @@ run: build
 	 DUBAN_DATA_DIR='$(DUBAN_DATA_DIR)' ./$(BIN) seed --demo && touch "$(DUBAN_DATA_DIR)/.demo"; fi
 	@echo
 	@echo "Open http://localhost:$(lastword $(subst :, ,$(DUBAN_HTTP_ADDR)))"
+	@# Without DUBAN_BOOTSTRAP_ADMIN_PASSWORD, a random one, made once per data directory.
+	@if [ -z "$${DUBAN_BOOTSTRAP_ADMIN_PASSWORD:-}" ] && [ ! -s "$(DUBAN_DATA_DIR)/bootstrap-admin.password" ]; then \
+	 (umask 077; printf 'Duban-%s-9\n' "$$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 14)" \
+	  > "$(DUBAN_DATA_DIR)/bootstrap-admin.password"); fi
 	@if [ -e "$(DUBAN_DATA_DIR)/.demo" ] && [ -z "$${DUBAN_DATABASE_URL:-}" ]; then \
 	 echo "Demo users (above; password Demo@2026): duban (督办处), leader1 (领导), guihua.head (规划发展部), admin"; \
-	 else echo "First start: log in as admin / $(DUBAN_BOOTSTRAP_ADMIN_PASSWORD)"; \
-	 echo "  (set DUBAN_BOOTSTRAP_ADMIN_PASSWORD to choose another; it only applies when the database has no admin yet)"; fi
+	 elif [ -n "$${DUBAN_BOOTSTRAP_ADMIN_PASSWORD:-}" ]; then echo "First start: log in as admin with DUBAN_BOOTSTRAP_ADMIN_PASSWORD"; \
+	 else echo "First start: log in as admin / $$(cat '$(DUBAN_DATA_DIR)/bootstrap-admin.password')"; \
+	 echo "  (generated into $(DUBAN_DATA_DIR)/bootstrap-admin.password; it only applies while the database has no admin)"; fi
 	@echo
 	DUBAN_DATA_DIR='$(DUBAN_DATA_DIR)' DUBAN_HTTP_ADDR='$(DUBAN_HTTP_ADDR)' \
-	DUBAN_BOOTSTRAP_ADMIN_PASSWORD='$(DUBAN_BOOTSTRAP_ADMIN_PASSWORD)' ./$(BIN) serve
+	DUBAN_BOOTSTRAP_ADMIN_PASSWORD="$${DUBAN_BOOTSTRAP_ADMIN_PASSWORD:-$$(cat '$(DUBAN_DATA_DIR)/bootstrap-admin.password')}" ./$(BIN) serve
 
 ifneq ($(HAVE_FRONTEND),)
 $(NPM_STAMP): frontend/package.json $(wildcard frontend/package-lock.json)

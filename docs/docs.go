@@ -448,7 +448,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "multipart/form-data with ` + "`" + `file` + "`" + ` and ` + "`" + `item_id` + "`" + ` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. Link the returned id through ` + "`" + `attachment_ids` + "`" + ` on feedback, completion requests or comments.",
+                "description": "multipart/form-data with ` + "`" + `file` + "`" + ` and ` + "`" + `item_id` + "`" + ` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through ` + "`" + `attachment_ids` + "`" + ` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -508,7 +508,19 @@ const docTemplate = `{
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "validation_failed: item_id, or file (its name's extension does not match its content)",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "upload_quota_exceeded: the user's uploads of the last 24 hours reach DUBAN_UPLOAD_USER_QUOTA; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "507": {
+                        "description": "insufficient_storage: the server has no room to receive the file",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -635,7 +647,7 @@ const docTemplate = `{
         },
         "/auth/login": {
             "post": {
-                "description": "Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 ` + "`" + `invalid_credentials` + "`" + `. Too many failures for a username (5 in 15 minutes) or from one address (20) lock further attempts for 15 minutes: 429 ` + "`" + `rate_limited` + "`" + ` with ` + "`" + `Retry-After` + "`" + `.",
+                "description": "Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 ` + "`" + `invalid_credentials` + "`" + `. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 ` + "`" + `rate_limited` + "`" + ` with ` + "`" + `Retry-After` + "`" + `; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 ` + "`" + `login_busy` + "`" + ` with ` + "`" + `Retry-After` + "`" + `, before anything is checked.",
                 "consumes": [
                     "application/json"
                 ],
@@ -688,6 +700,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
+                    },
+                    "503": {
+                        "description": "login_busy: too many logins at once; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
                     }
                 }
             }
@@ -735,7 +753,7 @@ const docTemplate = `{
         },
         "/auth/refresh": {
             "post": {
-                "description": "Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401.",
+                "description": "Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).",
                 "consumes": [
                     "application/json"
                 ],
@@ -5772,7 +5790,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Needs the current password. Ends every other session of the user and clears ` + "`" + `must_change_password` + "`" + `. Needs a login session (not an API token). Wrong current passwords count towards the login lockout.",
+                "description": "Needs the current password. Ends every other session of the user, revokes the user's personal API tokens unless ` + "`" + `keep_api_tokens` + "`" + ` is true, and clears ` + "`" + `must_change_password` + "`" + `. Needs a login session (not an API token). Wrong current passwords count towards the login lockout of the username at the caller's address. The new password must meet the policy: 8 to 128 characters with letters and digits, not containing the username, not a common password, and not easy to guess.",
                 "consumes": [
                     "application/json"
                 ],
@@ -5822,6 +5840,12 @@ const docTemplate = `{
                     },
                     "429": {
                         "description": "rate_limited",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "login_busy",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -7546,6 +7570,60 @@ const docTemplate = `{
                     }
                 }
             }
+        },
+        "/users/{id}/unlock": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admin only. Lifts every brute-force lock of the user's username, at every client address, and forgets its counted failures; audited as ` + "`" + `auth.unlocked` + "`" + `. Logins are locked per username and client address (five failures lock that pair, each further lock in a row twice as long), so a user is only ever locked out where the failures came from.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Unlock a user's logins",
+                "operationId": "unlockUser",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "user id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/UnlockResult"
+                        }
+                    },
+                    "401": {
+                        "description": "unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden: not an admin",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "not_found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
         }
     },
     "definitions": {
@@ -8343,6 +8421,10 @@ const docTemplate = `{
                 "current_password": {
                     "type": "string",
                     "maxLength": 256
+                },
+                "keep_api_tokens": {
+                    "description": "KeepAPITokens keeps the personal API tokens working; by default a password\nchange revokes them, like the other sessions.",
+                    "type": "boolean"
                 },
                 "new_password": {
                     "type": "string",
@@ -10982,6 +11064,16 @@ const docTemplate = `{
                 },
                 "user": {
                     "$ref": "#/definitions/Me"
+                }
+            }
+        },
+        "UnlockResult": {
+            "type": "object",
+            "properties": {
+                "keys_cleared": {
+                    "description": "KeysCleared is how many (address) locks and failure counters were removed.",
+                    "type": "integer",
+                    "example": 2
                 }
             }
         },

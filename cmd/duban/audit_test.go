@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,6 +42,12 @@ func TestAuditVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	// migrate made the chain key in the data directory; the test writes with it.
+	key, err := os.ReadFile(filepath.Join(dir, "audit.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit.UseChainKey(db, bytes.TrimSpace(key))
 	itemID := seedItem(t, db)
 	if code, out := verify(); code != 0 || !strings.Contains(out, "checked 1 items, 2 timeline events") || !strings.Contains(out, "ok") {
 		t.Fatalf("clean: code %d: %s", code, out)

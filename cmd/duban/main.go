@@ -108,7 +108,8 @@ Commands:
              create a user; the password is read from standard input
              users set-password --username U --password-stdin: reset a password
   seed       seed --demo: fill an empty database with a demo organisation
-  audit      audit verify: check the hash chains of the items' timelines (exit 1 on tampering)
+  audit      audit verify: check the item timelines, the security log and the checkpoints
+             that reveal deletions (exit 1 on tampering); audit checkpoint: take one now
   storage    storage migrate --to s3|local [--delete-source]: copy attachments between
              the data directory and the S3 bucket, verifying each sha256
   org        org sync [--dry-run]: bring units and people in step with the LDAP directory

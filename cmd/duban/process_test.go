@@ -214,7 +214,9 @@ func TestMigrateCommandIsIdempotent(t *testing.T) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
-		env := []string{"DUBAN_DATABASE_URL=" + dbtest.EmptyPostgresURL(t)}
+		// One data directory for both runs, as a deployment has: it keeps the audit
+		// chain key (a different key would be refused).
+		env := []string{"DUBAN_DATABASE_URL=" + dbtest.EmptyPostgresURL(t), "DUBAN_DATA_DIR=" + t.TempDir()}
 		for i := 0; i < 2; i++ {
 			if code, out, stderr := runBinary(t, env, "migrate"); code != 0 || !strings.Contains(out, "postgres") {
 				t.Fatalf("run %d: code %d, out %q, err %q", i+1, code, out, stderr)

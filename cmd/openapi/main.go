@@ -92,6 +92,7 @@ func ToV3(ctx context.Context, swagger []byte) (*openapi3.T, error) {
 		return nil, fmt.Errorf("convert to OpenAPI 3: %w", err)
 	}
 	doc.Servers = openapi3.Servers{{URL: ServerURL}}
+	addCommonResponses(doc)
 	if err := doc.Validate(ctx, openapi3.EnableMultiError()); err != nil {
 		return nil, fmt.Errorf("the OpenAPI 3 document is invalid (fix the swag annotations): %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/dbtest"
 	"github.com/duban/duban/internal/problem"
+	"github.com/duban/duban/internal/users"
 )
 
 // Env is one running application under test.
@@ -49,6 +50,11 @@ func Config(t testing.TB) config.Config {
 	if err != nil {
 		t.Fatalf("test configuration: %v", err)
 	}
+	// Tests hash at the cheapest cost (the environment cannot ask for less than
+	// the production default), and run without the general rate limits, which
+	// tests of their own turn on.
+	cfg.PasswordHashTime, cfg.PasswordHashKiB = int(users.TestHashCost.Time), users.TestHashCost.MemoryKiB
+	cfg.RateLimit, cfg.RateLimitAddr = "off", "off"
 	return cfg
 }
 
@@ -79,12 +85,22 @@ func Start(t testing.TB, db *database.DB, cfg config.Config, setup ...func(*app.
 // Each runs fn against a fresh application on SQLite and on PostgreSQL, in parallel.
 func Each(t *testing.T, fn func(t *testing.T, env *Env)) {
 	t.Helper()
+	EachConfig(t, nil, fn)
+}
+
+// EachConfig is Each with the configuration changed by configure (when not nil),
+// once per engine: a test that moves time puts a fresh clock.Fake in cfg.Clock.
+func EachConfig(t *testing.T, configure func(cfg *config.Config), fn func(t *testing.T, env *Env)) {
+	t.Helper()
 	cfg := Config(t)
 	for _, d := range dbtest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
 			c := cfg
 			c.DataDir = t.TempDir()
+			if configure != nil {
+				configure(&c)
+			}
 			fn(t, Start(t, dbtest.New(t, d), c))
 		})
 	}

@@ -14,7 +14,7 @@ import (
 const TestPassword = "Duban-test-2026"
 
 var testPasswordHash = func() string {
-	h, err := users.HashPassword(TestPassword)
+	h, err := users.HashPasswordWith(TestPassword, users.TestHashCost)
 	if err != nil {
 		panic(err)
 	}

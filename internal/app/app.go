@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,6 +32,7 @@ import (
 	"github.com/duban/duban/internal/feedback"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/idempotency"
+	"github.com/duban/duban/internal/integrity"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/ledger"
 	"github.com/duban/duban/internal/migrations"
@@ -68,21 +70,41 @@ type App struct {
 	// Bulletins is the bulletins service: its Published hook is where publishing
 	// notifies the scope's units.
 	Bulletins *bulletins.Service
+	// Maintenance lists the cleanups a periodic job should run (hardening.go).
+	Maintenance []Maintenance
 }
 
 // OpenDatabase opens the configured database (PostgreSQL or the SQLite file in the
 // data directory) without migrating it.
 func OpenDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (*database.DB, error) {
-	return database.Open(ctx, database.Options{
-		URL:        cfg.DatabaseURL,
-		SQLitePath: filepath.Join(cfg.DataDir, "duban.db"),
-		Logger:     logger,
+	db, err := database.Open(ctx, database.Options{
+		URL:              cfg.DatabaseURL,
+		SQLitePath:       filepath.Join(cfg.DataDir, "duban.db"),
+		Logger:           logger,
+		ConnectTimeout:   cfg.DBConnectTimeout,
+		StatementTimeout: cfg.DBStatementTimeout,
 	})
+	if err != nil {
+		return nil, err
+	}
+	db.ShedWrites(cfg.SQLiteWriteWait, cfg.SQLiteWriteQueue)
+	if err := useChainKey(cfg, db); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
-// Migrate applies pending migrations.
+// Migrate applies pending migrations, then seals the audit trails with the
+// chain key (integrity.Seal) if that has not happened yet.
 func Migrate(ctx context.Context, db *database.DB) error {
-	return migrations.Run(ctx, db.Gorm())
+	if err := migrations.Run(ctx, db.Gorm()); err != nil {
+		return err
+	}
+	if len(audit.ChainKeyOf(db)) == 0 {
+		return nil // opened without the application's configuration (tests)
+	}
+	return integrity.Seal(ctx, db)
 }
 
 // New opens and migrates the database and builds the server. A failed migration stops
@@ -139,9 +161,18 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 			path := c.Request().URL.Path
 			return c.Request().Method == http.MethodPost && (path == attachments.UploadPath || path == ledger.ImportPath || path == orgsync.ImportPath)
 		},
+		RequestTimeout: cfg.RequestTimeout,
+		Transfers:      isFileTransfer,
+		HSTSMaxAge:     cfg.HSTSMaxAge,
+		MetricsToken:   cfg.MetricsToken,
+		MetricsAddr:    cfg.MetricsAddr,
+		OnFault:        db.NoteFault,
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
 				return fmt.Errorf("database unreachable: %w", err)
+			}
+			if err := db.RecentFault(readyFaultWindow); err != nil {
+				return err
 			}
 			ok, err := migrations.Applied(ctx, db.Gorm())
 			if err != nil {
@@ -154,6 +185,11 @@ func Build(ctx context.Context, cfg config.Config, db *database.DB, logger *slog
 		},
 	})
 	a := &App{Config: cfg, Log: logger, DB: db, Server: srv}
+	if ok, err := migrations.Applied(ctx, db.Gorm()); err == nil && ok {
+		if err := sealChains(ctx, cfg, db); err != nil {
+			return nil, err
+		}
+	}
 	if err := a.routes(ctx); err != nil {
 		return nil, err
 	}
@@ -177,18 +213,21 @@ func (a *App) routes(ctx context.Context) error {
 	auditLog := audit.New(a.DB)
 	auditLog.UseClock(a.Config.Clock)
 	auditLog.UseOutbox(outbox)
+	users.SetHashCost(users.HashCost{Time: uint32(a.Config.PasswordHashTime), MemoryKiB: a.Config.PasswordHashKiB})
 	if a.Config.BootstrapAdminPassword != "" {
 		if err := users.Bootstrap(ctx, a.DB, auditLog, a.Config.BootstrapAdminPassword); err != nil {
 			return fmt.Errorf("bootstrap admin: %w", err)
 		}
 	}
 	authSvc := auth.NewService(a.DB, auditLog, auth.Config{
-		Secret:     secret,
-		Issuer:     "duban",
-		Audience:   "duban-api",
-		AccessTTL:  a.Config.AccessTokenTTL,
-		RefreshTTL: a.Config.RefreshTokenTTL,
-		Clock:      a.Config.Clock,
+		Secret:              secret,
+		Issuer:              "duban",
+		Audience:            "duban-api",
+		AccessTTL:           a.Config.AccessTokenTTL,
+		RefreshTTL:          a.Config.RefreshTokenTTL,
+		SessionMaxAge:       a.Config.SessionMaxAge,
+		MaxConcurrentHashes: a.Config.PasswordHashConcurrency,
+		Clock:               a.Config.Clock,
 
 		// Keys still accepted while one is rotated out (DUBAN_JWT_PREVIOUS_SECRETS).
 		PreviousSecrets: previous,
@@ -201,7 +240,11 @@ func (a *App) routes(ctx context.Context) error {
 		a.background = append(a.background, authSvc.ListenForPeopleChanges(a.Hub))
 	}
 	public := httpserver.NewRouter(a.Server.API)
-	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, idempotency.New(a.DB, idempotency.Options{Logger: a.Log, Now: a.Config.Clock.Now}).Middleware)
+	byUser := a.rateLimits()
+	idem := idempotency.New(a.DB, idempotency.Options{Logger: a.Log, Now: a.Config.Clock.Now})
+	a.maintain("idempotency keys", time.Hour, idem.Purge)
+	a.maintain("sessions and login throttle", time.Hour, authSvc.Prune)
+	authed := httpserver.NewRouter(a.Server.API, authSvc.Authenticate, byUser, idem.Middleware)
 	auth.Mount(public, authed, authSvc)
 	// Single sign-on (OIDC, LDAP) and the password-login switch.
 	ssoSvc, err := sso.New(a.DB, auditLog, authSvc, a.Config.SSO, a.Config.Clock, a.Log)
@@ -240,6 +283,7 @@ func (a *App) routes(ctx context.Context) error {
 	}
 	orgsync.Mount(authed, orgSync, uploadLimit)
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
+	a.hardenAttachments(attachmentsSvc, itemsSvc)
 	attachments.Mount(authed, attachmentsSvc)
 	completion.Mount(authed, completion.NewService(a.DB, itemsSvc, attachmentsSvc))
 	verification.Mount(authed, verification.NewService(a.DB, itemsSvc, attachmentsSvc))

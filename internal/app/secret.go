@@ -44,7 +44,13 @@ func jwtSecret(cfg config.Config, postgres bool) ([]byte, error) {
 	if postgres {
 		return nil, errJWTSecretRequired
 	}
-	path := filepath.Join(cfg.DataDir, "jwt.secret")
+	return secretFile(cfg, "jwt.secret")
+}
+
+// secretFile returns the secret kept in the data directory under name, generating
+// it (48 random bytes, base64) when the file does not exist yet.
+func secretFile(cfg config.Config, name string) ([]byte, error) {
+	path := filepath.Join(cfg.DataDir, name)
 	b, err := os.ReadFile(path)
 	if err == nil && len(strings.TrimSpace(string(b))) >= 32 {
 		return []byte(strings.TrimSpace(string(b))), nil
@@ -54,7 +60,7 @@ func jwtSecret(cfg config.Config, postgres bool) ([]byte, error) {
 	}
 	raw := make([]byte, 48)
 	if _, err := rand.Read(raw); err != nil {
-		return nil, fmt.Errorf("generate JWT secret: %w", err)
+		return nil, fmt.Errorf("generate %s: %w", name, err)
 	}
 	secret := base64.RawURLEncoding.EncodeToString(raw)
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {

@@ -1,7 +1,6 @@
 package attachments
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -103,7 +102,7 @@ const UploadPath = httpserver.APIPrefix + "/attachments"
 // upload stores a file for an item.
 //
 //	@Summary		Upload an attachment
-//	@Description	multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. Link the returned id through `attachment_ids` on feedback, completion requests or comments.
+//	@Description	multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
 //	@Tags			attachments
 //	@Accept			multipart/form-data
 //	@Produce		json
@@ -114,7 +113,9 @@ const UploadPath = httpserver.APIPrefix + "/attachments"
 //	@Failure		404		{object}	problem.Problem
 //	@Failure		413		{object}	problem.Problem
 //	@Failure		415		{object}	problem.Problem
-//	@Failure		422		{object}	problem.Problem
+//	@Failure		422		{object}	problem.Problem	"validation_failed: item_id, or file (its name's extension does not match its content)"
+//	@Failure		429		{object}	problem.Problem	"upload_quota_exceeded: the user's uploads of the last 24 hours reach DUBAN_UPLOAD_USER_QUOTA; see Retry-After"
+//	@Failure		507		{object}	problem.Problem	"insufficient_storage: the server has no room to receive the file"
 //	@Security		BearerAuth
 //	@Router			/attachments [post]
 func (h handlers) upload(c echo.Context) error {
@@ -127,12 +128,8 @@ func (h handlers) upload(c echo.Context) error {
 	if ct := req.Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, "multipart/form-data") {
 		return problem.UnsupportedMedia("send the file as multipart/form-data")
 	}
-	if err = req.ParseMultipartForm(8 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return h.s.tooLarge()
-		}
-		return problem.BadRequest("malformed multipart body: " + err.Error())
+	if err := req.ParseMultipartForm(8 << 20); err != nil {
+		return h.s.multipartError(err)
 	}
 	defer req.MultipartForm.RemoveAll()
 	raw := c.QueryParam("item_id")

@@ -10,7 +10,6 @@ import (
 	"io"
 	"path"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -30,6 +29,8 @@ type Service struct {
 	MaxSize int64
 	// filters by owner type; set while wiring, read-only once serving.
 	filters map[string]OwnerFilter
+	// quotas bound uploads per user and item (quota.go).
+	quotas Quotas
 }
 
 // NewService returns the attachment service.
@@ -59,24 +60,35 @@ func (s *Service) Upload(ctx context.Context, p *access.Principal, itemID uuid.U
 			fmt.Sprintf("files of type %s are not accepted; send PDF, Office/WPS documents, images or plain text", ctype)).
 			With("detected_type", ctype)
 	}
+	name, err := CheckExtension(CleanFilename(filename), ctype)
+	if err != nil {
+		return nil, err
+	}
+	space, err := s.room(ctx, p.UserID, itemID)
+	if err != nil {
+		return nil, err
+	}
+	if space.bytes <= 0 {
+		return nil, space.err()
+	}
 	a := &Attachment{
-		ID: uuid.Must(uuid.NewV7()), ItemID: itemID, Filename: CleanFilename(filename),
-		ContentType: ctype, UploadedBy: p.UserID, CreatedAt: time.Now().UTC(),
+		ID: uuid.Must(uuid.NewV7()), ItemID: itemID, Filename: name,
+		ContentType: ctype, UploadedBy: p.UserID, CreatedAt: s.now(),
 	}
 	a.StorageKey = path.Join(a.CreatedAt.Format("2006/01"), a.ID.String())
 	h := sha256.New()
-	counter := &countingReader{r: io.MultiReader(bytes.NewReader(head), r), limit: s.MaxSize}
+	counter := &countingReader{r: io.MultiReader(bytes.NewReader(head), r), limit: space.bytes}
 	if err := s.store.Put(ctx, a.StorageKey, io.TeeReader(counter, h)); err != nil {
 		if errors.Is(err, errTooLarge) {
-			return nil, s.tooLarge()
+			return nil, space.err()
 		}
 		return nil, fmt.Errorf("store upload: %w", err)
 	}
 	a.Size = counter.n
 	a.SHA256 = hex.EncodeToString(h.Sum(nil))
-	if err := s.db.Conn(ctx).Create(a).Error; err != nil {
+	if err := s.record(ctx, a); err != nil {
 		_ = s.store.Delete(context.WithoutCancel(ctx), a.StorageKey)
-		return nil, fmt.Errorf("record upload: %w", err)
+		return nil, err
 	}
 	return a, nil
 }
@@ -123,8 +135,9 @@ func (s *Service) Open(ctx context.Context, p *access.Principal, id uuid.UUID) (
 
 // Claim links uploaded files to the resource that cites them (a feedback, a
 // completion request, ...). Every id must name a file of the same item that nothing
-// has claimed yet; otherwise a 422 on field names the bad id and nothing changes.
-// Call it inside the transaction that creates the owner.
+// has claimed yet, uploaded by the acting user (the principal of ctx) or by a
+// member of a unit they head or liaise for; otherwise a 422 on field names the bad
+// id and nothing changes. Call it inside the transaction that creates the owner.
 func (s *Service) Claim(ctx context.Context, field string, ids []uuid.UUID, itemID uuid.UUID, ownerType string, ownerID uuid.UUID) error {
 	if len(ids) == 0 {
 		return nil
@@ -137,6 +150,10 @@ func (s *Service) Claim(ctx context.Context, field string, ids []uuid.UUID, item
 	for _, a := range found {
 		byID[a.ID] = a
 	}
+	may, err := s.mayLink(ctx, found)
+	if err != nil {
+		return err
+	}
 	for i, id := range ids {
 		a, ok := byID[id]
 		f := fmt.Sprintf("%s[%d]", field, i)
@@ -147,6 +164,8 @@ func (s *Service) Claim(ctx context.Context, field string, ids []uuid.UUID, item
 			return problem.Field(f, "same_item", "the attachment belongs to another item")
 		case a.OwnerType != "":
 			return problem.Field(f, "unclaimed", "the attachment is already attached elsewhere")
+		case !may[a.ID]:
+			return problem.Field(f, "uploader", "only the person who uploaded the file, or the head or liaison of their unit, may attach it")
 		}
 	}
 	res := s.db.Conn(ctx).Model(&Attachment{}).Where("id IN ? AND owner_type = ''", ids).
@@ -171,14 +190,16 @@ func (s *Service) ListFor(ctx context.Context, ownerType string, ownerIDs []uuid
 }
 
 // CleanFilename keeps the last path element of a client's filename, without control
-// characters, at most 200 characters; it is only ever shown, never used as a path.
+// characters and without the invisible format characters (bidirectional overrides
+// such as U+202E, which show "invoice\u202efdp.bat" as "invoicetab.pdf", zero-width
+// characters), at most 200 characters; it is only ever shown, never used as a path.
 func CleanFilename(name string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	if i := strings.LastIndex(name, "/"); i >= 0 {
 		name = name[i+1:]
 	}
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '"' || r == utf8.RuneError {
 			return -1
 		}
 		return r

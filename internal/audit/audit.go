@@ -50,6 +50,10 @@ type Event struct {
 	IP         string
 	RequestID  string
 	Details    string
+	// Seq, PrevHash and Hash chain the log (chain.go).
+	Seq      int64
+	PrevHash string
+	Hash     string
 }
 
 // TableName pins the table.
@@ -99,7 +103,7 @@ func (l *Log) Record(ctx context.Context, actor *uuid.UUID, action, targetType, 
 		ID: uuid.Must(uuid.NewV7()), At: l.clock.Now(), ActorID: actor, Action: action,
 		TargetType: targetType, TargetID: targetID, IP: meta.IP, RequestID: meta.RequestID, Details: string(b),
 	}
-	if err := l.db.Conn(ctx).Create(&ev).Error; err != nil {
+	if err := l.append(ctx, &ev); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	if l.peopleChanged != nil && (strings.HasPrefix(action, "user.") || strings.HasPrefix(action, "org.") || action == PasswordChanged) {

@@ -70,7 +70,7 @@ func (s *Service) checkPasswordLogin(username string) error {
 func (s *Service) OpenSession(ctx context.Context, user uuid.UUID, method string, details map[string]any) (*TokenPair, error) {
 	var pair *TokenPair
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		p, err := users.LoadPrincipal(ctx, s.db, user)
+		_, err := users.LoadPrincipal(ctx, s.db, user)
 		if errors.Is(err, users.ErrNoUser) {
 			return s.audit.Record(ctx, &user, audit.LoginFailed, "user", user.String(),
 				map[string]any{"reason": "inactive", "method": method})
@@ -79,11 +79,8 @@ func (s *Service) OpenSession(ctx context.Context, user uuid.UUID, method string
 			return err
 		}
 		family := uuid.Must(uuid.NewV7())
-		refresh, err := s.newRefreshToken(ctx, user, family)
+		refresh, err := s.newRefreshToken(ctx, user, family, s.now())
 		if err != nil {
-			return err
-		}
-		if err := s.resetUser(ctx, p.Username); err != nil {
 			return err
 		}
 		ev := map[string]any{"session": family.String(), "method": method}
@@ -122,7 +119,8 @@ type ExternalCheck func(ctx context.Context) (uuid.UUID, error)
 // passes. A rejection answers the one 401 of every failed login.
 func (s *Service) GuardedLogin(ctx context.Context, username, method string, check ExternalCheck) (*TokenPair, error) {
 	keys := s.throttleKeys(username, audit.RequestFrom(ctx).IP)
-	if err := s.checkLocked(ctx, keys); err != nil {
+	// The attempt is counted before the directory is asked, as for passwords.
+	if err := s.reserve(ctx, keys); err != nil {
 		return nil, err
 	}
 	user, err := check(ctx)
@@ -132,7 +130,7 @@ func (s *Service) GuardedLogin(ctx context.Context, username, method string, che
 		if user != uuid.Nil {
 			actor = &user
 		}
-		err := s.db.InTx(ctx, func(ctx context.Context) error {
+		err := s.db.InTx(context.WithoutCancel(ctx), func(ctx context.Context) error {
 			if err := s.recordFailure(ctx, keys); err != nil {
 				return err
 			}
@@ -145,7 +143,15 @@ func (s *Service) GuardedLogin(ctx context.Context, username, method string, che
 		return nil, errInvalidCredentials()
 	}
 	if err != nil {
+		_ = s.unreserve(ctx, keys)
 		return nil, err
 	}
-	return s.OpenSession(ctx, user, method, nil)
+	pair, err := s.OpenSession(ctx, user, method, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.InTx(ctx, func(ctx context.Context) error { return s.recordSuccess(ctx, keys) }); err != nil {
+		return nil, err
+	}
+	return pair, nil
 }

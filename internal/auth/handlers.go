@@ -14,7 +14,7 @@ type handlers struct{ s *Service }
 // login opens a session.
 //
 //	@Summary		Log in
-//	@Description	Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Too many failures for a username (5 in 15 minutes) or from one address (20) lock further attempts for 15 minutes: 429 `rate_limited` with `Retry-After`.
+//	@Description	Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 //	@ID				login
 //	@Tags			auth
 //	@Accept			json
@@ -26,6 +26,7 @@ type handlers struct{ s *Service }
 //	@Failure		403		{object}	problem.Problem	"password_login_disabled: local passwords are turned off (DUBAN_PASSWORD_LOGIN=false) for everyone but the break-glass account"
 //	@Failure		422		{object}	problem.Problem	"validation_failed"
 //	@Failure		429		{object}	problem.Problem	"rate_limited; see Retry-After"
+//	@Failure		503		{object}	problem.Problem	"login_busy: too many logins at once; see Retry-After"
 //	@Router			/auth/login [post]
 func (h handlers) login(c echo.Context) error {
 	req, err := httpserver.Bind[LoginRequest](c)
@@ -43,7 +44,7 @@ func (h handlers) login(c echo.Context) error {
 // refresh rotates a refresh token.
 //
 //	@Summary		Refresh the session
-//	@Description	Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401.
+//	@Description	Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
 //	@ID				refreshSession
 //	@Tags			auth
 //	@Accept			json
@@ -116,7 +117,7 @@ func (h handlers) me(c echo.Context) error {
 // changePassword sets a new password.
 //
 //	@Summary		Change my password
-//	@Description	Needs the current password. Ends every other session of the user and clears `must_change_password`. Needs a login session (not an API token). Wrong current passwords count towards the login lockout.
+//	@Description	Needs the current password. Ends every other session of the user, revokes the user's personal API tokens unless `keep_api_tokens` is true, and clears `must_change_password`. Needs a login session (not an API token). Wrong current passwords count towards the login lockout of the username at the caller's address. The new password must meet the policy: 8 to 128 characters with letters and digits, not containing the username, not a common password, and not easy to guess.
 //	@ID				changeMyPassword
 //	@Tags			auth
 //	@Accept			json
@@ -127,6 +128,7 @@ func (h handlers) me(c echo.Context) error {
 //	@Failure		403	{object}	problem.Problem	"session_required"
 //	@Failure		422	{object}	problem.Problem	"validation_failed: current_password wrong, or new_password against the policy"
 //	@Failure		429	{object}	problem.Problem	"rate_limited"
+//	@Failure		503	{object}	problem.Problem	"login_busy"
 //	@Security		BearerAuth
 //	@Router			/me/password [put]
 func (h handlers) changePassword(c echo.Context) error {

@@ -19,6 +19,9 @@ type refreshToken struct {
 	UserAgent string
 	IP        string
 	CreatedAt time.Time
+	// SessionStartedAt is when the login that began the family happened; no link
+	// of the family lives past it plus the session's maximum age.
+	SessionStartedAt *time.Time
 }
 
 func (refreshToken) TableName() string { return "refresh_tokens" }
@@ -40,13 +43,16 @@ type apiToken struct {
 func (apiToken) TableName() string { return "api_tokens" }
 
 // loginThrottle is a row of login_throttles: failed logins of one key
-// ("user:<name>" or "ip:<address>") in the current window.
+// ("login:<name>|<address>" or "ip:<address>") in the current window.
 type loginThrottle struct {
 	Key         string `gorm:"primaryKey"`
 	Failures    int
 	WindowStart time.Time
 	LockedUntil *time.Time
-	UpdatedAt   time.Time
+	// LockCount is how many locks in a row the key has had: each lasts twice as
+	// long as the one before.
+	LockCount int
+	UpdatedAt time.Time
 }
 
 func (loginThrottle) TableName() string { return "login_throttles" }
@@ -97,6 +103,9 @@ type RefreshRequest struct {
 type ChangePasswordRequest struct {
 	CurrentPassword string `json:"current_password" validate:"required,max=256"`
 	NewPassword     string `json:"new_password" validate:"required,max=256"`
+	// KeepAPITokens keeps the personal API tokens working; by default a password
+	// change revokes them, like the other sessions.
+	KeepAPITokens bool `json:"keep_api_tokens,omitempty"`
 } // @name ChangePasswordRequest
 
 // CreateAPITokenRequest is the body of POST /me/tokens.

@@ -15,4 +15,5 @@ func Mount(public, authed httpserver.Router, s *Service) {
 	authed.GET("/me/tokens", h.listTokens)
 	authed.POST("/me/tokens", h.createToken)
 	authed.DELETE("/me/tokens/:id", h.deleteToken)
+	authed.POST("/users/:id/unlock", h.unlock)
 }

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"runtime"
 	"time"
 
 	"github.com/duban/duban/internal/audit"
@@ -53,7 +54,15 @@ type Config struct {
 	Throttle Throttle
 	// MaxAPITokens is how many active personal tokens one user may hold.
 	MaxAPITokens int
-	// Clock tells token expiry, lockouts and timestamps (nil: the system clock).
+	// SessionMaxAge is the absolute lifetime of a login session: refreshing never
+	// extends a session past it.
+	SessionMaxAge time.Duration
+	// MaxConcurrentHashes bounds the password hashes computed at once (each takes
+	// the hashing memory); HashWait is how long a login waits for a slot before it
+	// is answered 503. Zero: the number of CPUs, and DefaultHashWait.
+	MaxConcurrentHashes int
+	HashWait            time.Duration
+	// Clock is the source of the current time (the real clock when nil).
 	Clock clock.Clock
 }
 
@@ -66,7 +75,12 @@ type Throttle struct {
 	// MaxIPFailures failures from one client IP within Window lock it for Lockout.
 	MaxIPFailures int
 	Window        time.Duration
-	Lockout       time.Duration
+	// Lockout is the first lock of a key; each further lock in a row doubles it,
+	// up to MaxLockout. LockCountDecay is how long a key must stay clean for its
+	// next lock to be short again.
+	Lockout        time.Duration
+	MaxLockout     time.Duration
+	LockCountDecay time.Duration
 }
 
 // Defaults of Config and Throttle.
@@ -77,7 +91,11 @@ const (
 	DefaultMaxIPFailures   = 20
 	DefaultThrottleWindow  = 15 * time.Minute
 	DefaultLockout         = 15 * time.Minute
+	DefaultMaxLockout      = 24 * time.Hour
+	DefaultLockCountDecay  = 24 * time.Hour
 	DefaultMaxAPITokens    = 50
+	DefaultSessionMaxAge   = 30 * 24 * time.Hour
+	DefaultHashWait        = 2 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -96,6 +114,16 @@ func (c Config) withDefaults() Config {
 	if c.MaxAPITokens <= 0 {
 		c.MaxAPITokens = DefaultMaxAPITokens
 	}
+	if c.SessionMaxAge <= 0 {
+		c.SessionMaxAge = DefaultSessionMaxAge
+	}
+	if c.MaxConcurrentHashes <= 0 {
+		c.MaxConcurrentHashes = max(2, runtime.NumCPU())
+	}
+	if c.HashWait <= 0 {
+		c.HashWait = DefaultHashWait
+	}
+	c.Clock = clock.Or(c.Clock)
 	t := &c.Throttle
 	if t.MaxUserFailures <= 0 {
 		t.MaxUserFailures = DefaultMaxUserFailures
@@ -108,6 +136,12 @@ func (c Config) withDefaults() Config {
 	}
 	if t.Lockout <= 0 {
 		t.Lockout = DefaultLockout
+	}
+	if t.MaxLockout < t.Lockout {
+		t.MaxLockout = max(DefaultMaxLockout, t.Lockout)
+	}
+	if t.LockCountDecay <= 0 {
+		t.LockCountDecay = DefaultLockCountDecay
 	}
 	return c
 }
@@ -122,6 +156,7 @@ type Service struct {
 	principals principalCache
 	// external configures logins besides the local password (external.go).
 	external externalState
+	hashes   *hashGate
 }
 
 // NewService returns the auth service. It panics without a signing secret: running
@@ -130,7 +165,9 @@ func NewService(db *database.DB, log *audit.Log, cfg Config) *Service {
 	if len(cfg.Secret) == 0 {
 		panic("auth: no JWT secret configured")
 	}
-	return &Service{db: db, audit: log, cfg: cfg.withDefaults(), now: clock.Or(cfg.Clock).Now}
+	cfg = cfg.withDefaults()
+	return &Service{db: db, audit: log, cfg: cfg, now: cfg.Clock.Now,
+		hashes: newHashGate(cfg.MaxConcurrentHashes, cfg.HashWait)}
 }
 
 // Config returns the effective configuration (with defaults filled in).

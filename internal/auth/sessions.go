@@ -26,35 +26,24 @@ func (s *Service) Login(ctx context.Context, username, password string) (*TokenP
 	}
 	meta := audit.RequestFrom(ctx)
 	keys := s.throttleKeys(username, meta.IP)
-	if err := s.checkLocked(ctx, keys); err != nil {
+	if err := s.reserve(ctx, keys); err != nil {
 		return nil, err
 	}
-	var u users.User
-	err := s.db.Conn(ctx).Where("username = ?", username).Take(&u).Error
-	reason := ""
-	switch {
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		users.BurnPasswordCheck(password) // same cost as a wrong password
-		reason = "unknown_user"
-	case err != nil:
-		return nil, fmt.Errorf("login: %w", err)
-	default:
-		ok, verr := users.VerifyPassword(u.PasswordHash, password)
-		switch {
-		case verr != nil:
-			return nil, fmt.Errorf("login %s: %w", u.ID, verr)
-		case !ok:
-			reason = "wrong_password"
-		case !u.Active:
-			reason = "inactive"
-		}
+	u, reason, err := s.checkPassword(ctx, username, password)
+	var busy notChecked
+	if errors.As(err, &busy) {
+		_ = s.unreserve(ctx, keys)
+		return nil, busy.err
+	}
+	if err != nil {
+		return nil, err
 	}
 	if reason != "" {
 		var actor *uuid.UUID
 		if u.ID != uuid.Nil {
 			actor = &u.ID
 		}
-		err := s.db.InTx(ctx, func(ctx context.Context) error {
+		err := s.db.InTx(context.WithoutCancel(ctx), func(ctx context.Context) error {
 			if err := s.recordFailure(ctx, keys); err != nil {
 				return err
 			}
@@ -70,11 +59,11 @@ func (s *Service) Login(ctx context.Context, username, password string) (*TokenP
 	var pair *TokenPair
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		family := uuid.Must(uuid.NewV7())
-		refresh, err := s.newRefreshToken(ctx, u.ID, family)
+		refresh, err := s.newRefreshToken(ctx, u.ID, family, s.now())
 		if err != nil {
 			return err
 		}
-		if err := s.resetUser(ctx, username); err != nil {
+		if err := s.recordSuccess(ctx, keys); err != nil {
 			return err
 		}
 		if err := s.audit.Record(ctx, &u.ID, audit.LoginSucceeded, "user", u.ID.String(),
@@ -88,6 +77,41 @@ func (s *Service) Login(ctx context.Context, username, password string) (*TokenP
 		return nil, err
 	}
 	return pair, nil
+}
+
+// notChecked is the answer for a password that was not checked at all (the server
+// had no hashing slot free): the attempt does not count.
+type notChecked struct{ err error }
+
+func (n notChecked) Error() string { return "password not checked: " + n.err.Error() }
+
+// checkPassword looks the user up and verifies the password within the hashing
+// bound. reason is "" for a right password of an active user, else why not.
+func (s *Service) checkPassword(ctx context.Context, username, password string) (users.User, string, error) {
+	var u users.User
+	err := s.db.Conn(ctx).Where("username = ?", username).Take(&u).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, "", fmt.Errorf("login: %w", err)
+	}
+	release, gerr := s.hashes.acquire(ctx)
+	if gerr != nil {
+		return u, "", notChecked{gerr}
+	}
+	defer release()
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		users.BurnPasswordCheck(password) // same cost as a wrong password
+		return u, "unknown_user", nil
+	}
+	ok, verr := users.VerifyPassword(u.PasswordHash, password)
+	switch {
+	case verr != nil:
+		return u, "", fmt.Errorf("login %s: %w", u.ID, verr)
+	case !ok:
+		return u, "wrong_password", nil
+	case !u.Active:
+		return u, "inactive", nil
+	}
+	return u, "", nil
 }
 
 // Refresh rotates a refresh token: the presented one dies, the answer carries its
@@ -136,7 +160,7 @@ func (s *Service) Refresh(ctx context.Context, raw string) (*TokenPair, error) {
 			}
 			return err
 		}
-		next, err := s.newRefreshToken(ctx, rt.UserID, rt.FamilyID)
+		next, err := s.newRefreshToken(ctx, rt.UserID, rt.FamilyID, rt.startedAt())
 		if err != nil {
 			return err
 		}
@@ -171,18 +195,28 @@ func (s *Service) Logout(ctx context.Context, raw string) error {
 	})
 }
 
+// startedAt is when the token's session began (rows from before migration 0031
+// that were not backfilled count from their own creation).
+func (rt refreshToken) startedAt() time.Time {
+	if rt.SessionStartedAt != nil {
+		return *rt.SessionStartedAt
+	}
+	return rt.CreatedAt
+}
+
 func errInvalidRefresh() *problem.Problem {
 	return problem.Unauthorized("the refresh token is invalid, expired or already used; log in again")
 }
 
 // Prune deletes what neither the brute-force guard nor the sessions need any more:
-// throttle counters whose window and lock are long over, and refresh tokens that
-// expired more than a day ago. A periodic job should call it; nothing else depends
-// on it running.
+// throttle counters whose window, lock and lock count are long over, and refresh
+// tokens that expired more than a day ago. A periodic job should call it (hourly is
+// plenty); nothing else depends on it running.
 func (s *Service) Prune(ctx context.Context) error {
 	now := s.now()
-	stale := now.Add(-(s.cfg.Throttle.Window + s.cfg.Throttle.Lockout))
-	if err := s.db.Conn(ctx).Where("updated_at < ? AND (locked_until IS NULL OR locked_until < ?)", stale, now).
+	// A key is kept while its lock count may still lengthen its next lock.
+	stale := now.Add(-(s.cfg.Throttle.Window + s.cfg.Throttle.LockCountDecay))
+	if err := s.db.Conn(ctx).Where("updated_at < ? AND (locked_until IS NULL OR locked_until < ?)", stale, stale).
 		Delete(&loginThrottle{}).Error; err != nil {
 		return fmt.Errorf("prune login throttle: %w", err)
 	}
@@ -192,15 +226,21 @@ func (s *Service) Prune(ctx context.Context) error {
 	return nil
 }
 
-// newRefreshToken stores a new link of family and returns its secret.
-func (s *Service) newRefreshToken(ctx context.Context, user, family uuid.UUID) (string, error) {
+// newRefreshToken stores a new link of family, a session that began at started,
+// and returns its secret. The link expires after RefreshTTL, and never later than
+// the session's maximum age.
+func (s *Service) newRefreshToken(ctx context.Context, user, family uuid.UUID, started time.Time) (string, error) {
 	raw := randomToken(32)
 	meta := audit.RequestFrom(ctx)
 	now := s.now()
+	expires := now.Add(s.cfg.RefreshTTL)
+	if end := started.Add(s.cfg.SessionMaxAge); end.Before(expires) {
+		expires = end
+	}
 	rt := refreshToken{
 		ID: uuid.Must(uuid.NewV7()), FamilyID: family, UserID: user, TokenHash: hashToken(raw),
-		ExpiresAt: now.Add(s.cfg.RefreshTTL), UserAgent: truncate(meta.UserAgent, 300), IP: truncate(meta.IP, 64),
-		CreatedAt: now,
+		ExpiresAt: expires, UserAgent: truncate(meta.UserAgent, 300), IP: truncate(meta.IP, 64),
+		CreatedAt: now, SessionStartedAt: &started,
 	}
 	if err := s.db.Conn(ctx).Create(&rt).Error; err != nil {
 		return "", fmt.Errorf("store refresh token: %w", err)

@@ -15,6 +15,8 @@ import (
 	"github.com/duban/duban/internal/apitest"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/auth"
+	"github.com/duban/duban/internal/clock"
+	"github.com/duban/duban/internal/config"
 )
 
 // Refresh rotates; presenting an old refresh token again kills the whole family,
@@ -201,31 +203,36 @@ func TestConcurrentRefresh(t *testing.T) {
 	})
 }
 
+// Prune, the periodic cleanup of the guard's counters and of dead refresh
+// tokens, keeps what is still in use; time passes on the fake clock.
 func TestPrune(t *testing.T) {
 	t.Parallel()
-	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	fakes := sync.Map{}
+	apitest.EachConfig(t, func(c *config.Config) {
+		f := clock.NewFake(start)
+		fakes.Store(c.DataDir, f)
+		c.Clock = f
+	}, func(t *testing.T, env *apitest.Env) {
 		newFixture(env)
+		v, _ := fakes.Load(env.App.Config.DataDir)
+		fake := v.(*clock.Fake)
 		svc := auth.NewService(env.DB, audit.New(env.DB), env.AuthConfig())
-		old := env.LoginSession("zhangwei")
-		live := env.LoginSession("zhangwei")
+		env.LoginSession("zhangwei") // expires after the 30 days of a session
 		login(env, "ghost", "wrong-password-1").Problem(401, "invalid_credentials")
+		fake.Advance(31 * 24 * time.Hour)
+		live := env.LoginSession("zhangwei")
 		login(env, "zhangwei", "wrong-password-1").Problem(401, "invalid_credentials")
-		long := time.Now().UTC().Add(-48 * time.Hour)
-		db := env.DB.Gorm()
-		if err := db.Table("login_throttles").Where(`"key" = ?`, "user:ghost").Update("updated_at", long).Error; err != nil {
-			t.Fatal(err)
-		}
-		if err := db.Table("refresh_tokens").Where("token_hash = ?", sha(old.RefreshToken)).Update("expires_at", long).Error; err != nil {
-			t.Fatal(err)
-		}
+		fake.Advance(time.Hour)
 		if err := svc.Prune(context.Background()); err != nil {
 			t.Fatal(err)
 		}
+		db := env.DB.Gorm()
 		var keys []string
 		if err := db.Table("login_throttles").Order("1").Pluck("key", &keys).Error; err != nil {
 			t.Fatal(err)
 		}
-		if !equalJSON(keys, []string{"ip:127.0.0.1", "user:zhangwei"}) {
+		if !equalJSON(keys, []string{"ip:127.0.0.1", "login:zhangwei|127.0.0.1"}) {
 			t.Errorf("throttle keys after pruning: %v", keys)
 		}
 		var n int64

@@ -196,5 +196,13 @@ func userRows() []row {
 			},
 			want: adminOnly(http.StatusOK),
 		},
+		{
+			// Lifting a user's login locks: admins only, whatever the user's scope.
+			method: "POST", route: "/api/v1/users/:id/unlock",
+			setup: func(f *fixture, c *cell) (string, any) {
+				return "/api/v1/users/" + f.newUser(f.unitFor(c.user, c.rel)).String() + "/unlock", nil
+			},
+			want: adminOnly(http.StatusOK),
+		},
 	}
 }

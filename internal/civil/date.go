@@ -19,14 +19,37 @@ type Date struct {
 // Layout is the wire and storage form, YYYY-MM-DD.
 const Layout = "2006-01-02"
 
-// Parse reads YYYY-MM-DD.
+// MinYear and MaxYear bound the dates a client may send: a deadline in the year
+// 9999 is a typo or an attack (every read of the item counted millions of days),
+// never a plan.
+const (
+	MinYear = 1900
+	MaxYear = 2199
+)
+
+// Parse reads YYYY-MM-DD from a client: the date must lie in MinYear..MaxYear.
 func Parse(s string) (Date, error) {
+	d, err := parse(s)
+	if err != nil {
+		return Date{}, err
+	}
+	if !d.InRange() {
+		return Date{}, fmt.Errorf("%q is outside the dates accepted (%d-01-01 to %d-12-31)", s, MinYear, MaxYear)
+	}
+	return d, nil
+}
+
+// parse reads YYYY-MM-DD without the range check (stored values are read as they are).
+func parse(s string) (Date, error) {
 	t, err := time.Parse(Layout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
 	return Of(t), nil
 }
+
+// InRange reports whether d lies in MinYear..MaxYear.
+func (d Date) InRange() bool { return d.Year >= MinYear && d.Year <= MaxYear }
 
 // MustParse is Parse for literals in code and tests.
 func MustParse(s string) Date {
@@ -83,8 +106,25 @@ func (d Date) Compare(o Date) int {
 }
 
 // DaysUntil is the number of calendar days from d to o (negative when o is earlier).
-func (d Date) DaysUntil(o Date) int {
-	return int(o.In(time.UTC).Sub(d.In(time.UTC)).Hours() / 24)
+// It counts day numbers, not a time.Duration, which saturates after 292 years.
+func (d Date) DaysUntil(o Date) int { return o.dayNumber() - d.dayNumber() }
+
+// dayNumber is the number of days since 1970-01-01 (proleptic Gregorian calendar;
+// H. Hinnant's days_from_civil).
+func (d Date) dayNumber() int {
+	y, m := d.Year, int(d.Month)
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d.Day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
 }
 
 func cmp(a, b int) int {
@@ -157,7 +197,7 @@ func (d *Date) scanString(s string) error {
 	if len(s) > 10 {
 		s = s[:10]
 	}
-	v, err := Parse(s)
+	v, err := parse(s)
 	if err != nil {
 		return err
 	}

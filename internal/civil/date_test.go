@@ -41,3 +41,54 @@ func TestDate(t *testing.T) {
 		t.Error("time zone")
 	}
 }
+
+// Issue 14 §10: days were counted through time.Duration, which saturates after
+// 292 years, so a far-future date made the working-day count loop over millions
+// of days; and any date was accepted.
+func TestFarDates(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"9999-12-31", "0001-01-01", "2200-01-01", "1899-12-31"} {
+		if _, err := Parse(s); err == nil {
+			t.Errorf("%s is accepted", s)
+		}
+		var d Date
+		if err := d.UnmarshalJSON([]byte(`"` + s + `"`)); err == nil {
+			t.Errorf("%s is accepted from JSON", s)
+		}
+	}
+	for _, s := range []string{"1900-01-01", "2199-12-31", "2028-02-29"} {
+		if _, err := Parse(s); err != nil {
+			t.Errorf("%s is refused: %v", s, err)
+		}
+	}
+	// Stored values are read whatever they are (a row written before the bound).
+	var d Date
+	if err := d.Scan("9999-12-31"); err != nil || d.Year != 9999 {
+		t.Fatalf("scan a far date: %v %v", d, err)
+	}
+	cases := []struct {
+		from, to string
+		want     int
+	}{
+		{"2026-03-01", "2026-03-02", 1},
+		{"2026-03-02", "2026-03-01", -1},
+		{"2024-02-28", "2024-03-01", 2},
+		{"1970-01-01", "2000-01-01", 10957},
+		{"2026-12-04", "9999-12-31", 2912105},
+		{"0001-01-01", "9999-12-31", 3652058},
+	}
+	for _, c := range cases {
+		if got := MustParseAny(c.from).DaysUntil(MustParseAny(c.to)); got != c.want {
+			t.Errorf("%s → %s: %d days, want %d", c.from, c.to, got, c.want)
+		}
+	}
+}
+
+// MustParseAny reads a date without the range check (test helper).
+func MustParseAny(s string) Date {
+	d, err := parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}

@@ -73,6 +73,8 @@ type Config struct {
 	Storage StorageConfig
 	// SSO is single sign-on (OIDC, LDAP) and the password-login switch (sso.go).
 	SSO SSO
+	// Hardening: defences against abuse and faults (hardening.go).
+	Hardening
 
 	// Location is Timezone, resolved by Load.
 	Location *time.Location `env:"-"`
@@ -179,6 +181,7 @@ func (c *Config) validate() error {
 	}
 	errs = append(errs, c.Storage.validate()...)
 	errs = append(errs, c.SSO.validate()...)
+	errs = append(errs, c.Hardening.validate()...)
 	return errors.Join(errs...)
 }
 

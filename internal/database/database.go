@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -34,6 +35,9 @@ type DB struct {
 	dialect Dialect
 	// url is the PostgreSQL URL, for the listener connection (Hub).
 	url string
+	gate    *writeGate    // SQLite's write queue (shed.go); nil on PostgreSQL
+	faults  *faultTracker // the last unavailability (faults.go)
+	key     chainKey      // the audit chains' key (chainkey.go)
 }
 
 // Options say which database to open.
@@ -43,6 +47,9 @@ type Options struct {
 	// SQLitePath is the SQLite file used when URL is empty.
 	SQLitePath string
 	Logger     *slog.Logger
+	// ConnectTimeout and StatementTimeout bound PostgreSQL work (timeouts.go);
+	// zero takes the defaults.
+	ConnectTimeout, StatementTimeout time.Duration
 }
 
 // Open connects and checks that the database answers. It does not migrate.
@@ -64,7 +71,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	)
 	if opts.URL != "" {
 		dialect = Postgres
-		gdb, err = gorm.Open(postgres.Open(opts.URL), gcfg)
+		gdb, err = gorm.Open(postgres.Open(withTimeouts(opts)), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}
@@ -105,7 +112,9 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s: %w", dialect, err)
 	}
-	return &DB{gdb: gdb, dialect: dialect, url: opts.URL}, nil
+	db := &DB{gdb: gdb, dialect: dialect, url: opts.URL}
+	db.harden(opts)
+	return db, nil
 }
 
 // SQLiteDSN is the connection string for the embedded database: WAL so readers do not
@@ -113,10 +122,14 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 // foreign keys enforced, and write locks taken at BEGIN so that two transactions
 // never deadlock upgrading a read lock.
 func SQLiteDSN(path string) string {
-	return "file:" + path +
+	return "file:" + uriPathEscaper.Replace(path) +
 		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
 }
+
+// uriPathEscaper keeps a file name's % ? and # from being read as URI syntax (a
+// test named "x#01" would otherwise open the file "x").
+var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Dialect tells which engine is in use.
 func (db *DB) Dialect() Dialect { return db.dialect }
@@ -167,8 +180,13 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 	if _, ok := ctx.Value(txKey{}).(*txState); ok {
 		return fn(ctx)
 	}
+	release, err := db.admit(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	st := &txState{}
-	err := db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		st.tx = tx
 		return fn(context.WithValue(ctx, txKey{}, st))
 	})

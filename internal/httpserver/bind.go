@@ -61,6 +61,9 @@ func Bind[T any](c echo.Context) (T, error) {
 	if err := decodeJSON(req.Body, &v); err != nil {
 		return v, err
 	}
+	if err := checkText(v); err != nil {
+		return v, err
+	}
 	if err := ValidateStruct(v); err != nil {
 		return v, err
 	}

@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -29,6 +31,7 @@ var statusOf = [...]int{
 	problem.KindRateLimited:        http.StatusTooManyRequests,
 	problem.KindUnavailable:        http.StatusServiceUnavailable,
 	problem.KindInternal:           http.StatusInternalServerError,
+	problem.KindInsufficientStorage: http.StatusInsufficientStorage,
 }
 
 // KindStatus is the HTTP status of a kind of failure (500 for one without a status).
@@ -54,6 +57,13 @@ func StatusOf(err error) int {
 func Render(err error) *problem.Problem {
 	var p *problem.Problem
 	if errors.As(err, &p) {
+		if p.Kind == problem.KindInternal || p.Kind == 0 {
+			// An internal error caused by a database that cannot serve is an outage
+			// of the moment, not a bug: 503.
+			if f := database.Classify(p.Unwrap()); f != database.FaultNone {
+				return Render(unavailable(p.Unwrap(), f))
+			}
+		}
 		cp := *p
 		p = &cp
 	} else {
@@ -69,10 +79,17 @@ func Render(err error) *problem.Problem {
 }
 
 // errorHandler renders every failure as problem+json; an internal error's cause goes
-// to the log and never to the client.
-func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
+// to the log and never to the client. A database that cannot serve answers 503 with
+// Retry-After, logged once per burst and reported to onFault (the readiness probe).
+func errorHandler(logger *slog.Logger, onFault func(error) bool) echo.HTTPErrorHandler {
+	bursts := &burstLog{quiet: 10 * time.Second}
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
+			return
+		}
+		if clientGone(c, err) {
+			// Nobody reads the answer: record it for the access log and metrics only.
+			c.Response().Status = StatusClientClosed
 			return
 		}
 		p := Render(err)
@@ -80,12 +97,18 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		if p.Instance == "" {
 			p.Instance = c.Request().URL.Path
 		}
-		if p.Status >= 500 {
+		attrs := []any{"code", p.Code, "method", c.Request().Method, "path", c.Request().URL.Path, "request_id", p.RequestID}
+		switch {
+		case p.Status == http.StatusServiceUnavailable && database.IsUnavailable(p):
+			if onFault != nil {
+				onFault(p)
+			}
+			bursts.log(c.Request().Context(), logger, p, attrs...)
+		case p.Status >= 500 && p.Status != http.StatusServiceUnavailable:
 			logger.ErrorContext(c.Request().Context(), "request failed",
-				"err", errors.Unwrap(p), "status", p.Status, "code", p.Code,
-				"method", c.Request().Method, "path", c.Request().URL.Path, "request_id", p.RequestID)
+				append(attrs, "err", errors.Unwrap(p), "status", p.Status)...)
 		}
-		if p.Kind == problem.KindRateLimited {
+		if p.Kind == problem.KindRateLimited || p.Kind == problem.KindUnavailable || p.Kind == problem.KindInsufficientStorage {
 			if s, ok := p.Extra["retry_after"].(int); ok {
 				c.Response().Header().Set("Retry-After", strconv.Itoa(s))
 			}
@@ -110,6 +133,9 @@ func WriteProblem(c echo.Context, p *problem.Problem) error {
 }
 
 func fromOther(err error) *problem.Problem {
+	if f := database.Classify(err); f != database.FaultNone {
+		return unavailable(err, f)
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return problem.Unavailable("the request took too long")
 	}

@@ -1,7 +1,10 @@
 package httpserver
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -29,5 +32,20 @@ func TestIPExtractor(t *testing.T) {
 				t.Fatalf("got %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+// Issue 14 §5: the compose file trusted all of 10/8, 172.16/12 and 192.168/16, so
+// any intranet client could forge X-Forwarded-For. Trusting a whole network is
+// warned about at start; the proxy's own address is not.
+func TestBroadTrustedProxiesAreWarnedAbout(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, nil))
+	if n := warnBroadProxies(logger, []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "172.18.0.5/32", "fd00::/8"}); n != 4 {
+		t.Fatalf("%d warnings, want 4: %s", n, buf.String())
+	}
+	if !strings.Contains(buf.String(), "10.0.0.0/8") || strings.Contains(buf.String(), "range=172.18.0.5") {
+		t.Errorf("warnings: %s", buf.String())
 	}
 }

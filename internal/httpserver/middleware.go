@@ -9,24 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/duban/duban/internal/problem"
 )
-
-// requestID gives each request a time-ordered id, or keeps a well-formed one the
-// caller sent, and echoes it in X-Request-ID.
-func requestID() echo.MiddlewareFunc {
-	return middleware.RequestIDWithConfig(middleware.RequestIDConfig{
-		Generator: func() string { return uuid.Must(uuid.NewV7()).String() },
-		RequestIDHandler: func(c echo.Context, id string) {
-			c.Set("request_id", id)
-		},
-	})
-}
 
 // accessLog writes one structured line per request.
 func accessLog(logger *slog.Logger) echo.MiddlewareFunc {
@@ -43,7 +31,8 @@ func accessLog(logger *slog.Logger) echo.MiddlewareFunc {
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo
 			switch {
-			case v.Status >= 500:
+			case v.Status == StatusClientClosed:
+			case v.Status >= 500 && v.Status != http.StatusServiceUnavailable:
 				level = slog.LevelError
 			case v.Status >= 400:
 				level = slog.LevelWarn
@@ -124,7 +113,10 @@ func (m *metrics) middleware() echo.MiddlewareFunc {
 			start := time.Now()
 			err := next(c)
 			status := c.Response().Status
-			if err != nil {
+			switch {
+			case err != nil && clientGone(c, err):
+				status = StatusClientClosed
+			case err != nil:
 				status = StatusOf(err)
 			}
 			route := c.Path()

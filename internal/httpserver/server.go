@@ -44,6 +44,18 @@ type Options struct {
 	SPA fs.FS
 	// BodyLimitSkipper lets upload routes apply their own, larger limit.
 	BodyLimitSkipper middleware.Skipper
+	// RequestTimeout is the deadline of API requests except those Transfers
+	// names (uploads and downloads); zero means none.
+	RequestTimeout time.Duration
+	Transfers      middleware.Skipper
+	// HSTSMaxAge is sent as Strict-Transport-Security on requests that came over
+	// TLS; zero sends none.
+	HSTSMaxAge time.Duration
+	// MetricsToken, when set, is required as the bearer token of /metrics.
+	// MetricsAddr, when set, moves /metrics to a listener of its own.
+	MetricsToken, MetricsAddr string
+	// OnFault hears of every database fault answered 503 (readiness uses it).
+	OnFault func(error) bool
 }
 
 // Server is the Echo instance plus the group under which /api/v1 routes are mounted.
@@ -51,6 +63,9 @@ type Server struct {
 	Echo *echo.Echo
 	API  *echo.Group
 	log  *slog.Logger
+	// metrics is /metrics on a listener of its own (MetricsAddr), or nil.
+	metrics     http.Handler
+	metricsAddr string
 }
 
 // APIPrefix is the base path of the versioned API.
@@ -69,8 +84,9 @@ func New(opts Options) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	e.HTTPErrorHandler = errorHandler(logger)
+	e.HTTPErrorHandler = errorHandler(logger, opts.OnFault)
 	e.IPExtractor = ipExtractor(opts.TrustedProxies)
+	warnBroadProxies(logger, opts.TrustedProxies)
 
 	m := newMetrics(reg)
 	e.Use(requestID())
@@ -83,6 +99,8 @@ func New(opts Options) *Server {
 		ContentTypeNosniff:    "nosniff",
 		XFrameOptions:         "DENY",
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
+		HSTSMaxAge:            int(opts.HSTSMaxAge / time.Second),
+		HSTSExcludeSubdomains: true,
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 	}))
 	if len(opts.CORSOrigins) > 0 {
@@ -99,6 +117,7 @@ func New(opts Options) *Server {
 		limit = "2M"
 	}
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: limit, Skipper: opts.BodyLimitSkipper}))
+	e.Use(cleanInput, deadline(opts.RequestTimeout, opts.Transfers))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		Level: 5,
 		Skipper: func(c echo.Context) bool {
@@ -106,11 +125,16 @@ func New(opts Options) *Server {
 		},
 	}))
 
-	s := &Server{Echo: e, log: logger}
+	s := &Server{Echo: e, log: logger, metricsAddr: opts.MetricsAddr}
 	// Load balancers probe with HEAD as often as with GET.
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/healthz", s.healthz)
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/readyz", s.readyz(opts.Ready))
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	prom := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	if opts.MetricsAddr != "" {
+		s.metrics = metricsHandler(opts.MetricsToken, prom)
+	} else {
+		e.GET("/metrics", metricsGuard(opts.MetricsToken, echo.WrapHandler(prom)))
+	}
 	s.API = e.Group(APIPrefix)
 	mountDocs(e, opts.OpenAPIJSON, opts.OpenAPIYAML)
 	if opts.SPA != nil {
@@ -185,6 +209,14 @@ func (s *Server) Serve(ctx context.Context, addr string, grace time.Duration, st
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if s.metrics != nil {
+		stop, err := s.serveMetrics()
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+		defer stop()
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -2,6 +2,7 @@ package idempotency_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -73,7 +74,7 @@ func newHarness(t *testing.T, db *database.DB) *harness {
 		h.calls.Add(1)
 		if h.failNext.Load() > 0 {
 			h.failNext.Add(-1)
-			return problem.Internal(io.ErrUnexpectedEOF)
+			return problem.Internal(errors.New("the handler failed"))
 		}
 		in, err := httpserver.Bind[thing](c)
 		if err != nil {

@@ -44,6 +44,8 @@ type Service struct {
 	feedbackDue FeedbackDueKeeper
 	// outbox receives the domain events of every change (UseOutbox); nil: none.
 	outbox *events.Outbox
+	// deleted run after an item's deletion has committed (OnDelete).
+	deleted []func(ctx context.Context, itemID uuid.UUID) error
 }
 
 // NewService returns the items service. Its clock is the calendar's.

@@ -262,7 +262,7 @@ func conflict(err error) error {
 
 // Delete removes a draft with its timeline; the audit log keeps the deletion.
 func (s *Service) Delete(ctx context.Context, p *access.Principal, id uuid.UUID, pc Precondition) error {
-	return s.db.InTx(ctx, func(ctx context.Context) error {
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		it, asgs, err := s.visibleItem(ctx, p, id, true)
 		if err != nil {
 			return err
@@ -279,6 +279,10 @@ func (s *Service) Delete(ctx context.Context, p *access.Principal, id uuid.UUID,
 		}
 		if kids > 0 {
 			return problem.Conflict(CodeHasSubItems, fmt.Sprintf("the draft has %d sub-items; delete them first", kids))
+		}
+		tomb, err := s.tombstone(ctx, id)
+		if err != nil {
+			return err
 		}
 		res := s.db.Conn(ctx).Where("id = ? AND version = ?", id, it.Version).Delete(&Item{})
 		if res.Error == nil && res.RowsAffected == 1 && s.outbox != nil {
@@ -298,7 +302,11 @@ func (s *Service) Delete(ctx context.Context, p *access.Principal, id uuid.UUID,
 			return nil
 		}
 		return s.audit.Record(ctx, &p.UserID, AuditItemDeleted, "item", id.String(), map[string]any{
-			"title": it.Title, "scope_id": it.ScopeID, "events": it.EventSeq,
+			"title": it.Title, "scope_id": it.ScopeID, "events": it.EventSeq, "timeline": tomb,
 		})
 	})
+	if err == nil {
+		s.afterDelete(ctx, id)
+	}
+	return err
 }

@@ -2,8 +2,6 @@ package items
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -11,12 +9,13 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm/clause"
 
+	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/database"
 )
 
 // The timeline: every change to an item appends an event in the change's own
-// transaction. Events are chained per item: an event's hash is sha256 over the
-// previous event's hash and the event's canonical content, and the item row keeps
+// transaction. Events are chained per item: an event's hash is keyed (EventHash) over
+// the previous event's hash and the event's canonical content, and the item row keeps
 // the head of its chain (event_seq, last_event_hash). Editing an event breaks its
 // hash, deleting one breaks the sequence or the link of the next, deleting the
 // newest ones leaves the item's head pointing at a hash that no longer exists.
@@ -81,7 +80,7 @@ func (s *Service) appendEvent(ctx context.Context, it *Item, actor *uuid.UUID, i
 		Action: in.Action, StateBefore: string(in.StateBefore), StateAfter: string(in.StateAfter),
 		Changes: changes, Comment: in.Comment, PrevHash: it.LastEventHash,
 	}
-	ev.Hash = EventHash(ev)
+	ev.Hash = EventHash(audit.ChainKeyOf(s.db), ev)
 	if err := s.db.Conn(ctx).Create(ev).Error; err != nil {
 		return nil, fmt.Errorf("append event: %w", err)
 	}
@@ -101,8 +100,11 @@ type canonicalEvent struct {
 	Comment     string `json:"comment"`
 }
 
-// EventHash is sha256(prev_hash "\n" canonical JSON of the event), hex.
-func EventHash(ev *Event) string {
+// EventHash is HMAC-SHA256 under the chain key (audit.Seal) of prev_hash "\n" and
+// the canonical JSON of the event, hex: without the key, which is kept outside the
+// database, nobody who can write the database can recompute the chain. A nil key
+// gives the unkeyed sha256 of databases without one (unit tests).
+func EventHash(key []byte, ev *Event) string {
 	c := canonicalEvent{
 		ItemID: ev.ItemID.String(), Seq: ev.Seq, At: ev.At.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"),
 		Action: ev.Action, StateBefore: ev.StateBefore, StateAfter: ev.StateAfter, Changes: ev.Changes, Comment: ev.Comment,
@@ -111,11 +113,7 @@ func EventHash(ev *Event) string {
 		c.ActorID = ev.ActorID.String()
 	}
 	b, _ := json.Marshal(c) // strings and ints only: cannot fail
-	h := sha256.New()
-	h.Write([]byte(ev.PrevHash))
-	h.Write([]byte("\n"))
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
+	return audit.Seal(key, ev.PrevHash, b)
 }
 
 // ChainBreak is one place where a chain does not hold.
@@ -149,9 +147,11 @@ func (r *ChainReport) OK() bool { return len(r.Breaks) == 0 }
 const maxBreaks = 100
 
 // VerifyChain walks every item's timeline and reports where the hash chains break
-// (an edited, inserted or deleted event), at most one break per item and
-// maxBreaks in all.
+// (an edited, inserted or deleted event, or one sealed without the chain key), at
+// most one break per item and maxBreaks in all. Whole items deleted behind the
+// application's back are found by the checkpoints (package integrity).
 func VerifyChain(ctx context.Context, db *database.DB) (*ChainReport, error) {
+	key := audit.ChainKeyOf(db)
 	rep := &ChainReport{Breaks: []ChainBreak{}}
 	type head struct {
 		ID            uuid.UUID `gorm:"type:uuid"`
@@ -189,7 +189,7 @@ func VerifyChain(ctx context.Context, db *database.DB) (*ChainReport, error) {
 			rep.Items++
 			evs := byItem[h.ID]
 			rep.Events += len(evs)
-			if b := verifyItemChain(h.EventSeq, h.LastEventHash, evs); b != nil {
+			if b := verifyItemChain(key, h.EventSeq, h.LastEventHash, evs); b != nil {
 				b.ItemID = h.ID
 				if h.Code != nil {
 					b.Code = *h.Code
@@ -205,7 +205,7 @@ func VerifyChain(ctx context.Context, db *database.DB) (*ChainReport, error) {
 }
 
 // verifyItemChain checks one item's events (ordered by seq) against its head.
-func verifyItemChain(headSeq int, headHash string, evs []Event) *ChainBreak {
+func verifyItemChain(key []byte, headSeq int, headHash string, evs []Event) *ChainBreak {
 	prev := ""
 	for i := range evs {
 		ev := &evs[i]
@@ -214,8 +214,8 @@ func verifyItemChain(headSeq int, headHash string, evs []Event) *ChainBreak {
 			return &ChainBreak{Seq: i + 1, Reason: fmt.Sprintf("event %d is missing (next found is %d)", i+1, ev.Seq)}
 		case ev.PrevHash != prev:
 			return &ChainBreak{Seq: ev.Seq, Reason: "prev_hash does not match the previous event's hash (an event was removed or replaced)"}
-		case EventHash(ev) != ev.Hash:
-			return &ChainBreak{Seq: ev.Seq, Reason: "the event's content does not match its hash (edited)"}
+		case EventHash(key, ev) != ev.Hash:
+			return &ChainBreak{Seq: ev.Seq, Reason: "the event's content does not match its hash (edited, or sealed without the chain key)"}
 		}
 		prev = ev.Hash
 	}

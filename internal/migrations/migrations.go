@@ -42,8 +42,11 @@ func All() []*gormigrate.Migration {
 		m0009FeedbackDue(),
 		m0010Events(),
 		m0011Jobs(),
-		m0050Reporting(),
+		m0030LoginHardening(),
+		m0031RateLimits(),
+		m0032AuditChain(),
 		m0040Directory(),
+		m0050Reporting(),
 	}
 }
 

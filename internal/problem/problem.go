@@ -69,6 +69,9 @@ const (
 	KindUnavailable
 	// KindInternal: a bug or an outage; the cause is logged, never shown.
 	KindInternal
+	// KindInsufficientStorage: the server has no room to keep what was sent (a
+	// full disk or temporary directory); a server fault, not the client's.
+	KindInsufficientStorage
 )
 
 var kindNames = [...]string{
@@ -76,6 +79,7 @@ var kindNames = [...]string{
 	KindNotFound: "not_found", KindConflict: "conflict", KindPreconditionFailed: "precondition_failed",
 	KindInvalid: "invalid", KindTooLarge: "too_large", KindUnsupportedMedia: "unsupported_media",
 	KindRateLimited: "rate_limited", KindUnavailable: "unavailable", KindInternal: "internal",
+	KindInsufficientStorage: "insufficient_storage",
 }
 
 func (k Kind) String() string {

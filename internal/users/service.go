@@ -329,12 +329,16 @@ func (s *Service) apply(ctx context.Context, p *access.Principal, a *Account, ne
 			return err
 		}
 	}
+	details := map[string]any{"changed": changed}
 	if reset || !next.Active {
-		if err := revokeSessions(ctx, s.db, a.ID, s.audit.Now()); err != nil {
+		n, err := revokeSessions(ctx, s.db, a.ID, s.audit.Now())
+		if err != nil {
 			return err
 		}
+		if n > 0 {
+			details["api_tokens_revoked"] = n
+		}
 	}
-	details := map[string]any{"changed": changed}
 	if next.OrgUnitID != a.OrgUnitID || !next.Active {
 		var keep *uuid.UUID
 		if next.Active {
@@ -361,7 +365,8 @@ func (s *Service) apply(ctx context.Context, p *access.Principal, a *Account, ne
 		}
 	}
 	if reset {
-		return s.audit.Record(ctx, actor(p), audit.UserPasswordReset, "user", target, nil)
+		return s.audit.Record(ctx, actor(p), audit.UserPasswordReset, "user", target,
+			map[string]any{"api_tokens_revoked": details["api_tokens_revoked"]})
 	}
 	return nil
 }

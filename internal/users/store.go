@@ -220,14 +220,21 @@ func replaceRoles(ctx context.Context, db *database.DB, user uuid.UUID, roles []
 	return nil
 }
 
-// revokeSessions ends every login session (refresh token) of the user.
-func revokeSessions(ctx context.Context, db *database.DB, user uuid.UUID, at time.Time) error {
+// revokeSessions ends every login session (refresh token) and revokes every
+// personal API token of the user: after a password reset or a deactivation no
+// credential issued before may work again, even once the account is active again.
+// It returns how many API tokens it revoked.
+func revokeSessions(ctx context.Context, db *database.DB, user uuid.UUID, now time.Time) (int64, error) {
 	err := db.Conn(ctx).Table("refresh_tokens").Where("user_id = ? AND revoked_at IS NULL", user).
-		Update("revoked_at", at).Error
+		Update("revoked_at", now).Error
 	if err != nil {
-		return fmt.Errorf("revoke sessions: %w", err)
+		return 0, fmt.Errorf("revoke sessions: %w", err)
 	}
-	return nil
+	res := db.Conn(ctx).Table("api_tokens").Where("user_id = ? AND revoked_at IS NULL", user).Update("revoked_at", now)
+	if res.Error != nil {
+		return 0, fmt.Errorf("revoke API tokens: %w", res.Error)
+	}
+	return res.RowsAffected, nil
 }
 
 // findByUsername returns the user, or nil.
