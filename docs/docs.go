@@ -645,6 +645,77 @@ const docTemplate = `{
                 }
             }
         },
+        "/auth/ldap/login": {
+            "post": {
+                "description": "Checks the login name and password against LDAP / Active Directory (the person's entry is searched, then bound as) and opens a session like POST /auth/login. Every failure answers the same 401 ` + "`" + `invalid_credentials` + "`" + `; the brute-force guard of password logins applies (429 ` + "`" + `rate_limited` + "`" + `). 404 ` + "`" + `sso_not_configured` + "`" + ` without LDAP; 503 ` + "`" + `identity_provider_unavailable` + "`" + ` when the directory does not answer.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Log in with the directory",
+                "operationId": "ldapLogin",
+                "parameters": [
+                    {
+                        "description": "the directory's login name and password",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/LoginRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TokenPair"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_credentials",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "sso_not_configured",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "rate_limited; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "identity_provider_unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/auth/login": {
             "post": {
                 "description": "Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 ` + "`" + `invalid_credentials` + "`" + `. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 ` + "`" + `rate_limited` + "`" + ` with ` + "`" + `Retry-After` + "`" + `; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 ` + "`" + `login_busy` + "`" + ` with ` + "`" + `Retry-After` + "`" + `, before anything is checked.",
@@ -685,6 +756,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "invalid_credentials",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "password_login_disabled: local passwords are turned off (DUBAN_PASSWORD_LOGIN=false) for everyone but the break-glass account",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -738,6 +815,162 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "validation_failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/methods": {
+            "get": {
+                "description": "Which logins this server offers, for the login page: the local password (possibly only for the break-glass admin), the OIDC provider (统一身份认证) and the LDAP / Active Directory login. Public.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Login methods",
+                "operationId": "getAuthMethods",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AuthMethods"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/oidc/callback": {
+            "get": {
+                "description": "The provider sends the browser here. On success the browser goes to the web app's ` + "`" + `/login/sso#code=\u003cone-time code\u003e` + "`" + ` (with ` + "`" + `?next=` + "`" + ` when a return path was given), which trades the code at POST /auth/oidc/session. On failure it goes to ` + "`" + `/login?sso_error=\u003ccode\u003e` + "`" + `: ` + "`" + `sso_denied` + "`" + ` (the provider refused), ` + "`" + `sso_expired` + "`" + ` (unknown, used or expired state, or another browser), ` + "`" + `sso_failed` + "`" + ` (the answer did not verify), ` + "`" + `sso_unknown_user` + "`" + ` (no Duban account matches), ` + "`" + `sso_inactive` + "`" + ` (the account is deactivated).",
+                "tags": [
+                    "auth"
+                ],
+                "summary": "OIDC redirect endpoint",
+                "operationId": "finishOIDCLogin",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "authorization code",
+                        "name": "code",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the state of the login",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the provider's error",
+                        "name": "error",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the provider's error text",
+                        "name": "error_description",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "302": {
+                        "description": "to the web app"
+                    },
+                    "404": {
+                        "description": "sso_not_configured",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/oidc/login": {
+            "get": {
+                "description": "Navigate the browser here (not an XHR): it is sent to the identity provider with an authorization-code request (PKCE S256, state, nonce) and comes back to /auth/oidc/callback. ` + "`" + `return_to` + "`" + ` is the web app's path to land on afterwards. 404 ` + "`" + `sso_not_configured` + "`" + ` without OIDC; 503 ` + "`" + `identity_provider_unavailable` + "`" + ` when the provider's discovery document cannot be read.",
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Start an OIDC login",
+                "operationId": "startOIDCLogin",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "web app path to open after the login, e.g. /items",
+                        "name": "return_to",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "302": {
+                        "description": "to the provider's authorization endpoint; sets the cookie duban_oidc"
+                    },
+                    "404": {
+                        "description": "sso_not_configured",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "identity_provider_unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/auth/oidc/session": {
+            "post": {
+                "description": "Trades the one-time code of a finished OIDC login (valid two minutes, once) for a session: the same access and refresh tokens as a password login.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "auth"
+                ],
+                "summary": "Finish an OIDC login",
+                "operationId": "exchangeOIDCLogin",
+                "parameters": [
+                    {
+                        "description": "the one-time code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/OIDCExchangeRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TokenPair"
+                        }
+                    },
+                    "400": {
+                        "description": "malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "invalid_login_code, or invalid_credentials (the account was deactivated meanwhile)",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -6651,6 +6884,130 @@ const docTemplate = `{
                 }
             }
         },
+        "/org/import": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Uploads a workbook made from GET /org/import-template.xlsx (multipart, field ` + "`" + `file` + "`" + `). Units are identified by their code (单位编码), people by their employee number (工号); units and people made by hand before are adopted by name under the same parent and by username. With ` + "`" + `dry_run=true` + "`" + ` nothing is written and the answer lists every error by sheet, row and column, and every change the import would make. Without it the import is all or nothing: any error answers 422 ` + "`" + `import_invalid` + "`" + ` with the same report in the problem's ` + "`" + `report` + "`" + ` member, and nothing changes. Importing the same file again changes nothing; a changed file applies exactly the differences, listed in ` + "`" + `changes` + "`" + `. People are never deleted; with ` + "`" + `deactivate_missing=true` + "`" + ` people an earlier import created and this file no longer lists are deactivated. Imported people have no local password: they sign in by single sign-on, or an admin sets one. Admins only. Limited by DUBAN_UPLOAD_LIMIT (413).",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "org-units"
+                ],
+                "summary": "Import the organisation from Excel",
+                "operationId": "importOrg",
+                "parameters": [
+                    {
+                        "type": "file",
+                        "description": "the workbook (.xlsx)",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "check and report only",
+                        "name": "dry_run",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "deactivate imported people the file no longer lists",
+                        "name": "deactivate_missing",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/OrgImportReport"
+                        }
+                    },
+                    "400": {
+                        "description": "no file",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "not multipart/form-data",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "import_invalid (report in ` + "`" + `report` + "`" + `), not_a_workbook, or validation_failed for the parameters",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/org/import-template.xlsx": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The workbook to fill in for POST /org/import: the sheets 单位 (units: code, name, short name, kind, parent code, supervision office, sort order, head's and liaisons' employee numbers) and 人员 (people: employee number, username, name, unit code, roles, title, phone, e-mail, status), headers marked * when required, drop-down lists, and a sheet of instructions. Admins only.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "org-units"
+                ],
+                "summary": "Org import template",
+                "operationId": "getOrgImportTemplate",
+                "responses": {
+                    "200": {
+                        "description": "the template",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/settings/assessment": {
             "get": {
                 "security": [
@@ -7263,6 +7620,12 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "boolean",
+                        "description": "with org_unit_id: the users of the units under it too",
+                        "name": "subtree",
+                        "in": "query"
+                    },
+                    {
                         "enum": [
                             "admin",
                             "supervisor",
@@ -7277,7 +7640,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "search in username and display name",
+                        "description": "search in username, display name and employee number",
                         "name": "q",
                         "in": "query"
                     },
@@ -7398,6 +7761,82 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/users/bulk": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admin only. Moves people to a unit (` + "`" + `move` + "`" + ` with org_unit_id), deactivates or reactivates them (` + "`" + `deactivate` + "`" + `, ` + "`" + `activate` + "`" + `), or sets their roles (` + "`" + `set_roles` + "`" + ` with roles and roles_mode replace, add or remove). At most 1000 people; all or nothing: every rule of PATCH /users/{id} applies to each (an admin cannot lock themself out: 409 self_lockout; the last admin stays: 409 last_admin; posts as head or liaison that no longer fit are released; the sessions of the deactivated end), and a problem names the person (the field user_ids[i], or the members user_id and index).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Act on many users at once",
+                "operationId": "bulkUsers",
+                "parameters": [
+                    {
+                        "description": "the people and the action",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/BulkUsersRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/BulkUsersResult"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "self_lockout, last_admin",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -8036,6 +8475,103 @@ const docTemplate = `{
                 "uploaded_by": {
                     "type": "string",
                     "format": "uuid"
+                }
+            }
+        },
+        "AuthMethods": {
+            "type": "object",
+            "properties": {
+                "ldap": {
+                    "$ref": "#/definitions/LDAPMethod"
+                },
+                "oidc": {
+                    "$ref": "#/definitions/OIDCMethod"
+                },
+                "password": {
+                    "$ref": "#/definitions/PasswordMethod"
+                }
+            }
+        },
+        "BulkUsersRequest": {
+            "type": "object",
+            "required": [
+                "action",
+                "user_ids"
+            ],
+            "properties": {
+                "action": {
+                    "description": "Action: move (to org_unit_id), deactivate, activate, set_roles (roles with roles_mode).",
+                    "type": "string",
+                    "enum": [
+                        "move",
+                        "deactivate",
+                        "activate",
+                        "set_roles"
+                    ],
+                    "example": "move"
+                },
+                "org_unit_id": {
+                    "description": "OrgUnitID is the unit to move to (move).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "roles": {
+                    "description": "Roles to set, add or remove (set_roles).",
+                    "type": "array",
+                    "maxItems": 5,
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "admin",
+                            "supervisor",
+                            "leader",
+                            "member",
+                            "auditor"
+                        ]
+                    },
+                    "example": [
+                        "supervisor"
+                    ]
+                },
+                "roles_mode": {
+                    "description": "RolesMode: replace (default), add or remove.",
+                    "type": "string",
+                    "enum": [
+                        "replace",
+                        "add",
+                        "remove"
+                    ],
+                    "example": "add"
+                },
+                "user_ids": {
+                    "type": "array",
+                    "maxItems": 1000,
+                    "minItems": 1,
+                    "uniqueItems": true,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                }
+            }
+        },
+        "BulkUsersResult": {
+            "type": "object",
+            "properties": {
+                "changed": {
+                    "description": "Changed are the people the action changed; Unchanged those it found as wanted.",
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "unchanged": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
                 }
             }
         },
@@ -9964,6 +10500,18 @@ const docTemplate = `{
                 }
             }
         },
+        "LDAPMethod": {
+            "type": "object",
+            "properties": {
+                "enabled": {
+                    "type": "boolean"
+                },
+                "label": {
+                    "type": "string",
+                    "example": "集团域账号"
+                }
+            }
+        },
         "LoginRequest": {
             "type": "object",
             "required": [
@@ -10399,6 +10947,188 @@ const docTemplate = `{
                 }
             }
         },
+        "OIDCExchangeRequest": {
+            "type": "object",
+            "required": [
+                "code"
+            ],
+            "properties": {
+                "code": {
+                    "description": "Code is the one-time code the web app found in /login/sso#code=….",
+                    "type": "string",
+                    "maxLength": 100
+                }
+            }
+        },
+        "OIDCMethod": {
+            "type": "object",
+            "properties": {
+                "enabled": {
+                    "type": "boolean"
+                },
+                "label": {
+                    "description": "Label is the button's text; empty means the web app's \"使用统一身份认证登录\".",
+                    "type": "string",
+                    "example": "使用统一身份认证登录"
+                },
+                "login_url": {
+                    "description": "LoginURL starts the login: navigate the browser there (with ?return_to=/path).",
+                    "type": "string",
+                    "example": "/api/v1/auth/oidc/login"
+                }
+            }
+        },
+        "OrgImportChange": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "description": "Action is create, update, deactivate or reactivate.",
+                    "type": "string",
+                    "enum": [
+                        "create",
+                        "update",
+                        "deactivate",
+                        "reactivate"
+                    ],
+                    "example": "update"
+                },
+                "entity": {
+                    "description": "Entity is unit or user.",
+                    "type": "string",
+                    "enum": [
+                        "unit",
+                        "user"
+                    ],
+                    "example": "user"
+                },
+                "fields": {
+                    "description": "Fields are the changed fields of an update.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "org_unit_id",
+                        "roles"
+                    ]
+                },
+                "key": {
+                    "description": "Key is the unit code or employee number (the directory's DN or id).",
+                    "type": "string",
+                    "example": "E1001"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "张伟"
+                },
+                "row": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "OrgImportCounts": {
+            "type": "object",
+            "properties": {
+                "created": {
+                    "type": "integer"
+                },
+                "deactivated": {
+                    "type": "integer"
+                },
+                "reactivated": {
+                    "type": "integer"
+                },
+                "unchanged": {
+                    "type": "integer"
+                },
+                "updated": {
+                    "type": "integer"
+                }
+            }
+        },
+        "OrgImportError": {
+            "type": "object",
+            "properties": {
+                "column": {
+                    "description": "Column is the column letter (A, B, ...), empty when the whole row is meant.",
+                    "type": "string",
+                    "example": "F"
+                },
+                "field": {
+                    "description": "Field is the column's field name (code, name, employee_no, email, ...).",
+                    "type": "string",
+                    "example": "email"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "must be an email address"
+                },
+                "row": {
+                    "description": "Row is the sheet's row number as Excel shows it (the header is row 1); 0 for a\nproblem of the whole sheet.",
+                    "type": "integer",
+                    "example": 12
+                },
+                "rule": {
+                    "description": "Rule is the machine name of the rule (required, unique, exists, ...).",
+                    "type": "string",
+                    "example": "email"
+                },
+                "sheet": {
+                    "description": "Sheet is units or users (the workbook's 单位 and 人员 sheets).",
+                    "type": "string",
+                    "enum": [
+                        "units",
+                        "users"
+                    ],
+                    "example": "users"
+                },
+                "value": {
+                    "description": "Value is the cell's content.",
+                    "type": "string",
+                    "example": "zhang@"
+                }
+            }
+        },
+        "OrgImportReport": {
+            "type": "object",
+            "properties": {
+                "applied": {
+                    "description": "Applied: the changes were written (false for a dry run and when errors\nstopped everything).",
+                    "type": "boolean"
+                },
+                "changes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/OrgImportChange"
+                    }
+                },
+                "dry_run": {
+                    "description": "DryRun: nothing was written.",
+                    "type": "boolean"
+                },
+                "errors": {
+                    "description": "Errors stop an import (all or nothing). A directory sync skips the entries\nat fault and lists them here.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/OrgImportError"
+                    }
+                },
+                "units": {
+                    "$ref": "#/definitions/OrgImportCounts"
+                },
+                "users": {
+                    "$ref": "#/definitions/OrgImportCounts"
+                },
+                "warnings": {
+                    "description": "Warnings are noted without stopping anything.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
         "OrgUnit": {
             "type": "object",
             "properties": {
@@ -10519,6 +11249,18 @@ const docTemplate = `{
                 "total": {
                     "type": "integer",
                     "example": 12
+                }
+            }
+        },
+        "PasswordMethod": {
+            "type": "object",
+            "properties": {
+                "break_glass_only": {
+                    "description": "BreakGlassOnly: local passwords are turned off for everyone but the\nbreak-glass admin; the web app keeps the form out of the way.",
+                    "type": "boolean"
+                },
+                "enabled": {
+                    "type": "boolean"
                 }
             }
         },
@@ -11597,6 +12339,11 @@ const docTemplate = `{
                     "type": "string",
                     "example": "zhang.wei@example.com"
                 },
+                "employee_no": {
+                    "description": "EmployeeNo (工号): full view only; absent when the account has none.",
+                    "type": "string",
+                    "example": "E1001"
+                },
                 "id": {
                     "type": "string",
                     "format": "uuid"
@@ -11626,6 +12373,17 @@ const docTemplate = `{
                     "example": [
                         "member"
                     ]
+                },
+                "source": {
+                    "description": "Source says who keeps the account: local (by hand), import (the Excel\nimport), ldap (the directory), oidc (made at a first SSO login). Full view only.",
+                    "type": "string",
+                    "enum": [
+                        "local",
+                        "import",
+                        "ldap",
+                        "oidc"
+                    ],
+                    "example": "local"
                 },
                 "title": {
                     "type": "string",

@@ -375,6 +375,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/ldap/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with the directory
+         * @description Checks the login name and password against LDAP / Active Directory (the person's entry is searched, then bound as) and opens a session like POST /auth/login. Every failure answers the same 401 `invalid_credentials`; the brute-force guard of password logins applies (429 `rate_limited`). 404 `sso_not_configured` without LDAP; 503 `identity_provider_unavailable` when the directory does not answer.
+         */
+        post: operations["ldapLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/login": {
         parameters: {
             query?: never;
@@ -409,6 +429,86 @@ export interface paths {
          * @description Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
          */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Login methods
+         * @description Which logins this server offers, for the login page: the local password (possibly only for the break-glass admin), the OIDC provider (统一身份认证) and the LDAP / Active Directory login. Public.
+         */
+        get: operations["getAuthMethods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OIDC redirect endpoint
+         * @description The provider sends the browser here. On success the browser goes to the web app's `/login/sso#code=<one-time code>` (with `?next=` when a return path was given), which trades the code at POST /auth/oidc/session. On failure it goes to `/login?sso_error=<code>`: `sso_denied` (the provider refused), `sso_expired` (unknown, used or expired state, or another browser), `sso_failed` (the answer did not verify), `sso_unknown_user` (no Duban account matches), `sso_inactive` (the account is deactivated).
+         */
+        get: operations["finishOIDCLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start an OIDC login
+         * @description Navigate the browser here (not an XHR): it is sent to the identity provider with an authorization-code request (PKCE S256, state, nonce) and comes back to /auth/oidc/callback. `return_to` is the web app's path to land on afterwards. 404 `sso_not_configured` without OIDC; 503 `identity_provider_unavailable` when the provider's discovery document cannot be read.
+         */
+        get: operations["startOIDCLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish an OIDC login
+         * @description Trades the one-time code of a finished OIDC login (valid two minutes, once) for a session: the same access and refresh tokens as a password login.
+         */
+        post: operations["exchangeOIDCLogin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1635,6 +1735,46 @@ export interface paths {
         patch: operations["updateOrgUnit"];
         trace?: never;
     };
+    "/org/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the organisation from Excel
+         * @description Uploads a workbook made from GET /org/import-template.xlsx (multipart, field `file`). Units are identified by their code (单位编码), people by their employee number (工号); units and people made by hand before are adopted by name under the same parent and by username. With `dry_run=true` nothing is written and the answer lists every error by sheet, row and column, and every change the import would make. Without it the import is all or nothing: any error answers 422 `import_invalid` with the same report in the problem's `report` member, and nothing changes. Importing the same file again changes nothing; a changed file applies exactly the differences, listed in `changes`. People are never deleted; with `deactivate_missing=true` people an earlier import created and this file no longer lists are deactivated. Imported people have no local password: they sign in by single sign-on, or an admin sets one. Admins only. Limited by DUBAN_UPLOAD_LIMIT (413).
+         */
+        post: operations["importOrg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/org/import-template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Org import template
+         * @description The workbook to fill in for POST /org/import: the sheets 单位 (units: code, name, short name, kind, parent code, supervision office, sort order, head's and liaisons' employee numbers) and 人员 (people: employee number, username, name, unit code, roles, title, phone, e-mail, status), headers marked * when required, drop-down lists, and a sheet of instructions. Admins only.
+         */
+        get: operations["getOrgImportTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/settings/assessment": {
         parameters: {
             query?: never;
@@ -1781,6 +1921,26 @@ export interface paths {
          * @description Admin only. The new account must change its password at the first login. A taken username answers 409 username_taken; an unknown role, a weak password or an unknown unit answer 422 naming the field.
          */
         post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on many users at once
+         * @description Admin only. Moves people to a unit (`move` with org_unit_id), deactivates or reactivates them (`deactivate`, `activate`), or sets their roles (`set_roles` with roles and roles_mode replace, add or remove). At most 1000 people; all or nothing: every rule of PATCH /users/{id} applies to each (an admin cannot lock themself out: 409 self_lockout; the last admin stays: 409 last_admin; posts as head or liaison that no longer fit are released; the sessions of the deactivated end), and a problem names the person (the field user_ids[i], or the members user_id and index).
+         */
+        post: operations["bulkUsers"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2026,6 +2186,43 @@ export interface components {
             size?: number;
             /** Format: uuid */
             uploaded_by?: string;
+        };
+        AuthMethods: {
+            ldap?: components["schemas"]["LDAPMethod"];
+            oidc?: components["schemas"]["OIDCMethod"];
+            password?: components["schemas"]["PasswordMethod"];
+        };
+        BulkUsersRequest: {
+            /**
+             * @description Action: move (to org_unit_id), deactivate, activate, set_roles (roles with roles_mode).
+             * @example move
+             * @enum {string}
+             */
+            action: "move" | "deactivate" | "activate" | "set_roles";
+            /**
+             * Format: uuid
+             * @description OrgUnitID is the unit to move to (move).
+             */
+            org_unit_id?: string;
+            /**
+             * @description Roles to set, add or remove (set_roles).
+             * @example [
+             *       "supervisor"
+             *     ]
+             */
+            roles?: ("admin" | "supervisor" | "leader" | "member" | "auditor")[];
+            /**
+             * @description RolesMode: replace (default), add or remove.
+             * @example add
+             * @enum {string}
+             */
+            roles_mode?: "replace" | "add" | "remove";
+            user_ids: string[];
+        };
+        BulkUsersResult: {
+            /** @description Changed are the people the action changed; Unchanged those it found as wanted. */
+            changed?: string[];
+            unchanged?: string[];
         };
         Bulletin: {
             allowed_actions?: string[];
@@ -2911,6 +3108,11 @@ export interface components {
             /** @example 42 */
             total?: number;
         };
+        LDAPMethod: {
+            enabled?: boolean;
+            /** @example 集团域账号 */
+            label?: string;
+        };
         LoginRequest: {
             /** @example correct-horse-7 */
             password: string;
@@ -3114,6 +3316,116 @@ export interface components {
              */
             result: "passed" | "failed";
         };
+        OIDCExchangeRequest: {
+            /** @description Code is the one-time code the web app found in /login/sso#code=…. */
+            code: string;
+        };
+        OIDCMethod: {
+            enabled?: boolean;
+            /**
+             * @description Label is the button's text; empty means the web app's "使用统一身份认证登录".
+             * @example 使用统一身份认证登录
+             */
+            label?: string;
+            /**
+             * @description LoginURL starts the login: navigate the browser there (with ?return_to=/path).
+             * @example /api/v1/auth/oidc/login
+             */
+            login_url?: string;
+        };
+        OrgImportChange: {
+            /**
+             * @description Action is create, update, deactivate or reactivate.
+             * @example update
+             * @enum {string}
+             */
+            action?: "create" | "update" | "deactivate" | "reactivate";
+            /**
+             * @description Entity is unit or user.
+             * @example user
+             * @enum {string}
+             */
+            entity?: "unit" | "user";
+            /**
+             * @description Fields are the changed fields of an update.
+             * @example [
+             *       "org_unit_id",
+             *       "roles"
+             *     ]
+             */
+            fields?: string[];
+            /**
+             * @description Key is the unit code or employee number (the directory's DN or id).
+             * @example E1001
+             */
+            key?: string;
+            /** @example 张伟 */
+            name?: string;
+            /** @example 12 */
+            row?: number;
+        };
+        OrgImportCounts: {
+            created?: number;
+            deactivated?: number;
+            reactivated?: number;
+            unchanged?: number;
+            updated?: number;
+        };
+        OrgImportError: {
+            /**
+             * @description Column is the column letter (A, B, ...), empty when the whole row is meant.
+             * @example F
+             */
+            column?: string;
+            /**
+             * @description Field is the column's field name (code, name, employee_no, email, ...).
+             * @example email
+             */
+            field?: string;
+            /** @example must be an email address */
+            message?: string;
+            /**
+             * @description Row is the sheet's row number as Excel shows it (the header is row 1); 0 for a
+             *     problem of the whole sheet.
+             * @example 12
+             */
+            row?: number;
+            /**
+             * @description Rule is the machine name of the rule (required, unique, exists, ...).
+             * @example email
+             */
+            rule?: string;
+            /**
+             * @description Sheet is units or users (the workbook's 单位 and 人员 sheets).
+             * @example users
+             * @enum {string}
+             */
+            sheet?: "units" | "users";
+            /**
+             * @description Value is the cell's content.
+             * @example zhang@
+             */
+            value?: string;
+        };
+        OrgImportReport: {
+            /**
+             * @description Applied: the changes were written (false for a dry run and when errors
+             *     stopped everything).
+             */
+            applied?: boolean;
+            changes?: components["schemas"]["OrgImportChange"][];
+            /** @description DryRun: nothing was written. */
+            dry_run?: boolean;
+            /**
+             * @description Errors stop an import (all or nothing). A directory sync skips the entries
+             *     at fault and lists them here.
+             */
+            errors?: components["schemas"]["OrgImportError"][];
+            units?: components["schemas"]["OrgImportCounts"];
+            users?: components["schemas"]["OrgImportCounts"];
+            /** @description Warnings are noted without stopping anything. */
+            warnings?: string[];
+        };
         OrgUnit: {
             /**
              * @description AllowedActions lists what the caller may do: update, delete.
@@ -3170,6 +3482,14 @@ export interface components {
             page_size?: number;
             /** @example 12 */
             total?: number;
+        };
+        PasswordMethod: {
+            /**
+             * @description BreakGlassOnly: local passwords are turned off for everyone but the
+             *     break-glass admin; the web app keeps the form out of the way.
+             */
+            break_glass_only?: boolean;
+            enabled?: boolean;
         };
         PersonRef: {
             /** @example 张伟 */
@@ -3695,6 +4015,11 @@ export interface components {
              * @example zhang.wei@example.com
              */
             email?: string;
+            /**
+             * @description EmployeeNo (工号): full view only; absent when the account has none.
+             * @example E1001
+             */
+            employee_no?: string;
             /** Format: uuid */
             id?: string;
             /** @description MustChangePassword: full view only. */
@@ -3714,6 +4039,13 @@ export interface components {
              *     ]
              */
             roles?: string[];
+            /**
+             * @description Source says who keeps the account: local (by hand), import (the Excel
+             *     import), ldap (the directory), oidc (made at a first SSO login). Full view only.
+             * @example local
+             * @enum {string}
+             */
+            source?: "local" | "import" | "ldap" | "oidc";
             /** @example 副主任 */
             title?: string;
             /**
@@ -3908,6 +4240,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     exportAssessment: {
@@ -3958,6 +4292,8 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     publishAssessment: {
@@ -4017,6 +4353,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateAssignment: {
@@ -4315,6 +4653,85 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    ldapLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the directory's login name and password */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description sso_not_configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description rate_limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description identity_provider_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -4349,6 +4766,15 @@ export interface operations {
             };
             /** @description invalid_credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description password_login_disabled: local passwords are turned off (DUBAN_PASSWORD_LOGIN=false) for everyone but the break-glass account */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4408,6 +4834,160 @@ export interface operations {
             };
             /** @description malformed body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAuthMethods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthMethods"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    finishOIDCLogin: {
+        parameters: {
+            query?: {
+                /** @description authorization code */
+                code?: string;
+                /** @description the state of the login */
+                state?: string;
+                /** @description the provider's error */
+                error?: string;
+                /** @description the provider's error text */
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the web app */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description sso_not_configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    startOIDCLogin: {
+        parameters: {
+            query?: {
+                /** @description web app path to open after the login, e.g. /items */
+                return_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the provider's authorization endpoint; sets the cookie duban_oidc */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description sso_not_configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description identity_provider_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exchangeOIDCLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the one-time code */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OIDCExchangeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid_login_code, or invalid_credentials (the account was deactivated meanwhile) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4525,6 +5105,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createBulletin: {
@@ -4588,6 +5170,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getBulletin: {
@@ -4631,6 +5215,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateBulletin: {
@@ -4727,6 +5313,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getBulletinAppendix: {
@@ -4768,6 +5356,8 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     publishBulletin: {
@@ -4841,6 +5431,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCalendarYear: {
@@ -6301,6 +6893,8 @@ export interface operations {
                     "text/csv": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     exportItemsXLSX: {
@@ -6381,6 +6975,8 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     importItems: {
@@ -6480,6 +7076,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getImportTemplate: {
@@ -6512,6 +7110,8 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getItem: {
@@ -9879,6 +10479,137 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    importOrg: {
+        parameters: {
+            query?: {
+                /** @description check and report only */
+                dry_run?: boolean;
+                /** @description deactivate imported people the file no longer lists */
+                deactivate_missing?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the workbook (.xlsx)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgImportReport"];
+                };
+            };
+            /** @description no file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not multipart/form-data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description import_invalid (report in `report`), not_a_workbook, or validation_failed for the parameters */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOrgImportTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getAssessmentRules: {
         parameters: {
             query?: never;
@@ -9908,6 +10639,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     putAssessmentRules: {
@@ -9983,6 +10716,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getWarningSettings: {
@@ -10155,6 +10890,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getStatsTrend: {
@@ -10208,6 +10945,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getStatsUnits: {
@@ -10261,6 +11000,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     acknowledgeUrge: {
@@ -10341,9 +11082,11 @@ export interface operations {
             query?: {
                 /** @description only users of this unit */
                 org_unit_id?: string;
+                /** @description with org_unit_id: the users of the units under it too */
+                subtree?: boolean;
                 /** @description only users with this role */
                 role?: "admin" | "supervisor" | "leader" | "member" | "auditor";
-                /** @description search in username and display name */
+                /** @description search in username, display name and employee number */
                 q?: string;
                 /** @description only active (true) or inactive (false) accounts; non-admins only ever see active ones */
                 active?: boolean;
@@ -10446,6 +11189,87 @@ export interface operations {
                 };
             };
             /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    bulkUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the people and the action */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUsersRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkUsersResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description self_lockout, last_admin */
             409: {
                 headers: {
                     [name: string]: unknown;
