@@ -8,7 +8,7 @@ import { parsePeriod, periodOf, type Period, type StatsFilter } from './period'
 
 export type Figures = Schemas['StatsUnitFigures']
 export type Overview = Schemas['StatsOverview']
-export type UnitFigures = Schemas['StatsUnitFigures']
+export type UnitFigures = Figures
 
 const CATEGORIES = ['important_matter', 'document'] as const
 
