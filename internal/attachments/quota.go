@@ -170,7 +170,7 @@ func (s *Service) multipartError(err error) error {
 	case errors.As(err, &mbe):
 		return s.tooLarge()
 	case errors.As(err, &pe), errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		return problem.New(problem.KindUnavailable, CodeInsufficientStorage,
+		return problem.New(problem.KindInsufficientStorage, CodeInsufficientStorage,
 			"the server has no room to receive the file right now; retry later").With("retry_after", 30).Wrap(err)
 	}
 	return problem.BadRequest("malformed multipart body")

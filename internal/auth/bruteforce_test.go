@@ -15,6 +15,7 @@ import (
 	"github.com/duban/duban/internal/auth"
 	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/config"
+	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -171,7 +172,7 @@ func TestHashingIsBounded(t *testing.T) {
 		_, err := svc.Login(context.Background(), "zhangwei", "wrong-password-1")
 		release()
 		var p *problem.Problem
-		if !errors.As(err, &p) || p.Status != http.StatusServiceUnavailable || p.Code != auth.CodeBusy || p.Extra["retry_after"] != 1 {
+		if !errors.As(err, &p) || httpserver.StatusOf(p) != http.StatusServiceUnavailable || p.Code != auth.CodeBusy || p.Extra["retry_after"] != 1 {
 			t.Fatalf("login while busy: %v, want 503 %s with retry_after", err, auth.CodeBusy)
 		}
 		if n := env.AuditCount(audit.LoginFailed); n != 0 {
@@ -180,7 +181,7 @@ func TestHashingIsBounded(t *testing.T) {
 		// The reservation was given back: five real failures still lock, not four.
 		for range 4 {
 			_, err := svc.Login(context.Background(), "zhangwei", "wrong-password-1")
-			if !errors.As(err, &p) || p.Status != 401 {
+			if !errors.As(err, &p) || httpserver.StatusOf(p) != 401 {
 				t.Fatalf("failure: %v", err)
 			}
 		}
