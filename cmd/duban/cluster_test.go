@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/dbtest"
@@ -44,6 +45,7 @@ func newCluster(t *testing.T, n int) *cluster {
 		"DUBAN_LOG_FORMAT=json",
 		"DUBAN_LOG_LEVEL=warn",
 		"DUBAN_JWT_SECRET=cluster-test-secret-cluster-test-secret-01",
+		"DUBAN_JOB_POLL=200ms",
 	}
 	for range n {
 		c.servers = append(c.servers, launch(t, c.env, "serve"))
@@ -285,6 +287,88 @@ func TestSeveralServersOnOnePostgres(t *testing.T) {
 			t.Fatalf("%d comments added, want 5", n-before)
 		}
 	})
+
+	t.Run("a change to people on one server reaches the principals cached by the other", func(t *testing.T) {
+		admin := login(t, a, "admin").AccessToken
+		user := login(t, b, "guihua.head").AccessToken
+		var me struct {
+			ID    string   `json:"id"`
+			Roles []string `json:"roles"`
+		}
+		call(t, b, "GET", "/me", user, nil).decode(t, &me) // cached on b now
+		roles := append(slices.Clone(me.Roles), "auditor")
+		if r := call(t, a, "PATCH", "/users/"+me.ID, admin, map[string]any{"roles": roles}); r.status != 200 {
+			t.Fatalf("give a role on a: %d %s", r.status, r.body)
+		}
+		// b drops its cache on the NOTIFY of a's commit: soon, not at once.
+		waitFor(t, 10*time.Second, "b to see the new role", func() bool {
+			var now struct {
+				Roles []string `json:"roles"`
+			}
+			call(t, b, "GET", "/me", user, nil).decode(t, &now)
+			return slices.Contains(now.Roles, "auditor")
+		})
+	})
+
+	t.Run("periodic jobs run once however many processes run them", func(t *testing.T) {
+		// Two servers and a worker process all run the scheduler and workers; the
+		// maintenance jobs are enqueued once per period (the lease and unique keys)
+		// and each runs once.
+		launch(t, c.env, "worker")
+		type row struct {
+			Kind, UniqueKey, State string
+		}
+		var rows []row
+		waitFor(t, 60*time.Second, "the maintenance jobs to run", func() bool {
+			rows = nil
+			if err := c.db.Gorm().Table("jobs").Select("kind, unique_key, state").Where("kind LIKE ?", "maintenance.%").
+				Scan(&rows).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) == 0 {
+				return false
+			}
+			for _, r := range rows {
+				if r.State != "done" {
+					return false
+				}
+			}
+			return true
+		})
+		perKind := map[string]map[string]int{}
+		for _, r := range rows {
+			if perKind[r.Kind] == nil {
+				perKind[r.Kind] = map[string]int{}
+			}
+			perKind[r.Kind][r.UniqueKey]++
+		}
+		for kind, keys := range perKind {
+			for key, n := range keys {
+				if n != 1 {
+					t.Errorf("%s %s enqueued %d times", kind, key, n)
+				}
+			}
+			if len(keys) > 2 { // one period, or two when the test straddles an hour
+				t.Errorf("%s ran for %d periods: %v", kind, len(keys), keys)
+			}
+		}
+		var holders []string
+		if err := c.db.Gorm().Table("leases").Where("name = ?", "scheduler").Pluck("holder", &holders).Error; err != nil || len(holders) != 1 {
+			t.Fatalf("scheduler lease: %v %v", holders, err)
+		}
+	})
+}
+
+// waitFor polls cond until it holds, or fails the test after d.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // editableItem finds an item the supervision office may update.
