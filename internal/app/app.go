@@ -65,6 +65,8 @@ type App struct {
 	Hub *database.Hub
 	// Jobs is the background half: events, jobs and periodic jobs (workers.go).
 	Jobs *Workers
+	// outbox takes the domain events of changes made outside the items door.
+	outbox *events.Outbox
 	// background runs beside the HTTP server for as long as Run does.
 	background []func(context.Context)
 	// Bulletins is the bulletins service: its Published hook is where publishing
@@ -205,6 +207,7 @@ func (a *App) routes(ctx context.Context) error {
 	// Every change emits its domain events into the outbox in its own
 	// transaction; the dispatcher is woken after the commit.
 	outbox := events.NewOutbox(a.DB, a.Config.Clock)
+	a.outbox = outbox
 	a.Bus = events.NewBus()
 	a.Dispatcher = events.NewDispatcher(a.DB, a.Bus, a.Config.Clock, a.Log)
 	outbox.OnCommit(a.Dispatcher.Wake)

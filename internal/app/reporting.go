@@ -1,10 +1,15 @@
 package app
 
 import (
+	"context"
+
+	"github.com/google/uuid"
+
 	"github.com/duban/duban/internal/assessment"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/bulletins"
 	"github.com/duban/duban/internal/calendar"
+	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/ledger"
@@ -18,9 +23,17 @@ func (a *App) reporting(r httpserver.Router, itemsSvc *items.Service, cal *calen
 	statsSvc := stats.NewService(a.DB, cal, warn, a.Config.Clock, a.Config.Location)
 	stats.Mount(r, statsSvc)
 	ledger.Mount(r, ledger.NewService(a.DB, itemsSvc, a.Config.Location, a.Config.Clock))
-	// Publishing a bulletin returns it (and calls bulletinsSvc.Published, nil for
-	// now, inside its transaction): the notifications hook in there.
+	// Publishing a bulletin emits bulletin.published in its transaction: the scope's
+	// units are notified from there.
 	bulletinsSvc := bulletins.NewService(a.DB, statsSvc, itemsSvc, cal, a.Config.Clock, a.Config.Location)
+	bulletinsSvc.Published = func(ctx context.Context, v *bulletins.View) error {
+		var actor *uuid.UUID
+		if v.PublishedBy != nil {
+			actor = v.PublishedBy
+		}
+		return a.outbox.Emit(ctx, actor, &events.BulletinPublished{BulletinID: v.ID, ScopeID: v.ScopeID, Title: v.Title,
+			DocNo: v.DocNo, Period: v.Period})
+	}
 	a.Bulletins = bulletinsSvc
 	bulletins.Mount(r, bulletinsSvc)
 	assessment.Mount(r, assessment.NewService(a.DB, cal, log, a.Config.Clock, a.Config.Location))
