@@ -32,6 +32,7 @@ import (
 	"github.com/duban/duban/internal/idempotency"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/migrations"
+	"github.com/duban/duban/internal/notifications"
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/todo"
 	"github.com/duban/duban/internal/urges"
@@ -59,6 +60,8 @@ type App struct {
 	Hub *database.Hub
 	// Jobs is the background half: events, jobs and periodic jobs (workers.go).
 	Jobs *Workers
+	// Notifications tells people (in-app, live, e-mail): notify.go.
+	Notifications *notifications.Service
 	// background runs beside the HTTP server for as long as Run does.
 	background []func(context.Context)
 }
@@ -234,9 +237,10 @@ func (a *App) routes(ctx context.Context) error {
 	}
 	urges.Mount(authed, urges.NewService(a.DB, itemsSvc))
 	comments.Mount(authed, comments.NewService(a.DB, itemsSvc, attachmentsSvc))
-	// What waits for the caller.
-	todo.Mount(authed, todo.NewService(a.DB, itemsSvc, feedbackSvc, calendarSvc, warningsSvc))
-	return nil
+	// What waits for the caller; also who must act now, for notifications.
+	todoSvc := todo.NewService(a.DB, itemsSvc, feedbackSvc, calendarSvc, warningsSvc)
+	todo.Mount(authed, todoSvc)
+	return a.mountNotifications(public, authed, todoSvc)
 }
 
 // Run serves HTTP until ctx is cancelled, then shuts down gracefully.

@@ -71,6 +71,11 @@ type Config struct {
 	JobPoll time.Duration `env:"DUBAN_JOB_POLL" envDefault:"5s"`
 	// Storage says where attachment contents live (storage.go).
 	Storage StorageConfig
+	// SMTP sends e-mail notifications (smtp.go); off without a host.
+	SMTP SMTPConfig
+	// PublicURL is the web app's address as users reach it, for links in e-mail
+	// and the calendar feed's address.
+	PublicURL string `env:"DUBAN_PUBLIC_URL"`
 
 	// Location is Timezone, resolved by Load.
 	Location *time.Location `env:"-"`
@@ -176,6 +181,10 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("DUBAN_SHUTDOWN_TIMEOUT must be positive"))
 	}
 	errs = append(errs, c.Storage.validate()...)
+	errs = append(errs, c.SMTP.validate()...)
+	if err := validPublicURL(c.PublicURL); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
