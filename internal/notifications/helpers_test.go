@@ -213,3 +213,6 @@ func contains(s string, parts ...string) bool {
 	}
 	return true
 }
+
+// jobsBackoff is longer than a job's first retry delay.
+const jobsBackoff = 10 * time.Second
