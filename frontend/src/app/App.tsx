@@ -21,6 +21,8 @@ const OrgPage = lazy(() => import('../pages/OrgPage'))
 const CalendarPage = lazy(() => import('../pages/CalendarPage'))
 const WarningSettingsPage = lazy(() => import('../pages/settings/WarningSettingsPage'))
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
+const NotificationsPage = lazy(() => import('../pages/NotificationsPage'))
+const NotificationSettingsPage = lazy(() => import('../pages/NotificationSettingsPage'))
 const NoticePrintPage = lazy(() => import('../pages/items/print/NoticePrintPage'))
 const SheetPrintPage = lazy(() => import('../pages/items/print/SheetPrintPage'))
 const UrgePrintPage = lazy(() => import('../pages/items/print/UrgePrintPage'))
@@ -81,6 +83,8 @@ function AppRoutes() {
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="settings/warnings" element={<WarningSettingsPage />} />
           <Route path="me" element={<MePage />} />
+          <Route path="notifications" element={<NotificationsPage />} />
+          <Route path="me/notifications" element={<NotificationSettingsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

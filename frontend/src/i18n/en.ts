@@ -3,6 +3,7 @@ import enAttachments from './en.attachments'
 import enItems from './en.items'
 import enSettings from './en.settings'
 import enPrint from './en.print'
+import enNotifications from './en.notifications'
 import type { Shape } from './shape'
 import type zhCN from './zh-CN'
 
@@ -244,6 +245,7 @@ const en: Shape<typeof zhCN> = {
   ...enNotice,
   ...enSettings,
   ...enPrint,
+  ...enNotifications,
   ...enAttachments,
 }
 

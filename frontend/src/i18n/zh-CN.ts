@@ -3,6 +3,7 @@ import zhCNAttachments from './zh-CN.attachments'
 import zhCNItems from './zh-CN.items'
 import zhCNSettings from './zh-CN.settings'
 import zhCNPrint from './zh-CN.print'
+import zhCNNotifications from './zh-CN.notifications'
 
 // Chinese (the default language). en.ts must have the same keys.
 const zhCN = {
@@ -241,6 +242,7 @@ const zhCN = {
   ...zhCNNotice,
   ...zhCNSettings,
   ...zhCNPrint,
+  ...zhCNNotifications,
   ...zhCNAttachments,
 }
 
