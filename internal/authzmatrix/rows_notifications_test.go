@@ -35,13 +35,13 @@ func init() {
 		},
 		row{
 			method: "GET", route: "/api/v1/notifications/unread-count",
-			setup:  func(f *fixture, c *cell) (string, any) { return "/api/v1/notifications/unread-count", nil },
-			want:   all(http.StatusOK),
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/notifications/unread-count", nil },
+			want:  all(http.StatusOK),
 		},
 		row{
 			method: "GET", route: "/api/v1/notifications/stream",
-			setup:  func(f *fixture, c *cell) (string, any) { return "/api/v1/notifications/stream?timeout=0", nil },
-			want:   all(http.StatusOK),
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/notifications/stream?timeout=0", nil },
+			want:  all(http.StatusOK),
 			check: func(f *fixture, c *cell, body []byte) string {
 				if !strings.Contains(string(body), "event: unread") {
 					return "the stream sent no unread count"
@@ -51,8 +51,8 @@ func init() {
 		},
 		row{
 			method: "POST", route: "/api/v1/notifications/read-all",
-			setup:  func(f *fixture, c *cell) (string, any) { return "/api/v1/notifications/read-all", nil },
-			want:   all(http.StatusOK),
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/notifications/read-all", nil },
+			want:  all(http.StatusOK),
 		},
 		row{
 			method: "POST", route: "/api/v1/notifications/:id/read",
@@ -64,8 +64,8 @@ func init() {
 		},
 		row{
 			method: "GET", route: "/api/v1/me/notification-settings",
-			setup:  func(f *fixture, c *cell) (string, any) { return "/api/v1/me/notification-settings", nil },
-			want:   all(http.StatusOK),
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/me/notification-settings", nil },
+			want:  all(http.StatusOK),
 		},
 		row{
 			method: "PUT", route: "/api/v1/me/notification-settings",
@@ -76,18 +76,18 @@ func init() {
 		},
 		row{
 			method: "GET", route: "/api/v1/me/calendar-token",
-			setup:  func(f *fixture, c *cell) (string, any) { return "/api/v1/me/calendar-token", nil },
-			want:   all(http.StatusOK),
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/me/calendar-token", nil },
+			want:  all(http.StatusOK),
 		},
 		row{
 			method: "POST", route: "/api/v1/me/calendar-token",
-			setup:  func(f *fixture, c *cell) (string, any) { return "/api/v1/me/calendar-token", nil },
-			want:   all(http.StatusCreated),
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/me/calendar-token", nil },
+			want:  all(http.StatusCreated),
 		},
 		row{
 			method: "DELETE", route: "/api/v1/me/calendar-token",
-			setup:  func(f *fixture, c *cell) (string, any) { return "/api/v1/me/calendar-token", nil },
-			want:   all(http.StatusNoContent),
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/me/calendar-token", nil },
+			want:  all(http.StatusNoContent),
 		},
 		// The feed is public (calendar clients send no header): its token is the
 		// credential. Anonymous here means no token (401); each role fetches the

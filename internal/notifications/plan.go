@@ -199,7 +199,7 @@ func urgePlan(ev *events.UrgeSent) *plan {
 			"Reminder: " + it.Title, "Item " + enItem(it) + ": " + clip(u.Message, 500)}
 		if isEscalation(u.Reminder) {
 			p.leaders = true
-			p.text.titleZh, p.text.titleEn = "督办升级：" + it.Title, "Escalation: "+it.Title
+			p.text.titleZh, p.text.titleEn = "督办升级："+it.Title, "Escalation: "+it.Title
 		}
 	}
 	return p
