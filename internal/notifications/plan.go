@@ -1,6 +1,7 @@
 package notifications
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/google/uuid"
@@ -156,7 +157,9 @@ func planFor(env events.Envelope) *plan {
 			text: texts{"反馈被退回：" + it.Title, "你单位关于督办事项" + zhItem(it) + "的进展反馈被退回，请修改后重新报送。" + zhSuffix("意见", ev.Comment),
 				"Feedback returned: " + it.Title, "Your unit's progress report on " + enItem(it) + " was returned; please revise and resubmit." + enSuffix("Comment", ev.Comment)}}
 	case *events.UrgeSent:
-		return urgePlan(ev)
+		p := urgePlan(ev)
+		p.users = append(p.users, reminderRecipients(env.Payload)...)
+		return p
 	case *events.ExtensionRequested, *events.ExtensionForwarded, *events.CompletionRequested, *events.CompletionForwarded:
 		return requestWaiting(env.Event)
 	case *events.ExtensionApproved, *events.ExtensionRejected, *events.CompletionApproved, *events.CompletionRejected:
@@ -181,6 +184,23 @@ func planFor(env events.Envelope) *plan {
 				"Webhook disabled: " + ev.URL, "The webhook to " + ev.URL + " kept failing and was turned off." + enSuffix("Reason", ev.Reason)}}
 	}
 	return nil
+}
+
+// reminderRecipients reads urge.recipients from an automatic reminder's payload:
+// whom internal/reminders found, by the to-do list's rules, the reminder is for
+// (the decider of a waiting request, the leader on escalation). Read from the
+// JSON, the catalogue's contract, so that this works whichever build added the
+// field.
+func reminderRecipients(payload []byte) []uuid.UUID {
+	var v struct {
+		Urge struct {
+			Recipients []uuid.UUID `json:"recipients"`
+		} `json:"urge"`
+	}
+	if json.Unmarshal(payload, &v) != nil {
+		return nil
+	}
+	return v.Urge.Recipients
 }
 
 // Escalation reminders (the reminder kind names escalation) also go to the
