@@ -36,6 +36,7 @@ import (
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/ledger"
 	"github.com/duban/duban/internal/migrations"
+	"github.com/duban/duban/internal/notifications"
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/orgsync"
 	"github.com/duban/duban/internal/sso"
@@ -67,6 +68,8 @@ type App struct {
 	Jobs *Workers
 	// outbox takes the domain events of changes made outside the items door.
 	outbox *events.Outbox
+	// Notifications tells people (in-app, live, e-mail): notify.go.
+	Notifications *notifications.Service
 	// background runs beside the HTTP server for as long as Run does.
 	background []func(context.Context)
 	// Bulletins is the bulletins service: its Published hook is where publishing
@@ -302,11 +305,12 @@ func (a *App) routes(ctx context.Context) error {
 	}
 	urges.Mount(authed, urges.NewService(a.DB, itemsSvc))
 	comments.Mount(authed, comments.NewService(a.DB, itemsSvc, attachmentsSvc))
-	// What waits for the caller.
-	todo.Mount(authed, todo.NewService(a.DB, itemsSvc, feedbackSvc, calendarSvc, warningsSvc))
+	// What waits for the caller; also who must act now, for notifications.
+	todoSvc := todo.NewService(a.DB, itemsSvc, feedbackSvc, calendarSvc, warningsSvc)
+	todo.Mount(authed, todoSvc)
 	// Reporting upward (issue 13): statistics, bulletins, assessment, the ledger.
 	a.reporting(authed, itemsSvc, calendarSvc, warningsSvc, auditLog)
-	return nil
+	return a.mountNotifications(public, authed, todoSvc)
 }
 
 // Run serves HTTP until ctx is cancelled, then shuts down gracefully.

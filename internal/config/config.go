@@ -75,6 +75,11 @@ type Config struct {
 	SSO SSO
 	// Hardening: defences against abuse and faults (hardening.go).
 	Hardening
+	// SMTP sends e-mail notifications (smtp.go); off without a host.
+	SMTP SMTPConfig
+	// PublicURL is the web app's address as users reach it, for links in e-mail
+	// and the calendar feed's address.
+	PublicURL string `env:"DUBAN_PUBLIC_URL"`
 
 	// Location is Timezone, resolved by Load.
 	Location *time.Location `env:"-"`
@@ -180,6 +185,11 @@ func (c *Config) validate() error {
 		errs = append(errs, errors.New("DUBAN_SHUTDOWN_TIMEOUT must be positive"))
 	}
 	errs = append(errs, c.Storage.validate()...)
+	errs = append(errs, c.SMTP.validate()...)
+	if err := validPublicURL(c.PublicURL); err != nil {
+		errs = append(errs, err)
+	}
+	c.SSO.PublicURL = c.PublicURL
 	errs = append(errs, c.SSO.validate()...)
 	errs = append(errs, c.Hardening.validate()...)
 	return errors.Join(errs...)

@@ -15,7 +15,7 @@ type SSO struct {
 	// PublicURL is the address people open Duban at (https://duban.example.com): the
 	// OIDC redirect URI and the web app's landing page after an OIDC login are built
 	// from it. Required with OIDC.
-	PublicURL string `env:"DUBAN_PUBLIC_URL"`
+	PublicURL string `env:"-"`
 	// PasswordLogin false turns local passwords off for everyone but the
 	// break-glass account.
 	PasswordLogin bool `env:"DUBAN_PASSWORD_LOGIN" envDefault:"true"`

@@ -362,6 +362,38 @@ var upgradeSteps = []upgradeStep{
 		},
 	},
 	{
+		id: "0020_notifications",
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			return exec(tx,
+				row(`INSERT INTO notifications (id, user_id, seq, event_id, event_kind, kind, item_id, object_type, link,
+					title_zh, title_en, body_zh, body_en, in_app, email_state, created_at)
+					VALUES (?, ?, 1, ?, 'item.issued', 'item_issued', ?, 'item', ?, '新督办事项：升级前', 'New item: before the upgrade',
+					'升级前的通知', 'A notification from before the upgrade', ?, '', ?)`,
+					uuid.New(), d.head, uuid.New(), d.item, "/items/"+d.item.String(), true, d.now),
+				row(`INSERT INTO notification_counters (user_id, last_seq) VALUES (?, 1)`, d.head),
+				row(`INSERT INTO notification_settings (user_id, language, channels, digest, digest_time, quiet_start, quiet_end, version, updated_at)
+					VALUES (?, 'en', '{"urge":{"in_app":true,"email":false}}', ?, '08:30', '22:00', '07:00', 2, ?)`, d.head, true, d.now),
+				row(`INSERT INTO calendar_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)`, d.head, hashHex("dcal_upgrade"), d.now))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "notifications WHERE read_at IS NULL", 1)
+			expectCount(t, db, "notification_settings WHERE digest_time = '08:30'", 1)
+		},
+		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
+			head := env.As(env.Login("upgrade.head"))
+			if n := head.Do("GET", "/api/v1/notifications/unread-count", nil).Expect(200).Map()["count"]; n != 1.0 {
+				t.Errorf("unread notifications after upgrade: %v", n)
+			}
+			s := head.Do("GET", "/api/v1/me/notification-settings", nil).Expect(200).Map()
+			if s["language"] != "en" || s["digest"] != true || s["digest_time"] != "08:30" {
+				t.Errorf("notification settings after upgrade: %v", s)
+			}
+			if r := env.Do("GET", "/api/v1/me/calendar.ics?token=dcal_upgrade", nil); r.Status != 200 {
+				t.Errorf("calendar feed after upgrade: %d %s", r.Status, r.Body)
+			}
+		},
+	},
+	{
 		id: "0030_login_hardening",
 		note: "new columns are filled by the migration itself (session_started_at from the family's first token); " +
 			"the earlier steps' refresh tokens and API tokens are what it works on, and logging in after the upgrade reads them",

@@ -24,6 +24,8 @@ const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
 const SsoLandingPage = lazy(() => import('../pages/SsoLandingPage'))
 const OrgChartPage = lazy(() => import('../pages/org/OrgChartPage'))
 const OrgImportPage = lazy(() => import('../pages/org/OrgImportPage'))
+const NotificationsPage = lazy(() => import('../pages/NotificationsPage'))
+const NotificationSettingsPage = lazy(() => import('../pages/NotificationSettingsPage'))
 const NoticePrintPage = lazy(() => import('../pages/items/print/NoticePrintPage'))
 const SheetPrintPage = lazy(() => import('../pages/items/print/SheetPrintPage'))
 const UrgePrintPage = lazy(() => import('../pages/items/print/UrgePrintPage'))
@@ -106,6 +108,8 @@ function AppRoutes() {
           <Route path="bulletins/:id" element={<BulletinDetailPage />} />
           <Route path="assessments" element={<AssessmentPage />} />
           <Route path="me" element={<MePage />} />
+          <Route path="notifications" element={<NotificationsPage />} />
+          <Route path="me/notifications" element={<NotificationSettingsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

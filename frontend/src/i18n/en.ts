@@ -5,6 +5,7 @@ import enItems from './en.items'
 import enSettings from './en.settings'
 import enPrint from './en.print'
 import enSso from './en.sso'
+import enNotifications from './en.notifications'
 import type { Shape } from './shape'
 import type zhCN from './zh-CN'
 
@@ -253,6 +254,7 @@ const en: Shape<typeof zhCN> = {
   ...enSettings,
   ...enReports,
   ...enPrint,
+  ...enNotifications,
   ...enAttachments,
   ...enSso,
 }

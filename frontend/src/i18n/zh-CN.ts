@@ -5,6 +5,7 @@ import zhCNItems from './zh-CN.items'
 import zhCNSettings from './zh-CN.settings'
 import zhCNPrint from './zh-CN.print'
 import zhCNSso from './zh-CN.sso'
+import zhCNNotifications from './zh-CN.notifications'
 
 // Chinese (the default language). en.ts must have the same keys.
 const zhCN = {
@@ -249,6 +250,7 @@ const zhCN = {
   ...zhCNNotice,
   ...zhCNSettings,
   ...zhCNPrint,
+  ...zhCNNotifications,
   ...zhCNAttachments,
   ...zhCNReports,
   ...zhCNSso,

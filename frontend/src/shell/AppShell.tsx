@@ -5,6 +5,7 @@ import {
   FundOutlined,
   NotificationOutlined,
   TrophyOutlined,
+  BellOutlined,
   CalendarOutlined,
   DashboardOutlined,
   LogoutOutlined,
@@ -24,6 +25,7 @@ import { session } from '../auth/session'
 import { LanguageSwitch } from '../components/LanguageSwitch'
 import { ErrorBoundary } from '../components/ErrorBoundary'
 import { Loading } from '../components/States'
+import { NotificationBell } from '../notifications/NotificationBell'
 
 const { Header, Sider, Content } = Layout
 
@@ -100,11 +102,13 @@ function UserMenu() {
       menu={{
         items: [
           { key: 'me', icon: <UserOutlined />, label: t('nav.me') },
+          { key: 'notifications', icon: <BellOutlined />, label: t('notificationSettings.title') },
           { type: 'divider' },
           { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), danger: true },
         ],
         onClick: ({ key }) => {
           if (key === 'me') void navigate('/me')
+          if (key === 'notifications') void navigate('/me/notifications')
           if (key === 'logout') void session.logout().then(() => navigate('/login', { replace: true }))
         },
       }}
@@ -195,6 +199,7 @@ export default function AppShell() {
             </Typography.Text>
           )}
           <div style={{ flex: 1 }} />
+          <NotificationBell />
           <LanguageSwitch />
           <UserMenu />
         </Header>
