@@ -34,10 +34,10 @@ type DB struct {
 	gdb     *gorm.DB
 	dialect Dialect
 	// url is the PostgreSQL URL, for the listener connection (Hub).
-	url string
-	gate    *writeGate    // SQLite's write queue (shed.go); nil on PostgreSQL
-	faults  *faultTracker // the last unavailability (faults.go)
-	key     chainKey      // the audit chains' key (chainkey.go)
+	url    string
+	gate   *writeGate    // SQLite's write queue (shed.go); nil on PostgreSQL
+	faults *faultTracker // the last unavailability (faults.go)
+	key    chainKey      // the audit chains' key (chainkey.go)
 }
 
 // Options say which database to open.
