@@ -6016,6 +6016,264 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/calendar-token": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Whether the caller has a feed token, since when, and when a calendar last fetched the feed (to the hour). The token itself is shown only when made.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "calendar-feed"
+                ],
+                "summary": "Is my calendar feed on",
+                "operationId": "getCalendarTokenStatus",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CalendarTokenStatus"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Makes a new feed token and returns it with the feed's URL, once (only a hash is kept). The previous token stops working at once: this is how a leaked link is revoked.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "calendar-feed"
+                ],
+                "summary": "A new link for my calendar feed",
+                "operationId": "newCalendarToken",
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/CalendarToken"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "a read-only token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The feed's token stops working; a new one can be made at any time.",
+                "tags": [
+                    "calendar-feed"
+                ],
+                "summary": "Turn my calendar feed off",
+                "operationId": "revokeCalendarToken",
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "a read-only token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/calendar.ics": {
+            "get": {
+                "description": "The deadlines (办结时限) and milestones (节点) not done of the open items the token's owner takes part in — initiated, supervised or assisted, led, cooperated on or assigned to one of their units, named responsible; for the supervision office every item of its scope — and may see, as an iCalendar (RFC 5545) document for Outlook, WeCom and phone calendars: all-day events with UIDs stable across fetches, a reminder at 09:00 the day before, the company time zone. Calendar clients cannot send headers, so the token (POST /me/calendar-token) is in the URL: it opens this feed and nothing else. An unknown, replaced or revoked token, or one of an inactive user, is 401.",
+                "produces": [
+                    "text/calendar"
+                ],
+                "tags": [
+                    "calendar-feed"
+                ],
+                "summary": "My deadlines as a calendar feed (iCalendar)",
+                "operationId": "getCalendarFeed",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the feed token",
+                        "name": "token",
+                        "in": "query",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the calendar",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/notification-settings": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Per kind of notification, which channels reach the caller (in_app, email); e-mail as one message per notification or a daily digest at digest_time; quiet hours without e-mail (what falls due then is sent when they end); the language of the e-mail. Times are in the company time zone (time_zone). Until changed every kind comes in the app and by e-mail, one message each, in Chinese. E-mail needs an address on the account (email_address) and an SMTP server (email_available). The ETag carries the version.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "My notification settings",
+                "operationId": "getNotificationSettings",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationSettings"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Absent fields keep their value; kinds lists only the kinds to change (unknown kinds are 422). language zh-CN or en; digest_time and the quiet hours as HH:MM in the company time zone (the quiet hours may span midnight; start and end must differ). Send If-Match with the ETag (or version in the body): a different current version answers 412.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Change my notification settings",
+                "operationId": "putNotificationSettings",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the ETag last read",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the changes",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateNotificationSettings"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationSettings"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "a read-only token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "stale If-Match or version",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/me/password": {
             "put": {
                 "security": [
@@ -6444,6 +6702,253 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/notifications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The caller's in-app notifications, newest first (only their own: there is no way to read another user's). Each has its title and body in Chinese and English, the kind (what the settings choose channels for), the domain event that caused it and a link to the object in the web app. ` + "`" + `unread=true` + "`" + ` lists only those not yet read; ` + "`" + `unread` + "`" + ` in the answer counts all unread ones. Who is notified of what: an item issued or assigned to my unit (the heads and liaisons of the unit, its responsible person, and whoever must accept it by the to-do list's rules); an assignment returned (the supervision office of the item's scope, the item's initiator); my item approved or rejected (the initiator; on approval also who must issue it); feedback accepted or returned (the unit's heads and liaisons and responsible person; on return whoever must resubmit); an urge to my unit, manual or an automatic reminder (the unit's heads and liaisons and responsible person, whoever must acknowledge it; escalations also the item's leaders); an approval, extension or completion request waiting for my decision (whoever must decide, by the to-do list's rules) and its outcome (the requester and the item's followers: initiator, supervising and assisting leaders, the units' heads and liaisons, responsible persons); a failed verification (反弹) and a leader's instruction (批示) (the item's followers); a webhook disabled after failures (the administrators). Never the person who acted; inactive users are left out. One notification per person per event.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "My notifications",
+                "operationId": "listNotifications",
+                "parameters": [
+                    {
+                        "type": "boolean",
+                        "description": "only unread ones",
+                        "name": "unread",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/notifications/read-all": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Mark all my notifications read",
+                "operationId": "readAllNotifications",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationsReadAll"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "a read-only token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/notifications/stream": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A ` + "`" + `text/event-stream` + "`" + ` of the caller's notifications as they are committed, by this server process or any other on the same database. Events: ` + "`" + `notification` + "`" + ` (id: its seq; data: the notification as in the list) and ` + "`" + `unread` + "`" + ` (data: ` + "`" + `{\"count\": n}` + "`" + `, first at once and then whenever it changes); a comment line ` + "`" + `: heartbeat` + "`" + ` every 15 seconds; ` + "`" + `retry: 3000` + "`" + ` first. Resume after a broken connection with the ` + "`" + `Last-Event-ID` + "`" + ` header (the last seq received; up to 200 missed notifications are replayed). The stream ends after ` + "`" + `timeout` + "`" + ` seconds (default 300, at most 3600; 0 sends what is waiting and ends at once), or when the server shuts down: reconnect with Last-Event-ID and a fresh access token. Authentication is the Authorization header like every route: browsers' EventSource cannot send it, so the web app reads the stream with fetch() (and tokens are never put in URLs, which end up in logs).",
+                "produces": [
+                    "text/event-stream"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "My notifications, live (server-sent events)",
+                "operationId": "streamNotifications",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the seq of the last notification received",
+                        "name": "Last-Event-ID",
+                        "in": "header"
+                    },
+                    {
+                        "maximum": 3600,
+                        "minimum": 0,
+                        "type": "integer",
+                        "default": 300,
+                        "description": "seconds before the stream ends",
+                        "name": "timeout",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "server-sent events",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "400": {
+                        "description": "a Last-Event-ID that is not a number",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/notifications/unread-count": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The bell's number. The stream (GET /notifications/stream) sends it too, whenever it changes.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "How many of my notifications are unread",
+                "operationId": "countUnreadNotifications",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationCount"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/notifications/{id}/read": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One of the caller's own notifications (another user's is 404). Marking it again changes nothing. The caller's open streams, in every process, get the new unread count.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Mark a notification read",
+                "operationId": "readNotification",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "notification id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Notification"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "a read-only token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -8885,6 +9390,39 @@ const docTemplate = `{
                 }
             }
         },
+        "CalendarToken": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "token": {
+                    "description": "Token is the secret; it is never shown again (only its hash is kept).",
+                    "type": "string",
+                    "example": "dcal_Xq3v…"
+                },
+                "url": {
+                    "description": "URL is the feed's address to subscribe to.",
+                    "type": "string",
+                    "example": "https://duban.example.com/api/v1/me/calendar.ics?token=dcal_Xq3v…"
+                }
+            }
+        },
+        "CalendarTokenStatus": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "last_used_at": {
+                    "type": "string"
+                }
+            }
+        },
         "CalendarYear": {
             "type": "object",
             "required": [
@@ -10512,6 +11050,19 @@ const docTemplate = `{
                 }
             }
         },
+        "LocalizedText": {
+            "type": "object",
+            "properties": {
+                "en": {
+                    "type": "string",
+                    "example": "New supervision item: Implement the annual work-safety meeting"
+                },
+                "zh": {
+                    "type": "string",
+                    "example": "新督办事项：落实年度安全生产工作会议部署"
+                }
+            }
+        },
         "LoginRequest": {
             "type": "object",
             "required": [
@@ -10947,6 +11498,238 @@ const docTemplate = `{
                 }
             }
         },
+        "Notification": {
+            "type": "object",
+            "properties": {
+                "actor_id": {
+                    "description": "ActorID is who caused it (null: the system).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "body": {
+                    "$ref": "#/definitions/LocalizedText"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "event_kind": {
+                    "description": "EventKind is the domain event that caused it (item.issued, urge.sent, …).",
+                    "type": "string",
+                    "example": "item.issued"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "enum": [
+                        "item_issued",
+                        "assignment_returned",
+                        "item_decided",
+                        "feedback_reviewed",
+                        "urge",
+                        "reminder",
+                        "decision_waiting",
+                        "request_decided",
+                        "verification_failed",
+                        "instruction",
+                        "webhook_disabled"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/notifications.Kind"
+                        }
+                    ],
+                    "example": "item_issued"
+                },
+                "link": {
+                    "description": "Link is the web app's path to the object (relative to the app's address).",
+                    "type": "string",
+                    "example": "/items/0190c3f4-7a2b-7c1d-9e8f-0123456789ab?tab=assignments"
+                },
+                "object_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "object_type": {
+                    "type": "string",
+                    "example": "item"
+                },
+                "read_at": {
+                    "type": "string"
+                },
+                "seq": {
+                    "description": "Seq numbers the user's notifications in order (the stream's event id).",
+                    "type": "integer",
+                    "example": 42
+                },
+                "title": {
+                    "$ref": "#/definitions/LocalizedText"
+                }
+            }
+        },
+        "NotificationCount": {
+            "type": "object",
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "NotificationKindChannels": {
+            "type": "object",
+            "properties": {
+                "email": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "in_app": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "kind": {
+                    "enum": [
+                        "item_issued",
+                        "assignment_returned",
+                        "item_decided",
+                        "feedback_reviewed",
+                        "urge",
+                        "reminder",
+                        "decision_waiting",
+                        "request_decided",
+                        "verification_failed",
+                        "instruction",
+                        "webhook_disabled"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/notifications.Kind"
+                        }
+                    ],
+                    "example": "urge"
+                }
+            }
+        },
+        "NotificationKindChannelsInput": {
+            "type": "object",
+            "required": [
+                "kind"
+            ],
+            "properties": {
+                "email": {
+                    "type": "boolean",
+                    "example": false
+                },
+                "in_app": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "urge"
+                }
+            }
+        },
+        "NotificationList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Notification"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "page_size": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 12
+                },
+                "unread": {
+                    "description": "Unread counts all the caller's unread notifications.",
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "NotificationSettings": {
+            "type": "object",
+            "properties": {
+                "digest": {
+                    "description": "Digest: e-mail comes once a day at digest_time instead of one message per\nnotification.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "digest_time": {
+                    "type": "string",
+                    "example": "08:00"
+                },
+                "email_address": {
+                    "description": "EmailAddress is where e-mail goes (\"\" : none on the account, no e-mail).",
+                    "type": "string",
+                    "example": "wang@example.com"
+                },
+                "email_available": {
+                    "description": "EmailAvailable: the server can send e-mail (an SMTP server is configured).",
+                    "type": "boolean",
+                    "example": true
+                },
+                "kinds": {
+                    "description": "Kinds has every kind with its channels.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/NotificationKindChannels"
+                    }
+                },
+                "language": {
+                    "description": "Language of the notifications' e-mail (and the web app's choice).",
+                    "type": "string",
+                    "enum": [
+                        "zh-CN",
+                        "en"
+                    ],
+                    "example": "zh-CN"
+                },
+                "quiet_hours": {
+                    "$ref": "#/definitions/QuietHours"
+                },
+                "time_zone": {
+                    "type": "string",
+                    "example": "Asia/Shanghai"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "NotificationsReadAll": {
+            "type": "object",
+            "properties": {
+                "marked": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "unread": {
+                    "type": "integer",
+                    "example": 0
+                }
+            }
+        },
         "OIDCExchangeRequest": {
             "type": "object",
             "required": [
@@ -11317,6 +12100,40 @@ const docTemplate = `{
                 "type": {
                     "type": "string",
                     "example": "https://duban.dev/problems/validation_failed"
+                }
+            }
+        },
+        "QuietHours": {
+            "type": "object",
+            "properties": {
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "end": {
+                    "type": "string",
+                    "example": "07:00"
+                },
+                "start": {
+                    "type": "string",
+                    "example": "22:00"
+                }
+            }
+        },
+        "QuietHoursInput": {
+            "type": "object",
+            "properties": {
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "end": {
+                    "type": "string",
+                    "example": "07:00"
+                },
+                "start": {
+                    "type": "string",
+                    "example": "22:00"
                 }
             }
         },
@@ -12036,6 +12853,38 @@ const docTemplate = `{
                 }
             }
         },
+        "UpdateNotificationSettings": {
+            "type": "object",
+            "properties": {
+                "digest": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "digest_time": {
+                    "type": "string",
+                    "example": "08:30"
+                },
+                "kinds": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "$ref": "#/definitions/NotificationKindChannelsInput"
+                    }
+                },
+                "language": {
+                    "type": "string",
+                    "example": "en"
+                },
+                "quiet_hours": {
+                    "$ref": "#/definitions/QuietHoursInput"
+                },
+                "version": {
+                    "description": "Version, when given, must be the current version (412 otherwise), like\nIf-Match.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
         "UpdateOrgUnitRequest": {
             "type": "object",
             "properties": {
@@ -12533,6 +13382,37 @@ const docTemplate = `{
                     "example": 2
                 }
             }
+        },
+        "notifications.Kind": {
+            "type": "string",
+            "enum": [
+                "item_issued",
+                "assignment_returned",
+                "item_decided",
+                "feedback_reviewed",
+                "urge",
+                "reminder",
+                "decision_waiting",
+                "request_decided",
+                "verification_failed",
+                "instruction",
+                "webhook_disabled",
+                "bulletin_published"
+            ],
+            "x-enum-varnames": [
+                "KindItemIssued",
+                "KindAssignmentReturned",
+                "KindItemDecided",
+                "KindFeedbackReviewed",
+                "KindUrge",
+                "KindReminder",
+                "KindDecisionWaiting",
+                "KindRequestDecided",
+                "KindVerificationFailed",
+                "KindInstruction",
+                "KindWebhookDisabled",
+                "KindBulletin"
+            ]
         },
         "stats.Figures": {
             "type": "object",

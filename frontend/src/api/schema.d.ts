@@ -1535,6 +1535,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/calendar-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is my calendar feed on
+         * @description Whether the caller has a feed token, since when, and when a calendar last fetched the feed (to the hour). The token itself is shown only when made.
+         */
+        get: operations["getCalendarTokenStatus"];
+        put?: never;
+        /**
+         * A new link for my calendar feed
+         * @description Makes a new feed token and returns it with the feed's URL, once (only a hash is kept). The previous token stops working at once: this is how a leaked link is revoked.
+         */
+        post: operations["newCalendarToken"];
+        /**
+         * Turn my calendar feed off
+         * @description The feed's token stops working; a new one can be made at any time.
+         */
+        delete: operations["revokeCalendarToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My deadlines as a calendar feed (iCalendar)
+         * @description The deadlines (办结时限) and milestones (节点) not done of the open items the token's owner takes part in — initiated, supervised or assisted, led, cooperated on or assigned to one of their units, named responsible; for the supervision office every item of its scope — and may see, as an iCalendar (RFC 5545) document for Outlook, WeCom and phone calendars: all-day events with UIDs stable across fetches, a reminder at 09:00 the day before, the company time zone. Calendar clients cannot send headers, so the token (POST /me/calendar-token) is in the URL: it opens this feed and nothing else. An unknown, replaced or revoked token, or one of an inactive user, is 401.
+         */
+        get: operations["getCalendarFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notification settings
+         * @description Per kind of notification, which channels reach the caller (in_app, email); e-mail as one message per notification or a daily digest at digest_time; quiet hours without e-mail (what falls due then is sent when they end); the language of the e-mail. Times are in the company time zone (time_zone). Until changed every kind comes in the app and by e-mail, one message each, in Chinese. E-mail needs an address on the account (email_address) and an SMTP server (email_available). The ETag carries the version.
+         */
+        get: operations["getNotificationSettings"];
+        /**
+         * Change my notification settings
+         * @description Absent fields keep their value; kinds lists only the kinds to change (unknown kinds are 422). language zh-CN or en; digest_time and the quiet hours as HH:MM in the company time zone (the quiet hours may span midnight; start and end must differ). Send If-Match with the ETag (or version in the body): a different current version answers 412.
+         */
+        put: operations["putNotificationSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/password": {
         parameters: {
             query?: never;
@@ -1641,6 +1713,103 @@ export interface paths {
          * @description Same people as adding one. Absent fields stay; done=true records who and when. Honours If-Match on the milestone's version.
          */
         patch: operations["updateMilestone"];
+        trace?: never;
+    };
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications
+         * @description The caller's in-app notifications, newest first (only their own: there is no way to read another user's). Each has its title and body in Chinese and English, the kind (what the settings choose channels for), the domain event that caused it and a link to the object in the web app. `unread=true` lists only those not yet read; `unread` in the answer counts all unread ones. Who is notified of what: an item issued or assigned to my unit (the heads and liaisons of the unit, its responsible person, and whoever must accept it by the to-do list's rules); an assignment returned (the supervision office of the item's scope, the item's initiator); my item approved or rejected (the initiator; on approval also who must issue it); feedback accepted or returned (the unit's heads and liaisons and responsible person; on return whoever must resubmit); an urge to my unit, manual or an automatic reminder (the unit's heads and liaisons and responsible person, whoever must acknowledge it; escalations also the item's leaders); an approval, extension or completion request waiting for my decision (whoever must decide, by the to-do list's rules) and its outcome (the requester and the item's followers: initiator, supervising and assisting leaders, the units' heads and liaisons, responsible persons); a failed verification (反弹) and a leader's instruction (批示) (the item's followers); a webhook disabled after failures (the administrators). Never the person who acted; inactive users are left out. One notification per person per event.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: operations["readAllNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications, live (server-sent events)
+         * @description A `text/event-stream` of the caller's notifications as they are committed, by this server process or any other on the same database. Events: `notification` (id: its seq; data: the notification as in the list) and `unread` (data: `{"count": n}`, first at once and then whenever it changes); a comment line `: heartbeat` every 15 seconds; `retry: 3000` first. Resume after a broken connection with the `Last-Event-ID` header (the last seq received; up to 200 missed notifications are replayed). The stream ends after `timeout` seconds (default 300, at most 3600; 0 sends what is waiting and ends at once), or when the server shuts down: reconnect with Last-Event-ID and a fresh access token. Authentication is the Authorization header like every route: browsers' EventSource cannot send it, so the web app reads the stream with fetch() (and tokens are never put in URLs, which end up in logs).
+         */
+        get: operations["streamNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many of my notifications are unread
+         * @description The bell's number. The stream (GET /notifications/stream) sends it too, whenever it changes.
+         */
+        get: operations["countUnreadNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a notification read
+         * @description One of the caller's own notifications (another user's is 404). Marking it again changes nothing. The caller's open streams, in every process, get the new unread count.
+         */
+        post: operations["readNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/openapi.json": {
@@ -2345,6 +2514,25 @@ export interface components {
             kind: "holiday" | "workday";
             /** @example 春节 */
             name?: string;
+        };
+        CalendarToken: {
+            created_at?: string;
+            /**
+             * @description Token is the secret; it is never shown again (only its hash is kept).
+             * @example dcal_Xq3v…
+             */
+            token?: string;
+            /**
+             * @description URL is the feed's address to subscribe to.
+             * @example https://duban.example.com/api/v1/me/calendar.ics?token=dcal_Xq3v…
+             */
+            url?: string;
+        };
+        CalendarTokenStatus: {
+            /** @example true */
+            active?: boolean;
+            created_at?: string;
+            last_used_at?: string;
         };
         CalendarYear: {
             days: components["schemas"]["CalendarDay"][];
@@ -3113,6 +3301,12 @@ export interface components {
             /** @example 集团域账号 */
             label?: string;
         };
+        LocalizedText: {
+            /** @example New supervision item: Implement the annual work-safety meeting */
+            en?: string;
+            /** @example 新督办事项：落实年度安全生产工作会议部署 */
+            zh?: string;
+        };
         LoginRequest: {
             /** @example correct-horse-7 */
             password: string;
@@ -3316,6 +3510,122 @@ export interface components {
              */
             result: "passed" | "failed";
         };
+        Notification: {
+            /**
+             * Format: uuid
+             * @description ActorID is who caused it (null: the system).
+             */
+            actor_id?: string;
+            body?: components["schemas"]["LocalizedText"];
+            created_at?: string;
+            /**
+             * @description EventKind is the domain event that caused it (item.issued, urge.sent, …).
+             * @example item.issued
+             */
+            event_kind?: string;
+            /** Format: uuid */
+            id?: string;
+            /** Format: uuid */
+            item_id?: string;
+            /**
+             * @example item_issued
+             * @enum {unknown}
+             */
+            kind?: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled";
+            /**
+             * @description Link is the web app's path to the object (relative to the app's address).
+             * @example /items/0190c3f4-7a2b-7c1d-9e8f-0123456789ab?tab=assignments
+             */
+            link?: string;
+            /** Format: uuid */
+            object_id?: string;
+            /** @example item */
+            object_type?: string;
+            read_at?: string;
+            /**
+             * @description Seq numbers the user's notifications in order (the stream's event id).
+             * @example 42
+             */
+            seq?: number;
+            title?: components["schemas"]["LocalizedText"];
+        };
+        NotificationCount: {
+            /** @example 3 */
+            count?: number;
+        };
+        NotificationKindChannels: {
+            /** @example true */
+            email?: boolean;
+            /** @example true */
+            in_app?: boolean;
+            /**
+             * @example urge
+             * @enum {unknown}
+             */
+            kind?: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled";
+        };
+        NotificationKindChannelsInput: {
+            /** @example false */
+            email?: boolean;
+            /** @example true */
+            in_app?: boolean;
+            /** @example urge */
+            kind: string;
+        };
+        NotificationList: {
+            data?: components["schemas"]["Notification"][];
+            /** @example 1 */
+            page?: number;
+            /** @example 20 */
+            page_size?: number;
+            /** @example 12 */
+            total?: number;
+            /**
+             * @description Unread counts all the caller's unread notifications.
+             * @example 3
+             */
+            unread?: number;
+        };
+        NotificationSettings: {
+            /**
+             * @description Digest: e-mail comes once a day at digest_time instead of one message per
+             *     notification.
+             * @example false
+             */
+            digest?: boolean;
+            /** @example 08:00 */
+            digest_time?: string;
+            /**
+             * @description EmailAddress is where e-mail goes ("" : none on the account, no e-mail).
+             * @example wang@example.com
+             */
+            email_address?: string;
+            /**
+             * @description EmailAvailable: the server can send e-mail (an SMTP server is configured).
+             * @example true
+             */
+            email_available?: boolean;
+            /** @description Kinds has every kind with its channels. */
+            kinds?: components["schemas"]["NotificationKindChannels"][];
+            /**
+             * @description Language of the notifications' e-mail (and the web app's choice).
+             * @example zh-CN
+             * @enum {string}
+             */
+            language?: "zh-CN" | "en";
+            quiet_hours?: components["schemas"]["QuietHours"];
+            /** @example Asia/Shanghai */
+            time_zone?: string;
+            updated_at?: string;
+            /** @example 1 */
+            version?: number;
+        };
+        NotificationsReadAll: {
+            /** @example 3 */
+            marked?: number;
+            /** @example 0 */
+            unread?: number;
+        };
         OIDCExchangeRequest: {
             /** @description Code is the one-time code the web app found in /login/sso#code=…. */
             code: string;
@@ -3515,6 +3825,22 @@ export interface components {
             title?: string;
             /** @example https://duban.dev/problems/validation_failed */
             type?: string;
+        };
+        QuietHours: {
+            /** @example true */
+            enabled?: boolean;
+            /** @example 07:00 */
+            end?: string;
+            /** @example 22:00 */
+            start?: string;
+        };
+        QuietHoursInput: {
+            /** @example true */
+            enabled?: boolean;
+            /** @example 07:00 */
+            end?: string;
+            /** @example 22:00 */
+            start?: string;
         };
         RefreshRequest: {
             refresh_token: string;
@@ -3854,6 +4180,22 @@ export interface components {
             sort?: number;
             title?: string;
         };
+        UpdateNotificationSettings: {
+            /** @example true */
+            digest?: boolean;
+            /** @example 08:30 */
+            digest_time?: string;
+            kinds?: components["schemas"]["NotificationKindChannelsInput"][];
+            /** @example en */
+            language?: string;
+            quiet_hours?: components["schemas"]["QuietHoursInput"];
+            /**
+             * @description Version, when given, must be the current version (412 otherwise), like
+             *     If-Match.
+             * @example 1
+             */
+            version?: number;
+        };
         UpdateOrgUnitRequest: {
             /**
              * Format: uuid
@@ -4129,6 +4471,8 @@ export interface components {
              */
             version?: number;
         };
+        /** @enum {string} */
+        "notifications.Kind": "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled" | "bulletin_published";
         "stats.Figures": {
             /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
             assigned?: number;
@@ -9653,6 +9997,268 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getCalendarTokenStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarTokenStatus"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    newCalendarToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarToken"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a read-only token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokeCalendarToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a read-only token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCalendarFeed: {
+        parameters: {
+            query: {
+                /** @description the feed token */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag last read */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the changes */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the new version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a read-only token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description stale If-Match or version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     changeMyPassword: {
         parameters: {
             query?: never;
@@ -10084,6 +10690,231 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description only unread ones */
+                unread?: boolean;
+                /** @description page, from 1 */
+                page?: number;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readAllNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsReadAll"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a read-only token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    streamNotifications: {
+        parameters: {
+            query?: {
+                /** @description seconds before the stream ends */
+                timeout?: number;
+            };
+            header?: {
+                /** @description the seq of the last notification received */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description server-sent events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description a Last-Event-ID that is not a number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    countUnreadNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationCount"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description notification id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a read-only token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
