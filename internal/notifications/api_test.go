@@ -10,6 +10,7 @@ import (
 
 	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/items"
+	"github.com/duban/duban/internal/notifications"
 )
 
 // urgeItem is an item in progress led by department B; urge sends the office's
@@ -103,7 +104,7 @@ func TestSettings(t *testing.T) {
 		}
 		r := k.do("headb", "GET", "/me/notification-settings", nil).Expect(200)
 		r.JSON(&s)
-		if s.Language != "zh-CN" || len(s.Kinds) != 11 || !s.Kinds[0].InApp || !s.Kinds[0].Email || s.Digest || s.DigestTime != "08:00" ||
+		if s.Language != "zh-CN" || len(s.Kinds) != len(notifications.Kinds) || !s.Kinds[0].InApp || !s.Kinds[0].Email || s.Digest || s.DigestTime != "08:00" ||
 			!s.EmailAvailable || s.EmailAddress != "headb@example.com" || s.TimeZone != "Asia/Shanghai" || s.Version != 0 || s.QuietHours.Enabled {
 			t.Fatalf("defaults: %+v", s)
 		}
