@@ -19,7 +19,6 @@ import (
 
 // reporting mounts statistics, bulletins, assessment and the ledger (issue 13).
 func (a *App) reporting(r httpserver.Router, itemsSvc *items.Service, cal *calendar.Service, warn *warnings.Service, log *audit.Log) {
-	items.UseZone(a.Config.Location)
 	statsSvc := stats.NewService(a.DB, cal, warn, a.Config.Clock, a.Config.Location)
 	stats.Mount(r, statsSvc)
 	ledger.Mount(r, ledger.NewService(a.DB, itemsSvc, a.Config.Location, a.Config.Clock))

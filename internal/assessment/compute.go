@@ -222,8 +222,8 @@ func (s *Service) Compute(ctx context.Context, scope uuid.UUID, per stats.Period
 		return u
 	}
 	conn := s.db.Conn(ctx)
-	local, localArgs := items.LocalDateSQL(conn, "items.closed_at")
-	from, to := items.StartOf(per.From), items.StartOf(per.To.AddDays(1))
+	local, localArgs := items.LocalDateSQL(conn, "items.closed_at", s.loc)
+	from, to := items.StartOf(per.From, s.loc), items.StartOf(per.To.AddDays(1), s.loc)
 	closed := []string{string(items.StateClosed), string(items.StateArchived)}
 	// The scope's items that count for the period: issued, not cancelled, issued
 	// before its end, and not closed before its start.

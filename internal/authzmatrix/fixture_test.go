@@ -255,18 +255,16 @@ func (it itemRef) path(suffix string) string { return "/api/v1/items/" + it.ID.S
 
 // item makes a new item of the relation in the state. The initiator (the lead
 // unit's head) creates it; it goes through the real service: submit (by the
-// initiator; special_meeting for pending_approval so that the leader must approve,
-// board otherwise), approve (the leader), issue (the supervision office, default
+// initiator; special_meeting, which the leader approves), approve (the leader), issue (the supervision office, default
 // assignments), accept (the lead's head), suspend/cancel (the supervision office).
 // completion_requested, closed and archived are written straight to the row after
 // in_progress (cheaper than the completion flow, and the statuses under test
 // depend on the state, not on how the item got there).
 func (f *fixture) item(rel relation, state items.State) itemRef {
 	pt := f.partyOf(rel)
-	src := items.SourceBoard
-	if state == items.StatePendingApproval {
-		src = items.SourceSpecialMeeting
-	}
+	// special_meeting: the initiator may declare it (a board matter is declared only
+	// by the board or supervision office), and the leader approves it.
+	src := items.SourceSpecialMeeting
 	lead, leaderID := pt.lead, pt.leader
 	n := f.next()
 	title := fmt.Sprintf("授权矩阵事项%d", n)
@@ -286,6 +284,8 @@ func (f *fixture) item(rel relation, state items.State) itemRef {
 	if state == items.StatePendingApproval {
 		return it
 	}
+	_, err = f.items.Act(f.ctx, f.principal(pt.leader), it.ID, items.ActApprove, "", nil)
+	f.must(err, "approve item")
 	if state == items.StateCancelled {
 		_, err = f.items.Act(f.ctx, f.principal(pt.supervisor), it.ID, items.ActCancel, "矩阵测试撤销", nil)
 		f.must(err, "cancel item")

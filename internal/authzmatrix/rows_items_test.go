@@ -93,7 +93,7 @@ func itemRows() []row {
 			setup: func(f *fixture, c *cell) (string, any) {
 				return "/api/v1/items", map[string]any{
 					"title": fmt.Sprintf("矩阵新事项%d", f.next()), "content": "按期完成。", "requirements": "按月反馈",
-					"category": "important_matter", "source": "board", "method": "tracking", "urgency": "normal",
+					"category": "important_matter", "source": "special_meeting", "method": "tracking", "urgency": "normal",
 					"lead_unit_id": f.partyOf(c.rel).lead.String(), "supervising_leader_id": f.actors[leader].id.String(),
 					"deadline": f.items.Today().AddDays(60).String(), "feedback_cadence": "monthly",
 				}
@@ -112,7 +112,7 @@ func itemRows() []row {
 				parent := f.sharedItem(c.rel, items.StateInProgress)
 				return "/api/v1/items", map[string]any{
 					"title": fmt.Sprintf("矩阵子事项%d", f.next()), "content": "分解落实。", "category": "important_matter",
-					"source": "board", "lead_unit_id": parent.party.lead.String(), "parent_id": parent.ID.String(),
+					"source": "special_meeting", "lead_unit_id": parent.party.lead.String(), "parent_id": parent.ID.String(),
 					"deadline": f.items.Today().AddDays(50).String(),
 				}
 			},

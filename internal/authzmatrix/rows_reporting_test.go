@@ -39,7 +39,9 @@ func statsRows() []row {
 // importFile is a one-row import naming the relation's unit as lead unit: own and
 // other are units of the group's scope (created), none the enterprise's (refused
 // row by row: 422).
-func importFile(f *fixture, lead uuid.UUID) upload {
+// src is the source column: a group meeting for the supervision office, which
+// declares it, a special meeting (a draft) for everyone else.
+func importFile(f *fixture, lead uuid.UUID, src string) upload {
 	var name string
 	var names []string
 	f.must(f.env.DB.Gorm().Table("org_units").Where("id = ?", lead).Pluck("name", &names).Error, "unit name")
@@ -50,7 +52,7 @@ func importFile(f *fixture, lead uuid.UUID) upload {
 	f.must(err, "template")
 	defer func() { _ = x.Close() }()
 	sheet := x.GetSheetList()[0]
-	f.must(x.SetSheetRow(sheet, "A2", &[]any{fmt.Sprintf("矩阵导入事项%d", f.next()), "内容", "", "重要事项", "集团会议", "", name, "", "", "",
+	f.must(x.SetSheetRow(sheet, "A2", &[]any{fmt.Sprintf("矩阵导入事项%d", f.next()), "内容", "", "重要事项", src, "", name, "", "", "",
 		f.items.Today().AddDays(30).String(), "", "", ""}), "row")
 	buf, err := x.WriteToBuffer()
 	f.must(err, "write")
@@ -77,7 +79,11 @@ func ledgerRows() []row {
 		}, want: all(http.StatusOK)},
 		// Importing is creating items: the roles that may create them, in their scope.
 		{method: "POST", route: "/api/v1/items/import", setup: func(f *fixture, c *cell) (string, any) {
-			return "/api/v1/items/import", importFile(f, f.unitFor(c.user, c.rel))
+			src := "专题会议"
+			if c.role == supervisor {
+				src = "集团会议"
+			}
+			return "/api/v1/items/import", importFile(f, f.unitFor(c.user, c.rel), src)
 		}, want: creators([3]int{http.StatusCreated, http.StatusCreated, http.StatusUnprocessableEntity})},
 	}
 }

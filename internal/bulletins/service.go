@@ -328,7 +328,7 @@ func (s *Service) failures(ctx context.Context, scope uuid.UUID, per stats.Perio
 	err := s.db.Conn(ctx).Table("verifications v").
 		Select("v.item_id, items.code, items.title, items.lead_unit_id, items.deadline, items.original_deadline, v.findings").
 		Joins("JOIN items ON items.id = v.item_id").
-		Where("items.scope_id = ? AND v.result = 'failed' AND v.created_at >= ? AND v.created_at < ?", scope, items.StartOf(per.From), items.StartOf(per.To.AddDays(1))).
+		Where("items.scope_id = ? AND v.result = 'failed' AND v.created_at >= ? AND v.created_at < ?", scope, items.StartOf(per.From, s.loc), items.StartOf(per.To.AddDays(1), s.loc)).
 		Order("v.created_at").Limit(MaxListed).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("verification failures: %w", err)

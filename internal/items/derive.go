@@ -2,6 +2,7 @@ package items
 
 import (
 	"slices"
+	"time"
 
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/civil"
@@ -59,6 +60,8 @@ type day struct {
 	// the grace in working days is before today).
 	FeedbackBefore civil.Date
 	Cal            *calendar.Calendar
+	// Loc is the company time zone: the report filters' dates are its days.
+	Loc *time.Location
 }
 
 func newClock(today civil.Date, cal *calendar.Calendar, blueWorkdays, graceWorkdays int) day {

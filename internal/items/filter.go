@@ -221,7 +221,7 @@ func (f Filter) apply(q *gorm.DB, clk day) *gorm.DB {
 		q = q.Where(`(LOWER(COALESCE(items.code, '')) LIKE ? ESCAPE '\' OR LOWER(items.title) LIKE ? ESCAPE '\' OR LOWER(items.content) LIKE ? ESCAPE '\')`,
 			pat, pat, pat)
 	}
-	q = f.Report.apply(q)
+	q = f.Report.apply(q, clk.Loc)
 	open, openArgs := openSQL()
 	// Conditions of the lights, as in derive: dates are YYYY-MM-DD text, and an
 	// item without a deadline is never overdue nor near it.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,7 +18,8 @@ import (
 // with, and the ledger's streamed walk over the list. Statistics, bulletins,
 // assessment and the ledger live in their own packages and read the item tables
 // with their own SQL; what they need from here is the visibility rule (VisibleSQL,
-// lookup.go), the filters of GET /items, and the list as a stream.
+// lookup.go), the filters of GET /items, and the list as a stream. Dates are days of
+// the company time zone, which every caller passes (the calendar's Location).
 
 // ReportFilter is the part of GET /items that statistics drill down with:
 // items issued or closed in a date range (dates in the company time zone), closed
@@ -31,29 +31,6 @@ type ReportFilter struct {
 	// original deadline, false those closed after it.
 	OnTime  *bool
 	ScopeID *uuid.UUID
-}
-
-// zone is the company time zone for turning the date filters into instants. It is
-// one setting of the whole process (DUBAN_TIMEZONE), set by the app at start
-// (UseZone); Asia/Shanghai until then.
-var zone atomic.Pointer[time.Location]
-
-// UseZone sets the company time zone of the reporting filters.
-func UseZone(loc *time.Location) {
-	if loc != nil {
-		zone.Store(loc)
-	}
-}
-
-// Zone is the company time zone of the reporting filters.
-func Zone() *time.Location {
-	if z := zone.Load(); z != nil {
-		return z
-	}
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
 }
 
 // ClosedStates are the states of a closed item (closed, then archived).
@@ -97,36 +74,37 @@ func parseReport(q url.Values, e *fieldErrs) ReportFilter {
 	return r
 }
 
-// StartOf is the first instant of the day d in the company time zone (UTC).
-func StartOf(d civil.Date) time.Time { return d.In(Zone()).UTC() }
+// StartOf is the first instant of the day d in the company time zone loc (UTC).
+func StartOf(d civil.Date, loc *time.Location) time.Time { return d.In(loc).UTC() }
 
 // LocalDateSQL is SQL for the calendar date (YYYY-MM-DD text, comparable with the
 // stored deadlines) of a timestamp column in the company time zone. PostgreSQL
 // converts with the zone's rules; SQLite, which has no zone database, shifts by the
 // zone's offset now (exact for zones without daylight saving, such as China's).
-func LocalDateSQL(db *gorm.DB, col string) (string, []any) {
+func LocalDateSQL(db *gorm.DB, col string, loc *time.Location) (string, []any) {
 	if db.Dialector.Name() == "postgres" {
-		return "to_char(" + col + " AT TIME ZONE ?, 'YYYY-MM-DD')", []any{Zone().String()}
+		return "to_char(" + col + " AT TIME ZONE ?, 'YYYY-MM-DD')", []any{loc.String()}
 	}
-	_, off := time.Now().In(Zone()).Zone()
+	_, off := time.Now().In(loc).Zone()
 	return "strftime('%Y-%m-%d', " + col + ", ?)", []any{fmt.Sprintf("%+d seconds", off)}
 }
 
-func (r ReportFilter) apply(q *gorm.DB) *gorm.DB {
+// apply adds the filter's conditions; dates are days of the company time zone loc.
+func (r ReportFilter) apply(q *gorm.DB, loc *time.Location) *gorm.DB {
 	if !r.IssuedFrom.IsZero() {
-		q = q.Where("items.issued_at >= ?", StartOf(r.IssuedFrom))
+		q = q.Where("items.issued_at >= ?", StartOf(r.IssuedFrom, loc))
 	}
 	if !r.IssuedTo.IsZero() {
-		q = q.Where("items.issued_at < ?", StartOf(r.IssuedTo.AddDays(1)))
+		q = q.Where("items.issued_at < ?", StartOf(r.IssuedTo.AddDays(1), loc))
 	}
 	if !r.ClosedFrom.IsZero() {
-		q = q.Where("items.closed_at >= ?", StartOf(r.ClosedFrom))
+		q = q.Where("items.closed_at >= ?", StartOf(r.ClosedFrom, loc))
 	}
 	if !r.ClosedTo.IsZero() {
-		q = q.Where("items.closed_at < ?", StartOf(r.ClosedTo.AddDays(1)))
+		q = q.Where("items.closed_at < ?", StartOf(r.ClosedTo.AddDays(1), loc))
 	}
 	if r.OnTime != nil {
-		local, args := LocalDateSQL(q, "items.closed_at")
+		local, args := LocalDateSQL(q, "items.closed_at", loc)
 		op := "<="
 		if !*r.OnTime {
 			op = ">"

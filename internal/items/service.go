@@ -92,7 +92,9 @@ func (s *Service) dayOf(ctx context.Context) (day, error) {
 	if err != nil {
 		return day{}, err
 	}
-	return newClock(s.today(), cal, blue, grace), nil
+	d := newClock(s.today(), cal, blue, grace)
+	d.Loc = s.cal.Location()
+	return d, nil
 }
 
 // views builds the views of loaded items (refs filled) in a few batched queries.
@@ -267,6 +269,9 @@ func (s *Service) buildNew(ctx context.Context, p *access.Principal, in ItemInpu
 		return nil, err
 	}
 	it.ScopeID = scope
+	if err := s.checkDeclarer(ctx, p, &e, scope, it.Category, it.Source); err != nil {
+		return nil, err
+	}
 	if in.InitiatorUnitID != nil && *in.InitiatorUnitID != p.UnitID {
 		it.InitiatorUnitID = *in.InitiatorUnitID
 		if !p.Has(access.RoleSupervisor) && !p.IsHeadOrLiaison(it.InitiatorUnitID) {
@@ -312,11 +317,12 @@ func (s *Service) placeItem(ctx context.Context, p *access.Principal, e *fieldEr
 		e.add("parent_id", "state", "sub-items cannot be added to a closed, archived or cancelled item")
 	}
 	it.ParentID, it.ParentScopeID = &parent.ID, &parent.ScopeID
-	decomposer := Relations(p, parent, nil)&(RelSupervisor|RelLead) != 0
+	rel := Relations(p, parent, nil)
+	decomposer := rel&(RelSupervisor|RelLead) != 0
 	target := parent.ScopeID
 	if scopeID != nil {
 		target = *scopeID
-	} else if !decomposer {
+	} else if rel&RelSupervisor == 0 {
 		target = p.ScopeID
 	}
 	if target != parent.ScopeID {
@@ -331,6 +337,13 @@ func (s *Service) placeItem(ctx context.Context, p *access.Principal, e *fieldEr
 		}
 	}
 	if decomposer {
+		// The lead unit hands down only into its own scope: an enterprise leading a
+		// group item must not place a sub-item in a sibling enterprise or in the
+		// group's scope and read what is reported there (issue 14, point 3). Only
+		// the parent's supervision office places work into other scopes.
+		if rel&RelSupervisor == 0 && target != p.ScopeID {
+			e.add("scope_id", "scope", "a unit hands items down only into its own scope")
+		}
 		return target, nil
 	}
 	// An enterprise's supervision office decomposes a group item given to it.

@@ -37,6 +37,11 @@ func (s *Service) SourceRoutes(ctx context.Context, p *access.Principal) ([]Sour
 			if !src.ValidFor(c) {
 				continue
 			}
+			if ok, err := s.mayDeclare(ctx, p, p.ScopeID, c, src); err != nil {
+				return nil, err
+			} else if !ok {
+				continue
+			}
 			r := SourceRoute{Category: c, Source: src, OfficeSubmits: c == CategoryDocument,
 				NeedsApproval: c != CategoryDocument && !src.SkipsApproval()}
 			// The same lookup Create uses when notice_issuer_unit_id is not given;

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/apitest"
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/items"
@@ -120,11 +121,18 @@ func TestServiceBoardSkipsApprovalAndDocuments(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
 		w := newWorld(t, env)
 		ctx := w.ctx
-		// Board matters skip the approval step; no supervising leader needed.
+		// Board matters skip the approval step; no supervising leader needed. Only
+		// the board office (or the supervision office) declares one.
 		in := w.draft(items.SourceBoard)
 		in.SupervisingLeaderID = nil
-		v := must(w.svc.Create(ctx, w.p(w.Member), in))(t)
-		v = must(w.svc.Act(ctx, w.p(w.Member), v.ID, items.ActSubmit, "", nil))(t)
+		p := wantStatus(t, ignore(w.svc.Create(ctx, w.p(w.Member), in)), 422)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "source" {
+			t.Fatalf("a member declaring a board item: %+v", p.Errors)
+		}
+		boardOffice := env.Unit("董事会办公室", "department", &w.Group, false)
+		clerk := env.User("board-clerk", boardOffice, access.RoleMember)
+		v := must(w.svc.Create(ctx, w.p(clerk), in))(t)
+		v = must(w.svc.Act(ctx, w.p(clerk), v.ID, items.ActSubmit, "", nil))(t)
 		if v.State != items.StateApproved || v.ApprovedAt == nil {
 			t.Fatalf("board item after submit: %s", v.State)
 		}
@@ -132,7 +140,7 @@ func TestServiceBoardSkipsApprovalAndDocuments(t *testing.T) {
 		in = w.draft(items.SourceOther)
 		in.SupervisingLeaderID = nil
 		v = must(w.svc.Create(ctx, w.p(w.Member), in))(t)
-		p := wantStatus(t, ignore(w.svc.Act(ctx, w.p(w.Member), v.ID, items.ActSubmit, "", nil)), 422)
+		p = wantStatus(t, ignore(w.svc.Act(ctx, w.p(w.Member), v.ID, items.ActSubmit, "", nil)), 422)
 		if p.Errors[0].Field != "supervising_leader_id" {
 			t.Fatalf("errors %+v", p.Errors)
 		}

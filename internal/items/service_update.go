@@ -195,6 +195,11 @@ func (s *Service) applyPatch(ctx context.Context, p *access.Principal, it *Item,
 	if err := s.checkRefs(ctx, &e, it.ScopeID, lead, coop, issuer, leader, assisting); err != nil {
 		return err
 	}
+	if _, ok := cols["source"]; ok {
+		if err := s.checkDeclarer(ctx, p, &e, it.ScopeID, it.Category, it.Source); err != nil {
+			return err
+		}
+	}
 	if _, ok := cols["initiator_unit_id"]; ok && p.Has(access.RoleSupervisor) {
 		if err := s.checkUnits(ctx, &e, it.ScopeID, map[string][]uuid.UUID{"initiator_unit_id": {it.InitiatorUnitID}}); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/apitest"
 )
 
@@ -36,7 +37,7 @@ func TestHTTPSourceRoutes(t *testing.T) {
 			}
 			return out
 		}
-		group := routes(w.Member)
+		group := routes(w.Sup)
 		if len(group) != 15 {
 			t.Fatalf("%d routes, want 6 matter sources × 2 categories + 3 document sources", len(group))
 		}
@@ -62,15 +63,33 @@ func TestHTTPSourceRoutes(t *testing.T) {
 				t.Errorf("%s: got %+v, want %+v", c.key, got, c.want)
 			}
 		}
-		// An enterprise's people see their own office issuing.
-		if r := routes(w.EntMember)["important_matter/group_meeting"]; r.IssuerUnitID == nil || *r.IssuerUnitID != w.EntOffice {
+		// An enterprise's supervision office sees its own office issuing.
+		if r := routes(w.EntSup)["important_matter/group_meeting"]; r.IssuerUnitID == nil || *r.IssuerUnitID != w.EntOffice {
 			t.Errorf("enterprise group_meeting issuer %v, want its office %v", r.IssuerUnitID, w.EntOffice)
 		}
-		// Create defaults the notice issuer exactly so.
+		// The sources that skip approval are offered only to those who may declare
+		// them (issue 14, point 11): a plain member gets the other eleven, a member
+		// of the board office gets board too.
+		member := routes(w.Member)
+		for _, k := range []string{"important_matter/board", "important_matter/party_group", "important_matter/leader_activity", "important_matter/group_meeting"} {
+			if _, ok := member[k]; ok {
+				t.Errorf("a member is offered %s", k)
+			}
+		}
+		if len(member) != 11 {
+			t.Errorf("a member gets %d routes, want 11", len(member))
+		}
+		clerk := env.User("board-clerk", board, access.RoleMember)
+		if _, ok := routes(clerk)["important_matter/board"]; !ok {
+			t.Error("a member of the board office is not offered board")
+		}
+		// Create refuses what the form does not offer, and defaults the notice
+		// issuer exactly as the route said.
+		w.as(w.Member).Do("POST", "/api/v1/items", w.createBody("board")).Problem(422, "validation_failed")
 		var it struct {
 			NoticeIssuer *uuid.UUID `json:"notice_issuer_unit_id"`
 		}
-		w.as(w.Member).Do("POST", "/api/v1/items", w.createBody("board")).Expect(201).JSON(&it)
+		w.as(clerk).Do("POST", "/api/v1/items", w.createBody("board")).Expect(201).JSON(&it)
 		if it.NoticeIssuer == nil || *it.NoticeIssuer != board {
 			t.Errorf("created board item: notice issuer %v, want %v", it.NoticeIssuer, board)
 		}

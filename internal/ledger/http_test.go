@@ -233,12 +233,23 @@ func TestImport(t *testing.T) {
 		if itemCount(t, env) != before+3 || *again.Rows[0].ID != *done.Rows[0].ID {
 			t.Errorf("a repeated import created items again")
 		}
-		// a member's import stays draft (special meeting) or is submitted (board)
+		// a member's import stays draft (special meeting); a board matter is declared
+		// only by the board or supervision office, so a member's board row is refused
 		headb := env.As(env.Login("headb"))
 		var mine result
-		upload(headb, "", workbook(t, headb, good[1:])).Expect(201).JSON(&mine)
-		if mine.Rows[0].State != "draft" || mine.Rows[1].State != "approved" {
+		upload(headb, "", workbook(t, headb, good[1:2])).Expect(201).JSON(&mine)
+		if mine.Rows[0].State != "draft" {
 			t.Errorf("member import states %+v", mine.Rows)
+		}
+		var refused struct {
+			RowErrors []struct {
+				Row  int    `json:"row"`
+				Rule string `json:"rule"`
+			} `json:"row_errors"`
+		}
+		upload(headb, "", workbook(t, headb, good[2:])).Expect(422).JSON(&refused)
+		if len(refused.RowErrors) != 1 || refused.RowErrors[0].Rule != "declarer" {
+			t.Errorf("a member's board row: %+v", refused)
 		}
 
 		// errors by row and column; nothing written

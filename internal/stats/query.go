@@ -99,7 +99,7 @@ func (s *Service) newCtx(ctx context.Context, p *access.Principal, q Query) (*qc
 	}
 	today := s.Today()
 	c := &qctx{s: s, conn: s.db.Conn(ctx), p: p, q: q, today: today, cal: cal, cutoff: graceCutoff(today, cal, grace),
-		from: items.StartOf(q.Period.From), to: items.StartOf(q.Period.To.AddDays(1))}
+		from: items.StartOf(q.Period.From, s.loc), to: items.StartOf(q.Period.To.AddDays(1), s.loc)}
 	c.branches = branches(p, q)
 	c.filter = filterCond(q)
 	return c, nil
@@ -285,8 +285,8 @@ func (c *qctx) itemQueries(g grouping, out map[string]*Figures) []query {
 				f.OverdueNow += ovd
 				return nil
 			}})
-		li, liArgs := items.LocalDateSQL(c.conn, "items.issued_at")
-		lc, lcArgs := items.LocalDateSQL(c.conn, "items.closed_at")
+		li, liArgs := items.LocalDateSQL(c.conn, "items.issued_at", c.s.loc)
+		lc, lcArgs := items.LocalDateSQL(c.conn, "items.closed_at", c.s.loc)
 		qs = append(qs, query{sel: key + ", " + li + ", " + lc + ", COUNT(*), SUM(CASE WHEN " + lc + " <= items.original_deadline THEN 1 ELSE 0 END)",
 			selArgs: append(append(append([]any{}, liArgs...), lcArgs...), lcArgs...), from: m.from,
 			where: and(cond{m.where, nil}, cond{"items.state IN ? AND items.closed_at >= ? AND items.closed_at < ?", []any{closed, c.from, c.to}}),
@@ -396,8 +396,8 @@ func (c *qctx) monthly(ctx context.Context) (map[string]*Month, error) {
 		}
 		return m
 	}
-	li, liArgs := items.LocalDateSQL(c.conn, "items.issued_at")
-	lc, lcArgs := items.LocalDateSQL(c.conn, "items.closed_at")
+	li, liArgs := items.LocalDateSQL(c.conn, "items.issued_at", c.s.loc)
+	lc, lcArgs := items.LocalDateSQL(c.conn, "items.closed_at", c.s.loc)
 	qs := []query{
 		{sel: "substr(" + li + ", 1, 7), COUNT(*)", selArgs: liArgs, from: "items",
 			where: cond{"items.issued_at >= ? AND items.issued_at < ?", []any{c.from, c.to}}, group: "1",
