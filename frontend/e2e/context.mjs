@@ -15,7 +15,8 @@ export const LEAD_HEAD = 'guihua.head' // head of 规划发展部 in the demo se
 
 export let base = ''
 export let shots = ''
-export let ctx = null
+let browser = null
+let contextOptions = {}
 export let page = null
 export let seeded = false
 /** a free port whose origin the server allows through CORS (DUBAN_CORS_ORIGINS) */
@@ -35,7 +36,8 @@ export const state = { itemUrl: '' }
 export function init(v) {
   base = v.base
   shots = v.shots
-  ctx = v.ctx
+  browser = v.browser
+  contextOptions = v.contextOptions
   seeded = v.seeded
   spaPort = v.spaPort
   bin = v.bin
@@ -49,9 +51,15 @@ export function setPage(p) {
   page = p
 }
 
-/** another tab: sessionStorage is per tab, so it holds a separate login */
+/**
+ * another tab, holding a separate login (sessionStorage is per tab), in a context of
+ * its own: the tabs a spec keeps open each hold a live notification stream, and the
+ * six connections per host of one browser context would run out
+ */
 export async function newPage() {
-  return watch(await ctx.newPage())
+  const c = await browser.newContext(contextOptions)
+  c.setDefaultTimeout(10_000)
+  return watch(await c.newPage())
 }
 
 /** the demo password of a seeded user; the suite needs the demo seed */

@@ -27,17 +27,17 @@ const root = resolve(frontend, '..')
 const shots = join(frontend, 'screenshots')
 const work = mkdtempSync(join(tmpdir(), 'duban-e2e-'))
 const dataDir = join(work, 'data')
-const profileDir = join(work, 'profile')
 // a fresh folder: screenshots of an earlier run (a FAILED- one above all) would mislead
 rmSync(shots, { recursive: true, force: true })
 mkdirSync(shots, { recursive: true })
 let seeded = false
 
 let server = null
+let browser = null
 let ctx = null
 
 async function cleanup() {
-  if (ctx) await ctx.close().catch(() => {})
+  if (browser) await browser.close().catch(() => {})
   if (server) await server.stop()
   rmSync(work, { recursive: true, force: true })
 }
@@ -132,9 +132,13 @@ try {
 
 // --- browser ---------------------------------------------------------------
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+// Every tab newPage() opens gets a context of its own, as a second browser would:
+// each signed-in tab holds the live notification stream open, and a browser opens
+// at most six HTTP/1.1 connections per host, shared by all its tabs.
+const contextOptions = { viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
 // A browser that does not start (missing, wrong path) must not leave the server running.
 try {
-  ctx = await chromium.launchPersistentContext(profileDir, {
+  browser = await chromium.launch({
     executablePath,
     headless: true,
     args: [
@@ -146,10 +150,8 @@ try {
       '--disable-component-update',
       '--disable-sync',
     ],
-    viewport: { width: 1366, height: 860 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
   })
+  ctx = await browser.newContext(contextOptions)
 } catch (err) {
   console.log(`  ✗ setup: start the browser (${executablePath})\n${String(err?.stack ?? err).replace(/^/gm, '      ')}`)
   await cleanup()
@@ -157,7 +159,7 @@ try {
   process.exit(1)
 }
 ctx.setDefaultTimeout(10_000)
-init({ base, shots, ctx, seeded, spaPort, bin, root, work, page: ctx.pages()[0] ?? (await ctx.newPage()) })
+init({ base, shots, browser, contextOptions, seeded, spaPort, bin, root, work, page: await ctx.newPage() })
 
 const specDir = join(dirname(fileURLToPath(import.meta.url)), 'specs')
 for (const file of readdirSync(specDir).filter((f) => f.endsWith('.mjs')).sort()) {

@@ -4,6 +4,7 @@ import { Badge, Button } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
+import { useMe } from '../auth/auth'
 import { followNotifications } from './stream'
 
 export const NOTIFICATIONS_KEY = ['notifications'] as const
@@ -14,7 +15,9 @@ export function NotificationBell() {
   const navigate = useNavigate()
   const qc = useQueryClient()
   const [count, setCount] = useState(0)
+  const userId = useMe().data?.id
   useEffect(() => {
+    if (!userId) return
     const ac = new AbortController()
     followNotifications(
       {
@@ -25,9 +28,10 @@ export function NotificationBell() {
         onNotification: () => void qc.invalidateQueries({ queryKey: NOTIFICATIONS_KEY }),
       },
       ac.signal,
+      userId,
     )
     return () => ac.abort()
-  }, [qc])
+  }, [qc, userId])
   return (
     <Button
       type="text"
