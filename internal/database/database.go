@@ -201,6 +201,29 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 	return nil
 }
 
+// Attempt runs fn like InTx, except that an error from fn undoes what fn wrote even
+// when ctx already carries a transaction: fn then runs in a savepoint of it. A dry
+// run that writes and returns an error to discard its writes must use Attempt; with
+// InTx it would join a caller's transaction (the idempotency store's, for one) whose
+// commit keeps them. Hooks registered inside fn run after the outer commit only when
+// fn succeeded.
+func (db *DB) Attempt(ctx context.Context, fn func(ctx context.Context) error) error {
+	outer, ok := ctx.Value(txKey{}).(*txState)
+	if !ok {
+		return db.InTx(ctx, fn)
+	}
+	inner := &txState{}
+	err := outer.tx.Transaction(func(tx *gorm.DB) error {
+		inner.tx = tx
+		return fn(context.WithValue(ctx, txKey{}, inner))
+	})
+	if err != nil {
+		return err
+	}
+	outer.afterCommit = append(outer.afterCommit, inner.afterCommit...)
+	return nil
+}
+
 // InTransaction reports whether ctx carries a transaction.
 func InTransaction(ctx context.Context) bool {
 	_, ok := ctx.Value(txKey{}).(*txState)

@@ -204,6 +204,12 @@ func TestImport(t *testing.T) {
 		if itemCount(t, env) != before {
 			t.Fatal("a dry run wrote items")
 		}
+		// under an Idempotency-Key (as the SPA sends it) the request runs in the
+		// idempotency store's transaction: the dry run must still keep nothing
+		upload(sup, "?dry_run=true", data, "Idempotency-Key", "check-1").Expect(200).JSON(&dry)
+		if itemCount(t, env) != before {
+			t.Fatal("a dry run with an Idempotency-Key wrote items")
+		}
 		var done result
 		upload(sup, "", data, "Idempotency-Key", "import-1").Expect(201).JSON(&done)
 		if done.Created != 3 || done.Rows[0].ID == nil {

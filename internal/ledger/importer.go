@@ -414,7 +414,9 @@ func (s *Service) Import(ctx context.Context, p *access.Principal, data []byte, 
 	}
 	res := &Result{DryRun: dryRun, Rows: []RowResult{}, Errors: []RowError{}}
 	errRollback := errors.New("roll back")
-	err = s.db.InTx(ctx, func(ctx context.Context) error {
+	// Attempt, not InTx: under an Idempotency-Key the request already runs in the
+	// idempotency store's transaction, and the dry run's rollback must still happen.
+	err = s.db.Attempt(ctx, func(ctx context.Context) error {
 		for _, r := range rows {
 			in, errs := s.input(r, dir)
 			if len(errs) > 0 {
