@@ -59,8 +59,15 @@ func (w *Webhook) Types() []string {
 	return out
 }
 
+// Private reports whether events of kind are never sent out: security events
+// (logins, lockouts, tokens) carry session ids and belong to the audit log.
+func Private(kind string) bool { return strings.HasPrefix(kind, "auth.") }
+
 // Wants reports whether the subscription takes events of kind.
 func (w *Webhook) Wants(kind string) bool {
+	if Private(kind) {
+		return false
+	}
 	for _, t := range w.Types() {
 		if t == "*" || t == kind || (strings.HasSuffix(t, ".*") && strings.HasPrefix(kind, strings.TrimSuffix(t, "*"))) {
 			return true

@@ -90,6 +90,9 @@ func checkTypes(types []string) ([]string, error) {
 	out := make([]string, 0, len(types))
 	for _, t := range types {
 		t = strings.TrimSpace(t)
+		if Private(t) {
+			return nil, problem.Field("event_types", "event_type", fmt.Sprintf("%q: security events (auth.*) are not sent to webhooks", t))
+		}
 		ok := t == "*" || events.Known(events.Kind(t))
 		if !ok && strings.HasSuffix(t, ".*") {
 			prefix := strings.TrimSuffix(t, "*")
