@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/duban/duban/internal/channels"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/outbound"
 	"github.com/duban/duban/internal/webhooks"
@@ -16,4 +17,9 @@ func (a *App) mountDelivery(authed httpserver.Router) {
 	a.Bus.Subscribe("webhooks", nil, hooks.Handle)
 	hooks.RegisterJobs(a.Jobs.Worker)
 	webhooks.Mount(authed, hooks)
+	robots := channels.New(channels.Options{DB: a.DB, Clock: a.Config.Clock, Queue: a.Jobs.Queue, Guard: guard,
+		PublicURL: a.Config.PublicURL, Log: a.Log})
+	a.Notifications.OnTold(robots.Tell)
+	robots.RegisterJobs(a.Jobs.Worker)
+	channels.Mount(authed, robots)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/duban/duban/internal/channels"
 	"github.com/duban/duban/internal/webhooks"
 )
 
@@ -64,6 +65,52 @@ func init() {
 			want:  adminOnly(http.StatusOK),
 		},
 	)
+	// The group robots: administrators' alone too; the relation picks the unit
+	// the robot is for (own: the caller's, other: department B, none: the
+	// enterprise's), which makes no difference.
+	robot := map[string]any{"name": "矩阵群", "platform": "dingtalk", "url": "https://203.0.113.5/robot/send?access_token=m", "secret": "SECm"}
+	register(
+		row{
+			method: "GET", route: "/api/v1/notification-channels",
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/notification-channels", nil },
+			want:  adminOnly(http.StatusOK),
+		},
+		row{
+			method: "POST", route: "/api/v1/notification-channels",
+			setup: func(f *fixture, c *cell) (string, any) {
+				b := map[string]any{"unit_id": f.unitFor(c.user, c.rel).String()}
+				for k, v := range robot {
+					b[k] = v
+				}
+				return "/api/v1/notification-channels", b
+			},
+			want: adminOnly(http.StatusCreated),
+		},
+		row{
+			method: "PATCH", route: "/api/v1/notification-channels/:id",
+			setup: func(f *fixture, c *cell) (string, any) {
+				return "/api/v1/notification-channels/" + f.robot(f.unitFor(c.user, c.rel)).String(), map[string]any{"msg_type": "text"}
+			},
+			want: adminOnly(http.StatusOK),
+		},
+		row{
+			method: "DELETE", route: "/api/v1/notification-channels/:id",
+			setup: func(f *fixture, c *cell) (string, any) {
+				return "/api/v1/notification-channels/" + f.robot(f.unitFor(c.user, c.rel)).String(), nil
+			},
+			want: adminOnly(http.StatusNoContent),
+		},
+	)
+}
+
+// robot writes a DingTalk robot of unit and returns its id.
+func (f *fixture) robot(unit uuid.UUID) uuid.UUID {
+	now := time.Now().UTC()
+	c := channels.Channel{ID: uuid.Must(uuid.NewV7()), Name: "矩阵群", Platform: channels.DingTalk, URL: "https://203.0.113.5/robot/send?access_token=m",
+		Secret: "SECm", UnitID: &unit, Kinds: "[]", MsgType: channels.MsgMarkdown, Enabled: true, CreatedBy: f.actors[admin].id,
+		CreatedAt: now, UpdatedAt: now, Version: 1}
+	f.must(f.env.DB.Gorm().Create(&c).Error, "robot")
+	return c.ID
 }
 
 // webhook writes an enabled subscription to url and returns its id.
