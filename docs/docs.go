@@ -14532,9 +14532,6 @@ const docTemplate = `{
         },
         "WebhookPatch": {
             "type": "object",
-            "required": [
-                "event_types"
-            ],
             "properties": {
                 "description": {
                     "type": "string",

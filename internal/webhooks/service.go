@@ -66,7 +66,7 @@ type Input struct {
 type Patch struct {
 	URL         *string   `json:"url" validate:"omitempty,max=2000"`
 	Description *string   `json:"description" validate:"omitempty,max=200"`
-	EventTypes  *[]string `json:"event_types" validate:"omitempty,min=1,max=100,dive,required,max=80"`
+	EventTypes  *[]string `json:"event_types" validate:"omitempty,min=1,max=100,dive,min=1,max=80"`
 	Enabled     *bool     `json:"enabled"`
 } // @name WebhookPatch
 

@@ -4873,7 +4873,7 @@ export interface components {
         WebhookPatch: {
             description?: string;
             enabled?: boolean;
-            event_types: string[];
+            event_types?: string[];
             url?: string;
         };
         /** @enum {string} */
