@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"github.com/duban/duban/internal/channels"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/outbound"
@@ -17,6 +19,7 @@ func (a *App) mountDelivery(authed httpserver.Router) {
 	a.Bus.Subscribe("webhooks", nil, hooks.Handle)
 	hooks.RegisterJobs(a.Jobs.Worker)
 	webhooks.Mount(authed, hooks)
+	a.maintain("webhook delivery log", time.Hour, hooks.Prune)
 	robots := channels.New(channels.Options{DB: a.DB, Clock: a.Config.Clock, Queue: a.Jobs.Queue, Guard: guard,
 		PublicURL: a.Config.PublicURL, Log: a.Log})
 	a.Notifications.OnTold(robots.Tell)

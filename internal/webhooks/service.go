@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -254,4 +255,18 @@ func (s *Service) Deliveries(ctx context.Context, p *access.Principal, id uuid.U
 		return nil, 0, fmt.Errorf("list deliveries: %w", err)
 	}
 	return out, total, nil
+}
+
+// LogRetention is how long finished deliveries stay in the log.
+const LogRetention = 30 * 24 * time.Hour
+
+// Prune removes finished deliveries older than LogRetention (a periodic job):
+// the log is for diagnosis, not an archive.
+func (s *Service) Prune(ctx context.Context) error {
+	cut := s.clock.Now().Add(-LogRetention)
+	err := s.db.Conn(ctx).Where("created_at < ? AND state <> ?", cut, StatePending).Delete(&Delivery{}).Error
+	if err != nil {
+		return fmt.Errorf("prune webhook deliveries: %w", err)
+	}
+	return nil
 }

@@ -94,6 +94,13 @@ func TestWebhookDeliversSignedEvents(t *testing.T) {
 		if n := len(k.log(h)); n != 3 {
 			t.Errorf("the log has %d entries, want 3", n)
 		}
+		// The log keeps 30 days.
+		k.env.Clock.Advance(31 * 24 * time.Hour)
+		k.drain()
+		k.tok = map[string]string{}
+		if n := len(k.log(h)); n != 0 {
+			t.Errorf("the log has %d entries after 31 days, want 0", n)
+		}
 	})
 }
 
