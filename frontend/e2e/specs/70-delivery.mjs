@@ -27,7 +27,7 @@ test('Webhooks: subscribe, the secret is shown once, ping, the delivery log', as
     await (await menuItem('Webhook 推送')).waitFor()
     await page.getByTestId('webhook-add').click()
     await page.getByTestId('webhook-url').fill(url)
-    await page.getByRole('button', { name: '新 建' }).or(page.getByRole('button', { name: '新建' })).click()
+    await page.getByRole('dialog').getByRole('button', { name: /新\s*建/ }).click()
     const secret = page.getByTestId('webhook-secret')
     await secret.waitFor()
     assert((await secret.innerText()).startsWith('whsec_'), 'the secret is shown after creation')

@@ -95,7 +95,15 @@ function CreateModal({ open, onClose, onCreated }: { open: boolean; onClose: () 
 function SecretModal({ secret, onClose }: { secret: string | null; onClose: () => void }) {
   const { t } = useTranslation()
   return (
-    <Modal open={secret !== null} title={t('delivery.webhooks.secretTitle')} onOk={onClose} onCancel={onClose} cancelButtonProps={{ style: { display: 'none' } }}>
+    <Modal
+      open={secret !== null}
+      title={t('delivery.webhooks.secretTitle')}
+      onOk={onClose}
+      onCancel={onClose}
+      cancelButtonProps={{ style: { display: 'none' } }}
+      // once closed, the secret leaves the page
+      destroyOnHidden
+    >
       <Typography.Paragraph type="warning">{t('delivery.webhooks.secretHint')}</Typography.Paragraph>
       <Typography.Paragraph copyable={{ text: secret ?? '' }} code data-testid="webhook-secret">
         {secret}
