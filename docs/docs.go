@@ -6709,6 +6709,216 @@ const docTemplate = `{
                 }
             }
         },
+        "/notification-channels": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The WeCom, DingTalk and Feishu group robots of units and scopes (administrators only). URLs and secrets are write-only: the target host and whether a secret is set are shown.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Group robots",
+                "operationId": "listNotificationChannels",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationChannelList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Adds a robot for a unit (unit_id) or a supervision scope (scope_id): it receives, in Chinese, the notifications of the people of that unit or scope — the same people the in-app notifications go to. WeCom: the group robot's webhook URL, markdown or text messages. DingTalk: the custom robot's URL and its 加签 secret (timestamp and sign query parameters, HMAC-SHA256). Feishu: the custom bot's URL and its signature secret (timestamp and sign in the body). URLs on internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Add a group robot",
+                "operationId": "createNotificationChannel",
+                "parameters": [
+                    {
+                        "description": "the robot",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NotificationChannelInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationChannel"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/notification-channels/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Remove a group robot",
+                "operationId": "deleteNotificationChannel",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "robot id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Change a group robot",
+                "operationId": "updateNotificationChannel",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "robot id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the changes",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NotificationChannelPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/NotificationChannel"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/notifications": {
             "get": {
                 "security": [
@@ -8562,6 +8772,479 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "not_found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/webhooks": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every outgoing webhook subscription (administrators only). Secrets are never shown after creation.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Webhook subscriptions",
+                "operationId": "listWebhooks",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/WebhookList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Subscribes a URL to event types (kinds of the events catalogue such as ` + "`" + `item.issued` + "`" + `, prefixes such as ` + "`" + `item.*` + "`" + `, or ` + "`" + `*` + "`" + `). Every matching event is POSTed to it as JSON ` + "`" + `{type, timestamp, id, data}` + "`" + ` with the Standard Webhooks headers ` + "`" + `webhook-id` + "`" + ` (the same on every retry), ` + "`" + `webhook-timestamp` + "`" + ` and ` + "`" + `webhook-signature` + "`" + `; failures are retried with exponential backoff for 24 hours, and a subscription failing for 24 hours on end is disabled and the administrators are notified. The answer carries the signing secret (` + "`" + `whsec_…` + "`" + `), shown only this once. URLs on loopback, private or other internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Subscribe a URL to events",
+                "operationId": "createWebhook",
+                "parameters": [
+                    {
+                        "description": "the subscription",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/WebhookInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/WebhookCreated"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "bad URL, internal address, unknown event type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/webhooks/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "A webhook subscription",
+                "operationId": "getWebhook",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Webhook"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Deletes the subscription and its delivery log; pending retries stop.",
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Delete a webhook subscription",
+                "operationId": "deleteWebhook",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Changes the URL, description, event types or whether it is enabled. Enabling a disabled subscription starts its failure count afresh.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Change a webhook subscription",
+                "operationId": "updateWebhook",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the changes",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/WebhookPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Webhook"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/webhooks/{id}/deliveries": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The deliveries to the subscription, newest first: time, state, attempts, the last attempt's HTTP status, latency and the start of the answer.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "A webhook's delivery log",
+                "operationId": "listWebhookDeliveries",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "pending",
+                            "succeeded",
+                            "failed"
+                        ],
+                        "type": "string",
+                        "description": "only deliveries in this state",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/WebhookDeliveryList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/webhooks/{id}/deliveries/{delivery_id}/redeliver": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Sends the delivery's message again, as a new log entry with the same webhook-id and body, retried like the first. 409 when the subscription is disabled.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Redeliver a message",
+                "operationId": "redeliverWebhookDelivery",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "delivery id",
+                        "name": "delivery_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/WebhookDelivery"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/webhooks/{id}/ping": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Sends a signed ` + "`" + `webhook.ping` + "`" + ` message now and answers with its log entry (state succeeded or failed, status, latency, the start of the answer). Not retried.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Ping a webhook",
+                "operationId": "pingWebhook",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "webhook id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/WebhookDelivery"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -11572,6 +12255,202 @@ const docTemplate = `{
                 }
             }
         },
+        "NotificationChannel": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "has_secret": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kinds": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "urge",
+                        "reminder"
+                    ]
+                },
+                "last_error": {
+                    "type": "string",
+                    "example": ""
+                },
+                "last_sent_at": {
+                    "description": "LastSentAt, LastStatus (HTTP, 0: no answer) and LastError describe the last\nmessage sent.",
+                    "type": "string"
+                },
+                "last_status": {
+                    "type": "integer",
+                    "example": 200
+                },
+                "msg_type": {
+                    "type": "string",
+                    "enum": [
+                        "text",
+                        "markdown"
+                    ],
+                    "example": "markdown"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "安全环保部工作群"
+                },
+                "platform": {
+                    "type": "string",
+                    "enum": [
+                        "wecom",
+                        "dingtalk",
+                        "feishu"
+                    ],
+                    "example": "dingtalk"
+                },
+                "scope_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "target": {
+                    "description": "Target is the scheme and host of the robot's URL (the rest carries its key).",
+                    "type": "string",
+                    "example": "https://oapi.dingtalk.com"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "NotificationChannelInput": {
+            "type": "object",
+            "required": [
+                "name",
+                "platform",
+                "url"
+            ],
+            "properties": {
+                "enabled": {
+                    "type": "boolean"
+                },
+                "kinds": {
+                    "description": "Kinds are the notification kinds sent (empty: all).",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "urge",
+                        "reminder"
+                    ]
+                },
+                "msg_type": {
+                    "type": "string",
+                    "enum": [
+                        "text",
+                        "markdown"
+                    ],
+                    "example": "markdown"
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "安全环保部工作群"
+                },
+                "platform": {
+                    "type": "string",
+                    "enum": [
+                        "wecom",
+                        "dingtalk",
+                        "feishu"
+                    ],
+                    "example": "dingtalk"
+                },
+                "scope_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "secret": {
+                    "description": "Secret is the signing secret of DingTalk (加签, SEC…) and Feishu (签名校验)\nrobots; write-only. WeCom robots have none.",
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "SEC0123456789abcdef"
+                },
+                "unit_id": {
+                    "description": "UnitID or ScopeID, exactly one: the unit (or supervision scope) whose\npeople's notifications the robot receives.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "url": {
+                    "description": "URL is the robot's webhook address (write-only: it carries the key).",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "https://oapi.dingtalk.com/robot/send?access_token=…"
+                }
+            }
+        },
+        "NotificationChannelList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/NotificationChannel"
+                    }
+                }
+            }
+        },
+        "NotificationChannelPatch": {
+            "type": "object",
+            "properties": {
+                "enabled": {
+                    "type": "boolean"
+                },
+                "kinds": {
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "msg_type": {
+                    "type": "string",
+                    "enum": [
+                        "text",
+                        "markdown"
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 100
+                },
+                "secret": {
+                    "type": "string",
+                    "maxLength": 200
+                },
+                "url": {
+                    "type": "string",
+                    "maxLength": 2000
+                }
+            }
+        },
         "NotificationCount": {
             "type": "object",
             "properties": {
@@ -13380,6 +14259,298 @@ const docTemplate = `{
                     "description": "Version counts changes (0: never changed); the ETag carries it.",
                     "type": "integer",
                     "example": 2
+                }
+            }
+        },
+        "Webhook": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "OA 系统同步"
+                },
+                "disabled_at": {
+                    "type": "string"
+                },
+                "disabled_reason": {
+                    "type": "string",
+                    "example": ""
+                },
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "event_types": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "item.issued",
+                        "urge.*"
+                    ]
+                },
+                "failing_since": {
+                    "description": "FailingSince is the first failed attempt since the last success (null:\nnot failing). After 24 hours of failure the subscription is disabled.",
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://oa.example.com/duban/events"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "WebhookCreated": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "OA 系统同步"
+                },
+                "disabled_at": {
+                    "type": "string"
+                },
+                "disabled_reason": {
+                    "type": "string",
+                    "example": ""
+                },
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                },
+                "event_types": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "item.issued",
+                        "urge.*"
+                    ]
+                },
+                "failing_since": {
+                    "description": "FailingSince is the first failed attempt since the last success (null:\nnot failing). After 24 hours of failure the subscription is disabled.",
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "secret": {
+                    "description": "Secret signs every delivery (Standard Webhooks: webhook-signature is\n\"v1,\" + base64 HMAC-SHA256 of \"webhook-id.webhook-timestamp.body\", keyed by\nthe base64-decoded part after \"whsec_\"). It is never shown again.",
+                    "type": "string",
+                    "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "url": {
+                    "type": "string",
+                    "example": "https://oa.example.com/duban/events"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "WebhookDelivery": {
+            "type": "object",
+            "properties": {
+                "attempts": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "delivered_at": {
+                    "type": "string"
+                },
+                "error": {
+                    "type": "string",
+                    "example": ""
+                },
+                "event_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "event_type": {
+                    "type": "string",
+                    "example": "item.issued"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "last_attempt_at": {
+                    "description": "LastAttemptAt, ResponseStatus (0: no answer), LatencyMS, ResponseExcerpt\n(the first KiB of the answer) and Error describe the last attempt.",
+                    "type": "string"
+                },
+                "latency_ms": {
+                    "type": "integer",
+                    "example": 85
+                },
+                "message_id": {
+                    "description": "MessageID is the webhook-id header, the same on every retry and\nredelivery of the message.",
+                    "type": "string",
+                    "example": "msg_0190c3f4-7a2b-7c1d-9e8f-0123456789ab"
+                },
+                "next_attempt_at": {
+                    "type": "string"
+                },
+                "payload": {
+                    "description": "Payload is the body sent (JSON text).",
+                    "type": "string",
+                    "example": "{\"type\":\"item.issued\",\"timestamp\":\"2026-12-03T08:00:00Z\",\"id\":\"…\",\"data\":{}}"
+                },
+                "response_excerpt": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "response_status": {
+                    "type": "integer",
+                    "example": 200
+                },
+                "state": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "succeeded",
+                        "failed"
+                    ],
+                    "example": "succeeded"
+                },
+                "trigger": {
+                    "type": "string",
+                    "enum": [
+                        "event",
+                        "manual",
+                        "ping"
+                    ],
+                    "example": "event"
+                },
+                "webhook_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "WebhookDeliveryList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/WebhookDelivery"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "page_size": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
+        "WebhookInput": {
+            "type": "object",
+            "required": [
+                "event_types",
+                "url"
+            ],
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "OA 系统同步"
+                },
+                "enabled": {
+                    "description": "Enabled defaults to true.",
+                    "type": "boolean"
+                },
+                "event_types": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "minItems": 1,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "item.issued",
+                        "urge.*"
+                    ]
+                },
+                "url": {
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "https://oa.example.com/duban/events"
+                }
+            }
+        },
+        "WebhookList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Webhook"
+                    }
+                }
+            }
+        },
+        "WebhookPatch": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "maxLength": 200
+                },
+                "enabled": {
+                    "type": "boolean"
+                },
+                "event_types": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "minItems": 1,
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "url": {
+                    "type": "string",
+                    "maxLength": 2000
                 }
             }
         },

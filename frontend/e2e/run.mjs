@@ -64,6 +64,8 @@ const env = {
   DUBAN_LOG_FORMAT: 'text',
   DUBAN_LOG_LEVEL: 'warn',
   DUBAN_CORS_ORIGINS: `http://127.0.0.1:${spaPort}`,
+  // 70-delivery's webhook receiver listens on loopback
+  DUBAN_OUTBOUND_ALLOW: '127.0.0.1/32',
 }
 
 async function setup() {

@@ -310,7 +310,11 @@ func (a *App) routes(ctx context.Context) error {
 	todo.Mount(authed, todoSvc)
 	// Reporting upward (issue 13): statistics, bulletins, assessment, the ledger.
 	a.reporting(authed, itemsSvc, calendarSvc, warningsSvc, auditLog)
-	return a.mountNotifications(public, authed, todoSvc)
+	if err := a.mountNotifications(public, authed, todoSvc); err != nil {
+		return err
+	}
+	a.mountDelivery(authed)
+	return nil
 }
 
 // Run serves HTTP until ctx is cancelled, then shuts down gracefully.

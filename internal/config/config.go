@@ -80,6 +80,8 @@ type Config struct {
 	// PublicURL is the web app's address as users reach it, for links in e-mail
 	// and the calendar feed's address.
 	PublicURL string `env:"DUBAN_PUBLIC_URL"`
+	// Outbound: what outgoing webhooks and group robots may call (outbound.go).
+	Outbound
 
 	// Location is Timezone, resolved by Load.
 	Location *time.Location `env:"-"`
@@ -186,6 +188,7 @@ func (c *Config) validate() error {
 	}
 	errs = append(errs, c.Storage.validate()...)
 	errs = append(errs, c.SMTP.validate()...)
+	errs = append(errs, c.Outbound.validate()...)
 	if err := validPublicURL(c.PublicURL); err != nil {
 		errs = append(errs, err)
 	}

@@ -43,6 +43,8 @@ func All() []*gormigrate.Migration {
 		m0010Events(),
 		m0011Jobs(),
 		m0020Notifications(),
+		m0025Webhooks(),
+		m0026Channels(),
 		m0030LoginHardening(),
 		m0031RateLimits(),
 		m0032AuditChain(),

@@ -394,6 +394,28 @@ var upgradeSteps = []upgradeStep{
 		},
 	},
 	{
+		id: "0025_webhooks",
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			hook := uuid.Must(uuid.NewV7())
+			return exec(tx,
+				row(`INSERT INTO webhooks (id, url, description, event_types, secret, enabled, disabled_reason, created_by, created_at, updated_at, version)
+					VALUES (?, 'https://hooks.example.com/duban', '升级前的订阅', '["item.issued"]', 'whsec_dXBncmFkZQ==', ?, '', ?, ?, ?, 1)`,
+					hook, true, d.clerk, d.now, d.now),
+				row(`INSERT INTO webhook_deliveries (id, webhook_id, message_id, event_type, trigger, payload, state, attempts, created_at,
+					response_status, latency_ms, response_excerpt, error)
+					VALUES (?, ?, 'msg_upgrade', 'item.issued', 'event', '{}', 'pending', 1, ?, 503, 12, 'down', '')`,
+					uuid.Must(uuid.NewV7()), hook, d.now))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "webhooks WHERE enabled", 1)
+			expectCount(t, db, "webhook_deliveries WHERE message_id = 'msg_upgrade' AND state = 'pending'", 1)
+		},
+	},
+	{
+		id:   "0026_channels",
+		note: "a new table of robot channels; nothing to carry over",
+	},
+	{
 		id: "0030_login_hardening",
 		note: "new columns are filled by the migration itself (session_started_at from the family's first token); " +
 			"the earlier steps' refresh tokens and API tokens are what it works on, and logging in after the upgrade reads them",

@@ -68,6 +68,8 @@ type Service struct {
 	// Heartbeat is the interval of the streams' heartbeat comments (tests
 	// shorten it).
 	Heartbeat time.Duration
+	// told listen to what each event told whom (told.go).
+	told []TellFunc
 }
 
 // New returns the service.

@@ -55,6 +55,20 @@ func (s *Service) Handle(ctx context.Context, env events.Envelope) error {
 	if p.unit != nil {
 		text = text.with(s.unitName(ctx, *p.unit))
 	}
+	if len(s.told) > 0 && len(users) > 0 {
+		t := Told{EventID: env.ID, EventKind: string(env.Kind), Kind: p.kind, Link: p.link,
+			TitleZh: text.titleZh, BodyZh: text.bodyZh, TitleEn: text.titleEn, BodyEn: text.bodyEn}
+		for _, u := range users {
+			t.Users = append(t.Users, u.ID)
+		}
+		if p.item != nil {
+			id := p.item.ID
+			t.ItemID = &id
+		}
+		if err := s.tell(ctx, t); err != nil {
+			return err
+		}
+	}
 	now := s.clock.Now().UTC()
 	for _, u := range users {
 		pr := prefs[u.ID]

@@ -1715,6 +1715,48 @@ export interface paths {
         patch: operations["updateMilestone"];
         trace?: never;
     };
+    "/notification-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Group robots
+         * @description The WeCom, DingTalk and Feishu group robots of units and scopes (administrators only). URLs and secrets are write-only: the target host and whether a secret is set are shown.
+         */
+        get: operations["listNotificationChannels"];
+        put?: never;
+        /**
+         * Add a group robot
+         * @description Adds a robot for a unit (unit_id) or a supervision scope (scope_id): it receives, in Chinese, the notifications of the people of that unit or scope — the same people the in-app notifications go to. WeCom: the group robot's webhook URL, markdown or text messages. DingTalk: the custom robot's URL and its 加签 secret (timestamp and sign query parameters, HMAC-SHA256). Feishu: the custom bot's URL and its signature secret (timestamp and sign in the body). URLs on internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.
+         */
+        post: operations["createNotificationChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notification-channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a group robot */
+        delete: operations["deleteNotificationChannel"];
+        options?: never;
+        head?: never;
+        /** Change a group robot */
+        patch: operations["updateNotificationChannel"];
+        trace?: never;
+    };
     "/notifications": {
         parameters: {
             query?: never;
@@ -2154,6 +2196,115 @@ export interface paths {
          * @description Admin only. Lifts every brute-force lock of the user's username, at every client address, and forgets its counted failures; audited as `auth.unlocked`. Logins are locked per username and client address (five failures lock that pair, each further lock in a row twice as long), so a user is only ever locked out where the failures came from.
          */
         post: operations["unlockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook subscriptions
+         * @description Every outgoing webhook subscription (administrators only). Secrets are never shown after creation.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to events
+         * @description Subscribes a URL to event types (kinds of the events catalogue such as `item.issued`, prefixes such as `item.*`, or `*`). Every matching event is POSTed to it as JSON `{type, timestamp, id, data}` with the Standard Webhooks headers `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature`; failures are retried with exponential backoff for 24 hours, and a subscription failing for 24 hours on end is disabled and the administrators are notified. The answer carries the signing secret (`whsec_…`), shown only this once. URLs on loopback, private or other internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook subscription */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook subscription
+         * @description Deletes the subscription and its delivery log; pending retries stop.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook subscription
+         * @description Changes the URL, description, event types or whether it is enabled. Enabling a disabled subscription starts its failure count afresh.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook's delivery log
+         * @description The deliveries to the subscription, newest first: time, state, attempts, the last attempt's HTTP status, latency and the start of the answer.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver a message
+         * @description Sends the delivery's message again, as a new log entry with the same webhook-id and body, retried like the first. 409 when the subscription is disabled.
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ping a webhook
+         * @description Sends a signed `webhook.ping` message now and answers with its log entry (state succeeded or failed, status, latency, the start of the answer). Not retried.
+         */
+        post: operations["pingWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3549,6 +3700,109 @@ export interface components {
             seq?: number;
             title?: components["schemas"]["LocalizedText"];
         };
+        NotificationChannel: {
+            created_at?: string;
+            /** @example true */
+            enabled?: boolean;
+            /** @example true */
+            has_secret?: boolean;
+            /** Format: uuid */
+            id?: string;
+            /**
+             * @example [
+             *       "urge",
+             *       "reminder"
+             *     ]
+             */
+            kinds?: string[];
+            /** @example  */
+            last_error?: string;
+            /**
+             * @description LastSentAt, LastStatus (HTTP, 0: no answer) and LastError describe the last
+             *     message sent.
+             */
+            last_sent_at?: string;
+            /** @example 200 */
+            last_status?: number;
+            /**
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type?: "text" | "markdown";
+            /** @example 安全环保部工作群 */
+            name?: string;
+            /**
+             * @example dingtalk
+             * @enum {string}
+             */
+            platform?: "wecom" | "dingtalk" | "feishu";
+            /** Format: uuid */
+            scope_id?: string;
+            /**
+             * @description Target is the scheme and host of the robot's URL (the rest carries its key).
+             * @example https://oapi.dingtalk.com
+             */
+            target?: string;
+            /** Format: uuid */
+            unit_id?: string;
+            updated_at?: string;
+            /** @example 1 */
+            version?: number;
+        };
+        NotificationChannelInput: {
+            enabled?: boolean;
+            /**
+             * @description Kinds are the notification kinds sent (empty: all).
+             * @example [
+             *       "urge",
+             *       "reminder"
+             *     ]
+             */
+            kinds?: string[];
+            /**
+             * @example markdown
+             * @enum {string}
+             */
+            msg_type?: "text" | "markdown";
+            /** @example 安全环保部工作群 */
+            name: string;
+            /**
+             * @example dingtalk
+             * @enum {string}
+             */
+            platform: "wecom" | "dingtalk" | "feishu";
+            /** Format: uuid */
+            scope_id?: string;
+            /**
+             * @description Secret is the signing secret of DingTalk (加签, SEC…) and Feishu (签名校验)
+             *     robots; write-only. WeCom robots have none.
+             * @example SEC0123456789abcdef
+             */
+            secret?: string;
+            /**
+             * Format: uuid
+             * @description UnitID or ScopeID, exactly one: the unit (or supervision scope) whose
+             *     people's notifications the robot receives.
+             */
+            unit_id?: string;
+            /**
+             * @description URL is the robot's webhook address (write-only: it carries the key).
+             * @example https://oapi.dingtalk.com/robot/send?access_token=…
+             */
+            url: string;
+        };
+        NotificationChannelList: {
+            data?: components["schemas"]["NotificationChannel"][];
+        };
+        NotificationChannelPatch: {
+            enabled?: boolean;
+            kinds?: string[];
+            /** @enum {string} */
+            msg_type?: "text" | "markdown";
+            name?: string;
+            secret?: string;
+            url?: string;
+        };
         NotificationCount: {
             /** @example 3 */
             count?: number;
@@ -4470,6 +4724,157 @@ export interface components {
              * @example 2
              */
             version?: number;
+        };
+        Webhook: {
+            created_at?: string;
+            /** Format: uuid */
+            created_by?: string;
+            /** @example OA 系统同步 */
+            description?: string;
+            disabled_at?: string;
+            /** @example  */
+            disabled_reason?: string;
+            /** @example true */
+            enabled?: boolean;
+            /**
+             * @example [
+             *       "item.issued",
+             *       "urge.*"
+             *     ]
+             */
+            event_types?: string[];
+            /**
+             * @description FailingSince is the first failed attempt since the last success (null:
+             *     not failing). After 24 hours of failure the subscription is disabled.
+             */
+            failing_since?: string;
+            /** Format: uuid */
+            id?: string;
+            updated_at?: string;
+            /** @example https://oa.example.com/duban/events */
+            url?: string;
+            /** @example 1 */
+            version?: number;
+        };
+        WebhookCreated: {
+            created_at?: string;
+            /** Format: uuid */
+            created_by?: string;
+            /** @example OA 系统同步 */
+            description?: string;
+            disabled_at?: string;
+            /** @example  */
+            disabled_reason?: string;
+            /** @example true */
+            enabled?: boolean;
+            /**
+             * @example [
+             *       "item.issued",
+             *       "urge.*"
+             *     ]
+             */
+            event_types?: string[];
+            /**
+             * @description FailingSince is the first failed attempt since the last success (null:
+             *     not failing). After 24 hours of failure the subscription is disabled.
+             */
+            failing_since?: string;
+            /** Format: uuid */
+            id?: string;
+            /**
+             * @description Secret signs every delivery (Standard Webhooks: webhook-signature is
+             *     "v1," + base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body", keyed by
+             *     the base64-decoded part after "whsec_"). It is never shown again.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret?: string;
+            updated_at?: string;
+            /** @example https://oa.example.com/duban/events */
+            url?: string;
+            /** @example 1 */
+            version?: number;
+        };
+        WebhookDelivery: {
+            /** @example 1 */
+            attempts?: number;
+            created_at?: string;
+            delivered_at?: string;
+            /** @example  */
+            error?: string;
+            /** Format: uuid */
+            event_id?: string;
+            /** @example item.issued */
+            event_type?: string;
+            /** Format: uuid */
+            id?: string;
+            /**
+             * @description LastAttemptAt, ResponseStatus (0: no answer), LatencyMS, ResponseExcerpt
+             *     (the first KiB of the answer) and Error describe the last attempt.
+             */
+            last_attempt_at?: string;
+            /** @example 85 */
+            latency_ms?: number;
+            /**
+             * @description MessageID is the webhook-id header, the same on every retry and
+             *     redelivery of the message.
+             * @example msg_0190c3f4-7a2b-7c1d-9e8f-0123456789ab
+             */
+            message_id?: string;
+            next_attempt_at?: string;
+            /**
+             * @description Payload is the body sent (JSON text).
+             * @example {"type":"item.issued","timestamp":"2026-12-03T08:00:00Z","id":"…","data":{}}
+             */
+            payload?: string;
+            /** @example ok */
+            response_excerpt?: string;
+            /** @example 200 */
+            response_status?: number;
+            /**
+             * @example succeeded
+             * @enum {string}
+             */
+            state?: "pending" | "succeeded" | "failed";
+            /**
+             * @example event
+             * @enum {string}
+             */
+            trigger?: "event" | "manual" | "ping";
+            /** Format: uuid */
+            webhook_id?: string;
+        };
+        WebhookDeliveryList: {
+            data?: components["schemas"]["WebhookDelivery"][];
+            /** @example 1 */
+            page?: number;
+            /** @example 20 */
+            page_size?: number;
+            /** @example 42 */
+            total?: number;
+        };
+        WebhookInput: {
+            /** @example OA 系统同步 */
+            description?: string;
+            /** @description Enabled defaults to true. */
+            enabled?: boolean;
+            /**
+             * @example [
+             *       "item.issued",
+             *       "urge.*"
+             *     ]
+             */
+            event_types: string[];
+            /** @example https://oa.example.com/duban/events */
+            url: string;
+        };
+        WebhookList: {
+            data?: components["schemas"]["Webhook"][];
+        };
+        WebhookPatch: {
+            description?: string;
+            enabled?: boolean;
+            event_types?: string[];
+            url?: string;
         };
         /** @enum {string} */
         "notifications.Kind": "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled" | "bulletin_published";
@@ -10701,6 +11106,216 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listNotificationChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannelList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the robot */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationChannelInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannel"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description robot id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description robot id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the changes */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationChannelPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannel"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listNotifications: {
         parameters: {
             query?: {
@@ -12314,6 +12929,451 @@ export interface operations {
                 };
             };
             /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the subscription */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description bad URL, internal address, unknown event type */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the changes */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description only deliveries in this state */
+                state?: "pending" | "succeeded" | "failed";
+                /** @description page, from 1 */
+                page?: number;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description webhook id */
+                id: string;
+                /** @description delivery id */
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -20,6 +20,8 @@ const MePage = lazy(() => import('../pages/MePage'))
 const OrgPage = lazy(() => import('../pages/OrgPage'))
 const CalendarPage = lazy(() => import('../pages/CalendarPage'))
 const WarningSettingsPage = lazy(() => import('../pages/settings/WarningSettingsPage'))
+const WebhooksPage = lazy(() => import('../pages/settings/WebhooksPage'))
+const RobotsPage = lazy(() => import('../pages/settings/RobotsPage'))
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
 const SsoLandingPage = lazy(() => import('../pages/SsoLandingPage'))
 const OrgChartPage = lazy(() => import('../pages/org/OrgChartPage'))
@@ -102,6 +104,8 @@ function AppRoutes() {
           <Route path="org/import" element={<OrgImportPage />} />
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="settings/warnings" element={<WarningSettingsPage />} />
+          <Route path="settings/webhooks" element={<WebhooksPage />} />
+          <Route path="settings/robots" element={<RobotsPage />} />
           <Route path="cockpit" element={<CockpitPage />} />
           <Route path="my-unit" element={<UnitStatsPage />} />
           <Route path="bulletins" element={<BulletinsPage />} />

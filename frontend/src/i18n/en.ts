@@ -8,6 +8,7 @@ import enSso from './en.sso'
 import enNotifications from './en.notifications'
 import type { Shape } from './shape'
 import type zhCN from './zh-CN'
+import enDelivery from './en.delivery'
 
 // English. Same keys as zh-CN.ts (the type checks it). New areas get their own
 // <lang>.<area>.ts pair, spread in here and in zh-CN.ts.
@@ -257,6 +258,7 @@ const en: Shape<typeof zhCN> = {
   ...enNotifications,
   ...enAttachments,
   ...enSso,
+  ...enDelivery,
 }
 
 export default en

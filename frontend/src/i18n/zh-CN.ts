@@ -6,6 +6,7 @@ import zhCNSettings from './zh-CN.settings'
 import zhCNPrint from './zh-CN.print'
 import zhCNSso from './zh-CN.sso'
 import zhCNNotifications from './zh-CN.notifications'
+import zhCNDelivery from './zh-CN.delivery'
 
 // Chinese (the default language). en.ts must have the same keys.
 const zhCN = {
@@ -254,6 +255,7 @@ const zhCN = {
   ...zhCNAttachments,
   ...zhCNReports,
   ...zhCNSso,
+  ...zhCNDelivery,
 }
 
 export default zhCN

@@ -1,5 +1,7 @@
 import {
   AlertOutlined,
+  ApiOutlined,
+  RobotOutlined,
   AppstoreOutlined,
   BarChartOutlined,
   FundOutlined,
@@ -47,6 +49,8 @@ function useNavItems(): MenuProps['items'] {
       { key: '/org', icon: <TeamOutlined />, label: <Link to="/org">{t('nav.org')}</Link> },
       { key: '/calendar', icon: <CalendarOutlined />, label: <Link to="/calendar">{t('nav.calendar')}</Link> },
       { key: '/settings/warnings', icon: <AlertOutlined />, label: <Link to="/settings/warnings">{t('settings.nav')}</Link> },
+      { key: '/settings/robots', icon: <RobotOutlined />, label: <Link to="/settings/robots">{t('delivery.robots.nav')}</Link> },
+      { key: '/settings/webhooks', icon: <ApiOutlined />, label: <Link to="/settings/webhooks">{t('delivery.webhooks.nav')}</Link> },
     )
   }
   items.push({ key: '/me', icon: <UserOutlined />, label: <Link to="/me">{t('nav.me')}</Link> })
