@@ -199,7 +199,9 @@ func (s *Service) queries(k Kind, r Rule, day civil.Date, c counter) []query {
 		}
 	case KindFeedbackOverdue:
 		q := feedback
-		q.where = append(clone(q.where), where(feedbackDue+" < ?", day))
+		// Past the deadline the overdue reminders speak: feedback is not pressed
+		// on top of them.
+		q.where = append(clone(q.where), where(feedbackDue+" < ?", day), where("items.deadline >= ?", day))
 		out = append(out, q)
 	case KindAssignmentNotAccepted:
 		out = append(out, query{join: "JOIN item_assignments a ON a.item_id = items.id", id: "a.id", unit: "a.unit_id", ref: "a.id",
