@@ -266,21 +266,20 @@ func (s *Service) stream(ctx context.Context, q query, k Kind, day civil.Date, i
 			return nil
 		}
 		st.Rows += len(page)
-		err := s.db.InTx(ctx, func(ctx context.Context) error {
-			for _, r := range page {
-				a := sendArgs{Kind: k, Item: r.ItemID, Unit: r.UnitID, Ref: r.RefID, Day: day, Since: r.Since, Urgent: isUrgent}
-				if r.Date != nil {
-					a.Date = *r.Date
-				}
-				ok, err := s.queue.Enqueue(ctx, JobSend, a, jobs.Unique(a.key()))
-				if err != nil {
-					return err
-				}
-				if ok {
-					st.Enqueued[k]++
-				}
+		batch := make([]jobs.Many, len(page))
+		for i, r := range page {
+			a := sendArgs{Kind: k, Item: r.ItemID, Unit: r.UnitID, Ref: r.RefID, Day: day, Since: r.Since, Urgent: isUrgent}
+			if r.Date != nil {
+				a.Date = *r.Date
 			}
-			return nil
+			batch[i] = jobs.Many{Args: a, Unique: a.key()}
+		}
+		// One statement per page, in a transaction of its own: the wake-up
+		// after commit starts the workers on it while the sweep reads on.
+		err := s.db.InTx(ctx, func(ctx context.Context) error {
+			n, err := s.queue.EnqueueMany(ctx, JobSend, batch)
+			st.Enqueued[k] += n
+			return err
 		})
 		if err != nil {
 			return err
