@@ -20,6 +20,7 @@ const MePage = lazy(() => import('../pages/MePage'))
 const OrgPage = lazy(() => import('../pages/OrgPage'))
 const CalendarPage = lazy(() => import('../pages/CalendarPage'))
 const WarningSettingsPage = lazy(() => import('../pages/settings/WarningSettingsPage'))
+const ReminderSettingsPage = lazy(() => import('../pages/settings/ReminderSettingsPage'))
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
 const SsoLandingPage = lazy(() => import('../pages/SsoLandingPage'))
 const OrgChartPage = lazy(() => import('../pages/org/OrgChartPage'))
@@ -102,6 +103,7 @@ function AppRoutes() {
           <Route path="org/import" element={<OrgImportPage />} />
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="settings/warnings" element={<WarningSettingsPage />} />
+          <Route path="settings/reminders" element={<ReminderSettingsPage />} />
           <Route path="cockpit" element={<CockpitPage />} />
           <Route path="my-unit" element={<UnitStatsPage />} />
           <Route path="bulletins" element={<BulletinsPage />} />
