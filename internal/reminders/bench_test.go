@@ -52,13 +52,20 @@ func BenchmarkReminderSweep(b *testing.B) {
 			seedOpen(b, env, n, start)
 			b.Logf("%s: seeded %d open items in %s", d, n, time.Since(t0).Round(time.Millisecond))
 			ctx := context.Background()
+			var err error
 			svc := env.App.Reminders
+			if v := os.Getenv("DUBAN_BENCH_BATCH"); v != "" {
+				if svc.Batch, err = strconv.Atoi(v); err != nil {
+					b.Fatal(err)
+				}
+			}
 			cal, err := calendar.NewService(env.DB, loc, fake).Calendar(ctx)
 			if err != nil {
 				b.Fatal(err)
 			}
 			day := start
 			var jobs, rows int
+			var reading, enqueuing time.Duration
 			var peak uint64
 			b.ResetTimer()
 			for b.Loop() {
@@ -72,11 +79,15 @@ func BenchmarkReminderSweep(b *testing.B) {
 					jobs += k
 				}
 				rows += st.Rows
+				reading += st.Reading
+				enqueuing += st.Enqueuing
 				day = cal.AddWorkdays(day, 1)
 			}
 			b.ReportMetric(float64(jobs)/float64(b.N), "jobs/op")
 			b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
 			b.ReportMetric(float64(peak)/(1<<20), "peak_heap_MB")
+			b.ReportMetric(reading.Seconds()/float64(b.N), "read_s/op")
+			b.ReportMetric(enqueuing.Seconds()/float64(b.N), "enqueue_s/op")
 		})
 	}
 }

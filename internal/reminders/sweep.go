@@ -66,6 +66,9 @@ type Stats struct {
 	Enqueued map[Kind]int
 	// Rows is how many candidate rows the queries read.
 	Rows int
+	// Reading and Enqueuing are the time spent in the candidate queries and in
+	// the job inserts (their commits included).
+	Reading, Enqueuing time.Duration
 }
 
 // Sweep enqueues today's reminders: for each scope's rules (the defaults for the
@@ -259,9 +262,12 @@ func (s *Service) stream(ctx context.Context, q query, k Kind, day civil.Date, i
 			tx = tx.Where(q.id+" > ?", *last)
 		}
 		var page []candidate
+		t0 := time.Now()
 		if err := tx.Order(q.id).Limit(s.Batch).Scan(&page).Error; err != nil {
 			return err
 		}
+		t1 := time.Now()
+		st.Reading += t1.Sub(t0)
 		if len(page) == 0 {
 			return nil
 		}
@@ -281,6 +287,7 @@ func (s *Service) stream(ctx context.Context, q query, k Kind, day civil.Date, i
 			st.Enqueued[k] += n
 			return err
 		})
+		st.Enqueuing += time.Since(t1)
 		if err != nil {
 			return err
 		}
