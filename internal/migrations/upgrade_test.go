@@ -288,7 +288,7 @@ var upgradeSteps = []upgradeStep{
 			}
 		},
 		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
-			expectCount(t, db, "item_urges", 1)
+			expectCount(t, db, "item_urges WHERE kind = 'manual'", 1)
 		},
 	},
 	{
