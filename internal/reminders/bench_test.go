@@ -80,6 +80,7 @@ func BenchmarkReminderSweep(b *testing.B) {
 				}
 				rows += st.Rows
 				reading += st.Reading
+				b.Logf("%s: read by kind %v, enqueued %v", day, st.ReadingByKind, st.Enqueued)
 				enqueuing += st.Enqueuing
 				day = cal.AddWorkdays(day, 1)
 			}

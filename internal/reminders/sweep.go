@@ -69,6 +69,8 @@ type Stats struct {
 	// Reading and Enqueuing are the time spent in the candidate queries and in
 	// the job inserts (their commits included).
 	Reading, Enqueuing time.Duration
+	// ReadingByKind splits Reading by kind.
+	ReadingByKind map[Kind]time.Duration
 }
 
 // Sweep enqueues today's reminders: for each scope's rules (the defaults for the
@@ -89,7 +91,7 @@ func (s *Service) SweepDay(ctx context.Context, day civil.Date) (*Stats, error) 
 	if err != nil {
 		return nil, err
 	}
-	st := &Stats{Day: day, Workday: cal.IsWorkday(day), Enqueued: map[Kind]int{}}
+	st := &Stats{Day: day, Workday: cal.IsWorkday(day), Enqueued: map[Kind]int{}, ReadingByKind: map[Kind]time.Duration{}}
 	type group struct {
 		rules Settings
 		scope cond
@@ -236,8 +238,9 @@ type candidate struct {
 	Since  *time.Time
 }
 
-// stream reads q's rows a page at a time (keyset on q.id) and enqueues each
-// page's send jobs in one transaction.
+// stream reads q's rows through one cursor (a single query, no re-sorting per
+// page: linear in the rows) and enqueues them a page of Batch at a time, each
+// page in a transaction of its own on another connection: memory holds one page.
 func (s *Service) stream(ctx context.Context, q query, k Kind, day civil.Date, isUrgent bool, st *Stats) error {
 	cols := q.id + " AS id, items.id AS item_id, " + q.unit + " AS unit_id"
 	if q.ref != "" {
@@ -249,52 +252,62 @@ func (s *Service) stream(ctx context.Context, q query, k Kind, day civil.Date, i
 	if q.since != "" {
 		cols += ", " + q.since + " AS since"
 	}
-	var last *uuid.UUID
-	for {
-		tx := s.db.Conn(ctx).Table("items").Select(cols)
-		if q.join != "" {
-			tx = tx.Joins(q.join)
-		}
-		for _, c := range q.where {
-			tx = tx.Where(c.sql, c.args...)
-		}
-		if last != nil {
-			tx = tx.Where(q.id+" > ?", *last)
-		}
-		var page []candidate
-		t0 := time.Now()
-		if err := tx.Order(q.id).Limit(s.Batch).Scan(&page).Error; err != nil {
-			return err
-		}
-		t1 := time.Now()
-		st.Reading += t1.Sub(t0)
-		if len(page) == 0 {
+	tx := s.db.Conn(ctx).Table("items").Select(cols)
+	if q.join != "" {
+		tx = tx.Joins(q.join)
+	}
+	for _, c := range q.where {
+		tx = tx.Where(c.sql, c.args...)
+	}
+	t0 := time.Now()
+	rows, err := tx.Rows()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = rows.Close() }()
+	batch := make([]jobs.Many, 0, s.Batch)
+	flush := func() error {
+		if len(batch) == 0 {
 			return nil
 		}
-		st.Rows += len(page)
-		batch := make([]jobs.Many, len(page))
-		for i, r := range page {
-			a := sendArgs{Kind: k, Item: r.ItemID, Unit: r.UnitID, Ref: r.RefID, Day: day, Since: r.Since, Urgent: isUrgent}
-			if r.Date != nil {
-				a.Date = *r.Date
-			}
-			batch[i] = jobs.Many{Args: a, Unique: a.key()}
-		}
-		// One statement per page, in a transaction of its own: the wake-up
-		// after commit starts the workers on it while the sweep reads on.
+		t1 := time.Now()
+		// One statement per page, committed at once: the wake-up after commit
+		// starts the workers on it while the sweep reads on.
 		err := s.db.InTx(ctx, func(ctx context.Context) error {
 			n, err := s.queue.EnqueueMany(ctx, JobSend, batch)
 			st.Enqueued[k] += n
 			return err
 		})
 		st.Enqueuing += time.Since(t1)
-		if err != nil {
+		t0 = t0.Add(time.Since(t1)) // the read time leaves the writes out
+		batch = batch[:0]
+		return err
+	}
+	for rows.Next() {
+		var r candidate
+		if err := s.db.Conn(ctx).ScanRows(rows, &r); err != nil {
 			return err
 		}
-		if len(page) < s.Batch {
-			return nil
+		st.Rows++
+		a := sendArgs{Kind: k, Item: r.ItemID, Unit: r.UnitID, Ref: r.RefID, Day: day, Since: r.Since, Urgent: isUrgent}
+		if r.Date != nil {
+			a.Date = *r.Date
 		}
-		id := page[len(page)-1].ID
-		last = &id
+		batch = append(batch, jobs.Many{Args: a, Unique: a.key()})
+		if len(batch) == s.Batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	d := time.Since(t0)
+	st.Reading += d
+	st.ReadingByKind[k] += d
+	return nil
 }
