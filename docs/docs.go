@@ -7841,6 +7841,143 @@ const docTemplate = `{
                 }
             }
         },
+        "/settings/reminders": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The rules of the caller's supervision scope (the defaults until the office sets them) by which a daily sweep sends automatic reminders (催办催报), each recorded as an urge of kind auto: deadline_approaching (days_before, working days; default 3 and 1) to the lead unit; overdue, every working day while overdue; feedback_due (days_before, 0 = on the due day) and feedback_overdue (every working day) to the reporting unit; assignment_not_accepted, extension_waiting and completion_waiting once the wait reached after_workdays working days, then every working day (requests: to the decider); escalation once the item is overdue more than after_workdays working days, to the supervising leader and the unit's head. Only on working days of the calendar, except for urgent items (every day counts for them). The supervision office, administrators and auditors read them (403 otherwise). The ETag carries the version.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "settings"
+                ],
+                "summary": "Automatic reminder and escalation rules of my scope",
+                "operationId": "getReminderSettings",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ReminderSettings"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The supervision office of the scope (supervisors) or an administrator replaces every rule (403 otherwise). days_before only for deadline_approaching (1–30) and feedback_due (0–30), at most 5 distinct days, at least one when enabled; after_workdays (1–60) only for assignment_not_accepted, extension_waiting, completion_waiting and escalation; 422 otherwise. If-Match (or version in the body) is required: 428 without, 412 when stale. The next sweep uses the new rules; the change is written to the audit log.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "settings"
+                ],
+                "summary": "Set the automatic reminder and escalation rules of my scope",
+                "operationId": "putReminderSettings",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the ETag last read",
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": true
+                    },
+                    {
+                        "description": "the rules",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateReminderSettings"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ReminderSettings"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "stale If-Match or version",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "no If-Match and no version",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/settings/warnings": {
             "get": {
                 "security": [
@@ -13028,6 +13165,76 @@ const docTemplate = `{
                 }
             }
         },
+        "ReminderRule": {
+            "type": "object",
+            "properties": {
+                "after_workdays": {
+                    "description": "AfterWorkdays (assignment_not_accepted, extension_waiting,\ncompletion_waiting, escalation): remind once the thing has waited (or the\nitem has been overdue) this many working days — escalation: more than this\nmany —, then every working day.",
+                    "type": "integer",
+                    "example": 2
+                },
+                "days_before": {
+                    "description": "DaysBefore (deadline_approaching, feedback_due): remind this many working\ndays before the date, once each (0: on the day itself; feedback_due only).",
+                    "type": "array",
+                    "items": {
+                        "type": "integer"
+                    },
+                    "example": [
+                        3,
+                        1
+                    ]
+                },
+                "enabled": {
+                    "type": "boolean",
+                    "example": true
+                }
+            }
+        },
+        "ReminderSettings": {
+            "type": "object",
+            "properties": {
+                "assignment_not_accepted": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "completion_waiting": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "deadline_approaching": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "escalation": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "extension_waiting": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "feedback_due": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "feedback_overdue": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "overdue": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "scope_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "version": {
+                    "description": "Version counts changes (0: the defaults, never changed); the ETag carries it.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
         "ReturnAssignment": {
             "type": "object",
             "required": [
@@ -13814,6 +14021,40 @@ const docTemplate = `{
                     "description": "Version, when given, must be the current version (like If-Match).",
                     "type": "integer",
                     "example": 3
+                }
+            }
+        },
+        "UpdateReminderSettings": {
+            "type": "object",
+            "properties": {
+                "assignment_not_accepted": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "completion_waiting": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "deadline_approaching": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "escalation": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "extension_waiting": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "feedback_due": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "feedback_overdue": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "overdue": {
+                    "$ref": "#/definitions/ReminderRule"
+                },
+                "version": {
+                    "description": "Version, when given, must be the current version, like If-Match (one of\nthe two is required).",
+                    "type": "integer",
+                    "example": 1
                 }
             }
         },

@@ -312,8 +312,8 @@ func TestSeveralServersOnOnePostgres(t *testing.T) {
 
 	t.Run("periodic jobs run once however many processes run them", func(t *testing.T) {
 		// Two servers and a worker process all run the scheduler and workers; the
-		// maintenance jobs are enqueued once per period (the lease and unique keys)
-		// and each runs once.
+		// maintenance jobs and the reminders' daily sweep are enqueued once per
+		// period (the lease and unique keys) and each runs once.
 		launch(t, c.env, "worker")
 		type row struct {
 			Kind, UniqueKey, State string
@@ -321,7 +321,7 @@ func TestSeveralServersOnOnePostgres(t *testing.T) {
 		var rows []row
 		waitFor(t, 60*time.Second, "the maintenance jobs to run", func() bool {
 			rows = nil
-			if err := c.db.Gorm().Table("jobs").Select("kind, unique_key, state").Where("kind LIKE ?", "maintenance.%").
+			if err := c.db.Gorm().Table("jobs").Select("kind, unique_key, state").Where("kind LIKE ? OR kind = ?", "maintenance.%", "reminders.sweep").
 				Scan(&rows).Error; err != nil {
 				t.Fatal(err)
 			}

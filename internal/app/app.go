@@ -39,6 +39,7 @@ import (
 	"github.com/duban/duban/internal/notifications"
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/orgsync"
+	"github.com/duban/duban/internal/reminders"
 	"github.com/duban/duban/internal/sso"
 	"github.com/duban/duban/internal/todo"
 	"github.com/duban/duban/internal/urges"
@@ -77,6 +78,8 @@ type App struct {
 	Bulletins *bulletins.Service
 	// Maintenance lists the cleanups a periodic job should run (hardening.go).
 	Maintenance []Maintenance
+	// Reminders sends the automatic reminders (reminders.go).
+	Reminders *reminders.Service
 }
 
 // OpenDatabase opens the configured database (PostgreSQL or the SQLite file in the
@@ -303,11 +306,14 @@ func (a *App) routes(ctx context.Context) error {
 			return err
 		}
 	}
-	urges.Mount(authed, urges.NewService(a.DB, itemsSvc))
+	urgesSvc := urges.NewService(a.DB, itemsSvc)
+	urges.Mount(authed, urgesSvc)
 	comments.Mount(authed, comments.NewService(a.DB, itemsSvc, attachmentsSvc))
 	// What waits for the caller; also who must act now, for notifications.
 	todoSvc := todo.NewService(a.DB, itemsSvc, feedbackSvc, calendarSvc, warningsSvc)
 	todo.Mount(authed, todoSvc)
+	// Automatic reminders and escalation: a daily sweep, urges of kind auto.
+	a.mountReminders(authed, calendarSvc, urgesSvc, todoSvc, auditLog)
 	// Reporting upward (issue 13): statistics, bulletins, assessment, the ledger.
 	a.reporting(authed, itemsSvc, calendarSvc, warningsSvc, auditLog)
 	if err := a.mountNotifications(public, authed, todoSvc); err != nil {

@@ -372,7 +372,11 @@ func (s *Service) followUps(ctx context.Context, scope uuid.UUID, from, to time.
 	var urges []row
 	if err := conn.Table("item_urges u").Select("u.item_id, items.code, items.title, u.unit_id, u.kind, u.created_at AS at").
 		Joins("JOIN items ON items.id = u.item_id").
-		Where("items.scope_id = ? AND u.created_at >= ? AND u.created_at < ?", scope, from, to).Order("u.created_at").Find(&urges).Error; err != nil {
+		Where("items.scope_id = ? AND u.created_at >= ? AND u.created_at < ?", scope, from, to).
+		// A reminder that a request waits for a decision presses the decider, not
+		// the unit that asked (internal/reminders): it costs the unit nothing.
+		Where("(u.reminder IS NULL OR u.reminder NOT IN ?)", []string{"extension_waiting", "completion_waiting"}).
+		Order("u.created_at").Find(&urges).Error; err != nil {
 		return fmt.Errorf("assessment urges: %w", err)
 	}
 	for _, r := range urges {

@@ -35,6 +35,10 @@ type UrgeRef struct {
 	// Reminder is the automatic reminder's kind (deadline_approaching, overdue,
 	// …) for urges of kind auto.
 	Reminder string `json:"reminder,omitempty"`
+	// Recipients are the people an automatic reminder is for beyond the urged
+	// unit (the decider of a waiting request, the supervising leader on
+	// escalation), found by the to-do list's rules (internal/reminders).
+	Recipients []uuid.UUID `json:"recipients,omitempty"`
 }
 
 // UrgeEvent is the payload of an urge's step.

@@ -19,19 +19,20 @@ const ContentTypeProblem = "application/problem+json"
 
 // statusOf is the one place where a business failure becomes an HTTP status.
 var statusOf = [...]int{
-	problem.KindBadRequest:          http.StatusBadRequest,
-	problem.KindUnauthenticated:     http.StatusUnauthorized,
-	problem.KindForbidden:           http.StatusForbidden,
-	problem.KindNotFound:            http.StatusNotFound,
-	problem.KindConflict:            http.StatusConflict,
-	problem.KindPreconditionFailed:  http.StatusPreconditionFailed,
-	problem.KindInvalid:             http.StatusUnprocessableEntity,
-	problem.KindTooLarge:            http.StatusRequestEntityTooLarge,
-	problem.KindUnsupportedMedia:    http.StatusUnsupportedMediaType,
-	problem.KindRateLimited:         http.StatusTooManyRequests,
-	problem.KindUnavailable:         http.StatusServiceUnavailable,
-	problem.KindInternal:            http.StatusInternalServerError,
-	problem.KindInsufficientStorage: http.StatusInsufficientStorage,
+	problem.KindBadRequest:           http.StatusBadRequest,
+	problem.KindUnauthenticated:      http.StatusUnauthorized,
+	problem.KindForbidden:            http.StatusForbidden,
+	problem.KindNotFound:             http.StatusNotFound,
+	problem.KindConflict:             http.StatusConflict,
+	problem.KindPreconditionFailed:   http.StatusPreconditionFailed,
+	problem.KindInvalid:              http.StatusUnprocessableEntity,
+	problem.KindTooLarge:             http.StatusRequestEntityTooLarge,
+	problem.KindUnsupportedMedia:     http.StatusUnsupportedMediaType,
+	problem.KindRateLimited:          http.StatusTooManyRequests,
+	problem.KindUnavailable:          http.StatusServiceUnavailable,
+	problem.KindInternal:             http.StatusInternalServerError,
+	problem.KindInsufficientStorage:  http.StatusInsufficientStorage,
+	problem.KindPreconditionRequired: http.StatusPreconditionRequired,
 }
 
 // KindStatus is the HTTP status of a kind of failure (500 for one without a status).

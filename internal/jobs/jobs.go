@@ -133,6 +133,41 @@ func (q *Queue) Enqueue(ctx context.Context, kind string, args any, opts ...Opti
 	return true, nil
 }
 
+// Many is one job of EnqueueMany: its arguments and unique key.
+type Many struct {
+	Args   any
+	Unique string
+}
+
+// EnqueueMany inserts jobs of kind, each under its unique key, in one statement
+// in the transaction of ctx (a sweep's page of reminders), skipping the keys
+// taken. It returns how many it inserted.
+func (q *Queue) EnqueueMany(ctx context.Context, kind string, batch []Many) (int, error) {
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	now := q.clock.Now()
+	rows := make([]Job, len(batch))
+	for i, m := range batch {
+		b, err := json.Marshal(m.Args)
+		if err != nil {
+			return 0, fmt.Errorf("enqueue %s: %w", kind, err)
+		}
+		key := m.Unique
+		rows[i] = Job{ID: uuid.Must(uuid.NewV7()), Kind: kind, Args: string(b), UniqueKey: &key, State: StateAvailable,
+			MaxAttempts: DefaultMaxAttempts, RunAt: now, CreatedAt: now}
+	}
+	res := q.db.Conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "unique_key"}},
+		TargetWhere: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "unique_key IS NOT NULL"}}}, DoNothing: true}).Create(&rows)
+	if res.Error != nil {
+		return 0, fmt.Errorf("enqueue %s: %w", kind, res.Error)
+	}
+	if res.RowsAffected > 0 && q.wake != nil {
+		database.AfterCommit(ctx, func(context.Context) { q.wake() })
+	}
+	return int(res.RowsAffected), nil
+}
+
 // Snooze, returned by a handler, puts the job back to run after d without
 // counting an attempt (e.g. outside a channel's quiet hours).
 type Snooze struct{ After time.Duration }

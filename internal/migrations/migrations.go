@@ -42,6 +42,7 @@ func All() []*gormigrate.Migration {
 		m0009FeedbackDue(),
 		m0010Events(),
 		m0011Jobs(),
+		m0015Reminders(),
 		m0020Notifications(),
 		m0025Webhooks(),
 		m0026Channels(),

@@ -288,7 +288,7 @@ var upgradeSteps = []upgradeStep{
 			}
 		},
 		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
-			expectCount(t, db, "item_urges", 1)
+			expectCount(t, db, "item_urges WHERE kind = 'manual'", 1)
 		},
 	},
 	{
@@ -359,6 +359,25 @@ var upgradeSteps = []upgradeStep{
 		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
 			expectCount(t, db, "jobs WHERE unique_key = 'upgrade:1' AND state = 'available'", 1)
 			expectCount(t, db, "users WHERE is_system", 0)
+		},
+	},
+	{
+		id: "0015_reminders",
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			return exec(tx,
+				row(`INSERT INTO item_urges (id, item_id, unit_id, kind, message, created_at, version, reminder, reminder_day)
+					VALUES (?, ?, ?, 'auto', '距办结时限还有3个工作日', ?, 1, 'deadline_approaching', '2026-01-05')`,
+					uuid.Must(uuid.NewV7()), d.item, d.planning, d.now))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "item_urges WHERE reminder = 'deadline_approaching'", 1)
+			expectCount(t, db, "item_urges WHERE reminder IS NULL", 1)
+			// The index refuses a second reminder of the same kind, unit and day.
+			err := db.Exec(`INSERT INTO item_urges (id, item_id, unit_id, kind, message, created_at, version, reminder, reminder_day)
+				VALUES (?, ?, ?, 'auto', 'again', ?, 1, 'deadline_approaching', '2026-01-05')`, uuid.Must(uuid.NewV7()), d.item, d.planning, d.now).Error
+			if err == nil {
+				t.Error("a second reminder of the same item, unit, kind and day was stored")
+			}
 		},
 	},
 	{

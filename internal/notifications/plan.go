@@ -225,6 +225,11 @@ func urgePlan(ev *events.UrgeSent) *plan {
 		p.kind = KindReminder
 		p.text = texts{"自动提醒：" + it.Title, "督办事项" + zhItem(it) + "：" + clip(u.Message, 500),
 			"Reminder: " + it.Title, "Item " + enItem(it) + ": " + clip(u.Message, 500)}
+		if strings.HasSuffix(u.Reminder, "_waiting") {
+			// A request waiting for a decision: the reminder presses the decider
+			// (urge.recipients), not the unit that asked.
+			p.units, p.actNow = nil, nil
+		}
 		if isEscalation(u.Reminder) {
 			p.leaders = true
 			p.text.titleZh, p.text.titleEn = "督办升级："+it.Title, "Escalation: "+it.Title

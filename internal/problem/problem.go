@@ -72,6 +72,9 @@ const (
 	// KindInsufficientStorage: the server has no room to keep what was sent (a
 	// full disk or temporary directory); a server fault, not the client's.
 	KindInsufficientStorage
+	// KindPreconditionRequired: the change must name the version it was made
+	// from (If-Match) and did not.
+	KindPreconditionRequired
 )
 
 var kindNames = [...]string{
@@ -79,7 +82,7 @@ var kindNames = [...]string{
 	KindNotFound: "not_found", KindConflict: "conflict", KindPreconditionFailed: "precondition_failed",
 	KindInvalid: "invalid", KindTooLarge: "too_large", KindUnsupportedMedia: "unsupported_media",
 	KindRateLimited: "rate_limited", KindUnavailable: "unavailable", KindInternal: "internal",
-	KindInsufficientStorage: "insufficient_storage",
+	KindInsufficientStorage: "insufficient_storage", KindPreconditionRequired: "precondition_required",
 }
 
 func (k Kind) String() string {
@@ -205,6 +208,12 @@ func InvalidTransition(action, state string, allowed []string) *Problem {
 // PreconditionFailed is a stale If-Match.
 func PreconditionFailed(detail string) *Problem {
 	return New(KindPreconditionFailed, CodePreconditionFailed, detail)
+}
+
+// PreconditionRequired: a change that must say which version it was made from
+// (If-Match) came without one.
+func PreconditionRequired(detail string) *Problem {
+	return New(KindPreconditionRequired, CodePreconditionNeeded, detail)
 }
 
 // Invalid lists the invalid fields.

@@ -55,6 +55,11 @@ type Urge struct {
 	AcknowledgedAt *time.Time
 	AcknowledgedBy *uuid.UUID `gorm:"type:uuid"`
 	Version        int
+	// Reminder is the automatic reminder's kind (internal/reminders) and
+	// ReminderDay the day it is for (YYYY-MM-DD); both nil for a manual urge. The
+	// unique index on item, unit, reminder and day keeps a reminder to one a day.
+	Reminder    *string
+	ReminderDay *string
 }
 
 // TableName pins the table.

@@ -40,6 +40,33 @@ type View struct {
 // reminder job, kind auto), which may urge on any item. unitID uuid.Nil means the
 // item's lead unit; the unit must hold a live assignment (422 on unit_id).
 func (s *Service) Send(ctx context.Context, actor *access.Principal, itemID, unitID uuid.UUID, message string, kind Kind) (*View, error) {
+	return s.send(ctx, actor, itemID, unitID, message, kind, nil)
+}
+
+// Auto is an automatic reminder (internal/reminders) sent as an urge of kind auto.
+type Auto struct {
+	// Reminder is the reminder's kind and Day the company-calendar day it is for:
+	// one urge per item × unit × reminder × day, whatever the retries.
+	Reminder string
+	Day      string
+	// Recipients are told beyond the urged unit (events.UrgeRef.Recipients).
+	Recipients []uuid.UUID
+	// Deciding lets the reminder be sent while the item waits for the decision
+	// on its completion request: the reminder presses the decider, not the unit.
+	Deciding bool
+}
+
+// SendAuto sends an automatic reminder as the system: the same path as Send with
+// a nil actor (timeline, event, notifications), kind auto. It returns nil, nil
+// when the reminder of that item, unit, kind and day exists already.
+func (s *Service) SendAuto(ctx context.Context, itemID, unitID uuid.UUID, message string, a Auto) (*View, error) {
+	if a.Reminder == "" || a.Day == "" {
+		return nil, fmt.Errorf("urges: an automatic reminder needs its kind and day")
+	}
+	return s.send(ctx, nil, itemID, unitID, message, KindAuto, &a)
+}
+
+func (s *Service) send(ctx context.Context, actor *access.Principal, itemID, unitID uuid.UUID, message string, kind Kind, auto *Auto) (*View, error) {
 	var out *View
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		var (
@@ -55,8 +82,10 @@ func (s *Service) Send(ctx context.Context, actor *access.Principal, itemID, uni
 		if err != nil {
 			return err
 		}
-		if err := decideUrge(actor, it); err != nil {
-			return err
+		if auto == nil || !auto.Deciding || it.State != items.StateCompletionRequested {
+			if err := decideUrge(actor, it); err != nil {
+				return err
+			}
 		}
 		if unitID == uuid.Nil {
 			if it.LeadUnitID == nil {
@@ -72,12 +101,24 @@ func (s *Service) Send(ctx context.Context, actor *access.Principal, itemID, uni
 		if actor != nil {
 			u.CreatedBy = &actor.UserID
 		}
-		if err := insert(ctx, s.db, u); err != nil {
+		var recipients []uuid.UUID
+		if auto != nil {
+			u.Reminder, u.ReminderDay, recipients = &auto.Reminder, &auto.Day, auto.Recipients
+			fresh, err := insertOnce(ctx, s.db, u)
+			if err != nil || !fresh {
+				return err // sent already: nothing else to write
+			}
+		} else if err := insert(ctx, s.db, u); err != nil {
 			return err
 		}
 		changes := map[string]any{"urge_id": u.ID.String(), "unit_id": u.UnitID.String(), "kind": string(u.Kind)}
+		ref := urgeRef(u)
+		if u.Reminder != nil {
+			changes["reminder"] = *u.Reminder
+			ref.Recipients = recipients
+		}
 		if err := s.items.Note(ctx, actor, it, asgs, items.Note{Action: EvUrge, Changes: changes, Comment: u.Message,
-			Event: &events.UrgeSent{UrgeEvent: events.UrgeEvent{Urge: urgeRef(u)}}}); err != nil {
+			Event: &events.UrgeSent{UrgeEvent: events.UrgeEvent{Urge: ref}}}); err != nil {
 			return err
 		}
 		out = &View{Urge: *u, AllowedActions: AllowedActions(actor, u)}
@@ -227,5 +268,9 @@ func (s *Service) Acknowledge(ctx context.Context, p *access.Principal, id uuid.
 
 // urgeRef names an urge in its events.
 func urgeRef(u *Urge) events.UrgeRef {
-	return events.UrgeRef{ID: u.ID, UnitID: u.UnitID, Kind: string(u.Kind), Message: u.Message}
+	r := events.UrgeRef{ID: u.ID, UnitID: u.UnitID, Kind: string(u.Kind), Message: u.Message}
+	if u.Reminder != nil {
+		r.Reminder = *u.Reminder
+	}
+	return r
 }

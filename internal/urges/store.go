@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/problem"
@@ -31,6 +32,19 @@ func insert(ctx context.Context, db *database.DB, u *Urge) error {
 		return fmt.Errorf("insert urge: %w", err)
 	}
 	return nil
+}
+
+// insertOnce inserts an automatic reminder's urge unless the one of its item,
+// unit, reminder and day exists (ux_item_urges_reminder, migration 0015): it
+// reports whether it inserted.
+func insertOnce(ctx context.Context, db *database.DB, u *Urge) (bool, error) {
+	res := db.Conn(ctx).Clauses(clause.OnConflict{
+		Columns:     []clause.Column{{Name: "item_id"}, {Name: "unit_id"}, {Name: "reminder"}, {Name: "reminder_day"}},
+		TargetWhere: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "reminder IS NOT NULL"}}}, DoNothing: true}).Create(u)
+	if res.Error != nil {
+		return false, fmt.Errorf("insert reminder urge: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
 }
 
 // acknowledge marks the urge acknowledged by user unless someone did meanwhile.

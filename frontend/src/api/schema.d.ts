@@ -2010,6 +2010,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/settings/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Automatic reminder and escalation rules of my scope
+         * @description The rules of the caller's supervision scope (the defaults until the office sets them) by which a daily sweep sends automatic reminders (催办催报), each recorded as an urge of kind auto: deadline_approaching (days_before, working days; default 3 and 1) to the lead unit; overdue, every working day while overdue; feedback_due (days_before, 0 = on the due day) and feedback_overdue (every working day) to the reporting unit; assignment_not_accepted, extension_waiting and completion_waiting once the wait reached after_workdays working days, then every working day (requests: to the decider); escalation once the item is overdue more than after_workdays working days, to the supervising leader and the unit's head. Only on working days of the calendar, except for urgent items (every day counts for them). The supervision office, administrators and auditors read them (403 otherwise). The ETag carries the version.
+         */
+        get: operations["getReminderSettings"];
+        /**
+         * Set the automatic reminder and escalation rules of my scope
+         * @description The supervision office of the scope (supervisors) or an administrator replaces every rule (403 otherwise). days_before only for deadline_approaching (1–30) and feedback_due (0–30), at most 5 distinct days, at least one when enabled; after_workdays (1–60) only for assignment_not_accepted, extension_waiting, completion_waiting and escalation; 422 otherwise. If-Match (or version in the body) is required: 428 without, 412 when stale. The next sweep uses the new rules; the change is written to the audit log.
+         */
+        put: operations["putReminderSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/settings/warnings": {
         parameters: {
             query?: never;
@@ -4099,6 +4123,47 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        ReminderRule: {
+            /**
+             * @description AfterWorkdays (assignment_not_accepted, extension_waiting,
+             *     completion_waiting, escalation): remind once the thing has waited (or the
+             *     item has been overdue) this many working days — escalation: more than this
+             *     many —, then every working day.
+             * @example 2
+             */
+            after_workdays?: number;
+            /**
+             * @description DaysBefore (deadline_approaching, feedback_due): remind this many working
+             *     days before the date, once each (0: on the day itself; feedback_due only).
+             * @example [
+             *       3,
+             *       1
+             *     ]
+             */
+            days_before?: number[];
+            /** @example true */
+            enabled?: boolean;
+        };
+        ReminderSettings: {
+            assignment_not_accepted?: components["schemas"]["ReminderRule"];
+            completion_waiting?: components["schemas"]["ReminderRule"];
+            deadline_approaching?: components["schemas"]["ReminderRule"];
+            escalation?: components["schemas"]["ReminderRule"];
+            extension_waiting?: components["schemas"]["ReminderRule"];
+            feedback_due?: components["schemas"]["ReminderRule"];
+            feedback_overdue?: components["schemas"]["ReminderRule"];
+            overdue?: components["schemas"]["ReminderRule"];
+            /** Format: uuid */
+            scope_id?: string;
+            updated_at?: string;
+            /** Format: uuid */
+            updated_by?: string;
+            /**
+             * @description Version counts changes (0: the defaults, never changed); the ETag carries it.
+             * @example 1
+             */
+            version?: number;
+        };
         ReturnAssignment: {
             /** @example 该事项属于安全环保部职责 */
             reason: string;
@@ -4475,6 +4540,22 @@ export interface components {
             /**
              * @description Version, when given, must be the current version (like If-Match).
              * @example 3
+             */
+            version?: number;
+        };
+        UpdateReminderSettings: {
+            assignment_not_accepted?: components["schemas"]["ReminderRule"];
+            completion_waiting?: components["schemas"]["ReminderRule"];
+            deadline_approaching?: components["schemas"]["ReminderRule"];
+            escalation?: components["schemas"]["ReminderRule"];
+            extension_waiting?: components["schemas"]["ReminderRule"];
+            feedback_due?: components["schemas"]["ReminderRule"];
+            feedback_overdue?: components["schemas"]["ReminderRule"];
+            overdue?: components["schemas"]["ReminderRule"];
+            /**
+             * @description Version, when given, must be the current version, like If-Match (one of
+             *     the two is required).
+             * @example 1
              */
             version?: number;
         };
@@ -12155,6 +12236,143 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReminderSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettings"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putReminderSettings: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the ETag last read */
+                "If-Match": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the rules */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateReminderSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the new version, quoted */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description stale If-Match or version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no If-Match and no version */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,6 +22,7 @@ const CalendarPage = lazy(() => import('../pages/CalendarPage'))
 const WarningSettingsPage = lazy(() => import('../pages/settings/WarningSettingsPage'))
 const WebhooksPage = lazy(() => import('../pages/settings/WebhooksPage'))
 const RobotsPage = lazy(() => import('../pages/settings/RobotsPage'))
+const ReminderSettingsPage = lazy(() => import('../pages/settings/ReminderSettingsPage'))
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
 const SsoLandingPage = lazy(() => import('../pages/SsoLandingPage'))
 const OrgChartPage = lazy(() => import('../pages/org/OrgChartPage'))
@@ -106,6 +107,7 @@ function AppRoutes() {
           <Route path="settings/warnings" element={<WarningSettingsPage />} />
           <Route path="settings/webhooks" element={<WebhooksPage />} />
           <Route path="settings/robots" element={<RobotsPage />} />
+          <Route path="settings/reminders" element={<ReminderSettingsPage />} />
           <Route path="cockpit" element={<CockpitPage />} />
           <Route path="my-unit" element={<UnitStatsPage />} />
           <Route path="bulletins" element={<BulletinsPage />} />

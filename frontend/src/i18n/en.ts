@@ -3,6 +3,7 @@ import enNotice from './en.notice'
 import enAttachments from './en.attachments'
 import enItems from './en.items'
 import enSettings from './en.settings'
+import enReminders from './en.reminders'
 import enPrint from './en.print'
 import enSso from './en.sso'
 import enNotifications from './en.notifications'
@@ -253,6 +254,7 @@ const en: Shape<typeof zhCN> = {
   ...enItems,
   ...enNotice,
   ...enSettings,
+  ...enReminders,
   ...enReports,
   ...enPrint,
   ...enNotifications,

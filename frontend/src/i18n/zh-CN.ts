@@ -3,6 +3,7 @@ import zhCNNotice from './zh-CN.notice'
 import zhCNAttachments from './zh-CN.attachments'
 import zhCNItems from './zh-CN.items'
 import zhCNSettings from './zh-CN.settings'
+import zhCNReminders from './zh-CN.reminders'
 import zhCNPrint from './zh-CN.print'
 import zhCNSso from './zh-CN.sso'
 import zhCNNotifications from './zh-CN.notifications'
@@ -250,6 +251,7 @@ const zhCN = {
   ...zhCNItems,
   ...zhCNNotice,
   ...zhCNSettings,
+  ...zhCNReminders,
   ...zhCNPrint,
   ...zhCNNotifications,
   ...zhCNAttachments,

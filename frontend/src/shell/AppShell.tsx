@@ -53,6 +53,14 @@ function useNavItems(): MenuProps['items'] {
       { key: '/settings/webhooks', icon: <ApiOutlined />, label: <Link to="/settings/webhooks">{t('delivery.webhooks.nav')}</Link> },
     )
   }
+  // The reminder rules are the supervision office's as much as the admins'.
+  if (['admin', 'supervisor', 'auditor'].some((r) => hasRole(me.data, r))) {
+    items.push({
+      key: '/settings/reminders',
+      icon: <BellOutlined />,
+      label: <Link to="/settings/reminders">{t('reminderSettings.nav')}</Link>,
+    })
+  }
   items.push({ key: '/me', icon: <UserOutlined />, label: <Link to="/me">{t('nav.me')}</Link> })
   return items
 }
