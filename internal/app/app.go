@@ -26,6 +26,7 @@ import (
 	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/completion"
 	"github.com/duban/duban/internal/config"
+	"github.com/duban/duban/internal/delegation"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/extensions"
@@ -261,6 +262,8 @@ func (a *App) routes(ctx context.Context) error {
 	orgSvc := org.NewService(a.DB, auditLog)
 	org.Mount(authed, orgSvc)
 	users.Mount(authed, users.NewService(a.DB, auditLog))
+	// 代理: a leader or head hands their decisions to a deputy for a period.
+	delegation.Mount(authed, delegation.NewService(a.DB, auditLog, a.Config.Clock))
 	// One calendar service for every user of it: its snapshot cache is dropped on edit.
 	calendarSvc := calendar.NewService(a.DB, a.Config.Location, a.Config.Clock)
 	calendarSvc.UseAudit(auditLog)
