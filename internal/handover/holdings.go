@@ -161,8 +161,12 @@ func (s *Service) collect(ctx context.Context, user, fromUnit uuid.UUID, toUnit 
 	}
 	var toScope uuid.UUID
 	if toUnit != nil && len(led) > 0 {
-		if err := conn.Table("org_units").Select("scope_id").Where("id = ?", *toUnit).Scan(&toScope).Error; err != nil {
+		var scopes []uuid.UUID
+		if err := conn.Table("org_units").Where("id = ?", *toUnit).Pluck("scope_id", &scopes).Error; err != nil {
 			return nil, fmt.Errorf("load scope: %w", err)
+		}
+		if len(scopes) > 0 {
+			toScope = scopes[0]
 		}
 	}
 	for _, it := range led {
