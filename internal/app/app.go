@@ -296,6 +296,7 @@ func (a *App) routes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("org sync: %w", err)
 	}
+	orgSync.UseHandoff(handoverSvc.Handoff)
 	orgsync.Mount(authed, orgSync, uploadLimit)
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
 	a.hardenAttachments(attachmentsSvc, itemsSvc)

@@ -136,7 +136,7 @@ func (s *Service) End(ctx context.Context, p *access.Principal, id uuid.UUID, pc
 		if st := d.StatusAt(now); st == StatusEnded || st == StatusExpired {
 			return problem.Conflict(CodeNotRunning, "the delegation is already over")
 		}
-		if err := s.endRow(ctx, &d, p.UserID, now); err != nil {
+		if err := s.endRow(ctx, &d, &p.UserID, now); err != nil {
 			return err
 		}
 		return s.audit.Record(ctx, &p.UserID, AuditEnded, "delegation", d.ID.String(), map[string]any{"reason": "ended early"})
@@ -147,7 +147,7 @@ func (s *Service) End(ctx context.Context, p *access.Principal, id uuid.UUID, pc
 	return s.view(ctx, p, &d)
 }
 
-func (s *Service) endRow(ctx context.Context, d *Delegation, by uuid.UUID, now time.Time) error {
+func (s *Service) endRow(ctx context.Context, d *Delegation, by *uuid.UUID, now time.Time) error {
 	res := s.db.Conn(ctx).Model(&Delegation{}).Where("id = ? AND version = ?", d.ID, d.Version).
 		Updates(map[string]any{"ended_at": now, "ended_by": by, "version": d.Version + 1, "updated_at": now})
 	if res.Error != nil {
@@ -156,14 +156,14 @@ func (s *Service) endRow(ctx context.Context, d *Delegation, by uuid.UUID, now t
 	if res.RowsAffected != 1 {
 		return problem.PreconditionFailed("the delegation was changed meanwhile; reload it and try again")
 	}
-	d.EndedAt, d.EndedBy, d.Version, d.UpdatedAt = &now, &by, d.Version+1, now
+	d.EndedAt, d.EndedBy, d.Version, d.UpdatedAt = &now, by, d.Version+1, now
 	return nil
 }
 
 // EndAllOf ends every delegation not yet over in which the user is principal or
 // deputy: they leave (package handover), in the caller's transaction. It returns
 // how many it ended.
-func EndAllOf(ctx context.Context, db *database.DB, log *audit.Log, actor, user uuid.UUID, now time.Time) (int, error) {
+func EndAllOf(ctx context.Context, db *database.DB, log *audit.Log, actor *uuid.UUID, user uuid.UUID, now time.Time) (int, error) {
 	var rows []Delegation
 	if err := db.Conn(ctx).Where("(principal_id = ? OR deputy_id = ?) AND ended_at IS NULL AND ends_at > ?", user, user, now).
 		Find(&rows).Error; err != nil {
@@ -174,7 +174,7 @@ func EndAllOf(ctx context.Context, db *database.DB, log *audit.Log, actor, user 
 		if err := s.endRow(ctx, &rows[i], actor, now); err != nil {
 			return 0, err
 		}
-		if err := log.Record(ctx, &actor, AuditEnded, "delegation", rows[i].ID.String(), map[string]any{"reason": "left", "user_id": user}); err != nil {
+		if err := log.Record(ctx, actor, AuditEnded, "delegation", rows[i].ID.String(), map[string]any{"reason": "left", "user_id": user}); err != nil {
 			return 0, err
 		}
 	}

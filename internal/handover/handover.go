@@ -131,7 +131,11 @@ func (s *Service) Handoff(ctx context.Context, p *access.Principal, d users.Depa
 		}
 	}
 	if !d.Active {
-		n, err := delegation.EndAllOf(ctx, s.db, s.audit, p.UserID, d.User, s.clock.Now())
+		var actor *uuid.UUID
+		if p != nil && p.UserID != uuid.Nil {
+			actor = &p.UserID
+		}
+		n, err := delegation.EndAllOf(ctx, s.db, s.audit, actor, d.User, s.clock.Now())
 		if err != nil {
 			return nil, err
 		}
