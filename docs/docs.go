@@ -11010,6 +11010,62 @@ const docTemplate = `{
                 }
             }
         },
+        "HandoverHolding": {
+            "type": "object",
+            "properties": {
+                "assignment_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "default_successor": {
+                    "description": "DefaultSuccessor takes the post when the request names nobody (null: the\npost is left empty, or for a supervising leader a successor is required).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/HandoverPerson"
+                        }
+                    ]
+                },
+                "handed_over": {
+                    "description": "HandedOver: the change asked about (deactivation, or a move to unit_id)\ntakes this post away, so it must be handed over.",
+                    "type": "boolean"
+                },
+                "item_code": {
+                    "type": "string"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_state": {
+                    "type": "string"
+                },
+                "item_title": {
+                    "description": "ItemTitle and ItemState describe the item of an item post.",
+                    "type": "string"
+                },
+                "pending_decisions": {
+                    "description": "PendingDecisions counts what waits for the supervising leader on the item:\nits approval (立项) and forwarded extension and completion requests.",
+                    "type": "integer"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "head",
+                        "liaison",
+                        "responsible",
+                        "supervising_leader",
+                        "assisting_leader"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "unit_name": {
+                    "type": "string"
+                }
+            }
+        },
         "HandoverPerson": {
             "type": "object",
             "properties": {
@@ -11063,7 +11119,7 @@ const docTemplate = `{
                 "holdings": {
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/handover.Holding"
+                        "$ref": "#/definitions/HandoverHolding"
                     }
                 },
                 "successor_required": {
@@ -13872,62 +13928,6 @@ const docTemplate = `{
                     "description": "Version counts changes (0: never changed); the ETag carries it.",
                     "type": "integer",
                     "example": 2
-                }
-            }
-        },
-        "handover.Holding": {
-            "type": "object",
-            "properties": {
-                "assignment_id": {
-                    "type": "string",
-                    "format": "uuid"
-                },
-                "default_successor": {
-                    "description": "DefaultSuccessor takes the post when the request names nobody (null: the\npost is left empty, or for a supervising leader a successor is required).",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/HandoverPerson"
-                        }
-                    ]
-                },
-                "handed_over": {
-                    "description": "HandedOver: the change asked about (deactivation, or a move to unit_id)\ntakes this post away, so it must be handed over.",
-                    "type": "boolean"
-                },
-                "item_code": {
-                    "type": "string"
-                },
-                "item_id": {
-                    "type": "string",
-                    "format": "uuid"
-                },
-                "item_state": {
-                    "type": "string"
-                },
-                "item_title": {
-                    "description": "ItemTitle and ItemState describe the item of an item post.",
-                    "type": "string"
-                },
-                "pending_decisions": {
-                    "description": "PendingDecisions counts what waits for the supervising leader on the item:\nits approval (立项) and forwarded extension and completion requests.",
-                    "type": "integer"
-                },
-                "role": {
-                    "type": "string",
-                    "enum": [
-                        "head",
-                        "liaison",
-                        "responsible",
-                        "supervising_leader",
-                        "assisting_leader"
-                    ]
-                },
-                "unit_id": {
-                    "type": "string",
-                    "format": "uuid"
-                },
-                "unit_name": {
-                    "type": "string"
                 }
             }
         },

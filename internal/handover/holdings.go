@@ -56,7 +56,7 @@ type Holding struct {
 	// post is left empty, or for a supervising leader a successor is required).
 	DefaultSuccessor *Person `json:"default_successor"`
 	scope            uuid.UUID
-}
+} // @name HandoverHolding
 
 // Holdings is the answer of GET /users/{id}/holdings.
 type Holdings struct {

@@ -3240,6 +3240,36 @@ export interface components {
              */
             rule?: string;
         };
+        HandoverHolding: {
+            /** Format: uuid */
+            assignment_id?: string;
+            /**
+             * @description DefaultSuccessor takes the post when the request names nobody (null: the
+             *     post is left empty, or for a supervising leader a successor is required).
+             */
+            default_successor?: components["schemas"]["HandoverPerson"];
+            /**
+             * @description HandedOver: the change asked about (deactivation, or a move to unit_id)
+             *     takes this post away, so it must be handed over.
+             */
+            handed_over?: boolean;
+            item_code?: string;
+            /** Format: uuid */
+            item_id?: string;
+            item_state?: string;
+            /** @description ItemTitle and ItemState describe the item of an item post. */
+            item_title?: string;
+            /**
+             * @description PendingDecisions counts what waits for the supervising leader on the item:
+             *     its approval (立项) and forwarded extension and completion requests.
+             */
+            pending_decisions?: number;
+            /** @enum {string} */
+            role?: "head" | "liaison" | "responsible" | "supervising_leader" | "assisting_leader";
+            /** Format: uuid */
+            unit_id?: string;
+            unit_name?: string;
+        };
         HandoverPerson: {
             /** @example 李明 */
             display_name?: string;
@@ -3281,7 +3311,7 @@ export interface components {
              *     principal or deputy: deactivation ends them.
              */
             delegations?: number;
-            holdings?: components["schemas"]["handover.Holding"][];
+            holdings?: components["schemas"]["HandoverHolding"][];
             /**
              * @description SuccessorRequired: handing over with the defaults is not possible (a
              *     supervising leader post without a default successor).
@@ -4662,36 +4692,6 @@ export interface components {
              * @example 2
              */
             version?: number;
-        };
-        "handover.Holding": {
-            /** Format: uuid */
-            assignment_id?: string;
-            /**
-             * @description DefaultSuccessor takes the post when the request names nobody (null: the
-             *     post is left empty, or for a supervising leader a successor is required).
-             */
-            default_successor?: components["schemas"]["HandoverPerson"];
-            /**
-             * @description HandedOver: the change asked about (deactivation, or a move to unit_id)
-             *     takes this post away, so it must be handed over.
-             */
-            handed_over?: boolean;
-            item_code?: string;
-            /** Format: uuid */
-            item_id?: string;
-            item_state?: string;
-            /** @description ItemTitle and ItemState describe the item of an item post. */
-            item_title?: string;
-            /**
-             * @description PendingDecisions counts what waits for the supervising leader on the item:
-             *     its approval (立项) and forwarded extension and completion requests.
-             */
-            pending_decisions?: number;
-            /** @enum {string} */
-            role?: "head" | "liaison" | "responsible" | "supervising_leader" | "assisting_leader";
-            /** Format: uuid */
-            unit_id?: string;
-            unit_name?: string;
         };
         /** @enum {string} */
         "notifications.Kind": "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled" | "bulletin_published";

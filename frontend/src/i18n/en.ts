@@ -5,6 +5,7 @@ import enItems from './en.items'
 import enSettings from './en.settings'
 import enPrint from './en.print'
 import enSso from './en.sso'
+import enDelegation from './en.delegation'
 import enNotifications from './en.notifications'
 import type { Shape } from './shape'
 import type zhCN from './zh-CN'
@@ -257,6 +258,7 @@ const en: Shape<typeof zhCN> = {
   ...enNotifications,
   ...enAttachments,
   ...enSso,
+  ...enDelegation,
 }
 
 export default en

@@ -5,6 +5,7 @@ import zhCNItems from './zh-CN.items'
 import zhCNSettings from './zh-CN.settings'
 import zhCNPrint from './zh-CN.print'
 import zhCNSso from './zh-CN.sso'
+import zhCNDelegation from './zh-CN.delegation'
 import zhCNNotifications from './zh-CN.notifications'
 
 // Chinese (the default language). en.ts must have the same keys.
@@ -254,6 +255,7 @@ const zhCN = {
   ...zhCNAttachments,
   ...zhCNReports,
   ...zhCNSso,
+  ...zhCNDelegation,
 }
 
 export default zhCN
