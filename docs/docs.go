@@ -6150,6 +6150,184 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/delegations": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The delegations the caller gave (as principal) and received (as deputy), newest first, each with its status by the app clock: scheduled, active, expired (ended by itself at ends_at) or ended (early).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "delegations"
+                ],
+                "summary": "My delegations (代理)",
+                "operationId": "listMyDelegations",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/DelegationList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A leader or unit head names a deputy for a period: from starts_at (default now) until ends_at the deputy takes the caller's decisions (as supervising leader: approvals at 立项, extension and completion decisions; as head: the unit's assignments, reports and urges), sees them in /me/todo, and the timeline names both (\"X on behalf of Y\"). Only one's own powers: 403 nothing_to_delegate otherwise. 409 delegation_overlaps when another of the caller's delegations covers part of the period. 422 for the deputy (unknown, inactive, oneself) or the period (ends before it starts, longer than a year).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "delegations"
+                ],
+                "summary": "Delegate my decisions (代理)",
+                "operationId": "createDelegation",
+                "parameters": [
+                    {
+                        "description": "deputy and period",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateDelegationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Delegation"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "nothing_to_delegate",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "delegation_overlaps",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/delegations/{id}/end": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The principal, the deputy or an admin ends a scheduled or running delegation now. 409 delegation_over when it already ended or expired; 412 on a stale If-Match.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "delegations"
+                ],
+                "summary": "End a delegation early",
+                "operationId": "endDelegation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "delegation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the version, quoted",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Delegation"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "delegation_over",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/me/notification-settings": {
             "get": {
                 "security": [
@@ -8862,6 +9040,115 @@ const docTemplate = `{
                 }
             }
         },
+        "/users/{id}/delegations": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The delegations a user gave and received: the user themself, admins and auditors (others: 404).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "delegations"
+                ],
+                "summary": "A user's delegations (代理)",
+                "operationId": "listUserDelegations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "user id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/DelegationList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/users/{id}/holdings": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The posts others wait on that deactivating the person (or, with unit_id, moving them there) takes away: unit head and liaison, responsible person of live assignments, supervising and assisting leader of open items (with the decisions pending on them), each with handed_over and its default successor (the unit head). PATCH /users/{id} and POST /users/bulk hand them over, to the successors named in ` + "`" + `handover` + "`" + ` or these defaults; 409 successor_required when a supervising leader post has no default and none is named. Admins and the person themself (others: 404).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "What a person holds",
+                "operationId": "getUserHoldings",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "user id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "ask about a move to this unit instead of deactivation",
+                        "name": "unit_id",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/Holdings"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/users/{id}/unlock": {
             "post": {
                 "security": [
@@ -9835,6 +10122,14 @@ const docTemplate = `{
                     ],
                     "example": "move"
                 },
+                "handover": {
+                    "description": "Handover names who takes the posts of the people moved or deactivated\n(GET /users/{id}/holdings); absent successors take the defaults.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/HandoverSuccessors"
+                        }
+                    ]
+                },
                 "org_unit_id": {
                     "description": "OrgUnitID is the unit to move to (move).",
                     "type": "string",
@@ -10638,6 +10933,31 @@ const docTemplate = `{
                 }
             }
         },
+        "CreateDelegationRequest": {
+            "type": "object",
+            "required": [
+                "deputy_id",
+                "ends_at"
+            ],
+            "properties": {
+                "deputy_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "ends_at": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "出差期间由副总代为审批"
+                },
+                "starts_at": {
+                    "description": "StartsAt defaults to now.",
+                    "type": "string"
+                }
+            }
+        },
         "CreateItem": {
             "type": "object",
             "required": [
@@ -11047,6 +11367,104 @@ const docTemplate = `{
                 }
             }
         },
+        "Delegation": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "end"
+                        ]
+                    }
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "deputy": {
+                    "$ref": "#/definitions/DelegationPerson"
+                },
+                "ended_at": {
+                    "type": "string"
+                },
+                "ended_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "ends_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "powers": {
+                    "description": "Powers are what the deputy may do: leader (the principal's decisions as\nsupervising leader) and head (of the units the principal heads).",
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "enum": [
+                            "leader",
+                            "head"
+                        ]
+                    }
+                },
+                "principal": {
+                    "$ref": "#/definitions/DelegationPerson"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "description": "Status: scheduled, active, expired (by the clock) or ended (early).",
+                    "type": "string",
+                    "enum": [
+                        "scheduled",
+                        "active",
+                        "expired",
+                        "ended"
+                    ]
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "DelegationList": {
+            "type": "object",
+            "properties": {
+                "given": {
+                    "description": "Given are the delegations the user made (as principal), Received those\nnaming them deputy; newest first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Delegation"
+                    }
+                },
+                "received": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Delegation"
+                    }
+                }
+            }
+        },
+        "DelegationPerson": {
+            "type": "object",
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "example": "张伟"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
         "Extension": {
             "type": "object",
             "properties": {
@@ -11409,6 +11827,128 @@ const docTemplate = `{
                     "description": "Rule is the machine name of the failed rule (required, max, oneof, ...).",
                     "type": "string",
                     "example": "required"
+                }
+            }
+        },
+        "HandoverHolding": {
+            "type": "object",
+            "properties": {
+                "assignment_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "default_successor": {
+                    "description": "DefaultSuccessor takes the post when the request names nobody (null: the\npost is left empty, or for a supervising leader a successor is required).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/HandoverPerson"
+                        }
+                    ]
+                },
+                "handed_over": {
+                    "description": "HandedOver: the change asked about (deactivation, or a move to unit_id)\ntakes this post away, so it must be handed over.",
+                    "type": "boolean"
+                },
+                "item_code": {
+                    "type": "string"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_state": {
+                    "type": "string"
+                },
+                "item_title": {
+                    "description": "ItemTitle and ItemState describe the item of an item post.",
+                    "type": "string"
+                },
+                "pending_decisions": {
+                    "description": "PendingDecisions counts what waits for the supervising leader on the item:\nits approval (立项) and forwarded extension and completion requests.",
+                    "type": "integer"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "head",
+                        "liaison",
+                        "responsible",
+                        "supervising_leader",
+                        "assisting_leader"
+                    ]
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "unit_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "HandoverPerson": {
+            "type": "object",
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "example": "李明"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "HandoverSuccessors": {
+            "type": "object",
+            "properties": {
+                "assisting_leader": {
+                    "description": "AssistingLeader: takes their place among assisting leaders (default: removed).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "head": {
+                    "description": "Head: the new head of the units the person heads (default: the post is left empty).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "liaison": {
+                    "description": "Liaison: the new liaison in their place (default: removed).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "responsible": {
+                    "description": "Responsible: the new responsible person of their assignments (default: the\nassigned unit's head, else none).",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "supervising_leader": {
+                    "description": "SupervisingLeader: the new supervising leader of their open items (default:\nthe head of their unit when an active leader; else required: 409 successor_required).",
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "Holdings": {
+            "type": "object",
+            "properties": {
+                "delegations": {
+                    "description": "Delegations counts the delegations (代理) not yet over in which the person is\nprincipal or deputy: deactivation ends them.",
+                    "type": "integer"
+                },
+                "holdings": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/HandoverHolding"
+                    }
+                },
+                "successor_required": {
+                    "description": "SuccessorRequired: handing over with the defaults is not possible (a\nsupervising leader post without a default successor).",
+                    "type": "boolean"
+                },
+                "user_id": {
+                    "type": "string",
+                    "format": "uuid"
                 }
             }
         },
@@ -14074,6 +14614,14 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 200,
                     "example": "zhang.wei@example.com"
+                },
+                "handover": {
+                    "description": "Handover names who takes the posts of a person deactivated or moved (see\nGET /users/{id}/holdings); absent successors take the defaults.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/HandoverSuccessors"
+                        }
+                    ]
                 },
                 "org_unit_id": {
                     "type": "string",

@@ -61,6 +61,13 @@ type Principal struct {
 	TokenScopes []string
 	// MustChangePassword limits the session to changing the password.
 	MustChangePassword bool
+	// DeputyWindows are the delegations (代理) naming the user as deputy that have
+	// not ended when the principal was loaded; Deputizing are those running at the
+	// request's time (ApplyDeputyships), and DelegatedHeadOf the units in HeadOf
+	// held only through them (deputy.go).
+	DeputyWindows   []Deputyship
+	Deputizing      []Deputyship
+	DelegatedHeadOf []uuid.UUID
 }
 
 // Has reports whether the principal holds the role.

@@ -27,9 +27,11 @@ import (
 	"github.com/duban/duban/internal/completion"
 	"github.com/duban/duban/internal/config"
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/delegation"
 	"github.com/duban/duban/internal/events"
 	"github.com/duban/duban/internal/extensions"
 	"github.com/duban/duban/internal/feedback"
+	"github.com/duban/duban/internal/handover"
 	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/idempotency"
 	"github.com/duban/duban/internal/integrity"
@@ -263,7 +265,10 @@ func (a *App) routes(ctx context.Context) error {
 	sso.Mount(public, ssoSvc)
 	orgSvc := org.NewService(a.DB, auditLog)
 	org.Mount(authed, orgSvc)
-	users.Mount(authed, users.NewService(a.DB, auditLog))
+	usersSvc := users.NewService(a.DB, auditLog)
+	users.Mount(authed, usersSvc)
+	// 代理: a leader or head hands their decisions to a deputy for a period.
+	delegation.Mount(authed, delegation.NewService(a.DB, auditLog, a.Config.Clock))
 	// One calendar service for every user of it: its snapshot cache is dropped on edit.
 	calendarSvc := calendar.NewService(a.DB, a.Config.Location, a.Config.Clock)
 	calendarSvc.UseAudit(auditLog)
@@ -273,6 +278,10 @@ func (a *App) routes(ctx context.Context) error {
 	itemsSvc.UseOutbox(outbox)
 	a.Items = itemsSvc
 	items.Mount(authed, itemsSvc)
+	// A person deactivated or moved hands their posts over (through the items door).
+	handoverSvc := handover.New(a.DB, itemsSvc, auditLog, a.Config.Clock)
+	usersSvc.UseHandoff(handoverSvc.Handoff)
+	handover.Mount(authed, handoverSvc)
 	// Warning-light thresholds (admin settings); the items derive their lights with them.
 	warningsSvc := warnings.NewService(a.DB, auditLog)
 	warnings.Mount(authed, warningsSvc)
@@ -290,6 +299,7 @@ func (a *App) routes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("org sync: %w", err)
 	}
+	orgSync.UseHandoff(handoverSvc.Handoff)
 	orgsync.Mount(authed, orgSync, uploadLimit)
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
 	a.hardenAttachments(attachmentsSvc, itemsSvc)

@@ -56,11 +56,12 @@ func (c *principalCache) clear() {
 }
 
 // loadPrincipal is users.LoadPrincipal through the cache; the caller gets its own
-// copy.
+// copy, acting under the delegations running now.
 func (s *Service) loadPrincipal(ctx context.Context, id uuid.UUID) (*access.Principal, error) {
 	cached, gen := s.principals.get(id)
 	if cached != nil {
 		cp := *cached
+		access.ApplyDeputyships(&cp, s.now())
 		return &cp, nil
 	}
 	p, err := users.LoadPrincipal(ctx, s.db, id)
@@ -69,6 +70,9 @@ func (s *Service) loadPrincipal(ctx context.Context, id uuid.UUID) (*access.Prin
 	}
 	cp := *p
 	s.principals.put(id, &cp, gen)
+	// The delegations (代理) running now: by the clock of this request, so one
+	// ends by itself although the principal stays cached.
+	access.ApplyDeputyships(p, s.now())
 	return p, nil
 }
 

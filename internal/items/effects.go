@@ -121,6 +121,8 @@ func (it *Item) columns(names []string) map[string]any {
 			v = it.Code
 		case "lead_unit_id":
 			v = it.LeadUnitID
+		case "supervising_leader_id":
+			v = it.SupervisingLeaderID
 		case "deadline":
 			v = it.Deadline
 		case "original_deadline":

@@ -98,6 +98,9 @@ func CanSee(p *access.Principal, it *Item, asgs []Assignment) bool {
 	if it.State == StateDraft {
 		return false
 	}
+	if it.SupervisingLeaderID != nil && slices.Contains(deputyLeaders(p), *it.SupervisingLeaderID) {
+		return true // a deputy (代理) sees what the leader they stand in for decides
+	}
 	names := func(u uuid.UUID) bool { return slices.Contains(units, u) }
 	if it.ScopeID != p.ScopeID {
 		// An enterprise sees the group items given to the enterprise itself.
@@ -142,7 +145,22 @@ func visibleSQL(p *access.Principal) (string, []any) {
 		`OR items.id IN (SELECT asg2.item_id FROM item_assignments asg2 WHERE asg2.unit_id = ?))`
 	or = append(or, "(items.state <> 'draft' AND ("+named+" OR ("+enterprise+")))")
 	args = append(args, units, units, units, p.UserID, p.ScopeID, p.ScopeID, p.ScopeID, p.ScopeID)
+	if deps := deputyLeaders(p); len(deps) > 0 {
+		or = append(or, "(items.state <> 'draft' AND items.supervising_leader_id IN ?)")
+		args = append(args, deps)
+	}
 	return "(" + strings.Join(or, " OR ") + ")", args
+}
+
+// deputyLeaders are the leaders p stands in for under a running delegation.
+func deputyLeaders(p *access.Principal) []uuid.UUID {
+	var out []uuid.UUID
+	for _, d := range p.Deputizing {
+		if d.Leader {
+			out = append(out, d.PrincipalID)
+		}
+	}
+	return out
 }
 
 // Relations are p's relations to the item; a is the assignment acted on, if any.
@@ -154,7 +172,8 @@ func Relations(p *access.Principal, it *Item, a *Assignment) Rel {
 	if p.Has(access.RoleSupervisor) && p.ScopeID == it.ScopeID {
 		r |= RelSupervisor
 	}
-	if p.Has(access.RoleLeader) && it.SupervisingLeaderID != nil && *it.SupervisingLeaderID == p.UserID {
+	// The supervising leader, or their deputy while a delegation (代理) runs.
+	if it.SupervisingLeaderID != nil && p.ActsAsLeader(*it.SupervisingLeaderID) {
 		r |= RelLeader
 	}
 	if it.InitiatorUserID == p.UserID || p.IsHeadOrLiaison(it.InitiatorUnitID) {

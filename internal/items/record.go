@@ -67,6 +67,14 @@ func (s *Service) take(ctx context.Context, p *access.Principal, it *Item, asgs 
 // record writes and records a change: see the top of the file.
 func (s *Service) record(ctx context.Context, p *access.Principal, it *Item, asgs []Assignment, e entry) error {
 	actor := actorOf(p)
+	if b := onBehalfOf(p, it, e.Action, e.Changes); b != nil {
+		changes := make(map[string]any, len(e.Changes)+1)
+		for k, v := range e.Changes {
+			changes[k] = v
+		}
+		changes["on_behalf_of"] = b
+		e.Changes = changes
+	}
 	ev, err := s.appendEvent(ctx, it, actor, eventInput{Action: e.Action, StateBefore: e.From, StateAfter: it.State,
 		Changes: e.Changes, Comment: e.Comment})
 	if err != nil {

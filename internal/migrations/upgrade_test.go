@@ -479,6 +479,17 @@ var upgradeSteps = []upgradeStep{
 			}
 		},
 	},
+	{
+		id: "0090_delegations",
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			return exec(tx, row(`INSERT INTO delegations (id, principal_id, deputy_id, starts_at, ends_at, reason, created_by, version, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, '出差', ?, 1, ?, ?)`,
+				uuid.Must(uuid.NewV7()), d.head, d.clerk, d.now, d.now.Add(24*time.Hour), d.head, d.now, d.now))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "delegations WHERE reason = '出差' AND ended_at IS NULL", 1)
+		},
+	},
 }
 
 func hashHex(s string) string {

@@ -15,6 +15,7 @@ import (
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/directory"
 	"github.com/duban/duban/internal/problem"
+	"github.com/duban/duban/internal/users"
 )
 
 // Problem codes and audit actions of this package.
@@ -38,7 +39,13 @@ type Service struct {
 	clock clock.Clock
 	sso   config.SSO
 	dir   *directory.Client
+	// handoff hands over the posts of the people the import or the sync
+	// deactivates or moves (package handover), with the default successors.
+	handoff users.Handoff
 }
+
+// UseHandoff plugs in the handover of a departing person's posts.
+func (s *Service) UseHandoff(h users.Handoff) { s.handoff = h }
 
 // NewService returns the service; the directory sync is available when
 // DUBAN_LDAP_URL and DUBAN_LDAP_UNIT_BASE_DN are set.
@@ -160,6 +167,9 @@ func (s *Service) run(ctx context.Context, p *access.Principal, d *Desired, dryR
 		if err := e.apply(ctx, s.db, s.audit, s.clock.Now(), rep); err != nil {
 			return err
 		}
+		if err := s.handOver(ctx, p, e); err != nil {
+			return err
+		}
 		rep.Applied = true
 		action := ActionImported
 		if d.Source == SourceLDAP {
@@ -234,4 +244,26 @@ func actorOf(p *access.Principal) *uuid.UUID {
 	}
 	id := p.UserID
 	return &id
+}
+
+// handOver hands over the posts of everyone the change deactivated or moved, to
+// the default successors (the unit head). A post without one (a supervising
+// leader whose unit has no other leader as head) fails the whole change with 409
+// successor_required: deactivate or move that person by hand first, naming a
+// successor (PATCH /users/{id} with handover).
+func (s *Service) handOver(ctx context.Context, p *access.Principal, e *engine) error {
+	if s.handoff == nil {
+		return nil
+	}
+	for _, id := range e.orderedUsers() {
+		b, existed := e.usersBefore[id]
+		a := e.users[id]
+		if !existed || a == nil || !b.Active || (a.Active && a.OrgUnitID == b.OrgUnitID) {
+			continue
+		}
+		if _, err := s.handoff(ctx, p, users.Departure{User: id, FromUnit: b.OrgUnitID, ToUnit: a.OrgUnitID, Active: a.Active}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package todo
 
 import (
+	"github.com/google/uuid"
+
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/completion"
 	"github.com/duban/duban/internal/extensions"
@@ -101,14 +103,15 @@ const feedbackDue = `(CASE WHEN items.feedback_cadence <> 'milestones' AND items
 // spec returns the query of a group for p (already a person), or false when the
 // group cannot hold anything for them (no role or relation for it).
 func spec(p *access.Principal, key string, d day) (query, bool) {
-	sup, leader, writes := p.Has(access.RoleSupervisor), p.Has(access.RoleLeader), items.Writes(p)
+	// leaders: p and those p stands in for under a running delegation (代理).
+	sup, leaders, writes := p.Has(access.RoleSupervisor), p.LeadersRepresented(), items.Writes(p)
 	led, mine := items.LedUnits(p), items.MyUnits(p)
 	open := states(items.OpenStates...)
 	switch key {
 	case KeyApprovals:
 		// The state machine: approve is the supervising leader's (RelLeader).
 		return query{where: []cond{where("items.state = ?", string(items.StatePendingApproval)),
-			where("items.supervising_leader_id = ?", p.UserID)}, wait: "items.submitted_at"}, leader
+			where("items.supervising_leader_id IN ?", leaders)}, wait: "items.submitted_at"}, len(leaders) > 0
 	case KeyToIssue:
 		// issue is the supervision office's of the item's scope (RelSupervisor).
 		return query{where: []cond{where("items.state = ?", string(items.StateApproved)),
@@ -158,11 +161,11 @@ func spec(p *access.Principal, key string, d day) (query, bool) {
 	case KeyExtensionDecisions:
 		// The engine's steps; extensions' own rule (approve needs the item open)
 		// is the waiting condition for every step.
-		return decisions(p, sup, leader, extensions.Request{}.TableName(), &cond{"items.state IN ?", []any{open}})
+		return decisions(p, sup, leaders, extensions.Request{}.TableName(), &cond{"items.state IN ?", []any{open}})
 	case KeyCompletionDecisions:
 		// The engine's steps; completion's own rule (the item's reject_completion
 		// and approve_completion rows) needs the item waiting on the request.
-		return decisions(p, sup, leader, completion.Request{}.TableName(),
+		return decisions(p, sup, leaders, completion.Request{}.TableName(),
 			&cond{"items.state = ?", []any{string(items.StateCompletionRequested)}})
 	case KeyVerificationsDue:
 		// verify is the supervision office's; waiting while closed and unverified.
@@ -187,16 +190,16 @@ func spec(p *access.Principal, key string, d day) (query, bool) {
 // decisions is the review engine's rule as a query: a requested request for the
 // supervision office of the scope (review), a forwarded one for the supervising
 // leader (approve, reject); never the caller's own request.
-func decisions(p *access.Principal, sup, leader bool, table string, extra *cond) (query, bool) {
+func decisions(p *access.Principal, sup bool, leaders []uuid.UUID, table string, extra *cond) (query, bool) {
 	var who []string
 	var args []any
 	if sup {
 		who = append(who, "(x.state = ? AND items.scope_id = ?)")
 		args = append(args, string(review.Requested), p.ScopeID)
 	}
-	if leader {
-		who = append(who, "(x.state = ? AND items.supervising_leader_id = ?)")
-		args = append(args, string(review.Forwarded), p.UserID)
+	if len(leaders) > 0 {
+		who = append(who, "(x.state = ? AND items.supervising_leader_id IN ?)")
+		args = append(args, string(review.Forwarded), leaders)
 	}
 	if len(who) == 0 {
 		return query{}, false

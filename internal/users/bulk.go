@@ -47,6 +47,9 @@ type BulkRequest struct {
 	Roles []string `json:"roles,omitempty" validate:"omitempty,max=5,dive,oneof=admin supervisor leader member auditor" enums:"admin,supervisor,leader,member,auditor" example:"supervisor"`
 	// RolesMode: replace (default), add or remove.
 	RolesMode string `json:"roles_mode,omitempty" validate:"omitempty,oneof=replace add remove" enums:"replace,add,remove" example:"add"`
+	// Handover names who takes the posts of the people moved or deactivated
+	// (GET /users/{id}/holdings); absent successors take the defaults.
+	Handover *HandoverRequest `json:"handover,omitempty"`
 } // @name BulkUsersRequest
 
 // BulkResult is the answer of POST /users/bulk.
@@ -88,8 +91,12 @@ func (s *Service) Bulk(ctx context.Context, p *access.Principal, req BulkRequest
 			return nil, problem.Field("roles", "required", "name at least one role")
 		}
 	}
+	succ, err := req.Handover.ToSuccessors("handover.")
+	if err != nil {
+		return nil, err
+	}
 	res := &BulkResult{Changed: []string{}, Unchanged: []string{}}
-	err := s.db.InTx(ctx, func(ctx context.Context) error {
+	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		if err := lockAdmins(ctx, s.db); err != nil {
 			return err
 		}
@@ -107,7 +114,7 @@ func (s *Service) Bulk(ctx context.Context, p *access.Principal, req BulkRequest
 			if err != nil {
 				return bulkProblem(err, i, id)
 			}
-			ch := Changes{}
+			ch := Changes{Handover: succ}
 			switch req.Action {
 			case BulkMove:
 				ch.OrgUnitID = &unit

@@ -43,6 +43,9 @@ type UpdateUserRequest struct {
 	Password *string `json:"password,omitempty" validate:"omitempty,max=128"`
 	// Version, when given, must be the current version (like If-Match).
 	Version *int `json:"version,omitempty" example:"3"`
+	// Handover names who takes the posts of a person deactivated or moved (see
+	// GET /users/{id}/holdings); absent successors take the defaults.
+	Handover *HandoverRequest `json:"handover,omitempty"`
 } // @name UpdateUserRequest
 
 // UserResponse is an account as read. Fields marked "full view" are present only
@@ -133,6 +136,11 @@ func ToChanges(r UpdateUserRequest, ifMatch etag.Precondition) (Changes, error) 
 			ch.IfMatch = []int{} // header and body disagree: nothing can match
 		}
 	}
+	succ, err := r.Handover.ToSuccessors("handover.")
+	if err != nil {
+		return ch, err
+	}
+	ch.Handover = succ
 	if r.OrgUnitID != nil {
 		unit, err := uuid.Parse(*r.OrgUnitID)
 		if err != nil {

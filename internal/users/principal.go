@@ -34,6 +34,7 @@ func LoadPrincipal(ctx context.Context, db *database.DB, userID uuid.UUID) (*acc
 		return nil, fmt.Errorf("load unit of user: %w", err)
 	}
 	var roles []string
+	var err error
 	if err := conn.Table("user_roles").Where("user_id = ?", u.ID).Order("role").Pluck("role", &roles).Error; err != nil {
 		return nil, fmt.Errorf("load roles: %w", err)
 	}
@@ -51,6 +52,9 @@ func LoadPrincipal(ctx context.Context, db *database.DB, userID uuid.UUID) (*acc
 	}
 	for _, r := range roles {
 		p.Roles = append(p.Roles, access.Role(r))
+	}
+	if p.DeputyWindows, err = loadDeputyWindows(ctx, db, u.ID); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -31,6 +31,8 @@ const (
 type Service struct {
 	db    *database.DB
 	audit *audit.Log
+	// handoff hands a departing person's posts over (handoff.go); nil: released.
+	handoff Handoff
 }
 
 // NewService returns the users service.
@@ -65,6 +67,9 @@ type Changes struct {
 	Password *string
 	// IfMatch lists the versions the caller's copy may have; nil skips the check.
 	IfMatch etag.Precondition
+	// Handover names successors to the posts of a person deactivated or moved;
+	// nil takes the defaults (handoff.go).
+	Handover *Successors
 }
 
 // Visibility returns what p may see of the directory.
@@ -338,6 +343,9 @@ func (s *Service) apply(ctx context.Context, p *access.Principal, a *Account, ne
 		if n > 0 {
 			details["api_tokens_revoked"] = n
 		}
+	}
+	if err := s.handOver(ctx, p, a, next, ch, details); err != nil {
+		return err
 	}
 	if next.OrgUnitID != a.OrgUnitID || !next.Active {
 		var keep *uuid.UUID

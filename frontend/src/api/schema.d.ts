@@ -1583,6 +1583,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My delegations (代理)
+         * @description The delegations the caller gave (as principal) and received (as deputy), newest first, each with its status by the app clock: scheduled, active, expired (ended by itself at ends_at) or ended (early).
+         */
+        get: operations["listMyDelegations"];
+        put?: never;
+        /**
+         * Delegate my decisions (代理)
+         * @description A leader or unit head names a deputy for a period: from starts_at (default now) until ends_at the deputy takes the caller's decisions (as supervising leader: approvals at 立项, extension and completion decisions; as head: the unit's assignments, reports and urges), sees them in /me/todo, and the timeline names both ("X on behalf of Y"). Only one's own powers: 403 nothing_to_delegate otherwise. 409 delegation_overlaps when another of the caller's delegations covers part of the period. 422 for the deputy (unknown, inactive, oneself) or the period (ends before it starts, longer than a year).
+         */
+        post: operations["createDelegation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/delegations/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a delegation early
+         * @description The principal, the deputy or an admin ends a scheduled or running delegation now. 409 delegation_over when it already ended or expired; 412 on a stale If-Match.
+         */
+        post: operations["endDelegation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/notification-settings": {
         parameters: {
             query?: never;
@@ -2206,6 +2250,46 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/users/{id}/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's delegations (代理)
+         * @description The delegations a user gave and received: the user themself, admins and auditors (others: 404).
+         */
+        get: operations["listUserDelegations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}/holdings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a person holds
+         * @description The posts others wait on that deactivating the person (or, with unit_id, moving them there) takes away: unit head and liaison, responsible person of live assignments, supervising and assisting leader of open items (with the decisions pending on them), each with handed_over and its default successor (the unit head). PATCH /users/{id} and POST /users/bulk hand them over, to the successors named in `handover` or these defaults; 409 successor_required when a supervising leader post has no default and none is named. Admins and the person themself (others: 404).
+         */
+        get: operations["getUserHoldings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{id}/unlock": {
         parameters: {
             query?: never;
@@ -2543,6 +2627,11 @@ export interface components {
              * @enum {string}
              */
             action: "move" | "deactivate" | "activate" | "set_roles";
+            /**
+             * @description Handover names who takes the posts of the people moved or deactivated
+             *     (GET /users/{id}/holdings); absent successors take the defaults.
+             */
+            handover?: components["schemas"]["HandoverSuccessors"];
             /**
              * Format: uuid
              * @description OrgUnitID is the unit to move to (move).
@@ -2890,6 +2979,15 @@ export interface components {
             /** Format: date */
             to?: string;
         };
+        CreateDelegationRequest: {
+            /** Format: uuid */
+            deputy_id: string;
+            ends_at: string;
+            /** @example 出差期间由副总代为审批 */
+            reason?: string;
+            /** @description StartsAt defaults to now. */
+            starts_at?: string;
+        };
         CreateItem: {
             assisting_leader_ids?: string[];
             /** @example 年度工作会议决议 */
@@ -3096,6 +3194,45 @@ export interface components {
              */
             leader_id: string;
         };
+        Delegation: {
+            allowed_actions?: "end"[];
+            created_at?: string;
+            deputy?: components["schemas"]["DelegationPerson"];
+            ended_at?: string;
+            /** Format: uuid */
+            ended_by?: string;
+            ends_at?: string;
+            /** Format: uuid */
+            id?: string;
+            /**
+             * @description Powers are what the deputy may do: leader (the principal's decisions as
+             *     supervising leader) and head (of the units the principal heads).
+             */
+            powers?: ("leader" | "head")[];
+            principal?: components["schemas"]["DelegationPerson"];
+            reason?: string;
+            starts_at?: string;
+            /**
+             * @description Status: scheduled, active, expired (by the clock) or ended (early).
+             * @enum {string}
+             */
+            status?: "scheduled" | "active" | "expired" | "ended";
+            version?: number;
+        };
+        DelegationList: {
+            /**
+             * @description Given are the delegations the user made (as principal), Received those
+             *     naming them deputy; newest first.
+             */
+            given?: components["schemas"]["Delegation"][];
+            received?: components["schemas"]["Delegation"][];
+        };
+        DelegationPerson: {
+            /** @example 张伟 */
+            display_name?: string;
+            /** Format: uuid */
+            id?: string;
+        };
         Extension: {
             /**
              * @description AllowedActions: review (supervision office), approve and reject (supervising leader).
@@ -3277,6 +3414,86 @@ export interface components {
              * @example required
              */
             rule?: string;
+        };
+        HandoverHolding: {
+            /** Format: uuid */
+            assignment_id?: string;
+            /**
+             * @description DefaultSuccessor takes the post when the request names nobody (null: the
+             *     post is left empty, or for a supervising leader a successor is required).
+             */
+            default_successor?: components["schemas"]["HandoverPerson"];
+            /**
+             * @description HandedOver: the change asked about (deactivation, or a move to unit_id)
+             *     takes this post away, so it must be handed over.
+             */
+            handed_over?: boolean;
+            item_code?: string;
+            /** Format: uuid */
+            item_id?: string;
+            item_state?: string;
+            /** @description ItemTitle and ItemState describe the item of an item post. */
+            item_title?: string;
+            /**
+             * @description PendingDecisions counts what waits for the supervising leader on the item:
+             *     its approval (立项) and forwarded extension and completion requests.
+             */
+            pending_decisions?: number;
+            /** @enum {string} */
+            role?: "head" | "liaison" | "responsible" | "supervising_leader" | "assisting_leader";
+            /** Format: uuid */
+            unit_id?: string;
+            unit_name?: string;
+        };
+        HandoverPerson: {
+            /** @example 李明 */
+            display_name?: string;
+            /** Format: uuid */
+            id?: string;
+        };
+        HandoverSuccessors: {
+            /**
+             * Format: uuid
+             * @description AssistingLeader: takes their place among assisting leaders (default: removed).
+             */
+            assisting_leader?: string;
+            /**
+             * Format: uuid
+             * @description Head: the new head of the units the person heads (default: the post is left empty).
+             */
+            head?: string;
+            /**
+             * Format: uuid
+             * @description Liaison: the new liaison in their place (default: removed).
+             */
+            liaison?: string;
+            /**
+             * Format: uuid
+             * @description Responsible: the new responsible person of their assignments (default: the
+             *     assigned unit's head, else none).
+             */
+            responsible?: string;
+            /**
+             * Format: uuid
+             * @description SupervisingLeader: the new supervising leader of their open items (default:
+             *     the head of their unit when an active leader; else required: 409 successor_required).
+             */
+            supervising_leader?: string;
+        };
+        Holdings: {
+            /**
+             * @description Delegations counts the delegations (代理) not yet over in which the person is
+             *     principal or deputy: deactivation ends them.
+             */
+            delegations?: number;
+            holdings?: components["schemas"]["HandoverHolding"][];
+            /**
+             * @description SuccessorRequired: handing over with the defaults is not possible (a
+             *     supervising leader post without a default successor).
+             */
+            successor_required?: boolean;
+            /** Format: uuid */
+            user_id?: string;
         };
         ImportResult: {
             created?: number;
@@ -4569,6 +4786,11 @@ export interface components {
             display_name?: string;
             /** @example zhang.wei@example.com */
             email?: string;
+            /**
+             * @description Handover names who takes the posts of a person deactivated or moved (see
+             *     GET /users/{id}/holdings); absent successors take the defaults.
+             */
+            handover?: components["schemas"]["HandoverSuccessors"];
             /** Format: uuid */
             org_unit_id?: string;
             /**
@@ -10626,6 +10848,191 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listMyDelegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDelegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description deputy and period */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDelegationRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing_to_delegate */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description delegation_overlaps */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    endDelegation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the version, quoted */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description delegation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description delegation_over */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getNotificationSettings: {
         parameters: {
             query?: never;
@@ -13087,6 +13494,104 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listUserDelegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getUserHoldings: {
+        parameters: {
+            query?: {
+                /** @description ask about a move to this unit instead of deactivation */
+                unit_id?: string;
+            };
+            header?: never;
+            path: {
+                /** @description user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Holdings"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

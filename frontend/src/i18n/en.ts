@@ -6,6 +6,7 @@ import enSettings from './en.settings'
 import enReminders from './en.reminders'
 import enPrint from './en.print'
 import enSso from './en.sso'
+import enDelegation from './en.delegation'
 import enNotifications from './en.notifications'
 import type { Shape } from './shape'
 import type zhCN from './zh-CN'
@@ -261,6 +262,7 @@ const en: Shape<typeof zhCN> = {
   ...enAttachments,
   ...enSso,
   ...enDelivery,
+  ...enDelegation,
 }
 
 export default en

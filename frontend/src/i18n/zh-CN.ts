@@ -6,6 +6,7 @@ import zhCNSettings from './zh-CN.settings'
 import zhCNReminders from './zh-CN.reminders'
 import zhCNPrint from './zh-CN.print'
 import zhCNSso from './zh-CN.sso'
+import zhCNDelegation from './zh-CN.delegation'
 import zhCNNotifications from './zh-CN.notifications'
 import zhCNDelivery from './zh-CN.delivery'
 
@@ -258,6 +259,7 @@ const zhCN = {
   ...zhCNReports,
   ...zhCNSso,
   ...zhCNDelivery,
+  ...zhCNDelegation,
 }
 
 export default zhCN

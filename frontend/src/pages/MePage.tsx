@@ -31,6 +31,7 @@ import { applyFormError } from '../components/formErrors'
 import { PageHeader } from '../components/PageHeader'
 import { EmptyState, ErrorState, Loading } from '../components/States'
 import { COMPANY_TZ, formatDateTime } from '../lib/time'
+import { DelegationsCard } from './me/DelegationsCard'
 
 type APIToken = Schemas['APIToken']
 type CreatedAPIToken = Schemas['CreatedAPIToken']
@@ -288,6 +289,9 @@ export default function MePage() {
           <Card title={t('me.security')}>
             <ChangePasswordForm />
           </Card>
+        </Col>
+        <Col span={24}>
+          <DelegationsCard />
         </Col>
         <Col span={24}>
           <Tokens />

@@ -32,6 +32,7 @@ import { hasRole, useMe } from '../../auth/auth'
 import { PageHeader } from '../../components/PageHeader'
 import { ForbiddenState } from '../../components/ResultStates'
 import { ErrorState, Loading } from '../../components/States'
+import { HandoverFields } from './HandoverFields'
 import { unitTreeSelectData } from './UnitsPanel'
 
 type User = Schemas['User']
@@ -101,14 +102,21 @@ async function allMatching(f: Filters, total: number): Promise<string[]> {
 }
 
 type Action = 'move' | 'deactivate' | 'activate' | 'set_roles'
+interface BulkValues {
+  org_unit_id?: string
+  roles?: Role[]
+  roles_mode?: 'replace' | 'add' | 'remove'
+  handover?: Schemas['HandoverSuccessors']
+}
 
 function BulkModal({ action, ids, roots, onClose, onDone }: { action: Action; ids: string[]; roots?: OrgUnit[]; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
-  const [form] = Form.useForm<{ org_unit_id?: string; roles?: Role[]; roles_mode?: 'replace' | 'add' | 'remove' }>()
+  const [form] = Form.useForm<BulkValues>()
+  const moveTo = Form.useWatch('org_unit_id', form)
   const [error, setError] = useState<string | null>(null)
   const run = useMutation({
-    mutationFn: (v: { org_unit_id?: string; roles?: Role[]; roles_mode?: 'replace' | 'add' | 'remove' }) =>
+    mutationFn: (v: BulkValues) =>
       call(api.POST('/users/bulk', { body: { user_ids: ids, action, ...v } })),
     onSuccess: (res) => {
       void message.success(t('orgAdmin.done', { changed: res.changed?.length ?? 0, unchanged: res.unchanged?.length ?? 0 }))
@@ -169,6 +177,8 @@ function BulkModal({ action, ids, roots, onClose, onDone }: { action: Action; id
           </>
         )}
         {action === 'deactivate' && <Typography.Paragraph>{t('orgAdmin.deactivateConfirm', { count: ids.length })}</Typography.Paragraph>}
+        {action === 'deactivate' && <HandoverFields userIds={ids} />}
+        {action === 'move' && moveTo && <HandoverFields userIds={ids} toUnit={moveTo} />}
         {action === 'activate' && <Typography.Paragraph>{t('orgAdmin.activateConfirm', { count: ids.length })}</Typography.Paragraph>}
       </Form>
     </Modal>

@@ -9,6 +9,7 @@ import { useOrgTree } from '../../api/org'
 import { call } from '../../api/problem'
 import { applyFormError } from '../../components/formErrors'
 import { EmptyState, ErrorState } from '../../components/States'
+import { HandoverFields } from './HandoverFields'
 import { unitTreeSelectData } from './UnitsPanel'
 
 type User = Schemas['User']
@@ -26,6 +27,7 @@ interface UserValues {
   phone?: string
   title?: string
   active?: boolean
+  handover?: Schemas['HandoverSuccessors']
 }
 
 function UserModal({ user, onClose }: { user?: User; onClose: () => void }) {
@@ -34,6 +36,8 @@ function UserModal({ user, onClose }: { user?: User; onClose: () => void }) {
   const qc = useQueryClient()
   const tree = useOrgTree()
   const [form] = Form.useForm<UserValues>()
+  const activeNow = Form.useWatch('active', form)
+  const unitNow = Form.useWatch('org_unit_id', form)
   const [error, setError] = useState<string | null>(null)
   const editing = !!user
   const save = useMutation({
@@ -50,6 +54,7 @@ function UserModal({ user, onClose }: { user?: User; onClose: () => void }) {
                 phone: v.phone ?? '',
                 title: v.title ?? '',
                 active: v.active,
+                handover: v.handover,
                 version: user.version,
               },
             }),
@@ -145,6 +150,10 @@ function UserModal({ user, onClose }: { user?: User; onClose: () => void }) {
           <Form.Item name="active" label={t('users.active')} valuePropName="checked">
             <Switch checkedChildren={t('users.activeOn')} unCheckedChildren={t('users.activeOff')} />
           </Form.Item>
+        )}
+        {editing && user.id && user.active && activeNow === false && <HandoverFields userIds={[user.id]} />}
+        {editing && user.id && user.active && activeNow !== false && unitNow && unitNow !== user.org_unit_id && (
+          <HandoverFields userIds={[user.id]} toUnit={unitNow} />
         )}
       </Form>
     </Modal>
