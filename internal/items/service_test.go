@@ -120,10 +120,16 @@ func TestServiceBoardSkipsApprovalAndDocuments(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
 		w := newWorld(t, env)
 		ctx := w.ctx
-		// Board matters skip the approval step; no supervising leader needed.
+		// Board matters skip the approval step, yet need a supervising leader (who
+		// decides their extensions and closing): 422 on the field without one.
 		in := w.draft(items.SourceBoard)
 		in.SupervisingLeaderID = nil
 		v := must(w.svc.Create(ctx, w.p(w.Member), in))(t)
+		p0 := wantStatus(t, ignore(w.svc.Act(ctx, w.p(w.Member), v.ID, items.ActSubmit, "", nil)), 422)
+		if p0.Errors[0].Field != "supervising_leader_id" || p0.Errors[0].Rule != "required" {
+			t.Fatalf("errors %+v", p0.Errors)
+		}
+		v = must(w.svc.Update(ctx, w.p(w.Member), v.ID, items.ItemPatch{SupervisingLeaderID: &w.Leader}, nil))(t)
 		v = must(w.svc.Act(ctx, w.p(w.Member), v.ID, items.ActSubmit, "", nil))(t)
 		if v.State != items.StateApproved || v.ApprovedAt == nil {
 			t.Fatalf("board item after submit: %s", v.State)

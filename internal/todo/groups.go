@@ -1,6 +1,8 @@
 package todo
 
 import (
+	"strings"
+
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/completion"
 	"github.com/duban/duban/internal/extensions"
@@ -107,8 +109,9 @@ func spec(p *access.Principal, key string, d day) (query, bool) {
 	switch key {
 	case KeyApprovals:
 		// The state machine: approve is the supervising leader's (RelLeader).
+		// An item without a supervising leader is the office's (items.Relations).
 		return query{where: []cond{where("items.state = ?", string(items.StatePendingApproval)),
-			where("items.supervising_leader_id = ?", p.UserID)}, wait: "items.submitted_at"}, leader
+			deciderOf(p, sup, leader)}, wait: "items.submitted_at"}, leader || sup
 	case KeyToIssue:
 		// issue is the supervision office's of the item's scope (RelSupervisor).
 		return query{where: []cond{where("items.state = ?", string(items.StateApproved)),
@@ -194,16 +197,17 @@ func decisions(p *access.Principal, sup, leader bool, table string, extra *cond)
 		who = append(who, "(x.state = ? AND items.scope_id = ?)")
 		args = append(args, string(review.Requested), p.ScopeID)
 	}
-	if leader {
-		who = append(who, "(x.state = ? AND items.supervising_leader_id = ?)")
-		args = append(args, string(review.Forwarded), p.UserID)
+	if leader || sup {
+		d := deciderOf(p, sup, leader)
+		who = append(who, "(x.state = ? AND "+d.sql+")")
+		args = append(args, append([]any{string(review.Forwarded)}, d.args...)...)
 	}
 	if len(who) == 0 {
 		return query{}, false
 	}
 	sql := who[0]
-	if len(who) == 2 {
-		sql = "(" + who[0] + " OR " + who[1] + ")"
+	if len(who) > 1 {
+		sql = "(" + strings.Join(who, " OR ") + ")"
 	}
 	q := query{join: "JOIN " + table + " x ON x.item_id = items.id",
 		where: []cond{{sql, args}, where("x.requested_by <> ?", p.UserID)},
@@ -212,4 +216,24 @@ func decisions(p *access.Principal, sup, leader bool, table string, extra *cond)
 		q.where = append(q.where, *extra)
 	}
 	return q, true
+}
+
+// deciderOf is the supervising leader's relation (items.RelLeader) as a condition:
+// the item's supervising leader, or the supervision office of its scope when the
+// item has none.
+func deciderOf(p *access.Principal, sup, leader bool) cond {
+	var or []string
+	var args []any
+	if leader {
+		or = append(or, "items.supervising_leader_id = ?")
+		args = append(args, p.UserID)
+	}
+	if sup {
+		or = append(or, "(items.supervising_leader_id IS NULL AND items.scope_id = ?)")
+		args = append(args, p.ScopeID)
+	}
+	if len(or) == 0 {
+		return where("1 = 0")
+	}
+	return cond{"(" + strings.Join(or, " OR ") + ")", args}
 }
