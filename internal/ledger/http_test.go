@@ -192,7 +192,7 @@ func TestImport(t *testing.T) {
 		good := [][]any{
 			{"落实会议决定一", "按会议纪要第一条落实", "月底前完成", "重要事项", "集团会议", "总经理办公会纪要〔2026〕12号", "安全生产部", "财务部、人力资源部", "leader", "", deadline, "跟踪督办", "紧急", "每月"},
 			{"落实会议决定二", "按会议纪要第二条落实", "", "重要事项", "专题会议", "", "财务部", "", "leader", "leader2", deadline, "", "", ""},
-			{"落实会议决定三", "按会议纪要第三条落实", "", "important_matter", "board", "", "安全生产部", "", "", "", deadline, "", "", ""},
+			{"落实会议决定三", "按会议纪要第三条落实", "", "important_matter", "board", "", "安全生产部", "", "leader", "", deadline, "", "", ""},
 		}
 		data := workbook(t, sup, good)
 		before := itemCount(t, env)

@@ -76,6 +76,7 @@ var cast = []struct {
 	{"entliaison", "entdept", []access.Role{access.RoleMember}},
 	{"entmember", "entdept", []access.Role{access.RoleMember}},
 	{"ent2sup", "ent2office", []access.Role{access.RoleSupervisor}},
+	{"ent2leader", "ent2office", []access.Role{access.RoleLeader}},
 	{"gone", "c", []access.Role{access.RoleMember}}, // a liaison of C, deactivated
 }
 
