@@ -438,6 +438,21 @@ var upgradeSteps = []upgradeStep{
 			}
 		},
 	},
+	{
+		id: "0070_overdue_record",
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			return exec(tx, row(`UPDATE items SET was_overdue = ?, overdue_workdays = 4 WHERE id = ?`, true, d.item))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "items WHERE was_overdue AND overdue_workdays = 4", 1)
+		},
+		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
+			r := env.As(env.Login("upgrade.clerk")).Do("GET", "/api/v1/items?was_overdue=true", nil)
+			if r.Status != 200 || !strings.Contains(string(r.Body), d.item.String()) || !strings.Contains(string(r.Body), `"overdue_workdays":4`) {
+				t.Errorf("was_overdue after upgrade: %d %s", r.Status, r.Body)
+			}
+		},
+	},
 }
 
 func hashHex(s string) string {
