@@ -27,9 +27,9 @@ type Filter struct {
 	Overdue      *bool
 	// WasOverdue selects items by the stored overdue record (was_overdue).
 	WasOverdue *bool
-	Light        string
-	Q            string
-	ParentID     *uuid.UUID
+	Light      string
+	Q          string
+	ParentID   *uuid.UUID
 	// TopLevel selects items without a parent (parent_id=none).
 	TopLevel bool
 	Tag      string

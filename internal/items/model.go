@@ -163,10 +163,13 @@ type Assignment struct {
 	AcceptedBy        *uuid.UUID `gorm:"type:uuid"`
 	ReturnedAt        *time.Time
 	ReturnedBy        *uuid.UUID `gorm:"type:uuid"`
-	CreatedBy         uuid.UUID  `gorm:"type:uuid"`
-	Version           int
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// ReassignedAt: the supervision office assigned a unit after this assignment
+	// was returned (AddAssignment); nil while a returned one waits for it.
+	ReassignedAt *time.Time
+	CreatedBy    uuid.UUID `gorm:"type:uuid"`
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 	// NextFeedbackDue is when the unit's next feedback is due by the item's
 	// cadence, kept by the feedback package (FeedbackDueKeeper) whenever the item's
 	// timeline moves; nil when nothing is due (cadence none, no milestone left) or

@@ -129,6 +129,15 @@ func (s *Service) AddAssignment(ctx context.Context, p *access.Principal, itemID
 			return err
 		}
 		id = a.ID
+		if err := s.db.Conn(ctx).Table("item_assignments").Where("item_id = ? AND state = ? AND reassigned_at IS NULL", itemID, AssignmentReturned).
+			Update("reassigned_at", a.CreatedAt).Error; err != nil {
+			return fmt.Errorf("mark returned assignments reassigned: %w", err)
+		}
+		for i := range asgs {
+			if asgs[i].State == AssignmentReturned && asgs[i].ReassignedAt == nil {
+				asgs[i].ReassignedAt = &a.CreatedAt
+			}
+		}
 		changes := map[string]any{"assignment": change{To: map[string]any{"id": a.ID, "unit_id": a.UnitID, "role": a.Role}}}
 		cols := map[string]any{}
 		// The cooperating units after this assignment: those that returned theirs
@@ -292,15 +301,13 @@ func assignmentRef(a *Assignment) events.AssignmentRef {
 
 // AwaitingReassign are the returned assignments (退回) after which the supervision
 // office has assigned nobody: each waits for it to reassign (the item's
-// has_returned_assignment, the office's to-do group returned_assignments). An
-// assignment added at or after the return answers it, whatever its unit or role.
+// has_returned_assignment, the office's to-do group returned_assignments). The
+// next assignment added to the item answers every one (reassigned_at), whatever
+// its unit or role.
 func AwaitingReassign(asgs []Assignment) []Assignment {
 	var out []Assignment
 	for _, a := range asgs {
-		if a.State != AssignmentReturned || a.ReturnedAt == nil {
-			continue
-		}
-		if !slices.ContainsFunc(asgs, func(b Assignment) bool { return b.ID != a.ID && !b.CreatedAt.Before(*a.ReturnedAt) }) {
+		if a.State == AssignmentReturned && a.ReassignedAt == nil {
 			out = append(out, a)
 		}
 	}

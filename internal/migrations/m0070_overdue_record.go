@@ -1,6 +1,8 @@
 package migrations
 
 import (
+	"time"
+
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
 )
@@ -16,14 +18,30 @@ import (
 // kind 'office', only allowed on an overdue item) was overdue; its working days
 // need the calendar, which a frozen migration may not call, so they stay 0.
 // Closed and archived items get progress 100, as closing now sets.
+//
+// item_assignments.reassigned_at: when the supervision office assigned a unit
+// after this assignment was returned (退回); a returned assignment without it
+// waits for the office (has_returned_assignment, the to-do's
+// returned_assignments). Existing returned assignments followed by a newer one
+// count as reassigned then.
 func m0070OverdueRecord() *gormigrate.Migration {
 	type Item struct {
 		WasOverdue      bool `gorm:"not null;default:false"`
 		OverdueWorkdays int  `gorm:"not null;default:0"`
 	}
+	type ItemAssignment struct {
+		ReassignedAt *time.Time
+	}
 	return &gormigrate.Migration{
 		ID: "0070_overdue_record",
 		Migrate: func(tx *gorm.DB) error {
+			if err := tx.Migrator().AddColumn(&ItemAssignment{}, "ReassignedAt"); err != nil {
+				return err
+			}
+			if err := tx.Exec(`UPDATE item_assignments SET reassigned_at = returned_at WHERE state = 'returned' AND EXISTS
+				(SELECT 1 FROM item_assignments nb WHERE nb.item_id = item_assignments.item_id AND nb.created_at > item_assignments.returned_at)`).Error; err != nil {
+				return err
+			}
 			for _, col := range []string{"WasOverdue", "OverdueWorkdays"} {
 				if err := tx.Migrator().AddColumn(&Item{}, col); err != nil {
 					return err
@@ -46,7 +64,7 @@ func m0070OverdueRecord() *gormigrate.Migration {
 					return err
 				}
 			}
-			return nil
+			return tx.Migrator().DropColumn(&ItemAssignment{}, "ReassignedAt")
 		},
 	}
 }

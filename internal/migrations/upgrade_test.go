@@ -441,10 +441,12 @@ var upgradeSteps = []upgradeStep{
 	{
 		id: "0070_overdue_record",
 		insert: func(d *upgradeData, tx *gorm.DB) error {
-			return exec(tx, row(`UPDATE items SET was_overdue = ?, overdue_workdays = 4 WHERE id = ?`, true, d.item))
+			return exec(tx, row(`UPDATE items SET was_overdue = ?, overdue_workdays = 4 WHERE id = ?`, true, d.item),
+				row(`UPDATE item_assignments SET reassigned_at = ? WHERE id = ?`, d.now, d.coopAsg))
 		},
 		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
 			expectCount(t, db, "items WHERE was_overdue AND overdue_workdays = 4", 1)
+			expectCount(t, db, "item_assignments WHERE reassigned_at IS NOT NULL", 1)
 		},
 		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
 			r := env.As(env.Login("upgrade.clerk")).Do("GET", "/api/v1/items?was_overdue=true", nil)

@@ -21,6 +21,8 @@ import (
 //	approvals              "approve" in items.AllowedActions                 —
 //	to_issue               "issue" in items.AllowedActions                   —
 //	assignments_to_accept  "accept" in items.AssignmentActions               —
+//	returned_assignments   "reassign" in items.AllowedActions                the assignment in items.AwaitingReassign
+//	                                                                         (returned, nobody assigned since)
 //	feedback_to_write      feedback.CanCreate for a live assignment's unit   item in items.FeedbackDueStates; the
 //	                                                                         unit's next feedback due (clamped to the
 //	                                                                         deadline) within the blue threshold; no
@@ -124,6 +126,13 @@ func spec(p *access.Principal, key string, d day) (query, bool) {
 				where("((a.role = ? AND items.state = ?) OR (a.role = ? AND items.state IN ?))",
 					items.RoleLead, string(items.StateIssued), items.RoleCooperating, states(items.RunningStates()...))},
 			ref: "a.id", unit: "a.unit_id", wait: "a.created_at"}, len(led) > 0
+	case KeyReturnedAssignments:
+		// reassign is the supervision office's of the item's scope while it runs
+		// (RelSupervisor); waiting while nobody was assigned since the return.
+		return query{join: "JOIN item_assignments a ON a.item_id = items.id",
+			where: []cond{where("a.state = ? AND a.reassigned_at IS NULL", items.AssignmentReturned),
+				where("items.scope_id = ?", p.ScopeID), where("items.state IN ?", states(items.RunningStates()...))},
+			ref: "a.id", unit: "a.unit_id", wait: "a.returned_at"}, sup
 	case KeyFeedbackToWrite:
 		// feedback.CanCreate: a writer of the unit of a live assignment — its own
 		// unit, one they head or liaise for, or the unit of an assignment naming

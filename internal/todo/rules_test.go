@@ -81,6 +81,11 @@ func (w *world) rules(p *access.Principal, horizon civil.Date) groups {
 		if views[id].Overdue && items.AnswersFor(p, it, asgs) {
 			g.add(todo.KeyOverdue, id, uuid.Nil)
 		}
+		if slices.Contains(acts, string(items.ActReassign)) {
+			for _, a := range items.AwaitingReassign(asgs) {
+				g.add(todo.KeyReturnedAssignments, id, a.ID)
+			}
+		}
 		for i := range asgs {
 			a := &asgs[i]
 			if slices.Contains(items.AssignmentActions(p, it, asgs, a), string(items.ActAccept)) {

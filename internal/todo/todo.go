@@ -39,6 +39,7 @@ const (
 	KeyApprovals           = "approvals"
 	KeyToIssue             = "to_issue"
 	KeyAssignmentsToAccept = "assignments_to_accept"
+	KeyReturnedAssignments = "returned_assignments"
 	KeyFeedbackToWrite     = "feedback_to_write"
 	KeyFeedbackToSubmit    = "feedback_to_submit"
 	KeyFeedbackToReview    = "feedback_to_review"
@@ -50,7 +51,7 @@ const (
 )
 
 // Keys lists the groups in the order of the answer.
-var Keys = []string{KeyApprovals, KeyToIssue, KeyAssignmentsToAccept, KeyFeedbackToWrite, KeyFeedbackToSubmit, KeyFeedbackToReview,
+var Keys = []string{KeyApprovals, KeyToIssue, KeyAssignmentsToAccept, KeyReturnedAssignments, KeyFeedbackToWrite, KeyFeedbackToSubmit, KeyFeedbackToReview,
 	KeyUrgesToAcknowledge, KeyExtensionDecisions, KeyCompletionDecisions, KeyVerificationsDue, KeyOverdue}
 
 // Reference types of entries (what ref_id names).
@@ -65,7 +66,7 @@ const (
 // RefTypes names what ref_id is, per group; groups absent here have no ref (the
 // item itself is the thing).
 var RefTypes = map[string]string{
-	KeyAssignmentsToAccept: RefAssignment, KeyFeedbackToWrite: RefAssignment, KeyFeedbackToSubmit: RefFeedback,
+	KeyAssignmentsToAccept: RefAssignment, KeyReturnedAssignments: RefAssignment, KeyFeedbackToWrite: RefAssignment, KeyFeedbackToSubmit: RefFeedback,
 	KeyFeedbackToReview: RefFeedback, KeyUrgesToAcknowledge: RefUrge, KeyExtensionDecisions: RefExtension,
 	KeyCompletionDecisions: RefCompletion,
 }

@@ -52,6 +52,9 @@ func (w *world) build() {
 	w.giveBack("headc", prog, C)
 	_, err := w.items.AddAssignment(w.ctx, w.p("sup"), prog, items.AssignmentInput{UnitID: D, Role: items.RoleCooperating}, "", nil)
 	w.ok(err)
+	// C gives back its part and the office has not reassigned it yet.
+	back := w.running("配合单位退回待重新分派", item{lead: B, coop: []uuid.UUID{C}, leader: "leader"}, "headb")
+	w.giveBack("headc", back, C)
 	w.passTo(1)
 	w.report("memberd", prog, D, false)
 	w.submit("leader2", w.lastReport(prog, D))
