@@ -35,6 +35,14 @@ import (
 //	completion_decisions   a step in the review engine's Actions             —
 //	verifications_due      "verify" in items.AllowedActions                  item closed (not archived), not verified
 //	overdue                items.AnswersFor                                  item overdue (open, past its deadline)
+//	drafts_returned        "submit" in items.AllowedActions                  a draft the leader rejected (a reject on
+//	                                                                         its timeline)
+//	rework                 "request_completion" in items.AllowedActions      completion refused (退办) or the item
+//	                                                                         reopened (反弹), no completion request open
+//	instructions           items.IsLeadUnit, items.Writes, item running      an instruction (批示) with no report of
+//	                                                                         the lead unit submitted at or after it
+//	feedback_returned      "update" in feedback.AllowedActions               returned, written by the caller
+//	my_assignments         a live assignment naming the caller responsible   item running
 //
 // Every rule also requires that the caller sees the item (items.VisibleSQL is
 // added to every query). The list is the person's: the rules are asked of the
@@ -180,6 +188,45 @@ func spec(p *access.Principal, key string, d day) (query, bool) {
 		// verify is the supervision office's; waiting while closed and unverified.
 		return query{where: []cond{where("items.state = ?", string(items.StateClosed)), where("items.verified = ?", false),
 			where("items.scope_id = ?", p.ScopeID)}, wait: "items.closed_at"}, sup
+	case KeyDraftsReturned:
+		// submit is the initiator's (the user, or head or liaison of the
+		// initiator unit; documents the office's): a draft rejected at 立项.
+		init := cond{"(items.category <> ? AND (items.initiator_user_id = ? OR items.initiator_unit_id IN ?))",
+			[]any{string(items.CategoryDocument), p.UserID, led}}
+		if sup {
+			init = cond{"(items.scope_id = ? OR " + init.sql + ")", append([]any{p.ScopeID}, init.args...)}
+		}
+		return query{where: []cond{where("items.state = ?", string(items.StateDraft)), init,
+			where("items.id IN (SELECT rj.item_id FROM item_events rj WHERE rj.action = ?)", string(items.ActReject))},
+			wait: "items.updated_at"}, true
+	case KeyRework:
+		// request_completion is the lead unit's (RelLead) while in progress.
+		return query{where: []cond{where("items.state = ?", string(items.StateInProgress)), where("items.lead_unit_id IN ?", led),
+			where(`(items.reopened_count > 0 OR items.id IN (SELECT rc.item_id FROM `+completion.Request{}.TableName()+` rc WHERE rc.state = ?))`, string(review.Rejected)),
+			where(`items.id NOT IN (SELECT oc.item_id FROM `+completion.Request{}.TableName()+` oc WHERE oc.state IN ?)`,
+				[]string{string(review.Requested), string(review.Forwarded)})},
+			unit: "items.lead_unit_id", wait: "items.updated_at"}, len(led) > 0
+	case KeyInstructions:
+		return query{join: "JOIN item_comments c ON c.item_id = items.id",
+			where: []cond{where("c.kind = ?", "instruction"), where("items.lead_unit_id IN ?", led),
+				where("items.state IN ?", states(items.RunningStates()...)),
+				where(`NOT EXISTS (SELECT 1 FROM item_feedback fr WHERE fr.item_id = c.item_id AND fr.unit_id = items.lead_unit_id
+					AND fr.submitted_at IS NOT NULL AND fr.submitted_at >= c.created_at)`)},
+			ref: "c.id", unit: "items.lead_unit_id", wait: "c.created_at"}, writes && len(led) > 0
+	case KeyFeedbackReturned:
+		// update: a writer of the report's unit (feedback's ofUnit), while the
+		// unit holds a live assignment and the item runs; waiting for its author.
+		return query{join: "JOIN item_feedback f ON f.item_id = items.id",
+			where: []cond{where("f.state = ? AND f.created_by = ?", string(feedback.StateReturned), p.UserID),
+				where(`(f.unit_id IN ? OR EXISTS (SELECT 1 FROM item_assignments ra
+					WHERE ra.item_id = f.item_id AND ra.unit_id = f.unit_id AND ra.responsible_user_id = ?))`, mine, p.UserID),
+				where("items.state IN ?", states(items.RunningStates()...)), liveAssignmentOf("f.item_id", "f.unit_id")},
+			ref: "f.id", unit: "f.unit_id", wait: "f.updated_at"}, writes
+	case KeyMyAssignments:
+		return query{join: "JOIN item_assignments a ON a.item_id = items.id",
+			where: []cond{where("a.responsible_user_id = ? AND a.state <> ?", p.UserID, items.AssignmentReturned),
+				where("items.state IN ?", states(items.RunningStates()...))},
+			ref: "a.id", unit: "a.unit_id", wait: "a.created_at"}, true
 	case KeyOverdue:
 		// items.AnswersFor: the supervision office of the scope, or one of the
 		// caller's units leads, cooperates or holds a live assignment; waiting

@@ -3,6 +3,7 @@ package todo_test
 import (
 	"github.com/google/uuid"
 
+	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/items"
 )
 
@@ -55,6 +56,11 @@ func (w *world) build() {
 	// C gives back its part and the office has not reassigned it yet.
 	back := w.running("配合单位退回待重新分派", item{lead: B, coop: []uuid.UUID{C}, leader: "leader"}, "headb")
 	w.giveBack("headc", back, C)
+	// Leaders' instructions (批示) that B has not yet answered by a report.
+	_, err = w.com.Create(w.ctx, w.p("leader"), back, comments.Input{Kind: comments.KindInstruction, Body: "请抓紧落实"})
+	w.ok(err)
+	_, err = w.com.Create(w.ctx, w.p("leader2"), prog, comments.Input{Kind: comments.KindInstruction, Body: "按期报送进展"})
+	w.ok(err)
 	w.passTo(1)
 	w.report("memberd", prog, D, false)
 	w.submit("leader2", w.lastReport(prog, D))
