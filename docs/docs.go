@@ -2798,6 +2798,12 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "boolean",
+                        "description": "only items that ran past a deadline before a new one was set (true), or the others (false): the stored overdue record",
+                        "name": "was_overdue",
+                        "in": "query"
+                    },
+                    {
                         "enum": [
                             "red",
                             "yellow",
@@ -3039,6 +3045,12 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "type": "boolean",
+                        "description": "as GET /items",
+                        "name": "was_overdue",
+                        "in": "query"
+                    },
+                    {
                         "type": "string",
                         "description": "as GET /items",
                         "name": "light",
@@ -3080,7 +3092,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.",
+                "description": "One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.",
                 "produces": [
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 ],
@@ -3153,6 +3165,12 @@ const docTemplate = `{
                         "type": "boolean",
                         "description": "as GET /items",
                         "name": "overdue",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "as GET /items",
+                        "name": "was_overdue",
                         "in": "query"
                     },
                     {
@@ -6529,7 +6547,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); to_issue (approved items of the scope, for its supervision office to issue); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units, or naming them responsible, whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for that still hold a live assignment); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); feedback and urges only for those who write follow-up (members, supervisors, leaders); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see. Each group is the rule of the action it waits for (the same as the allowed_actions of the thing); a read-only token shows its user's list.",
+                "description": "The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader, or the supervision office of the scope when the item has none); to_issue (approved items of the scope, for its supervision office to issue); assignments_to_accept (pending assignments of units the caller heads or liaises for); returned_assignments (assignments a unit returned (退回) on a running item of the scope after which nobody was assigned, for its supervision office to reassign); feedback_to_write (live assignments of the caller's units, or naming them responsible, whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for that still hold a live assignment); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); feedback and urges only for those who write follow-up (members, supervisors, leaders); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader, or the supervision office when the item has none; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope); drafts_returned (drafts the caller may submit that the leader rejected at 立项); rework (items in progress whose lead unit the caller heads or liaises for, whose completion was refused (退办) or that a failed verification reopened (反弹), with no completion request open); instructions (leaders' instructions (批示) on running items led by a unit the caller heads or liaises for, until the unit submits a report at or after them; ref_type comment); feedback_returned (reports the caller wrote that the office returned, while they may still edit them); my_assignments (live assignments naming the caller as responsible person (承办人) while the item runs). Only items the caller may see. Each group is the rule of the action it waits for (the same as the allowed_actions of the thing); a read-only token shows its user's list.",
                 "produces": [
                     "application/json"
                 ],
@@ -12134,6 +12152,10 @@ const docTemplate = `{
                 "flagged": {
                     "type": "boolean"
                 },
+                "has_returned_assignment": {
+                    "description": "HasReturnedAssignment: a unit returned its assignment (退回) and the\nsupervision office has not assigned anyone since; shown until it reassigns.",
+                    "type": "boolean"
+                },
                 "id": {
                     "type": "string",
                     "format": "uuid"
@@ -12182,6 +12204,10 @@ const docTemplate = `{
                 "overdue": {
                     "description": "Overdue, Light and DaysRemaining are derived on every read.",
                     "type": "boolean"
+                },
+                "overdue_workdays": {
+                    "type": "integer",
+                    "example": 4
                 },
                 "parent_id": {
                     "type": "string",
@@ -12277,6 +12303,10 @@ const docTemplate = `{
                         "yellow",
                         "red"
                     ]
+                },
+                "was_overdue": {
+                    "description": "WasOverdue: the item ran past its deadline before a new one was set (§14(d)\nassesses it against the original deadline); a stored fact no later deadline\nclears. OverdueWorkdays: the working days past the original deadline then.",
+                    "type": "boolean"
                 }
             }
         },
@@ -14172,7 +14202,8 @@ const docTemplate = `{
                         "feedback",
                         "urge",
                         "extension",
-                        "completion_request"
+                        "completion_request",
+                        "comment"
                     ],
                     "example": "assignment"
                 },
@@ -14214,6 +14245,7 @@ const docTemplate = `{
                         "approvals",
                         "to_issue",
                         "assignments_to_accept",
+                        "returned_assignments",
                         "feedback_to_write",
                         "feedback_to_submit",
                         "feedback_to_review",
@@ -14221,7 +14253,12 @@ const docTemplate = `{
                         "extension_decisions",
                         "completion_decisions",
                         "verifications_due",
-                        "overdue"
+                        "overdue",
+                        "drafts_returned",
+                        "rework",
+                        "instructions",
+                        "feedback_returned",
+                        "my_assignments"
                     ],
                     "example": "approvals"
                 }

@@ -36,7 +36,8 @@ func statsRows() []row {
 	return out
 }
 
-// importFile is a one-row import naming the relation's unit as lead unit: own and
+// importFile is a one-row import naming the relation's unit as lead unit (and the
+// group's leader2 as supervising leader, which every item needs): own and
 // other are units of the group's scope (created), none the enterprise's (refused
 // row by row: 422).
 // src is the source column: a group meeting for the supervision office, which
@@ -52,7 +53,7 @@ func importFile(f *fixture, lead uuid.UUID, src string) upload {
 	f.must(err, "template")
 	defer func() { _ = x.Close() }()
 	sheet := x.GetSheetList()[0]
-	f.must(x.SetSheetRow(sheet, "A2", &[]any{fmt.Sprintf("矩阵导入事项%d", f.next()), "内容", "", "重要事项", src, "", name, "", "", "",
+	f.must(x.SetSheetRow(sheet, "A2", &[]any{fmt.Sprintf("矩阵导入事项%d", f.next()), "内容", "", "重要事项", src, "", name, "", "leader2", "",
 		f.items.Today().AddDays(30).String(), "", "", ""}), "row")
 	buf, err := x.WriteToBuffer()
 	f.must(err, "write")

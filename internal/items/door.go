@@ -126,7 +126,18 @@ func (s *Service) MoveDeadline(ctx context.Context, p *access.Principal, it *Ite
 	if e.Action == "" {
 		e.Action = string(ActMoveDeadline)
 	}
-	return s.take(ctx, p, it, asgs, t, Input{Comment: n.Comment, Deadline: to}, e)
+	in := Input{Comment: n.Comment, Deadline: to}
+	if clk, err := s.dayOf(ctx); err != nil {
+		return err
+	} else if !from.IsZero() && clk.Today.After(from) {
+		// Overdue now: counted against the original deadline (§14(d)).
+		orig := it.OriginalDeadline
+		if orig.IsZero() {
+			orig = from
+		}
+		in.Overdue, in.OverdueWorkdays = true, max(0, clk.Cal.WorkdaysBetween(orig, clk.Today))
+	}
+	return s.take(ctx, p, it, asgs, t, in, e)
 }
 
 // SetProgress sets the item's progress from the lead unit's accepted report.

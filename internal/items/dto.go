@@ -152,6 +152,14 @@ type ItemResponse struct {
 	// against it.
 	OriginalDeadline civil.Date `json:"original_deadline" swaggertype:"string" format:"date" example:"2026-06-30"`
 	Progress         int        `json:"progress" example:"40"`
+	// WasOverdue: the item ran past its deadline before a new one was set (§14(d)
+	// assesses it against the original deadline); a stored fact no later deadline
+	// clears. OverdueWorkdays: the working days past the original deadline then.
+	WasOverdue      bool `json:"was_overdue"`
+	OverdueWorkdays int  `json:"overdue_workdays" example:"4"`
+	// HasReturnedAssignment: a unit returned its assignment (退回) and the
+	// supervision office has not assigned anyone since; shown until it reassigns.
+	HasReturnedAssignment bool `json:"has_returned_assignment"`
 	// ChildrenProgress is the average progress of the sub-items (cancelled ones
 	// left out); null without sub-items.
 	ChildrenProgress *int     `json:"children_progress" example:"55"`
@@ -287,7 +295,8 @@ func ToItemResponse(v *ItemView) ItemResponse {
 		ScopeID: it.ScopeID, ParentID: it.ParentID, InitiatorUnitID: it.InitiatorUnitID, InitiatorUserID: it.InitiatorUserID,
 		SupervisingLeaderID: it.SupervisingLeaderID, AssistingLeaderIDs: orEmpty(it.AssistingLeaderIDs), LeadUnitID: it.LeadUnitID,
 		CooperatingUnitIDs: orEmpty(it.CooperatingUnitIDs), Deadline: it.Deadline, OriginalDeadline: it.OriginalDeadline,
-		Progress: it.Progress, ChildrenProgress: v.ChildrenProgress, ChildrenCount: v.ChildrenCount, Tags: nonNil(it.Tags),
+		Progress: it.Progress, WasOverdue: it.WasOverdue, OverdueWorkdays: it.OverdueWorkdays,
+		HasReturnedAssignment: v.HasReturnedAssignment, ChildrenProgress: v.ChildrenProgress, ChildrenCount: v.ChildrenCount, Tags: nonNil(it.Tags),
 		State: it.State, Verified: it.Verified, ReopenedCount: it.ReopenedCount, Flagged: it.Flagged,
 		CancelReason: it.CancelReason, SuspendReason: it.SuspendReason,
 		Overdue: v.Overdue, Light: v.Light, DaysRemaining: v.DaysRemaining, AllowedActions: nonNil(v.AllowedActions),

@@ -26,6 +26,10 @@ type Input struct {
 	Progress int
 	// Failed is the verification's result (verify).
 	Failed bool
+	// Overdue, on move_deadline: the item is past its deadline today;
+	// OverdueWorkdays the working days it is past its original deadline.
+	Overdue         bool
+	OverdueWorkdays int
 }
 
 func submitted(it *Item, in Input) []string {
@@ -75,9 +79,11 @@ func cancelled(it *Item, in Input) []string {
 	return []string{"cancel_reason", "cancelled_at"}
 }
 
+// closed: a closed item is done, so its progress is 100 % (the ledger, the
+// processing sheet and its parent's roll-up read it).
 func closed(it *Item, in Input) []string {
-	it.ClosedAt = ptrTime(in.At)
-	return []string{"closed_at"}
+	it.ClosedAt, it.Progress = ptrTime(in.At), 100
+	return []string{"closed_at", "progress"}
 }
 
 func archived(it *Item, in Input) []string {
@@ -97,9 +103,15 @@ func reopened(it *Item, _ Input) []string {
 	return []string{"verified", "flagged", "reopened_count", "closed_at", "archived_at"}
 }
 
+// movedDeadline: moving the deadline of an overdue item keeps the overdue as a
+// fact of the item (was_overdue, overdue_workdays): later deadlines never wipe it.
 func movedDeadline(it *Item, in Input) []string {
 	it.Deadline = in.Deadline
-	return []string{"deadline"}
+	if !in.Overdue {
+		return []string{"deadline"}
+	}
+	it.WasOverdue, it.OverdueWorkdays = true, max(it.OverdueWorkdays, in.OverdueWorkdays)
+	return []string{"deadline", "was_overdue", "overdue_workdays"}
 }
 
 func progressed(it *Item, in Input) []string {
@@ -129,6 +141,10 @@ func (it *Item) columns(names []string) map[string]any {
 			v = it.OriginalDeadline
 		case "progress":
 			v = it.Progress
+		case "was_overdue":
+			v = it.WasOverdue
+		case "overdue_workdays":
+			v = it.OverdueWorkdays
 		case "verified":
 			v = it.Verified
 		case "flagged":

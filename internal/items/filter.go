@@ -25,9 +25,11 @@ type Filter struct {
 	DeadlineFrom civil.Date
 	DeadlineTo   civil.Date
 	Overdue      *bool
-	Light        string
-	Q            string
-	ParentID     *uuid.UUID
+	// WasOverdue selects items by the stored overdue record (was_overdue).
+	WasOverdue *bool
+	Light      string
+	Q          string
+	ParentID   *uuid.UUID
 	// TopLevel selects items without a parent (parent_id=none).
 	TopLevel bool
 	Tag      string
@@ -129,6 +131,14 @@ func ParseFilter(q url.Values) (Filter, error) {
 			e.add("overdue", "bool", "must be true or false")
 		} else {
 			f.Overdue = &b
+		}
+	}
+	if v := q.Get("was_overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			e.add("was_overdue", "bool", "must be true or false")
+		} else {
+			f.WasOverdue = &b
 		}
 	}
 	if v := q.Get("light"); v != "" {
@@ -240,6 +250,9 @@ func (f Filter) apply(q *gorm.DB, clk day) *gorm.DB {
 	near := "((items.deadline IS NOT NULL AND items.deadline >= ? AND items.deadline <= ?) OR items.id IN (SELECT fn.item_id FROM item_milestones fn WHERE fn.done = ? AND fn.due_date >= ? AND fn.due_date <= ?))"
 	nearArgs := []any{clk.Today, clk.BlueUntil, false, clk.Today, clk.BlueUntil}
 	not := func(q *gorm.DB, expr string, args []any) *gorm.DB { return q.Where("NOT ("+expr+")", args...) }
+	if f.WasOverdue != nil {
+		q = q.Where("items.was_overdue = ?", *f.WasOverdue)
+	}
 	if f.Overdue != nil {
 		if *f.Overdue {
 			q = q.Where(red, redArgs...)

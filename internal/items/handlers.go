@@ -35,6 +35,7 @@ func renderItem(c echo.Context, status int, v *ItemView) error {
 //	@Param			deadline_from	query		string	false	"deadline on or after"	format(date)
 //	@Param			deadline_to		query		string	false	"deadline on or before"	format(date)
 //	@Param			overdue			query		bool	false	"only overdue (true) or not overdue (false) items"
+//	@Param			was_overdue		query		bool	false	"only items that ran past a deadline before a new one was set (true), or the others (false): the stored overdue record"
 //	@Param			light			query		string	false	"warning light"	Enums(red, yellow, blue, green, none)
 //	@Param			q				query		string	false	"search in code, title and content"
 //	@Param			parent_id		query		string	false	"sub-items of this item; none for top-level items only"

@@ -284,7 +284,7 @@ func TestHTTPReturnReassignAndSubItem(t *testing.T) {
 			t.Fatalf("the office may not decompose the running item: %v", it.AllowedActions)
 		}
 		sub := map[string]any{"title": "华东公司落实", "content": "所属企业排查", "category": "important_matter", "source": "board",
-			"lead_unit_id": w.EntDept, "deadline": today().AddDays(20).String(), "parent_id": it.ID, "scope_id": w.Ent}
+			"lead_unit_id": w.EntDept, "supervising_leader_id": w.EntLeader, "deadline": today().AddDays(20).String(), "parent_id": it.ID, "scope_id": w.Ent}
 		var s itemJSON
 		sup.Do("POST", "/api/v1/items", sub).Expect(201).JSON(&s)
 		entSup := w.as(w.EntSup)

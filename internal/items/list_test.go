@@ -68,7 +68,7 @@ func TestVisibilitySQLMatchesGo(t *testing.T) {
 			LeadUnitID: &w.EntDept, Deadline: today().AddDays(20), ParentID: &run.ID, ScopeID: &w.Ent}
 		all = append(all, must(w.svc.Create(ctx, w.p(w.Sup), sub))(t).ID)
 		own := items.ItemInput{Title: "企业自有", Content: "内容", Category: items.CategoryImportantMatter, Source: items.SourceBoard,
-			LeadUnitID: &w.EntDept, Deadline: today().AddDays(20)}
+			LeadUnitID: &w.EntDept, SupervisingLeaderID: &w.EntLeader, Deadline: today().AddDays(20)}
 		o := must(w.svc.Create(ctx, w.p(w.EntSup), own))(t)
 		must(w.svc.Act(ctx, w.p(w.EntSup), o.ID, items.ActSubmit, "", nil))(t)
 		all = append(all, o.ID)

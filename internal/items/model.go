@@ -117,20 +117,26 @@ type Item struct {
 	Verified            bool
 	ReopenedCount       int
 	Flagged             bool
-	CancelReason        string
-	SuspendReason       string
-	EventSeq            int
-	LastEventHash       string
-	Version             int
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
-	SubmittedAt         *time.Time
-	ApprovedAt          *time.Time
-	IssuedAt            *time.Time
-	AcceptedAt          *time.Time
-	ClosedAt            *time.Time
-	ArchivedAt          *time.Time
-	CancelledAt         *time.Time
+	// WasOverdue: the item ran past its deadline before a later deadline was
+	// set (§14(d): it is still assessed against the original one);
+	// OverdueWorkdays the working days past the original deadline then (the
+	// largest, when it happened more than once). Never cleared.
+	WasOverdue      bool
+	OverdueWorkdays int
+	CancelReason    string
+	SuspendReason   string
+	EventSeq        int
+	LastEventHash   string
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	SubmittedAt     *time.Time
+	ApprovedAt      *time.Time
+	IssuedAt        *time.Time
+	AcceptedAt      *time.Time
+	ClosedAt        *time.Time
+	ArchivedAt      *time.Time
+	CancelledAt     *time.Time
 
 	// Loaded from the join tables, never saved with the row.
 	CooperatingUnitIDs []uuid.UUID `gorm:"-"`
@@ -157,10 +163,13 @@ type Assignment struct {
 	AcceptedBy        *uuid.UUID `gorm:"type:uuid"`
 	ReturnedAt        *time.Time
 	ReturnedBy        *uuid.UUID `gorm:"type:uuid"`
-	CreatedBy         uuid.UUID  `gorm:"type:uuid"`
-	Version           int
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// ReassignedAt: the supervision office assigned a unit after this assignment
+	// was returned (AddAssignment); nil while a returned one waits for it.
+	ReassignedAt *time.Time
+	CreatedBy    uuid.UUID `gorm:"type:uuid"`
+	Version      int
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 	// NextFeedbackDue is when the unit's next feedback is due by the item's
 	// cadence, kept by the feedback package (FeedbackDueKeeper) whenever the item's
 	// timeline moves; nil when nothing is due (cadence none, no milestone left) or

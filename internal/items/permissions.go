@@ -176,6 +176,12 @@ func Relations(p *access.Principal, it *Item, a *Assignment) Rel {
 	if it.SupervisingLeaderID != nil && p.ActsAsLeader(*it.SupervisingLeaderID) {
 		r |= RelLeader
 	}
+	// An item without a supervising leader (registered before submit and issue
+	// required one) is decided by the supervision office of its scope: approval,
+	// extensions and closing would otherwise wait for nobody (issue 11).
+	if it.SupervisingLeaderID == nil && r&RelSupervisor != 0 {
+		r |= RelLeader
+	}
 	if it.InitiatorUserID == p.UserID || p.IsHeadOrLiaison(it.InitiatorUnitID) {
 		r |= RelInitiator
 	}

@@ -76,6 +76,8 @@ type ItemView struct {
 	ChildrenCount    int
 	ChildrenProgress *int
 	AllowedActions   []string
+	// HasReturnedAssignment: see AwaitingReassign.
+	HasReturnedAssignment bool
 }
 
 // dayOf is today with the light's boundaries (the calendar and the thresholds).
@@ -128,6 +130,7 @@ func (s *Service) views(ctx context.Context, p *access.Principal, items []*Item,
 	for i, it := range items {
 		v := ItemView{Item: *it, Derived: clk.derive(it, ms[it.ID], feedbackDues(asgs[it.ID]), clears[it.ID]), AllowedActions: AllowedActions(p, it, asgs[it.ID])}
 		v.AllowedActions = withClearWarning(p, it, v.Derived, v.AllowedActions)
+		v.HasReturnedAssignment = it.State.Running() && len(AwaitingReassign(asgs[it.ID])) > 0
 		if k, ok := kids[it.ID]; ok {
 			v.ChildrenCount, v.ChildrenProgress = k.Count, &k.Progress
 		}

@@ -44,9 +44,7 @@ func (s *Service) Act(ctx context.Context, p *access.Principal, id uuid.UUID, a 
 		checkComment(&e, comment, slices.Contains(needsComment, a))
 		if a == ActSubmit {
 			checkReady(&e, it, today)
-			if it.SupervisingLeaderID == nil && t.Target(it.State) == StatePendingApproval {
-				e.add("supervising_leader_id", "required", "is required: the supervising leader approves items from this source")
-			}
+			checkLeader(&e, it)
 		}
 		if err := e.err(); err != nil {
 			return err
@@ -81,6 +79,15 @@ func checkReady(e *fieldErrs, it *Item, today civil.Date) {
 	notPast(e, "deadline", it.Deadline, today)
 }
 
+// checkLeader: every item is submitted and issued with a supervising leader
+// (主管领导, §14's notice names one). Without one nobody could approve it, decide
+// its closing or an extension: the item would get stuck for good (issue 11).
+func checkLeader(e *fieldErrs, it *Item) {
+	if it.SupervisingLeaderID == nil {
+		e.add("supervising_leader_id", "required", "is required: the supervising leader approves the item, its extensions and its closing")
+	}
+}
+
 // AssignmentInput names a unit taking part in an item.
 type AssignmentInput struct {
 	UnitID            uuid.UUID
@@ -110,6 +117,7 @@ func (s *Service) Issue(ctx context.Context, p *access.Principal, id uuid.UUID, 
 		var e fieldErrs
 		checkComment(&e, comment, false)
 		checkReady(&e, it, today)
+		checkLeader(&e, it)
 		if len(asgIn) == 0 && it.LeadUnitID != nil {
 			asgIn = append(asgIn, AssignmentInput{UnitID: *it.LeadUnitID, Role: RoleLead})
 			for _, u := range it.CooperatingUnitIDs {

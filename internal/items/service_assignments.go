@@ -129,27 +129,37 @@ func (s *Service) AddAssignment(ctx context.Context, p *access.Principal, itemID
 			return err
 		}
 		id = a.ID
+		if err := s.db.Conn(ctx).Table("item_assignments").Where("item_id = ? AND state = ? AND reassigned_at IS NULL", itemID, AssignmentReturned).
+			Update("reassigned_at", a.CreatedAt).Error; err != nil {
+			return fmt.Errorf("mark returned assignments reassigned: %w", err)
+		}
+		for i := range asgs {
+			if asgs[i].State == AssignmentReturned && asgs[i].ReassignedAt == nil {
+				asgs[i].ReassignedAt = &a.CreatedAt
+			}
+		}
 		changes := map[string]any{"assignment": change{To: map[string]any{"id": a.ID, "unit_id": a.UnitID, "role": a.Role}}}
 		cols := map[string]any{}
+		// The cooperating units after this assignment: those that returned theirs
+		// are replaced now and no longer listed (the item page, the processing
+		// sheet); a unit cannot lead and cooperate at once.
+		coop := slices.DeleteFunc(slices.Clone(it.CooperatingUnitIDs), func(u uuid.UUID) bool {
+			return !slices.ContainsFunc(asgs, func(a Assignment) bool { return a.UnitID == u && a.Live() })
+		})
 		if in.Role == RoleLead && (it.LeadUnitID == nil || *it.LeadUnitID != in.UnitID) {
 			cols["lead_unit_id"] = in.UnitID
 			changes["lead_unit_id"] = change{From: it.LeadUnitID, To: in.UnitID}
-			// A unit cannot lead and cooperate at once.
-			if slices.Contains(it.CooperatingUnitIDs, in.UnitID) {
-				coop := slices.DeleteFunc(slices.Clone(it.CooperatingUnitIDs), func(u uuid.UUID) bool { return u == in.UnitID })
-				if err := s.replaceCooperating(ctx, itemID, coop); err != nil {
-					return err
-				}
-				changes["cooperating_unit_ids"] = change{From: it.CooperatingUnitIDs, To: coop}
-			}
+			coop = slices.DeleteFunc(coop, func(u uuid.UUID) bool { return u == in.UnitID })
 		}
-		if in.Role == RoleCooperating && !slices.Contains(it.CooperatingUnitIDs, in.UnitID) &&
-			(it.LeadUnitID == nil || *it.LeadUnitID != in.UnitID) {
-			coop := append(slices.Clone(it.CooperatingUnitIDs), in.UnitID)
+		if in.Role == RoleCooperating && !slices.Contains(coop, in.UnitID) && (it.LeadUnitID == nil || *it.LeadUnitID != in.UnitID) {
+			coop = append(coop, in.UnitID)
+		}
+		if !slices.Equal(coop, it.CooperatingUnitIDs) {
 			if err := s.replaceCooperating(ctx, itemID, coop); err != nil {
 				return err
 			}
 			changes["cooperating_unit_ids"] = change{From: it.CooperatingUnitIDs, To: coop}
+			it.CooperatingUnitIDs = coop
 		}
 		rec := entry{Action: string(ActReassign), From: it.State, Changes: changes, Comment: comment,
 			Events: []events.ItemEvent{&events.AssignmentAdded{AssignmentEvent: events.AssignmentEvent{Assignment: assignmentRef(a), Reason: comment}}},
@@ -287,4 +297,19 @@ func (s *Service) answerAssignment(ctx context.Context, p *access.Principal, id 
 // assignmentRef names an assignment in its events.
 func assignmentRef(a *Assignment) events.AssignmentRef {
 	return events.AssignmentRef{ID: a.ID, UnitID: a.UnitID, Role: a.Role, ResponsibleUserID: a.ResponsibleUserID}
+}
+
+// AwaitingReassign are the returned assignments (退回) after which the supervision
+// office has assigned nobody: each waits for it to reassign (the item's
+// has_returned_assignment, the office's to-do group returned_assignments). The
+// next assignment added to the item answers every one (reassigned_at), whatever
+// its unit or role.
+func AwaitingReassign(asgs []Assignment) []Assignment {
+	var out []Assignment
+	for _, a := range asgs {
+		if a.State == AssignmentReturned && a.ReassignedAt == nil {
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -121,7 +121,8 @@ func TestServiceBoardSkipsApprovalAndDocuments(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
 		w := newWorld(t, env)
 		ctx := w.ctx
-		// Board matters skip the approval step; no supervising leader needed. Only
+		// Board matters skip the approval step, yet need a supervising leader (who
+		// decides their extensions and closing): 422 on the field without one. Only
 		// the board office (or the supervision office) declares one.
 		in := w.draft(items.SourceBoard)
 		in.SupervisingLeaderID = nil
@@ -132,6 +133,11 @@ func TestServiceBoardSkipsApprovalAndDocuments(t *testing.T) {
 		boardOffice := env.Unit("董事会办公室", "department", &w.Group, false)
 		clerk := env.User("board-clerk", boardOffice, access.RoleMember)
 		v := must(w.svc.Create(ctx, w.p(clerk), in))(t)
+		p0 := wantStatus(t, ignore(w.svc.Act(ctx, w.p(clerk), v.ID, items.ActSubmit, "", nil)), 422)
+		if p0.Errors[0].Field != "supervising_leader_id" || p0.Errors[0].Rule != "required" {
+			t.Fatalf("errors %+v", p0.Errors)
+		}
+		v = must(w.svc.Update(ctx, w.p(clerk), v.ID, items.ItemPatch{SupervisingLeaderID: &w.Leader}, nil))(t)
 		v = must(w.svc.Act(ctx, w.p(clerk), v.ID, items.ActSubmit, "", nil))(t)
 		if v.State != items.StateApproved || v.ApprovedAt == nil {
 			t.Fatalf("board item after submit: %s", v.State)

@@ -115,7 +115,9 @@ func (s *Service) applyPatch(ctx context.Context, p *access.Principal, it *Item,
 			cols["source"], it.Source = string(*in.Source), *in.Source
 		}
 	}
-	ptr("supervising_leader_id", &it.SupervisingLeaderID, in.SupervisingLeaderID, ruleIf(!draft, draftOnly))
+	// An item that has no supervising leader (registered before one was required)
+	// may be given one in any state the office edits it in: that unsticks it.
+	ptr("supervising_leader_id", &it.SupervisingLeaderID, in.SupervisingLeaderID, ruleIf(!draft && it.SupervisingLeaderID != nil, draftOnly))
 	ptr("lead_unit_id", &it.LeadUnitID, in.LeadUnitID, ruleIf(issued, beforeIssue))
 	ptr("notice_issuer_unit_id", &it.NoticeIssuerUnitID, in.NoticeIssuerUnitID, "")
 	if in.InitiatorUnitID != nil && *in.InitiatorUnitID != it.InitiatorUnitID {

@@ -241,7 +241,7 @@ var Table = []Transition{
 	{Action: ActRequestCompletion, From: []State{StateInProgress}, To: StateCompletionRequested, Who: RelLead,
 		Needs: "summary and materials"},
 	{Action: ActApproveCompletion, From: []State{StateCompletionRequested}, To: StateClosed, Who: RelLeader,
-		Needs: "the supervision office's review", Effect: "closed_at", Apply: closed},
+		Needs: "the supervision office's review", Effect: "closed_at, progress = 100", Apply: closed},
 	{Action: ActRejectCompletion, From: []State{StateCompletionRequested}, To: StateInProgress, Who: RelSupervisor | RelLeader,
 		Needs: "comment (退办 reason)"},
 	{Action: ActArchive, From: []State{StateClosed}, To: StateArchived, Who: RelInitiator | RelSupervisor,

@@ -134,7 +134,7 @@ func (s *Service) childrenOf(ctx context.Context, ids ...uuid.UUID) (map[uuid.UU
 		N        int
 		Total    int
 	}
-	if err := s.db.Conn(ctx).Table("items").Select("parent_id, COUNT(*) AS n, SUM(progress) AS total").
+	if err := s.db.Conn(ctx).Table("items").Select("parent_id, COUNT(*) AS n, SUM(CASE WHEN state IN ? THEN 100 ELSE progress END) AS total", []string{string(StateClosed), string(StateArchived)}).
 		Where("parent_id IN ? AND state <> ?", ids, string(StateCancelled)).Group("parent_id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load sub-items: %w", err)
 	}

@@ -171,7 +171,7 @@ func (s *Service) row(v *items.ItemView, x *extras, lang Lang) []any {
 	return []any{
 		code, v.Title, v.Content, Enum("source", string(v.Source), lang), v.SourceRef, Enum("category", string(v.Category), lang),
 		one(v.LeadUnitID, x.units), names(v.CooperatingUnitIDs, x.units), one(v.SupervisingLeaderID, x.users),
-		names(v.AssistingLeaderIDs, x.users), day(v.IssuedAt), date(v.Deadline), date(v.OriginalDeadline),
+		names(v.AssistingLeaderIDs, x.users), day(v.IssuedAt), date(v.Deadline), date(v.OriginalDeadline), overdueRecord(&v.Item, lang),
 		Enum("state", string(v.State), lang), v.Progress, Enum("light", v.Light, lang), fb, fbAt,
 		x.urges[v.ID], x.exts[v.ID], day(v.ClosedAt),
 	}
@@ -304,4 +304,17 @@ func (s *Service) BuildXLSX(ctx context.Context, p *access.Principal, f items.Fi
 		return fail(err)
 	}
 	return x, nil
+}
+
+// overdueRecord is the item's stored overdue record against its original
+// deadline (was_overdue), in lang; empty when it never ran late before a new
+// deadline was set.
+func overdueRecord(it *items.Item, lang Lang) string {
+	if !it.WasOverdue {
+		return ""
+	}
+	if lang == Zh {
+		return fmt.Sprintf("曾逾期%d个工作日", it.OverdueWorkdays)
+	}
+	return fmt.Sprintf("overdue %d working days", it.OverdueWorkdays)
 }

@@ -54,7 +54,7 @@ func (h handlers) fileName(base, ext string, lang Lang) string {
 // exportXLSX answers GET /items/export.xlsx.
 //
 //	@Summary		The ledger (台账) as an Excel workbook
-//	@Description	One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
+//	@Description	One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
 //	@ID				exportItemsXLSX
 //	@Tags			ledger
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
@@ -68,6 +68,7 @@ func (h handlers) fileName(base, ext string, lang Lang) string {
 //	@Param			deadline_from	query	string	false	"as GET /items"	format(date)
 //	@Param			deadline_to		query	string	false	"as GET /items"	format(date)
 //	@Param			overdue			query	bool	false	"as GET /items"
+//	@Param			was_overdue		query	bool	false	"as GET /items"
 //	@Param			light			query	string	false	"as GET /items"
 //	@Param			q				query	string	false	"as GET /items"
 //	@Param			parent_id		query	string	false	"as GET /items"
@@ -119,6 +120,7 @@ func (h handlers) exportXLSX(c echo.Context) error {
 //	@Param			unit_id			query	string	false	"as GET /items"	format(uuid)
 //	@Param			source			query	string	false	"as GET /items"
 //	@Param			overdue			query	bool	false	"as GET /items"
+//	@Param			was_overdue		query	bool	false	"as GET /items"
 //	@Param			light			query	string	false	"as GET /items"
 //	@Param			q				query	string	false	"as GET /items (every filter of GET /items applies)"
 //	@Success		200				{file}	file	"the CSV"

@@ -52,7 +52,7 @@ func TestExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rows[0][0] != "督办编号" || rows[0][1] != "事项名称" || rows[0][2] != "事项内容" || len(rows[0]) != 21 {
+		if rows[0][0] != "督办编号" || rows[0][1] != "事项名称" || rows[0][2] != "事项内容" || len(rows[0]) != 22 {
 			t.Errorf("header %v", rows[0])
 		}
 		if len(rows)-1 != total(sup, "") {
@@ -63,7 +63,7 @@ func TestExport(t *testing.T) {
 			t.Errorf("header row not frozen: %+v %v", panes, err)
 		}
 		tables, err := f.GetTables(sheet)
-		if err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:U") {
+		if err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:V") {
 			t.Errorf("no auto-filter table: %+v %v", tables, err)
 		}
 		if w, _ := f.GetColWidth(sheet, "B"); w < 30 {
@@ -74,7 +74,7 @@ func TestExport(t *testing.T) {
 		for _, row := range rows[1:] {
 			if row[1] == "统计测试事项 overdue" {
 				found = true
-				if row[15] != "红灯" || row[18] != "2" || row[6] != "安全生产部" || row[7] != "财务部" {
+				if row[16] != "红灯" || row[19] != "2" || row[6] != "安全生产部" || row[7] != "财务部" {
 					t.Errorf("overdue row %v", row)
 				}
 			}
@@ -92,7 +92,7 @@ func TestExport(t *testing.T) {
 		r = sup.Do("GET", "/api/v1/items/export.xlsx?unit_id="+h.W.DeptC.String(), nil, "Accept-Language", "en-US,en;q=0.9")
 		ef := open(t, r.Expect(200).Body)
 		rows, _ = ef.GetRows("Ledger")
-		if rows[0][0] != "Code" || rows[0][20] != "Closed" || len(rows)-1 != total(sup, "unit_id="+h.W.DeptC.String()) {
+		if rows[0][0] != "Code" || rows[0][21] != "Closed" || len(rows)-1 != total(sup, "unit_id="+h.W.DeptC.String()) {
 			t.Errorf("English header %v, %d rows", rows[0], len(rows)-1)
 		}
 		// a member exports what they see
@@ -192,7 +192,7 @@ func TestImport(t *testing.T) {
 		good := [][]any{
 			{"落实会议决定一", "按会议纪要第一条落实", "月底前完成", "重要事项", "集团会议", "总经理办公会纪要〔2026〕12号", "安全生产部", "财务部、人力资源部", "leader", "", deadline, "跟踪督办", "紧急", "每月"},
 			{"落实会议决定二", "按会议纪要第二条落实", "", "重要事项", "专题会议", "", "财务部", "", "leader", "leader2", deadline, "", "", ""},
-			{"落实会议决定三", "按会议纪要第三条落实", "", "important_matter", "board", "", "安全生产部", "", "", "", deadline, "", "", ""},
+			{"落实会议决定三", "按会议纪要第三条落实", "", "important_matter", "board", "", "安全生产部", "", "leader", "", deadline, "", "", ""},
 		}
 		data := workbook(t, sup, good)
 		before := itemCount(t, env)

@@ -98,6 +98,8 @@ var ledgerColumns = []column{
 	{label{"下达日期", "Issued"}, 12},
 	{label{"完成时限", "Deadline"}, 12},
 	{label{"原定时限", "Original deadline"}, 12},
+	// The overdue record (§14(d)): kept when a later deadline was set.
+	{label{"逾期记录", "Overdue record"}, 16},
 	{label{"状态", "State"}, 10},
 	{label{"进度(%)", "Progress (%)"}, 9},
 	{label{"预警", "Light"}, 8},

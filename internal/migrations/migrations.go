@@ -51,6 +51,7 @@ func All() []*gormigrate.Migration {
 		m0032AuditChain(),
 		m0040Directory(),
 		m0050Reporting(),
+		m0070OverdueRecord(),
 		m0090Delegations(),
 	}
 }

@@ -480,6 +480,23 @@ var upgradeSteps = []upgradeStep{
 		},
 	},
 	{
+		id: "0070_overdue_record",
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			return exec(tx, row(`UPDATE items SET was_overdue = ?, overdue_workdays = 4 WHERE id = ?`, true, d.item),
+				row(`UPDATE item_assignments SET reassigned_at = ? WHERE id = ?`, d.now, d.coopAsg))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "items WHERE was_overdue AND overdue_workdays = 4", 1)
+			expectCount(t, db, "item_assignments WHERE reassigned_at IS NOT NULL", 1)
+		},
+		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
+			r := env.As(env.Login("upgrade.clerk")).Do("GET", "/api/v1/items?was_overdue=true", nil)
+			if r.Status != 200 || !strings.Contains(string(r.Body), d.item.String()) || !strings.Contains(string(r.Body), `"overdue_workdays":4`) {
+				t.Errorf("was_overdue after upgrade: %d %s", r.Status, r.Body)
+			}
+		},
+	},
+	{
 		id: "0090_delegations",
 		insert: func(d *upgradeData, tx *gorm.DB) error {
 			return exec(tx, row(`INSERT INTO delegations (id, principal_id, deputy_id, starts_at, ends_at, reason, created_by, version, created_at, updated_at)

@@ -1,6 +1,8 @@
 package todo
 
 import (
+	"strings"
+
 	"github.com/google/uuid"
 
 	"github.com/duban/duban/internal/access"
@@ -21,6 +23,8 @@ import (
 //	approvals              "approve" in items.AllowedActions                 —
 //	to_issue               "issue" in items.AllowedActions                   —
 //	assignments_to_accept  "accept" in items.AssignmentActions               —
+//	returned_assignments   "reassign" in items.AllowedActions                the assignment in items.AwaitingReassign
+//	                                                                         (returned, nobody assigned since)
 //	feedback_to_write      feedback.CanCreate for a live assignment's unit   item in items.FeedbackDueStates; the
 //	                                                                         unit's next feedback due (clamped to the
 //	                                                                         deadline) within the blue threshold; no
@@ -33,6 +37,14 @@ import (
 //	completion_decisions   a step in the review engine's Actions             —
 //	verifications_due      "verify" in items.AllowedActions                  item closed (not archived), not verified
 //	overdue                items.AnswersFor                                  item overdue (open, past its deadline)
+//	drafts_returned        "submit" in items.AllowedActions                  a draft the leader rejected (a reject on
+//	                                                                         its timeline)
+//	rework                 "request_completion" in items.AllowedActions      completion refused (退办) or the item
+//	                                                                         reopened (反弹), no completion request open
+//	instructions           items.IsLeadUnit, items.Writes, item running      an instruction (批示) with no report of
+//	                                                                         the lead unit submitted at or after it
+//	feedback_returned      "update" in feedback.AllowedActions               returned, written by the caller
+//	my_assignments         a live assignment naming the caller responsible   item running
 //
 // Every rule also requires that the caller sees the item (items.VisibleSQL is
 // added to every query). The list is the person's: the rules are asked of the
@@ -110,8 +122,9 @@ func spec(p *access.Principal, key string, d day) (query, bool) {
 	switch key {
 	case KeyApprovals:
 		// The state machine: approve is the supervising leader's (RelLeader).
+		// An item without a supervising leader is the office's (items.Relations).
 		return query{where: []cond{where("items.state = ?", string(items.StatePendingApproval)),
-			where("items.supervising_leader_id IN ?", leaders)}, wait: "items.submitted_at"}, len(leaders) > 0
+			deciderOf(p, sup, leaders)}, wait: "items.submitted_at"}, len(leaders) > 0 || sup
 	case KeyToIssue:
 		// issue is the supervision office's of the item's scope (RelSupervisor).
 		return query{where: []cond{where("items.state = ?", string(items.StateApproved)),
@@ -124,6 +137,13 @@ func spec(p *access.Principal, key string, d day) (query, bool) {
 				where("((a.role = ? AND items.state = ?) OR (a.role = ? AND items.state IN ?))",
 					items.RoleLead, string(items.StateIssued), items.RoleCooperating, states(items.RunningStates()...))},
 			ref: "a.id", unit: "a.unit_id", wait: "a.created_at"}, len(led) > 0
+	case KeyReturnedAssignments:
+		// reassign is the supervision office's of the item's scope while it runs
+		// (RelSupervisor); waiting while nobody was assigned since the return.
+		return query{join: "JOIN item_assignments a ON a.item_id = items.id",
+			where: []cond{where("a.state = ? AND a.reassigned_at IS NULL", items.AssignmentReturned),
+				where("items.scope_id = ?", p.ScopeID), where("items.state IN ?", states(items.RunningStates()...))},
+			ref: "a.id", unit: "a.unit_id", wait: "a.returned_at"}, sup
 	case KeyFeedbackToWrite:
 		// feedback.CanCreate: a writer of the unit of a live assignment — its own
 		// unit, one they head or liaise for, or the unit of an assignment naming
@@ -171,6 +191,45 @@ func spec(p *access.Principal, key string, d day) (query, bool) {
 		// verify is the supervision office's; waiting while closed and unverified.
 		return query{where: []cond{where("items.state = ?", string(items.StateClosed)), where("items.verified = ?", false),
 			where("items.scope_id = ?", p.ScopeID)}, wait: "items.closed_at"}, sup
+	case KeyDraftsReturned:
+		// submit is the initiator's (the user, or head or liaison of the
+		// initiator unit; documents the office's): a draft rejected at 立项.
+		init := cond{"(items.category <> ? AND (items.initiator_user_id = ? OR items.initiator_unit_id IN ?))",
+			[]any{string(items.CategoryDocument), p.UserID, led}}
+		if sup {
+			init = cond{"(items.scope_id = ? OR " + init.sql + ")", append([]any{p.ScopeID}, init.args...)}
+		}
+		return query{where: []cond{where("items.state = ?", string(items.StateDraft)), init,
+			where("items.id IN (SELECT rj.item_id FROM item_events rj WHERE rj.action = ?)", string(items.ActReject))},
+			wait: "items.updated_at"}, true
+	case KeyRework:
+		// request_completion is the lead unit's (RelLead) while in progress.
+		return query{where: []cond{where("items.state = ?", string(items.StateInProgress)), where("items.lead_unit_id IN ?", led),
+			where(`(items.reopened_count > 0 OR items.id IN (SELECT rc.item_id FROM `+completion.Request{}.TableName()+` rc WHERE rc.state = ?))`, string(review.Rejected)),
+			where(`items.id NOT IN (SELECT oc.item_id FROM `+completion.Request{}.TableName()+` oc WHERE oc.state IN ?)`,
+				[]string{string(review.Requested), string(review.Forwarded)})},
+			unit: "items.lead_unit_id", wait: "items.updated_at"}, len(led) > 0
+	case KeyInstructions:
+		return query{join: "JOIN item_comments c ON c.item_id = items.id",
+			where: []cond{where("c.kind = ?", "instruction"), where("items.lead_unit_id IN ?", led),
+				where("items.state IN ?", states(items.RunningStates()...)),
+				where(`NOT EXISTS (SELECT 1 FROM item_feedback fr WHERE fr.item_id = c.item_id AND fr.unit_id = items.lead_unit_id
+					AND fr.submitted_at IS NOT NULL AND fr.submitted_at >= c.created_at)`)},
+			ref: "c.id", unit: "items.lead_unit_id", wait: "c.created_at"}, writes && len(led) > 0
+	case KeyFeedbackReturned:
+		// update: a writer of the report's unit (feedback's ofUnit), while the
+		// unit holds a live assignment and the item runs; waiting for its author.
+		return query{join: "JOIN item_feedback f ON f.item_id = items.id",
+			where: []cond{where("f.state = ? AND f.created_by = ?", string(feedback.StateReturned), p.UserID),
+				where(`(f.unit_id IN ? OR EXISTS (SELECT 1 FROM item_assignments ra
+					WHERE ra.item_id = f.item_id AND ra.unit_id = f.unit_id AND ra.responsible_user_id = ?))`, mine, p.UserID),
+				where("items.state IN ?", states(items.RunningStates()...)), liveAssignmentOf("f.item_id", "f.unit_id")},
+			ref: "f.id", unit: "f.unit_id", wait: "f.updated_at"}, writes
+	case KeyMyAssignments:
+		return query{join: "JOIN item_assignments a ON a.item_id = items.id",
+			where: []cond{where("a.responsible_user_id = ? AND a.state <> ?", p.UserID, items.AssignmentReturned),
+				where("items.state IN ?", states(items.RunningStates()...))},
+			ref: "a.id", unit: "a.unit_id", wait: "a.created_at"}, true
 	case KeyOverdue:
 		// items.AnswersFor: the supervision office of the scope, or one of the
 		// caller's units leads, cooperates or holds a live assignment; waiting
@@ -197,16 +256,17 @@ func decisions(p *access.Principal, sup bool, leaders []uuid.UUID, table string,
 		who = append(who, "(x.state = ? AND items.scope_id = ?)")
 		args = append(args, string(review.Requested), p.ScopeID)
 	}
-	if len(leaders) > 0 {
-		who = append(who, "(x.state = ? AND items.supervising_leader_id IN ?)")
-		args = append(args, string(review.Forwarded), leaders)
+	if len(leaders) > 0 || sup {
+		d := deciderOf(p, sup, leaders)
+		who = append(who, "(x.state = ? AND "+d.sql+")")
+		args = append(args, append([]any{string(review.Forwarded)}, d.args...)...)
 	}
 	if len(who) == 0 {
 		return query{}, false
 	}
 	sql := who[0]
-	if len(who) == 2 {
-		sql = "(" + who[0] + " OR " + who[1] + ")"
+	if len(who) > 1 {
+		sql = "(" + strings.Join(who, " OR ") + ")"
 	}
 	q := query{join: "JOIN " + table + " x ON x.item_id = items.id",
 		where: []cond{{sql, args}, where("x.requested_by <> ?", p.UserID)},
@@ -215,4 +275,24 @@ func decisions(p *access.Principal, sup bool, leaders []uuid.UUID, table string,
 		q.where = append(q.where, *extra)
 	}
 	return q, true
+}
+
+// deciderOf is the supervising leader's relation (items.RelLeader) as a condition:
+// the item's supervising leader, or the supervision office of its scope when the
+// item has none.
+func deciderOf(p *access.Principal, sup bool, leaders []uuid.UUID) cond {
+	var or []string
+	var args []any
+	if len(leaders) > 0 {
+		or = append(or, "items.supervising_leader_id IN ?")
+		args = append(args, leaders)
+	}
+	if sup {
+		or = append(or, "(items.supervising_leader_id IS NULL AND items.scope_id = ?)")
+		args = append(args, p.ScopeID)
+	}
+	if len(or) == 0 {
+		return where("1 = 0")
+	}
+	return cond{"(" + strings.Join(or, " OR ") + ")", args}
 }

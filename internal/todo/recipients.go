@@ -51,7 +51,8 @@ func (s *Service) Recipients(ctx context.Context, key string, item uuid.UUID, re
 }
 
 // candidates are the active users who may stand in a relation that some group
-// asks for on the item: its supervising leader (approvals, forwarded requests),
+// asks for on the item: its initiator and the people of its initiator unit
+// (drafts_returned), its supervising leader (approvals, forwarded requests),
 // the supervisors of its scope (to_issue, feedback to review, requested requests,
 // verifications, overdue), the members, heads and liaisons of the units it names —
 // lead, cooperating, assigned, reporting, urged — (the units' groups, overdue) and
@@ -59,6 +60,7 @@ func (s *Service) Recipients(ctx context.Context, key string, item uuid.UUID, re
 // query requires one of these relations, so asking only them misses no one.
 func (s *Service) candidates(ctx context.Context, item uuid.UUID) ([]uuid.UUID, error) {
 	const units = `SELECT i.lead_unit_id FROM items i WHERE i.id = @item
+		UNION SELECT ii.initiator_unit_id FROM items ii WHERE ii.id = @item
 		UNION SELECT cu.unit_id FROM item_cooperating_units cu WHERE cu.item_id = @item
 		UNION SELECT a.unit_id FROM item_assignments a WHERE a.item_id = @item
 		UNION SELECT f.unit_id FROM item_feedback f WHERE f.item_id = @item
@@ -66,6 +68,7 @@ func (s *Service) candidates(ctx context.Context, item uuid.UUID) ([]uuid.UUID, 
 	q := `SELECT u.id FROM users u JOIN org_units ou ON ou.id = u.org_unit_id
 		WHERE u.active = @active AND (
 			u.id IN (SELECT i.supervising_leader_id FROM items i WHERE i.id = @item)
+			OR u.id IN (SELECT i.initiator_user_id FROM items i WHERE i.id = @item)
 			OR (ou.scope_id IN (SELECT i.scope_id FROM items i WHERE i.id = @item)
 				AND u.id IN (SELECT r.user_id FROM user_roles r WHERE r.role = @supervisor))
 			OR u.org_unit_id IN (` + units + `)

@@ -12,10 +12,12 @@ import (
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/apitest"
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/completion"
 	"github.com/duban/duban/internal/extensions"
 	"github.com/duban/duban/internal/feedback"
 	"github.com/duban/duban/internal/items"
+	"github.com/duban/duban/internal/review"
 	"github.com/duban/duban/internal/todo"
 	"github.com/duban/duban/internal/urges"
 )
@@ -40,6 +42,8 @@ type rows struct {
 	urges    []urges.Urge
 	ext      []extensions.Request
 	cmp      []completion.Request
+	comments []comments.Comment
+	rejected bool // a reject on the item's timeline
 }
 
 func (w *world) rows(id uuid.UUID) rows {
@@ -50,6 +54,10 @@ func (w *world) rows(id uuid.UUID) rows {
 	w.ok(db.Where("item_id = ?", id).Find(&r.urges).Error)
 	w.ok(db.Where("item_id = ?", id).Find(&r.ext).Error)
 	w.ok(db.Where("item_id = ?", id).Find(&r.cmp).Error)
+	w.ok(db.Where("item_id = ?", id).Find(&r.comments).Error)
+	var n int64
+	w.ok(db.Table("item_events").Where("item_id = ? AND action = ?", id, string(items.ActReject)).Count(&n).Error)
+	r.rejected = n > 0
 	return r
 }
 
@@ -81,6 +89,33 @@ func (w *world) rules(p *access.Principal, horizon civil.Date) groups {
 		if views[id].Overdue && items.AnswersFor(p, it, asgs) {
 			g.add(todo.KeyOverdue, id, uuid.Nil)
 		}
+		if slices.Contains(acts, string(items.ActSubmit)) && it.State == items.StateDraft && r.rejected {
+			g.add(todo.KeyDraftsReturned, id, uuid.Nil)
+		}
+		if slices.Contains(acts, string(items.ActRequestCompletion)) &&
+			(it.ReopenedCount > 0 || slices.ContainsFunc(r.cmp, func(c completion.Request) bool { return c.State == review.Rejected })) &&
+			!slices.ContainsFunc(r.cmp, func(c completion.Request) bool { return c.State.Open() }) {
+			g.add(todo.KeyRework, id, uuid.Nil)
+		}
+		if items.IsLeadUnit(p, it) && items.Writes(p) && it.State.Running() {
+			for _, c := range r.comments {
+				if c.Kind == comments.KindInstruction && !slices.ContainsFunc(r.feedback, func(f feedback.Feedback) bool {
+					return f.UnitID == *it.LeadUnitID && f.SubmittedAt != nil && !f.SubmittedAt.Before(c.CreatedAt)
+				}) {
+					g.add(todo.KeyInstructions, id, c.ID)
+				}
+			}
+		}
+		for i := range asgs {
+			if a := &asgs[i]; a.Live() && a.ResponsibleUserID != nil && *a.ResponsibleUserID == p.UserID && it.State.Running() {
+				g.add(todo.KeyMyAssignments, id, a.ID)
+			}
+		}
+		if slices.Contains(acts, string(items.ActReassign)) {
+			for _, a := range items.AwaitingReassign(asgs) {
+				g.add(todo.KeyReturnedAssignments, id, a.ID)
+			}
+		}
 		for i := range asgs {
 			a := &asgs[i]
 			if slices.Contains(items.AssignmentActions(p, it, asgs, a), string(items.ActAccept)) {
@@ -101,6 +136,9 @@ func (w *world) rules(p *access.Principal, horizon civil.Date) groups {
 			}
 			if slices.Contains(acts, feedback.ActAccept) {
 				g.add(todo.KeyFeedbackToReview, id, f.ID)
+			}
+			if slices.Contains(acts, feedback.ActUpdate) && f.State == feedback.StateReturned && f.CreatedBy == p.UserID {
+				g.add(todo.KeyFeedbackReturned, id, f.ID)
 			}
 		}
 		for i := range r.urges {
@@ -308,6 +346,9 @@ func TestGroupsMatchRules(t *testing.T) {
 			}
 			for _, c := range r.cmp {
 				refs[todo.RefCompletion] = append(refs[todo.RefCompletion], c.ID)
+			}
+			for _, c := range r.comments {
+				refs[todo.RefComment] = append(refs[todo.RefComment], c.ID)
 			}
 			for _, key := range todo.Keys {
 				asks := []*uuid.UUID{nil}

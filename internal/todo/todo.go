@@ -39,6 +39,7 @@ const (
 	KeyApprovals           = "approvals"
 	KeyToIssue             = "to_issue"
 	KeyAssignmentsToAccept = "assignments_to_accept"
+	KeyReturnedAssignments = "returned_assignments"
 	KeyFeedbackToWrite     = "feedback_to_write"
 	KeyFeedbackToSubmit    = "feedback_to_submit"
 	KeyFeedbackToReview    = "feedback_to_review"
@@ -47,11 +48,21 @@ const (
 	KeyCompletionDecisions = "completion_decisions"
 	KeyVerificationsDue    = "verifications_due"
 	KeyOverdue             = "overdue"
+	// Work that came back (issue 11): a draft rejected at 立项, an item whose
+	// completion was refused (退办) or reopened (反弹), a leader's instruction
+	// (批示) not yet answered by a report, a report returned to its author, and
+	// the items naming the caller as responsible person (承办人).
+	KeyDraftsReturned   = "drafts_returned"
+	KeyRework           = "rework"
+	KeyInstructions     = "instructions"
+	KeyFeedbackReturned = "feedback_returned"
+	KeyMyAssignments    = "my_assignments"
 )
 
 // Keys lists the groups in the order of the answer.
-var Keys = []string{KeyApprovals, KeyToIssue, KeyAssignmentsToAccept, KeyFeedbackToWrite, KeyFeedbackToSubmit, KeyFeedbackToReview,
-	KeyUrgesToAcknowledge, KeyExtensionDecisions, KeyCompletionDecisions, KeyVerificationsDue, KeyOverdue}
+var Keys = []string{KeyApprovals, KeyToIssue, KeyAssignmentsToAccept, KeyReturnedAssignments, KeyFeedbackToWrite, KeyFeedbackToSubmit, KeyFeedbackToReview,
+	KeyUrgesToAcknowledge, KeyExtensionDecisions, KeyCompletionDecisions, KeyVerificationsDue, KeyOverdue,
+	KeyDraftsReturned, KeyRework, KeyInstructions, KeyFeedbackReturned, KeyMyAssignments}
 
 // Reference types of entries (what ref_id names).
 const (
@@ -60,14 +71,16 @@ const (
 	RefUrge       = "urge"
 	RefExtension  = "extension"
 	RefCompletion = "completion_request"
+	RefComment    = "comment"
 )
 
 // RefTypes names what ref_id is, per group; groups absent here have no ref (the
 // item itself is the thing).
 var RefTypes = map[string]string{
-	KeyAssignmentsToAccept: RefAssignment, KeyFeedbackToWrite: RefAssignment, KeyFeedbackToSubmit: RefFeedback,
+	KeyAssignmentsToAccept: RefAssignment, KeyReturnedAssignments: RefAssignment, KeyFeedbackToWrite: RefAssignment, KeyFeedbackToSubmit: RefFeedback,
 	KeyFeedbackToReview: RefFeedback, KeyUrgesToAcknowledge: RefUrge, KeyExtensionDecisions: RefExtension,
-	KeyCompletionDecisions: RefCompletion,
+	KeyCompletionDecisions: RefCompletion, KeyInstructions: RefComment, KeyFeedbackReturned: RefFeedback,
+	KeyMyAssignments: RefAssignment,
 }
 
 // Limit is how many entries a group shows.

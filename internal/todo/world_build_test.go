@@ -3,6 +3,7 @@ package todo_test
 import (
 	"github.com/google/uuid"
 
+	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/items"
 )
 
@@ -29,7 +30,7 @@ func (w *world) build() {
 	rej := w.create("退回草稿", item{by: "headc", src: items.SourceSpecialMeeting, lead: C, leader: "leader"})
 	w.act("headc", rej, items.ActSubmit, "")
 	w.act("leader", rej, items.ActReject, "请补充依据")
-	canc := w.create("立项后撤销", item{by: "sup", src: items.SourcePartyGroup, lead: B})
+	canc := w.create("立项后撤销", item{by: "sup", src: items.SourcePartyGroup, lead: B, leader: "leader"})
 	w.act("sup", canc, items.ActSubmit, "")
 	w.act("sup", canc, items.ActCancel, "不再督办")
 
@@ -51,6 +52,14 @@ func (w *world) build() {
 	w.report("memberc", prog, C, false)
 	w.giveBack("headc", prog, C)
 	_, err := w.items.AddAssignment(w.ctx, w.p("sup"), prog, items.AssignmentInput{UnitID: D, Role: items.RoleCooperating}, "", nil)
+	w.ok(err)
+	// C gives back its part and the office has not reassigned it yet.
+	back := w.running("配合单位退回待重新分派", item{lead: B, coop: []uuid.UUID{C}, leader: "leader"}, "headb")
+	w.giveBack("headc", back, C)
+	// Leaders' instructions (批示) that B has not yet answered by a report.
+	_, err = w.com.Create(w.ctx, w.p("leader"), back, comments.Input{Kind: comments.KindInstruction, Body: "请抓紧落实"})
+	w.ok(err)
+	_, err = w.com.Create(w.ctx, w.p("leader2"), prog, comments.Input{Kind: comments.KindInstruction, Body: "按期报送进展"})
 	w.ok(err)
 	w.passTo(1)
 	w.report("memberd", prog, D, false)
@@ -147,15 +156,22 @@ func (w *world) build() {
 	// Overdue while in progress; a sub-item handed down to the enterprise, overdue
 	// too; the enterprise's own item; the other enterprise's item to issue.
 	late := w.running("逾期事项", item{lead: C, coop: []uuid.UUID{D}, leader: "leader", days: 10}, "headc")
-	sub := w.create("下发企业子事项", item{by: "sup", src: items.SourceBoard, lead: w.EntDept, days: 20, scope: &w.Ent, parentID: &late})
+	sub := w.create("下发企业子事项", item{by: "sup", src: items.SourceBoard, lead: w.EntDept, leader: "entleader", days: 20, scope: &w.Ent, parentID: &late})
 	w.act("entsup", sub, items.ActSubmit, "")
 	w.issue("entsup", sub)
 	w.accept("enthead", sub, w.EntDept)
 	own := w.create("企业自有事项", item{by: "entsup", src: items.SourceBoard, lead: w.EntDept, leader: "entleader", cadence: "weekly"})
 	w.act("entsup", own, items.ActSubmit, "")
 	w.issue("entsup", own)
-	e2 := w.create("另一企业待下达", item{by: "ent2sup", src: items.SourceBoard, lead: w.Ent2Office})
+	e2 := w.create("另一企业待下达", item{by: "ent2sup", src: items.SourceBoard, lead: w.Ent2Office, leader: "ent2leader"})
 	w.act("ent2sup", e2, items.ActSubmit, "")
+
+	// An item registered before a supervising leader was required (the column
+	// cleared as old data has it): its forwarded completion request waits for the
+	// supervision office, which decides in the leader's place (issue 11).
+	legacy := w.running("无主管领导的历史事项", item{lead: B, leader: "leader"}, "headb")
+	w.step("sup", false, w.complete("headb", legacy), "forward")
+	w.ok(w.env.DB.Gorm().Table("items").Where("id = ?", legacy).Update("supervising_leader_id", nil).Error)
 
 	// Reports falling due at different times: monthly from day 30 (due about
 	// today), monthly from day 40 (not yet), weekly from day 58 (not yet), and by

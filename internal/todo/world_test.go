@@ -12,6 +12,7 @@ import (
 	"github.com/duban/duban/internal/attachments"
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/civil"
+	"github.com/duban/duban/internal/comments"
 	"github.com/duban/duban/internal/completion"
 	"github.com/duban/duban/internal/extensions"
 	"github.com/duban/duban/internal/feedback"
@@ -39,6 +40,7 @@ type world struct {
 	cmp   *completion.Service
 	ver   *verification.Service
 	todo  *todo.Service
+	com   *comments.Service
 	cal   *calendar.Service
 
 	Group, Office, DeptB, DeptB1, DeptC, DeptD, DeptX, Ent, EntOffice, EntDept, Ent2, Ent2Office uuid.UUID
@@ -76,6 +78,7 @@ var cast = []struct {
 	{"entliaison", "entdept", []access.Role{access.RoleMember}},
 	{"entmember", "entdept", []access.Role{access.RoleMember}},
 	{"ent2sup", "ent2office", []access.Role{access.RoleSupervisor}},
+	{"ent2leader", "ent2office", []access.Role{access.RoleLeader}},
 	{"gone", "c", []access.Role{access.RoleMember}}, // a liaison of C, deactivated
 }
 
@@ -97,6 +100,7 @@ func newWorld(t *testing.T, env *apitest.Env) *world {
 	w.cmp = completion.NewService(env.DB, w.items, files)
 	w.ver = verification.NewService(env.DB, w.items, files)
 	w.todo = todo.NewService(env.DB, w.items, w.fb, w.cal, nil)
+	w.com = comments.NewService(env.DB, w.items, files)
 
 	w.Group = env.Unit("集团公司", "group", nil, false)
 	w.Office = env.Unit("办公厅督办处", "department", &w.Group, true)

@@ -61,6 +61,13 @@ describe('field errors → form fields', () => {
     expect(rest).toEqual(['org_unit_id: 格式不正确'])
   })
 
+  it('names a field the form lacks in the user language (a submit without a supervising leader)', async () => {
+    const p = { status: 422, code: 'validation_failed', errors: [{ field: 'supervising_leader_id', rule: 'required', message: 'is required' }] }
+    expect(mapFieldErrors(p, t, ['comment']).rest).toEqual(['主管领导: 必填'])
+    await setLanguage('en')
+    expect(mapFieldErrors(p, t, ['comment']).rest).toEqual(['Supervising leader: Required'])
+  })
+
   it('keeps the server message when the rule has no translation', async () => {
     await setLanguage('en')
     const { fields } = mapFieldErrors(

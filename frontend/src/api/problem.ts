@@ -116,7 +116,10 @@ export function mapFieldErrors(
     const field = e.field ?? ''
     let path = fieldPath(field)
     if (!known.includes(String(path[0]))) {
-      rest.push(field ? `${field}: ${fieldMessage(e, t)}` : fieldMessage(e, t))
+      // named in the user's language where the field has a name (a submit's
+      // "supervising_leader_id: required" reads "主管领导: 必填")
+      const label = field ? t(`fieldNames.${field}`, { defaultValue: field }) : ''
+      rest.push(label ? `${label}: ${fieldMessage(e, t)}` : fieldMessage(e, t))
       continue
     }
     // a list field's element error ("roles[1]") is shown on the list field

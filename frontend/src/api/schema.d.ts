@@ -964,7 +964,7 @@ export interface paths {
         };
         /**
          * The ledger (台账) as an Excel workbook
-         * @description One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
+         * @description One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
          */
         get: operations["exportItemsXLSX"];
         put?: never;
@@ -1680,7 +1680,7 @@ export interface paths {
         };
         /**
          * What waits for me
-         * @description The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader); to_issue (approved items of the scope, for its supervision office to issue); assignments_to_accept (pending assignments of units the caller heads or liaises for); feedback_to_write (live assignments of the caller's units, or naming them responsible, whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for that still hold a live assignment); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); feedback and urges only for those who write follow-up (members, supervisors, leaders); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope). Only items the caller may see. Each group is the rule of the action it waits for (the same as the allowed_actions of the thing); a read-only token shows its user's list.
+         * @description The caller's to-do list, grouped and counted; each group shows its first 20 entries, oldest first. Groups: approvals (items pending approval where the caller is the supervising leader, or the supervision office of the scope when the item has none); to_issue (approved items of the scope, for its supervision office to issue); assignments_to_accept (pending assignments of units the caller heads or liaises for); returned_assignments (assignments a unit returned (退回) on a running item of the scope after which nobody was assigned, for its supervision office to reassign); feedback_to_write (live assignments of the caller's units, or naming them responsible, whose next feedback is due within the blue warning threshold or overdue, by the feedback cadence, without a report in the works); feedback_to_submit (draft or returned feedback of units the caller heads or liaises for that still hold a live assignment); feedback_to_review (submitted feedback on items of the scope, for its supervision office); urges_to_acknowledge (urges of units the caller heads or liaises for); feedback and urges only for those who write follow-up (members, supervisors, leaders); extension_decisions and completion_decisions (requested ones for the supervision office of the scope, forwarded ones for the supervising leader, or the supervision office when the item has none; never the caller's own); verifications_due (closed items of the scope not yet verified, for the supervision office); overdue (open overdue items the caller answers for: their units lead, cooperate or hold a live assignment, or the supervision office of the scope); drafts_returned (drafts the caller may submit that the leader rejected at 立项); rework (items in progress whose lead unit the caller heads or liaises for, whose completion was refused (退办) or that a failed verification reopened (反弹), with no completion request open); instructions (leaders' instructions (批示) on running items led by a unit the caller heads or liaises for, until the unit submits a report at or after them; ref_type comment); feedback_returned (reports the caller wrote that the office returned, while they may still edit them); my_assignments (live assignments naming the caller as responsible person (承办人) while the item runs). Only items the caller may see. Each group is the rule of the action it waits for (the same as the allowed_actions of the thing); a read-only token shows its user's list.
          */
         get: operations["getMyTodo"];
         put?: never;
@@ -3574,6 +3574,11 @@ export interface components {
             deadline?: string;
             feedback_cadence?: string;
             flagged?: boolean;
+            /**
+             * @description HasReturnedAssignment: a unit returned its assignment (退回) and the
+             *     supervision office has not assigned anyone since; shown until it reassigns.
+             */
+            has_returned_assignment?: boolean;
             /** Format: uuid */
             id?: string;
             /** Format: uuid */
@@ -3598,6 +3603,8 @@ export interface components {
             original_deadline?: string;
             /** @description Overdue, Light and DaysRemaining are derived on every read. */
             overdue?: boolean;
+            /** @example 4 */
+            overdue_workdays?: number;
             /** Format: uuid */
             parent_id?: string;
             /** @example 40 */
@@ -3637,6 +3644,12 @@ export interface components {
              * @enum {string}
              */
             warning_cleared_light?: "blue" | "yellow" | "red";
+            /**
+             * @description WasOverdue: the item ran past its deadline before a new one was set (§14(d)
+             *     assesses it against the original deadline); a stored fact no later deadline
+             *     clears. OverdueWorkdays: the working days past the original deadline then.
+             */
+            was_overdue?: boolean;
         };
         ItemAction: {
             /** @example 请补充工作目标 */
@@ -4602,7 +4615,7 @@ export interface components {
              * @example assignment
              * @enum {string}
              */
-            ref_type?: "assignment" | "feedback" | "urge" | "extension" | "completion_request";
+            ref_type?: "assignment" | "feedback" | "urge" | "extension" | "completion_request" | "comment";
             /**
              * @description Since is when it started waiting (submitted, assigned, urged, requested,
              *     closed; for feedback_to_write the due date; for overdue the day after the
@@ -4630,7 +4643,7 @@ export interface components {
              * @example approvals
              * @enum {string}
              */
-            key?: "approvals" | "to_issue" | "assignments_to_accept" | "feedback_to_write" | "feedback_to_submit" | "feedback_to_review" | "urges_to_acknowledge" | "extension_decisions" | "completion_decisions" | "verifications_due" | "overdue";
+            key?: "approvals" | "to_issue" | "assignments_to_accept" | "returned_assignments" | "feedback_to_write" | "feedback_to_submit" | "feedback_to_review" | "urges_to_acknowledge" | "extension_decisions" | "completion_decisions" | "verifications_due" | "overdue" | "drafts_returned" | "rework" | "instructions" | "feedback_returned" | "my_assignments";
         };
         TokenPair: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
@@ -7755,6 +7768,8 @@ export interface operations {
                 deadline_to?: string;
                 /** @description only overdue (true) or not overdue (false) items */
                 overdue?: boolean;
+                /** @description only items that ran past a deadline before a new one was set (true), or the others (false): the stored overdue record */
+                was_overdue?: boolean;
                 /** @description warning light */
                 light?: "red" | "yellow" | "blue" | "green" | "none";
                 /** @description search in code, title and content */
@@ -7905,6 +7920,8 @@ export interface operations {
                 /** @description as GET /items */
                 overdue?: boolean;
                 /** @description as GET /items */
+                was_overdue?: boolean;
+                /** @description as GET /items */
                 light?: string;
                 /** @description as GET /items (every filter of GET /items applies) */
                 q?: string;
@@ -7970,6 +7987,8 @@ export interface operations {
                 deadline_to?: string;
                 /** @description as GET /items */
                 overdue?: boolean;
+                /** @description as GET /items */
+                was_overdue?: boolean;
                 /** @description as GET /items */
                 light?: string;
                 /** @description as GET /items */

@@ -141,6 +141,13 @@ const en: Shape<typeof zhCN> = {
     import_invalid: 'The file has errors; nothing was imported',
     not_a_workbook: 'Not an Excel workbook (.xlsx); please start from the template',
   },
+  fieldNames: {
+    supervising_leader_id: 'Supervising leader',
+    lead_unit_id: 'Lead unit',
+    deadline: 'Deadline',
+    comment: 'Comment',
+    assignments: 'Assigned units',
+  },
   rules: {
     required: 'Required',
     max: 'Too long or too large',

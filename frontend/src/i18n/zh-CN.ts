@@ -138,6 +138,13 @@ const zhCN = {
     import_invalid: '导入文件有错误，未导入任何数据',
     not_a_workbook: '不是有效的 Excel 文件（.xlsx），请使用导入模板',
   },
+  fieldNames: {
+    supervising_leader_id: '主管领导',
+    lead_unit_id: '牵头单位',
+    deadline: '完成时限',
+    comment: '意见',
+    assignments: '承办单位',
+  },
   rules: {
     required: '必填',
     max: '长度或数值超出上限',

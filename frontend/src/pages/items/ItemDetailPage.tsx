@@ -8,7 +8,7 @@ import { api } from '../../api/client'
 import { ApiError, call } from '../../api/problem'
 import { ErrorState, Loading } from '../../components/States'
 import { NotFoundState } from '../../components/ResultStates'
-import { itemKey, Light, StateTag } from './ui'
+import { ItemFlags, itemKey, Light, StateTag } from './ui'
 import { ActionBar } from './detail/ActionBar'
 import { Assignments } from './detail/Assignments'
 import { Milestones } from './detail/Milestones'
@@ -56,6 +56,7 @@ export default function ItemDetailPage() {
             {it.overdue && <Tag color="red">{t('items.overdue')}</Tag>}
             {it.verified && <Tag color="green">{t('items.verified')}</Tag>}
             {(it.reopened_count ?? 0) > 0 && <Tag color="orange">{t('items.reopened', { count: it.reopened_count })}</Tag>}
+            <ItemFlags item={it} />
           </Space>
           <Flex justify="space-between" align="start" gap={8} wrap>
             <Typography.Title level={1} style={{ margin: 0, fontSize: 24, lineHeight: 1.33 }} data-testid="page-title">

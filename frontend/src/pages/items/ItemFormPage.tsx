@@ -166,7 +166,9 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
             <Form.Item
               name="supervising_leader_id"
               label={t('items.supervisingLeader')}
-              rules={route?.needs_approval ? [{ required: true, message: t('notice.leaderRequired') }] : []}
+              // every item needs one: the leader decides its extensions and its closing
+              // (the server refuses submit and issue without one)
+              rules={[{ required: true, message: t(route?.needs_approval ? 'notice.leaderRequired' : 'notice.leaderAlwaysRequired') }]}
             >
               <UserSelect role="leader" />
             </Form.Item>

@@ -16,7 +16,7 @@ import { dayjs } from '../../lib/time'
 import { unitTreeSelectData } from '../org/UnitsPanel'
 import { activeFilterCount, DEFAULT_PAGE_SIZE, filtersFromSearch, filtersToSearch, toApiQuery, withFilter, type ItemQuery } from './filters'
 import { LedgerActions } from './LedgerActions'
-import { Deadline, ItemProgress, ITEM_STATES, Light, StateTag, type Item } from './ui'
+import { Deadline, ItemFlags, ItemProgress, ITEM_STATES, Light, StateTag, type Item } from './ui'
 
 function sortOrder(sort: string | undefined, key: string): 'ascend' | 'descend' | null {
   const first = (sort ?? '').split(',')[0]
@@ -126,6 +126,13 @@ export default function ItemsListPage() {
           <Checkbox checked={filters.overdue === true} onChange={(e) => set({ overdue: e.target.checked ? true : undefined })} data-testid="item-overdue-filter">
             {t('items.onlyOverdue')}
           </Checkbox>
+          <Checkbox
+            checked={filters.was_overdue === true}
+            onChange={(e) => set({ was_overdue: e.target.checked ? true : undefined })}
+            data-testid="item-was-overdue-filter"
+          >
+            {t('items.wasOverdueFilter')}
+          </Checkbox>
           {activeFilterCount(filters) > 0 && (
             <Button type="link" onClick={() => setParams({}, { replace: true })} data-testid="item-clear-filters">
               {t('items.clearFilters')}
@@ -149,6 +156,7 @@ export default function ItemsListPage() {
                       {r.code && <Typography.Text code>{r.code}</Typography.Text>}
                       <StateTag state={r.state} />
                       <Light light={r.light} />
+                      <ItemFlags item={r} />
                     </Space>
                     <Link to={`/items/${r.id ?? ''}`} style={{ fontSize: 15, fontWeight: 500 }}>
                       {r.title}
@@ -220,7 +228,12 @@ export default function ItemsListPage() {
                 width: 120,
                 sorter: true,
                 sortOrder: sortOrder(filters.sort, 'state'),
-                render: (v?: string) => <StateTag state={v} />,
+                render: (v: string | undefined, r: Item) => (
+                  <Space size={4} wrap>
+                    <StateTag state={v} />
+                    <ItemFlags item={r} />
+                  </Space>
+                ),
               },
               { key: 'light', title: t('items.light'), dataIndex: 'light', width: 90, render: (v?: string) => <Light light={v} /> },
               {

@@ -34,6 +34,9 @@ export function filtersFromSearch(params: URLSearchParams): ItemQuery {
   const overdue = params.get('overdue')
   if (overdue === 'true') f.overdue = true
   else if (overdue === 'false') f.overdue = false
+  const wasOverdue = params.get('was_overdue')
+  if (wasOverdue === 'true') f.was_overdue = true
+  else if (wasOverdue === 'false') f.was_overdue = false
   // the date ranges; issued_* and closed_* come from the statistics' drill-downs
   for (const k of ['deadline_from', 'deadline_to', 'issued_from', 'issued_to', 'closed_from', 'closed_to'] as const) {
     const v = params.get(k)
@@ -62,6 +65,7 @@ export function filtersToSearch(f: ItemQuery): URLSearchParams {
   put('source', f.source)
   put('light', f.light)
   put('overdue', f.overdue)
+  put('was_overdue', f.was_overdue)
   put('lead_unit_id', f.lead_unit_id)
   put('unit_id', f.unit_id)
   put('leader_id', f.leader_id)

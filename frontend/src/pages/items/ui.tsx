@@ -56,6 +56,33 @@ export function Light({ light }: { light?: string }) {
   )
 }
 
+/**
+ * What the state alone does not tell: a unit returned its assignment and the office
+ * has not reassigned it (退回), and the stored overdue record against the original
+ * deadline that a later deadline never clears (§14(d)).
+ */
+export function ItemFlags({ item }: { item: Item }) {
+  const { t } = useTranslation()
+  return (
+    <>
+      {item.has_returned_assignment && (
+        <Tooltip title={t('items.returnedAssignmentHint')}>
+          <Tag color="orange" data-testid="item-returned-flag">
+            {t('items.returnedTag')}
+          </Tag>
+        </Tooltip>
+      )}
+      {item.was_overdue && (
+        <Tooltip title={t('items.wasOverdueText', { count: item.overdue_workdays ?? 0 })}>
+          <Tag color="volcano" data-testid="item-was-overdue-flag">
+            {t('items.wasOverdueTag')}
+          </Tag>
+        </Tooltip>
+      )}
+    </>
+  )
+}
+
 export function Deadline({ item }: { item: Item }) {
   const { t } = useTranslation()
   const days = item.days_remaining

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query'
 import { Descriptions, Tag, Typography } from 'antd'
 import type { DescriptionsProps } from 'antd'
 import { useTranslation } from 'react-i18next'
@@ -5,7 +6,25 @@ import { Link } from 'react-router'
 import { unitNameMap, useOrgTree } from '../../../api/org'
 import { UserName } from '../../../api/users'
 import { formatDate, formatDateTime } from '../../../lib/time'
-import { Deadline, ItemProgress, type Item } from '../ui'
+import { api } from '../../../api/client'
+import { call } from '../../../api/problem'
+import { Deadline, itemKey, ItemProgress, type Item } from '../ui'
+
+/** The parent item by its code and title (the words 上级事项 only while it loads or when hidden). */
+function ParentLink({ id }: { id: string }) {
+  const { t } = useTranslation()
+  const parent = useQuery({
+    queryKey: itemKey(id),
+    queryFn: () => call(api.GET('/items/{id}', { params: { path: { id } } })),
+    retry: false,
+  })
+  const p = parent.data
+  return (
+    <Link to={`/items/${id}`} data-testid="item-parent-link">
+      {p ? `${p.code ? `${p.code} · ` : ''}${p.title ?? ''}` : t('items.parent')}
+    </Link>
+  )
+}
 
 export function Details({ item }: { item: Item }) {
   const { t } = useTranslation()
@@ -43,10 +62,21 @@ export function Details({ item }: { item: Item }) {
     },
     { key: 'deadline', label: t('items.deadline'), children: <Deadline item={item} /> },
     { key: 'original', label: t('items.originalDeadline'), children: formatDate(item.original_deadline) },
+    item.was_overdue
+      ? {
+          key: 'wasOverdue',
+          label: t('items.wasOverdue'),
+          children: (
+            <Typography.Text type="danger" data-testid="item-was-overdue">
+              {t('items.wasOverdueText', { count: item.overdue_workdays ?? 0 })}
+            </Typography.Text>
+          ),
+        }
+      : null,
     { key: 'cadence', label: t('items.cadence'), children: enumText('cadences', item.feedback_cadence) },
     { key: 'progress', label: t('items.progress'), children: <ItemProgress value={item.progress} /> },
     item.parent_id
-      ? { key: 'parent', label: t('items.parent'), children: <Link to={`/items/${item.parent_id}`}>{t('items.parent')}</Link> }
+      ? { key: 'parent', label: t('items.parent'), children: <ParentLink id={item.parent_id} /> }
       : null,
     (item.children_count ?? 0) > 0
       ? { key: 'children', label: t('items.subItems'), children: <Link to={`/items?parent_id=${item.id ?? ''}`}>{item.children_count}</Link> }

@@ -1,11 +1,54 @@
 import { useQuery } from '@tanstack/react-query'
 import { Space, Timeline, Typography } from 'antd'
+import type { TFunction } from 'i18next'
+import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api } from '../../../api/client'
 import { call } from '../../../api/problem'
 import { UserName } from '../../../api/users'
 import { EmptyState, ErrorState, Loading } from '../../../components/States'
-import { formatDateTime } from '../../../lib/time'
+import { formatDate, formatDateTime } from '../../../lib/time'
+
+/** One changed field of a timeline event: {from, to} as the API records it. */
+interface Change {
+  from?: unknown
+  to?: unknown
+}
+
+function changeOf(changes: unknown, key: string): Change | undefined {
+  if (typeof changes !== 'object' || changes === null) return undefined
+  const c: unknown = (changes as Record<string, unknown>)[key]
+  return typeof c === 'object' && c !== null ? (c as Change) : undefined
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '')
+const titleOf = (v: unknown): string =>
+  typeof v === 'object' && v !== null ? text((v as Record<string, unknown>).title) : ''
+
+/**
+ * What an event changed, in words: a moved deadline with both dates, the responsible
+ * person named, the milestone concerned. Events of other kinds say it by their name.
+ */
+export function eventDetails(changes: unknown, t: TFunction): ReactNode[] {
+  const out: ReactNode[] = []
+  const deadline = changeOf(changes, 'deadline')
+  if (deadline && text(deadline.to)) {
+    out.push(t('items.deadlineMoved', { from: formatDate(text(deadline.from)) || '—', to: formatDate(text(deadline.to)) }))
+  }
+  const responsible = changeOf(changes, 'responsible_user_id')
+  if (responsible && text(responsible.to)) {
+    out.push(
+      <span key="responsible">
+        {t('items.responsibleNamed')}
+        <UserName id={text(responsible.to)} />
+      </span>,
+    )
+  }
+  const milestone = changeOf(changes, 'milestone')
+  const title = titleOf(milestone?.to) || titleOf(milestone?.from) || text(changeOf(changes, 'title')?.to)
+  if (title) out.push(t('items.milestoneNamed', { title }))
+  return out
+}
 
 export function Events({ id }: { id: string }) {
   const { t } = useTranslation()
@@ -25,7 +68,8 @@ export function Events({ id }: { id: string }) {
         content: (
           <Space orientation="vertical" size={0}>
             <Space wrap>
-              <Typography.Text strong>{t(`items.actions.${e.action ?? ''}`, { defaultValue: e.action ?? '' })}</Typography.Text>
+              {/* never the raw action name: an action the SPA does not know yet reads "other change" */}
+              <Typography.Text strong>{t(`items.actions.${e.action ?? ''}`, { defaultValue: t('items.unknownAction') })}</Typography.Text>
               <Typography.Text type="secondary">
                 <UserName id={e.actor_id} /> · {formatDateTime(e.at)}
               </Typography.Text>
@@ -38,6 +82,11 @@ export function Events({ id }: { id: string }) {
                 })}
               </Typography.Text>
             )}
+            {eventDetails(e.changes, t).map((d, i) => (
+              <Typography.Text key={i} type="secondary" data-testid="event-detail">
+                {d}
+              </Typography.Text>
+            ))}
             {e.comment && <Typography.Text>{e.comment}</Typography.Text>}
           </Space>
         ),
