@@ -48,6 +48,7 @@ func All() []*gormigrate.Migration {
 		m0032AuditChain(),
 		m0040Directory(),
 		m0050Reporting(),
+		m0080ItemVisibility(),
 	}
 }
 

@@ -202,6 +202,11 @@ var upgradeSteps = []upgradeStep{
 			if list["total"] != 1.0 {
 				t.Errorf("item list after upgrade: total %v", list["total"])
 			}
+			// The lead unit's head lists it through item_visibility (0080 fills it
+			// from the rows written before it, the application after it).
+			if mine := env.As(env.Login("upgrade.head")).Do("GET", "/api/v1/items", nil).Expect(200).Map(); mine["total"] != 1.0 {
+				t.Errorf("the lead unit's list after upgrade: total %v", mine["total"])
+			}
 			ev := office.Do("GET", "/api/v1/items/"+d.item.String()+"/events", nil).Expect(200).Map()
 			if data, _ := ev["data"].([]any); len(data) != 2 {
 				t.Errorf("timeline after upgrade: %v", ev)
@@ -436,6 +441,20 @@ var upgradeSteps = []upgradeStep{
 			if r.Status != 200 || !strings.Contains(string(r.Body), "督办通报〔2026〕11号") {
 				t.Errorf("bulletins after upgrade: %d %s", r.Status, r.Body)
 			}
+		},
+	},
+	{
+		id: "0080_item_visibility",
+		// Written by the application for the item of step 0003 (a schema from before
+		// 0080 gets them from the migration's backfill, checked in step 0003's app).
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			return exec(tx, row(`INSERT INTO item_visibility (subject_id, item_id) VALUES (?, ?), (?, ?), (?, ?)`,
+				d.planning, d.item, d.office, d.item, d.head, d.item))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			// the lead unit (planning, also the lead assignment's), the cooperating office
+			// and the lead assignment's responsible person
+			expectCount(t, db, "item_visibility WHERE item_id = '"+d.item.String()+"'", 3)
 		},
 	},
 }
