@@ -138,7 +138,9 @@ func (s *Service) count(ctx context.Context, p *access.Principal, f Filter, clk 
 	} else {
 		// The scope's rows are estimated on their own: the planner knows the
 		// scope's share of the table, not how the visibility's disjunction adds up.
-		estQ = func() *gorm.DB { return f.apply(s.db.Conn(ctx).Table("items").Where("items.scope_id = ?", p.ScopeID), clk) }
+		estQ = func() *gorm.DB {
+			return f.apply(s.db.Conn(ctx).Table("items").Where("items.scope_id = ?", p.ScopeID), clk)
+		}
 		total, err = capped(estQ())
 		if err == nil {
 			outside, err = capped(base().Where("(items.scope_id < ? OR items.scope_id > ?)", p.ScopeID, p.ScopeID))
