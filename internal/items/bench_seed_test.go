@@ -49,13 +49,14 @@ func benchWorld(b *testing.B, env *apitest.Env) *benchFixture {
 }
 
 // Seeded shapes, chosen so that every benchmarked variant finds a real page:
-// titles rotate every 7 items and lead units every 30, so "隐患排查" items of
-// department 1 exist in every state; one open item in ten is overdue.
+// titles rotate every 7 items, lead units every 30, and one item in fifty is about
+// "隐患排查", so such items of department 1 exist in every state; one open item in
+// ten is overdue.
 var (
 	benchStates = []string{"draft", "pending_approval", "issued", "issued", "in_progress", "in_progress", "in_progress",
 		"in_progress", "in_progress", "in_progress", "in_progress", "in_progress", "completion_requested", "suspended",
 		"closed", "closed", "closed", "archived", "archived", "cancelled"}
-	benchTitles = []string{"落实安全生产隐患排查", "推进年度重点项目", "完成专项审计整改", "提升科技创新能力", "加强党风廉政建设"}
+	benchTitles = []string{"落实安全生产责任制", "推进年度重点项目", "完成专项审计整改", "提升科技创新能力", "加强党风廉政建设"}
 )
 
 func benchOpen(st string) bool {
@@ -110,7 +111,11 @@ func seedItems(b *testing.B, env *apitest.Env, f *benchFixture, n int) {
 		if st != "draft" && st != "pending_approval" {
 			code, issued = fmt.Sprintf("DB-%d-%07d", today.Year, i+1), created
 		}
-		its = append(its, []any{id, code, scope, fmt.Sprintf("%s（%d）", benchTitles[(i/7)%len(benchTitles)], i),
+		title := fmt.Sprintf("%s（%d）", benchTitles[(i/7)%len(benchTitles)], i)
+		if i%50 == 1 { // the searched phrase: one item in fifty
+			title = fmt.Sprintf("开展安全隐患排查专项行动（%d）", i)
+		}
+		its = append(its, []any{id, code, scope, title,
 			"按照会议部署抓好落实，第" + strconv.Itoa(i) + "项", "", "important_matter", "group_meeting", "", "", "",
 			"special", "normal", "monthly", initUnit, initUser, leader, lead, deadline, deadline, i % 100, st, false, 0, false,
 			"", "", 0, "", 1, created, created, issued})

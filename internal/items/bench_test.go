@@ -92,6 +92,9 @@ func BenchmarkList(b *testing.B) {
 						Est   bool             `json:"total_is_estimate"`
 					}
 					c.Do("GET", v.path, nil).Expect(200).JSON(&res) // warm, and show what the page holds
+					if os.Getenv("DUBAN_BENCH_EXPLAIN") != "" {
+						explainRequest(b, env, c, v.path)
+					}
 					rawRows, rawTotal := rawPage(b, sqlDB, v.where, v.order)
 					b.Logf("%s/%s: page of %d, total %d (estimate %v); raw page %d, exact total %d", d, v.name, len(res.Data), res.Total, res.Est, rawRows, rawTotal)
 					durs := make([]time.Duration, 0, b.N)

@@ -49,6 +49,8 @@ func All() []*gormigrate.Migration {
 		m0040Directory(),
 		m0050Reporting(),
 		m0080ItemVisibility(),
+		m0081ItemSearch(),
+		m0082ItemListOrder(),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,6 +207,10 @@ var upgradeSteps = []upgradeStep{
 			// from the rows written before it, the application after it).
 			if mine := env.As(env.Login("upgrade.head")).Do("GET", "/api/v1/items", nil).Expect(200).Map(); mine["total"] != 1.0 {
 				t.Errorf("the lead unit's list after upgrade: total %v", mine["total"])
+			}
+			// Found by search through 0081's index (filled from the rows before it).
+			if found := office.Do("GET", "/api/v1/items?q="+url.QueryEscape("新能源基地"), nil).Expect(200).Map(); found["total"] != 1.0 {
+				t.Errorf("search after upgrade: total %v", found["total"])
 			}
 			ev := office.Do("GET", "/api/v1/items/"+d.item.String()+"/events", nil).Expect(200).Map()
 			if data, _ := ev["data"].([]any); len(data) != 2 {
@@ -456,6 +461,21 @@ var upgradeSteps = []upgradeStep{
 			// and the lead assignment's responsible person
 			expectCount(t, db, "item_visibility WHERE item_id = '"+d.item.String()+"'", 3)
 		},
+	},
+	{
+		id: "0081_item_search",
+		note: "indexes for the list's search (trigrams on PostgreSQL; on SQLite an FTS5 table filled from the items " +
+			"and kept by triggers); step 0003's item is found by a three-character query after the upgrade",
+		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
+			m := env.As(env.Login("upgrade.clerk")).Do("GET", "/api/v1/items?q="+url.QueryEscape("新能源"), nil).Expect(200).Map()
+			if m["total"] != 1.0 {
+				t.Errorf("search after upgrade: total %v", m["total"])
+			}
+		},
+	},
+	{
+		id:   "0082_item_list_order",
+		note: "an index of the open items in deadline order; no rows of its own",
 	},
 }
 
