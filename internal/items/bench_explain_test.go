@@ -2,6 +2,9 @@ package items_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +15,9 @@ import (
 	"github.com/duban/duban/internal/apitest"
 	"github.com/duban/duban/internal/database"
 )
+
+// itemsQuery: a statement on the items table (GORM quotes its name).
+var itemsQuery = regexp.MustCompile("FROM\\s+[`\"]?items[`\"]?\\s")
 
 // captureLogger keeps the SQL (values interpolated) of the statements run while
 // it is installed.
@@ -32,8 +38,14 @@ func (l *captureLogger) Trace(ctx context.Context, begin time.Time, fc func() (s
 
 // explainRequest runs one request with the statements captured, then shows the
 // plan of each SELECT on items with its time (EXPLAIN ANALYZE on PostgreSQL,
-// EXPLAIN QUERY PLAN and a timed run on SQLite). DUBAN_BENCH_EXPLAIN=1 turns it on.
+// EXPLAIN QUERY PLAN and a timed run on SQLite), appended to the file named by
+// DUBAN_BENCH_EXPLAIN (a benchmark's log is cut after a few lines).
 func explainRequest(b *testing.B, env *apitest.Env, c *apitest.Env, path string) {
+	out, err := os.OpenFile(os.Getenv("DUBAN_BENCH_EXPLAIN"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer out.Close()
 	gdb := env.DB.Gorm()
 	prev := gdb.Logger
 	capt := &captureLogger{Interface: prev}
@@ -41,7 +53,7 @@ func explainRequest(b *testing.B, env *apitest.Env, c *apitest.Env, path string)
 	c.Do("GET", path, nil).Expect(200)
 	gdb.Logger = prev
 	for _, s := range capt.sql {
-		if !strings.HasPrefix(s, "SELECT") || !strings.Contains(s, "FROM items") && !strings.Contains(s, "FROM (SELECT 1 FROM items") {
+		if !strings.HasPrefix(s, "SELECT") || !itemsQuery.MatchString(s) {
 			continue
 		}
 		var lines []string
@@ -75,6 +87,6 @@ func explainRequest(b *testing.B, env *apitest.Env, c *apitest.Env, path string)
 			gdb.Raw(s).Scan(&n)
 			lines = append(lines, "time: "+time.Since(t0).String())
 		}
-		b.Logf("%s\n  %s\n  %s", path, s, strings.Join(lines, "\n  "))
+		fmt.Fprintf(out, "== %s %s\n%s\n  %s\n\n", env.DB.Dialect(), path, s, strings.Join(lines, "\n  "))
 	}
 }

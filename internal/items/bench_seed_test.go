@@ -223,13 +223,43 @@ func (w *bulkWriter) done(ctx context.Context) {
 			w.b.Fatal(err)
 		}
 	}
+	// The subjects each item names (migration 0080's backfill; the application
+	// keeps them as it writes).
+	if err := w.long(ctx, `INSERT INTO item_visibility (subject_id, item_id)
+		SELECT lead_unit_id, id FROM items WHERE lead_unit_id IS NOT NULL
+		UNION SELECT unit_id, item_id FROM item_cooperating_units
+		UNION SELECT unit_id, item_id FROM item_assignments
+		UNION SELECT responsible_user_id, item_id FROM item_assignments WHERE responsible_user_id IS NOT NULL`); err != nil {
+		w.b.Fatalf("seed item_visibility: %v", err)
+	}
 	stmt := "ANALYZE"
 	if w.db.Dialect() == database.Postgres {
 		stmt = "VACUUM ANALYZE"
 	}
-	if err := w.db.Gorm().WithContext(ctx).Exec(stmt).Error; err != nil {
+	if err := w.long(ctx, stmt); err != nil {
 		w.b.Fatalf("analyze: %v", err)
 	}
+}
+
+// long runs a statement without the application's statement timeout.
+func (w *bulkWriter) long(ctx context.Context, stmt string) error {
+	sqlDB, err := w.db.Gorm().DB()
+	if err != nil {
+		return err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if w.db.Dialect() == database.Postgres {
+		if _, err := conn.ExecContext(ctx, "SET statement_timeout = 0"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(ctx, "RESET statement_timeout") //nolint:errcheck
+	}
+	_, err = conn.ExecContext(ctx, stmt)
+	return err
 }
 
 // bulkValue turns the seed's Go values into what each path stores: UUIDs as

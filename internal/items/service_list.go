@@ -134,7 +134,8 @@ func (s *Service) count(ctx context.Context, p *access.Principal, f Filter, clk 
 	var err error
 	estQ := base
 	if !privileged(p) {
-		total, err = capped(base())
+		cand, candArgs := candidatesSQL(p, false)
+		total, err = capped(base().Where("items.id IN ("+cand+")", candArgs...))
 	} else {
 		// The scope's rows are estimated on their own: the planner knows the
 		// scope's share of the table, not how the visibility's disjunction adds up.
@@ -143,7 +144,9 @@ func (s *Service) count(ctx context.Context, p *access.Principal, f Filter, clk 
 		}
 		total, err = capped(estQ())
 		if err == nil {
-			outside, err = capped(base().Where("(items.scope_id < ? OR items.scope_id > ?)", p.ScopeID, p.ScopeID))
+			cand, candArgs := candidatesSQL(p, true)
+			outside, err = capped(base().Where("(items.scope_id < ? OR items.scope_id > ?)", p.ScopeID, p.ScopeID).
+				Where("items.id IN ("+cand+")", candArgs...))
 			total += outside
 		}
 	}
