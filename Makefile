@@ -48,7 +48,7 @@ BENCHTIME ?= 200ms
 BENCH     ?= .
 PKG       ?= ./...
 
-.PHONY: run build test openapi openapi-check openapi-verify lint fmt bench bench-reporting clean frontend-deps
+.PHONY: run build test openapi openapi-check openapi-verify lint fmt bench bench-list bench-reporting clean frontend-deps
 
 run: build
 	@mkdir -p "$(DUBAN_DATA_DIR)"
@@ -144,6 +144,15 @@ fmt:
 
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime=$(BENCHTIME) -benchmem $(PKG)
+
+# The item list's benchmark (issue 16): every list variant's p50/p99 beside a raw-SQL
+# program for the same page, with the machine's load; 100,000 items on each engine
+# by default. A million on PostgreSQL (COPY seeding, about a minute):
+#   DUBAN_BENCH_ITEMS=1000000 make bench-list BENCH=List/postgres
+# The PostgreSQL half needs DUBAN_TEST_DATABASE_URL (default: the local server).
+bench-list:
+	DUBAN_TEST_DATABASE_URL="$${DUBAN_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}" \
+	$(GO) test ./internal/items -run '^$$' -bench '$(if $(filter .,$(BENCH)),List,$(BENCH))' -benchtime $(if $(filter 200ms,$(BENCHTIME)),200x,$(BENCHTIME)) -timeout 60m
 
 # The reporting benchmarks: statistics on a million items, the ledger export of
 # 100,000 rows (PostgreSQL; minutes of seeding). See scripts/bench-reporting.sh.

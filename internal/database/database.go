@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -71,7 +72,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	)
 	if opts.URL != "" {
 		dialect = Postgres
-		gdb, err = gorm.Open(postgres.Open(withTimeouts(opts)), gcfg)
+		gdb, err = gorm.Open(postgres.New(postgres.Config{DSN: withTimeouts(opts), OptionOpenDB: []stdlib.OptionOpenDB{registerUUID}}), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}

@@ -36,6 +36,13 @@ func withTimeouts(opts Options) string {
 	if q.Get("statement_timeout") == "" {
 		q.Set("statement_timeout", strconv.FormatInt(stmt.Milliseconds(), 10))
 	}
+	// Plan every statement with its values: pgx prepares and caches statements,
+	// and after five runs PostgreSQL may switch one to a generic plan, which for
+	// a list's LIKE pattern or IN list is much worse (it cannot know that a
+	// pattern's trigrams are selective, or how many units a list names).
+	if q.Get("plan_cache_mode") == "" {
+		q.Set("plan_cache_mode", "force_custom_plan")
+	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }

@@ -202,10 +202,14 @@ type ItemResponse struct {
 
 // ItemListResponse is a page of items.
 type ItemListResponse struct {
-	Data     []ItemResponse `json:"data"`
-	Total    int64          `json:"total" example:"42"`
-	Page     int            `json:"page" example:"1"`
-	PageSize int            `json:"page_size" example:"20"`
+	Data  []ItemResponse `json:"data"`
+	Total int64          `json:"total" example:"42"`
+	// TotalIsEstimate: more items match than are counted exactly (10,000 by
+	// default, PostgreSQL): total is the database's estimate. A short last page
+	// gives the exact total.
+	TotalIsEstimate bool `json:"total_is_estimate" example:"false"`
+	Page            int  `json:"page" example:"1"`
+	PageSize        int  `json:"page_size" example:"20"`
 } // @name ItemList
 
 // AssignmentResponse is an assignment as read.
@@ -314,7 +318,8 @@ func ToItemResponse(v *ItemView) ItemResponse {
 
 // ToItemListResponse renders a page of items.
 func ToItemListResponse(pg *ItemPage) ItemListResponse {
-	out := ItemListResponse{Data: make([]ItemResponse, len(pg.Items)), Total: pg.Total, Page: pg.Page.Page, PageSize: pg.Page.Size}
+	out := ItemListResponse{Data: make([]ItemResponse, len(pg.Items)), Total: pg.Total, TotalIsEstimate: pg.TotalIsEstimate,
+		Page: pg.Page.Page, PageSize: pg.Page.Size}
 	for i := range pg.Items {
 		out.Data[i] = ToItemResponse(&pg.Items[i])
 	}

@@ -227,9 +227,7 @@ func (f Filter) apply(q *gorm.DB, clk day) *gorm.DB {
 		q = q.Where("items.id IN (SELECT ft.item_id FROM item_tags ft WHERE ft.tag = ?)", f.Tag)
 	}
 	if f.Q != "" {
-		pat := database.LikePattern(f.Q)
-		q = q.Where(`(LOWER(COALESCE(items.code, '')) LIKE ? ESCAPE '\' OR LOWER(items.title) LIKE ? ESCAPE '\' OR LOWER(items.content) LIKE ? ESCAPE '\')`,
-			pat, pat, pat)
+		q = searchSQL(q, f.Q)
 	}
 	q = f.Report.apply(q, clk.Loc)
 	open, openArgs := openSQL()

@@ -122,7 +122,9 @@ func CanSee(p *access.Principal, it *Item, asgs []Assignment) bool {
 
 // visibleSQL is CanSee as a condition on the items table (aliased "items"), a
 // disjunction whose subqueries are uncorrelated (PostgreSQL hashes each once), so
-// the page query can walk an index in sort order and test each row cheaply.
+// the page query can walk an index in sort order and test each row cheaply. The
+// subjects an item names (lead, cooperating and assignment units, responsible
+// people) come from item_visibility (visibility.go): one index range per subject.
 func visibleSQL(p *access.Principal) (string, []any) {
 	var (
 		or   []string
@@ -135,20 +137,24 @@ func visibleSQL(p *access.Principal) (string, []any) {
 	units := MyUnits(p)
 	or = append(or, "items.initiator_user_id = ?", "items.initiator_unit_id IN ?")
 	args = append(args, p.UserID, units)
-	// Uncorrelated IN subqueries: PostgreSQL runs each once into a hash instead of
-	// once per row.
-	named := `items.lead_unit_id IN ? ` +
-		`OR items.id IN (SELECT cu.item_id FROM item_cooperating_units cu WHERE cu.unit_id IN ?) ` +
-		`OR items.id IN (SELECT asg.item_id FROM item_assignments asg WHERE asg.unit_id IN ? OR asg.responsible_user_id = ?)`
-	enterprise := `items.scope_id <> ? AND (items.lead_unit_id = ? ` +
-		`OR items.id IN (SELECT cu2.item_id FROM item_cooperating_units cu2 WHERE cu2.unit_id = ?) ` +
-		`OR items.id IN (SELECT asg2.item_id FROM item_assignments asg2 WHERE asg2.unit_id = ?))`
-	or = append(or, "(items.state <> 'draft' AND ("+named+" OR ("+enterprise+")))")
-	args = append(args, units, units, units, p.UserID, p.ScopeID, p.ScopeID, p.ScopeID, p.ScopeID)
+	// A deputy (代理) sees what the leaders they stand in for decide.
 	if deps := deputyLeaders(p); len(deps) > 0 {
 		or = append(or, "(items.state <> 'draft' AND items.supervising_leader_id IN ?)")
 		args = append(args, deps)
 	}
+	// Units and people share item_visibility: the member's units and the member.
+	subjects := append(slices.Clone(units), p.UserID)
+	named := `items.id IN (SELECT v.item_id FROM item_visibility v WHERE v.subject_id IN ?)`
+	args = append(args, subjects)
+	if slices.Contains(units, p.ScopeID) {
+		// The enterprise itself is already one of the subjects.
+		or = append(or, "(items.state <> 'draft' AND "+named+")")
+		return "(" + strings.Join(or, " OR ") + ")", args
+	}
+	// An enterprise sees the group items (another scope) that name the enterprise.
+	enterprise := `items.scope_id <> ? AND items.id IN (SELECT v2.item_id FROM item_visibility v2 WHERE v2.subject_id = ?)`
+	or = append(or, "(items.state <> 'draft' AND ("+named+" OR ("+enterprise+")))")
+	args = append(args, p.ScopeID, p.ScopeID)
 	return "(" + strings.Join(or, " OR ") + ")", args
 }
 

@@ -3,6 +3,7 @@ package items
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -124,6 +125,9 @@ func (s *Service) writeHead(ctx context.Context, it *Item, ev *Event, e entry) e
 	if versioned {
 		it.Version++
 		it.UpdatedAt = ev.At
+	}
+	if slices.Contains(e.cols, "lead_unit_id") {
+		return s.syncVisibility(ctx, it.ID)
 	}
 	return nil
 }

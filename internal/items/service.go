@@ -46,11 +46,13 @@ type Service struct {
 	outbox *events.Outbox
 	// deleted run after an item's deletion has committed (OnDelete).
 	deleted []func(ctx context.Context, itemID uuid.UUID) error
+	// exactTotalUpTo bounds the exact totals of lists (SetExactTotalLimit).
+	exactTotalUpTo int
 }
 
 // NewService returns the items service. Its clock is the calendar's.
 func NewService(db *database.DB, cal *calendar.Service, log *audit.Log) *Service {
-	return &Service{db: db, cal: cal, audit: log, clock: cal.Clock()}
+	return &Service{db: db, cal: cal, audit: log, clock: cal.Clock(), exactTotalUpTo: DefaultExactTotalLimit}
 }
 
 // UseOutbox makes every change emit its domain events into o.

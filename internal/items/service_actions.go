@@ -214,5 +214,5 @@ func (s *Service) insertAssignment(ctx context.Context, p *access.Principal, ite
 	if err := s.db.Conn(ctx).Create(a).Error; err != nil {
 		return nil, fmt.Errorf("insert assignment: %w", err)
 	}
-	return a, nil
+	return a, s.syncVisibility(ctx, itemID)
 }

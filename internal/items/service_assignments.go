@@ -231,6 +231,9 @@ func (s *Service) updateAssignment(ctx context.Context, a *Assignment, cols map[
 	if res.RowsAffected != 1 {
 		return problem.Conflict(CodeConflict, "the assignment changed while the request ran; reload it and retry")
 	}
+	if _, ok := cols["responsible_user_id"]; ok {
+		return s.syncVisibility(ctx, a.ItemID)
+	}
 	return nil
 }
 

@@ -160,6 +160,9 @@ func (s *Service) writePatch(ctx context.Context, it *Item, cols map[string]any)
 		return errStale
 	}
 	it.Version++
+	if _, ok := cols["lead_unit_id"]; ok {
+		return s.syncVisibility(ctx, it.ID)
+	}
 	return nil
 }
 
@@ -174,7 +177,7 @@ func (s *Service) replaceCooperating(ctx context.Context, itemID uuid.UUID, unit
 			return fmt.Errorf("add cooperating unit: %w", err)
 		}
 	}
-	return nil
+	return s.syncVisibility(ctx, itemID)
 }
 
 // replaceAssisting rewrites the item's assisting leaders.

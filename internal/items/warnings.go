@@ -248,8 +248,11 @@ func (s *Service) ClearWarning(ctx context.Context, p *access.Principal, id uuid
 
 // clearedSQL is the condition "a clearing of one of lights holds for the item's
 // deadline" on the items table (the open-state and underlying-light parts are the
-// caller's). Uncorrelated, like the visibility's subqueries.
+// caller's). A correlated EXISTS on the clearing's primary key: one index probe
+// per candidate row (an anti-join on PostgreSQL), where the row-valued NOT IN it
+// replaces made SQLite test every clearing for every row. Open items always have
+// a deadline, so NULLs do not arise.
 func clearedSQL(lights []string) (string, []any) {
-	return "(items.id, items.deadline) IN (SELECT wc.item_id, wc.deadline FROM item_warning_clears wc WHERE wc.cleared_light IN ?)",
+	return "EXISTS (SELECT 1 FROM item_warning_clears wc WHERE wc.item_id = items.id AND wc.deadline = items.deadline AND wc.cleared_light IN ?)",
 		[]any{lights}
 }

@@ -52,6 +52,9 @@ func All() []*gormigrate.Migration {
 		m0040Directory(),
 		m0050Reporting(),
 		m0070OverdueRecord(),
+		m0080ItemVisibility(),
+		m0081ItemSearch(),
+		m0082ItemListOrder(),
 		m0090Delegations(),
 	}
 }

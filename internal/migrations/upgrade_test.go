@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -201,6 +202,15 @@ var upgradeSteps = []upgradeStep{
 			list := office.Do("GET", "/api/v1/items", nil).Expect(200).Map()
 			if list["total"] != 1.0 {
 				t.Errorf("item list after upgrade: total %v", list["total"])
+			}
+			// The lead unit's head lists it through item_visibility (0080 fills it
+			// from the rows written before it, the application after it).
+			if mine := env.As(env.Login("upgrade.head")).Do("GET", "/api/v1/items", nil).Expect(200).Map(); mine["total"] != 1.0 {
+				t.Errorf("the lead unit's list after upgrade: total %v", mine["total"])
+			}
+			// Found by search through 0081's index (filled from the rows before it).
+			if found := office.Do("GET", "/api/v1/items?q="+url.QueryEscape("新能源基地"), nil).Expect(200).Map(); found["total"] != 1.0 {
+				t.Errorf("search after upgrade: total %v", found["total"])
 			}
 			ev := office.Do("GET", "/api/v1/items/"+d.item.String()+"/events", nil).Expect(200).Map()
 			if data, _ := ev["data"].([]any); len(data) != 2 {
@@ -495,6 +505,35 @@ var upgradeSteps = []upgradeStep{
 				t.Errorf("was_overdue after upgrade: %d %s", r.Status, r.Body)
 			}
 		},
+	},
+	{
+		id: "0080_item_visibility",
+		// Written by the application for the item of step 0003 (a schema from before
+		// 0080 gets them from the migration's backfill, checked in step 0003's app).
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			return exec(tx, row(`INSERT INTO item_visibility (subject_id, item_id) VALUES (?, ?), (?, ?), (?, ?)`,
+				d.planning, d.item, d.office, d.item, d.head, d.item))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			// the lead unit (planning, also the lead assignment's), the cooperating office
+			// and the lead assignment's responsible person
+			expectCount(t, db, "item_visibility WHERE item_id = '"+d.item.String()+"'", 3)
+		},
+	},
+	{
+		id: "0081_item_search",
+		note: "indexes for the list's search (trigrams on PostgreSQL; on SQLite an FTS5 table filled from the items " +
+			"and kept by triggers); step 0003's item is found by a three-character query after the upgrade",
+		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
+			m := env.As(env.Login("upgrade.clerk")).Do("GET", "/api/v1/items?q="+url.QueryEscape("新能源"), nil).Expect(200).Map()
+			if m["total"] != 1.0 {
+				t.Errorf("search after upgrade: total %v", m["total"])
+			}
+		},
+	},
+	{
+		id:   "0082_item_list_order",
+		note: "an index of the open items in deadline order; no rows of its own",
 	},
 	{
 		id: "0090_delegations",
