@@ -459,6 +459,7 @@ const docTemplate = `{
                     "attachments"
                 ],
                 "summary": "Upload an attachment",
+                "operationId": "uploadAttachment",
                 "parameters": [
                     {
                         "type": "string",
@@ -485,6 +486,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -575,6 +582,7 @@ const docTemplate = `{
                     "attachments"
                 ],
                 "summary": "Describe an attachment",
+                "operationId": "getAttachment",
                 "parameters": [
                     {
                         "type": "string",
@@ -590,6 +598,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Attachment"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     },
                     "404": {
@@ -616,6 +630,7 @@ const docTemplate = `{
                     "attachments"
                 ],
                 "summary": "Download an attachment",
+                "operationId": "downloadAttachment",
                 "parameters": [
                     {
                         "type": "string",
@@ -635,6 +650,12 @@ const docTemplate = `{
                     },
                     "302": {
                         "description": "redirect to a presigned URL of the object store"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -13480,7 +13501,97 @@ const docTemplate = `{
             "name": "Authorization",
             "in": "header"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "Unit assessment (考核): points by rule, scores and grades per period, publishing and the workbook",
+            "name": "assessment"
+        },
+        {
+            "description": "Files: upload, describe and download attachments of items, feedback, completion requests and comments",
+            "name": "attachments"
+        },
+        {
+            "description": "Logging in and out (password, LDAP, OIDC), sessions, refresh, personal API tokens",
+            "name": "auth"
+        },
+        {
+            "description": "Bulletins (通报): monthly, quarterly and special reports on items, drafted and published",
+            "name": "bulletins"
+        },
+        {
+            "description": "The working-day calendar (holidays and working weekends) deadlines are counted on",
+            "name": "calendar"
+        },
+        {
+            "description": "The personal iCalendar feed of deadlines and its token",
+            "name": "calendar-feed"
+        },
+        {
+            "description": "Instructions, comments and coordination notes on an item",
+            "name": "comments"
+        },
+        {
+            "description": "Completion requests (办结申请): request, review by the supervision office, decision by the leader",
+            "name": "completion"
+        },
+        {
+            "description": "Extension requests (延期申请) and deadline changes, including deadlines set by a leader",
+            "name": "extensions"
+        },
+        {
+            "description": "Progress feedback (反馈) of the units on their items: drafts, submission, acceptance and return",
+            "name": "feedback"
+        },
+        {
+            "description": "Supervision items (督办事项): create, approve, issue, assign, follow, close and archive; milestones, sub-items, timeline",
+            "name": "items"
+        },
+        {
+            "description": "The items ledger (台账): export to CSV and Excel, import from the template",
+            "name": "ledger"
+        },
+        {
+            "description": "The API itself: its OpenAPI document",
+            "name": "meta"
+        },
+        {
+            "description": "In-app notifications, their live stream and the user's notification settings",
+            "name": "notifications"
+        },
+        {
+            "description": "Organisation import and directory sync",
+            "name": "org"
+        },
+        {
+            "description": "Organisation units: groups, enterprises and departments",
+            "name": "org-units"
+        },
+        {
+            "description": "Admin settings: warning-light thresholds, source routes and other policies",
+            "name": "settings"
+        },
+        {
+            "description": "Key figures, trends and per-unit statistics",
+            "name": "statistics"
+        },
+        {
+            "description": "The caller's to-do list (待办)",
+            "name": "todo"
+        },
+        {
+            "description": "Urging (催办) of units on their items, manual and automatic",
+            "name": "urges"
+        },
+        {
+            "description": "People: accounts, roles, units; the caller's own profile",
+            "name": "users"
+        },
+        {
+            "description": "Verification (核查) of closed items: checks and their results",
+            "name": "verification"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it

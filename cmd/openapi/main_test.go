@@ -154,3 +154,4 @@ func TestRunWritesFiles(t *testing.T) {
 		t.Errorf("missing input: exit %d, want 1", code)
 	}
 }
+
