@@ -10835,9 +10835,10 @@ const docTemplate = `{
                     "format": "uuid"
                 },
                 "original_deadline": {
-                    "description": "OriginalDeadline is fixed at issue and never changes; assessment measures\nagainst it.",
+                    "description": "OriginalDeadline is fixed at issue and never changes; assessment measures\nagainst it; null until the item is issued.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-06-30"
                 },
                 "overdue": {

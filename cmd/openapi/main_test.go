@@ -154,4 +154,3 @@ func TestRunWritesFiles(t *testing.T) {
 		t.Errorf("missing input: exit %d, want 1", code)
 	}
 }
-

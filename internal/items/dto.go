@@ -149,8 +149,8 @@ type ItemResponse struct {
 	CooperatingUnitIDs  []uuid.UUID `json:"cooperating_unit_ids" swaggertype:"array,string" format:"uuid"`
 	Deadline            civil.Date  `json:"deadline" swaggertype:"string" format:"date" example:"2026-06-30"`
 	// OriginalDeadline is fixed at issue and never changes; assessment measures
-	// against it.
-	OriginalDeadline civil.Date `json:"original_deadline" swaggertype:"string" format:"date" example:"2026-06-30"`
+	// against it; null until the item is issued.
+	OriginalDeadline civil.Date `json:"original_deadline" swaggertype:"string" format:"date" example:"2026-06-30" extensions:"x-nullable"`
 	Progress         int        `json:"progress" example:"40"`
 	// ChildrenProgress is the average progress of the sub-items (cancelled ones
 	// left out); null without sub-items.
