@@ -2755,8 +2755,23 @@ const docTemplate = `{
                 "operationId": "listItems",
                 "parameters": [
                     {
-                        "type": "string",
-                        "example": "issued,in_progress",
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "draft",
+                                "pending_approval",
+                                "approved",
+                                "issued",
+                                "in_progress",
+                                "suspended",
+                                "completion_requested",
+                                "closed",
+                                "archived",
+                                "cancelled"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
                         "description": "states, comma separated",
                         "name": "state",
                         "in": "query"
@@ -3035,7 +3050,23 @@ const docTemplate = `{
                         "in": "header"
                     },
                     {
-                        "type": "string",
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "draft",
+                                "pending_approval",
+                                "approved",
+                                "issued",
+                                "in_progress",
+                                "suspended",
+                                "completion_requested",
+                                "closed",
+                                "archived",
+                                "cancelled"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
                         "description": "as GET /items",
                         "name": "state",
                         "in": "query"
@@ -3118,7 +3149,23 @@ const docTemplate = `{
                         "in": "header"
                     },
                     {
-                        "type": "string",
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "draft",
+                                "pending_approval",
+                                "approved",
+                                "issued",
+                                "in_progress",
+                                "suspended",
+                                "completion_requested",
+                                "closed",
+                                "archived",
+                                "cancelled"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
                         "description": "as GET /items",
                         "name": "state",
                         "in": "query"
@@ -8861,7 +8908,12 @@ const docTemplate = `{
                 "allowed_actions": {
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "enum": [
+                            "accept",
+                            "return",
+                            "update"
+                        ]
                     }
                 },
                 "created_at": {
@@ -10719,7 +10771,31 @@ const docTemplate = `{
                     "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones, add_sub_item, clear_warning, ...).",
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "enum": [
+                            "update",
+                            "delete",
+                            "submit",
+                            "approve",
+                            "reject",
+                            "issue",
+                            "accept",
+                            "return",
+                            "reassign",
+                            "suspend",
+                            "resume",
+                            "cancel",
+                            "archive",
+                            "request_completion",
+                            "approve_completion",
+                            "reject_completion",
+                            "verify",
+                            "manage_milestones",
+                            "add_sub_item",
+                            "move_deadline",
+                            "set_progress",
+                            "clear_warning"
+                        ]
                     }
                 },
                 "approved_at": {

@@ -44,8 +44,16 @@ func run(args []string, stderr io.Writer) int {
 	outYAML := fs.String("yaml", "api/openapi.yaml", "OpenAPI 3 document to write as YAML")
 	outErrors := fs.String("errors", "", "the problem code catalogue to write as Markdown (docs/errors.md)")
 	fs.StringVar(&SourceRoot, "src", SourceRoot, "the module root whose Go source (internal/, cmd/) the converter reads")
+	cover := fs.String("coverage", "", "instead of converting: check that the HTTP tests' operation log in this directory covers every operation of -json")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *cover != "" {
+		if err := coverage(*outJSON, *cover, os.Stdout); err != nil {
+			fmt.Fprintln(stderr, "openapi:", err)
+			return 1
+		}
+		return 0
 	}
 	if err := generate(*in, *outJSON, *outYAML); err != nil {
 		fmt.Fprintln(stderr, "openapi:", err)

@@ -179,7 +179,7 @@ type ItemResponse struct {
 	// AllowedActions lists what the caller may do now (update, delete, submit,
 	// approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
 	// archive, manage_milestones, add_sub_item, clear_warning, ...).
-	AllowedActions []string   `json:"allowed_actions"`
+	AllowedActions []string   `json:"allowed_actions" enums:"update,delete,submit,approve,reject,issue,accept,return,reassign,suspend,resume,cancel,archive,request_completion,approve_completion,reject_completion,verify,manage_milestones,add_sub_item,move_deadline,set_progress,clear_warning"`
 	Version        int        `json:"version" example:"3"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
@@ -214,7 +214,7 @@ type AssignmentResponse struct {
 	AcceptedBy     *uuid.UUID `json:"accepted_by" swaggertype:"string" format:"uuid"`
 	ReturnedAt     *time.Time `json:"returned_at"`
 	ReturnedBy     *uuid.UUID `json:"returned_by" swaggertype:"string" format:"uuid"`
-	AllowedActions []string   `json:"allowed_actions"`
+	AllowedActions []string   `json:"allowed_actions" enums:"accept,return,update"`
 	Version        int        `json:"version"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
