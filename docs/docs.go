@@ -11624,22 +11624,9 @@ const docTemplate = `{
                     "format": "uuid"
                 },
                 "kind": {
-                    "enum": [
-                        "item_issued",
-                        "assignment_returned",
-                        "item_decided",
-                        "feedback_reviewed",
-                        "urge",
-                        "reminder",
-                        "decision_waiting",
-                        "request_decided",
-                        "verification_failed",
-                        "instruction",
-                        "webhook_disabled"
-                    ],
                     "allOf": [
                         {
-                            "$ref": "#/definitions/notifications.Kind"
+                            "$ref": "#/definitions/NotificationKind"
                         }
                     ],
                     "example": "item_issued"
@@ -11679,6 +11666,37 @@ const docTemplate = `{
                 }
             }
         },
+        "NotificationKind": {
+            "type": "string",
+            "enum": [
+                "item_issued",
+                "assignment_returned",
+                "item_decided",
+                "feedback_reviewed",
+                "urge",
+                "reminder",
+                "decision_waiting",
+                "request_decided",
+                "verification_failed",
+                "instruction",
+                "webhook_disabled",
+                "bulletin_published"
+            ],
+            "x-enum-varnames": [
+                "KindItemIssued",
+                "KindAssignmentReturned",
+                "KindItemDecided",
+                "KindFeedbackReviewed",
+                "KindUrge",
+                "KindReminder",
+                "KindDecisionWaiting",
+                "KindRequestDecided",
+                "KindVerificationFailed",
+                "KindInstruction",
+                "KindWebhookDisabled",
+                "KindBulletin"
+            ]
+        },
         "NotificationKindChannels": {
             "type": "object",
             "properties": {
@@ -11691,22 +11709,9 @@ const docTemplate = `{
                     "example": true
                 },
                 "kind": {
-                    "enum": [
-                        "item_issued",
-                        "assignment_returned",
-                        "item_decided",
-                        "feedback_reviewed",
-                        "urge",
-                        "reminder",
-                        "decision_waiting",
-                        "request_decided",
-                        "verification_failed",
-                        "instruction",
-                        "webhook_disabled"
-                    ],
                     "allOf": [
                         {
-                            "$ref": "#/definitions/notifications.Kind"
+                            "$ref": "#/definitions/NotificationKind"
                         }
                     ],
                     "example": "urge"
@@ -13480,37 +13485,6 @@ const docTemplate = `{
                     "example": 2
                 }
             }
-        },
-        "notifications.Kind": {
-            "type": "string",
-            "enum": [
-                "item_issued",
-                "assignment_returned",
-                "item_decided",
-                "feedback_reviewed",
-                "urge",
-                "reminder",
-                "decision_waiting",
-                "request_decided",
-                "verification_failed",
-                "instruction",
-                "webhook_disabled",
-                "bulletin_published"
-            ],
-            "x-enum-varnames": [
-                "KindItemIssued",
-                "KindAssignmentReturned",
-                "KindItemDecided",
-                "KindFeedbackReviewed",
-                "KindUrge",
-                "KindReminder",
-                "KindDecisionWaiting",
-                "KindRequestDecided",
-                "KindVerificationFailed",
-                "KindInstruction",
-                "KindWebhookDisabled",
-                "KindBulletin"
-            ]
         },
         "stats.Figures": {
             "type": "object",

@@ -85,6 +85,14 @@ func schemaUses(doc *openapi3.T) map[string]*schemaUse {
 //   - enum: a field of a named string type takes the values of that type's constants.
 func repairSchemas(doc *openapi3.T, src *goSource) {
 	uses := schemaUses(doc)
+	// swag's own required (validate:"required") is what a request must send.
+	swagRequired := map[string][]string{}
+	for n, c := range doc.Components.Schemas {
+		if c.Value != nil {
+			swagRequired[n] = append([]string(nil), c.Value.Required...)
+		}
+	}
+	defer splitShared(doc, uses, swagRequired)
 	names := make([]string, 0, len(doc.Components.Schemas))
 	for n := range doc.Components.Schemas {
 		names = append(names, n)
@@ -128,8 +136,11 @@ func repairSchemas(doc *openapi3.T, src *goSource) {
 						pv.Format = "date"
 					}
 				}
-				if pv.Type.Is("string") && len(pv.Enum) == 0 {
-					for _, v := range src.enumOf(f) {
+				// The constants of the field's type are the truth: they replace an
+				// enums:"…" tag that fell behind (a kind added later, say).
+				if vals := src.enumOf(f); pv.Type.Is("string") && len(vals) > 0 {
+					pv.Enum = pv.Enum[:0]
+					for _, v := range vals {
 						pv.Enum = append(pv.Enum, v)
 					}
 				}
@@ -162,4 +173,78 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// splitShared gives a schema used both in requests and in responses a copy for the
+// requests, <Name>Input: a response lists every member it always sends as
+// required, which a request (a PATCH, say) need not send.
+func splitShared(doc *openapi3.T, uses map[string]*schemaUse, swagRequired map[string][]string) {
+	inputs := map[string]string{}
+	for name, u := range uses {
+		c := doc.Components.Schemas[name]
+		if !u.request || !u.response || c == nil || c.Value == nil || len(c.Value.Properties) == 0 {
+			continue
+		}
+		in := name + "Input"
+		if doc.Components.Schemas[in] != nil {
+			continue
+		}
+		cp := *c.Value
+		cp.Properties = openapi3.Schemas{}
+		for k, p := range c.Value.Properties {
+			pc := *p
+			if p.Value != nil && p.Ref == "" {
+				v := *p.Value
+				pc.Value = &v
+			}
+			cp.Properties[k] = &pc
+		}
+		cp.Required = swagRequired[name]
+		doc.Components.Schemas[in] = openapi3.NewSchemaRef("", &cp)
+		inputs[name] = in
+		uses[in] = &schemaUse{request: true}
+		u.request = false
+	}
+	if len(inputs) == 0 {
+		return
+	}
+	var rw func(r *openapi3.SchemaRef)
+	rw = func(r *openapi3.SchemaRef) {
+		if r == nil {
+			return
+		}
+		if name, ok := strings.CutPrefix(r.Ref, "#/components/schemas/"); ok {
+			if in, shared := inputs[name]; shared {
+				r.Ref, r.Value = "#/components/schemas/"+in, doc.Components.Schemas[in].Value
+			}
+			return // components are rewritten on their own below
+		}
+		s := r.Value
+		if s == nil {
+			return
+		}
+		for _, p := range s.Properties {
+			rw(p)
+		}
+		rw(s.Items)
+		for _, l := range [][]*openapi3.SchemaRef{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, x := range l {
+				rw(x)
+			}
+		}
+	}
+	for name, u := range uses {
+		if c := doc.Components.Schemas[name]; c != nil && u.request && !u.response {
+			rw(openapi3.NewSchemaRef("", c.Value))
+		}
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					rw(mt.Schema)
+				}
+			}
+		}
+	}
 }

@@ -191,3 +191,10 @@ func recordHit(route *routers.Route) {
 	defer f.Close()
 	fmt.Fprintln(f, key)
 }
+
+// CheckExchange validates an exchange a test made without Env.Send (with its own
+// client, e.g. the authorization matrix) against the document; it returns the
+// mismatch, or "" when the exchange agrees with the document.
+func CheckExchange(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) string {
+	return checkExchange(req, reqBody, status, header, body)
+}

@@ -137,105 +137,7 @@ export interface paths {
          * Upload an attachment
          * @description multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "multipart/form-data": {
-                        /**
-                         * Format: binary
-                         * @description the file
-                         */
-                        file: string;
-                        /**
-                         * Format: uuid
-                         * @description item the file belongs to
-                         */
-                        item_id: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Attachment"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Request Entity Too Large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unsupported Media Type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description validation_failed: item_id, or file (its name's extension does not match its content) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description upload_quota_exceeded: the user's uploads of the last 24 hours reach DUBAN_UPLOAD_USER_QUOTA; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                503: components["responses"]["ServiceUnavailable"];
-                /** @description insufficient_storage: the server has no room to receive the file */
-                507: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["uploadAttachment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -273,40 +175,7 @@ export interface paths {
          * Describe an attachment
          * @description 404 unless the caller may see the file: it follows the item and the record citing it (a draft feedback's files only for the people of its unit); a file not yet linked is seen by its uploader only.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description attachment id */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Attachment"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                429: components["responses"]["TooManyRequests"];
-                503: components["responses"]["ServiceUnavailable"];
-            };
-        };
+        get: operations["getAttachment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -326,47 +195,7 @@ export interface paths {
          * Download an attachment
          * @description The file, with its type, an attachment disposition (the name in UTF-8), nosniff and a sandbox CSP. When the server keeps files in object storage with DUBAN_S3_DOWNLOAD=redirect, the answer is 302 to a presigned URL of the store, valid for minutes, whose response carries the same type, disposition and caching.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description attachment id */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/octet-stream": string;
-                    };
-                };
-                /** @description redirect to a presigned URL of the object store */
-                302: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/octet-stream": components["schemas"]["Problem"];
-                    };
-                };
-                429: components["responses"]["TooManyRequests"];
-                503: components["responses"]["ServiceUnavailable"];
-            };
-        };
+        get: operations["downloadAttachment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2166,208 +1995,214 @@ export interface components {
     schemas: {
         APIToken: {
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
+            expires_at: string | null;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: date-time */
-            last_used_at?: string | null;
+            last_used_at: string | null;
             /** @example OA integration */
-            name?: string;
+            name: string;
             /** @example dbn_3xQa */
-            prefix?: string;
+            prefix: string;
             /**
              * @example [
              *       "read"
              *     ]
              */
-            scopes?: ("read" | "write")[];
+            scopes: components["schemas"]["TokenScope"][];
         };
         APITokenList: {
-            data?: components["schemas"]["APIToken"][];
+            data: components["schemas"]["APIToken"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 1 */
-            total?: number;
+            total: number;
         };
+        /** @enum {string} */
+        Action: "update" | "delete" | "submit" | "approve" | "reject" | "issue" | "accept" | "return" | "reassign" | "suspend" | "resume" | "cancel" | "archive" | "request_completion" | "approve_completion" | "reject_completion" | "verify" | "manage_milestones" | "add_sub_item" | "move_deadline" | "set_progress" | "clear_warning";
         Assessment: {
             /** Format: date */
-            computed_on?: string;
-            period?: components["schemas"]["StatsPeriod"];
-            published?: boolean;
-            published_at?: string;
+            computed_on: string;
+            period: components["schemas"]["StatsPeriod"];
+            published: boolean;
+            /** Format: date-time */
+            published_at: string | null;
             /** Format: uuid */
-            published_by?: string;
-            rules?: components["schemas"]["AssessmentRules"];
+            published_by: string | null;
+            rules: components["schemas"]["AssessmentRules"];
             /** Format: uuid */
-            scope_id?: string;
-            units?: components["schemas"]["AssessmentUnitScore"][];
+            scope_id: string;
+            units: components["schemas"]["AssessmentUnitScore"][];
         };
         AssessmentPoint: {
-            code?: string;
+            code: string;
             /** @description Detail says what was counted, e.g. 7 working days overdue, or the date. */
-            detail?: string;
+            detail: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** @example -2 */
-            points?: number;
-            /** @enum {string} */
-            rule?: "overdue_item" | "overdue_days" | "urge" | "auto_urge" | "returned_feedback" | "verification_failure" | "extension" | "early_close";
-            title?: string;
+            points: number;
+            rule: components["schemas"]["AssessmentPointRule"];
+            title: string;
         };
+        /** @enum {string} */
+        AssessmentPointRule: "overdue_item" | "overdue_days" | "urge" | "auto_urge" | "returned_feedback" | "verification_failure" | "extension" | "early_close";
         AssessmentRules: {
             /** @example 0.2 */
-            auto_urge?: number;
+            auto_urge: number;
             /** @example 100 */
-            base?: number;
+            base: number;
             /**
              * @description EarlyBonus: per item closed before its original deadline, at most EarlyBonusCap.
              * @example 1
              */
-            early_bonus?: number;
+            early_bonus: number;
             /** @example 5 */
-            early_bonus_cap?: number;
+            early_bonus_cap: number;
             /**
              * @description Excellent and Pass are the lowest scores of the grades 优秀 and 合格; below Pass
              *     is 不合格.
              * @example 90
              */
-            excellent?: number;
+            excellent: number;
             /**
              * @description Extension: per extension granted to the unit.
              * @example 0.5
              */
-            extension?: number;
+            extension: number;
             /**
              * @description OverdueDay: per working day overdue in the period, at most OverdueDayCap per item.
              * @example 0.2
              */
-            overdue_day?: number;
+            overdue_day: number;
             /** @example 5 */
-            overdue_day_cap?: number;
+            overdue_day_cap: number;
             /**
              * @description OverdueItem: per item overdue (against its original deadline) in the period.
              * @example 2
              */
-            overdue_item?: number;
+            overdue_item: number;
             /** @example 76 */
-            pass?: number;
+            pass: number;
             /**
              * @description ReturnedFeedback: per feedback the office returned.
              * @example 0.5
              */
-            returned_feedback?: number;
-            updated_at?: string;
+            returned_feedback: number;
+            /** Format: date-time */
+            updated_at: string | null;
             /** Format: uuid */
-            updated_by?: string;
+            updated_by: string | null;
             /**
              * @description Urge: per manual urge received; AutoUrge per automatic one.
              * @example 0.5
              */
-            urge?: number;
+            urge: number;
             /**
              * @description VerificationFailure: per failed verification (反弹) of an item the unit leads.
              * @example 3
              */
-            verification_failure?: number;
+            verification_failure: number;
             /** @description Version counts changes (0: the defaults); the ETag carries it. */
-            version?: number;
+            version: number;
         };
         AssessmentUnitScore: {
             /** @example 1 */
-            bonus?: number;
+            bonus: number;
             /** @example 6.5 */
-            deductions?: number;
-            /** @enum {string} */
-            grade?: "excellent" | "pass" | "fail";
-            points?: components["schemas"]["AssessmentPoint"][];
+            deductions: number;
+            grade: components["schemas"]["AssessmentUnitScoreGrade"];
+            points: components["schemas"]["AssessmentPoint"][];
             /** @example 1 */
-            rank?: number;
+            rank: number;
             /** @example 94.5 */
-            score?: number;
+            score: number;
             /** Format: uuid */
-            unit_id?: string;
-            unit_name?: string;
+            unit_id: string;
+            unit_name: string;
         };
+        /** @enum {string} */
+        AssessmentUnitScoreGrade: "excellent" | "pass" | "fail";
         Assignment: {
-            accepted_at?: string;
+            /** Format: date-time */
+            accepted_at: string | null;
             /** Format: uuid */
-            accepted_by?: string;
-            allowed_actions?: string[];
-            created_at?: string;
+            accepted_by: string | null;
+            allowed_actions: components["schemas"]["AssignmentAllowedActions"][];
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** @description Reason is the unit's reason for returning it. */
-            reason?: string;
+            reason: string;
             /** Format: uuid */
-            responsible_user_id?: string;
-            returned_at?: string;
+            responsible_user_id: string | null;
+            /** Format: date-time */
+            returned_at: string | null;
             /** Format: uuid */
-            returned_by?: string;
-            /** @enum {string} */
-            role?: "lead" | "cooperating";
-            /** @enum {string} */
-            state?: "pending" | "accepted" | "returned";
+            returned_by: string | null;
+            role: components["schemas"]["AssignmentRole"];
+            state: components["schemas"]["AssignmentState"];
             /** Format: uuid */
-            unit_id?: string;
-            updated_at?: string;
-            version?: number;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
         };
+        /** @enum {string} */
+        AssignmentAllowedActions: "accept" | "return" | "update";
         AssignmentList: {
-            data?: components["schemas"]["Assignment"][];
-            total?: number;
+            data: components["schemas"]["Assignment"][];
+            total: number;
         };
         AssignmentRequest: {
             /** Format: uuid */
             responsible_user_id?: string;
-            /**
-             * @example lead
-             * @enum {string}
-             */
-            role: "lead" | "cooperating";
+            role: components["schemas"]["AssignmentRole"];
             /** Format: uuid */
             unit_id: string;
         };
+        /** @enum {string} */
+        AssignmentRole: "lead" | "cooperating";
+        /** @enum {string} */
+        AssignmentState: "pending" | "accepted" | "returned";
         Attachment: {
             /** @example application/pdf */
-            content_type?: string;
+            content_type: string;
             /** @example /api/v1/attachments/0190.../content */
-            content_url?: string;
+            content_url: string;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** @example 整改方案.pdf */
-            filename?: string;
+            filename: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** Format: uuid */
-            owner_id?: string;
+            owner_id: string | null;
             /** @example feedback */
-            owner_type?: string;
-            sha256?: string;
+            owner_type: string;
+            sha256: string;
             /** @example 102400 */
-            size?: number;
+            size: number;
             /** Format: uuid */
-            uploaded_by?: string;
+            uploaded_by: string;
         };
         AuthMethods: {
-            ldap?: components["schemas"]["LDAPMethod"];
-            oidc?: components["schemas"]["OIDCMethod"];
-            password?: components["schemas"]["PasswordMethod"];
+            ldap: components["schemas"]["LDAPMethod"];
+            oidc: components["schemas"]["OIDCMethod"];
+            password: components["schemas"]["PasswordMethod"];
         };
         BulkUsersRequest: {
-            /**
-             * @description Action: move (to org_unit_id), deactivate, activate, set_roles (roles with roles_mode).
-             * @example move
-             * @enum {string}
-             */
-            action: "move" | "deactivate" | "activate" | "set_roles";
+            /** @description Action: move (to org_unit_id), deactivate, activate, set_roles (roles with roles_mode). */
+            action: components["schemas"]["BulkUsersRequestAction"];
             /**
              * Format: uuid
              * @description OrgUnitID is the unit to move to (move).
@@ -2379,113 +2214,119 @@ export interface components {
              *       "supervisor"
              *     ]
              */
-            roles?: ("admin" | "supervisor" | "leader" | "member" | "auditor")[];
-            /**
-             * @description RolesMode: replace (default), add or remove.
-             * @example add
-             * @enum {string}
-             */
-            roles_mode?: "replace" | "add" | "remove";
+            roles?: components["schemas"]["Role"][];
+            /** @description RolesMode: replace (default), add or remove. */
+            roles_mode?: components["schemas"]["BulkUsersRequestRolesMode"];
             user_ids: string[];
         };
+        /** @enum {string} */
+        BulkUsersRequestAction: "move" | "deactivate" | "activate" | "set_roles";
+        /** @enum {string} */
+        BulkUsersRequestRolesMode: "replace" | "add" | "remove";
         BulkUsersResult: {
             /** @description Changed are the people the action changed; Unchanged those it found as wanted. */
-            changed?: string[];
-            unchanged?: string[];
+            changed: string[];
+            unchanged: string[];
         };
         Bulletin: {
-            allowed_actions?: string[];
-            created_at?: string;
+            allowed_actions: string[];
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            created_by?: string;
+            created_by: string;
             /** @description Data are the figures and lists; left out of lists. */
             data?: components["schemas"]["BulletinData"];
             /** @example 督办通报〔2026〕11号 */
-            doc_no?: string;
+            doc_no: string;
             /** Format: uuid */
-            id?: string;
-            /** @enum {string} */
-            kind?: "monthly" | "quarterly" | "special";
-            number?: number;
+            id: string;
+            kind: components["schemas"]["BulletinKind"];
+            number: number | null;
             /** @example 2026-11 */
-            period?: string;
+            period: string;
             /** Format: date */
-            period_from?: string;
+            period_from: string;
             /** Format: date */
-            period_to?: string;
-            published_at?: string;
+            period_to: string;
+            /** Format: date-time */
+            published_at: string | null;
             /** Format: uuid */
-            published_by?: string;
+            published_by: string | null;
             /** Format: uuid */
-            scope_id?: string;
-            sections?: components["schemas"]["BulletinSections"];
-            /** @enum {string} */
-            state?: "draft" | "published";
+            scope_id: string;
+            sections: components["schemas"]["BulletinSections"];
+            state: components["schemas"]["BulletinState"];
             /** @example 2026年11月督查督办通报 */
-            title?: string;
-            updated_at?: string;
-            version?: number;
-            year?: number;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+            year: number | null;
         };
         BulletinData: {
-            by_source?: components["schemas"]["StatsKeyFigures"][];
+            by_source: components["schemas"]["StatsKeyFigures"][];
             /** @description Commended: units that closed items and all on time, with nothing overdue. */
-            commended?: components["schemas"]["BulletinUnitNote"][];
+            commended: components["schemas"]["BulletinUnitNote"][];
             /** @description Criticised: units with overdue items or urged repeatedly. */
-            criticised?: components["schemas"]["BulletinUnitNote"][];
-            generated_at?: string;
+            criticised: components["schemas"]["BulletinUnitNote"][];
+            /** Format: date-time */
+            generated_at: string;
             /** @description Overdue: open items past their deadline (red lights), longest overdue first. */
-            overdue?: components["schemas"]["BulletinItemLine"][];
-            overview?: components["schemas"]["stats.Figures"];
-            period?: components["schemas"]["StatsPeriod"];
-            scope_name?: string;
+            overdue: components["schemas"]["BulletinItemLine"][];
+            overview: components["schemas"]["stats.Figures"];
+            period: components["schemas"]["StatsPeriod"];
+            scope_name: string;
             /** Format: date */
-            today?: string;
-            units?: components["schemas"]["StatsUnitFigures"][];
+            today: string;
+            units: components["schemas"]["StatsUnitFigures"][];
             /** @description VerificationFailures: items whose verification failed in the period (反弹). */
-            verification_failures?: components["schemas"]["BulletinItemLine"][];
+            verification_failures: components["schemas"]["BulletinItemLine"][];
             /** @description Warnings: yellow lights (a milestone or a feedback missed). */
-            warnings?: components["schemas"]["BulletinItemLine"][];
+            warnings: components["schemas"]["BulletinItemLine"][];
         };
         BulletinItemLine: {
-            code?: string;
+            code: string;
             /** @description DaysOverdue: working days past the deadline (overdue items). */
-            days_overdue?: number;
+            days_overdue: number;
             /** Format: date */
-            deadline?: string;
+            deadline: string;
             /** Format: uuid */
-            item_id?: string;
-            lead_unit?: string;
+            item_id: string;
+            lead_unit: string;
             /** Format: uuid */
-            lead_unit_id?: string;
-            light?: string;
+            lead_unit_id: string | null;
+            light: string;
             /** @description Note: the findings of a failed verification. */
             note?: string;
             /** Format: date */
-            original_deadline?: string;
-            title?: string;
+            original_deadline: string;
+            title: string;
         };
+        /** @enum {string} */
+        BulletinKind: "monthly" | "quarterly" | "special";
         BulletinList: {
-            data?: components["schemas"]["Bulletin"][];
-            page?: number;
-            page_size?: number;
-            total?: number;
+            data: components["schemas"]["Bulletin"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         BulletinSections: {
             /** @description Highlights (主要成效): what went well. */
-            highlights?: string;
+            highlights: string;
             /** @description NextSteps (下步工作): what follows. */
-            next_steps?: string;
+            next_steps: string;
             /** @description Problems (存在问题): what did not. */
-            problems?: string;
+            problems: string;
             /** @description Summary (总体情况): the period in a few sentences. */
-            summary?: string;
+            summary: string;
         };
+        /** @enum {string} */
+        BulletinState: "draft" | "published";
         BulletinUnitNote: {
-            reason?: string;
+            reason: string;
             /** Format: uuid */
-            unit_id?: string;
-            unit_name?: string;
+            unit_id: string;
+            unit_name: string;
         };
         CalendarDay: {
             /**
@@ -2493,11 +2334,7 @@ export interface components {
              * @example 2026-02-17
              */
             date: string;
-            /**
-             * @example holiday
-             * @enum {string}
-             */
-            kind: "holiday" | "workday";
+            kind: components["schemas"]["CalendarDayKind"];
             /** @example 春节 */
             name: string;
         };
@@ -2507,32 +2344,33 @@ export interface components {
              * @example 2026-02-17
              */
             date: string;
-            /**
-             * @example holiday
-             * @enum {string}
-             */
-            kind: "holiday" | "workday";
+            kind: components["schemas"]["CalendarDayKind"];
             /** @example 春节 */
             name?: string;
         };
+        /** @enum {string} */
+        CalendarDayKind: "holiday" | "workday";
         CalendarToken: {
-            created_at?: string;
+            /** Format: date-time */
+            created_at: string;
             /**
              * @description Token is the secret; it is never shown again (only its hash is kept).
              * @example dcal_Xq3v…
              */
-            token?: string;
+            token: string;
             /**
              * @description URL is the feed's address to subscribe to.
              * @example https://duban.example.com/api/v1/me/calendar.ics?token=dcal_Xq3v…
              */
-            url?: string;
+            url: string;
         };
         CalendarTokenStatus: {
             /** @example true */
-            active?: boolean;
-            created_at?: string;
-            last_used_at?: string;
+            active: boolean;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            last_used_at: string | null;
         };
         CalendarYear: {
             days: components["schemas"]["CalendarDay"][];
@@ -2562,13 +2400,15 @@ export interface components {
              * @description Version, when sent, must be the current version (like If-Match), else 412.
              * @example 1
              */
-            version?: number;
+            version?: number | null;
             /**
              * @description Year, when sent, must be the year of the path.
              * @example 2026
              */
-            year?: number;
+            year?: number | null;
         };
+        /** @enum {string} */
+        Category: "important_matter" | "document";
         ChangePasswordRequest: {
             current_password: string;
             /**
@@ -2585,19 +2425,23 @@ export interface components {
              */
             reason?: string;
         };
+        /** @enum {string} */
+        ClearedLight: "blue" | "yellow" | "red";
         Comment: {
-            attachments?: components["schemas"]["Attachment"][];
+            attachments: components["schemas"]["Attachment"][];
             /** Format: uuid */
-            author_id?: string;
-            body?: string;
-            created_at?: string;
+            author_id: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            /** @enum {string} */
-            kind?: "instruction" | "comment" | "coordination";
+            item_id: string;
+            kind: components["schemas"]["CommentKind"];
         };
+        /** @enum {string} */
+        CommentKind: "instruction" | "comment" | "coordination";
         CommentList: {
             /**
              * @description AllowedKinds are the kinds the caller may write on the item now.
@@ -2606,30 +2450,24 @@ export interface components {
              *       "instruction"
              *     ]
              */
-            allowed_kinds?: string[];
-            data?: components["schemas"]["Comment"][];
-            page?: number;
-            page_size?: number;
-            total?: number;
+            allowed_kinds: string[];
+            data: components["schemas"]["Comment"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         CompletionMaterial: {
             /** Format: uuid */
             attachment_id: string;
-            /**
-             * @description Kind: request 请示, report 报告, plan 方案, handling 办理情况.
-             * @example report
-             * @enum {string}
-             */
-            kind: "request" | "report" | "plan" | "handling";
+            /** @description Kind: request 请示, report 报告, plan 方案, handling 办理情况. */
+            kind: components["schemas"]["CompletionMaterialKind"];
         };
+        /** @enum {string} */
+        CompletionMaterialKind: "request" | "report" | "plan" | "handling";
         CompletionMaterialRef: {
             /** Format: uuid */
-            attachment_id?: string;
-            /**
-             * @example report
-             * @enum {string}
-             */
-            kind?: "request" | "report" | "plan" | "handling";
+            attachment_id: string;
+            kind: components["schemas"]["CompletionMaterialKind"];
         };
         CompletionRequest: {
             /**
@@ -2638,40 +2476,40 @@ export interface components {
              *       "review"
              *     ]
              */
-            allowed_actions?: string[];
-            attachment_ids?: string[];
-            attachments?: components["schemas"]["Attachment"][];
-            created_at?: string;
-            decided_at?: string;
+            allowed_actions: string[];
+            attachment_ids: string[];
+            attachments: components["schemas"]["Attachment"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at: string | null;
             /** Format: uuid */
-            decided_by?: string;
-            decision_comment?: string;
+            decided_by: string | null;
+            decision_comment: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** @description Materials are the typed files; AttachmentIDs the untyped ones; Attachments describes them all. */
-            materials?: components["schemas"]["CompletionMaterialRef"][];
+            materials: components["schemas"]["CompletionMaterialRef"][];
             /** Format: uuid */
-            requested_by?: string;
-            review_comment?: string;
-            reviewed_at?: string;
+            requested_by: string;
+            review_comment: string;
+            /** Format: date-time */
+            reviewed_at: string | null;
             /** Format: uuid */
-            reviewed_by?: string;
-            /**
-             * @example requested
-             * @enum {string}
-             */
-            state?: "requested" | "forwarded" | "approved" | "rejected";
-            summary?: string;
+            reviewed_by: string | null;
+            state: components["schemas"]["RequestState"];
+            summary: string;
             /**
              * Format: uuid
              * @description UnitID is the lead unit that asked.
              */
-            unit_id?: string;
-            updated_at?: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
         CompletionRequestList: {
             /**
@@ -2680,9 +2518,9 @@ export interface components {
              *       "request"
              *     ]
              */
-            allowed_actions?: string[];
-            data?: components["schemas"]["CompletionRequest"][];
-            total?: number;
+            allowed_actions: string[];
+            data: components["schemas"]["CompletionRequest"][];
+            total: number;
         };
         CreateAPITokenRequest: {
             /**
@@ -2690,7 +2528,7 @@ export interface components {
              * @description ExpiresAt is optional; the token never expires without it.
              * @example 2027-01-01T00:00:00+08:00
              */
-            expires_at?: string;
+            expires_at?: string | null;
             /** @example OA integration */
             name: string;
             /**
@@ -2698,19 +2536,18 @@ export interface components {
              *       "read"
              *     ]
              */
-            scopes: ("read" | "write")[];
+            scopes: components["schemas"]["TokenScope"][];
         };
         CreateBulletin: {
             /** Format: date */
             from?: string;
-            /** @enum {string} */
-            kind: "monthly" | "quarterly" | "special";
+            kind: components["schemas"]["BulletinKind"];
             /**
              * @description Period: 2026-11 (monthly), 2026-Q4 (quarterly); or from and to (special).
              * @example 2026-11
              */
             period?: string;
-            sections?: components["schemas"]["BulletinSections"];
+            sections?: components["schemas"]["BulletinSections"] | null;
             title?: string;
             /** Format: date */
             to?: string;
@@ -2722,10 +2559,8 @@ export interface components {
             /**
              * @description Category: important_matter (重要事项) or document (公文, registered by the
              *     supervision office).
-             * @example important_matter
-             * @enum {string}
              */
-            category: "important_matter" | "document";
+            category: components["schemas"]["Category"];
             /** @example 按会议要求完成所属企业安全隐患排查整治 */
             content: string;
             cooperating_unit_ids?: string[];
@@ -2734,11 +2569,7 @@ export interface components {
              * @example 2026-06-30
              */
             deadline: string;
-            /**
-             * @example monthly
-             * @enum {string}
-             */
-            feedback_cadence?: "none" | "weekly" | "biweekly" | "monthly" | "quarterly" | "milestones";
+            feedback_cadence?: components["schemas"]["FeedbackCadence"];
             /**
              * Format: uuid
              * @description InitiatorUnitID defaults to the caller's unit.
@@ -2746,13 +2577,8 @@ export interface components {
             initiator_unit_id?: string;
             /** Format: uuid */
             lead_unit_id: string;
-            /** @enum {string} */
-            meeting_type?: "board" | "party_group" | "gm_office" | "annual_work" | "midyear_work" | "monthly" | "production_coordination" | "special_topic";
-            /**
-             * @example special
-             * @enum {string}
-             */
-            method?: "special" | "tracking" | "on_site" | "joint";
+            meeting_type?: components["schemas"]["MeetingType"];
+            method?: components["schemas"]["Method"];
             /**
              * Format: uuid
              * @description NoticeIssuerUnitID defaults from the source (第十四条): board → Board Office,
@@ -2774,10 +2600,8 @@ export interface components {
              * @description Source decides who issues the notice and whether the supervising leader must
              *     approve (board, party_group, leader_activity, group_meeting skip approval);
              *     documents may also use superior_instruction, subsidiary_request, emergency.
-             * @example group_meeting
-             * @enum {string}
              */
-            source: "board" | "party_group" | "leader_activity" | "group_meeting" | "special_meeting" | "other" | "superior_instruction" | "subsidiary_request" | "emergency";
+            source: components["schemas"]["Source"];
             /**
              * @description SourceRef: meeting and date, document number (文号), the instruction's text.
              * @example 2026年1月总经理办公会纪要第3项
@@ -2793,28 +2617,22 @@ export interface components {
             tags?: string[];
             /** @example 落实年度安全生产工作会议部署 */
             title: string;
-            /**
-             * @example normal
-             * @enum {string}
-             */
-            urgency?: "normal" | "urgent" | "very_urgent";
+            urgency?: components["schemas"]["Urgency"];
         };
         CreateOrgUnitRequest: {
             is_supervision_office?: boolean;
             /**
              * @description Kind: group (the root, only one), enterprise (parent: the group) or department
              *     (parent: the group or an enterprise).
-             * @example department
-             * @enum {string}
              */
-            kind: "group" | "enterprise" | "department";
+            kind: components["schemas"]["OrgUnitKind"];
             /** @example 规划发展部 */
             name: string;
             /**
              * Format: uuid
              * @description ParentID is required except for the group.
              */
-            parent_id?: string;
+            parent_id?: string | null;
             /** @example 规划部 */
             short_name?: string;
             /**
@@ -2844,7 +2662,7 @@ export interface components {
              *       "member"
              *     ]
              */
-            roles: ("admin" | "supervisor" | "leader" | "member" | "auditor")[];
+            roles: components["schemas"]["Role"][];
             /** @example 副主任 */
             title?: string;
             /**
@@ -2855,57 +2673,56 @@ export interface components {
         };
         CreatedAPIToken: {
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
+            expires_at: string | null;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: date-time */
-            last_used_at?: string | null;
+            last_used_at: string | null;
             /** @example OA integration */
-            name?: string;
+            name: string;
             /** @example dbn_3xQa */
-            prefix?: string;
+            prefix: string;
             /**
              * @example [
              *       "read"
              *     ]
              */
-            scopes?: ("read" | "write")[];
+            scopes: components["schemas"]["TokenScope"][];
             /**
              * @description Token is the secret; send it as "Authorization: Bearer <token>". It cannot be
              *     shown again.
              * @example dbn_3xQa9f0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9
              */
-            token?: string;
+            token: string;
         };
         DeadlineChange: {
             /** Format: uuid */
-            changed_by?: string;
-            created_at?: string;
-            decision_note?: string;
+            changed_by: string;
+            /** Format: date-time */
+            created_at: string;
+            decision_note: string;
             /** Format: uuid */
-            extension_request_id?: string;
+            extension_request_id: string | null;
             /** Format: date */
-            from_deadline?: string;
+            from_deadline: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            /**
-             * @description Kind: extension (an approved request) or office (set on an overdue item).
-             * @example extension
-             * @enum {string}
-             */
-            kind?: "extension" | "office";
+            item_id: string;
+            /** @description Kind: extension (an approved request) or office (set on an overdue item). */
+            kind: components["schemas"]["DeadlineChangeKind"];
             /** Format: uuid */
-            leader_id?: string;
+            leader_id: string | null;
             /** Format: date */
-            to_deadline?: string;
+            to_deadline: string;
         };
+        /** @enum {string} */
+        DeadlineChangeKind: "extension" | "office";
         DeadlineChangeList: {
-            data?: components["schemas"]["DeadlineChange"][];
-            total?: number;
+            data: components["schemas"]["DeadlineChange"][];
+            total: number;
         };
         DeadlineSet: {
             /**
@@ -2928,49 +2745,49 @@ export interface components {
              *       "review"
              *     ]
              */
-            allowed_actions?: string[];
-            created_at?: string;
+            allowed_actions: string[];
+            /** Format: date-time */
+            created_at: string;
             /**
              * Format: date
              * @description CurrentDeadline is the item's deadline when the request was made.
              * @example 2026-08-31
              */
-            current_deadline?: string;
-            decided_at?: string;
+            current_deadline: string;
+            /** Format: date-time */
+            decided_at: string | null;
             /** Format: uuid */
-            decided_by?: string;
-            decision_comment?: string;
+            decided_by: string | null;
+            decision_comment: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** @example 60 */
-            progress?: number;
-            reason?: string;
+            progress: number | null;
+            reason: string;
             /** Format: uuid */
-            requested_by?: string;
+            requested_by: string;
             /**
              * Format: date
              * @example 2026-09-30
              */
-            requested_deadline?: string;
-            review_comment?: string;
-            reviewed_at?: string;
+            requested_deadline: string;
+            review_comment: string;
+            /** Format: date-time */
+            reviewed_at: string | null;
             /** Format: uuid */
-            reviewed_by?: string;
-            /**
-             * @example requested
-             * @enum {string}
-             */
-            state?: "requested" | "forwarded" | "approved" | "rejected";
+            reviewed_by: string | null;
+            state: components["schemas"]["RequestState"];
             /**
              * Format: uuid
              * @description UnitID is the lead unit that asked.
              */
-            unit_id?: string;
-            updated_at?: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
         ExtensionList: {
             /**
@@ -2979,92 +2796,98 @@ export interface components {
              *       "request"
              *     ]
              */
-            allowed_actions?: string[];
-            data?: components["schemas"]["Extension"][];
-            total?: number;
+            allowed_actions: string[];
+            data: components["schemas"]["Extension"][];
+            total: number;
         };
         Feedback: {
             /** @description AllowedActions: update, submit, accept, return. */
-            allowed_actions?: string[];
-            attachments?: components["schemas"]["Attachment"][];
+            allowed_actions: string[];
+            attachments: components["schemas"]["Attachment"][];
             /** Format: uuid */
-            based_on_id?: string;
-            content?: string;
-            created_at?: string;
+            based_on_id: string | null;
+            content: string;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            created_by?: string;
+            created_by: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** Format: uuid */
-            milestone_id?: string;
-            next_steps?: string;
-            problems?: string;
+            milestone_id: string | null;
+            next_steps: string;
+            problems: string;
             /** @example 40 */
-            progress?: number;
+            progress: number;
             /** @description ReviewComment is the supervision office's comment of the latest review. */
-            review_comment?: string;
-            reviewed_at?: string;
+            review_comment: string;
+            /** Format: date-time */
+            reviewed_at: string | null;
             /** Format: uuid */
-            reviewed_by?: string;
+            reviewed_by: string | null;
             /**
              * @description State: draft (seen by the unit only) → submitted → accepted | returned; a
              *     returned one is edited and submitted again.
-             * @enum {string}
              */
-            state?: "draft" | "submitted" | "accepted" | "returned";
-            submitted_at?: string;
+            state: components["schemas"]["FeedbackState"];
+            /** Format: date-time */
+            submitted_at: string | null;
             /** Format: uuid */
-            submitted_by?: string;
+            submitted_by: string | null;
             /** Format: uuid */
-            unit_id?: string;
-            updated_at?: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
             /** Format: uuid */
-            updated_by?: string;
+            updated_by: string;
             /** @example 2 */
-            version?: number;
+            version: number;
         };
         FeedbackAccept: {
             /** @example 进展符合要求 */
             comment?: string;
         };
+        /** @enum {string} */
+        FeedbackCadence: "none" | "weekly" | "biweekly" | "monthly" | "quarterly" | "milestones";
         FeedbackDraft: {
             /** Format: uuid */
-            based_on_id?: string;
-            content?: string;
-            last_reported_at?: string;
+            based_on_id: string | null;
+            content: string;
+            /** Format: date-time */
+            last_reported_at: string | null;
             /** Format: uuid */
-            milestone_id?: string;
+            milestone_id: string | null;
             /** Format: date */
-            next_due?: string;
-            next_steps?: string;
+            next_due: string | null;
+            next_steps: string;
             /**
              * Format: uuid
              * @description OpenFeedbackID is the unit's feedback already in the works (draft or
              *     returned): edit that one rather than starting another (POST answers 409).
              */
-            open_feedback_id?: string;
-            overdue?: boolean;
-            problems?: string;
-            progress?: number;
+            open_feedback_id: string | null;
+            overdue: boolean;
+            problems: string;
+            progress: number;
             /** Format: uuid */
-            unit_id?: string;
+            unit_id: string;
         };
         FeedbackDue: {
-            last_reported_at?: string;
+            /** Format: date-time */
+            last_reported_at: string | null;
             /**
              * Format: date
              * @description NextDue is null when nothing is due (cadence none, no open milestone, item
              *     not issued or in progress).
              * @example 2026-05-31
              */
-            next_due?: string;
-            overdue?: boolean;
-            /** @enum {string} */
-            role?: "lead" | "cooperating";
+            next_due: string | null;
+            overdue: boolean;
+            role: components["schemas"]["AssignmentRole"];
             /** Format: uuid */
-            unit_id?: string;
+            unit_id: string;
         };
         FeedbackList: {
             /**
@@ -3075,15 +2898,15 @@ export interface components {
              *       "submit"
              *     ]
              */
-            allowed_actions?: string[];
-            data?: components["schemas"]["Feedback"][];
-            due?: components["schemas"]["FeedbackDue"][];
+            allowed_actions: string[];
+            data: components["schemas"]["Feedback"][];
+            due: components["schemas"]["FeedbackDue"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 3 */
-            total?: number;
+            total: number;
         };
         FeedbackReturn: {
             /**
@@ -3092,11 +2915,13 @@ export interface components {
              */
             comment: string;
         };
+        /** @enum {string} */
+        FeedbackState: "draft" | "submitted" | "accepted" | "returned";
         FieldError: {
             /** @example title */
-            field?: string;
+            field: string;
             /** @example is required */
-            message?: string;
+            message: string;
             /**
              * @description Rule is the machine name of the failed rule (required, max, oneof, ...).
              * @example required
@@ -3104,208 +2929,217 @@ export interface components {
             rule?: string;
         };
         ImportResult: {
-            created?: number;
-            dry_run?: boolean;
-            errors?: components["schemas"]["ImportRowError"][];
-            rows?: components["schemas"]["ImportRow"][];
+            created: number;
+            dry_run: boolean;
+            errors: components["schemas"]["ImportRowError"][];
+            rows: components["schemas"]["ImportRow"][];
         };
         ImportRow: {
             /** Format: date */
-            deadline?: string;
+            deadline: string;
             /** Format: uuid */
             id?: string;
-            lead_unit?: string;
+            lead_unit: string;
             /** @example 2 */
-            row?: number;
+            row: number;
             /**
              * @description State is the state the item is (or would be) in: draft, or pending_approval /
              *     approved when submitted at once.
              * @example draft
              */
-            state?: string;
-            title?: string;
+            state: string;
+            title: string;
         };
         ImportRowError: {
             /** @example K */
-            column?: string;
+            column: string;
             /** @example deadline */
-            field?: string;
+            field: string;
             /** @example 完成时限 */
-            header?: string;
+            header: string;
             /** @example must be a date */
-            message?: string;
+            message: string;
             /** @example 3 */
-            row?: number;
+            row: number;
             /** @example date */
-            rule?: string;
+            rule: string;
         };
         IssueItem: {
             assignments?: components["schemas"]["AssignmentRequest"][];
             comment?: string;
         };
         Item: {
-            accepted_at?: string;
+            /** Format: date-time */
+            accepted_at: string | null;
             /**
              * @description AllowedActions lists what the caller may do now (update, delete, submit,
              *     approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
              *     archive, manage_milestones, add_sub_item, clear_warning, ...).
              */
-            allowed_actions?: string[];
-            approved_at?: string;
-            archived_at?: string;
-            assisting_leader_ids?: string[];
-            basis?: string;
-            cancel_reason?: string;
-            cancelled_at?: string;
-            /** @enum {string} */
-            category?: "important_matter" | "document";
+            allowed_actions: components["schemas"]["Action"][];
+            /** Format: date-time */
+            approved_at: string | null;
+            /** Format: date-time */
+            archived_at: string | null;
+            assisting_leader_ids: string[];
+            basis: string;
+            cancel_reason: string;
+            /** Format: date-time */
+            cancelled_at: string | null;
+            category: components["schemas"]["Category"];
             /** @example 2 */
-            children_count?: number;
+            children_count: number;
             /**
              * @description ChildrenProgress is the average progress of the sub-items (cancelled ones
              *     left out); null without sub-items.
              * @example 55
              */
-            children_progress?: number;
-            closed_at?: string;
+            children_progress: number | null;
+            /** Format: date-time */
+            closed_at: string | null;
             /** @example DB-2026-0001 */
-            code?: string;
-            content?: string;
-            cooperating_unit_ids?: string[];
-            created_at?: string;
+            code: string | null;
+            content: string;
+            cooperating_unit_ids: string[];
+            /** Format: date-time */
+            created_at: string;
             /** @example 12 */
-            days_remaining?: number;
+            days_remaining: number | null;
             /**
              * Format: date
              * @example 2026-06-30
              */
-            deadline?: string;
-            feedback_cadence?: string;
-            flagged?: boolean;
+            deadline: string;
+            feedback_cadence: string;
+            flagged: boolean;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            initiator_unit_id?: string;
+            initiator_unit_id: string;
             /** Format: uuid */
-            initiator_user_id?: string;
-            issued_at?: string;
+            initiator_user_id: string;
+            /** Format: date-time */
+            issued_at: string | null;
             /** Format: uuid */
-            lead_unit_id?: string;
-            /** @enum {string} */
-            light?: "red" | "yellow" | "blue" | "green" | "none";
-            meeting_type?: string;
-            method?: string;
+            lead_unit_id: string | null;
+            light: components["schemas"]["Light"];
+            meeting_type: string;
+            method: string;
             /** Format: uuid */
-            notice_issuer_unit_id?: string;
+            notice_issuer_unit_id: string | null;
             /**
              * Format: date
              * @description OriginalDeadline is fixed at issue and never changes; assessment measures
-             *     against it.
+             *     against it; null until the item is issued.
              * @example 2026-06-30
              */
-            original_deadline?: string;
+            original_deadline: string | null;
             /** @description Overdue, Light and DaysRemaining are derived on every read. */
-            overdue?: boolean;
+            overdue: boolean;
             /** Format: uuid */
-            parent_id?: string;
+            parent_id: string | null;
             /** @example 40 */
-            progress?: number;
-            reopened_count?: number;
-            requirements?: string;
+            progress: number;
+            reopened_count: number;
+            requirements: string;
             /** Format: uuid */
-            scope_id?: string;
-            source?: string;
-            source_ref?: string;
-            /** @enum {string} */
-            state?: "draft" | "pending_approval" | "approved" | "issued" | "in_progress" | "suspended" | "completion_requested" | "closed" | "archived" | "cancelled";
-            submitted_at?: string;
+            scope_id: string;
+            source: components["schemas"]["Source"];
+            source_ref: string;
+            state: components["schemas"]["ItemState"];
+            /** Format: date-time */
+            submitted_at: string | null;
             /** Format: uuid */
-            supervising_leader_id?: string;
-            suspend_reason?: string;
-            tags?: string[];
-            title?: string;
-            updated_at?: string;
-            urgency?: string;
-            verified?: boolean;
+            supervising_leader_id: string | null;
+            suspend_reason: string;
+            tags: string[];
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            urgency: string;
+            verified: boolean;
             /** @example 3 */
-            version?: number;
+            version: number;
             /** @example 受上级政策调整影响，属客观原因 */
-            warning_clear_reason?: string;
+            warning_clear_reason: string | null;
             /**
              * @description WarningCleared: the supervision office cleared the item's warning light (摘牌)
              *     and the clearing holds, so light shows green; it shows again once the
              *     underlying light gets worse than warning_cleared_light or the deadline moves.
              */
-            warning_cleared?: boolean;
-            warning_cleared_at?: string;
+            warning_cleared: boolean;
+            /** Format: date-time */
+            warning_cleared_at: string | null;
             /** Format: uuid */
-            warning_cleared_by?: string;
-            /**
-             * @description WarningClearedLight is the light that was cleared (blue, yellow or red).
-             * @enum {string}
-             */
-            warning_cleared_light?: "blue" | "yellow" | "red";
+            warning_cleared_by: string | null;
+            /** @description WarningClearedLight is the light that was cleared (blue, yellow or red). */
+            warning_cleared_light: components["schemas"]["ClearedLight"] | null;
         };
         ItemAction: {
             /** @example 请补充工作目标 */
             comment?: string;
         };
         ItemAttachmentList: {
-            data?: components["schemas"]["Attachment"][];
+            data: components["schemas"]["Attachment"][];
             /** @example 3 */
-            total?: number;
+            total: number;
         };
         ItemEvent: {
             /** @example submit */
-            action?: string;
+            action: string;
             /** Format: uuid */
-            actor_id?: string;
-            at?: string;
+            actor_id: string | null;
+            /** Format: date-time */
+            at: string;
             /** @description Changes maps each changed field to {from, to}. */
-            changes?: Record<string, never>;
-            comment?: string;
-            hash?: string;
+            changes: Record<string, never>;
+            comment: string;
+            hash: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /**
              * @description PrevHash and Hash chain the timeline: hash = sha256(prev_hash "\n" canonical
              *     event), so an edited or removed event shows.
              */
-            prev_hash?: string;
+            prev_hash: string;
             /** @example 1 */
-            seq?: number;
+            seq: number;
             /** @example pending_approval */
-            state_after?: string;
+            state_after: string;
             /** @example draft */
-            state_before?: string;
+            state_before: string;
         };
         ItemEventList: {
-            data?: components["schemas"]["ItemEvent"][];
-            page?: number;
-            page_size?: number;
-            total?: number;
+            data: components["schemas"]["ItemEvent"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         ItemList: {
-            data?: components["schemas"]["Item"][];
+            data: components["schemas"]["Item"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 42 */
-            total?: number;
+            total: number;
         };
+        /** @enum {string} */
+        ItemState: "draft" | "pending_approval" | "approved" | "issued" | "in_progress" | "suspended" | "completion_requested" | "closed" | "archived" | "cancelled";
         LDAPMethod: {
-            enabled?: boolean;
+            enabled: boolean;
             /** @example 集团域账号 */
-            label?: string;
+            label: string;
         };
+        /** @enum {string} */
+        Light: "red" | "yellow" | "blue" | "green" | "none";
         LocalizedText: {
             /** @example New supervision item: Implement the annual work-safety meeting */
-            en?: string;
+            en: string;
             /** @example 新督办事项：落实年度安全生产工作会议部署 */
-            zh?: string;
+            zh: string;
         };
         LoginRequest: {
             /** @example correct-horse-7 */
@@ -3315,31 +3149,31 @@ export interface components {
         };
         Me: {
             /** @example 张伟 */
-            display_name?: string;
+            display_name: string;
             /** @example zhangwei@example.com */
-            email?: string;
-            head_of?: string[];
+            email: string;
+            head_of: string[];
             /** Format: uuid */
-            id?: string;
-            is_supervision_office?: boolean;
-            liaison_of?: string[];
-            must_change_password?: boolean;
+            id: string;
+            is_supervision_office: boolean;
+            liaison_of: string[];
+            must_change_password: boolean;
             /** Format: uuid */
-            org_unit_id?: string;
+            org_unit_id: string;
             /** @example 办公厅 */
-            org_unit_name?: string;
+            org_unit_name: string;
             /** @example 13800000000 */
-            phone?: string;
+            phone: string;
             /**
              * @example [
              *       "supervisor"
              *     ]
              */
-            roles?: ("admin" | "supervisor" | "leader" | "member" | "auditor")[];
+            roles: components["schemas"]["Role"][];
             /** Format: uuid */
-            scope_id?: string;
+            scope_id: string;
             /** @example 督办处处长 */
-            title?: string;
+            title: string;
             /**
              * @description TokenScopes lists the scopes when the caller uses a personal API token; absent
              *     for a login session.
@@ -3347,10 +3181,14 @@ export interface components {
              *       "read"
              *     ]
              */
-            token_scopes?: ("read" | "write")[];
+            token_scopes?: components["schemas"]["TokenScope"][];
             /** @example zhangwei */
-            username?: string;
+            username: string;
         };
+        /** @enum {string} */
+        MeetingType: "board" | "party_group" | "gm_office" | "annual_work" | "midyear_work" | "monthly" | "production_coordination" | "special_topic";
+        /** @enum {string} */
+        Method: "special" | "tracking" | "on_site" | "joint";
         Milestone: {
             /**
              * @description AllowedActions: update and delete, while the caller may manage the item's
@@ -3360,39 +3198,38 @@ export interface components {
              *       "update"
              *     ]
              */
-            allowed_actions?: string[];
-            created_at?: string;
-            done?: boolean;
-            done_at?: string;
+            allowed_actions: string[];
+            /** Format: date-time */
+            created_at: string;
+            done: boolean;
+            /** Format: date-time */
+            done_at: string | null;
             /** Format: uuid */
-            done_by?: string;
+            done_by: string | null;
             /**
              * Format: date
              * @example 2026-04-30
              */
-            due_date?: string;
+            due_date: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            sort?: number;
-            title?: string;
-            updated_at?: string;
-            version?: number;
+            item_id: string;
+            sort: number;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
         };
         MilestoneList: {
-            data?: components["schemas"]["Milestone"][];
-            total?: number;
+            data: components["schemas"]["Milestone"][];
+            total: number;
         };
         NewAssignment: {
             comment?: string;
             /** Format: uuid */
             responsible_user_id?: string;
-            /**
-             * @example lead
-             * @enum {string}
-             */
-            role: "lead" | "cooperating";
+            role: components["schemas"]["AssignmentRole"];
             /** Format: uuid */
             unit_id: string;
         };
@@ -3407,10 +3244,8 @@ export interface components {
             /**
              * @description Kind: instruction (批示, company leaders), coordination (协调意见 or 协调会记录,
              *     the supervision office) or comment (anyone who works on the item).
-             * @example instruction
-             * @enum {string}
              */
-            kind: "instruction" | "comment" | "coordination";
+            kind: components["schemas"]["CommentKind"];
         };
         NewCompletionRequest: {
             /** @description AttachmentIDs are further files, uploaded first with POST /attachments. */
@@ -3425,7 +3260,7 @@ export interface components {
              * @description Progress is the progress so far, in percent.
              * @example 60
              */
-            progress?: number;
+            progress?: number | null;
             /** @example 设备到货延迟，需顺延一个月完成调试 */
             reason: string;
             /**
@@ -3464,7 +3299,7 @@ export interface components {
              * @description Progress is the unit's estimate of the work done, 0–100.
              * @example 40
              */
-            progress: number;
+            progress: number | null;
             /** @description Submit submits the feedback at once (the unit's head or a liaison only). */
             submit?: boolean;
             /**
@@ -3480,7 +3315,7 @@ export interface components {
              * @example 2026-04-30
              */
             due_date: string;
-            sort?: number;
+            sort?: number | null;
             /** @example 完成隐患排查 */
             title: string;
         };
@@ -3499,92 +3334,86 @@ export interface components {
             attachment_ids?: string[];
             /** @example 回访确认整改措施已落实，未出现反弹 */
             findings: string;
-            /**
-             * @example return_visit
-             * @enum {string}
-             */
-            method: "document_review" | "on_site" | "return_visit";
-            /**
-             * @example passed
-             * @enum {string}
-             */
-            result: "passed" | "failed";
+            method: components["schemas"]["VerificationMethod"];
+            result: components["schemas"]["VerificationResult"];
         };
         Notification: {
             /**
              * Format: uuid
              * @description ActorID is who caused it (null: the system).
              */
-            actor_id?: string;
-            body?: components["schemas"]["LocalizedText"];
-            created_at?: string;
+            actor_id: string | null;
+            body: components["schemas"]["LocalizedText"];
+            /** Format: date-time */
+            created_at: string;
             /**
              * @description EventKind is the domain event that caused it (item.issued, urge.sent, …).
              * @example item.issued
              */
-            event_kind?: string;
+            event_kind: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string | null;
             /**
              * @example item_issued
              * @enum {unknown}
              */
-            kind?: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled";
+            kind: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled";
             /**
              * @description Link is the web app's path to the object (relative to the app's address).
              * @example /items/0190c3f4-7a2b-7c1d-9e8f-0123456789ab?tab=assignments
              */
-            link?: string;
+            link: string;
             /** Format: uuid */
-            object_id?: string;
+            object_id: string | null;
             /** @example item */
-            object_type?: string;
-            read_at?: string;
+            object_type: string;
+            /** Format: date-time */
+            read_at: string | null;
             /**
              * @description Seq numbers the user's notifications in order (the stream's event id).
              * @example 42
              */
-            seq?: number;
-            title?: components["schemas"]["LocalizedText"];
+            seq: number;
+            title: components["schemas"]["LocalizedText"];
         };
         NotificationCount: {
             /** @example 3 */
-            count?: number;
+            count: number;
         };
         NotificationKindChannels: {
             /** @example true */
-            email?: boolean;
+            email: boolean;
             /** @example true */
-            in_app?: boolean;
+            in_app: boolean;
             /**
              * @example urge
              * @enum {unknown}
              */
-            kind?: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled";
+            kind: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled";
         };
         NotificationKindChannelsInput: {
             /** @example false */
-            email?: boolean;
+            email?: boolean | null;
             /** @example true */
-            in_app?: boolean;
+            in_app?: boolean | null;
             /** @example urge */
             kind: string;
         };
         NotificationList: {
-            data?: components["schemas"]["Notification"][];
+            data: components["schemas"]["Notification"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 12 */
-            total?: number;
+            total: number;
             /**
              * @description Unread counts all the caller's unread notifications.
              * @example 3
              */
-            unread?: number;
+            unread: number;
         };
         NotificationSettings: {
             /**
@@ -3592,51 +3421,50 @@ export interface components {
              *     notification.
              * @example false
              */
-            digest?: boolean;
+            digest: boolean;
             /** @example 08:00 */
-            digest_time?: string;
+            digest_time: string;
             /**
              * @description EmailAddress is where e-mail goes ("" : none on the account, no e-mail).
              * @example wang@example.com
              */
-            email_address?: string;
+            email_address: string;
             /**
              * @description EmailAvailable: the server can send e-mail (an SMTP server is configured).
              * @example true
              */
-            email_available?: boolean;
+            email_available: boolean;
             /** @description Kinds has every kind with its channels. */
-            kinds?: components["schemas"]["NotificationKindChannels"][];
-            /**
-             * @description Language of the notifications' e-mail (and the web app's choice).
-             * @example zh-CN
-             * @enum {string}
-             */
-            language?: "zh-CN" | "en";
-            quiet_hours?: components["schemas"]["QuietHours"];
+            kinds: components["schemas"]["NotificationKindChannels"][];
+            /** @description Language of the notifications' e-mail (and the web app's choice). */
+            language: components["schemas"]["NotificationSettingsLanguage"];
+            quiet_hours: components["schemas"]["QuietHours"];
             /** @example Asia/Shanghai */
-            time_zone?: string;
-            updated_at?: string;
+            time_zone: string;
+            /** Format: date-time */
+            updated_at: string | null;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
+        /** @enum {string} */
+        NotificationSettingsLanguage: "zh-CN" | "en";
         NotificationsReadAll: {
             /** @example 3 */
-            marked?: number;
+            marked: number;
             /** @example 0 */
-            unread?: number;
+            unread: number;
         };
         OIDCExchangeRequest: {
             /** @description Code is the one-time code the web app found in /login/sso#code=…. */
             code: string;
         };
         OIDCMethod: {
-            enabled?: boolean;
+            enabled: boolean;
             /**
              * @description Label is the button's text; empty means the web app's "使用统一身份认证登录".
              * @example 使用统一身份认证登录
              */
-            label?: string;
+            label: string;
             /**
              * @description LoginURL starts the login: navigate the browser there (with ?return_to=/path).
              * @example /api/v1/auth/oidc/login
@@ -3644,18 +3472,10 @@ export interface components {
             login_url?: string;
         };
         OrgImportChange: {
-            /**
-             * @description Action is create, update, deactivate or reactivate.
-             * @example update
-             * @enum {string}
-             */
-            action?: "create" | "update" | "deactivate" | "reactivate";
-            /**
-             * @description Entity is unit or user.
-             * @example user
-             * @enum {string}
-             */
-            entity?: "unit" | "user";
+            /** @description Action is create, update, deactivate or reactivate. */
+            action: components["schemas"]["OrgImportChangeAction"];
+            /** @description Entity is unit or user. */
+            entity: components["schemas"]["OrgImportChangeEntity"];
             /**
              * @description Fields are the changed fields of an update.
              * @example [
@@ -3668,18 +3488,22 @@ export interface components {
              * @description Key is the unit code or employee number (the directory's DN or id).
              * @example E1001
              */
-            key?: string;
+            key: string;
             /** @example 张伟 */
-            name?: string;
+            name: string;
             /** @example 12 */
             row?: number;
         };
+        /** @enum {string} */
+        OrgImportChangeAction: "create" | "update" | "deactivate" | "reactivate";
+        /** @enum {string} */
+        OrgImportChangeEntity: "unit" | "user";
         OrgImportCounts: {
-            created?: number;
-            deactivated?: number;
-            reactivated?: number;
-            unchanged?: number;
-            updated?: number;
+            created: number;
+            deactivated: number;
+            reactivated: number;
+            unchanged: number;
+            updated: number;
         };
         OrgImportError: {
             /**
@@ -3693,48 +3517,46 @@ export interface components {
              */
             field?: string;
             /** @example must be an email address */
-            message?: string;
+            message: string;
             /**
              * @description Row is the sheet's row number as Excel shows it (the header is row 1); 0 for a
              *     problem of the whole sheet.
              * @example 12
              */
-            row?: number;
+            row: number;
             /**
              * @description Rule is the machine name of the rule (required, unique, exists, ...).
              * @example email
              */
-            rule?: string;
-            /**
-             * @description Sheet is units or users (the workbook's 单位 and 人员 sheets).
-             * @example users
-             * @enum {string}
-             */
-            sheet?: "units" | "users";
+            rule: string;
+            /** @description Sheet is units or users (the workbook's 单位 and 人员 sheets). */
+            sheet: components["schemas"]["OrgImportErrorSheet"];
             /**
              * @description Value is the cell's content.
              * @example zhang@
              */
             value?: string;
         };
+        /** @enum {string} */
+        OrgImportErrorSheet: "units" | "users";
         OrgImportReport: {
             /**
              * @description Applied: the changes were written (false for a dry run and when errors
              *     stopped everything).
              */
-            applied?: boolean;
-            changes?: components["schemas"]["OrgImportChange"][];
+            applied: boolean;
+            changes: components["schemas"]["OrgImportChange"][];
             /** @description DryRun: nothing was written. */
-            dry_run?: boolean;
+            dry_run: boolean;
             /**
              * @description Errors stop an import (all or nothing). A directory sync skips the entries
              *     at fault and lists them here.
              */
-            errors?: components["schemas"]["OrgImportError"][];
-            units?: components["schemas"]["OrgImportCounts"];
-            users?: components["schemas"]["OrgImportCounts"];
+            errors: components["schemas"]["OrgImportError"][];
+            units: components["schemas"]["OrgImportCounts"];
+            users: components["schemas"]["OrgImportCounts"];
             /** @description Warnings are noted without stopping anything. */
-            warnings?: string[];
+            warnings: string[];
         };
         OrgUnit: {
             /**
@@ -3744,95 +3566,172 @@ export interface components {
              *       "delete"
              *     ]
              */
-            allowed_actions?: string[];
+            allowed_actions: string[];
             /** @description Children is present only in ?tree=true answers ([] for a leaf). */
             children?: components["schemas"]["OrgUnit"][];
             /** Format: date-time */
-            created_at?: string;
-            head?: components["schemas"]["PersonRef"] | null;
+            created_at: string;
+            head: components["schemas"]["PersonRef"] | null;
             /** Format: uuid */
-            head_user_id?: string | null;
+            head_user_id: string | null;
             /** Format: uuid */
-            id?: string;
-            is_supervision_office?: boolean;
-            /**
-             * @example department
-             * @enum {string}
-             */
-            kind?: "group" | "enterprise" | "department";
-            liaison_user_ids?: string[];
-            liaisons?: components["schemas"]["PersonRef"][];
+            id: string;
+            is_supervision_office: boolean;
+            kind: components["schemas"]["OrgUnitKind"];
+            liaison_user_ids: string[];
+            liaisons: components["schemas"]["PersonRef"][];
             /** @example 规划发展部 */
-            name?: string;
+            name: string;
             /**
              * Format: uuid
              * @description ParentID is null for the root (the group).
              */
-            parent_id?: string | null;
+            parent_id: string | null;
             /**
              * Format: uuid
              * @description ScopeID is the supervision scope: the unit itself for the group and
              *     enterprises, else its parent's scope.
              */
-            scope_id?: string;
+            scope_id: string;
             /** @example 规划部 */
-            short_name?: string;
+            short_name: string;
             /** @example 10 */
-            sort_order?: number;
+            sort_order: number;
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
+        /** @enum {string} */
+        OrgUnitKind: "group" | "enterprise" | "department";
         OrgUnitList: {
-            data?: components["schemas"]["OrgUnit"][];
+            data: components["schemas"]["OrgUnit"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 12 */
-            total?: number;
+            total: number;
         };
         PasswordMethod: {
             /**
              * @description BreakGlassOnly: local passwords are turned off for everyone but the
              *     break-glass admin; the web app keeps the form out of the way.
              */
-            break_glass_only?: boolean;
-            enabled?: boolean;
+            break_glass_only: boolean;
+            enabled: boolean;
         };
         PersonRef: {
             /** @example 张伟 */
-            display_name?: string;
+            display_name: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** @example zhang.wei */
-            username?: string;
+            username: string;
         };
+        /** @description An RFC 9457 problem detail (application/problem+json). Besides the standard members it carries `code` and, depending on the code, extension members. */
         Problem: {
-            /** @example validation_failed */
-            code?: string;
+            /** @description invalid_transition: the actions allowed in the current state */
+            allowed_actions?: string[];
+            code: components["schemas"]["ProblemCode"];
+            /** @description precondition_failed: the object's current version (its ETag) */
+            current_version?: number;
             /** @example title: is required */
             detail?: string;
             errors?: components["schemas"]["FieldError"][];
             /** @example /api/v1/items */
             instance?: string;
+            /** @description the item's current state, when the object's own state is not the item's */
+            item_state?: string;
             /** @example 01J9Z3S6Q8C1ZP5E9V6M4T2K7A */
             request_id?: string;
+            /** @description rate_limited: seconds to wait before retrying */
+            retry_after?: number;
+            /** @description invalid_transition: the object's current state */
+            state?: string;
             /** @example 422 */
-            status?: number;
+            status: number;
             /** @example Validation failed */
-            title?: string;
+            title: string;
             /** @example https://duban.dev/problems/validation_failed */
-            type?: string;
+            type: string;
+        } & {
+            [key: string]: unknown;
         };
+        /**
+         * @description The stable machine code of a problem; clients switch on it. The catalogue (docs/errors.md) gives each code's meaning in English and Chinese:
+         *
+         *     - `assessment_published` (409): The assessment of this period is already published. 该周期的考核结果已发布。
+         *     - `assignment_not_live` (409): The unit's assignment on this item was returned; it no longer reports on it. 该单位在此事项上的分办已被退回，不再需要反馈。
+         *     - `bad_request` (400): The request cannot be understood (a bad header, parameter or body). 请求无法解析（请求头、参数或请求体有误）。
+         *     - `bulletin_published` (409): The bulletin is already published and can no longer change. 通报已发布，不能再修改。
+         *     - `client_closed_request` (499): The client went away before the answer (recorded in logs only). 客户端在响应前断开了连接（仅记录于日志）。
+         *     - `completion_pending` (409): The item already has an open completion request. 该事项已有待审核的办结申请。
+         *     - `completion_request_changed` (409): The completion request changed while the request ran; reload it and retry. 请求处理期间办结申请已被修改；请重新加载后重试。
+         *     - `conflict` (409): The object's state does not allow this now. 对象当前的状态不允许此操作。
+         *     - `deadline_passed` (409): The deadline has passed: an extension can no longer be requested; the supervision office can have a leader set a new deadline. 已过办理期限，不能再申请延期；可由督办处请领导重新设定期限。
+         *     - `extension_changed` (409): The extension request changed while the request ran; reload it and retry. 请求处理期间延期申请已被修改；请重新加载后重试。
+         *     - `extension_pending` (409): The item already has an open extension request; wait for its decision. 该事项已有待审批的延期申请；请等待审批结果。
+         *     - `feedback_changed` (409): The feedback changed while the request ran; reload it and retry. 请求处理期间反馈已被修改；请重新加载后重试。
+         *     - `feedback_open_exists` (409): The unit already has a feedback in the works on this item; edit that one. 该单位在此事项上已有未完成的反馈；请编辑该反馈。
+         *     - `forbidden` (403): The caller sees the object but may not do this. 可以查看该对象，但无权执行此操作。
+         *     - `idempotency_in_progress` (409): The first request with this Idempotency-Key is still running; retry later. 使用此 Idempotency-Key 的首个请求仍在处理；请稍后重试。
+         *     - `idempotency_key_invalid` (400): The Idempotency-Key is too long or not printable ASCII. Idempotency-Key 过长或含有非可打印 ASCII 字符。
+         *     - `idempotency_key_reused` (422): The Idempotency-Key was used before with a different request. 此 Idempotency-Key 已用于另一个不同的请求。
+         *     - `idempotency_response_withheld` (409): The first request with this key succeeded, but its answer held a secret, which is never stored. 使用此键的首个请求已成功，但其响应含有密钥，不予保存和重放。
+         *     - `identity_provider_unavailable` (503): The identity provider or directory did not answer. 身份提供方或目录服务无响应。
+         *     - `import_empty` (422): The workbook has no rows to import. 工作簿中没有可导入的行。
+         *     - `import_invalid` (422): The workbook has errors and nothing was imported; `report` lists them by row and column. 工作簿有错误，未导入任何内容；`report` 按行列列出错误。
+         *     - `import_invalid_rows` (422): Some rows are invalid and nothing was imported; `row_errors` lists them. 部分行无效，未导入任何内容；`row_errors` 列出错误。
+         *     - `import_not_xlsx` (422): The upload is not an .xlsx workbook. 上传的文件不是 .xlsx 工作簿。
+         *     - `import_too_large` (413): The workbook is larger than accepted. 工作簿超过允许的大小。
+         *     - `import_too_many_rows` (422): The workbook has more rows than one import takes. 工作簿行数超过单次导入上限。
+         *     - `import_wrong_template` (422): The workbook does not follow the import template. 工作簿不符合导入模板。
+         *     - `insufficient_scope` (403): A read-only API token tried to change something. 只读 API 令牌不能执行修改操作。
+         *     - `insufficient_storage` (507): The server has no room to keep the upload. 服务器存储空间不足，无法保存上传的文件。
+         *     - `internal_error` (500): An unexpected error; quote `request_id` when reporting it. 服务器内部错误；报告时请提供 `request_id`。
+         *     - `invalid_credentials` (401): The username or password is wrong. 用户名或密码错误。
+         *     - `invalid_login_code` (401): The one-time login code is unknown, used or expired. 一次性登录码无效、已使用或已过期。
+         *     - `invalid_transition` (409): The action is not allowed in the object's current state; `state` and `allowed_actions` say what is. 对象当前状态下不允许此操作；`state` 和 `allowed_actions` 给出当前状态及可执行的操作。
+         *     - `item_changed` (409): The item changed while the request ran; reload it and retry. 请求处理期间事项已被修改；请重新加载后重试。
+         *     - `item_has_sub_items` (409): A draft with sub-items cannot be deleted. 含有子事项的草稿不能删除。
+         *     - `item_quota_exceeded` (413): The item's files hold their quota. 该事项的附件总量已达上限。
+         *     - `last_admin` (409): This is the last active admin; make another user admin first. 这是最后一个有效的管理员；请先将其他用户设为管理员。
+         *     - `login_busy` (503): Too many logins are being checked at once; retry shortly. 同时进行的登录校验过多；请稍后重试。
+         *     - `malformed_json` (400): The body is not one well-formed JSON value. 请求体不是一个格式正确的 JSON 值。
+         *     - `method_not_allowed` (405): This method is not allowed on this resource. 该资源不支持此请求方法。
+         *     - `no_warning` (409): The item shows no warning light to clear. 该事项没有可摘除的预警灯。
+         *     - `not_a_workbook` (422): The upload is not an .xlsx workbook with the expected sheets. 上传的文件不是包含所需工作表的 .xlsx 工作簿。
+         *     - `not_found` (404): No such object, or it is not visible to the caller. 对象不存在，或当前用户无权查看。
+         *     - `not_overdue` (409): The item is not overdue, so no new deadline can be set. 事项未逾期，不能重新设定期限。
+         *     - `password_change_required` (403): The password must be changed before anything else. 必须先修改密码才能继续操作。
+         *     - `password_login_disabled` (403): Password login is turned off for this account or deployment; use single sign-on. 此账号或部署已禁用密码登录；请使用单点登录。
+         *     - `payload_too_large` (413): The body is larger than accepted. 请求体超过允许的大小。
+         *     - `precondition_failed` (412): If-Match names an older version: reload the object and retry; `current_version` is the current one. If-Match 中的版本已过时：请重新加载后重试；`current_version` 为当前版本。
+         *     - `precondition_required` (428): This change needs an If-Match header with the object's version. 此修改需要带有对象版本的 If-Match 请求头。
+         *     - `rate_limited` (429): Too many requests; retry after `retry_after` seconds (also the Retry-After header). 请求过于频繁；请在 `retry_after` 秒后重试（亦见 Retry-After 响应头）。
+         *     - `self_lockout` (409): You cannot deactivate your own account or remove your own admin role. 不能停用自己的账号或取消自己的管理员角色。
+         *     - `service_unavailable` (503): The server cannot answer now (database unavailable, busy or too slow); retry after Retry-After. 服务暂不可用（数据库不可用、繁忙或超时）；请按 Retry-After 稍后重试。
+         *     - `session_required` (403): The action needs a login session, not an API token. 此操作需要登录会话，不能使用 API 令牌。
+         *     - `sso_not_configured` (404): The login method asked for is not configured. 所请求的登录方式未配置。
+         *     - `sync_not_configured` (404): The directory sync is not configured. 未配置目录同步。
+         *     - `too_many_tokens` (409): The user already has the maximum number of active API tokens. 该用户的有效 API 令牌已达上限。
+         *     - `unauthorized` (401): No credentials, or they are invalid or expired: log in again. 未提供凭据，或凭据无效、已过期：请重新登录。
+         *     - `unit_in_use` (409): The unit is in use (people, items or sub-units); `reasons` lists how. 该单位仍在使用中（人员、事项或下级单位）；`reasons` 列出原因。
+         *     - `unsupported_media_type` (415): The body is not of a type this operation reads. 该操作不接受此类型的请求体。
+         *     - `upload_quota_exceeded` (429): The user uploaded their quota in the last 24 hours. 该用户最近 24 小时的上传量已达上限。
+         *     - `username_taken` (409): The username is taken. 用户名已被占用。
+         *     - `validation_failed` (422): Some fields are invalid; `errors` lists them by field. 部分字段无效；`errors` 按字段列出。
+         * @enum {string}
+         */
+        ProblemCode: "assessment_published" | "assignment_not_live" | "bad_request" | "bulletin_published" | "client_closed_request" | "completion_pending" | "completion_request_changed" | "conflict" | "deadline_passed" | "extension_changed" | "extension_pending" | "feedback_changed" | "feedback_open_exists" | "forbidden" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_response_withheld" | "identity_provider_unavailable" | "import_empty" | "import_invalid" | "import_invalid_rows" | "import_not_xlsx" | "import_too_large" | "import_too_many_rows" | "import_wrong_template" | "insufficient_scope" | "insufficient_storage" | "internal_error" | "invalid_credentials" | "invalid_login_code" | "invalid_transition" | "item_changed" | "item_has_sub_items" | "item_quota_exceeded" | "last_admin" | "login_busy" | "malformed_json" | "method_not_allowed" | "no_warning" | "not_a_workbook" | "not_found" | "not_overdue" | "password_change_required" | "password_login_disabled" | "payload_too_large" | "precondition_failed" | "precondition_required" | "rate_limited" | "self_lockout" | "service_unavailable" | "session_required" | "sso_not_configured" | "sync_not_configured" | "too_many_tokens" | "unauthorized" | "unit_in_use" | "unsupported_media_type" | "upload_quota_exceeded" | "username_taken" | "validation_failed";
         QuietHours: {
             /** @example true */
-            enabled?: boolean;
+            enabled: boolean;
             /** @example 07:00 */
-            end?: string;
+            end: string;
             /** @example 22:00 */
-            start?: string;
+            start: string;
         };
         QuietHoursInput: {
             /** @example true */
@@ -3845,6 +3744,8 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /** @enum {string} */
+        RequestState: "requested" | "forwarded" | "approved" | "rejected";
         ReturnAssignment: {
             /** @example 该事项属于安全环保部职责 */
             reason: string;
@@ -3862,177 +3763,175 @@ export interface components {
              * @example 材料齐全，报主管领导审批
              */
             comment?: string;
-            /**
-             * @example forward
-             * @enum {string}
-             */
-            decision: "forward" | "reject";
+            decision: components["schemas"]["ReviewStepDecision"];
         };
+        /** @enum {string} */
+        ReviewStepDecision: "forward" | "reject";
+        /** @enum {string} */
+        Role: "admin" | "supervisor" | "leader" | "member" | "auditor";
+        /** @enum {string} */
+        Source: "board" | "party_group" | "leader_activity" | "group_meeting" | "special_meeting" | "other" | "superior_instruction" | "subsidiary_request" | "emergency";
         SourceRoute: {
-            /**
-             * @example important_matter
-             * @enum {string}
-             */
-            category?: "important_matter" | "document";
+            category: components["schemas"]["Category"];
             /**
              * @description IssuerIsLeadUnit: the task notice comes from the item's lead unit; otherwise
              *     from issuer_unit_id (董事会办公室, the party-group office or the supervision office).
              */
-            issuer_is_lead_unit?: boolean;
+            issuer_is_lead_unit: boolean;
             /** Format: uuid */
-            issuer_unit_id?: string;
+            issuer_unit_id: string | null;
             /**
              * @description NeedsApproval: submitting goes to pending_approval, and the supervising leader
              *     (required then) approves; otherwise it goes straight to approved.
              */
-            needs_approval?: boolean;
+            needs_approval: boolean;
             /**
              * @description OfficeSubmits: only the supervision office submits (documents); otherwise the
              *     initiator or the office.
              */
-            office_submits?: boolean;
+            office_submits: boolean;
             /** @example board */
-            source?: string;
+            source: string;
         };
         SourceRouteList: {
-            data?: components["schemas"]["SourceRoute"][];
+            data: components["schemas"]["SourceRoute"][];
         };
         StatsKeyFigures: {
             /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
-            assigned?: number;
+            assigned: number;
             /**
              * @description AvgWorkdaysToClose: working days from issue to closing of Closed, null when
              *     nothing closed.
              */
-            avg_workdays_to_close?: number;
+            avg_workdays_to_close: number | null;
             /** @description Closed: closed or archived, closed in the period. */
-            closed?: number;
+            closed: number;
             /** @description ClosedOnTime: of Closed, closed on or before the original deadline. */
-            closed_on_time?: number;
-            extensions_granted?: number;
+            closed_on_time: number;
+            extensions_granted: number;
             /** @description ExtensionsRequested in the period, ExtensionsGranted of them approved. */
-            extensions_requested?: number;
+            extensions_requested: number;
             /**
              * @description FeedbackLate: live assignments of issued or in-progress items whose feedback
              *     is missed today (due plus the grace of the warning settings before today).
              */
-            feedback_late?: number;
+            feedback_late: number;
             /**
              * @description InProgress: issued and not closed now (issued, in_progress, suspended,
              *     completion_requested).
              */
-            in_progress?: number;
+            in_progress: number;
             /** @example board */
-            key?: string;
+            key: string;
             /** @description OnTimeRate is ClosedOnTime / Closed, null when nothing closed. */
-            on_time_rate?: number;
+            on_time_rate: number | null;
             /** @description OverdueNow: open and past the (current) deadline today (GET /items?overdue=true). */
-            overdue_now?: number;
+            overdue_now: number;
             /** @description Urges received in the period, manual (the office) and automatic (reminders). */
-            urges?: number;
-            urges_auto?: number;
-            urges_manual?: number;
+            urges: number;
+            urges_auto: number;
+            urges_manual: number;
             /** @description VerificationFailures (反弹): failed verifications in the period. */
-            verification_failures?: number;
+            verification_failures: number;
         };
         StatsMonth: {
-            assigned?: number;
-            closed?: number;
-            closed_on_time?: number;
+            assigned: number;
+            closed: number;
+            closed_on_time: number;
             /** @example 2026-11 */
-            month?: string;
-            on_time_rate?: number;
+            month: string;
+            on_time_rate: number | null;
         };
         StatsOverview: {
-            by_category?: components["schemas"]["StatsKeyFigures"][];
-            by_source?: components["schemas"]["StatsKeyFigures"][];
-            figures?: components["schemas"]["stats.Figures"];
-            period?: components["schemas"]["StatsPeriod"];
+            by_category: components["schemas"]["StatsKeyFigures"][];
+            by_source: components["schemas"]["StatsKeyFigures"][];
+            figures: components["schemas"]["stats.Figures"];
+            period: components["schemas"]["StatsPeriod"];
             /** Format: date */
-            today?: string;
+            today: string;
         };
         StatsPeriod: {
             /** Format: date */
-            from?: string;
+            from: string;
             /**
              * @description Key names it: 2026-11, 2026-Q4, 2026, or from~to for a free range.
              * @example 2026-Q4
              */
-            key?: string;
+            key: string;
             /** Format: date */
-            to?: string;
+            to: string;
         };
         StatsTrend: {
-            data?: components["schemas"]["StatsMonth"][];
-            period?: components["schemas"]["StatsPeriod"];
+            data: components["schemas"]["StatsMonth"][];
+            period: components["schemas"]["StatsPeriod"];
         };
         StatsUnitFigures: {
             /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
-            assigned?: number;
-            assigned_cooperating?: number;
+            assigned: number;
+            assigned_cooperating: number;
             /** @description AssignedLead and AssignedCooperating split Assigned by the unit's role. */
-            assigned_lead?: number;
+            assigned_lead: number;
             /**
              * @description AvgWorkdaysToClose: working days from issue to closing of Closed, null when
              *     nothing closed.
              */
-            avg_workdays_to_close?: number;
+            avg_workdays_to_close: number | null;
             /** @description Closed: closed or archived, closed in the period. */
-            closed?: number;
+            closed: number;
             /** @description ClosedOnTime: of Closed, closed on or before the original deadline. */
-            closed_on_time?: number;
-            extensions_granted?: number;
+            closed_on_time: number;
+            extensions_granted: number;
             /** @description ExtensionsRequested in the period, ExtensionsGranted of them approved. */
-            extensions_requested?: number;
+            extensions_requested: number;
             /**
              * @description FeedbackLate: live assignments of issued or in-progress items whose feedback
              *     is missed today (due plus the grace of the warning settings before today).
              */
-            feedback_late?: number;
+            feedback_late: number;
             /**
              * @description InProgress: issued and not closed now (issued, in_progress, suspended,
              *     completion_requested).
              */
-            in_progress?: number;
+            in_progress: number;
             /** @description OnTimeRate is ClosedOnTime / Closed, null when nothing closed. */
-            on_time_rate?: number;
+            on_time_rate: number | null;
             /** @description OverdueNow: open and past the (current) deadline today (GET /items?overdue=true). */
-            overdue_now?: number;
+            overdue_now: number;
             /** Format: uuid */
-            scope_id?: string;
+            scope_id: string;
             /** Format: uuid */
-            unit_id?: string;
-            unit_name?: string;
+            unit_id: string;
+            unit_name: string;
             /** @description Urges received in the period, manual (the office) and automatic (reminders). */
-            urges?: number;
-            urges_auto?: number;
-            urges_manual?: number;
+            urges: number;
+            urges_auto: number;
+            urges_manual: number;
             /** @description VerificationFailures (反弹): failed verifications in the period. */
-            verification_failures?: number;
+            verification_failures: number;
         };
         StatsUnits: {
-            data?: components["schemas"]["StatsUnitFigures"][];
-            period?: components["schemas"]["StatsPeriod"];
+            data: components["schemas"]["StatsUnitFigures"][];
+            period: components["schemas"]["StatsPeriod"];
             /** Format: date */
-            today?: string;
+            today: string;
         };
         Todo: {
             /** @description Groups lists every group, in a fixed order, empty ones included. */
-            groups?: components["schemas"]["TodoGroup"][];
+            groups: components["schemas"]["TodoGroup"][];
             /**
              * @description Total is the sum of the counts.
              * @example 5
              */
-            total?: number;
+            total: number;
         };
         TodoEntry: {
             /** @example DB-2026-0001 */
-            code?: string;
+            code: string | null;
             /**
              * Format: date
              * @example 2026-06-30
              */
-            deadline?: string;
+            deadline: string;
             /**
              * Format: date
              * @description DueDate is when the feedback is due (feedback_to_write only).
@@ -4040,20 +3939,18 @@ export interface components {
              */
             due_date?: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /**
              * @description ItemState is the item's state.
              * @example in_progress
              */
-            item_state?: string;
+            item_state: string;
             /**
              * @description Light is the item's warning light as on the item's read (a cleared light
              *     shows green with warning_cleared).
-             * @example blue
-             * @enum {string}
              */
-            light?: "red" | "yellow" | "blue" | "green" | "none";
-            overdue?: boolean;
+            light: components["schemas"]["Light"];
+            overdue: boolean;
             /**
              * Format: uuid
              * @description RefID names the thing to act on, of type ref_type: an assignment (accept it,
@@ -4062,60 +3959,59 @@ export interface components {
              *     verifications_due, overdue).
              */
             ref_id?: string;
+            ref_type?: components["schemas"]["TodoEntryRefType"];
             /**
-             * @example assignment
-             * @enum {string}
-             */
-            ref_type?: "assignment" | "feedback" | "urge" | "extension" | "completion_request";
-            /**
+             * Format: date-time
              * @description Since is when it started waiting (submitted, assigned, urged, requested,
              *     closed; for feedback_to_write the due date; for overdue the day after the
              *     deadline).
              */
-            since?: string;
+            since: string;
             /** @example 落实年度安全生产工作会议部署 */
-            title?: string;
+            title: string;
             /**
              * Format: uuid
              * @description UnitID is the caller's unit concerned (assignments, feedback, urges) or the
              *     requesting unit (extension and completion requests).
              */
             unit_id?: string;
-            warning_cleared?: boolean;
+            warning_cleared: boolean;
         };
+        /** @enum {string} */
+        TodoEntryRefType: "assignment" | "feedback" | "urge" | "extension" | "completion_request";
         TodoGroup: {
             /**
              * @description Count is how many there are; items holds the first 20, oldest first.
              * @example 3
              */
-            count?: number;
-            items?: components["schemas"]["TodoEntry"][];
-            /**
-             * @example approvals
-             * @enum {string}
-             */
-            key?: "approvals" | "to_issue" | "assignments_to_accept" | "feedback_to_write" | "feedback_to_submit" | "feedback_to_review" | "urges_to_acknowledge" | "extension_decisions" | "completion_decisions" | "verifications_due" | "overdue";
+            count: number;
+            items: components["schemas"]["TodoEntry"][];
+            key: components["schemas"]["TodoGroupKey"];
         };
+        /** @enum {string} */
+        TodoGroupKey: "approvals" | "to_issue" | "assignments_to_accept" | "feedback_to_write" | "feedback_to_submit" | "feedback_to_review" | "urges_to_acknowledge" | "extension_decisions" | "completion_decisions" | "verifications_due" | "overdue";
         TokenPair: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
-            access_token?: string;
+            access_token: string;
             /**
              * @description ExpiresIn is the access token's lifetime in seconds.
              * @example 900
              */
-            expires_in?: number;
+            expires_in: number;
             /** @example Q2hhbmdlIG1lIHRvIGEgcmFuZG9tIHN0cmluZw */
-            refresh_token?: string;
+            refresh_token: string;
             /** @example Bearer */
-            token_type?: string;
-            user?: components["schemas"]["Me"];
+            token_type: string;
+            user: components["schemas"]["Me"];
         };
+        /** @enum {string} */
+        TokenScope: "read" | "write";
         UnlockResult: {
             /**
              * @description KeysCleared is how many (address) locks and failure counters were removed.
              * @example 2
              */
-            keys_cleared?: number;
+            keys_cleared: number;
         };
         UpdateAssignment: {
             /** Format: uuid */
@@ -4124,77 +4020,71 @@ export interface components {
         UpdateBulletin: {
             /** @description Refresh recomputes the figures and lists from today's data. */
             refresh?: boolean;
-            sections?: components["schemas"]["BulletinSections"];
-            title?: string;
+            sections?: components["schemas"]["BulletinSections"] | null;
+            title?: string | null;
         };
         UpdateFeedback: {
             /** @description AttachmentIDs are added to the feedback's files. */
             attachment_ids?: string[];
-            content?: string;
+            content?: string | null;
             /**
              * Format: uuid
              * @description MilestoneID sets the milestone; an empty string removes it.
              */
-            milestone_id?: string;
-            next_steps?: string;
-            problems?: string;
-            progress?: number;
+            milestone_id?: string | null;
+            next_steps?: string | null;
+            problems?: string | null;
+            progress?: number | null;
         };
         UpdateItem: {
-            assisting_leader_ids?: string[];
-            basis?: string;
-            /** @enum {string} */
-            category?: "important_matter" | "document";
-            content?: string;
-            cooperating_unit_ids?: string[];
+            assisting_leader_ids?: string[] | null;
+            basis?: string | null;
+            category?: components["schemas"]["Category"] | null;
+            content?: string | null;
+            cooperating_unit_ids?: string[] | null;
             /** Format: date */
-            deadline?: string;
-            /** @enum {string} */
-            feedback_cadence?: "none" | "weekly" | "biweekly" | "monthly" | "quarterly" | "milestones";
+            deadline?: string | null;
+            feedback_cadence?: components["schemas"]["FeedbackCadence"] | null;
             /** Format: uuid */
-            initiator_unit_id?: string;
+            initiator_unit_id?: string | null;
             /** Format: uuid */
-            lead_unit_id?: string;
-            /** @enum {string} */
-            meeting_type?: "board" | "party_group" | "gm_office" | "annual_work" | "midyear_work" | "monthly" | "production_coordination" | "special_topic";
-            /** @enum {string} */
-            method?: "special" | "tracking" | "on_site" | "joint";
+            lead_unit_id?: string | null;
+            meeting_type?: components["schemas"]["MeetingType"] | null;
+            method?: components["schemas"]["Method"] | null;
             /** Format: uuid */
-            notice_issuer_unit_id?: string;
-            progress?: number;
-            requirements?: string;
-            /** @enum {string} */
-            source?: "board" | "party_group" | "leader_activity" | "group_meeting" | "special_meeting" | "other" | "superior_instruction" | "subsidiary_request" | "emergency";
-            source_ref?: string;
+            notice_issuer_unit_id?: string | null;
+            progress?: number | null;
+            requirements?: string | null;
+            source?: components["schemas"]["Source"] | null;
+            source_ref?: string | null;
             /** Format: uuid */
-            supervising_leader_id?: string;
-            tags?: string[];
-            title?: string;
-            /** @enum {string} */
-            urgency?: "normal" | "urgent" | "very_urgent";
+            supervising_leader_id?: string | null;
+            tags?: string[] | null;
+            title?: string | null;
+            urgency?: components["schemas"]["Urgency"] | null;
         };
         UpdateMilestone: {
-            done?: boolean;
+            done?: boolean | null;
             /** Format: date */
-            due_date?: string;
-            sort?: number;
-            title?: string;
+            due_date?: string | null;
+            sort?: number | null;
+            title?: string | null;
         };
         UpdateNotificationSettings: {
             /** @example true */
-            digest?: boolean;
+            digest?: boolean | null;
             /** @example 08:30 */
-            digest_time?: string;
+            digest_time?: string | null;
             kinds?: components["schemas"]["NotificationKindChannelsInput"][];
             /** @example en */
-            language?: string;
-            quiet_hours?: components["schemas"]["QuietHoursInput"];
+            language?: string | null;
+            quiet_hours?: components["schemas"]["QuietHoursInput"] | null;
             /**
              * @description Version, when given, must be the current version (412 otherwise), like
              *     If-Match.
              * @example 1
              */
-            version?: number;
+            version?: number | null;
         };
         UpdateOrgUnitRequest: {
             /**
@@ -4203,125 +4093,123 @@ export interface components {
              *     its descendants; null removes the head.
              */
             head_user_id?: string | null;
-            is_supervision_office?: boolean;
-            /** @enum {string} */
-            kind?: "group" | "enterprise" | "department";
+            is_supervision_office?: boolean | null;
+            kind?: components["schemas"]["OrgUnitKind"] | null;
             /**
              * @description LiaisonUserIDs replaces the set of liaisons (督办联络人), same rule as the head;
              *     [] removes them all.
              */
             liaison_user_ids?: string[];
             /** @example 规划发展部 */
-            name?: string;
+            name?: string | null;
             /** Format: uuid */
-            parent_id?: string;
+            parent_id?: string | null;
             /** @example 规划部 */
-            short_name?: string;
-            sort_order?: number;
+            short_name?: string | null;
+            sort_order?: number | null;
             /**
              * @description Version, when given, must be the current version (like If-Match).
              * @example 3
              */
-            version?: number;
+            version?: number | null;
         };
         UpdateUserRequest: {
             /**
              * @description Active false deactivates the account: it can no longer sign in, its sessions
              *     end, and it stops being head or liaison of any unit.
              */
-            active?: boolean;
+            active?: boolean | null;
             /** @example 张伟 */
-            display_name?: string;
+            display_name?: string | null;
             /** @example zhang.wei@example.com */
-            email?: string;
+            email?: string | null;
             /** Format: uuid */
-            org_unit_id?: string;
+            org_unit_id?: string | null;
             /**
              * @description Password resets the password; the user must change it at the next login and
              *     every session of theirs ends.
              */
-            password?: string;
-            phone?: string;
+            password?: string | null;
+            phone?: string | null;
             /**
              * @description Roles replaces the roles (at least one).
              * @example [
              *       "member"
              *     ]
              */
-            roles?: ("admin" | "supervisor" | "leader" | "member" | "auditor")[];
-            title?: string;
+            roles?: components["schemas"]["Role"][];
+            title?: string | null;
             /**
              * @description Version, when given, must be the current version (like If-Match).
              * @example 3
              */
-            version?: number;
+            version?: number | null;
         };
         UpdateWarningSettings: {
             /** @example 5 */
-            blue_workdays?: number;
+            blue_workdays?: number | null;
             /** @example 2 */
-            feedback_grace_workdays?: number;
+            feedback_grace_workdays?: number | null;
             /**
              * @description Version, when given, must be the current version (412 otherwise), like If-Match.
              * @example 2
              */
-            version?: number;
+            version?: number | null;
         };
         UploadPolicy: {
             /**
              * @description MaxBytes is the largest file accepted (DUBAN_UPLOAD_LIMIT); a larger one is 413.
              * @example 20971520
              */
-            max_bytes?: number;
+            max_bytes: number;
             /**
              * @description Types are the accepted content types, detected from the bytes, with their
              *     display kind; anything else is 415.
              */
-            types?: components["schemas"]["UploadType"][];
+            types: components["schemas"]["UploadType"][];
         };
         UploadType: {
             /** @example application/pdf */
-            content_type?: string;
-            /**
-             * @example pdf
-             * @enum {string}
-             */
-            kind?: "pdf" | "image" | "document" | "spreadsheet" | "presentation" | "text";
+            content_type: string;
+            kind: components["schemas"]["UploadTypeKind"];
         };
+        /** @enum {string} */
+        UploadTypeKind: "pdf" | "image" | "document" | "spreadsheet" | "presentation" | "text";
         Urge: {
-            acknowledged_at?: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
             /** Format: uuid */
-            acknowledged_by?: string;
+            acknowledged_by: string | null;
             /** @description AllowedActions: acknowledge. */
-            allowed_actions?: string[];
-            created_at?: string;
+            allowed_actions: string[];
+            /** Format: date-time */
+            created_at: string;
             /**
              * Format: uuid
              * @description CreatedBy is null for automatic urges.
              */
-            created_by?: string;
+            created_by: string | null;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            /**
-             * @description Kind: manual (the supervision office) or auto (a reminder).
-             * @enum {string}
-             */
-            kind?: "manual" | "auto";
-            message?: string;
+            item_id: string;
+            /** @description Kind: manual (the supervision office) or auto (a reminder). */
+            kind: components["schemas"]["UrgeKind"];
+            message: string;
             /** Format: uuid */
-            unit_id?: string;
-            version?: number;
+            unit_id: string;
+            version: number;
         };
         UrgeCount: {
             /** @example 3 */
-            total?: number;
+            total: number;
             /** @example 1 */
-            unacknowledged?: number;
+            unacknowledged: number;
             /** Format: uuid */
-            unit_id?: string;
+            unit_id: string;
         };
+        /** @enum {string} */
+        UrgeKind: "manual" | "auto";
         UrgeList: {
             /**
              * @description AllowedActions: create, when the caller may urge on the item now.
@@ -4329,29 +4217,31 @@ export interface components {
              *       "create"
              *     ]
              */
-            allowed_actions?: string[];
-            counts?: components["schemas"]["UrgeCount"][];
-            data?: components["schemas"]["Urge"][];
-            page?: number;
-            page_size?: number;
-            total?: number;
+            allowed_actions: string[];
+            counts: components["schemas"]["UrgeCount"][];
+            data: components["schemas"]["Urge"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
+        /** @enum {string} */
+        Urgency: "normal" | "urgent" | "very_urgent";
         User: {
-            active?: boolean;
+            active: boolean;
             /**
              * @description AllowedActions lists what the caller may do: update (admins).
              * @example [
              *       "update"
              *     ]
              */
-            allowed_actions?: string[];
+            allowed_actions: string[];
             /**
              * Format: date-time
              * @description CreatedAt: full view only.
              */
             created_at?: string;
             /** @example 张伟 */
-            display_name?: string;
+            display_name: string;
             /**
              * @description Email: full view only.
              * @example zhang.wei@example.com
@@ -4363,13 +4253,13 @@ export interface components {
              */
             employee_no?: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** @description MustChangePassword: full view only. */
             must_change_password?: boolean;
             /** Format: uuid */
-            org_unit_id?: string;
+            org_unit_id: string;
             /** @example 规划发展部 */
-            org_unit_name?: string;
+            org_unit_name: string;
             /**
              * @description Phone: full view only.
              * @example 13800000000
@@ -4380,23 +4270,21 @@ export interface components {
              *       "member"
              *     ]
              */
-            roles?: string[];
+            roles: string[];
             /**
              * @description Source says who keeps the account: local (by hand), import (the Excel
              *     import), ldap (the directory), oidc (made at a first SSO login). Full view only.
-             * @example local
-             * @enum {string}
              */
-            source?: "local" | "import" | "ldap" | "oidc";
+            source?: components["schemas"]["UserSource"];
             /** @example 副主任 */
-            title?: string;
+            title: string;
             /**
              * Format: date-time
              * @description UpdatedAt: full view only.
              */
             updated_at?: string;
             /** @example zhang.wei */
-            username?: string;
+            username: string;
             /**
              * @description Version: full view only; the ETag of GET carries it too.
              * @example 1
@@ -4404,39 +4292,34 @@ export interface components {
             version?: number;
         };
         UserList: {
-            data?: components["schemas"]["User"][];
+            data: components["schemas"]["User"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 42 */
-            total?: number;
+            total: number;
         };
+        /** @enum {string} */
+        UserSource: "local" | "import" | "ldap" | "oidc";
         Verification: {
-            attachments?: components["schemas"]["Attachment"][];
-            created_at?: string;
-            findings?: string;
+            attachments: components["schemas"]["Attachment"][];
+            /** Format: date-time */
+            created_at: string;
+            findings: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            /**
-             * @example return_visit
-             * @enum {string}
-             */
-            method?: "document_review" | "on_site" | "return_visit";
-            /**
-             * @example passed
-             * @enum {string}
-             */
-            result?: "passed" | "failed";
+            item_id: string;
+            method: components["schemas"]["VerificationMethod"];
+            result: components["schemas"]["VerificationResult"];
             /**
              * @description StateBefore is the item's state when it was verified (closed or archived).
              * @example closed
              */
-            state_before?: string;
+            state_before: string;
             /** Format: uuid */
-            verified_by?: string;
+            verified_by: string;
         };
         VerificationList: {
             /**
@@ -4445,72 +4328,86 @@ export interface components {
              *       "create"
              *     ]
              */
-            allowed_actions?: string[];
-            data?: components["schemas"]["Verification"][];
-            total?: number;
+            allowed_actions: string[];
+            data: components["schemas"]["Verification"][];
+            total: number;
         };
+        /** @enum {string} */
+        VerificationMethod: "document_review" | "on_site" | "return_visit";
+        /** @enum {string} */
+        VerificationResult: "passed" | "failed";
         WarningSettings: {
             /**
              * @description BlueWorkdays: the light turns blue this many working days before the
              *     deadline or a milestone not done (1–30; default 3).
              * @example 3
              */
-            blue_workdays?: number;
+            blue_workdays: number;
             /**
              * @description FeedbackGraceWorkdays: working days a feedback may be late before it counts as
              *     missed (0–30; default 0).
              * @example 0
              */
-            feedback_grace_workdays?: number;
-            updated_at?: string;
+            feedback_grace_workdays: number;
+            /** Format: date-time */
+            updated_at: string | null;
             /** Format: uuid */
-            updated_by?: string;
+            updated_by: string | null;
             /**
              * @description Version counts changes (0: never changed); the ETag carries it.
              * @example 2
              */
-            version?: number;
+            version: number;
         };
         /** @enum {string} */
         "notifications.Kind": "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled" | "bulletin_published";
         "stats.Figures": {
             /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
-            assigned?: number;
+            assigned: number;
             /**
              * @description AvgWorkdaysToClose: working days from issue to closing of Closed, null when
              *     nothing closed.
              */
-            avg_workdays_to_close?: number;
+            avg_workdays_to_close: number | null;
             /** @description Closed: closed or archived, closed in the period. */
-            closed?: number;
+            closed: number;
             /** @description ClosedOnTime: of Closed, closed on or before the original deadline. */
-            closed_on_time?: number;
-            extensions_granted?: number;
+            closed_on_time: number;
+            extensions_granted: number;
             /** @description ExtensionsRequested in the period, ExtensionsGranted of them approved. */
-            extensions_requested?: number;
+            extensions_requested: number;
             /**
              * @description FeedbackLate: live assignments of issued or in-progress items whose feedback
              *     is missed today (due plus the grace of the warning settings before today).
              */
-            feedback_late?: number;
+            feedback_late: number;
             /**
              * @description InProgress: issued and not closed now (issued, in_progress, suspended,
              *     completion_requested).
              */
-            in_progress?: number;
+            in_progress: number;
             /** @description OnTimeRate is ClosedOnTime / Closed, null when nothing closed. */
-            on_time_rate?: number;
+            on_time_rate: number | null;
             /** @description OverdueNow: open and past the (current) deadline today (GET /items?overdue=true). */
-            overdue_now?: number;
+            overdue_now: number;
             /** @description Urges received in the period, manual (the office) and automatic (reminders). */
-            urges?: number;
-            urges_auto?: number;
-            urges_manual?: number;
+            urges: number;
+            urges_auto: number;
+            urges_manual: number;
             /** @description VerificationFailures (反弹): failed verifications in the period. */
-            verification_failures?: number;
+            verification_failures: number;
         };
     };
     responses: {
+        /** @description any other error, as a problem (see the code catalogue in docs/errors.md) */
+        Problem: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description service_unavailable: the database cannot serve right now (down, read only, full, busy) or the request ran past its deadline; retry after Retry-After */
         ServiceUnavailable: {
             headers: {
@@ -4538,9 +4435,23 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description the object's version, quoted (send it back in If-Match) */
+        ETag: string;
+        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+        "Idempotent-Replayed": string;
+        /** @description the URL of the object created */
+        Location: string;
+        /** @description the state of the caller's rate limit, e.g. "user";r=598;t=42 (when limits are on) */
+        RateLimit: string;
+        /** @description the caller's rate limit, e.g. "user";q=600;w=60 (when limits are on) */
+        "RateLimit-Policy": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -4560,6 +4471,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4572,7 +4485,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -4581,11 +4494,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     exportAssessment: {
@@ -4603,6 +4517,8 @@ export interface operations {
             /** @description the workbook */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4615,7 +4531,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -4624,7 +4540,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -4633,17 +4549,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     publishAssessment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description a quarter, month or year */
                 period: string;
@@ -4655,6 +4575,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4667,7 +4591,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -4676,7 +4600,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -4685,7 +4609,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -4694,11 +4618,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateAssignment: {
@@ -4724,6 +4649,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4736,7 +4664,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -4745,7 +4673,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -4754,7 +4682,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -4763,7 +4691,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -4772,7 +4700,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -4781,7 +4709,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -4790,11 +4718,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     acceptAssignment: {
@@ -4803,6 +4732,8 @@ export interface operations {
             header?: {
                 /** @description the assignment's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description assignment id */
@@ -4815,6 +4746,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4827,7 +4762,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -4836,7 +4771,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -4845,7 +4780,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -4854,7 +4789,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -4863,11 +4798,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     returnAssignment: {
@@ -4876,6 +4821,8 @@ export interface operations {
             header?: {
                 /** @description the assignment's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description assignment id */
@@ -4893,6 +4840,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4905,7 +4856,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -4914,7 +4865,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -4923,7 +4874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -4932,7 +4883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -4941,7 +4892,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -4950,7 +4901,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -4959,11 +4910,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the file
+                     */
+                    file: string;
+                    /**
+                     * Format: uuid
+                     * @description item the file belongs to
+                     */
+                    item_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed: item_id, or file (its name's extension does not match its content) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description upload_quota_exceeded: the user's uploads of the last 24 hours reach DUBAN_UPLOAD_USER_QUOTA; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+            /** @description insufficient_storage: the server has no room to receive the file */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            default: components["responses"]["Problem"];
         };
     };
     getUploadPolicy: {
@@ -4978,6 +5055,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4990,11 +5069,111 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description attachment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    downloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description attachment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description redirect to a presigned URL of the object store */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     ldapLogin: {
@@ -5026,7 +5205,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description invalid_credentials */
@@ -5035,7 +5214,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description sso_not_configured */
@@ -5044,7 +5223,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -5053,7 +5232,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description rate_limited; see Retry-After */
@@ -5062,7 +5241,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description identity_provider_unavailable */
@@ -5071,9 +5250,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     login: {
@@ -5105,7 +5285,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description invalid_credentials */
@@ -5114,7 +5294,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description password_login_disabled: local passwords are turned off (DUBAN_PASSWORD_LOGIN=false) for everyone but the break-glass account */
@@ -5123,7 +5303,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -5132,7 +5312,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description rate_limited; see Retry-After */
@@ -5141,7 +5321,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description login_busy: too many logins at once; see Retry-After */
@@ -5150,9 +5330,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     logout: {
@@ -5182,7 +5363,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -5191,11 +5372,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getAuthMethods: {
@@ -5218,6 +5400,7 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     finishOIDCLogin: {
@@ -5251,11 +5434,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     startOIDCLogin: {
@@ -5283,7 +5467,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
@@ -5293,9 +5477,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     exchangeOIDCLogin: {
@@ -5327,7 +5512,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description invalid_login_code, or invalid_credentials (the account was deactivated meanwhile) */
@@ -5336,7 +5521,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -5345,11 +5530,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     refreshSession: {
@@ -5381,7 +5567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description unknown, expired, used or revoked refresh token */
@@ -5390,7 +5576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -5399,18 +5585,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listBulletins: {
         parameters: {
             query?: {
                 /** @description draft or published */
-                state?: "draft" | "published";
+                state?: components["schemas"]["BulletinState"];
                 /** @description page, from 1 */
                 page?: number;
                 /** @description page size */
@@ -5425,6 +5612,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5437,7 +5626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -5446,17 +5635,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createBulletin: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5472,6 +5665,10 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5484,7 +5681,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -5493,7 +5690,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -5502,7 +5699,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -5511,11 +5717,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getBulletin: {
@@ -5535,6 +5742,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5547,7 +5756,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -5556,11 +5765,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateBulletin: {
@@ -5588,6 +5798,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5600,7 +5812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -5609,7 +5821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -5618,7 +5830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -5627,7 +5839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -5636,7 +5848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -5645,7 +5857,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -5654,11 +5866,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getBulletinAppendix: {
@@ -5676,6 +5889,8 @@ export interface operations {
             /** @description the workbook */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5688,7 +5903,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -5697,11 +5912,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     publishBulletin: {
@@ -5710,6 +5926,8 @@ export interface operations {
             header?: {
                 /** @description the ETag last read */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description bulletin id */
@@ -5724,6 +5942,9 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5736,7 +5957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -5745,7 +5966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -5754,7 +5975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -5763,7 +5984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -5772,11 +5993,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getCalendarYear: {
@@ -5796,6 +6027,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5815,7 +6048,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description year outside 2000 to 2100 */
@@ -5824,11 +6057,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     putCalendarYear: {
@@ -5856,6 +6090,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5868,7 +6104,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -5877,7 +6113,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description not an administrator */
@@ -5886,7 +6122,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description year outside 2000 to 2100 */
@@ -5895,7 +6131,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description stale If-Match or version */
@@ -5904,7 +6140,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -5913,7 +6149,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -5922,11 +6158,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getCompletionRequest: {
@@ -5944,6 +6181,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5956,7 +6196,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -5965,11 +6205,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     approveCompletionRequest: {
@@ -5978,6 +6219,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description completion request id */
@@ -5995,6 +6238,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6007,7 +6254,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6016,7 +6263,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6025,7 +6272,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6034,7 +6281,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6043,7 +6290,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6052,7 +6299,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6061,11 +6308,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     rejectCompletionRequest: {
@@ -6074,6 +6322,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description completion request id */
@@ -6091,6 +6341,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6103,7 +6357,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6112,7 +6366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6121,7 +6375,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6130,7 +6384,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6139,7 +6393,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6148,7 +6402,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6157,11 +6411,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     reviewCompletionRequest: {
@@ -6170,6 +6425,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description completion request id */
@@ -6187,6 +6444,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6199,7 +6460,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6208,7 +6469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6217,7 +6478,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6226,7 +6487,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6235,7 +6496,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6244,7 +6505,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6253,11 +6514,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getExtension: {
@@ -6275,6 +6537,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6287,7 +6552,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6296,11 +6561,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     approveExtension: {
@@ -6309,6 +6575,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description extension request id */
@@ -6326,6 +6594,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6338,7 +6610,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6347,7 +6619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6356,7 +6628,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6365,7 +6637,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6374,7 +6646,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6383,7 +6655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6392,11 +6664,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     rejectExtension: {
@@ -6405,6 +6678,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description extension request id */
@@ -6422,6 +6697,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6434,7 +6713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6443,7 +6722,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6452,7 +6731,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6461,7 +6740,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6470,7 +6749,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6479,7 +6758,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6488,11 +6767,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     reviewExtension: {
@@ -6501,6 +6781,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description extension request id */
@@ -6518,6 +6800,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6530,7 +6816,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6539,7 +6825,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6548,7 +6834,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6557,7 +6843,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6566,7 +6852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6575,7 +6861,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6584,11 +6870,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getFeedback: {
@@ -6606,6 +6893,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6618,7 +6908,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6627,11 +6917,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateFeedback: {
@@ -6657,6 +6948,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6669,7 +6963,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6678,7 +6972,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6687,7 +6981,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6696,7 +6990,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6705,7 +6999,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6714,7 +7008,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6723,11 +7017,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     acceptFeedback: {
@@ -6736,6 +7031,8 @@ export interface operations {
             header?: {
                 /** @description the feedback's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description feedback id */
@@ -6753,6 +7050,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6765,7 +7066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6774,7 +7075,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6783,7 +7084,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6792,7 +7093,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6801,7 +7102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6810,7 +7111,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6819,11 +7120,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     returnFeedback: {
@@ -6832,6 +7134,8 @@ export interface operations {
             header?: {
                 /** @description the feedback's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description feedback id */
@@ -6849,6 +7153,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6861,7 +7169,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6870,7 +7178,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6879,7 +7187,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6888,7 +7196,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6897,7 +7205,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6906,7 +7214,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6915,11 +7223,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     submitFeedback: {
@@ -6928,6 +7237,8 @@ export interface operations {
             header?: {
                 /** @description the feedback's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description feedback id */
@@ -6940,6 +7251,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6952,7 +7267,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6961,7 +7276,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6970,7 +7285,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6979,7 +7294,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6988,11 +7303,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listItemSources: {
@@ -7007,6 +7332,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7019,20 +7346,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listItems: {
         parameters: {
             query?: {
                 /** @description states, comma separated */
-                state?: string;
+                state?: components["schemas"]["ItemState"][];
                 /** @description category */
-                category?: "important_matter" | "document";
+                category?: components["schemas"]["Category"];
                 /** @description source */
                 source?: string;
                 /** @description lead unit */
@@ -7048,7 +7376,7 @@ export interface operations {
                 /** @description only overdue (true) or not overdue (false) items */
                 overdue?: boolean;
                 /** @description warning light */
-                light?: "red" | "yellow" | "blue" | "green" | "none";
+                light?: components["schemas"]["Light"];
                 /** @description search in code, title and content */
                 q?: string;
                 /** @description sub-items of this item; none for top-level items only */
@@ -7083,6 +7411,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7095,7 +7425,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7104,7 +7434,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7113,17 +7443,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createItem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7139,6 +7473,10 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7151,7 +7489,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7160,7 +7498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7169,7 +7507,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7178,18 +7525,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     exportItemsCSV: {
         parameters: {
             query?: {
                 /** @description as GET /items */
-                state?: string;
+                state?: components["schemas"]["ItemState"][];
                 /** @description as GET /items */
                 unit_id?: string;
                 /** @description as GET /items */
@@ -7213,6 +7561,8 @@ export interface operations {
             /** @description the CSV */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7225,7 +7575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7234,18 +7584,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     exportItemsXLSX: {
         parameters: {
             query?: {
                 /** @description as GET /items */
-                state?: string;
+                state?: components["schemas"]["ItemState"][];
                 /** @description as GET /items */
                 category?: string;
                 /** @description as GET /items */
@@ -7295,6 +7646,8 @@ export interface operations {
             /** @description the workbook */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7307,7 +7660,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7316,11 +7669,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     importItems: {
@@ -7351,6 +7705,9 @@ export interface operations {
             /** @description dry run */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7360,6 +7717,10 @@ export interface operations {
             /** @description imported */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7372,7 +7733,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7381,7 +7742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7390,7 +7751,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request Entity Too Large */
@@ -7399,7 +7769,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -7408,7 +7778,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7417,11 +7787,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getImportTemplate: {
@@ -7439,6 +7810,8 @@ export interface operations {
             /** @description the template */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7451,11 +7824,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getItem: {
@@ -7475,6 +7849,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7487,7 +7863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7496,11 +7872,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     deleteItem: {
@@ -7521,6 +7898,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7531,7 +7910,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7540,7 +7919,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7549,7 +7928,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7558,7 +7937,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7567,11 +7946,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateItem: {
@@ -7599,6 +7979,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7611,7 +7993,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7620,7 +8002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7629,7 +8011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7638,7 +8020,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7647,7 +8029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7656,7 +8038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7665,11 +8047,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     approveItem: {
@@ -7678,6 +8061,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -7695,6 +8080,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7707,7 +8096,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7716,7 +8105,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7725,7 +8114,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7734,7 +8123,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7743,7 +8132,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7752,7 +8141,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7761,11 +8150,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     archiveItem: {
@@ -7774,6 +8164,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -7791,6 +8183,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7803,7 +8199,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7812,7 +8208,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7821,7 +8217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7830,7 +8226,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7839,7 +8235,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7848,7 +8244,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7857,11 +8253,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listAssignments: {
@@ -7879,6 +8276,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7891,7 +8290,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7900,11 +8299,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     addAssignment: {
@@ -7913,6 +8313,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -7930,6 +8332,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7942,7 +8349,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7951,7 +8358,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7960,7 +8367,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7969,7 +8376,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7978,7 +8385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7987,7 +8394,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7996,11 +8403,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listItemAttachments: {
@@ -8018,6 +8426,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8030,7 +8440,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8039,11 +8449,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     cancelItem: {
@@ -8052,6 +8463,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -8069,6 +8482,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8081,7 +8498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8090,7 +8507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8099,7 +8516,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8108,7 +8525,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8117,7 +8534,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8126,7 +8543,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8135,11 +8552,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     clearItemWarning: {
@@ -8148,6 +8566,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -8165,6 +8585,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8177,7 +8601,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8186,7 +8610,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8195,7 +8619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8204,7 +8628,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8213,7 +8637,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8222,7 +8646,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -8231,7 +8655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8240,11 +8664,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listComments: {
@@ -8269,6 +8694,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8281,7 +8708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8290,7 +8717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8299,17 +8726,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createComment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description item id */
                 id: string;
@@ -8326,6 +8757,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8338,7 +8773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8347,7 +8782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8356,7 +8791,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8365,7 +8800,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8374,7 +8809,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8383,11 +8818,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listCompletionRequests: {
@@ -8405,6 +8841,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8417,7 +8855,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8426,11 +8864,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createCompletionRequest: {
@@ -8439,6 +8878,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -8458,6 +8899,10 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8470,7 +8915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8479,7 +8924,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8488,7 +8933,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8497,7 +8942,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8506,7 +8951,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8515,7 +8960,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8524,11 +8969,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     setItemDeadline: {
@@ -8537,6 +8983,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -8554,6 +9002,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8566,7 +9018,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8575,7 +9027,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8584,7 +9036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8593,7 +9045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8602,7 +9054,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8611,7 +9063,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8620,11 +9072,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listDeadlineChanges: {
@@ -8642,6 +9095,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8654,7 +9109,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8663,11 +9118,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listItemEvents: {
@@ -8690,6 +9146,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8702,7 +9160,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8711,7 +9169,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8720,11 +9178,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listExtensions: {
@@ -8742,6 +9201,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8754,7 +9215,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8763,11 +9224,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createExtension: {
@@ -8776,6 +9238,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -8795,6 +9259,10 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8807,7 +9275,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8816,7 +9284,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8825,7 +9293,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8834,7 +9302,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8843,7 +9311,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8852,7 +9320,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8861,11 +9329,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listFeedback: {
@@ -8892,6 +9361,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8904,7 +9375,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8913,7 +9384,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8922,17 +9393,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createFeedback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description item id */
                 id: string;
@@ -8949,6 +9424,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8961,7 +9441,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8970,7 +9450,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8979,7 +9459,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8988,7 +9468,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8997,7 +9477,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9006,11 +9486,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     draftFeedback: {
@@ -9031,6 +9512,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9043,7 +9526,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9052,7 +9535,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9061,7 +9544,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9070,11 +9553,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     issueItem: {
@@ -9083,6 +9567,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -9100,6 +9586,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9112,7 +9602,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9121,7 +9611,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9130,7 +9620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9139,7 +9629,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9148,7 +9638,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -9157,7 +9647,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9166,11 +9656,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listMilestones: {
@@ -9188,6 +9679,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9200,7 +9693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9209,17 +9702,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createMilestone: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description item id */
                 id: string;
@@ -9236,6 +9733,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9248,7 +9750,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9257,7 +9759,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9266,7 +9768,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9275,7 +9777,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9284,7 +9786,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9293,11 +9795,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     rejectItem: {
@@ -9306,6 +9809,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -9323,6 +9828,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9335,7 +9844,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9344,7 +9853,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9353,7 +9862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9362,7 +9871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9371,7 +9880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -9380,7 +9889,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9389,11 +9898,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     resumeItem: {
@@ -9402,6 +9912,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -9419,6 +9931,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9431,7 +9947,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9440,7 +9956,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9449,7 +9965,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9458,7 +9974,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9467,7 +9983,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -9476,7 +9992,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9485,11 +10001,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     submitItem: {
@@ -9498,6 +10015,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -9515,6 +10034,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9527,7 +10050,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9536,7 +10059,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9545,7 +10068,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9554,7 +10077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9563,7 +10086,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -9572,7 +10095,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9581,11 +10104,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     suspendItem: {
@@ -9594,6 +10118,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -9611,6 +10137,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9623,7 +10153,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9632,7 +10162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9641,7 +10171,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9650,7 +10180,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9659,7 +10189,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -9668,7 +10198,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9677,11 +10207,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listUrges: {
@@ -9706,6 +10237,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9718,7 +10251,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9727,7 +10260,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9736,17 +10269,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createUrge: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description item id */
                 id: string;
@@ -9763,6 +10300,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9775,7 +10317,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9784,7 +10326,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9793,7 +10335,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9802,7 +10344,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9811,7 +10353,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9820,11 +10362,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listVerifications: {
@@ -9842,6 +10385,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9854,7 +10399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9863,11 +10408,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createVerification: {
@@ -9876,6 +10422,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -9893,6 +10441,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9905,7 +10457,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9914,7 +10466,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9923,7 +10475,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9932,7 +10484,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9941,7 +10493,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -9950,7 +10502,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9959,11 +10511,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getMe: {
@@ -9978,6 +10531,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9990,11 +10545,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getCalendarTokenStatus: {
@@ -10009,6 +10565,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10021,17 +10579,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     newCalendarToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10040,6 +10602,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10052,7 +10618,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description a read-only token */
@@ -10061,11 +10627,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     revokeCalendarToken: {
@@ -10080,6 +10665,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10090,7 +10677,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description a read-only token */
@@ -10099,11 +10686,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getCalendarFeed: {
@@ -10133,11 +10721,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/calendar": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getNotificationSettings: {
@@ -10154,6 +10743,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10166,11 +10757,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     putNotificationSettings: {
@@ -10195,6 +10787,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10207,7 +10801,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -10216,7 +10810,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description a read-only token */
@@ -10225,7 +10819,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description stale If-Match or version */
@@ -10234,7 +10828,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -10243,7 +10837,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10252,11 +10846,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     changeMyPassword: {
@@ -10276,6 +10871,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10286,7 +10883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description unauthorized */
@@ -10295,7 +10892,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description session_required */
@@ -10304,7 +10901,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed: current_password wrong, or new_password against the policy */
@@ -10313,7 +10910,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description rate_limited */
@@ -10322,7 +10919,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description login_busy */
@@ -10331,9 +10928,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     getMyTodo: {
@@ -10348,6 +10946,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10360,11 +10960,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listMyTokens: {
@@ -10384,6 +10985,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10396,7 +10999,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -10405,17 +11008,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createMyToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10429,6 +11036,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10441,7 +11052,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description unauthorized */
@@ -10450,7 +11061,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description session_required */
@@ -10459,7 +11070,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description too_many_tokens */
@@ -10468,7 +11079,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -10477,11 +11088,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     revokeMyToken: {
@@ -10499,6 +11111,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10509,7 +11123,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description session_required */
@@ -10518,7 +11132,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description not_found */
@@ -10527,11 +11141,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     deleteMilestone: {
@@ -10552,6 +11167,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10562,7 +11179,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -10571,7 +11188,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10580,7 +11197,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -10589,7 +11206,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -10598,11 +11215,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateMilestone: {
@@ -10628,6 +11246,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10640,7 +11261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -10649,7 +11270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -10658,7 +11279,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10667,7 +11288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -10676,7 +11297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -10685,7 +11306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10694,11 +11315,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listNotifications: {
@@ -10720,6 +11342,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10732,7 +11356,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10741,17 +11365,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     readAllNotifications: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10760,6 +11388,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10772,7 +11403,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description a read-only token */
@@ -10781,11 +11412,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     streamNotifications: {
@@ -10806,6 +11456,8 @@ export interface operations {
             /** @description server-sent events */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10818,7 +11470,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -10827,7 +11479,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10836,11 +11488,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     countUnreadNotifications: {
@@ -10855,6 +11508,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10867,17 +11522,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     readNotification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description notification id */
                 id: string;
@@ -10889,6 +11548,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10901,7 +11563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description a read-only token */
@@ -10910,7 +11572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10919,11 +11581,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getOpenAPIJSON: {
@@ -10948,6 +11629,7 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getOpenAPIYAML: {
@@ -10970,6 +11652,7 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listOrgUnits: {
@@ -10978,7 +11661,7 @@ export interface operations {
                 /** @description return the whole tree with nested children */
                 tree?: boolean;
                 /** @description only units of this kind */
-                kind?: "group" | "enterprise" | "department";
+                kind?: components["schemas"]["OrgUnitKind"];
                 /** @description only children of this unit */
                 parent_id?: string;
                 /** @description only units of this supervision scope */
@@ -11001,6 +11684,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11013,7 +11698,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11022,17 +11707,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createOrgUnit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11048,8 +11737,11 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     /** @description the new unit's URL */
                     Location?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11062,7 +11754,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -11071,7 +11763,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11080,7 +11772,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -11089,7 +11790,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11098,11 +11799,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getOrgUnit: {
@@ -11122,6 +11824,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11134,7 +11838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -11143,11 +11847,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     deleteOrgUnit: {
@@ -11168,6 +11873,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11178,7 +11885,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11187,7 +11894,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -11196,7 +11903,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -11205,7 +11912,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -11214,11 +11921,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateOrgUnit: {
@@ -11246,6 +11954,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11258,7 +11968,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -11267,7 +11977,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11276,7 +11986,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -11285,7 +11995,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -11294,7 +12004,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11303,11 +12013,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     importOrg: {
@@ -11318,7 +12029,10 @@ export interface operations {
                 /** @description deactivate imported people the file no longer lists */
                 deactivate_missing?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11337,6 +12051,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11349,7 +12066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -11358,7 +12075,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11367,7 +12084,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request Entity Too Large */
@@ -11376,7 +12102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description not multipart/form-data */
@@ -11385,7 +12111,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description import_invalid (report in `report`), not_a_workbook, or validation_failed for the parameters */
@@ -11394,11 +12120,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getOrgImportTemplate: {
@@ -11413,6 +12140,8 @@ export interface operations {
             /** @description the template */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11425,7 +12154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11434,11 +12163,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getAssessmentRules: {
@@ -11455,6 +12185,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11467,11 +12199,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     putAssessmentRules: {
@@ -11496,6 +12229,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11508,7 +12243,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -11517,7 +12252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11526,7 +12261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -11535,7 +12270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11544,11 +12279,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getWarningSettings: {
@@ -11565,6 +12301,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11577,11 +12315,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     putWarningSettings: {
@@ -11606,6 +12345,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11618,7 +12359,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -11627,7 +12368,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description not an administrator */
@@ -11636,7 +12377,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description stale If-Match or version */
@@ -11645,7 +12386,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -11654,7 +12395,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11663,11 +12404,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getStatsOverview: {
@@ -11684,7 +12426,7 @@ export interface operations {
                 /** @description source */
                 source?: string;
                 /** @description category */
-                category?: "important_matter" | "document";
+                category?: components["schemas"]["Category"];
                 /** @description supervision scope */
                 scope_id?: string;
             };
@@ -11697,6 +12439,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11709,7 +12453,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11718,11 +12462,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getStatsTrend: {
@@ -11739,7 +12484,7 @@ export interface operations {
                 /** @description source */
                 source?: string;
                 /** @description category */
-                category?: "important_matter" | "document";
+                category?: components["schemas"]["Category"];
                 /** @description supervision scope */
                 scope_id?: string;
             };
@@ -11752,6 +12497,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11764,7 +12511,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11773,11 +12520,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getStatsUnits: {
@@ -11794,7 +12542,7 @@ export interface operations {
                 /** @description source */
                 source?: string;
                 /** @description category */
-                category?: "important_matter" | "document";
+                category?: components["schemas"]["Category"];
                 /** @description supervision scope */
                 scope_id?: string;
             };
@@ -11807,6 +12555,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11819,7 +12569,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11828,11 +12578,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     acknowledgeUrge: {
@@ -11841,6 +12592,8 @@ export interface operations {
             header?: {
                 /** @description the urge's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description urge id */
@@ -11853,6 +12606,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11865,7 +12622,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11874,7 +12631,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -11883,7 +12640,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -11892,7 +12649,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -11901,11 +12658,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listUsers: {
@@ -11916,7 +12683,7 @@ export interface operations {
                 /** @description with org_unit_id: the users of the units under it too */
                 subtree?: boolean;
                 /** @description only users with this role */
-                role?: "admin" | "supervisor" | "leader" | "member" | "auditor";
+                role?: components["schemas"]["Role"];
                 /** @description search in username, display name and employee number */
                 q?: string;
                 /** @description only active (true) or inactive (false) accounts; non-admins only ever see active ones */
@@ -11937,6 +12704,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11949,7 +12718,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11958,17 +12727,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11984,8 +12757,11 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     /** @description the new user's URL */
                     Location?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11998,7 +12774,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -12007,7 +12783,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12016,7 +12792,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -12025,7 +12801,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -12034,7 +12810,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -12043,17 +12819,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     bulkUsers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -12067,6 +12847,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12079,7 +12862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -12088,7 +12871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12097,7 +12880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description self_lockout, last_admin */
@@ -12106,7 +12889,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -12115,7 +12898,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -12124,11 +12907,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getUser: {
@@ -12148,6 +12932,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12160,7 +12946,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -12169,11 +12955,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateUser: {
@@ -12201,6 +12988,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12213,7 +13002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -12222,7 +13011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12231,7 +13020,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -12240,7 +13029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -12249,7 +13038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -12258,7 +13047,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -12267,17 +13056,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     unlockUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description user id */
                 id: string;
@@ -12289,6 +13082,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12301,7 +13097,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description forbidden: not an admin */
@@ -12310,7 +13106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description not_found */
@@ -12319,11 +13115,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
 }
