@@ -78,7 +78,6 @@ func repairProblem(doc *openapi3.T) {
 	s.Properties["current_version"] = integer("precondition_failed: the object's current version (its ETag)")
 	s.Properties["retry_after"] = integer("rate_limited: seconds to wait before retrying")
 	s.Required = []string{"code", "status", "title", "type"}
-	s.AdditionalProperties = openapi3.AdditionalProperties{Has: openapi3.Ptr(true)}
 }
 
 // repairResponses declares every error as application/problem+json with the

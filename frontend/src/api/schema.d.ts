@@ -2110,6 +2110,65 @@ export interface components {
             /** @description Version counts changes (0: the defaults); the ETag carries it. */
             version: number;
         };
+        AssessmentRulesInput: {
+            /** @example 0.2 */
+            auto_urge?: number;
+            /** @example 100 */
+            base?: number;
+            /**
+             * @description EarlyBonus: per item closed before its original deadline, at most EarlyBonusCap.
+             * @example 1
+             */
+            early_bonus?: number;
+            /** @example 5 */
+            early_bonus_cap?: number;
+            /**
+             * @description Excellent and Pass are the lowest scores of the grades 优秀 and 合格; below Pass
+             *     is 不合格.
+             * @example 90
+             */
+            excellent?: number;
+            /**
+             * @description Extension: per extension granted to the unit.
+             * @example 0.5
+             */
+            extension?: number;
+            /**
+             * @description OverdueDay: per working day overdue in the period, at most OverdueDayCap per item.
+             * @example 0.2
+             */
+            overdue_day?: number;
+            /** @example 5 */
+            overdue_day_cap?: number;
+            /**
+             * @description OverdueItem: per item overdue (against its original deadline) in the period.
+             * @example 2
+             */
+            overdue_item?: number;
+            /** @example 76 */
+            pass?: number;
+            /**
+             * @description ReturnedFeedback: per feedback the office returned.
+             * @example 0.5
+             */
+            returned_feedback?: number;
+            /** Format: date-time */
+            updated_at?: string | null;
+            /** Format: uuid */
+            updated_by?: string | null;
+            /**
+             * @description Urge: per manual urge received; AutoUrge per automatic one.
+             * @example 0.5
+             */
+            urge?: number;
+            /**
+             * @description VerificationFailure: per failed verification (反弹) of an item the unit leads.
+             * @example 3
+             */
+            verification_failure?: number;
+            /** @description Version counts changes (0: the defaults); the ETag carries it. */
+            version?: number;
+        };
         AssessmentUnitScore: {
             /** @example 1 */
             bonus: number;
@@ -2319,6 +2378,16 @@ export interface components {
             problems: string;
             /** @description Summary (总体情况): the period in a few sentences. */
             summary: string;
+        };
+        BulletinSectionsInput: {
+            /** @description Highlights (主要成效): what went well. */
+            highlights?: string;
+            /** @description NextSteps (下步工作): what follows. */
+            next_steps?: string;
+            /** @description Problems (存在问题): what did not. */
+            problems?: string;
+            /** @description Summary (总体情况): the period in a few sentences. */
+            summary?: string;
         };
         /** @enum {string} */
         BulletinState: "draft" | "published";
@@ -2547,7 +2616,7 @@ export interface components {
              * @example 2026-11
              */
             period?: string;
-            sections?: components["schemas"]["BulletinSections"] | null;
+            sections?: components["schemas"]["BulletinSectionsInput"] | null;
             title?: string;
             /** Format: date */
             to?: string;
@@ -3355,11 +3424,8 @@ export interface components {
             id: string;
             /** Format: uuid */
             item_id: string | null;
-            /**
-             * @example item_issued
-             * @enum {unknown}
-             */
-            kind: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled";
+            /** @example item_issued */
+            kind: components["schemas"]["NotificationKind"];
             /**
              * @description Link is the web app's path to the object (relative to the app's address).
              * @example /items/0190c3f4-7a2b-7c1d-9e8f-0123456789ab?tab=assignments
@@ -3382,16 +3448,15 @@ export interface components {
             /** @example 3 */
             count: number;
         };
+        /** @enum {string} */
+        NotificationKind: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled" | "bulletin_published";
         NotificationKindChannels: {
             /** @example true */
             email: boolean;
             /** @example true */
             in_app: boolean;
-            /**
-             * @example urge
-             * @enum {unknown}
-             */
-            kind: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled";
+            /** @example urge */
+            kind: components["schemas"]["NotificationKind"];
         };
         NotificationKindChannelsInput: {
             /** @example false */
@@ -3655,8 +3720,6 @@ export interface components {
             title: string;
             /** @example https://duban.dev/problems/validation_failed */
             type: string;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * @description The stable machine code of a problem; clients switch on it. The catalogue (docs/errors.md) gives each code's meaning in English and Chinese:
@@ -4020,7 +4083,7 @@ export interface components {
         UpdateBulletin: {
             /** @description Refresh recomputes the figures and lists from today's data. */
             refresh?: boolean;
-            sections?: components["schemas"]["BulletinSections"] | null;
+            sections?: components["schemas"]["BulletinSectionsInput"] | null;
             title?: string | null;
         };
         UpdateFeedback: {
@@ -4359,8 +4422,6 @@ export interface components {
              */
             version: number;
         };
-        /** @enum {string} */
-        "notifications.Kind": "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled" | "bulletin_published";
         "stats.Figures": {
             /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
             assigned: number;
@@ -12220,7 +12281,7 @@ export interface operations {
         /** @description the rules (version, updated_by, updated_at are ignored) */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssessmentRules"];
+                "application/json": components["schemas"]["AssessmentRulesInput"];
             };
         };
         responses: {
