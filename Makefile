@@ -101,7 +101,7 @@ test:
 
 openapi: frontend-deps
 	$(GO) tool swag $(SWAG_FLAGS)
-	$(GO) run ./cmd/openapi -in docs/swagger.json -json api/openapi.json -yaml api/openapi.yaml
+	$(GO) run ./cmd/openapi -in docs/swagger.json -json api/openapi.json -yaml api/openapi.yaml -errors docs/errors.md
 	@if [ -n "$(HAVE_FRONTEND)" ] && grep -q '"gen:api"' frontend/package.json; then \
 		echo "cd frontend && npm run gen:api"; (cd frontend && npm run gen:api); fi
 
@@ -123,9 +123,9 @@ openapi-check: openapi
 openapi-verify:
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; mkdir -p "$$tmp/api"; \
 	$(GO) tool swag $(subst --output docs,--output $$tmp/docs,$(SWAG_FLAGS)); \
-	$(GO) run ./cmd/openapi -in $$tmp/docs/swagger.json -json $$tmp/api/openapi.json -yaml $$tmp/api/openapi.yaml; \
+	$(GO) run ./cmd/openapi -in $$tmp/docs/swagger.json -json $$tmp/api/openapi.json -yaml $$tmp/api/openapi.yaml -errors $$tmp/docs/errors.md; \
 	stale=; \
-	for f in docs/docs.go docs/swagger.json docs/swagger.yaml api/openapi.json api/openapi.yaml; do \
+	for f in docs/docs.go docs/swagger.json docs/swagger.yaml docs/errors.md api/openapi.json api/openapi.yaml; do \
 		cmp -s "$$f" "$$tmp/$$f" || stale="$$stale $$f"; done; \
 	if [ -n "$$stale" ]; then echo "stale:$$stale"; echo "run make openapi and commit"; exit 1; fi; \
 	echo "openapi-verify: docs/ and api/ match the annotations"

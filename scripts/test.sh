@@ -8,7 +8,9 @@
 #   2. lint: gofmt and go vet.
 #   3. API documents: under CI=true `make openapi-check` (regenerate; git must see no
 #      change), otherwise `make openapi-verify` (compare without touching files).
-#   4. go test -count=1 ./... (every database test on SQLite and PostgreSQL).
+#   4. go test -count=1 ./... (every database test on SQLite and PostgreSQL; every HTTP
+#      exchange of the tests is validated against api/openapi.json), then the check that
+#      every operation of the document was exercised by some test.
 #   5. frontend lint and unit tests (npm run lint, npm test), when frontend/package.json
 #      exists;
 #   6. frontend browser tests (npm run test:e2e: builds bin with the web app, starts it
@@ -38,8 +40,10 @@ warn() { printf 'WARNING: %s\n' "$*" >&2; }
 PG_TMP=""
 PG_CTL=""
 PG_AS=()
+OPENAPI_COVERAGE_DIR=""
 
 cleanup() {
+	[[ -n "$OPENAPI_COVERAGE_DIR" ]] && rm -rf "$OPENAPI_COVERAGE_DIR"
 	if [[ -n "$PG_TMP" ]]; then
 		if [[ -n "$PG_CTL" && -f "$PG_TMP/data/postmaster.pid" ]]; then
 			"${PG_AS[@]}" "$PG_CTL" -D "$PG_TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -142,9 +146,22 @@ step() {
 	fi
 }
 
+# The HTTP tests validate every exchange against api/openapi.json (internal/apitest)
+# and note the operations they reach here; openapi_coverage then fails when an
+# operation of the document is reached by no test.
+OPENAPI_COVERAGE_DIR=$(mktemp -d)
+
 go_test() {
 	# shellcheck disable=SC2086 # GO_TEST_FLAGS is a list of flags.
-	go test -count=1 -p "$GO_TEST_P" -timeout 8m $GO_TEST_FLAGS ./...
+	DUBAN_OPENAPI_COVERAGE_DIR="$OPENAPI_COVERAGE_DIR" go test -count=1 -p "$GO_TEST_P" -timeout 8m $GO_TEST_FLAGS ./...
+}
+
+openapi_coverage() {
+	if [[ -n "$GO_TEST_FLAGS" ]]; then
+		echo "GO_TEST_FLAGS is set: a partial run, the operation coverage is not checked"
+		return 0
+	fi
+	go run ./cmd/openapi -in docs/swagger.json -coverage "$OPENAPI_COVERAGE_DIR"
 }
 
 frontend_test() {
@@ -165,6 +182,7 @@ else
 	step openapi make --no-print-directory openapi-verify
 fi
 step go-test go_test
+step api-cover openapi_coverage
 if [[ -f frontend/package.json ]]; then
 	step frontend frontend_test
 	if [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" || "$CI" == "true" ]]; then

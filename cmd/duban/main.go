@@ -20,6 +20,50 @@
 //	@version					1.0
 //	@description				Supervision and follow-up (督查督办) for group companies: items, assignments, feedback, urging, extensions, closing, verification. Errors are RFC 9457 application/problem+json with a stable `code`.
 //	@BasePath					/api/v1
+//	@tag.name			assessment
+//	@tag.description	Unit assessment (考核): points by rule, scores and grades per period, publishing and the workbook
+//	@tag.name			attachments
+//	@tag.description	Files: upload, describe and download attachments of items, feedback, completion requests and comments
+//	@tag.name			auth
+//	@tag.description	Logging in and out (password, LDAP, OIDC), sessions, refresh, personal API tokens
+//	@tag.name			bulletins
+//	@tag.description	Bulletins (通报): monthly, quarterly and special reports on items, drafted and published
+//	@tag.name			calendar
+//	@tag.description	The working-day calendar (holidays and working weekends) deadlines are counted on
+//	@tag.name			calendar-feed
+//	@tag.description	The personal iCalendar feed of deadlines and its token
+//	@tag.name			comments
+//	@tag.description	Instructions, comments and coordination notes on an item
+//	@tag.name			completion
+//	@tag.description	Completion requests (办结申请): request, review by the supervision office, decision by the leader
+//	@tag.name			extensions
+//	@tag.description	Extension requests (延期申请) and deadline changes, including deadlines set by a leader
+//	@tag.name			feedback
+//	@tag.description	Progress feedback (反馈) of the units on their items: drafts, submission, acceptance and return
+//	@tag.name			items
+//	@tag.description	Supervision items (督办事项): create, approve, issue, assign, follow, close and archive; milestones, sub-items, timeline
+//	@tag.name			ledger
+//	@tag.description	The items ledger (台账): export to CSV and Excel, import from the template
+//	@tag.name			meta
+//	@tag.description	The API itself: its OpenAPI document
+//	@tag.name			notifications
+//	@tag.description	In-app notifications, their live stream and the user's notification settings
+//	@tag.name			org
+//	@tag.description	Organisation import and directory sync
+//	@tag.name			org-units
+//	@tag.description	Organisation units: groups, enterprises and departments
+//	@tag.name			settings
+//	@tag.description	Admin settings: warning-light thresholds, source routes and other policies
+//	@tag.name			statistics
+//	@tag.description	Key figures, trends and per-unit statistics
+//	@tag.name			todo
+//	@tag.description	The caller's to-do list (待办)
+//	@tag.name			urges
+//	@tag.description	Urging (催办) of units on their items, manual and automatic
+//	@tag.name			users
+//	@tag.description	People: accounts, roles, units; the caller's own profile
+//	@tag.name			verification
+//	@tag.description	Verification (核查) of closed items: checks and their results
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization

@@ -28,6 +28,10 @@ import (
 // relative to wherever the document is served from.
 const ServerURL = "/api/v1"
 
+// SourceRoot is the module root: the converter reads the Go source under it
+// (gosource.go) to repair what the Swagger 2.0 step loses.
+var SourceRoot = "."
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
@@ -38,12 +42,28 @@ func run(args []string, stderr io.Writer) int {
 	in := fs.String("in", "docs/swagger.json", "Swagger 2.0 document written by swag")
 	outJSON := fs.String("json", "api/openapi.json", "OpenAPI 3 document to write as JSON")
 	outYAML := fs.String("yaml", "api/openapi.yaml", "OpenAPI 3 document to write as YAML")
+	outErrors := fs.String("errors", "", "the problem code catalogue to write as Markdown (docs/errors.md)")
+	fs.StringVar(&SourceRoot, "src", SourceRoot, "the module root whose Go source (internal/, cmd/) the converter reads")
+	cover := fs.String("coverage", "", "instead of converting: check that the HTTP tests' operation log in this directory covers every operation of -json")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *cover != "" {
+		if err := coverage(*outJSON, *cover, os.Stdout); err != nil {
+			fmt.Fprintln(stderr, "openapi:", err)
+			return 1
+		}
+		return 0
 	}
 	if err := generate(*in, *outJSON, *outYAML); err != nil {
 		fmt.Fprintln(stderr, "openapi:", err)
 		return 1
+	}
+	if *outErrors != "" {
+		if err := os.WriteFile(*outErrors, ErrorsMarkdown(), 0o644); err != nil {
+			fmt.Fprintln(stderr, "openapi:", err)
+			return 1
+		}
 	}
 	return 0
 }
@@ -92,6 +112,11 @@ func ToV3(ctx context.Context, swagger []byte) (*openapi3.T, error) {
 		return nil, fmt.Errorf("convert to OpenAPI 3: %w", err)
 	}
 	doc.Servers = openapi3.Servers{{URL: ServerURL}}
+	src, err := scanSource(SourceRoot, "internal", "cmd")
+	if err != nil {
+		return nil, fmt.Errorf("read the Go source: %w", err)
+	}
+	repair(doc, src)
 	addCommonResponses(doc)
 	if err := doc.Validate(ctx, openapi3.EnableMultiError()); err != nil {
 		return nil, fmt.Errorf("the OpenAPI 3 document is invalid (fix the swag annotations): %w", err)

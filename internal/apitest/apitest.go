@@ -186,6 +186,18 @@ func (e *Env) Do(method, path string, body any, headers ...string) *Response {
 // Send sends a prepared request.
 func (e *Env) Send(req *http.Request) *Response {
 	e.T.Helper()
+	// The body is kept to validate the request against the document afterwards.
+	var reqBody []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			e.T.Fatalf("read request body: %v", err)
+		}
+		_ = req.Body.Close()
+		reqBody = b
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	}
 	resp, err := e.Client.Do(req)
 	if err != nil {
 		e.T.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
@@ -194,6 +206,9 @@ func (e *Env) Send(req *http.Request) *Response {
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		e.T.Fatalf("read body: %v", err)
+	}
+	if msg := checkExchange(req, reqBody, resp.StatusCode, resp.Header, b); msg != "" {
+		e.T.Errorf("%s", msg)
 	}
 	return &Response{t: e.T, Status: resp.StatusCode, Header: resp.Header, Body: b}
 }

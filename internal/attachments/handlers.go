@@ -103,6 +103,7 @@ const UploadPath = httpserver.APIPrefix + "/attachments"
 //
 //	@Summary		Upload an attachment
 //	@Description	multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
+//	@ID			uploadAttachment
 //	@Tags			attachments
 //	@Accept			multipart/form-data
 //	@Produce		json
@@ -116,6 +117,7 @@ const UploadPath = httpserver.APIPrefix + "/attachments"
 //	@Failure		422		{object}	problem.Problem	"validation_failed: item_id, or file (its name's extension does not match its content)"
 //	@Failure		429		{object}	problem.Problem	"upload_quota_exceeded: the user's uploads of the last 24 hours reach DUBAN_UPLOAD_USER_QUOTA; see Retry-After"
 //	@Failure		507		{object}	problem.Problem	"insufficient_storage: the server has no room to receive the file"
+//	@Failure		401	{object}	problem.Problem
 //	@Security		BearerAuth
 //	@Router			/attachments [post]
 func (h handlers) upload(c echo.Context) error {
@@ -164,11 +166,13 @@ func (h handlers) upload(c echo.Context) error {
 //
 //	@Summary		Describe an attachment
 //	@Description	404 unless the caller may see the file: it follows the item and the record citing it (a draft feedback's files only for the people of its unit); a file not yet linked is seen by its uploader only.
+//	@ID			getAttachment
 //	@Tags			attachments
 //	@Produce		json
 //	@Param			id	path		string	true	"attachment id"	format(uuid)
 //	@Success		200	{object}	AttachmentResponse
 //	@Failure		404	{object}	problem.Problem
+//	@Failure		401	{object}	problem.Problem
 //	@Security		BearerAuth
 //	@Router			/attachments/{id} [get]
 func (h handlers) get(c echo.Context) error {
@@ -224,12 +228,14 @@ func (h handlers) listItem(c echo.Context) error {
 //
 //	@Summary	Download an attachment
 //	@Description	The file, with its type, an attachment disposition (the name in UTF-8), nosniff and a sandbox CSP. When the server keeps files in object storage with DUBAN_S3_DOWNLOAD=redirect, the answer is 302 to a presigned URL of the store, valid for minutes, whose response carries the same type, disposition and caching.
+//	@ID			downloadAttachment
 //	@Tags		attachments
 //	@Produce	octet-stream
 //	@Param		id	path		string	true	"attachment id"	format(uuid)
 //	@Success	200	{file}		binary
 //	@Success	302	"redirect to a presigned URL of the object store"
 //	@Failure	404	{object}	problem.Problem
+//	@Failure		401	{object}	problem.Problem
 //	@Security	BearerAuth
 //	@Router		/attachments/{id}/content [get]
 func (h handlers) content(c echo.Context) error {

@@ -434,6 +434,15 @@ func (f *fixture) send(method, path string, body any, token string) (int, []byte
 		}
 		rd, ct = bytes.NewReader(buf), "application/json"
 	}
+	// The body is kept to validate the exchange against the OpenAPI document.
+	var reqBody []byte
+	if rd != nil {
+		b, err := io.ReadAll(rd)
+		if err != nil {
+			f.failf("read body: %v", err)
+		}
+		reqBody, rd = b, bytes.NewReader(b)
+	}
 	req, err := http.NewRequest(method, f.env.URL+path, rd)
 	if err != nil {
 		f.failf("new request: %v", err)
@@ -452,6 +461,9 @@ func (f *fixture) send(method, path string, body any, token string) (int, []byte
 	out, err := io.ReadAll(resp.Body)
 	if err != nil {
 		f.failf("read body: %v", err)
+	}
+	if msg := apitest.CheckExchange(req, reqBody, resp.StatusCode, resp.Header, out); msg != "" {
+		f.failf("%s", msg)
 	}
 	return resp.StatusCode, out
 }

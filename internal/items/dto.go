@@ -149,8 +149,8 @@ type ItemResponse struct {
 	CooperatingUnitIDs  []uuid.UUID `json:"cooperating_unit_ids" swaggertype:"array,string" format:"uuid"`
 	Deadline            civil.Date  `json:"deadline" swaggertype:"string" format:"date" example:"2026-06-30"`
 	// OriginalDeadline is fixed at issue and never changes; assessment measures
-	// against it.
-	OriginalDeadline civil.Date `json:"original_deadline" swaggertype:"string" format:"date" example:"2026-06-30"`
+	// against it; null until the item is issued.
+	OriginalDeadline civil.Date `json:"original_deadline" swaggertype:"string" format:"date" example:"2026-06-30" extensions:"x-nullable"`
 	Progress         int        `json:"progress" example:"40"`
 	// WasOverdue: the item ran past its deadline before a new one was set (§14(d)
 	// assesses it against the original deadline); a stored fact no later deadline
@@ -187,7 +187,7 @@ type ItemResponse struct {
 	// AllowedActions lists what the caller may do now (update, delete, submit,
 	// approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
 	// archive, manage_milestones, add_sub_item, clear_warning, ...).
-	AllowedActions []string   `json:"allowed_actions"`
+	AllowedActions []string   `json:"allowed_actions" enums:"update,delete,submit,approve,reject,issue,accept,return,reassign,suspend,resume,cancel,archive,request_completion,approve_completion,reject_completion,verify,manage_milestones,add_sub_item,move_deadline,set_progress,clear_warning"`
 	Version        int        `json:"version" example:"3"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
@@ -226,7 +226,7 @@ type AssignmentResponse struct {
 	AcceptedBy     *uuid.UUID `json:"accepted_by" swaggertype:"string" format:"uuid"`
 	ReturnedAt     *time.Time `json:"returned_at"`
 	ReturnedBy     *uuid.UUID `json:"returned_by" swaggertype:"string" format:"uuid"`
-	AllowedActions []string   `json:"allowed_actions"`
+	AllowedActions []string   `json:"allowed_actions" enums:"accept,return,update"`
 	Version        int        `json:"version"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`

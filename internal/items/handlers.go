@@ -26,7 +26,7 @@ func renderItem(c echo.Context, status int, v *ItemView) error {
 //	@ID				listItems
 //	@Tags			items
 //	@Produce		json
-//	@Param			state			query		string	false	"states, comma separated"	example(issued,in_progress)
+//	@Param			state			query		[]string	false	"states, comma separated"	collectionFormat(csv)	Enums(draft,pending_approval,approved,issued,in_progress,suspended,completion_requested,closed,archived,cancelled)
 //	@Param			category		query		string	false	"category"	Enums(important_matter, document)
 //	@Param			source			query		string	false	"source"
 //	@Param			lead_unit_id	query		string	false	"lead unit"	format(uuid)

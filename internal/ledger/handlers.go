@@ -59,7 +59,7 @@ func (h handlers) fileName(base, ext string, lang Lang) string {
 //	@Tags			ledger
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Param			Accept-Language	header	string	false	"en for English headers and values"
-//	@Param			state			query	string	false	"as GET /items"
+//	@Param			state			query	[]string	false	"as GET /items"	collectionFormat(csv)	Enums(draft,pending_approval,approved,issued,in_progress,suspended,completion_requested,closed,archived,cancelled)
 //	@Param			category		query	string	false	"as GET /items"
 //	@Param			source			query	string	false	"as GET /items"
 //	@Param			lead_unit_id	query	string	false	"as GET /items"	format(uuid)
@@ -116,7 +116,7 @@ func (h handlers) exportXLSX(c echo.Context) error {
 //	@Tags			ledger
 //	@Produce		text/csv
 //	@Param			Accept-Language	header	string	false	"en for English headers and values"
-//	@Param			state			query	string	false	"as GET /items"
+//	@Param			state			query	[]string	false	"as GET /items"	collectionFormat(csv)	Enums(draft,pending_approval,approved,issued,in_progress,suspended,completion_requested,closed,archived,cancelled)
 //	@Param			unit_id			query	string	false	"as GET /items"	format(uuid)
 //	@Param			source			query	string	false	"as GET /items"
 //	@Param			overdue			query	bool	false	"as GET /items"

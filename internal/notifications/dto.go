@@ -17,7 +17,7 @@ type Response struct {
 	ID uuid.UUID `json:"id" swaggertype:"string" format:"uuid"`
 	// Seq numbers the user's notifications in order (the stream's event id).
 	Seq  int64 `json:"seq" example:"42"`
-	Kind Kind  `json:"kind" enums:"item_issued,assignment_returned,item_decided,feedback_reviewed,urge,reminder,decision_waiting,request_decided,verification_failed,instruction,webhook_disabled" example:"item_issued"`
+	Kind Kind  `json:"kind" example:"item_issued"`
 	// EventKind is the domain event that caused it (item.issued, urge.sent, …).
 	EventKind string        `json:"event_kind" example:"item.issued"`
 	Title     LocalizedText `json:"title"`
@@ -68,7 +68,7 @@ type ReadAllResponse struct {
 
 // KindChannels are the channels of one kind.
 type KindChannels struct {
-	Kind  Kind `json:"kind" enums:"item_issued,assignment_returned,item_decided,feedback_reviewed,urge,reminder,decision_waiting,request_decided,verification_failed,instruction,webhook_disabled" example:"urge"`
+	Kind  Kind `json:"kind" example:"urge"`
 	InApp bool `json:"in_app" example:"true"`
 	Email bool `json:"email" example:"true"`
 } // @name NotificationKindChannels

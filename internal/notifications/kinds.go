@@ -4,7 +4,7 @@ import "github.com/duban/duban/internal/events"
 
 // Kind is a kind of notification: what a user's settings choose channels for.
 // Several event kinds map to one (kindOf). Kinds are a contract: never rename one.
-type Kind string
+type Kind string // @name NotificationKind
 
 // The kinds, following "what notifies whom" (issue 12).
 const (

@@ -1,7 +1,11 @@
 import type { TFunction } from 'i18next'
 import type { components } from './schema'
 
-export type Problem = components['schemas']['Problem']
+/**
+ * A problem as received: a server newer than this build may send a code it does not
+ * know yet, and an error that is not a problem (a proxy's 502) has none of it.
+ */
+export type Problem = Omit<Partial<components['schemas']['Problem']>, 'code'> & { code?: string }
 type FieldError = components['schemas']['FieldError']
 
 /** An API answer that was not a success: the problem details and the response. */

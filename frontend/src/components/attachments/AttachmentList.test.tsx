@@ -4,11 +4,12 @@ import { describe, expect, it, vi } from 'vitest'
 import { AttachmentList, kindOf } from './AttachmentList'
 import { downloadAttachment } from './download'
 import type { Attachment } from './upload'
+import { fixture } from '../../test/fixture'
 
 vi.mock('./download', () => ({ downloadAttachment: vi.fn(() => Promise.resolve()) }))
 vi.mock('../../api/users', () => ({ UserName: ({ id }: { id?: string }) => <>{id === 'u-1' ? '张三' : '—'}</> }))
 
-const file: Attachment = {
+const file: Attachment = fixture({
   id: 'att-1',
   filename: '整改方案（第二稿）.pdf',
   content_type: 'application/pdf',
@@ -16,7 +17,7 @@ const file: Attachment = {
   uploaded_by: 'u-1',
   created_at: '2026-03-02T01:30:00Z',
   owner_type: 'feedback',
-}
+})
 
 describe('AttachmentList', () => {
   it('shows name, kind, size, uploader, time and source, and downloads on click', async () => {

@@ -56,7 +56,7 @@ function toValues(it: Item | undefined): Partial<Values> {
     source_ref: it.source_ref,
     method: it.method as Create['method'],
     urgency: it.urgency as Create['urgency'],
-    lead_unit_id: it.lead_unit_id,
+    lead_unit_id: it.lead_unit_id ?? undefined,
     cooperating_unit_ids: it.cooperating_unit_ids ?? [],
     supervising_leader_id: it.supervising_leader_id || undefined,
     assisting_leader_ids: it.assisting_leader_ids ?? [],

@@ -1,7 +1,13 @@
 import type { operations } from '../../api/schema'
 
 /** The list query of GET /items, as generated from the OpenAPI document. */
-export type ItemQuery = NonNullable<operations['listItems']['parameters']['query']>
+type ListQuery = NonNullable<operations['listItems']['parameters']['query']>
+type ItemState = NonNullable<ListQuery['state']>[number]
+/**
+ * The list filters as the page keeps them: the query, with the states comma
+ * separated as in the page URL (toApiQuery makes them the API's array).
+ */
+export type ItemQuery = Omit<ListQuery, 'state'> & { state?: string }
 type Light = NonNullable<ItemQuery['light']>
 type Category = NonNullable<ItemQuery['category']>
 
@@ -96,8 +102,11 @@ export function withFilter(f: ItemQuery, patch: Partial<ItemQuery>): ItemQuery {
 }
 
 /** The query sent to the API: the filters plus the page size. */
-export function toApiQuery(f: ItemQuery): ItemQuery {
-  return { ...f, page: f.page ?? 1, page_size: f.page_size ?? DEFAULT_PAGE_SIZE }
+export function toApiQuery(f: ItemQuery): ListQuery {
+  const { state, ...rest } = f
+  const q: ListQuery = { ...rest, page: f.page ?? 1, page_size: f.page_size ?? DEFAULT_PAGE_SIZE }
+  if (state) q.state = state.split(',') as ItemState[]
+  return q
 }
 
 export function activeFilterCount(f: ItemQuery): number {

@@ -2,6 +2,7 @@ import { render, screen, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { ReportView } from './OrgImportPage'
 import { unitNodes } from './OrgChartPage'
+import { fixture } from '../../test/fixture'
 
 describe('import report', () => {
   it('lists the errors by sheet, row and column', () => {
@@ -64,11 +65,11 @@ describe('org chart tree', () => {
   ]
   const t = (k: string) => k
   it('keeps the units that match and the path to them', () => {
-    const nodes = unitNodes(tree, '生产', t)
+    const nodes = unitNodes(fixture(tree), '生产', t)
     expect(nodes).toHaveLength(1)
     expect(nodes[0].children?.map((n) => n.key)).toEqual(['e'])
     expect(nodes[0].children?.[0].children?.map((n) => n.key)).toEqual(['ep'])
-    expect(unitNodes(tree, '', t)[0].children).toHaveLength(2)
-    expect(unitNodes(tree, '没有', t)).toHaveLength(0)
+    expect(unitNodes(fixture(tree), '', t)[0].children).toHaveLength(2)
+    expect(unitNodes(fixture(tree), '没有', t)).toHaveLength(0)
   })
 })

@@ -16,6 +16,9 @@ import { downloadAPI } from './download'
 
 type Sections = NonNullable<Bulletin['sections']>
 
+/** The texts of a bulletin that has none yet (the document's sections are all required). */
+const NO_SECTIONS: Sections = { summary: '', highlights: '', problems: '', next_steps: '' }
+
 export function useBulletin(id: string) {
   return useQuery({
     queryKey: ['bulletins', id],
@@ -36,7 +39,7 @@ export default function BulletinDetailPage() {
   // the office's unsaved texts; null while they are the bulletin's own
   const [edits, setEdits] = useState<Sections | null>(null)
   const dirty = edits !== null
-  const draft: Sections = edits ?? b?.sections ?? {}
+  const draft: Sections = edits ?? b?.sections ?? NO_SECTIONS
   const onDone = (next: Bulletin, msg: string) => {
     qc.setQueryData(['bulletins', id], next)
     void qc.invalidateQueries({ queryKey: ['bulletins', 'list'] })

@@ -4,7 +4,7 @@ import { App, Button, Form, Input, Popconfirm, Radio, Space, TreeSelect } from '
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate } from 'react-router'
-import { api, ifMatch } from '../../../api/client'
+import { api, ifMatch, type Schemas } from '../../../api/client'
 import { useOrgTree } from '../../../api/org'
 import { ApiError, call, errorMessage } from '../../../api/problem'
 import { unitTreeSelectData } from '../../org/UnitsPanel'
@@ -69,7 +69,7 @@ export function ActionBar({ item, assignments }: { item: Item; assignments: Assi
   })
   const [clearing, setClearing] = useState(false)
   const [reassigning, setReassigning] = useState(false)
-  const mine = (action: string) => assignments.find((a) => (a.allowed_actions ?? []).includes(action))
+  const mine = (action: Schemas['AssignmentAllowedActions']) => assignments.find((a) => (a.allowed_actions ?? []).includes(action))
   const accept = mine('accept')
   const buttons = ['update', 'delete', 'reassign', 'clear_warning', ...STATE_ACTIONS]
   // nothing to offer (an auditor, a cooperating unit): no empty row under the title

@@ -94,7 +94,7 @@ export function Assignments({ itemId, assignments, loading }: { itemId: string; 
       {responsible && (
         <FormModal<{ responsible_user_id: string }>
           title={t('items.setResponsible')}
-          initialValues={{ responsible_user_id: responsible.responsible_user_id }}
+          initialValues={{ responsible_user_id: responsible.responsible_user_id ?? undefined }}
           onClose={() => setResponsible(null)}
           onSubmit={async (v) => {
             await call(

@@ -41,7 +41,7 @@ export function Details({ item }: { item: Item }) {
     item.basis ? { key: 'basis', label: t('items.basis'), children: item.basis } : null,
     { key: 'method', label: t('items.method'), children: enumText('methods', item.method) },
     { key: 'urgency', label: t('items.urgency'), children: enumText('urgencies', item.urgency) },
-    { key: 'lead', label: t('items.leadUnit'), children: unit(item.lead_unit_id) },
+    { key: 'lead', label: t('items.leadUnit'), children: unit(item.lead_unit_id ?? undefined) },
     {
       key: 'coop',
       label: t('items.cooperatingUnits'),

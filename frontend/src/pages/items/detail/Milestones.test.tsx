@@ -8,6 +8,7 @@ import { makeQueryClient } from '../../../app/queryClient'
 import type { Item } from '../ui'
 import type { Milestone } from '../types'
 import { Milestones } from './Milestones'
+import { fixture } from '../../../test/fixture'
 
 afterEach(() => vi.unstubAllGlobals())
 
@@ -19,8 +20,8 @@ function json(status: number, body?: unknown) {
 
 const ITEM = '11111111-1111-4111-8111-111111111111'
 const both = ['delete', 'update']
-const m1: Milestone = { id: 'aaaaaaaa-0000-4000-8000-000000000001', item_id: ITEM, title: '完成现场排查', due_date: '2099-03-31', done: false, version: 3, allowed_actions: both }
-const m2: Milestone = { id: 'aaaaaaaa-0000-4000-8000-000000000002', item_id: ITEM, title: '形成整治报告', due_date: '2099-05-31', done: false, version: 1, allowed_actions: both }
+const m1: Milestone = fixture({ id: 'aaaaaaaa-0000-4000-8000-000000000001', item_id: ITEM, title: '完成现场排查', due_date: '2099-03-31', done: false, version: 3, allowed_actions: both })
+const m2: Milestone = fixture({ id: 'aaaaaaaa-0000-4000-8000-000000000002', item_id: ITEM, title: '形成整治报告', due_date: '2099-05-31', done: false, version: 1, allowed_actions: both })
 
 type Handler = (req: Request) => Response | Promise<Response>
 
@@ -51,7 +52,7 @@ const gets = (net: ReturnType<typeof vi.fn>) => net.mock.calls.filter(([r]) => (
 
 describe('Milestones', () => {
   it("offers edit and delete from each milestone's allowed_actions", async () => {
-    renderMilestones({ id: ITEM, deadline: '2099-12-31', allowed_actions: ['manage_milestones'] }, () => [m1, m2])
+    renderMilestones(fixture({ id: ITEM, deadline: '2099-12-31', allowed_actions: ['manage_milestones'] }), () => [m1, m2])
     await screen.findByText('完成现场排查')
     expect(screen.getAllByTestId('milestone-edit')).toHaveLength(2)
     expect(screen.getAllByTestId('milestone-delete')).toHaveLength(2)
@@ -60,7 +61,7 @@ describe('Milestones', () => {
 
   it('offers only what a milestone’s allowed_actions say, and no add without manage_milestones', async () => {
     const own: Milestone = { ...m2, allowed_actions: ['update'] }
-    renderMilestones({ id: ITEM, allowed_actions: ['update'] }, () => [{ ...m1, allowed_actions: [] }, own])
+    renderMilestones(fixture({ id: ITEM, allowed_actions: ['update'] }), () => [{ ...m1, allowed_actions: [] }, own])
     await screen.findByText('完成现场排查')
     expect(within(row('完成现场排查')).queryByTestId('milestone-edit')).toBeNull()
     expect(within(row('完成现场排查')).queryByTestId('milestone-delete')).toBeNull()
@@ -77,7 +78,7 @@ describe('Milestones', () => {
       items = [m2]
       return json(204)
     })
-    renderMilestones({ id: ITEM, allowed_actions: ['manage_milestones'] }, () => items, { [`DELETE /milestones/${m1.id}`]: del })
+    renderMilestones(fixture({ id: ITEM, allowed_actions: ['manage_milestones'] }), () => items, { [`DELETE /milestones/${m1.id}`]: del })
     await screen.findByText('完成现场排查')
     const user = userEvent.setup()
     await user.click(within(row('完成现场排查')).getByTestId('milestone-delete'))
@@ -99,7 +100,7 @@ describe('Milestones', () => {
         errors: [{ field: 'due_date', rule: 'deadline', message: "must not be after the item's deadline (2099-12-31)" }],
       })
     })
-    renderMilestones({ id: ITEM, allowed_actions: ['manage_milestones'] }, () => [m1], { [`PATCH /milestones/${m1.id}`]: patch })
+    renderMilestones(fixture({ id: ITEM, allowed_actions: ['manage_milestones'] }), () => [m1], { [`PATCH /milestones/${m1.id}`]: patch })
     await screen.findByText('完成现场排查')
     const user = userEvent.setup()
     await user.click(screen.getByTestId('milestone-edit'))
@@ -119,7 +120,7 @@ describe('Milestones', () => {
       items = [{ ...m1, title: '他人改过的节点', version: 4 }]
       return json(412, { status: 412, code: 'precondition_failed' })
     })
-    const net = renderMilestones({ id: ITEM, allowed_actions: ['manage_milestones'] }, () => items, { [`PATCH /milestones/${m1.id}`]: patch })
+    const net = renderMilestones(fixture({ id: ITEM, allowed_actions: ['manage_milestones'] }), () => items, { [`PATCH /milestones/${m1.id}`]: patch })
     await screen.findByText('完成现场排查')
     const user = userEvent.setup()
     await user.click(screen.getByTestId('milestone-edit'))

@@ -9,6 +9,7 @@ import NoticePrintPage, { Notice } from './NoticePrintPage'
 import SheetPrintPage from './SheetPrintPage'
 import { UrgeNotice, urgeOrdinal } from './UrgePrintPage'
 import type { Item, Names } from './rows'
+import { fixture } from '../../../test/fixture'
 
 afterEach(async () => {
   vi.unstubAllGlobals()
@@ -19,7 +20,7 @@ const users: Record<string, string> = { u1: '张三', lead: '王主任', boss: '
 const unitNames: Record<string, string> = { grp: '中国测试集团公司', gp: '规划发展部', aq: '安全监察部', bgt: '办公厅' }
 const names: Names = { user: (id) => (id ? (users[id] ?? '') : ''), unit: (id) => (id ? (unitNames[id] ?? '') : '') }
 
-const item: Item = {
+const item: Item = fixture({
   id: 'i1',
   code: 'DB-2026-0007',
   title: '落实安全生产专项整治',
@@ -44,7 +45,7 @@ const item: Item = {
   state: 'in_progress',
   progress: 40,
   issued_at: '2026-03-02T01:00:00Z',
-}
+})
 
 const orgTree = {
   id: 'grp',
@@ -60,24 +61,24 @@ const orgTree = {
 const data: PrintData = {
   item,
   assignments: [
-    { id: 'a1', unit_id: 'gp', role: 'lead', state: 'accepted', accepted_by: 'lead', accepted_at: '2026-03-03T01:30:00Z' },
-    { id: 'a2', unit_id: 'aq', role: 'cooperating', state: 'pending' },
+    fixture({ id: 'a1', unit_id: 'gp', role: 'lead', state: 'accepted', accepted_by: 'lead', accepted_at: '2026-03-03T01:30:00Z' }),
+    fixture({ id: 'a2', unit_id: 'aq', role: 'cooperating', state: 'pending' }),
   ],
-  milestones: [{ id: 'm1', title: '完成排查', due_date: '2026-04-30', sort: 1 }],
-  units: [orgTree, ...orgTree.children],
+  milestones: [fixture({ id: 'm1', title: '完成排查', due_date: '2026-04-30', sort: 1 })],
+  units: fixture([orgTree, ...orgTree.children]),
   names,
-  route: { category: 'important_matter', source: 'special_meeting', needs_approval: true, issuer_is_lead_unit: true, office_submits: false },
+  route: fixture({ category: 'important_matter', source: 'special_meeting', needs_approval: true, issuer_is_lead_unit: true, office_submits: false }),
   initiatorPhone: '010-12345678',
   feedback: [],
   urges: [],
   extensions: [],
   deadlineChanges: [
-    { id: 'c1', kind: 'extension', from_deadline: '2026-06-30', to_deadline: '2026-07-31', leader_id: 'boss', created_at: '2026-06-20T02:00:00Z' },
+    fixture({ id: 'c1', kind: 'extension', from_deadline: '2026-06-30', to_deadline: '2026-07-31', leader_id: 'boss', created_at: '2026-06-20T02:00:00Z' }),
   ],
   completions: [],
   verifications: [],
   comments: [],
-  events: [{ id: 'e1', action: 'issue', actor_id: 'off', at: '2026-03-02T01:00:00Z' }],
+  events: [fixture({ id: 'e1', action: 'issue', actor_id: 'off', at: '2026-03-02T01:00:00Z' })],
 }
 
 describe('the task notice (附件1)', () => {
@@ -145,12 +146,12 @@ describe('the urging notice (催办通知)', () => {
   }
 
   it('counts the urges to the same unit', () => {
-    expect(urgeOrdinal([second, other, first], second)).toBe(2)
-    expect(urgeOrdinal([second, other, first], other)).toBe(1)
+    expect(urgeOrdinal([fixture(second), fixture(other), fixture(first)], fixture(second))).toBe(2)
+    expect(urgeOrdinal([fixture(second), fixture(other), fixture(first)], fixture(other))).toBe(1)
   })
 
   it('addresses the unit, quotes the urge and fills the receipt once acknowledged', () => {
-    render(<UrgeNotice data={{ ...data, urges: [first, other, second] }} urge={second} />)
+    render(<UrgeNotice data={{ ...data, urges: [fixture(first), fixture(other), fixture(second)] }} urge={fixture(second)} />)
     expect(screen.getByTestId('print-title')).toHaveTextContent('中国测试集团公司督查督办催办通知')
     expect(screen.getByTestId('print-number')).toHaveTextContent('督办编号：DB-2026-0007 · 第 2 次催办')
     expect(screen.getByTestId('urge-to')).toHaveTextContent('规划发展部：')

@@ -14,12 +14,13 @@ import {
   type Item,
   type Names,
 } from './rows'
+import { fixture } from '../../../test/fixture'
 
 const users: Record<string, string> = { u1: '张三', u2: '李四', lead: '王主任', boss: '赵总', off: '钱处长' }
 const units: Record<string, string> = { gp: '规划发展部', aq: '安全监察部', bgt: '办公厅', dsh: '董事会办公室', grp: '集团公司' }
 const names: Names = { user: (id) => (id ? (users[id] ?? id) : ''), unit: (id) => (id ? (units[id] ?? id) : '') }
 
-const item: Item = {
+const item: Item = fixture({
   id: 'i1',
   code: 'DB-2026-0001',
   title: '落实安全生产专项整治',
@@ -34,13 +35,13 @@ const item: Item = {
   deadline: '2026-06-30',
   original_deadline: '2026-06-30',
   issued_at: '2026-03-02T01:00:00Z',
-}
+})
 
 describe('deadlineHistory', () => {
   it('starts with the original deadline and lists each change oldest first', () => {
     const rows = deadlineHistory({ ...item, deadline: '2026-09-30' }, [
-      { id: 'c2', kind: 'office', from_deadline: '2026-07-31', to_deadline: '2026-09-30', leader_id: 'boss', decision_note: '逾期，领导重新确定', created_at: '2026-08-03T02:00:00Z' },
-      { id: 'c1', kind: 'extension', from_deadline: '2026-06-30', to_deadline: '2026-07-31', leader_id: 'boss', decision_note: '同意延期', created_at: '2026-06-20T02:00:00Z' },
+      fixture({ id: 'c2', kind: 'office', from_deadline: '2026-07-31', to_deadline: '2026-09-30', leader_id: 'boss', decision_note: '逾期，领导重新确定', created_at: '2026-08-03T02:00:00Z' }),
+      fixture({ id: 'c1', kind: 'extension', from_deadline: '2026-06-30', to_deadline: '2026-07-31', leader_id: 'boss', decision_note: '同意延期', created_at: '2026-06-20T02:00:00Z' }),
     ], names)
     expect(rows.map((r) => [r.no, r.kind, r.from, r.to, r.at])).toEqual([
       [1, 'original', '', '2026-06-30', '2026-03-02'],
@@ -57,8 +58,8 @@ describe('deadlineHistory', () => {
   })
 
   it('falls back to the first change when the item has no original deadline yet', () => {
-    const rows = deadlineHistory({ ...item, original_deadline: undefined }, [
-      { id: 'c1', kind: 'extension', from_deadline: '2026-05-31', to_deadline: '2026-06-30', created_at: '2026-05-01T00:00:00Z' },
+    const rows = deadlineHistory({ ...item, original_deadline: null }, [
+      fixture({ id: 'c1', kind: 'extension', from_deadline: '2026-05-31', to_deadline: '2026-06-30', created_at: '2026-05-01T00:00:00Z' }),
     ], names)
     expect(rows[0].to).toBe('2026-05-31')
   })
@@ -81,7 +82,7 @@ describe('noticeIssuer (§14)', () => {
 
   it('falls back to the unit the source route names, or the lead unit', () => {
     expect(noticeIssuer({ ...item, source: 'board' }, names, boardRoute)).toBe('董事会办公室')
-    expect(noticeIssuer({ ...item, source: 'other' }, names, otherRoute)).toBe('规划发展部')
+    expect(noticeIssuer({ ...item, source: 'other' }, names, fixture(otherRoute))).toBe('规划发展部')
   })
 
   it('leaves the cell blank when nothing is known', () => {
@@ -96,14 +97,14 @@ describe('assignments and receipt', () => {
   ]
 
   it('puts the lead unit first and records who accepted', () => {
-    const rows = assignmentRows(list, names)
+    const rows = assignmentRows(fixture(list), names)
     expect(rows.map((r) => r.unit)).toEqual(['规划发展部', '安全监察部'])
     expect(rows[0]).toMatchObject({ acceptedBy: '王主任', acceptedAt: '2026-03-03 09:30', responsible: '李四' })
     expect(rows[1]).toMatchObject({ state: 'returned', returnReason: '不属于本部门职责', acceptedBy: '' })
   })
 
   it('gives blank receipt lines to the units named on an item not issued yet', () => {
-    const rows = receiptRows({ ...item, issued_at: undefined }, [], names)
+    const rows = receiptRows({ ...item, issued_at: null }, [], names)
     expect(rows.map((r) => [r.unit, r.role, r.acceptedBy])).toEqual([
       ['规划发展部', 'lead', ''],
       ['安全监察部', 'cooperating', ''],
@@ -114,9 +115,9 @@ describe('assignments and receipt', () => {
 describe('feedbackRows', () => {
   it('leaves drafts out and reads oldest first with the review', () => {
     const rows = feedbackRows([
-      { id: 'f3', state: 'draft', progress: 90, created_at: '2026-05-01T00:00:00Z' },
-      { id: 'f2', state: 'submitted', progress: 60, unit_id: 'gp', submitted_by: 'u2', submitted_at: '2026-04-10T00:00:00Z' },
-      { id: 'f1', state: 'returned', progress: 30, unit_id: 'gp', submitted_by: 'u2', submitted_at: '2026-03-10T00:00:00Z', review_comment: '请补充数据', reviewed_by: 'off', reviewed_at: '2026-03-11T00:00:00Z' },
+      fixture({ id: 'f3', state: 'draft', progress: 90, created_at: '2026-05-01T00:00:00Z' }),
+      fixture({ id: 'f2', state: 'submitted', progress: 60, unit_id: 'gp', submitted_by: 'u2', submitted_at: '2026-04-10T00:00:00Z' }),
+      fixture({ id: 'f1', state: 'returned', progress: 30, unit_id: 'gp', submitted_by: 'u2', submitted_at: '2026-03-10T00:00:00Z', review_comment: '请补充数据', reviewed_by: 'off', reviewed_at: '2026-03-11T00:00:00Z' }),
     ], names)
     expect(rows.map((r) => [r.id, r.progress, r.state])).toEqual([
       ['f1', 30, 'returned'],
@@ -129,14 +130,14 @@ describe('feedbackRows', () => {
 
 describe('urges and comments', () => {
   it('leaves the urger blank for automatic reminders', () => {
-    const rows = urgeRows([{ id: 'g1', kind: 'auto', unit_id: 'gp', message: '临近时限', created_at: '2026-06-25T00:00:00Z' }], names)
+    const rows = urgeRows([fixture({ id: 'g1', kind: 'auto', unit_id: 'gp', message: '临近时限', created_at: '2026-06-25T00:00:00Z' })], names)
     expect(rows[0]).toMatchObject({ kind: 'auto', by: '', acknowledged: '' })
   })
 
   it('keeps instructions and coordination opinions, not chat comments', () => {
     const rows = commentRows([
-      { id: 'k1', kind: 'comment', body: '收到' },
-      { id: 'k2', kind: 'instruction', body: '抓紧落实', author_id: 'boss', created_at: '2026-03-05T00:00:00Z' },
+      fixture({ id: 'k1', kind: 'comment', body: '收到' }),
+      fixture({ id: 'k2', kind: 'instruction', body: '抓紧落实', author_id: 'boss', created_at: '2026-03-05T00:00:00Z' }),
     ], names)
     expect(rows).toEqual([{ id: 'k2', at: '2026-03-05', kind: 'instruction', by: '赵总', body: '抓紧落实' }])
   })
@@ -144,11 +145,11 @@ describe('urges and comments', () => {
 
 describe('decisionSteps', () => {
   it('tells a rejection at review from one by the leader', () => {
-    const atReview = decisionSteps({ state: 'rejected', reviewed_by: 'off', reviewed_at: '2026-07-01T00:00:00Z', review_comment: '材料不全' }, names)
+    const atReview = decisionSteps(fixture({ state: 'rejected', reviewed_by: 'off', reviewed_at: '2026-07-01T00:00:00Z', review_comment: '材料不全' }), names)
     expect(atReview.review).toMatchObject({ verdict: 'disagree', by: '钱处长', comment: '材料不全' })
     expect(atReview.decision).toBeNull()
     const byLeader = decisionSteps(
-      { state: 'rejected', reviewed_by: 'off', reviewed_at: '2026-07-01T00:00:00Z', decided_by: 'boss', decided_at: '2026-07-02T00:00:00Z', decision_comment: '再核实' },
+      fixture({ state: 'rejected', reviewed_by: 'off', reviewed_at: '2026-07-01T00:00:00Z', decided_by: 'boss', decided_at: '2026-07-02T00:00:00Z', decision_comment: '再核实' }),
       names,
     )
     expect(byLeader.review?.verdict).toBe('agree')
@@ -162,15 +163,15 @@ describe('registration', () => {
     { id: 'e2', action: 'issue', actor_id: 'off', at: '2026-03-02T01:00:00Z' },
   ]
   it('takes the registrar and the approval from the timeline', () => {
-    const r = registration(item, events, names, undefined)
+    const r = registration(item, fixture(events), names, undefined)
     expect(r).toMatchObject({ initiator: '规划发展部 / 张三', registrar: '钱处长', registeredAt: '2026-03-02' })
     expect(r.approval).toEqual({ skipped: false, by: '赵总', at: '2026-03-01', comment: '同意立项' })
   })
 
   it('marks the approval as skipped when the source route needs none (§14 sources 1–4, documents)', () => {
     const route = { category: 'important_matter' as const, source: 'board', needs_approval: false, issuer_is_lead_unit: false, office_submits: false }
-    expect(registration({ ...item, source: 'board' }, events, names, route).approval?.skipped).toBe(true)
-    expect(registration(item, events, names, { ...route, source: 'special_meeting', needs_approval: true }).approval?.skipped).toBe(false)
+    expect(registration({ ...item, source: 'board' }, fixture(events), names, fixture(route)).approval?.skipped).toBe(true)
+    expect(registration(item, fixture(events), names, fixture({ ...route, source: 'special_meeting', needs_approval: true })).approval?.skipped).toBe(false)
   })
 })
 
@@ -181,7 +182,7 @@ describe('signOffRows', () => {
   ]
 
   it('is three blank boxes naming who signs before any completion request', () => {
-    const rows = signOffRows(item, [], orgUnits, names)
+    const rows = signOffRows(item, [], fixture(orgUnits), names)
     expect(rows.map((r) => [r.role, r.expected, r.recorded])).toEqual([
       ['lead_head', '王主任', null],
       ['office', '钱处长', null],
@@ -193,8 +194,8 @@ describe('signOffRows', () => {
     const rows = signOffRows(
       item,
       [
-        { id: 'r1', state: 'rejected', requested_by: 'u2', created_at: '2026-06-01T00:00:00Z', reviewed_by: 'off', reviewed_at: '2026-06-02T00:00:00Z', review_comment: '材料不全' },
-        {
+        fixture({ id: 'r1', state: 'rejected', requested_by: 'u2', created_at: '2026-06-01T00:00:00Z', reviewed_by: 'off', reviewed_at: '2026-06-02T00:00:00Z', review_comment: '材料不全' }),
+        fixture({
           id: 'r2',
           state: 'approved',
           requested_by: 'lead',
@@ -204,9 +205,9 @@ describe('signOffRows', () => {
           decided_by: 'boss',
           decided_at: '2026-06-12T00:00:00Z',
           decision_comment: '同意办结',
-        },
+        }),
       ],
-      orgUnits,
+      fixture(orgUnits),
       names,
     )
     expect(rows[0].recorded).toMatchObject({ verdict: 'requested', by: '王主任', at: '2026-06-10' })
