@@ -459,6 +459,7 @@ const docTemplate = `{
                     "attachments"
                 ],
                 "summary": "Upload an attachment",
+                "operationId": "uploadAttachment",
                 "parameters": [
                     {
                         "type": "string",
@@ -485,6 +486,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -575,6 +582,7 @@ const docTemplate = `{
                     "attachments"
                 ],
                 "summary": "Describe an attachment",
+                "operationId": "getAttachment",
                 "parameters": [
                     {
                         "type": "string",
@@ -590,6 +598,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/Attachment"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
                         }
                     },
                     "404": {
@@ -616,6 +630,7 @@ const docTemplate = `{
                     "attachments"
                 ],
                 "summary": "Download an attachment",
+                "operationId": "downloadAttachment",
                 "parameters": [
                     {
                         "type": "string",
@@ -635,6 +650,12 @@ const docTemplate = `{
                     },
                     "302": {
                         "description": "redirect to a presigned URL of the object store"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
                     },
                     "404": {
                         "description": "Not Found",
@@ -2734,8 +2755,23 @@ const docTemplate = `{
                 "operationId": "listItems",
                 "parameters": [
                     {
-                        "type": "string",
-                        "example": "issued,in_progress",
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "draft",
+                                "pending_approval",
+                                "approved",
+                                "issued",
+                                "in_progress",
+                                "suspended",
+                                "completion_requested",
+                                "closed",
+                                "archived",
+                                "cancelled"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
                         "description": "states, comma separated",
                         "name": "state",
                         "in": "query"
@@ -3020,7 +3056,23 @@ const docTemplate = `{
                         "in": "header"
                     },
                     {
-                        "type": "string",
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "draft",
+                                "pending_approval",
+                                "approved",
+                                "issued",
+                                "in_progress",
+                                "suspended",
+                                "completion_requested",
+                                "closed",
+                                "archived",
+                                "cancelled"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
                         "description": "as GET /items",
                         "name": "state",
                         "in": "query"
@@ -3109,7 +3161,23 @@ const docTemplate = `{
                         "in": "header"
                     },
                     {
-                        "type": "string",
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "draft",
+                                "pending_approval",
+                                "approved",
+                                "issued",
+                                "in_progress",
+                                "suspended",
+                                "completion_requested",
+                                "closed",
+                                "archived",
+                                "cancelled"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
                         "description": "as GET /items",
                         "name": "state",
                         "in": "query"
@@ -9965,7 +10033,12 @@ const docTemplate = `{
                 "allowed_actions": {
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "enum": [
+                            "accept",
+                            "return",
+                            "update"
+                        ]
                     }
                 },
                 "created_at": {
@@ -12076,7 +12149,31 @@ const docTemplate = `{
                     "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones, add_sub_item, clear_warning, ...).",
                     "type": "array",
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "enum": [
+                            "update",
+                            "delete",
+                            "submit",
+                            "approve",
+                            "reject",
+                            "issue",
+                            "accept",
+                            "return",
+                            "reassign",
+                            "suspend",
+                            "resume",
+                            "cancel",
+                            "archive",
+                            "request_completion",
+                            "approve_completion",
+                            "reject_completion",
+                            "verify",
+                            "manage_milestones",
+                            "add_sub_item",
+                            "move_deadline",
+                            "set_progress",
+                            "clear_warning"
+                        ]
                     }
                 },
                 "approved_at": {
@@ -12196,9 +12293,10 @@ const docTemplate = `{
                     "format": "uuid"
                 },
                 "original_deadline": {
-                    "description": "OriginalDeadline is fixed at issue and never changes; assessment measures\nagainst it.",
+                    "description": "OriginalDeadline is fixed at issue and never changes; assessment measures\nagainst it; null until the item is issued.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-06-30"
                 },
                 "overdue": {
@@ -12425,6 +12523,11 @@ const docTemplate = `{
                 "total": {
                     "type": "integer",
                     "example": 42
+                },
+                "total_is_estimate": {
+                    "description": "TotalIsEstimate: more items match than are counted exactly (10,000 by\ndefault, PostgreSQL): total is the database's estimate. A short last page\ngives the exact total.",
+                    "type": "boolean",
+                    "example": false
                 }
             }
         },
@@ -12916,22 +13019,9 @@ const docTemplate = `{
                     "format": "uuid"
                 },
                 "kind": {
-                    "enum": [
-                        "item_issued",
-                        "assignment_returned",
-                        "item_decided",
-                        "feedback_reviewed",
-                        "urge",
-                        "reminder",
-                        "decision_waiting",
-                        "request_decided",
-                        "verification_failed",
-                        "instruction",
-                        "webhook_disabled"
-                    ],
                     "allOf": [
                         {
-                            "$ref": "#/definitions/notifications.Kind"
+                            "$ref": "#/definitions/NotificationKind"
                         }
                     ],
                     "example": "item_issued"
@@ -13167,6 +13257,37 @@ const docTemplate = `{
                 }
             }
         },
+        "NotificationKind": {
+            "type": "string",
+            "enum": [
+                "item_issued",
+                "assignment_returned",
+                "item_decided",
+                "feedback_reviewed",
+                "urge",
+                "reminder",
+                "decision_waiting",
+                "request_decided",
+                "verification_failed",
+                "instruction",
+                "webhook_disabled",
+                "bulletin_published"
+            ],
+            "x-enum-varnames": [
+                "KindItemIssued",
+                "KindAssignmentReturned",
+                "KindItemDecided",
+                "KindFeedbackReviewed",
+                "KindUrge",
+                "KindReminder",
+                "KindDecisionWaiting",
+                "KindRequestDecided",
+                "KindVerificationFailed",
+                "KindInstruction",
+                "KindWebhookDisabled",
+                "KindBulletin"
+            ]
+        },
         "NotificationKindChannels": {
             "type": "object",
             "properties": {
@@ -13179,22 +13300,9 @@ const docTemplate = `{
                     "example": true
                 },
                 "kind": {
-                    "enum": [
-                        "item_issued",
-                        "assignment_returned",
-                        "item_decided",
-                        "feedback_reviewed",
-                        "urge",
-                        "reminder",
-                        "decision_waiting",
-                        "request_decided",
-                        "verification_failed",
-                        "instruction",
-                        "webhook_disabled"
-                    ],
                     "allOf": [
                         {
-                            "$ref": "#/definitions/notifications.Kind"
+                            "$ref": "#/definitions/NotificationKind"
                         }
                     ],
                     "example": "urge"
@@ -15380,37 +15488,6 @@ const docTemplate = `{
                 }
             }
         },
-        "notifications.Kind": {
-            "type": "string",
-            "enum": [
-                "item_issued",
-                "assignment_returned",
-                "item_decided",
-                "feedback_reviewed",
-                "urge",
-                "reminder",
-                "decision_waiting",
-                "request_decided",
-                "verification_failed",
-                "instruction",
-                "webhook_disabled",
-                "bulletin_published"
-            ],
-            "x-enum-varnames": [
-                "KindItemIssued",
-                "KindAssignmentReturned",
-                "KindItemDecided",
-                "KindFeedbackReviewed",
-                "KindUrge",
-                "KindReminder",
-                "KindDecisionWaiting",
-                "KindRequestDecided",
-                "KindVerificationFailed",
-                "KindInstruction",
-                "KindWebhookDisabled",
-                "KindBulletin"
-            ]
-        },
         "stats.Figures": {
             "type": "object",
             "properties": {
@@ -15477,7 +15554,97 @@ const docTemplate = `{
             "name": "Authorization",
             "in": "header"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "Unit assessment (考核): points by rule, scores and grades per period, publishing and the workbook",
+            "name": "assessment"
+        },
+        {
+            "description": "Files: upload, describe and download attachments of items, feedback, completion requests and comments",
+            "name": "attachments"
+        },
+        {
+            "description": "Logging in and out (password, LDAP, OIDC), sessions, refresh, personal API tokens",
+            "name": "auth"
+        },
+        {
+            "description": "Bulletins (通报): monthly, quarterly and special reports on items, drafted and published",
+            "name": "bulletins"
+        },
+        {
+            "description": "The working-day calendar (holidays and working weekends) deadlines are counted on",
+            "name": "calendar"
+        },
+        {
+            "description": "The personal iCalendar feed of deadlines and its token",
+            "name": "calendar-feed"
+        },
+        {
+            "description": "Instructions, comments and coordination notes on an item",
+            "name": "comments"
+        },
+        {
+            "description": "Completion requests (办结申请): request, review by the supervision office, decision by the leader",
+            "name": "completion"
+        },
+        {
+            "description": "Extension requests (延期申请) and deadline changes, including deadlines set by a leader",
+            "name": "extensions"
+        },
+        {
+            "description": "Progress feedback (反馈) of the units on their items: drafts, submission, acceptance and return",
+            "name": "feedback"
+        },
+        {
+            "description": "Supervision items (督办事项): create, approve, issue, assign, follow, close and archive; milestones, sub-items, timeline",
+            "name": "items"
+        },
+        {
+            "description": "The items ledger (台账): export to CSV and Excel, import from the template",
+            "name": "ledger"
+        },
+        {
+            "description": "The API itself: its OpenAPI document",
+            "name": "meta"
+        },
+        {
+            "description": "In-app notifications, their live stream and the user's notification settings",
+            "name": "notifications"
+        },
+        {
+            "description": "Organisation import and directory sync",
+            "name": "org"
+        },
+        {
+            "description": "Organisation units: groups, enterprises and departments",
+            "name": "org-units"
+        },
+        {
+            "description": "Admin settings: warning-light thresholds, source routes and other policies",
+            "name": "settings"
+        },
+        {
+            "description": "Key figures, trends and per-unit statistics",
+            "name": "statistics"
+        },
+        {
+            "description": "The caller's to-do list (待办)",
+            "name": "todo"
+        },
+        {
+            "description": "Urging (催办) of units on their items, manual and automatic",
+            "name": "urges"
+        },
+        {
+            "description": "People: accounts, roles, units; the caller's own profile",
+            "name": "users"
+        },
+        {
+            "description": "Verification (核查) of closed items: checks and their results",
+            "name": "verification"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it

@@ -137,105 +137,7 @@ export interface paths {
          * Upload an attachment
          * @description multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "multipart/form-data": {
-                        /**
-                         * Format: binary
-                         * @description the file
-                         */
-                        file: string;
-                        /**
-                         * Format: uuid
-                         * @description item the file belongs to
-                         */
-                        item_id: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Attachment"];
-                    };
-                };
-                /** @description Bad Request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Request Entity Too Large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unsupported Media Type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description validation_failed: item_id, or file (its name's extension does not match its content) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description upload_quota_exceeded: the user's uploads of the last 24 hours reach DUBAN_UPLOAD_USER_QUOTA; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                503: components["responses"]["ServiceUnavailable"];
-                /** @description insufficient_storage: the server has no room to receive the file */
-                507: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        post: operations["uploadAttachment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -273,40 +175,7 @@ export interface paths {
          * Describe an attachment
          * @description 404 unless the caller may see the file: it follows the item and the record citing it (a draft feedback's files only for the people of its unit); a file not yet linked is seen by its uploader only.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description attachment id */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Attachment"];
-                    };
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                429: components["responses"]["TooManyRequests"];
-                503: components["responses"]["ServiceUnavailable"];
-            };
-        };
+        get: operations["getAttachment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -326,47 +195,7 @@ export interface paths {
          * Download an attachment
          * @description The file, with its type, an attachment disposition (the name in UTF-8), nosniff and a sandbox CSP. When the server keeps files in object storage with DUBAN_S3_DOWNLOAD=redirect, the answer is 302 to a presigned URL of the store, valid for minutes, whose response carries the same type, disposition and caching.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description attachment id */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/octet-stream": string;
-                    };
-                };
-                /** @description redirect to a presigned URL of the object store */
-                302: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not Found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/octet-stream": components["schemas"]["Problem"];
-                    };
-                };
-                429: components["responses"]["TooManyRequests"];
-                503: components["responses"]["ServiceUnavailable"];
-            };
-        };
+        get: operations["downloadAttachment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2425,59 +2254,122 @@ export interface components {
     schemas: {
         APIToken: {
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
+            expires_at: string | null;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: date-time */
-            last_used_at?: string | null;
+            last_used_at: string | null;
             /** @example OA integration */
-            name?: string;
+            name: string;
             /** @example dbn_3xQa */
-            prefix?: string;
+            prefix: string;
             /**
              * @example [
              *       "read"
              *     ]
              */
-            scopes?: ("read" | "write")[];
+            scopes: components["schemas"]["TokenScope"][];
         };
         APITokenList: {
-            data?: components["schemas"]["APIToken"][];
+            data: components["schemas"]["APIToken"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 1 */
-            total?: number;
+            total: number;
         };
+        /** @enum {string} */
+        Action: "update" | "delete" | "submit" | "approve" | "reject" | "issue" | "accept" | "return" | "reassign" | "suspend" | "resume" | "cancel" | "archive" | "request_completion" | "approve_completion" | "reject_completion" | "verify" | "manage_milestones" | "add_sub_item" | "move_deadline" | "set_progress" | "clear_warning";
         Assessment: {
             /** Format: date */
-            computed_on?: string;
-            period?: components["schemas"]["StatsPeriod"];
-            published?: boolean;
-            published_at?: string;
+            computed_on: string;
+            period: components["schemas"]["StatsPeriod"];
+            published: boolean;
+            /** Format: date-time */
+            published_at: string | null;
             /** Format: uuid */
-            published_by?: string;
-            rules?: components["schemas"]["AssessmentRules"];
+            published_by: string | null;
+            rules: components["schemas"]["AssessmentRules"];
             /** Format: uuid */
-            scope_id?: string;
-            units?: components["schemas"]["AssessmentUnitScore"][];
+            scope_id: string;
+            units: components["schemas"]["AssessmentUnitScore"][];
         };
         AssessmentPoint: {
-            code?: string;
+            code: string;
             /** @description Detail says what was counted, e.g. 7 working days overdue, or the date. */
-            detail?: string;
+            detail: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** @example -2 */
-            points?: number;
-            /** @enum {string} */
-            rule?: "overdue_item" | "overdue_days" | "urge" | "auto_urge" | "returned_feedback" | "verification_failure" | "extension" | "early_close";
-            title?: string;
+            points: number;
+            rule: components["schemas"]["AssessmentPointRule"];
+            title: string;
         };
+        /** @enum {string} */
+        AssessmentPointRule: "overdue_item" | "overdue_days" | "urge" | "auto_urge" | "returned_feedback" | "verification_failure" | "extension" | "early_close";
         AssessmentRules: {
+            /** @example 0.2 */
+            auto_urge: number;
+            /** @example 100 */
+            base: number;
+            /**
+             * @description EarlyBonus: per item closed before its original deadline, at most EarlyBonusCap.
+             * @example 1
+             */
+            early_bonus: number;
+            /** @example 5 */
+            early_bonus_cap: number;
+            /**
+             * @description Excellent and Pass are the lowest scores of the grades 优秀 and 合格; below Pass
+             *     is 不合格.
+             * @example 90
+             */
+            excellent: number;
+            /**
+             * @description Extension: per extension granted to the unit.
+             * @example 0.5
+             */
+            extension: number;
+            /**
+             * @description OverdueDay: per working day overdue in the period, at most OverdueDayCap per item.
+             * @example 0.2
+             */
+            overdue_day: number;
+            /** @example 5 */
+            overdue_day_cap: number;
+            /**
+             * @description OverdueItem: per item overdue (against its original deadline) in the period.
+             * @example 2
+             */
+            overdue_item: number;
+            /** @example 76 */
+            pass: number;
+            /**
+             * @description ReturnedFeedback: per feedback the office returned.
+             * @example 0.5
+             */
+            returned_feedback: number;
+            /** Format: date-time */
+            updated_at: string | null;
+            /** Format: uuid */
+            updated_by: string | null;
+            /**
+             * @description Urge: per manual urge received; AutoUrge per automatic one.
+             * @example 0.5
+             */
+            urge: number;
+            /**
+             * @description VerificationFailure: per failed verification (反弹) of an item the unit leads.
+             * @example 3
+             */
+            verification_failure: number;
+            /** @description Version counts changes (0: the defaults); the ETag carries it. */
+            version: number;
+        };
+        AssessmentRulesInput: {
             /** @example 0.2 */
             auto_urge?: number;
             /** @example 100 */
@@ -2519,9 +2411,10 @@ export interface components {
              * @example 0.5
              */
             returned_feedback?: number;
-            updated_at?: string;
+            /** Format: date-time */
+            updated_at?: string | null;
             /** Format: uuid */
-            updated_by?: string;
+            updated_by?: string | null;
             /**
              * @description Urge: per manual urge received; AutoUrge per automatic one.
              * @example 0.5
@@ -2537,101 +2430,102 @@ export interface components {
         };
         AssessmentUnitScore: {
             /** @example 1 */
-            bonus?: number;
+            bonus: number;
             /** @example 6.5 */
-            deductions?: number;
-            /** @enum {string} */
-            grade?: "excellent" | "pass" | "fail";
-            points?: components["schemas"]["AssessmentPoint"][];
+            deductions: number;
+            grade: components["schemas"]["AssessmentUnitScoreGrade"];
+            points: components["schemas"]["AssessmentPoint"][];
             /** @example 1 */
-            rank?: number;
+            rank: number;
             /** @example 94.5 */
-            score?: number;
+            score: number;
             /** Format: uuid */
-            unit_id?: string;
-            unit_name?: string;
+            unit_id: string;
+            unit_name: string;
         };
+        /** @enum {string} */
+        AssessmentUnitScoreGrade: "excellent" | "pass" | "fail";
         Assignment: {
-            accepted_at?: string;
+            /** Format: date-time */
+            accepted_at: string | null;
             /** Format: uuid */
-            accepted_by?: string;
-            allowed_actions?: string[];
-            created_at?: string;
+            accepted_by: string | null;
+            allowed_actions: components["schemas"]["AssignmentAllowedActions"][];
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** @description Reason is the unit's reason for returning it. */
-            reason?: string;
+            reason: string;
             /** Format: uuid */
-            responsible_user_id?: string;
-            returned_at?: string;
+            responsible_user_id: string | null;
+            /** Format: date-time */
+            returned_at: string | null;
             /** Format: uuid */
-            returned_by?: string;
-            /** @enum {string} */
-            role?: "lead" | "cooperating";
-            /** @enum {string} */
-            state?: "pending" | "accepted" | "returned";
+            returned_by: string | null;
+            role: components["schemas"]["AssignmentRole"];
+            state: components["schemas"]["AssignmentState"];
             /** Format: uuid */
-            unit_id?: string;
-            updated_at?: string;
-            version?: number;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
         };
+        /** @enum {string} */
+        AssignmentAllowedActions: "accept" | "return" | "update";
         AssignmentList: {
-            data?: components["schemas"]["Assignment"][];
-            total?: number;
+            data: components["schemas"]["Assignment"][];
+            total: number;
         };
         AssignmentRequest: {
             /** Format: uuid */
             responsible_user_id?: string;
-            /**
-             * @example lead
-             * @enum {string}
-             */
-            role: "lead" | "cooperating";
+            role: components["schemas"]["AssignmentRole"];
             /** Format: uuid */
             unit_id: string;
         };
+        /** @enum {string} */
+        AssignmentRole: "lead" | "cooperating";
+        /** @enum {string} */
+        AssignmentState: "pending" | "accepted" | "returned";
         Attachment: {
             /** @example application/pdf */
-            content_type?: string;
+            content_type: string;
             /** @example /api/v1/attachments/0190.../content */
-            content_url?: string;
+            content_url: string;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** @example 整改方案.pdf */
-            filename?: string;
+            filename: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** Format: uuid */
-            owner_id?: string;
+            owner_id: string | null;
             /** @example feedback */
-            owner_type?: string;
-            sha256?: string;
+            owner_type: string;
+            sha256: string;
             /** @example 102400 */
-            size?: number;
+            size: number;
             /** Format: uuid */
-            uploaded_by?: string;
+            uploaded_by: string;
         };
         AuthMethods: {
-            ldap?: components["schemas"]["LDAPMethod"];
-            oidc?: components["schemas"]["OIDCMethod"];
-            password?: components["schemas"]["PasswordMethod"];
+            ldap: components["schemas"]["LDAPMethod"];
+            oidc: components["schemas"]["OIDCMethod"];
+            password: components["schemas"]["PasswordMethod"];
         };
         BulkUsersRequest: {
-            /**
-             * @description Action: move (to org_unit_id), deactivate, activate, set_roles (roles with roles_mode).
-             * @example move
-             * @enum {string}
-             */
-            action: "move" | "deactivate" | "activate" | "set_roles";
+            /** @description Action: move (to org_unit_id), deactivate, activate, set_roles (roles with roles_mode). */
+            action: components["schemas"]["BulkUsersRequestAction"];
             /**
              * @description Handover names who takes the posts of the people moved or deactivated
              *     (GET /users/{id}/holdings); absent successors take the defaults.
              */
-            handover?: components["schemas"]["HandoverSuccessors"];
+            handover?: components["schemas"]["HandoverSuccessors"] | null;
             /**
              * Format: uuid
              * @description OrgUnitID is the unit to move to (move).
@@ -2643,99 +2537,113 @@ export interface components {
              *       "supervisor"
              *     ]
              */
-            roles?: ("admin" | "supervisor" | "leader" | "member" | "auditor")[];
-            /**
-             * @description RolesMode: replace (default), add or remove.
-             * @example add
-             * @enum {string}
-             */
-            roles_mode?: "replace" | "add" | "remove";
+            roles?: components["schemas"]["Role"][];
+            /** @description RolesMode: replace (default), add or remove. */
+            roles_mode?: components["schemas"]["BulkUsersRequestRolesMode"];
             user_ids: string[];
         };
+        /** @enum {string} */
+        BulkUsersRequestAction: "move" | "deactivate" | "activate" | "set_roles";
+        /** @enum {string} */
+        BulkUsersRequestRolesMode: "replace" | "add" | "remove";
         BulkUsersResult: {
             /** @description Changed are the people the action changed; Unchanged those it found as wanted. */
-            changed?: string[];
-            unchanged?: string[];
+            changed: string[];
+            unchanged: string[];
         };
         Bulletin: {
-            allowed_actions?: string[];
-            created_at?: string;
+            allowed_actions: string[];
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            created_by?: string;
+            created_by: string;
             /** @description Data are the figures and lists; left out of lists. */
             data?: components["schemas"]["BulletinData"];
             /** @example 督办通报〔2026〕11号 */
-            doc_no?: string;
+            doc_no: string;
             /** Format: uuid */
-            id?: string;
-            /** @enum {string} */
-            kind?: "monthly" | "quarterly" | "special";
-            number?: number;
+            id: string;
+            kind: components["schemas"]["BulletinKind"];
+            number: number | null;
             /** @example 2026-11 */
-            period?: string;
+            period: string;
             /** Format: date */
-            period_from?: string;
+            period_from: string;
             /** Format: date */
-            period_to?: string;
-            published_at?: string;
+            period_to: string;
+            /** Format: date-time */
+            published_at: string | null;
             /** Format: uuid */
-            published_by?: string;
+            published_by: string | null;
             /** Format: uuid */
-            scope_id?: string;
-            sections?: components["schemas"]["BulletinSections"];
-            /** @enum {string} */
-            state?: "draft" | "published";
+            scope_id: string;
+            sections: components["schemas"]["BulletinSections"];
+            state: components["schemas"]["BulletinState"];
             /** @example 2026年11月督查督办通报 */
-            title?: string;
-            updated_at?: string;
-            version?: number;
-            year?: number;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+            year: number | null;
         };
         BulletinData: {
-            by_source?: components["schemas"]["StatsKeyFigures"][];
+            by_source: components["schemas"]["StatsKeyFigures"][];
             /** @description Commended: units that closed items and all on time, with nothing overdue. */
-            commended?: components["schemas"]["BulletinUnitNote"][];
+            commended: components["schemas"]["BulletinUnitNote"][];
             /** @description Criticised: units with overdue items or urged repeatedly. */
-            criticised?: components["schemas"]["BulletinUnitNote"][];
-            generated_at?: string;
+            criticised: components["schemas"]["BulletinUnitNote"][];
+            /** Format: date-time */
+            generated_at: string;
             /** @description Overdue: open items past their deadline (red lights), longest overdue first. */
-            overdue?: components["schemas"]["BulletinItemLine"][];
-            overview?: components["schemas"]["stats.Figures"];
-            period?: components["schemas"]["StatsPeriod"];
-            scope_name?: string;
+            overdue: components["schemas"]["BulletinItemLine"][];
+            overview: components["schemas"]["stats.Figures"];
+            period: components["schemas"]["StatsPeriod"];
+            scope_name: string;
             /** Format: date */
-            today?: string;
-            units?: components["schemas"]["StatsUnitFigures"][];
+            today: string;
+            units: components["schemas"]["StatsUnitFigures"][];
             /** @description VerificationFailures: items whose verification failed in the period (反弹). */
-            verification_failures?: components["schemas"]["BulletinItemLine"][];
+            verification_failures: components["schemas"]["BulletinItemLine"][];
             /** @description Warnings: yellow lights (a milestone or a feedback missed). */
-            warnings?: components["schemas"]["BulletinItemLine"][];
+            warnings: components["schemas"]["BulletinItemLine"][];
         };
         BulletinItemLine: {
-            code?: string;
+            code: string;
             /** @description DaysOverdue: working days past the deadline (overdue items). */
-            days_overdue?: number;
+            days_overdue: number;
             /** Format: date */
-            deadline?: string;
+            deadline: string;
             /** Format: uuid */
-            item_id?: string;
-            lead_unit?: string;
+            item_id: string;
+            lead_unit: string;
             /** Format: uuid */
-            lead_unit_id?: string;
-            light?: string;
+            lead_unit_id: string | null;
+            light: string;
             /** @description Note: the findings of a failed verification. */
             note?: string;
             /** Format: date */
-            original_deadline?: string;
-            title?: string;
+            original_deadline: string;
+            title: string;
         };
+        /** @enum {string} */
+        BulletinKind: "monthly" | "quarterly" | "special";
         BulletinList: {
-            data?: components["schemas"]["Bulletin"][];
-            page?: number;
-            page_size?: number;
-            total?: number;
+            data: components["schemas"]["Bulletin"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         BulletinSections: {
+            /** @description Highlights (主要成效): what went well. */
+            highlights: string;
+            /** @description NextSteps (下步工作): what follows. */
+            next_steps: string;
+            /** @description Problems (存在问题): what did not. */
+            problems: string;
+            /** @description Summary (总体情况): the period in a few sentences. */
+            summary: string;
+        };
+        BulletinSectionsInput: {
             /** @description Highlights (主要成效): what went well. */
             highlights?: string;
             /** @description NextSteps (下步工作): what follows. */
@@ -2745,11 +2653,13 @@ export interface components {
             /** @description Summary (总体情况): the period in a few sentences. */
             summary?: string;
         };
+        /** @enum {string} */
+        BulletinState: "draft" | "published";
         BulletinUnitNote: {
-            reason?: string;
+            reason: string;
             /** Format: uuid */
-            unit_id?: string;
-            unit_name?: string;
+            unit_id: string;
+            unit_name: string;
         };
         CalendarDay: {
             /**
@@ -2757,11 +2667,7 @@ export interface components {
              * @example 2026-02-17
              */
             date: string;
-            /**
-             * @example holiday
-             * @enum {string}
-             */
-            kind: "holiday" | "workday";
+            kind: components["schemas"]["CalendarDayKind"];
             /** @example 春节 */
             name: string;
         };
@@ -2771,32 +2677,33 @@ export interface components {
              * @example 2026-02-17
              */
             date: string;
-            /**
-             * @example holiday
-             * @enum {string}
-             */
-            kind: "holiday" | "workday";
+            kind: components["schemas"]["CalendarDayKind"];
             /** @example 春节 */
             name?: string;
         };
+        /** @enum {string} */
+        CalendarDayKind: "holiday" | "workday";
         CalendarToken: {
-            created_at?: string;
+            /** Format: date-time */
+            created_at: string;
             /**
              * @description Token is the secret; it is never shown again (only its hash is kept).
              * @example dcal_Xq3v…
              */
-            token?: string;
+            token: string;
             /**
              * @description URL is the feed's address to subscribe to.
              * @example https://duban.example.com/api/v1/me/calendar.ics?token=dcal_Xq3v…
              */
-            url?: string;
+            url: string;
         };
         CalendarTokenStatus: {
             /** @example true */
-            active?: boolean;
-            created_at?: string;
-            last_used_at?: string;
+            active: boolean;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            last_used_at: string | null;
         };
         CalendarYear: {
             days: components["schemas"]["CalendarDay"][];
@@ -2826,13 +2733,15 @@ export interface components {
              * @description Version, when sent, must be the current version (like If-Match), else 412.
              * @example 1
              */
-            version?: number;
+            version?: number | null;
             /**
              * @description Year, when sent, must be the year of the path.
              * @example 2026
              */
-            year?: number;
+            year?: number | null;
         };
+        /** @enum {string} */
+        Category: "important_matter" | "document";
         ChangePasswordRequest: {
             current_password: string;
             /**
@@ -2849,19 +2758,23 @@ export interface components {
              */
             reason?: string;
         };
+        /** @enum {string} */
+        ClearedLight: "blue" | "yellow" | "red";
         Comment: {
-            attachments?: components["schemas"]["Attachment"][];
+            attachments: components["schemas"]["Attachment"][];
             /** Format: uuid */
-            author_id?: string;
-            body?: string;
-            created_at?: string;
+            author_id: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            /** @enum {string} */
-            kind?: "instruction" | "comment" | "coordination";
+            item_id: string;
+            kind: components["schemas"]["CommentKind"];
         };
+        /** @enum {string} */
+        CommentKind: "instruction" | "comment" | "coordination";
         CommentList: {
             /**
              * @description AllowedKinds are the kinds the caller may write on the item now.
@@ -2870,30 +2783,24 @@ export interface components {
              *       "instruction"
              *     ]
              */
-            allowed_kinds?: string[];
-            data?: components["schemas"]["Comment"][];
-            page?: number;
-            page_size?: number;
-            total?: number;
+            allowed_kinds: string[];
+            data: components["schemas"]["Comment"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         CompletionMaterial: {
             /** Format: uuid */
             attachment_id: string;
-            /**
-             * @description Kind: request 请示, report 报告, plan 方案, handling 办理情况.
-             * @example report
-             * @enum {string}
-             */
-            kind: "request" | "report" | "plan" | "handling";
+            /** @description Kind: request 请示, report 报告, plan 方案, handling 办理情况. */
+            kind: components["schemas"]["CompletionMaterialKind"];
         };
+        /** @enum {string} */
+        CompletionMaterialKind: "request" | "report" | "plan" | "handling";
         CompletionMaterialRef: {
             /** Format: uuid */
-            attachment_id?: string;
-            /**
-             * @example report
-             * @enum {string}
-             */
-            kind?: "request" | "report" | "plan" | "handling";
+            attachment_id: string;
+            kind: components["schemas"]["CompletionMaterialKind"];
         };
         CompletionRequest: {
             /**
@@ -2902,40 +2809,40 @@ export interface components {
              *       "review"
              *     ]
              */
-            allowed_actions?: string[];
-            attachment_ids?: string[];
-            attachments?: components["schemas"]["Attachment"][];
-            created_at?: string;
-            decided_at?: string;
+            allowed_actions: string[];
+            attachment_ids: string[];
+            attachments: components["schemas"]["Attachment"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at: string | null;
             /** Format: uuid */
-            decided_by?: string;
-            decision_comment?: string;
+            decided_by: string | null;
+            decision_comment: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** @description Materials are the typed files; AttachmentIDs the untyped ones; Attachments describes them all. */
-            materials?: components["schemas"]["CompletionMaterialRef"][];
+            materials: components["schemas"]["CompletionMaterialRef"][];
             /** Format: uuid */
-            requested_by?: string;
-            review_comment?: string;
-            reviewed_at?: string;
+            requested_by: string;
+            review_comment: string;
+            /** Format: date-time */
+            reviewed_at: string | null;
             /** Format: uuid */
-            reviewed_by?: string;
-            /**
-             * @example requested
-             * @enum {string}
-             */
-            state?: "requested" | "forwarded" | "approved" | "rejected";
-            summary?: string;
+            reviewed_by: string | null;
+            state: components["schemas"]["RequestState"];
+            summary: string;
             /**
              * Format: uuid
              * @description UnitID is the lead unit that asked.
              */
-            unit_id?: string;
-            updated_at?: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
         CompletionRequestList: {
             /**
@@ -2944,9 +2851,9 @@ export interface components {
              *       "request"
              *     ]
              */
-            allowed_actions?: string[];
-            data?: components["schemas"]["CompletionRequest"][];
-            total?: number;
+            allowed_actions: string[];
+            data: components["schemas"]["CompletionRequest"][];
+            total: number;
         };
         CreateAPITokenRequest: {
             /**
@@ -2954,7 +2861,7 @@ export interface components {
              * @description ExpiresAt is optional; the token never expires without it.
              * @example 2027-01-01T00:00:00+08:00
              */
-            expires_at?: string;
+            expires_at?: string | null;
             /** @example OA integration */
             name: string;
             /**
@@ -2962,19 +2869,18 @@ export interface components {
              *       "read"
              *     ]
              */
-            scopes: ("read" | "write")[];
+            scopes: components["schemas"]["TokenScope"][];
         };
         CreateBulletin: {
             /** Format: date */
             from?: string;
-            /** @enum {string} */
-            kind: "monthly" | "quarterly" | "special";
+            kind: components["schemas"]["BulletinKind"];
             /**
              * @description Period: 2026-11 (monthly), 2026-Q4 (quarterly); or from and to (special).
              * @example 2026-11
              */
             period?: string;
-            sections?: components["schemas"]["BulletinSections"];
+            sections?: components["schemas"]["BulletinSectionsInput"] | null;
             title?: string;
             /** Format: date */
             to?: string;
@@ -2982,11 +2888,15 @@ export interface components {
         CreateDelegationRequest: {
             /** Format: uuid */
             deputy_id: string;
+            /** Format: date-time */
             ends_at: string;
             /** @example 出差期间由副总代为审批 */
             reason?: string;
-            /** @description StartsAt defaults to now. */
-            starts_at?: string;
+            /**
+             * Format: date-time
+             * @description StartsAt defaults to now.
+             */
+            starts_at?: string | null;
         };
         CreateItem: {
             assisting_leader_ids?: string[];
@@ -2995,10 +2905,8 @@ export interface components {
             /**
              * @description Category: important_matter (重要事项) or document (公文, registered by the
              *     supervision office).
-             * @example important_matter
-             * @enum {string}
              */
-            category: "important_matter" | "document";
+            category: components["schemas"]["Category"];
             /** @example 按会议要求完成所属企业安全隐患排查整治 */
             content: string;
             cooperating_unit_ids?: string[];
@@ -3007,11 +2915,7 @@ export interface components {
              * @example 2026-06-30
              */
             deadline: string;
-            /**
-             * @example monthly
-             * @enum {string}
-             */
-            feedback_cadence?: "none" | "weekly" | "biweekly" | "monthly" | "quarterly" | "milestones";
+            feedback_cadence?: components["schemas"]["FeedbackCadence"];
             /**
              * Format: uuid
              * @description InitiatorUnitID defaults to the caller's unit.
@@ -3019,13 +2923,8 @@ export interface components {
             initiator_unit_id?: string;
             /** Format: uuid */
             lead_unit_id: string;
-            /** @enum {string} */
-            meeting_type?: "board" | "party_group" | "gm_office" | "annual_work" | "midyear_work" | "monthly" | "production_coordination" | "special_topic";
-            /**
-             * @example special
-             * @enum {string}
-             */
-            method?: "special" | "tracking" | "on_site" | "joint";
+            meeting_type?: components["schemas"]["MeetingType"];
+            method?: components["schemas"]["Method"];
             /**
              * Format: uuid
              * @description NoticeIssuerUnitID defaults from the source (第十四条): board → Board Office,
@@ -3047,10 +2946,8 @@ export interface components {
              * @description Source decides who issues the notice and whether the supervising leader must
              *     approve (board, party_group, leader_activity, group_meeting skip approval);
              *     documents may also use superior_instruction, subsidiary_request, emergency.
-             * @example group_meeting
-             * @enum {string}
              */
-            source: "board" | "party_group" | "leader_activity" | "group_meeting" | "special_meeting" | "other" | "superior_instruction" | "subsidiary_request" | "emergency";
+            source: components["schemas"]["Source"];
             /**
              * @description SourceRef: meeting and date, document number (文号), the instruction's text.
              * @example 2026年1月总经理办公会纪要第3项
@@ -3066,28 +2963,22 @@ export interface components {
             tags?: string[];
             /** @example 落实年度安全生产工作会议部署 */
             title: string;
-            /**
-             * @example normal
-             * @enum {string}
-             */
-            urgency?: "normal" | "urgent" | "very_urgent";
+            urgency?: components["schemas"]["Urgency"];
         };
         CreateOrgUnitRequest: {
             is_supervision_office?: boolean;
             /**
              * @description Kind: group (the root, only one), enterprise (parent: the group) or department
              *     (parent: the group or an enterprise).
-             * @example department
-             * @enum {string}
              */
-            kind: "group" | "enterprise" | "department";
+            kind: components["schemas"]["OrgUnitKind"];
             /** @example 规划发展部 */
             name: string;
             /**
              * Format: uuid
              * @description ParentID is required except for the group.
              */
-            parent_id?: string;
+            parent_id?: string | null;
             /** @example 规划部 */
             short_name?: string;
             /**
@@ -3117,7 +3008,7 @@ export interface components {
              *       "member"
              *     ]
              */
-            roles: ("admin" | "supervisor" | "leader" | "member" | "auditor")[];
+            roles: components["schemas"]["Role"][];
             /** @example 副主任 */
             title?: string;
             /**
@@ -3128,57 +3019,56 @@ export interface components {
         };
         CreatedAPIToken: {
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: date-time */
-            expires_at?: string | null;
+            expires_at: string | null;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: date-time */
-            last_used_at?: string | null;
+            last_used_at: string | null;
             /** @example OA integration */
-            name?: string;
+            name: string;
             /** @example dbn_3xQa */
-            prefix?: string;
+            prefix: string;
             /**
              * @example [
              *       "read"
              *     ]
              */
-            scopes?: ("read" | "write")[];
+            scopes: components["schemas"]["TokenScope"][];
             /**
              * @description Token is the secret; send it as "Authorization: Bearer <token>". It cannot be
              *     shown again.
              * @example dbn_3xQa9f0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9
              */
-            token?: string;
+            token: string;
         };
         DeadlineChange: {
             /** Format: uuid */
-            changed_by?: string;
-            created_at?: string;
-            decision_note?: string;
+            changed_by: string;
+            /** Format: date-time */
+            created_at: string;
+            decision_note: string;
             /** Format: uuid */
-            extension_request_id?: string;
+            extension_request_id: string | null;
             /** Format: date */
-            from_deadline?: string;
+            from_deadline: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            /**
-             * @description Kind: extension (an approved request) or office (set on an overdue item).
-             * @example extension
-             * @enum {string}
-             */
-            kind?: "extension" | "office";
+            item_id: string;
+            /** @description Kind: extension (an approved request) or office (set on an overdue item). */
+            kind: components["schemas"]["DeadlineChangeKind"];
             /** Format: uuid */
-            leader_id?: string;
+            leader_id: string | null;
             /** Format: date */
-            to_deadline?: string;
+            to_deadline: string;
         };
+        /** @enum {string} */
+        DeadlineChangeKind: "extension" | "office";
         DeadlineChangeList: {
-            data?: components["schemas"]["DeadlineChange"][];
-            total?: number;
+            data: components["schemas"]["DeadlineChange"][];
+            total: number;
         };
         DeadlineSet: {
             /**
@@ -3195,44 +3085,49 @@ export interface components {
             leader_id: string;
         };
         Delegation: {
-            allowed_actions?: "end"[];
-            created_at?: string;
-            deputy?: components["schemas"]["DelegationPerson"];
+            allowed_actions: "end"[];
+            /** Format: date-time */
+            created_at: string;
+            deputy: components["schemas"]["DelegationPerson"];
+            /** Format: date-time */
             ended_at?: string;
             /** Format: uuid */
             ended_by?: string;
-            ends_at?: string;
+            /** Format: date-time */
+            ends_at: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /**
              * @description Powers are what the deputy may do: leader (the principal's decisions as
              *     supervising leader) and head (of the units the principal heads).
              */
-            powers?: ("leader" | "head")[];
-            principal?: components["schemas"]["DelegationPerson"];
-            reason?: string;
-            starts_at?: string;
-            /**
-             * @description Status: scheduled, active, expired (by the clock) or ended (early).
-             * @enum {string}
-             */
-            status?: "scheduled" | "active" | "expired" | "ended";
-            version?: number;
+            powers: components["schemas"]["DelegationPowers"][];
+            principal: components["schemas"]["DelegationPerson"];
+            reason: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** @description Status: scheduled, active, expired (by the clock) or ended (early). */
+            status: components["schemas"]["DelegationStatus"];
+            version: number;
         };
         DelegationList: {
             /**
              * @description Given are the delegations the user made (as principal), Received those
              *     naming them deputy; newest first.
              */
-            given?: components["schemas"]["Delegation"][];
-            received?: components["schemas"]["Delegation"][];
+            given: components["schemas"]["Delegation"][];
+            received: components["schemas"]["Delegation"][];
         };
         DelegationPerson: {
             /** @example 张伟 */
-            display_name?: string;
+            display_name: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
         };
+        /** @enum {string} */
+        DelegationPowers: "leader" | "head";
+        /** @enum {string} */
+        DelegationStatus: "scheduled" | "active" | "expired" | "ended";
         Extension: {
             /**
              * @description AllowedActions: review (supervision office), approve and reject (supervising leader).
@@ -3240,49 +3135,49 @@ export interface components {
              *       "review"
              *     ]
              */
-            allowed_actions?: string[];
-            created_at?: string;
+            allowed_actions: string[];
+            /** Format: date-time */
+            created_at: string;
             /**
              * Format: date
              * @description CurrentDeadline is the item's deadline when the request was made.
              * @example 2026-08-31
              */
-            current_deadline?: string;
-            decided_at?: string;
+            current_deadline: string;
+            /** Format: date-time */
+            decided_at: string | null;
             /** Format: uuid */
-            decided_by?: string;
-            decision_comment?: string;
+            decided_by: string | null;
+            decision_comment: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** @example 60 */
-            progress?: number;
-            reason?: string;
+            progress: number | null;
+            reason: string;
             /** Format: uuid */
-            requested_by?: string;
+            requested_by: string;
             /**
              * Format: date
              * @example 2026-09-30
              */
-            requested_deadline?: string;
-            review_comment?: string;
-            reviewed_at?: string;
+            requested_deadline: string;
+            review_comment: string;
+            /** Format: date-time */
+            reviewed_at: string | null;
             /** Format: uuid */
-            reviewed_by?: string;
-            /**
-             * @example requested
-             * @enum {string}
-             */
-            state?: "requested" | "forwarded" | "approved" | "rejected";
+            reviewed_by: string | null;
+            state: components["schemas"]["RequestState"];
             /**
              * Format: uuid
              * @description UnitID is the lead unit that asked.
              */
-            unit_id?: string;
-            updated_at?: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
         ExtensionList: {
             /**
@@ -3291,92 +3186,98 @@ export interface components {
              *       "request"
              *     ]
              */
-            allowed_actions?: string[];
-            data?: components["schemas"]["Extension"][];
-            total?: number;
+            allowed_actions: string[];
+            data: components["schemas"]["Extension"][];
+            total: number;
         };
         Feedback: {
             /** @description AllowedActions: update, submit, accept, return. */
-            allowed_actions?: string[];
-            attachments?: components["schemas"]["Attachment"][];
+            allowed_actions: string[];
+            attachments: components["schemas"]["Attachment"][];
             /** Format: uuid */
-            based_on_id?: string;
-            content?: string;
-            created_at?: string;
+            based_on_id: string | null;
+            content: string;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            created_by?: string;
+            created_by: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /** Format: uuid */
-            milestone_id?: string;
-            next_steps?: string;
-            problems?: string;
+            milestone_id: string | null;
+            next_steps: string;
+            problems: string;
             /** @example 40 */
-            progress?: number;
+            progress: number;
             /** @description ReviewComment is the supervision office's comment of the latest review. */
-            review_comment?: string;
-            reviewed_at?: string;
+            review_comment: string;
+            /** Format: date-time */
+            reviewed_at: string | null;
             /** Format: uuid */
-            reviewed_by?: string;
+            reviewed_by: string | null;
             /**
              * @description State: draft (seen by the unit only) → submitted → accepted | returned; a
              *     returned one is edited and submitted again.
-             * @enum {string}
              */
-            state?: "draft" | "submitted" | "accepted" | "returned";
-            submitted_at?: string;
+            state: components["schemas"]["FeedbackState"];
+            /** Format: date-time */
+            submitted_at: string | null;
             /** Format: uuid */
-            submitted_by?: string;
+            submitted_by: string | null;
             /** Format: uuid */
-            unit_id?: string;
-            updated_at?: string;
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
             /** Format: uuid */
-            updated_by?: string;
+            updated_by: string;
             /** @example 2 */
-            version?: number;
+            version: number;
         };
         FeedbackAccept: {
             /** @example 进展符合要求 */
             comment?: string;
         };
+        /** @enum {string} */
+        FeedbackCadence: "none" | "weekly" | "biweekly" | "monthly" | "quarterly" | "milestones";
         FeedbackDraft: {
             /** Format: uuid */
-            based_on_id?: string;
-            content?: string;
-            last_reported_at?: string;
+            based_on_id: string | null;
+            content: string;
+            /** Format: date-time */
+            last_reported_at: string | null;
             /** Format: uuid */
-            milestone_id?: string;
+            milestone_id: string | null;
             /** Format: date */
-            next_due?: string;
-            next_steps?: string;
+            next_due: string | null;
+            next_steps: string;
             /**
              * Format: uuid
              * @description OpenFeedbackID is the unit's feedback already in the works (draft or
              *     returned): edit that one rather than starting another (POST answers 409).
              */
-            open_feedback_id?: string;
-            overdue?: boolean;
-            problems?: string;
-            progress?: number;
+            open_feedback_id: string | null;
+            overdue: boolean;
+            problems: string;
+            progress: number;
             /** Format: uuid */
-            unit_id?: string;
+            unit_id: string;
         };
         FeedbackDue: {
-            last_reported_at?: string;
+            /** Format: date-time */
+            last_reported_at: string | null;
             /**
              * Format: date
              * @description NextDue is null when nothing is due (cadence none, no open milestone, item
              *     not issued or in progress).
              * @example 2026-05-31
              */
-            next_due?: string;
-            overdue?: boolean;
-            /** @enum {string} */
-            role?: "lead" | "cooperating";
+            next_due: string | null;
+            overdue: boolean;
+            role: components["schemas"]["AssignmentRole"];
             /** Format: uuid */
-            unit_id?: string;
+            unit_id: string;
         };
         FeedbackList: {
             /**
@@ -3387,15 +3288,15 @@ export interface components {
              *       "submit"
              *     ]
              */
-            allowed_actions?: string[];
-            data?: components["schemas"]["Feedback"][];
-            due?: components["schemas"]["FeedbackDue"][];
+            allowed_actions: string[];
+            data: components["schemas"]["Feedback"][];
+            due: components["schemas"]["FeedbackDue"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 3 */
-            total?: number;
+            total: number;
         };
         FeedbackReturn: {
             /**
@@ -3404,11 +3305,13 @@ export interface components {
              */
             comment: string;
         };
+        /** @enum {string} */
+        FeedbackState: "draft" | "submitted" | "accepted" | "returned";
         FieldError: {
             /** @example title */
-            field?: string;
+            field: string;
             /** @example is required */
-            message?: string;
+            message: string;
             /**
              * @description Rule is the machine name of the failed rule (required, max, oneof, ...).
              * @example required
@@ -3422,12 +3325,12 @@ export interface components {
              * @description DefaultSuccessor takes the post when the request names nobody (null: the
              *     post is left empty, or for a supervising leader a successor is required).
              */
-            default_successor?: components["schemas"]["HandoverPerson"];
+            default_successor: components["schemas"]["HandoverPerson"] | null;
             /**
              * @description HandedOver: the change asked about (deactivation, or a move to unit_id)
              *     takes this post away, so it must be handed over.
              */
-            handed_over?: boolean;
+            handed_over: boolean;
             item_code?: string;
             /** Format: uuid */
             item_id?: string;
@@ -3438,279 +3341,296 @@ export interface components {
              * @description PendingDecisions counts what waits for the supervising leader on the item:
              *     its approval (立项) and forwarded extension and completion requests.
              */
-            pending_decisions?: number;
-            /** @enum {string} */
-            role?: "head" | "liaison" | "responsible" | "supervising_leader" | "assisting_leader";
+            pending_decisions: number;
+            role: components["schemas"]["HandoverHoldingRole"];
             /** Format: uuid */
             unit_id?: string;
             unit_name?: string;
         };
+        /** @enum {string} */
+        HandoverHoldingRole: "head" | "liaison" | "responsible" | "supervising_leader" | "assisting_leader";
         HandoverPerson: {
             /** @example 李明 */
-            display_name?: string;
+            display_name: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
         };
         HandoverSuccessors: {
             /**
              * Format: uuid
              * @description AssistingLeader: takes their place among assisting leaders (default: removed).
              */
-            assisting_leader?: string;
+            assisting_leader?: string | null;
             /**
              * Format: uuid
              * @description Head: the new head of the units the person heads (default: the post is left empty).
              */
-            head?: string;
+            head?: string | null;
             /**
              * Format: uuid
              * @description Liaison: the new liaison in their place (default: removed).
              */
-            liaison?: string;
+            liaison?: string | null;
             /**
              * Format: uuid
              * @description Responsible: the new responsible person of their assignments (default: the
              *     assigned unit's head, else none).
              */
-            responsible?: string;
+            responsible?: string | null;
             /**
              * Format: uuid
              * @description SupervisingLeader: the new supervising leader of their open items (default:
              *     the head of their unit when an active leader; else required: 409 successor_required).
              */
-            supervising_leader?: string;
+            supervising_leader?: string | null;
         };
         Holdings: {
             /**
              * @description Delegations counts the delegations (代理) not yet over in which the person is
              *     principal or deputy: deactivation ends them.
              */
-            delegations?: number;
-            holdings?: components["schemas"]["HandoverHolding"][];
+            delegations: number;
+            holdings: components["schemas"]["HandoverHolding"][];
             /**
              * @description SuccessorRequired: handing over with the defaults is not possible (a
              *     supervising leader post without a default successor).
              */
-            successor_required?: boolean;
+            successor_required: boolean;
             /** Format: uuid */
-            user_id?: string;
+            user_id: string;
         };
         ImportResult: {
-            created?: number;
-            dry_run?: boolean;
-            errors?: components["schemas"]["ImportRowError"][];
-            rows?: components["schemas"]["ImportRow"][];
+            created: number;
+            dry_run: boolean;
+            errors: components["schemas"]["ImportRowError"][];
+            rows: components["schemas"]["ImportRow"][];
         };
         ImportRow: {
             /** Format: date */
-            deadline?: string;
+            deadline: string;
             /** Format: uuid */
             id?: string;
-            lead_unit?: string;
+            lead_unit: string;
             /** @example 2 */
-            row?: number;
+            row: number;
             /**
              * @description State is the state the item is (or would be) in: draft, or pending_approval /
              *     approved when submitted at once.
              * @example draft
              */
-            state?: string;
-            title?: string;
+            state: string;
+            title: string;
         };
         ImportRowError: {
             /** @example K */
-            column?: string;
+            column: string;
             /** @example deadline */
-            field?: string;
+            field: string;
             /** @example 完成时限 */
-            header?: string;
+            header: string;
             /** @example must be a date */
-            message?: string;
+            message: string;
             /** @example 3 */
-            row?: number;
+            row: number;
             /** @example date */
-            rule?: string;
+            rule: string;
         };
         IssueItem: {
             assignments?: components["schemas"]["AssignmentRequest"][];
             comment?: string;
         };
         Item: {
-            accepted_at?: string;
+            /** Format: date-time */
+            accepted_at: string | null;
             /**
              * @description AllowedActions lists what the caller may do now (update, delete, submit,
              *     approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
              *     archive, manage_milestones, add_sub_item, clear_warning, ...).
              */
-            allowed_actions?: string[];
-            approved_at?: string;
-            archived_at?: string;
-            assisting_leader_ids?: string[];
-            basis?: string;
-            cancel_reason?: string;
-            cancelled_at?: string;
-            /** @enum {string} */
-            category?: "important_matter" | "document";
+            allowed_actions: components["schemas"]["Action"][];
+            /** Format: date-time */
+            approved_at: string | null;
+            /** Format: date-time */
+            archived_at: string | null;
+            assisting_leader_ids: string[];
+            basis: string;
+            cancel_reason: string;
+            /** Format: date-time */
+            cancelled_at: string | null;
+            category: components["schemas"]["Category"];
             /** @example 2 */
-            children_count?: number;
+            children_count: number;
             /**
              * @description ChildrenProgress is the average progress of the sub-items (cancelled ones
              *     left out); null without sub-items.
              * @example 55
              */
-            children_progress?: number;
-            closed_at?: string;
+            children_progress: number | null;
+            /** Format: date-time */
+            closed_at: string | null;
             /** @example DB-2026-0001 */
-            code?: string;
-            content?: string;
-            cooperating_unit_ids?: string[];
-            created_at?: string;
+            code: string | null;
+            content: string;
+            cooperating_unit_ids: string[];
+            /** Format: date-time */
+            created_at: string;
             /** @example 12 */
-            days_remaining?: number;
+            days_remaining: number | null;
             /**
              * Format: date
              * @example 2026-06-30
              */
-            deadline?: string;
-            feedback_cadence?: string;
-            flagged?: boolean;
+            deadline: string;
+            feedback_cadence: string;
+            flagged: boolean;
             /**
              * @description HasReturnedAssignment: a unit returned its assignment (退回) and the
              *     supervision office has not assigned anyone since; shown until it reassigns.
              */
-            has_returned_assignment?: boolean;
+            has_returned_assignment: boolean;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            initiator_unit_id?: string;
+            initiator_unit_id: string;
             /** Format: uuid */
-            initiator_user_id?: string;
-            issued_at?: string;
+            initiator_user_id: string;
+            /** Format: date-time */
+            issued_at: string | null;
             /** Format: uuid */
-            lead_unit_id?: string;
-            /** @enum {string} */
-            light?: "red" | "yellow" | "blue" | "green" | "none";
-            meeting_type?: string;
-            method?: string;
+            lead_unit_id: string | null;
+            light: components["schemas"]["Light"];
+            meeting_type: string;
+            method: string;
             /** Format: uuid */
-            notice_issuer_unit_id?: string;
+            notice_issuer_unit_id: string | null;
             /**
              * Format: date
              * @description OriginalDeadline is fixed at issue and never changes; assessment measures
-             *     against it.
+             *     against it; null until the item is issued.
              * @example 2026-06-30
              */
-            original_deadline?: string;
+            original_deadline: string | null;
             /** @description Overdue, Light and DaysRemaining are derived on every read. */
-            overdue?: boolean;
+            overdue: boolean;
             /** @example 4 */
-            overdue_workdays?: number;
+            overdue_workdays: number;
             /** Format: uuid */
-            parent_id?: string;
+            parent_id: string | null;
             /** @example 40 */
-            progress?: number;
-            reopened_count?: number;
-            requirements?: string;
+            progress: number;
+            reopened_count: number;
+            requirements: string;
             /** Format: uuid */
-            scope_id?: string;
-            source?: string;
-            source_ref?: string;
-            /** @enum {string} */
-            state?: "draft" | "pending_approval" | "approved" | "issued" | "in_progress" | "suspended" | "completion_requested" | "closed" | "archived" | "cancelled";
-            submitted_at?: string;
+            scope_id: string;
+            source: components["schemas"]["Source"];
+            source_ref: string;
+            state: components["schemas"]["ItemState"];
+            /** Format: date-time */
+            submitted_at: string | null;
             /** Format: uuid */
-            supervising_leader_id?: string;
-            suspend_reason?: string;
-            tags?: string[];
-            title?: string;
-            updated_at?: string;
-            urgency?: string;
-            verified?: boolean;
+            supervising_leader_id: string | null;
+            suspend_reason: string;
+            tags: string[];
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            urgency: string;
+            verified: boolean;
             /** @example 3 */
-            version?: number;
+            version: number;
             /** @example 受上级政策调整影响，属客观原因 */
-            warning_clear_reason?: string;
+            warning_clear_reason: string | null;
             /**
              * @description WarningCleared: the supervision office cleared the item's warning light (摘牌)
              *     and the clearing holds, so light shows green; it shows again once the
              *     underlying light gets worse than warning_cleared_light or the deadline moves.
              */
-            warning_cleared?: boolean;
-            warning_cleared_at?: string;
+            warning_cleared: boolean;
+            /** Format: date-time */
+            warning_cleared_at: string | null;
             /** Format: uuid */
-            warning_cleared_by?: string;
-            /**
-             * @description WarningClearedLight is the light that was cleared (blue, yellow or red).
-             * @enum {string}
-             */
-            warning_cleared_light?: "blue" | "yellow" | "red";
+            warning_cleared_by: string | null;
+            /** @description WarningClearedLight is the light that was cleared (blue, yellow or red). */
+            warning_cleared_light: components["schemas"]["ClearedLight"] | null;
             /**
              * @description WasOverdue: the item ran past its deadline before a new one was set (§14(d)
              *     assesses it against the original deadline); a stored fact no later deadline
              *     clears. OverdueWorkdays: the working days past the original deadline then.
              */
-            was_overdue?: boolean;
+            was_overdue: boolean;
         };
         ItemAction: {
             /** @example 请补充工作目标 */
             comment?: string;
         };
         ItemAttachmentList: {
-            data?: components["schemas"]["Attachment"][];
+            data: components["schemas"]["Attachment"][];
             /** @example 3 */
-            total?: number;
+            total: number;
         };
         ItemEvent: {
             /** @example submit */
-            action?: string;
+            action: string;
             /** Format: uuid */
-            actor_id?: string;
-            at?: string;
+            actor_id: string | null;
+            /** Format: date-time */
+            at: string;
             /** @description Changes maps each changed field to {from, to}. */
-            changes?: Record<string, never>;
-            comment?: string;
-            hash?: string;
+            changes: Record<string, never>;
+            comment: string;
+            hash: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /**
              * @description PrevHash and Hash chain the timeline: hash = sha256(prev_hash "\n" canonical
              *     event), so an edited or removed event shows.
              */
-            prev_hash?: string;
+            prev_hash: string;
             /** @example 1 */
-            seq?: number;
+            seq: number;
             /** @example pending_approval */
-            state_after?: string;
+            state_after: string;
             /** @example draft */
-            state_before?: string;
+            state_before: string;
         };
         ItemEventList: {
-            data?: components["schemas"]["ItemEvent"][];
-            page?: number;
-            page_size?: number;
-            total?: number;
+            data: components["schemas"]["ItemEvent"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         ItemList: {
-            data?: components["schemas"]["Item"][];
+            data: components["schemas"]["Item"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 42 */
-            total?: number;
+            total: number;
+            /**
+             * @description TotalIsEstimate: more items match than are counted exactly (10,000 by
+             *     default, PostgreSQL): total is the database's estimate. A short last page
+             *     gives the exact total.
+             * @example false
+             */
+            total_is_estimate: boolean;
         };
+        /** @enum {string} */
+        ItemState: "draft" | "pending_approval" | "approved" | "issued" | "in_progress" | "suspended" | "completion_requested" | "closed" | "archived" | "cancelled";
         LDAPMethod: {
-            enabled?: boolean;
+            enabled: boolean;
             /** @example 集团域账号 */
-            label?: string;
+            label: string;
         };
+        /** @enum {string} */
+        Light: "red" | "yellow" | "blue" | "green" | "none";
         LocalizedText: {
             /** @example New supervision item: Implement the annual work-safety meeting */
-            en?: string;
+            en: string;
             /** @example 新督办事项：落实年度安全生产工作会议部署 */
-            zh?: string;
+            zh: string;
         };
         LoginRequest: {
             /** @example correct-horse-7 */
@@ -3720,31 +3640,31 @@ export interface components {
         };
         Me: {
             /** @example 张伟 */
-            display_name?: string;
+            display_name: string;
             /** @example zhangwei@example.com */
-            email?: string;
-            head_of?: string[];
+            email: string;
+            head_of: string[];
             /** Format: uuid */
-            id?: string;
-            is_supervision_office?: boolean;
-            liaison_of?: string[];
-            must_change_password?: boolean;
+            id: string;
+            is_supervision_office: boolean;
+            liaison_of: string[];
+            must_change_password: boolean;
             /** Format: uuid */
-            org_unit_id?: string;
+            org_unit_id: string;
             /** @example 办公厅 */
-            org_unit_name?: string;
+            org_unit_name: string;
             /** @example 13800000000 */
-            phone?: string;
+            phone: string;
             /**
              * @example [
              *       "supervisor"
              *     ]
              */
-            roles?: ("admin" | "supervisor" | "leader" | "member" | "auditor")[];
+            roles: components["schemas"]["Role"][];
             /** Format: uuid */
-            scope_id?: string;
+            scope_id: string;
             /** @example 督办处处长 */
-            title?: string;
+            title: string;
             /**
              * @description TokenScopes lists the scopes when the caller uses a personal API token; absent
              *     for a login session.
@@ -3752,10 +3672,14 @@ export interface components {
              *       "read"
              *     ]
              */
-            token_scopes?: ("read" | "write")[];
+            token_scopes?: components["schemas"]["TokenScope"][];
             /** @example zhangwei */
-            username?: string;
+            username: string;
         };
+        /** @enum {string} */
+        MeetingType: "board" | "party_group" | "gm_office" | "annual_work" | "midyear_work" | "monthly" | "production_coordination" | "special_topic";
+        /** @enum {string} */
+        Method: "special" | "tracking" | "on_site" | "joint";
         Milestone: {
             /**
              * @description AllowedActions: update and delete, while the caller may manage the item's
@@ -3765,39 +3689,38 @@ export interface components {
              *       "update"
              *     ]
              */
-            allowed_actions?: string[];
-            created_at?: string;
-            done?: boolean;
-            done_at?: string;
+            allowed_actions: string[];
+            /** Format: date-time */
+            created_at: string;
+            done: boolean;
+            /** Format: date-time */
+            done_at: string | null;
             /** Format: uuid */
-            done_by?: string;
+            done_by: string | null;
             /**
              * Format: date
              * @example 2026-04-30
              */
-            due_date?: string;
+            due_date: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            sort?: number;
-            title?: string;
-            updated_at?: string;
-            version?: number;
+            item_id: string;
+            sort: number;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
         };
         MilestoneList: {
-            data?: components["schemas"]["Milestone"][];
-            total?: number;
+            data: components["schemas"]["Milestone"][];
+            total: number;
         };
         NewAssignment: {
             comment?: string;
             /** Format: uuid */
             responsible_user_id?: string;
-            /**
-             * @example lead
-             * @enum {string}
-             */
-            role: "lead" | "cooperating";
+            role: components["schemas"]["AssignmentRole"];
             /** Format: uuid */
             unit_id: string;
         };
@@ -3812,10 +3735,8 @@ export interface components {
             /**
              * @description Kind: instruction (批示, company leaders), coordination (协调意见 or 协调会记录,
              *     the supervision office) or comment (anyone who works on the item).
-             * @example instruction
-             * @enum {string}
              */
-            kind: "instruction" | "comment" | "coordination";
+            kind: components["schemas"]["CommentKind"];
         };
         NewCompletionRequest: {
             /** @description AttachmentIDs are further files, uploaded first with POST /attachments. */
@@ -3830,7 +3751,7 @@ export interface components {
              * @description Progress is the progress so far, in percent.
              * @example 60
              */
-            progress?: number;
+            progress?: number | null;
             /** @example 设备到货延迟，需顺延一个月完成调试 */
             reason: string;
             /**
@@ -3869,7 +3790,7 @@ export interface components {
              * @description Progress is the unit's estimate of the work done, 0–100.
              * @example 40
              */
-            progress: number;
+            progress: number | null;
             /** @description Submit submits the feedback at once (the unit's head or a liaison only). */
             submit?: boolean;
             /**
@@ -3885,7 +3806,7 @@ export interface components {
              * @example 2026-04-30
              */
             due_date: string;
-            sort?: number;
+            sort?: number | null;
             /** @example 完成隐患排查 */
             title: string;
         };
@@ -3904,107 +3825,93 @@ export interface components {
             attachment_ids?: string[];
             /** @example 回访确认整改措施已落实，未出现反弹 */
             findings: string;
-            /**
-             * @example return_visit
-             * @enum {string}
-             */
-            method: "document_review" | "on_site" | "return_visit";
-            /**
-             * @example passed
-             * @enum {string}
-             */
-            result: "passed" | "failed";
+            method: components["schemas"]["VerificationMethod"];
+            result: components["schemas"]["VerificationResult"];
         };
         Notification: {
             /**
              * Format: uuid
              * @description ActorID is who caused it (null: the system).
              */
-            actor_id?: string;
-            body?: components["schemas"]["LocalizedText"];
-            created_at?: string;
+            actor_id: string | null;
+            body: components["schemas"]["LocalizedText"];
+            /** Format: date-time */
+            created_at: string;
             /**
              * @description EventKind is the domain event that caused it (item.issued, urge.sent, …).
              * @example item.issued
              */
-            event_kind?: string;
+            event_kind: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            /**
-             * @example item_issued
-             * @enum {unknown}
-             */
-            kind?: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled";
+            item_id: string | null;
+            /** @example item_issued */
+            kind: components["schemas"]["NotificationKind"];
             /**
              * @description Link is the web app's path to the object (relative to the app's address).
              * @example /items/0190c3f4-7a2b-7c1d-9e8f-0123456789ab?tab=assignments
              */
-            link?: string;
+            link: string;
             /** Format: uuid */
-            object_id?: string;
+            object_id: string | null;
             /** @example item */
-            object_type?: string;
-            read_at?: string;
+            object_type: string;
+            /** Format: date-time */
+            read_at: string | null;
             /**
              * @description Seq numbers the user's notifications in order (the stream's event id).
              * @example 42
              */
-            seq?: number;
-            title?: components["schemas"]["LocalizedText"];
+            seq: number;
+            title: components["schemas"]["LocalizedText"];
         };
         NotificationChannel: {
-            created_at?: string;
+            /** Format: date-time */
+            created_at: string;
             /** @example true */
-            enabled?: boolean;
+            enabled: boolean;
             /** @example true */
-            has_secret?: boolean;
+            has_secret: boolean;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /**
              * @example [
              *       "urge",
              *       "reminder"
              *     ]
              */
-            kinds?: string[];
+            kinds: string[];
             /** @example  */
-            last_error?: string;
+            last_error: string;
             /**
+             * Format: date-time
              * @description LastSentAt, LastStatus (HTTP, 0: no answer) and LastError describe the last
              *     message sent.
              */
-            last_sent_at?: string;
+            last_sent_at: string | null;
             /** @example 200 */
-            last_status?: number;
-            /**
-             * @example markdown
-             * @enum {string}
-             */
-            msg_type?: "text" | "markdown";
+            last_status: number;
+            msg_type: components["schemas"]["NotificationChannelMsgType"];
             /** @example 安全环保部工作群 */
-            name?: string;
-            /**
-             * @example dingtalk
-             * @enum {string}
-             */
-            platform?: "wecom" | "dingtalk" | "feishu";
+            name: string;
+            platform: components["schemas"]["NotificationChannelPlatform"];
             /** Format: uuid */
-            scope_id?: string;
+            scope_id: string | null;
             /**
              * @description Target is the scheme and host of the robot's URL (the rest carries its key).
              * @example https://oapi.dingtalk.com
              */
-            target?: string;
+            target: string;
             /** Format: uuid */
-            unit_id?: string;
-            updated_at?: string;
+            unit_id: string | null;
+            /** Format: date-time */
+            updated_at: string;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
         NotificationChannelInput: {
-            enabled?: boolean;
+            enabled?: boolean | null;
             /**
              * @description Kinds are the notification kinds sent (empty: all).
              * @example [
@@ -4013,20 +3920,12 @@ export interface components {
              *     ]
              */
             kinds?: string[];
-            /**
-             * @example markdown
-             * @enum {string}
-             */
-            msg_type?: "text" | "markdown";
+            msg_type?: components["schemas"]["NotificationChannelMsgType"];
             /** @example 安全环保部工作群 */
             name: string;
-            /**
-             * @example dingtalk
-             * @enum {string}
-             */
-            platform: "wecom" | "dingtalk" | "feishu";
+            platform: components["schemas"]["NotificationChannelPlatform"];
             /** Format: uuid */
-            scope_id?: string;
+            scope_id?: string | null;
             /**
              * @description Secret is the signing secret of DingTalk (加签, SEC…) and Feishu (签名校验)
              *     robots; write-only. WeCom robots have none.
@@ -4038,7 +3937,7 @@ export interface components {
              * @description UnitID or ScopeID, exactly one: the unit (or supervision scope) whose
              *     people's notifications the robot receives.
              */
-            unit_id?: string;
+            unit_id?: string | null;
             /**
              * @description URL is the robot's webhook address (write-only: it carries the key).
              * @example https://oapi.dingtalk.com/robot/send?access_token=…
@@ -4046,53 +3945,55 @@ export interface components {
             url: string;
         };
         NotificationChannelList: {
-            data?: components["schemas"]["NotificationChannel"][];
+            data: components["schemas"]["NotificationChannel"][];
         };
+        /** @enum {string} */
+        NotificationChannelMsgType: "text" | "markdown";
         NotificationChannelPatch: {
-            enabled?: boolean;
-            kinds?: string[];
-            /** @enum {string} */
-            msg_type?: "text" | "markdown";
-            name?: string;
-            secret?: string;
-            url?: string;
+            enabled?: boolean | null;
+            kinds?: string[] | null;
+            msg_type?: components["schemas"]["NotificationChannelMsgType"] | null;
+            name?: string | null;
+            secret?: string | null;
+            url?: string | null;
         };
+        /** @enum {string} */
+        NotificationChannelPlatform: "wecom" | "dingtalk" | "feishu";
         NotificationCount: {
             /** @example 3 */
-            count?: number;
+            count: number;
         };
+        /** @enum {string} */
+        NotificationKind: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled" | "bulletin_published";
         NotificationKindChannels: {
             /** @example true */
-            email?: boolean;
+            email: boolean;
             /** @example true */
-            in_app?: boolean;
-            /**
-             * @example urge
-             * @enum {unknown}
-             */
-            kind?: "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled";
+            in_app: boolean;
+            /** @example urge */
+            kind: components["schemas"]["NotificationKind"];
         };
         NotificationKindChannelsInput: {
             /** @example false */
-            email?: boolean;
+            email?: boolean | null;
             /** @example true */
-            in_app?: boolean;
+            in_app?: boolean | null;
             /** @example urge */
             kind: string;
         };
         NotificationList: {
-            data?: components["schemas"]["Notification"][];
+            data: components["schemas"]["Notification"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 12 */
-            total?: number;
+            total: number;
             /**
              * @description Unread counts all the caller's unread notifications.
              * @example 3
              */
-            unread?: number;
+            unread: number;
         };
         NotificationSettings: {
             /**
@@ -4100,51 +4001,50 @@ export interface components {
              *     notification.
              * @example false
              */
-            digest?: boolean;
+            digest: boolean;
             /** @example 08:00 */
-            digest_time?: string;
+            digest_time: string;
             /**
              * @description EmailAddress is where e-mail goes ("" : none on the account, no e-mail).
              * @example wang@example.com
              */
-            email_address?: string;
+            email_address: string;
             /**
              * @description EmailAvailable: the server can send e-mail (an SMTP server is configured).
              * @example true
              */
-            email_available?: boolean;
+            email_available: boolean;
             /** @description Kinds has every kind with its channels. */
-            kinds?: components["schemas"]["NotificationKindChannels"][];
-            /**
-             * @description Language of the notifications' e-mail (and the web app's choice).
-             * @example zh-CN
-             * @enum {string}
-             */
-            language?: "zh-CN" | "en";
-            quiet_hours?: components["schemas"]["QuietHours"];
+            kinds: components["schemas"]["NotificationKindChannels"][];
+            /** @description Language of the notifications' e-mail (and the web app's choice). */
+            language: components["schemas"]["NotificationSettingsLanguage"];
+            quiet_hours: components["schemas"]["QuietHours"];
             /** @example Asia/Shanghai */
-            time_zone?: string;
-            updated_at?: string;
+            time_zone: string;
+            /** Format: date-time */
+            updated_at: string | null;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
+        /** @enum {string} */
+        NotificationSettingsLanguage: "zh-CN" | "en";
         NotificationsReadAll: {
             /** @example 3 */
-            marked?: number;
+            marked: number;
             /** @example 0 */
-            unread?: number;
+            unread: number;
         };
         OIDCExchangeRequest: {
             /** @description Code is the one-time code the web app found in /login/sso#code=…. */
             code: string;
         };
         OIDCMethod: {
-            enabled?: boolean;
+            enabled: boolean;
             /**
              * @description Label is the button's text; empty means the web app's "使用统一身份认证登录".
              * @example 使用统一身份认证登录
              */
-            label?: string;
+            label: string;
             /**
              * @description LoginURL starts the login: navigate the browser there (with ?return_to=/path).
              * @example /api/v1/auth/oidc/login
@@ -4152,18 +4052,10 @@ export interface components {
             login_url?: string;
         };
         OrgImportChange: {
-            /**
-             * @description Action is create, update, deactivate or reactivate.
-             * @example update
-             * @enum {string}
-             */
-            action?: "create" | "update" | "deactivate" | "reactivate";
-            /**
-             * @description Entity is unit or user.
-             * @example user
-             * @enum {string}
-             */
-            entity?: "unit" | "user";
+            /** @description Action is create, update, deactivate or reactivate. */
+            action: components["schemas"]["OrgImportChangeAction"];
+            /** @description Entity is unit or user. */
+            entity: components["schemas"]["OrgImportChangeEntity"];
             /**
              * @description Fields are the changed fields of an update.
              * @example [
@@ -4176,18 +4068,22 @@ export interface components {
              * @description Key is the unit code or employee number (the directory's DN or id).
              * @example E1001
              */
-            key?: string;
+            key: string;
             /** @example 张伟 */
-            name?: string;
+            name: string;
             /** @example 12 */
             row?: number;
         };
+        /** @enum {string} */
+        OrgImportChangeAction: "create" | "update" | "deactivate" | "reactivate";
+        /** @enum {string} */
+        OrgImportChangeEntity: "unit" | "user";
         OrgImportCounts: {
-            created?: number;
-            deactivated?: number;
-            reactivated?: number;
-            unchanged?: number;
-            updated?: number;
+            created: number;
+            deactivated: number;
+            reactivated: number;
+            unchanged: number;
+            updated: number;
         };
         OrgImportError: {
             /**
@@ -4201,48 +4097,46 @@ export interface components {
              */
             field?: string;
             /** @example must be an email address */
-            message?: string;
+            message: string;
             /**
              * @description Row is the sheet's row number as Excel shows it (the header is row 1); 0 for a
              *     problem of the whole sheet.
              * @example 12
              */
-            row?: number;
+            row: number;
             /**
              * @description Rule is the machine name of the rule (required, unique, exists, ...).
              * @example email
              */
-            rule?: string;
-            /**
-             * @description Sheet is units or users (the workbook's 单位 and 人员 sheets).
-             * @example users
-             * @enum {string}
-             */
-            sheet?: "units" | "users";
+            rule: string;
+            /** @description Sheet is units or users (the workbook's 单位 and 人员 sheets). */
+            sheet: components["schemas"]["OrgImportErrorSheet"];
             /**
              * @description Value is the cell's content.
              * @example zhang@
              */
             value?: string;
         };
+        /** @enum {string} */
+        OrgImportErrorSheet: "units" | "users";
         OrgImportReport: {
             /**
              * @description Applied: the changes were written (false for a dry run and when errors
              *     stopped everything).
              */
-            applied?: boolean;
-            changes?: components["schemas"]["OrgImportChange"][];
+            applied: boolean;
+            changes: components["schemas"]["OrgImportChange"][];
             /** @description DryRun: nothing was written. */
-            dry_run?: boolean;
+            dry_run: boolean;
             /**
              * @description Errors stop an import (all or nothing). A directory sync skips the entries
              *     at fault and lists them here.
              */
-            errors?: components["schemas"]["OrgImportError"][];
-            units?: components["schemas"]["OrgImportCounts"];
-            users?: components["schemas"]["OrgImportCounts"];
+            errors: components["schemas"]["OrgImportError"][];
+            units: components["schemas"]["OrgImportCounts"];
+            users: components["schemas"]["OrgImportCounts"];
             /** @description Warnings are noted without stopping anything. */
-            warnings?: string[];
+            warnings: string[];
         };
         OrgUnit: {
             /**
@@ -4252,95 +4146,170 @@ export interface components {
              *       "delete"
              *     ]
              */
-            allowed_actions?: string[];
+            allowed_actions: string[];
             /** @description Children is present only in ?tree=true answers ([] for a leaf). */
             children?: components["schemas"]["OrgUnit"][];
             /** Format: date-time */
-            created_at?: string;
-            head?: components["schemas"]["PersonRef"] | null;
+            created_at: string;
+            head: components["schemas"]["PersonRef"] | null;
             /** Format: uuid */
-            head_user_id?: string | null;
+            head_user_id: string | null;
             /** Format: uuid */
-            id?: string;
-            is_supervision_office?: boolean;
-            /**
-             * @example department
-             * @enum {string}
-             */
-            kind?: "group" | "enterprise" | "department";
-            liaison_user_ids?: string[];
-            liaisons?: components["schemas"]["PersonRef"][];
+            id: string;
+            is_supervision_office: boolean;
+            kind: components["schemas"]["OrgUnitKind"];
+            liaison_user_ids: string[];
+            liaisons: components["schemas"]["PersonRef"][];
             /** @example 规划发展部 */
-            name?: string;
+            name: string;
             /**
              * Format: uuid
              * @description ParentID is null for the root (the group).
              */
-            parent_id?: string | null;
+            parent_id: string | null;
             /**
              * Format: uuid
              * @description ScopeID is the supervision scope: the unit itself for the group and
              *     enterprises, else its parent's scope.
              */
-            scope_id?: string;
+            scope_id: string;
             /** @example 规划部 */
-            short_name?: string;
+            short_name: string;
             /** @example 10 */
-            sort_order?: number;
+            sort_order: number;
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
+        /** @enum {string} */
+        OrgUnitKind: "group" | "enterprise" | "department";
         OrgUnitList: {
-            data?: components["schemas"]["OrgUnit"][];
+            data: components["schemas"]["OrgUnit"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 12 */
-            total?: number;
+            total: number;
         };
         PasswordMethod: {
             /**
              * @description BreakGlassOnly: local passwords are turned off for everyone but the
              *     break-glass admin; the web app keeps the form out of the way.
              */
-            break_glass_only?: boolean;
-            enabled?: boolean;
+            break_glass_only: boolean;
+            enabled: boolean;
         };
         PersonRef: {
             /** @example 张伟 */
-            display_name?: string;
+            display_name: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** @example zhang.wei */
-            username?: string;
+            username: string;
         };
+        /** @description An RFC 9457 problem detail (application/problem+json). Besides the standard members it carries `code` and, depending on the code, extension members. */
         Problem: {
-            /** @example validation_failed */
-            code?: string;
+            /** @description invalid_transition: the actions allowed in the current state */
+            allowed_actions?: string[];
+            code: components["schemas"]["ProblemCode"];
+            /** @description precondition_failed: the object's current version (its ETag) */
+            current_version?: number;
             /** @example title: is required */
             detail?: string;
             errors?: components["schemas"]["FieldError"][];
             /** @example /api/v1/items */
             instance?: string;
+            /** @description the item's current state, when the object's own state is not the item's */
+            item_state?: string;
             /** @example 01J9Z3S6Q8C1ZP5E9V6M4T2K7A */
             request_id?: string;
+            /** @description rate_limited: seconds to wait before retrying */
+            retry_after?: number;
+            /** @description invalid_transition: the object's current state */
+            state?: string;
             /** @example 422 */
-            status?: number;
+            status: number;
             /** @example Validation failed */
-            title?: string;
+            title: string;
             /** @example https://duban.dev/problems/validation_failed */
-            type?: string;
+            type: string;
         };
+        /**
+         * @description The stable machine code of a problem; clients switch on it. The catalogue (docs/errors.md) gives each code's meaning in English and Chinese:
+         *
+         *     - `assessment_published` (409): The assessment of this period is already published. 该周期的考核结果已发布。
+         *     - `assignment_not_live` (409): The unit's assignment on this item was returned; it no longer reports on it. 该单位在此事项上的分办已被退回，不再需要反馈。
+         *     - `bad_request` (400): The request cannot be understood (a bad header, parameter or body). 请求无法解析（请求头、参数或请求体有误）。
+         *     - `bulletin_published` (409): The bulletin is already published and can no longer change. 通报已发布，不能再修改。
+         *     - `client_closed_request` (499): The client went away before the answer (recorded in logs only). 客户端在响应前断开了连接（仅记录于日志）。
+         *     - `completion_pending` (409): The item already has an open completion request. 该事项已有待审核的办结申请。
+         *     - `completion_request_changed` (409): The completion request changed while the request ran; reload it and retry. 请求处理期间办结申请已被修改；请重新加载后重试。
+         *     - `conflict` (409): The object's state does not allow this now. 对象当前的状态不允许此操作。
+         *     - `deadline_passed` (409): The deadline has passed: an extension can no longer be requested; the supervision office can have a leader set a new deadline. 已过办理期限，不能再申请延期；可由督办处请领导重新设定期限。
+         *     - `extension_changed` (409): The extension request changed while the request ran; reload it and retry. 请求处理期间延期申请已被修改；请重新加载后重试。
+         *     - `extension_pending` (409): The item already has an open extension request; wait for its decision. 该事项已有待审批的延期申请；请等待审批结果。
+         *     - `feedback_changed` (409): The feedback changed while the request ran; reload it and retry. 请求处理期间反馈已被修改；请重新加载后重试。
+         *     - `feedback_open_exists` (409): The unit already has a feedback in the works on this item; edit that one. 该单位在此事项上已有未完成的反馈；请编辑该反馈。
+         *     - `forbidden` (403): The caller sees the object but may not do this. 可以查看该对象，但无权执行此操作。
+         *     - `idempotency_in_progress` (409): The first request with this Idempotency-Key is still running; retry later. 使用此 Idempotency-Key 的首个请求仍在处理；请稍后重试。
+         *     - `idempotency_key_invalid` (400): The Idempotency-Key is too long or not printable ASCII. Idempotency-Key 过长或含有非可打印 ASCII 字符。
+         *     - `idempotency_key_reused` (422): The Idempotency-Key was used before with a different request. 此 Idempotency-Key 已用于另一个不同的请求。
+         *     - `idempotency_response_withheld` (409): The first request with this key succeeded, but its answer held a secret, which is never stored. 使用此键的首个请求已成功，但其响应含有密钥，不予保存和重放。
+         *     - `identity_provider_unavailable` (503): The identity provider or directory did not answer. 身份提供方或目录服务无响应。
+         *     - `import_empty` (422): The workbook has no rows to import. 工作簿中没有可导入的行。
+         *     - `import_invalid` (422): The workbook has errors and nothing was imported; `report` lists them by row and column. 工作簿有错误，未导入任何内容；`report` 按行列列出错误。
+         *     - `import_invalid_rows` (422): Some rows are invalid and nothing was imported; `row_errors` lists them. 部分行无效，未导入任何内容；`row_errors` 列出错误。
+         *     - `import_not_xlsx` (422): The upload is not an .xlsx workbook. 上传的文件不是 .xlsx 工作簿。
+         *     - `import_too_large` (413): The workbook is larger than accepted. 工作簿超过允许的大小。
+         *     - `import_too_many_rows` (422): The workbook has more rows than one import takes. 工作簿行数超过单次导入上限。
+         *     - `import_wrong_template` (422): The workbook does not follow the import template. 工作簿不符合导入模板。
+         *     - `insufficient_scope` (403): A read-only API token tried to change something. 只读 API 令牌不能执行修改操作。
+         *     - `insufficient_storage` (507): The server has no room to keep the upload. 服务器存储空间不足，无法保存上传的文件。
+         *     - `internal_error` (500): An unexpected error; quote `request_id` when reporting it. 服务器内部错误；报告时请提供 `request_id`。
+         *     - `invalid_credentials` (401): The username or password is wrong. 用户名或密码错误。
+         *     - `invalid_login_code` (401): The one-time login code is unknown, used or expired. 一次性登录码无效、已使用或已过期。
+         *     - `invalid_transition` (409): The action is not allowed in the object's current state; `state` and `allowed_actions` say what is. 对象当前状态下不允许此操作；`state` 和 `allowed_actions` 给出当前状态及可执行的操作。
+         *     - `item_changed` (409): The item changed while the request ran; reload it and retry. 请求处理期间事项已被修改；请重新加载后重试。
+         *     - `item_has_sub_items` (409): A draft with sub-items cannot be deleted. 含有子事项的草稿不能删除。
+         *     - `item_quota_exceeded` (413): The item's files hold their quota. 该事项的附件总量已达上限。
+         *     - `last_admin` (409): This is the last active admin; make another user admin first. 这是最后一个有效的管理员；请先将其他用户设为管理员。
+         *     - `login_busy` (503): Too many logins are being checked at once; retry shortly. 同时进行的登录校验过多；请稍后重试。
+         *     - `malformed_json` (400): The body is not one well-formed JSON value. 请求体不是一个格式正确的 JSON 值。
+         *     - `method_not_allowed` (405): This method is not allowed on this resource. 该资源不支持此请求方法。
+         *     - `no_warning` (409): The item shows no warning light to clear. 该事项没有可摘除的预警灯。
+         *     - `not_a_workbook` (422): The upload is not an .xlsx workbook with the expected sheets. 上传的文件不是包含所需工作表的 .xlsx 工作簿。
+         *     - `not_found` (404): No such object, or it is not visible to the caller. 对象不存在，或当前用户无权查看。
+         *     - `not_overdue` (409): The item is not overdue, so no new deadline can be set. 事项未逾期，不能重新设定期限。
+         *     - `password_change_required` (403): The password must be changed before anything else. 必须先修改密码才能继续操作。
+         *     - `password_login_disabled` (403): Password login is turned off for this account or deployment; use single sign-on. 此账号或部署已禁用密码登录；请使用单点登录。
+         *     - `payload_too_large` (413): The body is larger than accepted. 请求体超过允许的大小。
+         *     - `precondition_failed` (412): If-Match names an older version: reload the object and retry; `current_version` is the current one. If-Match 中的版本已过时：请重新加载后重试；`current_version` 为当前版本。
+         *     - `precondition_required` (428): This change needs an If-Match header with the object's version. 此修改需要带有对象版本的 If-Match 请求头。
+         *     - `rate_limited` (429): Too many requests; retry after `retry_after` seconds (also the Retry-After header). 请求过于频繁；请在 `retry_after` 秒后重试（亦见 Retry-After 响应头）。
+         *     - `self_lockout` (409): You cannot deactivate your own account or remove your own admin role. 不能停用自己的账号或取消自己的管理员角色。
+         *     - `service_unavailable` (503): The server cannot answer now (database unavailable, busy or too slow); retry after Retry-After. 服务暂不可用（数据库不可用、繁忙或超时）；请按 Retry-After 稍后重试。
+         *     - `session_required` (403): The action needs a login session, not an API token. 此操作需要登录会话，不能使用 API 令牌。
+         *     - `sso_not_configured` (404): The login method asked for is not configured. 所请求的登录方式未配置。
+         *     - `sync_not_configured` (404): The directory sync is not configured. 未配置目录同步。
+         *     - `too_many_tokens` (409): The user already has the maximum number of active API tokens. 该用户的有效 API 令牌已达上限。
+         *     - `unauthorized` (401): No credentials, or they are invalid or expired: log in again. 未提供凭据，或凭据无效、已过期：请重新登录。
+         *     - `unit_in_use` (409): The unit is in use (people, items or sub-units); `reasons` lists how. 该单位仍在使用中（人员、事项或下级单位）；`reasons` 列出原因。
+         *     - `unsupported_media_type` (415): The body is not of a type this operation reads. 该操作不接受此类型的请求体。
+         *     - `upload_quota_exceeded` (429): The user uploaded their quota in the last 24 hours. 该用户最近 24 小时的上传量已达上限。
+         *     - `username_taken` (409): The username is taken. 用户名已被占用。
+         *     - `validation_failed` (422): Some fields are invalid; `errors` lists them by field. 部分字段无效；`errors` 按字段列出。
+         * @enum {string}
+         */
+        ProblemCode: "assessment_published" | "assignment_not_live" | "bad_request" | "bulletin_published" | "client_closed_request" | "completion_pending" | "completion_request_changed" | "conflict" | "deadline_passed" | "extension_changed" | "extension_pending" | "feedback_changed" | "feedback_open_exists" | "forbidden" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_response_withheld" | "identity_provider_unavailable" | "import_empty" | "import_invalid" | "import_invalid_rows" | "import_not_xlsx" | "import_too_large" | "import_too_many_rows" | "import_wrong_template" | "insufficient_scope" | "insufficient_storage" | "internal_error" | "invalid_credentials" | "invalid_login_code" | "invalid_transition" | "item_changed" | "item_has_sub_items" | "item_quota_exceeded" | "last_admin" | "login_busy" | "malformed_json" | "method_not_allowed" | "no_warning" | "not_a_workbook" | "not_found" | "not_overdue" | "password_change_required" | "password_login_disabled" | "payload_too_large" | "precondition_failed" | "precondition_required" | "rate_limited" | "self_lockout" | "service_unavailable" | "session_required" | "sso_not_configured" | "sync_not_configured" | "too_many_tokens" | "unauthorized" | "unit_in_use" | "unsupported_media_type" | "upload_quota_exceeded" | "username_taken" | "validation_failed";
         QuietHours: {
             /** @example true */
-            enabled?: boolean;
+            enabled: boolean;
             /** @example 07:00 */
-            end?: string;
+            end: string;
             /** @example 22:00 */
-            start?: string;
+            start: string;
         };
         QuietHoursInput: {
             /** @example true */
@@ -4372,28 +4341,52 @@ export interface components {
              */
             days_before?: number[];
             /** @example true */
+            enabled: boolean;
+        };
+        ReminderRuleInput: {
+            /**
+             * @description AfterWorkdays (assignment_not_accepted, extension_waiting,
+             *     completion_waiting, escalation): remind once the thing has waited (or the
+             *     item has been overdue) this many working days — escalation: more than this
+             *     many —, then every working day.
+             * @example 2
+             */
+            after_workdays?: number;
+            /**
+             * @description DaysBefore (deadline_approaching, feedback_due): remind this many working
+             *     days before the date, once each (0: on the day itself; feedback_due only).
+             * @example [
+             *       3,
+             *       1
+             *     ]
+             */
+            days_before?: number[];
+            /** @example true */
             enabled?: boolean;
         };
         ReminderSettings: {
-            assignment_not_accepted?: components["schemas"]["ReminderRule"];
-            completion_waiting?: components["schemas"]["ReminderRule"];
-            deadline_approaching?: components["schemas"]["ReminderRule"];
-            escalation?: components["schemas"]["ReminderRule"];
-            extension_waiting?: components["schemas"]["ReminderRule"];
-            feedback_due?: components["schemas"]["ReminderRule"];
-            feedback_overdue?: components["schemas"]["ReminderRule"];
-            overdue?: components["schemas"]["ReminderRule"];
+            assignment_not_accepted: components["schemas"]["ReminderRule"];
+            completion_waiting: components["schemas"]["ReminderRule"];
+            deadline_approaching: components["schemas"]["ReminderRule"];
+            escalation: components["schemas"]["ReminderRule"];
+            extension_waiting: components["schemas"]["ReminderRule"];
+            feedback_due: components["schemas"]["ReminderRule"];
+            feedback_overdue: components["schemas"]["ReminderRule"];
+            overdue: components["schemas"]["ReminderRule"];
             /** Format: uuid */
-            scope_id?: string;
-            updated_at?: string;
+            scope_id: string;
+            /** Format: date-time */
+            updated_at: string | null;
             /** Format: uuid */
-            updated_by?: string;
+            updated_by: string | null;
             /**
              * @description Version counts changes (0: the defaults, never changed); the ETag carries it.
              * @example 1
              */
-            version?: number;
+            version: number;
         };
+        /** @enum {string} */
+        RequestState: "requested" | "forwarded" | "approved" | "rejected";
         ReturnAssignment: {
             /** @example 该事项属于安全环保部职责 */
             reason: string;
@@ -4411,177 +4404,175 @@ export interface components {
              * @example 材料齐全，报主管领导审批
              */
             comment?: string;
-            /**
-             * @example forward
-             * @enum {string}
-             */
-            decision: "forward" | "reject";
+            decision: components["schemas"]["ReviewStepDecision"];
         };
+        /** @enum {string} */
+        ReviewStepDecision: "forward" | "reject";
+        /** @enum {string} */
+        Role: "admin" | "supervisor" | "leader" | "member" | "auditor";
+        /** @enum {string} */
+        Source: "board" | "party_group" | "leader_activity" | "group_meeting" | "special_meeting" | "other" | "superior_instruction" | "subsidiary_request" | "emergency";
         SourceRoute: {
-            /**
-             * @example important_matter
-             * @enum {string}
-             */
-            category?: "important_matter" | "document";
+            category: components["schemas"]["Category"];
             /**
              * @description IssuerIsLeadUnit: the task notice comes from the item's lead unit; otherwise
              *     from issuer_unit_id (董事会办公室, the party-group office or the supervision office).
              */
-            issuer_is_lead_unit?: boolean;
+            issuer_is_lead_unit: boolean;
             /** Format: uuid */
-            issuer_unit_id?: string;
+            issuer_unit_id: string | null;
             /**
              * @description NeedsApproval: submitting goes to pending_approval, and the supervising leader
              *     (required then) approves; otherwise it goes straight to approved.
              */
-            needs_approval?: boolean;
+            needs_approval: boolean;
             /**
              * @description OfficeSubmits: only the supervision office submits (documents); otherwise the
              *     initiator or the office.
              */
-            office_submits?: boolean;
+            office_submits: boolean;
             /** @example board */
-            source?: string;
+            source: string;
         };
         SourceRouteList: {
-            data?: components["schemas"]["SourceRoute"][];
+            data: components["schemas"]["SourceRoute"][];
         };
         StatsKeyFigures: {
             /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
-            assigned?: number;
+            assigned: number;
             /**
              * @description AvgWorkdaysToClose: working days from issue to closing of Closed, null when
              *     nothing closed.
              */
-            avg_workdays_to_close?: number;
+            avg_workdays_to_close: number | null;
             /** @description Closed: closed or archived, closed in the period. */
-            closed?: number;
+            closed: number;
             /** @description ClosedOnTime: of Closed, closed on or before the original deadline. */
-            closed_on_time?: number;
-            extensions_granted?: number;
+            closed_on_time: number;
+            extensions_granted: number;
             /** @description ExtensionsRequested in the period, ExtensionsGranted of them approved. */
-            extensions_requested?: number;
+            extensions_requested: number;
             /**
              * @description FeedbackLate: live assignments of issued or in-progress items whose feedback
              *     is missed today (due plus the grace of the warning settings before today).
              */
-            feedback_late?: number;
+            feedback_late: number;
             /**
              * @description InProgress: issued and not closed now (issued, in_progress, suspended,
              *     completion_requested).
              */
-            in_progress?: number;
+            in_progress: number;
             /** @example board */
-            key?: string;
+            key: string;
             /** @description OnTimeRate is ClosedOnTime / Closed, null when nothing closed. */
-            on_time_rate?: number;
+            on_time_rate: number | null;
             /** @description OverdueNow: open and past the (current) deadline today (GET /items?overdue=true). */
-            overdue_now?: number;
+            overdue_now: number;
             /** @description Urges received in the period, manual (the office) and automatic (reminders). */
-            urges?: number;
-            urges_auto?: number;
-            urges_manual?: number;
+            urges: number;
+            urges_auto: number;
+            urges_manual: number;
             /** @description VerificationFailures (反弹): failed verifications in the period. */
-            verification_failures?: number;
+            verification_failures: number;
         };
         StatsMonth: {
-            assigned?: number;
-            closed?: number;
-            closed_on_time?: number;
+            assigned: number;
+            closed: number;
+            closed_on_time: number;
             /** @example 2026-11 */
-            month?: string;
-            on_time_rate?: number;
+            month: string;
+            on_time_rate: number | null;
         };
         StatsOverview: {
-            by_category?: components["schemas"]["StatsKeyFigures"][];
-            by_source?: components["schemas"]["StatsKeyFigures"][];
-            figures?: components["schemas"]["stats.Figures"];
-            period?: components["schemas"]["StatsPeriod"];
+            by_category: components["schemas"]["StatsKeyFigures"][];
+            by_source: components["schemas"]["StatsKeyFigures"][];
+            figures: components["schemas"]["stats.Figures"];
+            period: components["schemas"]["StatsPeriod"];
             /** Format: date */
-            today?: string;
+            today: string;
         };
         StatsPeriod: {
             /** Format: date */
-            from?: string;
+            from: string;
             /**
              * @description Key names it: 2026-11, 2026-Q4, 2026, or from~to for a free range.
              * @example 2026-Q4
              */
-            key?: string;
+            key: string;
             /** Format: date */
-            to?: string;
+            to: string;
         };
         StatsTrend: {
-            data?: components["schemas"]["StatsMonth"][];
-            period?: components["schemas"]["StatsPeriod"];
+            data: components["schemas"]["StatsMonth"][];
+            period: components["schemas"]["StatsPeriod"];
         };
         StatsUnitFigures: {
             /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
-            assigned?: number;
-            assigned_cooperating?: number;
+            assigned: number;
+            assigned_cooperating: number;
             /** @description AssignedLead and AssignedCooperating split Assigned by the unit's role. */
-            assigned_lead?: number;
+            assigned_lead: number;
             /**
              * @description AvgWorkdaysToClose: working days from issue to closing of Closed, null when
              *     nothing closed.
              */
-            avg_workdays_to_close?: number;
+            avg_workdays_to_close: number | null;
             /** @description Closed: closed or archived, closed in the period. */
-            closed?: number;
+            closed: number;
             /** @description ClosedOnTime: of Closed, closed on or before the original deadline. */
-            closed_on_time?: number;
-            extensions_granted?: number;
+            closed_on_time: number;
+            extensions_granted: number;
             /** @description ExtensionsRequested in the period, ExtensionsGranted of them approved. */
-            extensions_requested?: number;
+            extensions_requested: number;
             /**
              * @description FeedbackLate: live assignments of issued or in-progress items whose feedback
              *     is missed today (due plus the grace of the warning settings before today).
              */
-            feedback_late?: number;
+            feedback_late: number;
             /**
              * @description InProgress: issued and not closed now (issued, in_progress, suspended,
              *     completion_requested).
              */
-            in_progress?: number;
+            in_progress: number;
             /** @description OnTimeRate is ClosedOnTime / Closed, null when nothing closed. */
-            on_time_rate?: number;
+            on_time_rate: number | null;
             /** @description OverdueNow: open and past the (current) deadline today (GET /items?overdue=true). */
-            overdue_now?: number;
+            overdue_now: number;
             /** Format: uuid */
-            scope_id?: string;
+            scope_id: string;
             /** Format: uuid */
-            unit_id?: string;
-            unit_name?: string;
+            unit_id: string;
+            unit_name: string;
             /** @description Urges received in the period, manual (the office) and automatic (reminders). */
-            urges?: number;
-            urges_auto?: number;
-            urges_manual?: number;
+            urges: number;
+            urges_auto: number;
+            urges_manual: number;
             /** @description VerificationFailures (反弹): failed verifications in the period. */
-            verification_failures?: number;
+            verification_failures: number;
         };
         StatsUnits: {
-            data?: components["schemas"]["StatsUnitFigures"][];
-            period?: components["schemas"]["StatsPeriod"];
+            data: components["schemas"]["StatsUnitFigures"][];
+            period: components["schemas"]["StatsPeriod"];
             /** Format: date */
-            today?: string;
+            today: string;
         };
         Todo: {
             /** @description Groups lists every group, in a fixed order, empty ones included. */
-            groups?: components["schemas"]["TodoGroup"][];
+            groups: components["schemas"]["TodoGroup"][];
             /**
              * @description Total is the sum of the counts.
              * @example 5
              */
-            total?: number;
+            total: number;
         };
         TodoEntry: {
             /** @example DB-2026-0001 */
-            code?: string;
+            code: string | null;
             /**
              * Format: date
              * @example 2026-06-30
              */
-            deadline?: string;
+            deadline: string;
             /**
              * Format: date
              * @description DueDate is when the feedback is due (feedback_to_write only).
@@ -4589,20 +4580,18 @@ export interface components {
              */
             due_date?: string;
             /** Format: uuid */
-            item_id?: string;
+            item_id: string;
             /**
              * @description ItemState is the item's state.
              * @example in_progress
              */
-            item_state?: string;
+            item_state: string;
             /**
              * @description Light is the item's warning light as on the item's read (a cleared light
              *     shows green with warning_cleared).
-             * @example blue
-             * @enum {string}
              */
-            light?: "red" | "yellow" | "blue" | "green" | "none";
-            overdue?: boolean;
+            light: components["schemas"]["Light"];
+            overdue: boolean;
             /**
              * Format: uuid
              * @description RefID names the thing to act on, of type ref_type: an assignment (accept it,
@@ -4611,60 +4600,59 @@ export interface components {
              *     verifications_due, overdue).
              */
             ref_id?: string;
+            ref_type?: components["schemas"]["TodoEntryRefType"];
             /**
-             * @example assignment
-             * @enum {string}
-             */
-            ref_type?: "assignment" | "feedback" | "urge" | "extension" | "completion_request" | "comment";
-            /**
+             * Format: date-time
              * @description Since is when it started waiting (submitted, assigned, urged, requested,
              *     closed; for feedback_to_write the due date; for overdue the day after the
              *     deadline).
              */
-            since?: string;
+            since: string;
             /** @example 落实年度安全生产工作会议部署 */
-            title?: string;
+            title: string;
             /**
              * Format: uuid
              * @description UnitID is the caller's unit concerned (assignments, feedback, urges) or the
              *     requesting unit (extension and completion requests).
              */
             unit_id?: string;
-            warning_cleared?: boolean;
+            warning_cleared: boolean;
         };
+        /** @enum {string} */
+        TodoEntryRefType: "assignment" | "feedback" | "urge" | "extension" | "completion_request" | "comment";
         TodoGroup: {
             /**
              * @description Count is how many there are; items holds the first 20, oldest first.
              * @example 3
              */
-            count?: number;
-            items?: components["schemas"]["TodoEntry"][];
-            /**
-             * @example approvals
-             * @enum {string}
-             */
-            key?: "approvals" | "to_issue" | "assignments_to_accept" | "returned_assignments" | "feedback_to_write" | "feedback_to_submit" | "feedback_to_review" | "urges_to_acknowledge" | "extension_decisions" | "completion_decisions" | "verifications_due" | "overdue" | "drafts_returned" | "rework" | "instructions" | "feedback_returned" | "my_assignments";
+            count: number;
+            items: components["schemas"]["TodoEntry"][];
+            key: components["schemas"]["TodoGroupKey"];
         };
+        /** @enum {string} */
+        TodoGroupKey: "approvals" | "to_issue" | "assignments_to_accept" | "returned_assignments" | "feedback_to_write" | "feedback_to_submit" | "feedback_to_review" | "urges_to_acknowledge" | "extension_decisions" | "completion_decisions" | "verifications_due" | "overdue" | "drafts_returned" | "rework" | "instructions" | "feedback_returned" | "my_assignments";
         TokenPair: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
-            access_token?: string;
+            access_token: string;
             /**
              * @description ExpiresIn is the access token's lifetime in seconds.
              * @example 900
              */
-            expires_in?: number;
+            expires_in: number;
             /** @example Q2hhbmdlIG1lIHRvIGEgcmFuZG9tIHN0cmluZw */
-            refresh_token?: string;
+            refresh_token: string;
             /** @example Bearer */
-            token_type?: string;
-            user?: components["schemas"]["Me"];
+            token_type: string;
+            user: components["schemas"]["Me"];
         };
+        /** @enum {string} */
+        TokenScope: "read" | "write";
         UnlockResult: {
             /**
              * @description KeysCleared is how many (address) locks and failure counters were removed.
              * @example 2
              */
-            keys_cleared?: number;
+            keys_cleared: number;
         };
         UpdateAssignment: {
             /** Format: uuid */
@@ -4673,77 +4661,71 @@ export interface components {
         UpdateBulletin: {
             /** @description Refresh recomputes the figures and lists from today's data. */
             refresh?: boolean;
-            sections?: components["schemas"]["BulletinSections"];
-            title?: string;
+            sections?: components["schemas"]["BulletinSectionsInput"] | null;
+            title?: string | null;
         };
         UpdateFeedback: {
             /** @description AttachmentIDs are added to the feedback's files. */
             attachment_ids?: string[];
-            content?: string;
+            content?: string | null;
             /**
              * Format: uuid
              * @description MilestoneID sets the milestone; an empty string removes it.
              */
-            milestone_id?: string;
-            next_steps?: string;
-            problems?: string;
-            progress?: number;
+            milestone_id?: string | null;
+            next_steps?: string | null;
+            problems?: string | null;
+            progress?: number | null;
         };
         UpdateItem: {
-            assisting_leader_ids?: string[];
-            basis?: string;
-            /** @enum {string} */
-            category?: "important_matter" | "document";
-            content?: string;
-            cooperating_unit_ids?: string[];
+            assisting_leader_ids?: string[] | null;
+            basis?: string | null;
+            category?: components["schemas"]["Category"] | null;
+            content?: string | null;
+            cooperating_unit_ids?: string[] | null;
             /** Format: date */
-            deadline?: string;
-            /** @enum {string} */
-            feedback_cadence?: "none" | "weekly" | "biweekly" | "monthly" | "quarterly" | "milestones";
+            deadline?: string | null;
+            feedback_cadence?: components["schemas"]["FeedbackCadence"] | null;
             /** Format: uuid */
-            initiator_unit_id?: string;
+            initiator_unit_id?: string | null;
             /** Format: uuid */
-            lead_unit_id?: string;
-            /** @enum {string} */
-            meeting_type?: "board" | "party_group" | "gm_office" | "annual_work" | "midyear_work" | "monthly" | "production_coordination" | "special_topic";
-            /** @enum {string} */
-            method?: "special" | "tracking" | "on_site" | "joint";
+            lead_unit_id?: string | null;
+            meeting_type?: components["schemas"]["MeetingType"] | null;
+            method?: components["schemas"]["Method"] | null;
             /** Format: uuid */
-            notice_issuer_unit_id?: string;
-            progress?: number;
-            requirements?: string;
-            /** @enum {string} */
-            source?: "board" | "party_group" | "leader_activity" | "group_meeting" | "special_meeting" | "other" | "superior_instruction" | "subsidiary_request" | "emergency";
-            source_ref?: string;
+            notice_issuer_unit_id?: string | null;
+            progress?: number | null;
+            requirements?: string | null;
+            source?: components["schemas"]["Source"] | null;
+            source_ref?: string | null;
             /** Format: uuid */
-            supervising_leader_id?: string;
-            tags?: string[];
-            title?: string;
-            /** @enum {string} */
-            urgency?: "normal" | "urgent" | "very_urgent";
+            supervising_leader_id?: string | null;
+            tags?: string[] | null;
+            title?: string | null;
+            urgency?: components["schemas"]["Urgency"] | null;
         };
         UpdateMilestone: {
-            done?: boolean;
+            done?: boolean | null;
             /** Format: date */
-            due_date?: string;
-            sort?: number;
-            title?: string;
+            due_date?: string | null;
+            sort?: number | null;
+            title?: string | null;
         };
         UpdateNotificationSettings: {
             /** @example true */
-            digest?: boolean;
+            digest?: boolean | null;
             /** @example 08:30 */
-            digest_time?: string;
+            digest_time?: string | null;
             kinds?: components["schemas"]["NotificationKindChannelsInput"][];
             /** @example en */
-            language?: string;
-            quiet_hours?: components["schemas"]["QuietHoursInput"];
+            language?: string | null;
+            quiet_hours?: components["schemas"]["QuietHoursInput"] | null;
             /**
              * @description Version, when given, must be the current version (412 otherwise), like
              *     If-Match.
              * @example 1
              */
-            version?: number;
+            version?: number | null;
         };
         UpdateOrgUnitRequest: {
             /**
@@ -4752,146 +4734,144 @@ export interface components {
              *     its descendants; null removes the head.
              */
             head_user_id?: string | null;
-            is_supervision_office?: boolean;
-            /** @enum {string} */
-            kind?: "group" | "enterprise" | "department";
+            is_supervision_office?: boolean | null;
+            kind?: components["schemas"]["OrgUnitKind"] | null;
             /**
              * @description LiaisonUserIDs replaces the set of liaisons (督办联络人), same rule as the head;
              *     [] removes them all.
              */
             liaison_user_ids?: string[];
             /** @example 规划发展部 */
-            name?: string;
+            name?: string | null;
             /** Format: uuid */
-            parent_id?: string;
+            parent_id?: string | null;
             /** @example 规划部 */
-            short_name?: string;
-            sort_order?: number;
+            short_name?: string | null;
+            sort_order?: number | null;
             /**
              * @description Version, when given, must be the current version (like If-Match).
              * @example 3
              */
-            version?: number;
+            version?: number | null;
         };
         UpdateReminderSettings: {
-            assignment_not_accepted?: components["schemas"]["ReminderRule"];
-            completion_waiting?: components["schemas"]["ReminderRule"];
-            deadline_approaching?: components["schemas"]["ReminderRule"];
-            escalation?: components["schemas"]["ReminderRule"];
-            extension_waiting?: components["schemas"]["ReminderRule"];
-            feedback_due?: components["schemas"]["ReminderRule"];
-            feedback_overdue?: components["schemas"]["ReminderRule"];
-            overdue?: components["schemas"]["ReminderRule"];
+            assignment_not_accepted?: components["schemas"]["ReminderRuleInput"];
+            completion_waiting?: components["schemas"]["ReminderRuleInput"];
+            deadline_approaching?: components["schemas"]["ReminderRuleInput"];
+            escalation?: components["schemas"]["ReminderRuleInput"];
+            extension_waiting?: components["schemas"]["ReminderRuleInput"];
+            feedback_due?: components["schemas"]["ReminderRuleInput"];
+            feedback_overdue?: components["schemas"]["ReminderRuleInput"];
+            overdue?: components["schemas"]["ReminderRuleInput"];
             /**
              * @description Version, when given, must be the current version, like If-Match (one of
              *     the two is required).
              * @example 1
              */
-            version?: number;
+            version?: number | null;
         };
         UpdateUserRequest: {
             /**
              * @description Active false deactivates the account: it can no longer sign in, its sessions
              *     end, and it stops being head or liaison of any unit.
              */
-            active?: boolean;
+            active?: boolean | null;
             /** @example 张伟 */
-            display_name?: string;
+            display_name?: string | null;
             /** @example zhang.wei@example.com */
-            email?: string;
+            email?: string | null;
             /**
              * @description Handover names who takes the posts of a person deactivated or moved (see
              *     GET /users/{id}/holdings); absent successors take the defaults.
              */
-            handover?: components["schemas"]["HandoverSuccessors"];
+            handover?: components["schemas"]["HandoverSuccessors"] | null;
             /** Format: uuid */
-            org_unit_id?: string;
+            org_unit_id?: string | null;
             /**
              * @description Password resets the password; the user must change it at the next login and
              *     every session of theirs ends.
              */
-            password?: string;
-            phone?: string;
+            password?: string | null;
+            phone?: string | null;
             /**
              * @description Roles replaces the roles (at least one).
              * @example [
              *       "member"
              *     ]
              */
-            roles?: ("admin" | "supervisor" | "leader" | "member" | "auditor")[];
-            title?: string;
+            roles?: components["schemas"]["Role"][];
+            title?: string | null;
             /**
              * @description Version, when given, must be the current version (like If-Match).
              * @example 3
              */
-            version?: number;
+            version?: number | null;
         };
         UpdateWarningSettings: {
             /** @example 5 */
-            blue_workdays?: number;
+            blue_workdays?: number | null;
             /** @example 2 */
-            feedback_grace_workdays?: number;
+            feedback_grace_workdays?: number | null;
             /**
              * @description Version, when given, must be the current version (412 otherwise), like If-Match.
              * @example 2
              */
-            version?: number;
+            version?: number | null;
         };
         UploadPolicy: {
             /**
              * @description MaxBytes is the largest file accepted (DUBAN_UPLOAD_LIMIT); a larger one is 413.
              * @example 20971520
              */
-            max_bytes?: number;
+            max_bytes: number;
             /**
              * @description Types are the accepted content types, detected from the bytes, with their
              *     display kind; anything else is 415.
              */
-            types?: components["schemas"]["UploadType"][];
+            types: components["schemas"]["UploadType"][];
         };
         UploadType: {
             /** @example application/pdf */
-            content_type?: string;
-            /**
-             * @example pdf
-             * @enum {string}
-             */
-            kind?: "pdf" | "image" | "document" | "spreadsheet" | "presentation" | "text";
+            content_type: string;
+            kind: components["schemas"]["UploadTypeKind"];
         };
+        /** @enum {string} */
+        UploadTypeKind: "pdf" | "image" | "document" | "spreadsheet" | "presentation" | "text";
         Urge: {
-            acknowledged_at?: string;
+            /** Format: date-time */
+            acknowledged_at: string | null;
             /** Format: uuid */
-            acknowledged_by?: string;
+            acknowledged_by: string | null;
             /** @description AllowedActions: acknowledge. */
-            allowed_actions?: string[];
-            created_at?: string;
+            allowed_actions: string[];
+            /** Format: date-time */
+            created_at: string;
             /**
              * Format: uuid
              * @description CreatedBy is null for automatic urges.
              */
-            created_by?: string;
+            created_by: string | null;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            /**
-             * @description Kind: manual (the supervision office) or auto (a reminder).
-             * @enum {string}
-             */
-            kind?: "manual" | "auto";
-            message?: string;
+            item_id: string;
+            /** @description Kind: manual (the supervision office) or auto (a reminder). */
+            kind: components["schemas"]["UrgeKind"];
+            message: string;
             /** Format: uuid */
-            unit_id?: string;
-            version?: number;
+            unit_id: string;
+            version: number;
         };
         UrgeCount: {
             /** @example 3 */
-            total?: number;
+            total: number;
             /** @example 1 */
-            unacknowledged?: number;
+            unacknowledged: number;
             /** Format: uuid */
-            unit_id?: string;
+            unit_id: string;
         };
+        /** @enum {string} */
+        UrgeKind: "manual" | "auto";
         UrgeList: {
             /**
              * @description AllowedActions: create, when the caller may urge on the item now.
@@ -4899,29 +4879,31 @@ export interface components {
              *       "create"
              *     ]
              */
-            allowed_actions?: string[];
-            counts?: components["schemas"]["UrgeCount"][];
-            data?: components["schemas"]["Urge"][];
-            page?: number;
-            page_size?: number;
-            total?: number;
+            allowed_actions: string[];
+            counts: components["schemas"]["UrgeCount"][];
+            data: components["schemas"]["Urge"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
+        /** @enum {string} */
+        Urgency: "normal" | "urgent" | "very_urgent";
         User: {
-            active?: boolean;
+            active: boolean;
             /**
              * @description AllowedActions lists what the caller may do: update (admins).
              * @example [
              *       "update"
              *     ]
              */
-            allowed_actions?: string[];
+            allowed_actions: string[];
             /**
              * Format: date-time
              * @description CreatedAt: full view only.
              */
             created_at?: string;
             /** @example 张伟 */
-            display_name?: string;
+            display_name: string;
             /**
              * @description Email: full view only.
              * @example zhang.wei@example.com
@@ -4933,13 +4915,13 @@ export interface components {
              */
             employee_no?: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** @description MustChangePassword: full view only. */
             must_change_password?: boolean;
             /** Format: uuid */
-            org_unit_id?: string;
+            org_unit_id: string;
             /** @example 规划发展部 */
-            org_unit_name?: string;
+            org_unit_name: string;
             /**
              * @description Phone: full view only.
              * @example 13800000000
@@ -4950,23 +4932,21 @@ export interface components {
              *       "member"
              *     ]
              */
-            roles?: string[];
+            roles: string[];
             /**
              * @description Source says who keeps the account: local (by hand), import (the Excel
              *     import), ldap (the directory), oidc (made at a first SSO login). Full view only.
-             * @example local
-             * @enum {string}
              */
-            source?: "local" | "import" | "ldap" | "oidc";
+            source?: components["schemas"]["UserSource"];
             /** @example 副主任 */
-            title?: string;
+            title: string;
             /**
              * Format: date-time
              * @description UpdatedAt: full view only.
              */
             updated_at?: string;
             /** @example zhang.wei */
-            username?: string;
+            username: string;
             /**
              * @description Version: full view only; the ETag of GET carries it too.
              * @example 1
@@ -4974,39 +4954,34 @@ export interface components {
             version?: number;
         };
         UserList: {
-            data?: components["schemas"]["User"][];
+            data: components["schemas"]["User"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 42 */
-            total?: number;
+            total: number;
         };
+        /** @enum {string} */
+        UserSource: "local" | "import" | "ldap" | "oidc";
         Verification: {
-            attachments?: components["schemas"]["Attachment"][];
-            created_at?: string;
-            findings?: string;
+            attachments: components["schemas"]["Attachment"][];
+            /** Format: date-time */
+            created_at: string;
+            findings: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            item_id?: string;
-            /**
-             * @example return_visit
-             * @enum {string}
-             */
-            method?: "document_review" | "on_site" | "return_visit";
-            /**
-             * @example passed
-             * @enum {string}
-             */
-            result?: "passed" | "failed";
+            item_id: string;
+            method: components["schemas"]["VerificationMethod"];
+            result: components["schemas"]["VerificationResult"];
             /**
              * @description StateBefore is the item's state when it was verified (closed or archived).
              * @example closed
              */
-            state_before?: string;
+            state_before: string;
             /** Format: uuid */
-            verified_by?: string;
+            verified_by: string;
         };
         VerificationList: {
             /**
@@ -5015,164 +4990,177 @@ export interface components {
              *       "create"
              *     ]
              */
-            allowed_actions?: string[];
-            data?: components["schemas"]["Verification"][];
-            total?: number;
+            allowed_actions: string[];
+            data: components["schemas"]["Verification"][];
+            total: number;
         };
+        /** @enum {string} */
+        VerificationMethod: "document_review" | "on_site" | "return_visit";
+        /** @enum {string} */
+        VerificationResult: "passed" | "failed";
         WarningSettings: {
             /**
              * @description BlueWorkdays: the light turns blue this many working days before the
              *     deadline or a milestone not done (1–30; default 3).
              * @example 3
              */
-            blue_workdays?: number;
+            blue_workdays: number;
             /**
              * @description FeedbackGraceWorkdays: working days a feedback may be late before it counts as
              *     missed (0–30; default 0).
              * @example 0
              */
-            feedback_grace_workdays?: number;
-            updated_at?: string;
+            feedback_grace_workdays: number;
+            /** Format: date-time */
+            updated_at: string | null;
             /** Format: uuid */
-            updated_by?: string;
+            updated_by: string | null;
             /**
              * @description Version counts changes (0: never changed); the ETag carries it.
              * @example 2
              */
-            version?: number;
+            version: number;
         };
         Webhook: {
-            created_at?: string;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            created_by?: string;
+            created_by: string;
             /** @example OA 系统同步 */
-            description?: string;
-            disabled_at?: string;
+            description: string;
+            /** Format: date-time */
+            disabled_at: string | null;
             /** @example  */
-            disabled_reason?: string;
+            disabled_reason: string;
             /** @example true */
-            enabled?: boolean;
+            enabled: boolean;
             /**
              * @example [
              *       "item.issued",
              *       "urge.*"
              *     ]
              */
-            event_types?: string[];
+            event_types: string[];
             /**
+             * Format: date-time
              * @description FailingSince is the first failed attempt since the last success (null:
              *     not failing). After 24 hours of failure the subscription is disabled.
              */
-            failing_since?: string;
+            failing_since: string | null;
             /** Format: uuid */
-            id?: string;
-            updated_at?: string;
+            id: string;
+            /** Format: date-time */
+            updated_at: string;
             /** @example https://oa.example.com/duban/events */
-            url?: string;
+            url: string;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
         WebhookCreated: {
-            created_at?: string;
+            /** Format: date-time */
+            created_at: string;
             /** Format: uuid */
-            created_by?: string;
+            created_by: string;
             /** @example OA 系统同步 */
-            description?: string;
-            disabled_at?: string;
+            description: string;
+            /** Format: date-time */
+            disabled_at: string | null;
             /** @example  */
-            disabled_reason?: string;
+            disabled_reason: string;
             /** @example true */
-            enabled?: boolean;
+            enabled: boolean;
             /**
              * @example [
              *       "item.issued",
              *       "urge.*"
              *     ]
              */
-            event_types?: string[];
+            event_types: string[];
             /**
+             * Format: date-time
              * @description FailingSince is the first failed attempt since the last success (null:
              *     not failing). After 24 hours of failure the subscription is disabled.
              */
-            failing_since?: string;
+            failing_since: string | null;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /**
              * @description Secret signs every delivery (Standard Webhooks: webhook-signature is
              *     "v1," + base64 HMAC-SHA256 of "webhook-id.webhook-timestamp.body", keyed by
              *     the base64-decoded part after "whsec_"). It is never shown again.
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
-            secret?: string;
-            updated_at?: string;
+            secret: string;
+            /** Format: date-time */
+            updated_at: string;
             /** @example https://oa.example.com/duban/events */
-            url?: string;
+            url: string;
             /** @example 1 */
-            version?: number;
+            version: number;
         };
         WebhookDelivery: {
             /** @example 1 */
-            attempts?: number;
-            created_at?: string;
-            delivered_at?: string;
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at: string | null;
             /** @example  */
-            error?: string;
+            error: string;
             /** Format: uuid */
-            event_id?: string;
+            event_id: string | null;
             /** @example item.issued */
-            event_type?: string;
+            event_type: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /**
+             * Format: date-time
              * @description LastAttemptAt, ResponseStatus (0: no answer), LatencyMS, ResponseExcerpt
              *     (the first KiB of the answer) and Error describe the last attempt.
              */
-            last_attempt_at?: string;
+            last_attempt_at: string | null;
             /** @example 85 */
-            latency_ms?: number;
+            latency_ms: number;
             /**
              * @description MessageID is the webhook-id header, the same on every retry and
              *     redelivery of the message.
              * @example msg_0190c3f4-7a2b-7c1d-9e8f-0123456789ab
              */
-            message_id?: string;
-            next_attempt_at?: string;
+            message_id: string;
+            /** Format: date-time */
+            next_attempt_at: string | null;
             /**
              * @description Payload is the body sent (JSON text).
              * @example {"type":"item.issued","timestamp":"2026-12-03T08:00:00Z","id":"…","data":{}}
              */
-            payload?: string;
+            payload: string;
             /** @example ok */
-            response_excerpt?: string;
+            response_excerpt: string;
             /** @example 200 */
-            response_status?: number;
-            /**
-             * @example succeeded
-             * @enum {string}
-             */
-            state?: "pending" | "succeeded" | "failed";
-            /**
-             * @example event
-             * @enum {string}
-             */
-            trigger?: "event" | "manual" | "ping";
+            response_status: number;
+            state: components["schemas"]["WebhookDeliveryState"];
+            trigger: components["schemas"]["WebhookDeliveryTrigger"];
             /** Format: uuid */
-            webhook_id?: string;
+            webhook_id: string;
         };
         WebhookDeliveryList: {
-            data?: components["schemas"]["WebhookDelivery"][];
+            data: components["schemas"]["WebhookDelivery"][];
             /** @example 1 */
-            page?: number;
+            page: number;
             /** @example 20 */
-            page_size?: number;
+            page_size: number;
             /** @example 42 */
-            total?: number;
+            total: number;
         };
+        /** @enum {string} */
+        WebhookDeliveryState: "pending" | "succeeded" | "failed";
+        /** @enum {string} */
+        WebhookDeliveryTrigger: "event" | "manual" | "ping";
         WebhookInput: {
             /** @example OA 系统同步 */
             description?: string;
             /** @description Enabled defaults to true. */
-            enabled?: boolean;
+            enabled?: boolean | null;
             /**
              * @example [
              *       "item.issued",
@@ -5184,54 +5172,61 @@ export interface components {
             url: string;
         };
         WebhookList: {
-            data?: components["schemas"]["Webhook"][];
+            data: components["schemas"]["Webhook"][];
         };
         WebhookPatch: {
-            description?: string;
-            enabled?: boolean;
-            event_types?: string[];
-            url?: string;
+            description?: string | null;
+            enabled?: boolean | null;
+            event_types?: string[] | null;
+            url?: string | null;
         };
-        /** @enum {string} */
-        "notifications.Kind": "item_issued" | "assignment_returned" | "item_decided" | "feedback_reviewed" | "urge" | "reminder" | "decision_waiting" | "request_decided" | "verification_failed" | "instruction" | "webhook_disabled" | "bulletin_published";
         "stats.Figures": {
             /** @description Assigned: items issued in the period (GET /items?issued_from&issued_to). */
-            assigned?: number;
+            assigned: number;
             /**
              * @description AvgWorkdaysToClose: working days from issue to closing of Closed, null when
              *     nothing closed.
              */
-            avg_workdays_to_close?: number;
+            avg_workdays_to_close: number | null;
             /** @description Closed: closed or archived, closed in the period. */
-            closed?: number;
+            closed: number;
             /** @description ClosedOnTime: of Closed, closed on or before the original deadline. */
-            closed_on_time?: number;
-            extensions_granted?: number;
+            closed_on_time: number;
+            extensions_granted: number;
             /** @description ExtensionsRequested in the period, ExtensionsGranted of them approved. */
-            extensions_requested?: number;
+            extensions_requested: number;
             /**
              * @description FeedbackLate: live assignments of issued or in-progress items whose feedback
              *     is missed today (due plus the grace of the warning settings before today).
              */
-            feedback_late?: number;
+            feedback_late: number;
             /**
              * @description InProgress: issued and not closed now (issued, in_progress, suspended,
              *     completion_requested).
              */
-            in_progress?: number;
+            in_progress: number;
             /** @description OnTimeRate is ClosedOnTime / Closed, null when nothing closed. */
-            on_time_rate?: number;
+            on_time_rate: number | null;
             /** @description OverdueNow: open and past the (current) deadline today (GET /items?overdue=true). */
-            overdue_now?: number;
+            overdue_now: number;
             /** @description Urges received in the period, manual (the office) and automatic (reminders). */
-            urges?: number;
-            urges_auto?: number;
-            urges_manual?: number;
+            urges: number;
+            urges_auto: number;
+            urges_manual: number;
             /** @description VerificationFailures (反弹): failed verifications in the period. */
-            verification_failures?: number;
+            verification_failures: number;
         };
     };
     responses: {
+        /** @description any other error, as a problem (see the code catalogue in docs/errors.md) */
+        Problem: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description service_unavailable: the database cannot serve right now (down, read only, full, busy) or the request ran past its deadline; retry after Retry-After */
         ServiceUnavailable: {
             headers: {
@@ -5259,9 +5254,23 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description the object's version, quoted (send it back in If-Match) */
+        ETag: string;
+        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+        "Idempotent-Replayed": string;
+        /** @description the URL of the object created */
+        Location: string;
+        /** @description the state of the caller's rate limit, e.g. "user";r=598;t=42 (when limits are on) */
+        RateLimit: string;
+        /** @description the caller's rate limit, e.g. "user";q=600;w=60 (when limits are on) */
+        "RateLimit-Policy": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -5281,6 +5290,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5293,7 +5304,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -5302,11 +5313,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     exportAssessment: {
@@ -5324,6 +5336,8 @@ export interface operations {
             /** @description the workbook */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5336,7 +5350,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -5345,7 +5359,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -5354,17 +5368,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     publishAssessment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description a quarter, month or year */
                 period: string;
@@ -5376,6 +5394,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5388,7 +5410,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -5397,7 +5419,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -5406,7 +5428,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -5415,11 +5437,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateAssignment: {
@@ -5445,6 +5468,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5457,7 +5483,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -5466,7 +5492,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -5475,7 +5501,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -5484,7 +5510,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -5493,7 +5519,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -5502,7 +5528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -5511,11 +5537,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     acceptAssignment: {
@@ -5524,6 +5551,8 @@ export interface operations {
             header?: {
                 /** @description the assignment's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description assignment id */
@@ -5536,6 +5565,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5548,7 +5581,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -5557,7 +5590,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -5566,7 +5599,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -5575,7 +5608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -5584,11 +5617,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     returnAssignment: {
@@ -5597,6 +5640,8 @@ export interface operations {
             header?: {
                 /** @description the assignment's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description assignment id */
@@ -5614,6 +5659,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5626,7 +5675,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -5635,7 +5684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -5644,7 +5693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -5653,7 +5702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -5662,7 +5711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -5671,7 +5720,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -5680,11 +5729,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the file
+                     */
+                    file: string;
+                    /**
+                     * Format: uuid
+                     * @description item the file belongs to
+                     */
+                    item_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description validation_failed: item_id, or file (its name's extension does not match its content) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description upload_quota_exceeded: the user's uploads of the last 24 hours reach DUBAN_UPLOAD_USER_QUOTA; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+            /** @description insufficient_storage: the server has no room to receive the file */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            default: components["responses"]["Problem"];
         };
     };
     getUploadPolicy: {
@@ -5699,6 +5874,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5711,11 +5888,111 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description attachment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    downloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description attachment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description redirect to a presigned URL of the object store */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     ldapLogin: {
@@ -5747,7 +6024,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description invalid_credentials */
@@ -5756,7 +6033,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description sso_not_configured */
@@ -5765,7 +6042,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -5774,7 +6051,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description rate_limited; see Retry-After */
@@ -5783,7 +6060,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description identity_provider_unavailable */
@@ -5792,9 +6069,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     login: {
@@ -5826,7 +6104,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description invalid_credentials */
@@ -5835,7 +6113,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description password_login_disabled: local passwords are turned off (DUBAN_PASSWORD_LOGIN=false) for everyone but the break-glass account */
@@ -5844,7 +6122,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -5853,7 +6131,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description rate_limited; see Retry-After */
@@ -5862,7 +6140,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description login_busy: too many logins at once; see Retry-After */
@@ -5871,9 +6149,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     logout: {
@@ -5903,7 +6182,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -5912,11 +6191,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getAuthMethods: {
@@ -5939,6 +6219,7 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     finishOIDCLogin: {
@@ -5972,11 +6253,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     startOIDCLogin: {
@@ -6004,7 +6286,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
@@ -6014,9 +6296,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     exchangeOIDCLogin: {
@@ -6048,7 +6331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description invalid_login_code, or invalid_credentials (the account was deactivated meanwhile) */
@@ -6057,7 +6340,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -6066,11 +6349,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     refreshSession: {
@@ -6102,7 +6386,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description unknown, expired, used or revoked refresh token */
@@ -6111,7 +6395,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -6120,18 +6404,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listBulletins: {
         parameters: {
             query?: {
                 /** @description draft or published */
-                state?: "draft" | "published";
+                state?: components["schemas"]["BulletinState"];
                 /** @description page, from 1 */
                 page?: number;
                 /** @description page size */
@@ -6146,6 +6431,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6158,7 +6445,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6167,17 +6454,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createBulletin: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6193,6 +6484,10 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6205,7 +6500,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6214,7 +6509,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6223,7 +6518,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6232,11 +6536,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getBulletin: {
@@ -6256,6 +6561,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6268,7 +6575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6277,11 +6584,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateBulletin: {
@@ -6309,6 +6617,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6321,7 +6631,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6330,7 +6640,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6339,7 +6649,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6348,7 +6658,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6357,7 +6667,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6366,7 +6676,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6375,11 +6685,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getBulletinAppendix: {
@@ -6397,6 +6708,8 @@ export interface operations {
             /** @description the workbook */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6409,7 +6722,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6418,11 +6731,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     publishBulletin: {
@@ -6431,6 +6745,8 @@ export interface operations {
             header?: {
                 /** @description the ETag last read */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description bulletin id */
@@ -6445,6 +6761,9 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6457,7 +6776,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6466,7 +6785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6475,7 +6794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6484,7 +6803,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6493,11 +6812,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getCalendarYear: {
@@ -6517,6 +6846,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6536,7 +6867,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description year outside 2000 to 2100 */
@@ -6545,11 +6876,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     putCalendarYear: {
@@ -6577,6 +6909,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6589,7 +6923,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6598,7 +6932,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description not an administrator */
@@ -6607,7 +6941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description year outside 2000 to 2100 */
@@ -6616,7 +6950,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description stale If-Match or version */
@@ -6625,7 +6959,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -6634,7 +6968,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6643,11 +6977,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getCompletionRequest: {
@@ -6665,6 +7000,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6677,7 +7015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6686,11 +7024,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     approveCompletionRequest: {
@@ -6699,6 +7038,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description completion request id */
@@ -6716,6 +7057,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6728,7 +7073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6737,7 +7082,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6746,7 +7091,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6755,7 +7100,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6764,7 +7109,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6773,7 +7118,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6782,11 +7127,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     rejectCompletionRequest: {
@@ -6795,6 +7141,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description completion request id */
@@ -6812,6 +7160,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6824,7 +7176,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6833,7 +7185,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6842,7 +7194,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6851,7 +7203,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6860,7 +7212,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6869,7 +7221,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6878,11 +7230,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     reviewCompletionRequest: {
@@ -6891,6 +7244,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description completion request id */
@@ -6908,6 +7263,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6920,7 +7279,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -6929,7 +7288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -6938,7 +7297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6947,7 +7306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -6956,7 +7315,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -6965,7 +7324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6974,11 +7333,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getExtension: {
@@ -6996,6 +7356,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7008,7 +7371,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7017,11 +7380,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     approveExtension: {
@@ -7030,6 +7394,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description extension request id */
@@ -7047,6 +7413,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7059,7 +7429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7068,7 +7438,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7077,7 +7447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7086,7 +7456,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7095,7 +7465,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7104,7 +7474,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7113,11 +7483,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     rejectExtension: {
@@ -7126,6 +7497,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description extension request id */
@@ -7143,6 +7516,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7155,7 +7532,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7164,7 +7541,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7173,7 +7550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7182,7 +7559,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7191,7 +7568,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7200,7 +7577,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7209,11 +7586,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     reviewExtension: {
@@ -7222,6 +7600,8 @@ export interface operations {
             header?: {
                 /** @description the request's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description extension request id */
@@ -7239,6 +7619,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7251,7 +7635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7260,7 +7644,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7269,7 +7653,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7278,7 +7662,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7287,7 +7671,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7296,7 +7680,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7305,11 +7689,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getFeedback: {
@@ -7327,6 +7712,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7339,7 +7727,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7348,11 +7736,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateFeedback: {
@@ -7378,6 +7767,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7390,7 +7782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7399,7 +7791,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7408,7 +7800,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7417,7 +7809,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7426,7 +7818,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7435,7 +7827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7444,11 +7836,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     acceptFeedback: {
@@ -7457,6 +7850,8 @@ export interface operations {
             header?: {
                 /** @description the feedback's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description feedback id */
@@ -7474,6 +7869,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7486,7 +7885,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7495,7 +7894,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7504,7 +7903,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7513,7 +7912,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7522,7 +7921,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7531,7 +7930,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7540,11 +7939,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     returnFeedback: {
@@ -7553,6 +7953,8 @@ export interface operations {
             header?: {
                 /** @description the feedback's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description feedback id */
@@ -7570,6 +7972,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7582,7 +7988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7591,7 +7997,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7600,7 +8006,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7609,7 +8015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7618,7 +8024,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7627,7 +8033,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7636,11 +8042,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     submitFeedback: {
@@ -7649,6 +8056,8 @@ export interface operations {
             header?: {
                 /** @description the feedback's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description feedback id */
@@ -7661,6 +8070,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7673,7 +8086,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7682,7 +8095,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7691,7 +8104,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -7700,7 +8113,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -7709,11 +8122,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listItemSources: {
@@ -7728,6 +8151,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7740,20 +8165,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listItems: {
         parameters: {
             query?: {
                 /** @description states, comma separated */
-                state?: string;
+                state?: components["schemas"]["ItemState"][];
                 /** @description category */
-                category?: "important_matter" | "document";
+                category?: components["schemas"]["Category"];
                 /** @description source */
                 source?: string;
                 /** @description lead unit */
@@ -7771,7 +8197,7 @@ export interface operations {
                 /** @description only items that ran past a deadline before a new one was set (true), or the others (false): the stored overdue record */
                 was_overdue?: boolean;
                 /** @description warning light */
-                light?: "red" | "yellow" | "blue" | "green" | "none";
+                light?: components["schemas"]["Light"];
                 /** @description search in code, title and content */
                 q?: string;
                 /** @description sub-items of this item; none for top-level items only */
@@ -7806,6 +8232,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7818,7 +8246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7827,7 +8255,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7836,17 +8264,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createItem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7862,6 +8294,10 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7874,7 +8310,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -7883,7 +8319,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -7892,7 +8328,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7901,18 +8346,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     exportItemsCSV: {
         parameters: {
             query?: {
                 /** @description as GET /items */
-                state?: string;
+                state?: components["schemas"]["ItemState"][];
                 /** @description as GET /items */
                 unit_id?: string;
                 /** @description as GET /items */
@@ -7938,6 +8384,8 @@ export interface operations {
             /** @description the CSV */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7950,7 +8398,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7959,18 +8407,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     exportItemsXLSX: {
         parameters: {
             query?: {
                 /** @description as GET /items */
-                state?: string;
+                state?: components["schemas"]["ItemState"][];
                 /** @description as GET /items */
                 category?: string;
                 /** @description as GET /items */
@@ -8022,6 +8471,8 @@ export interface operations {
             /** @description the workbook */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8034,7 +8485,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8043,11 +8494,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     importItems: {
@@ -8078,6 +8530,9 @@ export interface operations {
             /** @description dry run */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8087,6 +8542,10 @@ export interface operations {
             /** @description imported */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8099,7 +8558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8108,7 +8567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8117,7 +8576,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request Entity Too Large */
@@ -8126,7 +8594,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -8135,7 +8603,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8144,11 +8612,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getImportTemplate: {
@@ -8166,6 +8635,8 @@ export interface operations {
             /** @description the template */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8178,11 +8649,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getItem: {
@@ -8202,6 +8674,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8214,7 +8688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8223,11 +8697,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     deleteItem: {
@@ -8248,6 +8723,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -8258,7 +8735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8267,7 +8744,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8276,7 +8753,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8285,7 +8762,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8294,11 +8771,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateItem: {
@@ -8326,6 +8804,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8338,7 +8818,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8347,7 +8827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8356,7 +8836,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8365,7 +8845,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8374,7 +8854,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8383,7 +8863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8392,11 +8872,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     approveItem: {
@@ -8405,6 +8886,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -8422,6 +8905,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8434,7 +8921,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8443,7 +8930,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8452,7 +8939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8461,7 +8948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8470,7 +8957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8479,7 +8966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8488,11 +8975,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     archiveItem: {
@@ -8501,6 +8989,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -8518,6 +9008,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8530,7 +9024,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8539,7 +9033,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8548,7 +9042,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8557,7 +9051,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8566,7 +9060,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8575,7 +9069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8584,11 +9078,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listAssignments: {
@@ -8606,6 +9101,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8618,7 +9115,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8627,11 +9124,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     addAssignment: {
@@ -8640,6 +9138,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -8657,6 +9157,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8669,7 +9174,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8678,7 +9183,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8687,7 +9192,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8696,7 +9201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8705,7 +9210,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8714,7 +9219,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8723,11 +9228,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listItemAttachments: {
@@ -8745,6 +9251,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8757,7 +9265,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8766,11 +9274,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     cancelItem: {
@@ -8779,6 +9288,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -8796,6 +9307,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8808,7 +9323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8817,7 +9332,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8826,7 +9341,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8835,7 +9350,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8844,7 +9359,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8853,7 +9368,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8862,11 +9377,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     clearItemWarning: {
@@ -8875,6 +9391,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -8892,6 +9410,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8904,7 +9426,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -8913,7 +9435,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -8922,7 +9444,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8931,7 +9453,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -8940,7 +9462,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -8949,7 +9471,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -8958,7 +9480,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -8967,11 +9489,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listComments: {
@@ -8996,6 +9519,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9008,7 +9533,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9017,7 +9542,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9026,17 +9551,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createComment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description item id */
                 id: string;
@@ -9053,6 +9582,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9065,7 +9598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9074,7 +9607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9083,7 +9616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9092,7 +9625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9101,7 +9634,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9110,11 +9643,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listCompletionRequests: {
@@ -9132,6 +9666,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9144,7 +9680,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9153,11 +9689,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createCompletionRequest: {
@@ -9166,6 +9703,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -9185,6 +9724,10 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9197,7 +9740,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9206,7 +9749,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9215,7 +9758,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9224,7 +9767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9233,7 +9776,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -9242,7 +9785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9251,11 +9794,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     setItemDeadline: {
@@ -9264,6 +9808,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -9281,6 +9827,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9293,7 +9843,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9302,7 +9852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9311,7 +9861,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9320,7 +9870,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9329,7 +9879,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -9338,7 +9888,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9347,11 +9897,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listDeadlineChanges: {
@@ -9369,6 +9920,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9381,7 +9934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9390,11 +9943,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listItemEvents: {
@@ -9417,6 +9971,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9429,7 +9985,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9438,7 +9994,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9447,11 +10003,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listExtensions: {
@@ -9469,6 +10026,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9481,7 +10040,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9490,11 +10049,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createExtension: {
@@ -9503,6 +10063,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -9522,6 +10084,10 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9534,7 +10100,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9543,7 +10109,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9552,7 +10118,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9561,7 +10127,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9570,7 +10136,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -9579,7 +10145,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9588,11 +10154,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listFeedback: {
@@ -9619,6 +10186,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9631,7 +10200,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9640,7 +10209,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9649,17 +10218,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createFeedback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description item id */
                 id: string;
@@ -9676,6 +10249,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9688,7 +10266,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9697,7 +10275,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9706,7 +10284,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9715,7 +10293,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9724,7 +10302,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9733,11 +10311,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     draftFeedback: {
@@ -9758,6 +10337,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9770,7 +10351,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9779,7 +10360,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9788,7 +10369,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9797,11 +10378,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     issueItem: {
@@ -9810,6 +10392,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -9827,6 +10411,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9839,7 +10427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9848,7 +10436,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9857,7 +10445,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9866,7 +10454,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -9875,7 +10463,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -9884,7 +10472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -9893,11 +10481,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listMilestones: {
@@ -9915,6 +10504,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9927,7 +10518,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -9936,17 +10527,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createMilestone: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description item id */
                 id: string;
@@ -9963,6 +10558,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9975,7 +10575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -9984,7 +10584,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -9993,7 +10593,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10002,7 +10602,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -10011,7 +10611,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10020,11 +10620,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     rejectItem: {
@@ -10033,6 +10634,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -10050,6 +10653,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10062,7 +10669,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -10071,7 +10678,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -10080,7 +10687,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10089,7 +10696,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -10098,7 +10705,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -10107,7 +10714,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10116,11 +10723,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     resumeItem: {
@@ -10129,6 +10737,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -10146,6 +10756,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10158,7 +10772,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -10167,7 +10781,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -10176,7 +10790,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10185,7 +10799,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -10194,7 +10808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -10203,7 +10817,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10212,11 +10826,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     submitItem: {
@@ -10225,6 +10840,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -10242,6 +10859,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10254,7 +10875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -10263,7 +10884,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -10272,7 +10893,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10281,7 +10902,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -10290,7 +10911,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -10299,7 +10920,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10308,11 +10929,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     suspendItem: {
@@ -10321,6 +10943,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -10338,6 +10962,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10350,7 +10978,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -10359,7 +10987,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -10368,7 +10996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10377,7 +11005,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -10386,7 +11014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -10395,7 +11023,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10404,11 +11032,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listUrges: {
@@ -10433,6 +11062,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10445,7 +11076,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10454,7 +11085,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10463,17 +11094,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createUrge: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description item id */
                 id: string;
@@ -10490,6 +11125,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10502,7 +11142,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -10511,7 +11151,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -10520,7 +11160,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10529,7 +11169,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -10538,7 +11178,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10547,11 +11187,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listVerifications: {
@@ -10569,6 +11210,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10581,7 +11224,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10590,11 +11233,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createVerification: {
@@ -10603,6 +11247,8 @@ export interface operations {
             header?: {
                 /** @description the item's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description item id */
@@ -10620,6 +11266,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10632,7 +11282,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -10641,7 +11291,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -10650,7 +11300,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -10659,7 +11309,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -10668,7 +11318,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -10677,7 +11327,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10686,11 +11336,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getMe: {
@@ -10705,6 +11356,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10717,11 +11370,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getCalendarTokenStatus: {
@@ -10736,6 +11390,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10748,17 +11404,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     newCalendarToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10767,6 +11427,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10779,7 +11443,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description a read-only token */
@@ -10788,11 +11452,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     revokeCalendarToken: {
@@ -10807,6 +11490,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10817,7 +11502,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description a read-only token */
@@ -10826,11 +11511,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getCalendarFeed: {
@@ -10860,11 +11546,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/calendar": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listMyDelegations: {
@@ -10879,6 +11566,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10891,17 +11580,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createDelegation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10915,6 +11608,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10927,7 +11625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -10936,7 +11634,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description nothing_to_delegate */
@@ -10945,7 +11643,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description delegation_overlaps */
@@ -10954,7 +11652,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -10963,7 +11661,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -10972,11 +11670,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     endDelegation: {
@@ -10985,6 +11684,8 @@ export interface operations {
             header?: {
                 /** @description the version, quoted */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description delegation id */
@@ -10997,6 +11698,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11009,7 +11714,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11018,7 +11723,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -11027,7 +11732,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description delegation_over */
@@ -11036,7 +11741,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -11045,11 +11750,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getNotificationSettings: {
@@ -11066,6 +11781,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11078,11 +11795,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     putNotificationSettings: {
@@ -11107,6 +11825,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11119,7 +11839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -11128,7 +11848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description a read-only token */
@@ -11137,7 +11857,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description stale If-Match or version */
@@ -11146,7 +11866,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -11155,7 +11875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11164,11 +11884,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     changeMyPassword: {
@@ -11188,6 +11909,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11198,7 +11921,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description unauthorized */
@@ -11207,7 +11930,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description session_required */
@@ -11216,7 +11939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed: current_password wrong, or new_password against the policy */
@@ -11225,7 +11948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description rate_limited */
@@ -11234,7 +11957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description login_busy */
@@ -11243,9 +11966,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     getMyTodo: {
@@ -11260,6 +11984,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11272,11 +11998,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listMyTokens: {
@@ -11296,6 +12023,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11308,7 +12037,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -11317,17 +12046,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createMyToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11341,6 +12074,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11353,7 +12090,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description unauthorized */
@@ -11362,7 +12099,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description session_required */
@@ -11371,7 +12108,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description too_many_tokens */
@@ -11380,7 +12117,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description validation_failed */
@@ -11389,11 +12126,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     revokeMyToken: {
@@ -11411,6 +12149,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11421,7 +12161,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description session_required */
@@ -11430,7 +12170,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description not_found */
@@ -11439,11 +12179,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     deleteMilestone: {
@@ -11464,6 +12205,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11474,7 +12217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11483,7 +12226,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -11492,7 +12235,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -11501,7 +12244,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -11510,11 +12253,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateMilestone: {
@@ -11540,6 +12284,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11552,7 +12299,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -11561,7 +12308,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11570,7 +12317,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -11579,7 +12326,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -11588,7 +12335,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -11597,7 +12344,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11606,11 +12353,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listNotificationChannels: {
@@ -11625,6 +12373,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11637,7 +12387,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11646,17 +12396,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createNotificationChannel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11670,6 +12424,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11682,7 +12441,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11691,7 +12450,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11700,11 +12468,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     deleteNotificationChannel: {
@@ -11722,6 +12491,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -11732,7 +12503,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11741,7 +12512,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -11750,11 +12521,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateNotificationChannel: {
@@ -11777,6 +12549,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11789,7 +12564,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -11798,7 +12573,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -11807,7 +12582,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11816,11 +12591,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listNotifications: {
@@ -11842,6 +12618,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11854,7 +12632,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11863,17 +12641,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     readAllNotifications: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11882,6 +12664,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11894,7 +12679,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description a read-only token */
@@ -11903,11 +12688,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     streamNotifications: {
@@ -11928,6 +12732,8 @@ export interface operations {
             /** @description server-sent events */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11940,7 +12746,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -11949,7 +12755,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -11958,11 +12764,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     countUnreadNotifications: {
@@ -11977,6 +12784,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11989,17 +12798,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     readNotification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description notification id */
                 id: string;
@@ -12011,6 +12824,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12023,7 +12839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description a read-only token */
@@ -12032,7 +12848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -12041,11 +12857,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getOpenAPIJSON: {
@@ -12070,6 +12905,7 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getOpenAPIYAML: {
@@ -12092,6 +12928,7 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listOrgUnits: {
@@ -12100,7 +12937,7 @@ export interface operations {
                 /** @description return the whole tree with nested children */
                 tree?: boolean;
                 /** @description only units of this kind */
-                kind?: "group" | "enterprise" | "department";
+                kind?: components["schemas"]["OrgUnitKind"];
                 /** @description only children of this unit */
                 parent_id?: string;
                 /** @description only units of this supervision scope */
@@ -12123,6 +12960,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12135,7 +12974,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -12144,17 +12983,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createOrgUnit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -12170,8 +13013,11 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     /** @description the new unit's URL */
                     Location?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12184,7 +13030,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -12193,7 +13039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12202,7 +13048,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -12211,7 +13066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -12220,11 +13075,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getOrgUnit: {
@@ -12244,6 +13100,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12256,7 +13114,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -12265,11 +13123,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     deleteOrgUnit: {
@@ -12290,6 +13149,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -12300,7 +13161,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12309,7 +13170,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -12318,7 +13179,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -12327,7 +13188,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -12336,11 +13197,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateOrgUnit: {
@@ -12368,6 +13230,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12380,7 +13244,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -12389,7 +13253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12398,7 +13262,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -12407,7 +13271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -12416,7 +13280,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -12425,11 +13289,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     importOrg: {
@@ -12440,7 +13305,10 @@ export interface operations {
                 /** @description deactivate imported people the file no longer lists */
                 deactivate_missing?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -12459,6 +13327,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12471,7 +13342,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -12480,7 +13351,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12489,7 +13360,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Request Entity Too Large */
@@ -12498,7 +13378,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description not multipart/form-data */
@@ -12507,7 +13387,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description import_invalid (report in `report`), not_a_workbook, or validation_failed for the parameters */
@@ -12516,11 +13396,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getOrgImportTemplate: {
@@ -12535,6 +13416,8 @@ export interface operations {
             /** @description the template */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12547,7 +13430,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12556,11 +13439,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getAssessmentRules: {
@@ -12577,6 +13461,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12589,11 +13475,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     putAssessmentRules: {
@@ -12609,7 +13496,7 @@ export interface operations {
         /** @description the rules (version, updated_by, updated_at are ignored) */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssessmentRules"];
+                "application/json": components["schemas"]["AssessmentRulesInput"];
             };
         };
         responses: {
@@ -12618,6 +13505,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12630,7 +13519,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -12639,7 +13528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12648,7 +13537,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -12657,7 +13546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -12666,11 +13555,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getReminderSettings: {
@@ -12687,6 +13577,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12699,7 +13591,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12708,11 +13600,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     putReminderSettings: {
@@ -12737,6 +13630,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12749,7 +13644,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -12758,7 +13653,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -12767,7 +13662,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description stale If-Match or version */
@@ -12776,7 +13671,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -12785,7 +13680,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -12794,7 +13689,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description no If-Match and no version */
@@ -12803,11 +13698,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getWarningSettings: {
@@ -12824,6 +13720,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12836,11 +13734,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     putWarningSettings: {
@@ -12865,6 +13764,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12877,7 +13778,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -12886,7 +13787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description not an administrator */
@@ -12895,7 +13796,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description stale If-Match or version */
@@ -12904,7 +13805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -12913,7 +13814,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -12922,11 +13823,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getStatsOverview: {
@@ -12943,7 +13845,7 @@ export interface operations {
                 /** @description source */
                 source?: string;
                 /** @description category */
-                category?: "important_matter" | "document";
+                category?: components["schemas"]["Category"];
                 /** @description supervision scope */
                 scope_id?: string;
             };
@@ -12956,6 +13858,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12968,7 +13872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -12977,11 +13881,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getStatsTrend: {
@@ -12998,7 +13903,7 @@ export interface operations {
                 /** @description source */
                 source?: string;
                 /** @description category */
-                category?: "important_matter" | "document";
+                category?: components["schemas"]["Category"];
                 /** @description supervision scope */
                 scope_id?: string;
             };
@@ -13011,6 +13916,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13023,7 +13930,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -13032,11 +13939,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getStatsUnits: {
@@ -13053,7 +13961,7 @@ export interface operations {
                 /** @description source */
                 source?: string;
                 /** @description category */
-                category?: "important_matter" | "document";
+                category?: components["schemas"]["Category"];
                 /** @description supervision scope */
                 scope_id?: string;
             };
@@ -13066,6 +13974,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13078,7 +13988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -13087,11 +13997,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     acknowledgeUrge: {
@@ -13100,6 +14011,8 @@ export interface operations {
             header?: {
                 /** @description the urge's ETag */
                 "If-Match"?: string;
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
                 /** @description urge id */
@@ -13112,6 +14025,10 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13124,7 +14041,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -13133,7 +14050,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -13142,7 +14059,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -13151,7 +14068,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -13160,11 +14077,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listUsers: {
@@ -13175,7 +14102,7 @@ export interface operations {
                 /** @description with org_unit_id: the users of the units under it too */
                 subtree?: boolean;
                 /** @description only users with this role */
-                role?: "admin" | "supervisor" | "leader" | "member" | "auditor";
+                role?: components["schemas"]["Role"];
                 /** @description search in username, display name and employee number */
                 q?: string;
                 /** @description only active (true) or inactive (false) accounts; non-admins only ever see active ones */
@@ -13196,6 +14123,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13208,7 +14137,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -13217,17 +14146,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13243,8 +14176,11 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     /** @description the new user's URL */
                     Location?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13257,7 +14193,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -13266,7 +14202,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -13275,7 +14211,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -13284,7 +14220,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -13293,7 +14229,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -13302,17 +14238,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     bulkUsers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13326,6 +14266,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13338,7 +14281,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -13347,7 +14290,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -13356,7 +14299,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description self_lockout, last_admin */
@@ -13365,7 +14308,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported Media Type */
@@ -13374,7 +14317,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -13383,11 +14326,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getUser: {
@@ -13407,6 +14351,8 @@ export interface operations {
                 headers: {
                     /** @description the version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13419,7 +14365,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -13428,11 +14374,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateUser: {
@@ -13460,6 +14407,8 @@ export interface operations {
                 headers: {
                     /** @description the new version, quoted */
                     ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13472,7 +14421,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -13481,7 +14430,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -13490,7 +14439,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -13499,7 +14448,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -13508,7 +14457,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Precondition Failed */
@@ -13517,7 +14466,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -13526,11 +14475,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listUserDelegations: {
@@ -13548,6 +14498,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13560,7 +14512,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -13569,11 +14521,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getUserHoldings: {
@@ -13594,6 +14547,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13606,7 +14561,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -13615,7 +14570,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -13624,17 +14579,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     unlockUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description user id */
                 id: string;
@@ -13646,6 +14605,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13658,7 +14620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description forbidden: not an admin */
@@ -13667,7 +14629,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description not_found */
@@ -13676,11 +14638,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listWebhooks: {
@@ -13695,6 +14676,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13707,7 +14690,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -13716,17 +14699,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     createWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13740,6 +14727,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13752,7 +14744,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -13761,7 +14753,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description bad URL, internal address, unknown event type */
@@ -13770,11 +14771,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     getWebhook: {
@@ -13792,6 +14794,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13804,7 +14809,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -13813,7 +14818,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -13822,11 +14827,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     deleteWebhook: {
@@ -13844,6 +14850,8 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -13854,7 +14862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -13863,7 +14871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -13872,11 +14880,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     updateWebhook: {
@@ -13899,6 +14908,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13911,7 +14923,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -13920,7 +14932,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -13929,7 +14941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -13938,18 +14950,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     listWebhookDeliveries: {
         parameters: {
             query?: {
                 /** @description only deliveries in this state */
-                state?: "pending" | "succeeded" | "failed";
+                state?: components["schemas"]["WebhookDeliveryState"];
                 /** @description page, from 1 */
                 page?: number;
                 /** @description page size */
@@ -13967,6 +14980,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13979,7 +14994,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -13988,7 +15003,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -13997,7 +15012,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -14006,17 +15021,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     redeliverWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description webhook id */
                 id: string;
@@ -14030,6 +15049,9 @@ export interface operations {
             /** @description Accepted */
             202: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14042,7 +15064,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -14051,7 +15073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -14060,7 +15082,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conflict */
@@ -14069,17 +15091,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
     pingWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description webhook id */
                 id: string;
@@ -14091,6 +15126,9 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14103,7 +15141,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Forbidden */
@@ -14112,7 +15150,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -14121,11 +15159,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_key_reused: the Idempotency-Key was used with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
         };
     };
 }
