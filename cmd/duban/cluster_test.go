@@ -36,6 +36,12 @@ type cluster struct {
 // that they also race to migrate it (the migration lock makes that safe).
 func newCluster(t *testing.T, n int) *cluster {
 	t.Helper()
+	return newClusterWith(t, n)
+}
+
+// newClusterWith is newCluster with extra environment for every process.
+func newClusterWith(t *testing.T, n int, extra ...string) *cluster {
+	t.Helper()
 	c := &cluster{t: t, url: dbtest.EmptyPostgresURL(t)}
 	c.env = []string{
 		"PATH=" + os.Getenv("PATH"),
@@ -47,6 +53,7 @@ func newCluster(t *testing.T, n int) *cluster {
 		"DUBAN_JWT_SECRET=cluster-test-secret-cluster-test-secret-01",
 		"DUBAN_JOB_POLL=200ms",
 	}
+	c.env = append(c.env, extra...)
 	for range n {
 		c.servers = append(c.servers, launch(t, c.env, "serve"))
 	}
