@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -119,10 +120,17 @@ func TestSettings(t *testing.T) {
 		for _, b := range bad {
 			k.do("headb", "PUT", "/me/notification-settings", b).Problem(422, "validation_failed")
 		}
-		// The urge kind: in the app only for headb; e-mail only for liaisonb.
+		// The urge kind: in the app only for headb; e-mail only for liaisonb. Quiet
+		// hours that do not cover the clock's time of day (the test runs at any hour).
+		sh, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := k.env.Clock.Now().In(sh)
+		quietStart, quietEnd := now.Add(2*time.Hour).Format("15:04"), now.Add(3*time.Hour).Format("15:04")
 		k.as("headb").Do("PUT", "/api/v1/me/notification-settings", map[string]any{"kinds": []map[string]any{{"kind": "urge", "email": false}},
-			"quiet_hours": map[string]any{"enabled": true, "start": "22:00", "end": "07:00"}}, "If-Match", `"0"`).Expect(200).JSON(&s)
-		if s.Version != 1 || !s.QuietHours.Enabled || s.QuietHours.Start != "22:00" || s.Kinds[4].Kind != "urge" || s.Kinds[4].Email || !s.Kinds[4].InApp {
+			"quiet_hours": map[string]any{"enabled": true, "start": quietStart, "end": quietEnd}}, "If-Match", `"0"`).Expect(200).JSON(&s)
+		if s.Version != 1 || !s.QuietHours.Enabled || s.QuietHours.Start != quietStart || s.Kinds[4].Kind != "urge" || s.Kinds[4].Email || !s.Kinds[4].InApp {
 			t.Fatalf("after change: %+v", s)
 		}
 		k.as("headb").Do("PUT", "/api/v1/me/notification-settings", map[string]any{"digest": true}, "If-Match", `"0"`).Problem(412, "precondition_failed")
