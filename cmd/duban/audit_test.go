@@ -66,17 +66,18 @@ func TestAuditVerify(t *testing.T) {
 	}
 }
 
-// seedItem creates a group, a supervisor and one submitted item; it returns the id.
+// seedItem creates a group, a supervisor, a leader and one submitted item; it returns the id.
 func seedItem(t *testing.T, db *database.DB) string {
 	env := &apitest.Env{T: t, DB: db}
 	group := env.Unit("集团公司", "group", nil, false)
 	office := env.Unit("办公厅", "department", &group, true)
 	sup := env.User("sup", office, access.RoleSupervisor)
+	leader := env.User("leader", group, access.RoleLeader)
 	svc := items.NewService(db, calendar.NewService(db, time.UTC, nil), audit.New(db))
 	p := env.Principal(sup)
 	v, err := svc.Create(context.Background(), p, items.ItemInput{Title: "事项", Content: "内容",
 		Category: items.CategoryImportantMatter, Source: items.SourceBoard, LeadUnitID: &office,
-		Deadline: civil.Today(time.UTC).AddDays(10)})
+		SupervisingLeaderID: &leader, Deadline: civil.Today(time.UTC).AddDays(10)})
 	if err != nil {
 		t.Fatal(err)
 	}

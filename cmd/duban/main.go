@@ -64,6 +64,10 @@
 //	@tag.description	People: accounts, roles, units; the caller's own profile
 //	@tag.name			verification
 //	@tag.description	Verification (核查) of closed items: checks and their results
+//	@tag.name			webhooks
+//	@tag.description	Outgoing webhooks for integrators: subscriptions, signed deliveries (Standard Webhooks), the delivery log, redelivery and ping
+//	@tag.name			delegations
+//	@tag.description	Delegation (代理): a leader or head lets a named deputy act on their approvals and decisions for a period
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization

@@ -89,6 +89,15 @@ var Catalogue = map[string]Meaning{
 	"idempotency_key_reused":        {422, "The Idempotency-Key was used before with a different request.", "此 Idempotency-Key 已用于另一个不同的请求。"},
 	"idempotency_key_invalid":       {400, "The Idempotency-Key is too long or not printable ASCII.", "Idempotency-Key 过长或含有非可打印 ASCII 字符。"},
 	"idempotency_response_withheld": {409, "The first request with this key succeeded, but its answer held a secret, which is never stored.", "使用此键的首个请求已成功，但其响应含有密钥，不予保存和重放。"},
+
+	// Webhooks.
+	"webhook_disabled": {409, "The webhook subscription is disabled; enable it before redelivering.", "该 Webhook 订阅已停用；请先启用再重新投递。"},
+
+	// Delegation (代理) and handover on departures.
+	"nothing_to_delegate": {403, "The caller holds no approvals or decisions to delegate.", "当前用户没有可委托代理的审批或决定权。"},
+	"delegation_overlaps": {409, "Another delegation of the caller covers part of this period; end it first.", "该时段与已有的代理委托重叠；请先结束原委托。"},
+	"delegation_over":     {409, "The delegation is already over.", "该代理委托已结束。"},
+	"successor_required":  {409, "The person holds a post that has no default successor; name one in the request.", "此人担任的职责没有默认接替人；请在请求中指定接替人。"},
 }
 
 // Codes returns the catalogue's codes, sorted.
