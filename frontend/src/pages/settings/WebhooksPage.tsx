@@ -105,9 +105,11 @@ function SecretModal({ secret, onClose }: { secret: string | null; onClose: () =
       destroyOnHidden
     >
       <Typography.Paragraph type="warning">{t('delivery.webhooks.secretHint')}</Typography.Paragraph>
-      <Typography.Paragraph copyable={{ text: secret ?? '' }} code data-testid="webhook-secret">
-        {secret}
-      </Typography.Paragraph>
+      {secret && (
+        <Typography.Paragraph copyable={{ text: secret }} code data-testid="webhook-secret">
+          {secret}
+        </Typography.Paragraph>
+      )}
     </Modal>
   )
 }
