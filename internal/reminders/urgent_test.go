@@ -156,3 +156,34 @@ func TestOncePerDay(t *testing.T) {
 		}
 	})
 }
+
+// TestScopeRules: a scope's own rules replace the defaults in the sweep: with
+// overdue off and the approach reminder 2 days before, an overdue item gets no
+// overdue reminder and another item is reminded 2 working days before.
+func TestScopeRules(t *testing.T) {
+	t.Parallel()
+	apitest.EachClocked(t, func(t *testing.T, env *apitest.Env) {
+		s := newSim(t, env, "2027-06-21") // a Monday
+		ctx := context.Background()
+		rules := reminders.Defaults(s.w.Group)
+		rules.Overdue.Enabled = false
+		rules.DeadlineApproaching.DaysBefore = []int{2}
+		rules.AssignmentNotAccepted.Enabled = false
+		rules.FeedbackDue.Enabled = false
+		if _, err := env.App.Reminders.Put(ctx, env.Principal(s.w.Sup), rules, []int{0}); err != nil {
+			t.Fatal(err)
+		}
+		late := s.item("污染源排查", "normal", date(t, "2027-06-22"))
+		soon := s.item("安全培训", "normal", date(t, "2027-06-25"))
+		for d := date(t, "2027-06-21"); !d.After(date(t, "2027-06-24")); d = d.AddDays(1) {
+			s.at(d)
+			s.day()
+		}
+		if got := s.sent(late); len(got) != 0 {
+			t.Fatalf("overdue is off, yet: %v", got)
+		}
+		if got, want := s.sent(soon), []string{"2027-06-23 deadline_approaching B"}; !slices.Equal(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	})
+}
