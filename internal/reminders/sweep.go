@@ -198,16 +198,24 @@ func (s *Service) queries(k Kind, r Rule, day civil.Date, c counter) []query {
 				string(KindEscalation)))
 		out = append(out, q)
 	case KindFeedbackDue:
+		// The clamped due date (feedbackDue) in [lo, hi), as two disjoint queries
+		// that can use an index: the stored date itself when not clamped, the
+		// deadline when it clamps.
 		for _, n := range r.DaysBefore {
-			q := feedback
-			q.where = append(clone(q.where), where(feedbackDue+" >= ? AND "+feedbackDue+" < ?", c.add(day, n), c.add(day, n+1)))
-			out = append(out, q)
+			lo, hi := c.add(day, n), c.add(day, n+1)
+			own, clamped := feedback, feedback
+			own.where = append(clone(own.where), where("a.next_feedback_due >= ? AND a.next_feedback_due < ?", lo, hi),
+				where("(items.feedback_cadence = ? OR items.deadline IS NULL OR items.deadline >= a.next_feedback_due)", "milestones"))
+			clamped.where = append(clone(clamped.where), where("items.deadline >= ? AND items.deadline < ?", lo, hi),
+				where("items.feedback_cadence <> ? AND items.deadline < a.next_feedback_due", "milestones"))
+			out = append(out, own, clamped)
 		}
 	case KindFeedbackOverdue:
 		q := feedback
 		// Past the deadline the overdue reminders speak: feedback is not pressed
-		// on top of them.
-		q.where = append(clone(q.where), where(feedbackDue+" < ?", day), where("items.deadline >= ?", day))
+		// on top of them. Before it the clamp cannot move a due date below
+		// today, so the stored date is compared (its index serves).
+		q.where = append(clone(q.where), where("a.next_feedback_due < ?", day), where("items.deadline >= ?", day))
 		out = append(out, q)
 	case KindAssignmentNotAccepted:
 		out = append(out, query{join: "JOIN item_assignments a ON a.item_id = items.id", id: "a.id", unit: "a.unit_id", ref: "a.id",
