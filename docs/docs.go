@@ -13847,7 +13847,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "after_workdays": {
-                    "description": "AfterWorkdays (assignment_not_accepted, extension_waiting,\ncompletion_waiting, escalation): remind once the thing has waited (or the\nitem has been overdue) this many working days — escalation: more than this\nmany —, then every working day.",
+                    "description": "AfterWorkdays (assignment_not_accepted, extension_waiting,\ncompletion_waiting: remind once the thing has waited this many working\ndays, then every working day; escalation: once, when the item has been\noverdue more than this many working days).",
                     "type": "integer",
                     "example": 2
                 },

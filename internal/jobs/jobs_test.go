@@ -205,3 +205,46 @@ func TestSchedulerLeads(t *testing.T) {
 		}
 	})
 }
+
+// TestEnqueueMany: a page of jobs in one statement; keys taken (by an earlier
+// page or a single Enqueue) are skipped and not counted; each runs once.
+func TestEnqueueMany(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		clk := clock.NewFake(start)
+		q := jobs.NewQueue(db, clk)
+		w := jobs.NewWorker(db, clk, jobs.Options{})
+		ran := map[int]int{}
+		w.Handle("count", func(ctx context.Context, j *jobs.Job) error {
+			var a args
+			if err := j.Decode(&a); err != nil {
+				return err
+			}
+			ran[a.N]++
+			return nil
+		})
+		if _, err := q.Enqueue(ctx, "count", args{N: 1}, jobs.Unique("k1")); err != nil {
+			t.Fatal(err)
+		}
+		page := []jobs.Many{{Args: args{N: 1}, Unique: "k1"}, {Args: args{N: 2}, Unique: "k2"}, {Args: args{N: 3}, Unique: "k3"}}
+		var n int
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			var err error
+			n, err = q.EnqueueMany(ctx, "count", page)
+			return err
+		})
+		if err != nil || n != 2 {
+			t.Fatalf("inserted %d, %v", n, err)
+		}
+		if n, err := q.EnqueueMany(ctx, "count", page); err != nil || n != 0 {
+			t.Fatalf("again: %d, %v", n, err)
+		}
+		if _, err := w.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if ran[1] != 1 || ran[2] != 1 || ran[3] != 1 || len(ran) != 3 {
+			t.Fatalf("ran %v", ran)
+		}
+	})
+}

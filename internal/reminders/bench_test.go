@@ -179,3 +179,53 @@ func seedOpen(b *testing.B, env *apitest.Env, n int, today civil.Date) {
 		b.Fatalf("analyze: %v", err)
 	}
 }
+
+// BenchmarkReminderSend measures sending: the day's sweep and then every send
+// job with what it sets off (urge, timeline, event, notifications), over
+// DUBAN_BENCH_SEND_ITEMS open items (default 1000). It reports the reminders
+// sent per second of the whole drain.
+//
+//	go test ./internal/reminders -run '^$' -bench ReminderSend -benchtime 1x
+func BenchmarkReminderSend(b *testing.B) {
+	n := 1000
+	if v := os.Getenv("DUBAN_BENCH_SEND_ITEMS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			b.Fatalf("DUBAN_BENCH_SEND_ITEMS=%q", v)
+		}
+	}
+	for _, d := range dbtest.Dialects {
+		b.Run(string(d), func(b *testing.B) {
+			cfg := apitest.Config(b)
+			start := civil.Date{Year: 2027, Month: 3, Day: 1}
+			fake := clock.NewFake(start.In(cfg.Location).Add(9 * time.Hour))
+			cfg.Clock = fake
+			env := apitest.Start(b, dbtest.New(b, d), cfg)
+			seedOpen(b, env, n, start)
+			ctx := context.Background()
+			cal, err := calendar.NewService(env.DB, cfg.Location, fake).Calendar(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			day := start
+			var sent int64
+			var took time.Duration
+			for b.Loop() {
+				fake.Set(day.In(cfg.Location).Add(9 * time.Hour))
+				var before int64
+				env.DB.Gorm().Table("item_urges").Count(&before)
+				t0 := time.Now()
+				if err := env.App.Jobs.Drain(ctx); err != nil {
+					b.Fatal(err)
+				}
+				took += time.Since(t0)
+				var after int64
+				env.DB.Gorm().Table("item_urges").Count(&after)
+				sent += after - before
+				day = cal.AddWorkdays(day, 1)
+			}
+			b.ReportMetric(float64(sent)/float64(b.N), "reminders/op")
+			b.ReportMetric(float64(sent)/took.Seconds(), "reminders/s")
+		})
+	}
+}

@@ -3,6 +3,7 @@ package reminders
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -99,6 +100,14 @@ func (h handlers) put(c echo.Context) error {
 		return problem.Forbidden("only the supervision office or an administrator sets the reminder rules")
 	}
 	ifMatch := httpserver.IfMatch(c)
+	if strings.TrimSpace(c.Request().Header.Get("If-Match")) == "*" {
+		// "*": whatever the current version is (a precondition all the same).
+		cur, _, err := h.s.Get(c.Request().Context(), p.ScopeID)
+		if err != nil {
+			return err
+		}
+		ifMatch = etag.Precondition{cur.Version}
+	}
 	req, err := httpserver.Bind[UpdateRequest](c)
 	if err != nil {
 		return err

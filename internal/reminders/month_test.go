@@ -2,7 +2,6 @@ package reminders_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -235,5 +234,3 @@ func mapsEqual(a, b map[string]int) bool {
 	}
 	return true
 }
-
-var _ = fmt.Sprint

@@ -26,9 +26,9 @@ type Rule struct {
 	// days before the date, once each (0: on the day itself; feedback_due only).
 	DaysBefore []int `json:"days_before,omitempty" example:"3,1"`
 	// AfterWorkdays (assignment_not_accepted, extension_waiting,
-	// completion_waiting, escalation): remind once the thing has waited (or the
-	// item has been overdue) this many working days — escalation: more than this
-	// many —, then every working day.
+	// completion_waiting: remind once the thing has waited this many working
+	// days, then every working day; escalation: once, when the item has been
+	// overdue more than this many working days).
 	AfterWorkdays int `json:"after_workdays,omitempty" example:"2"`
 } // @name ReminderRule
 

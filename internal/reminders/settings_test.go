@@ -113,8 +113,10 @@ func TestSettingsAPI(t *testing.T) {
 		sup.Do("PUT", path, b).Problem(412, "precondition_failed")
 		b["version"] = 1
 		env.As(env.Login("admin1")).Do("PUT", path, b).Expect(200)
+		// If-Match: * stands for whatever version is current.
+		sup.Do("PUT", path, body(s), "If-Match", "*").Expect(200)
 		st, _, err := env.App.Reminders.Get(context.Background(), w.Group)
-		if err != nil || st.Version != 2 || st.Overdue.Enabled {
+		if err != nil || st.Version != 3 || st.Overdue.Enabled {
 			t.Fatalf("stored: %+v %v", st, err)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/duban/duban/internal/calendar"
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/completion"
+	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/extensions"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/jobs"
@@ -113,22 +114,14 @@ func (s *Service) SweepDay(ctx context.Context, day civil.Date) (*Stats, error) 
 			if !r.Enabled {
 				continue
 			}
-			classes := []struct {
-				c      counter
-				urgent cond
-				isUrg  bool
-			}{{natural{}, where("items.urgency IN ?", urgent), true}}
+			classes := []class{{natural{}, where("items.urgency IN ?", urgent), true}}
 			if st.Workday {
-				classes = append(classes, struct {
-					c      counter
-					urgent cond
-					isUrg  bool
-				}{workdays{cal}, where("items.urgency NOT IN ?", urgent), false})
+				classes = append(classes, class{workdays{cal}, where("items.urgency NOT IN ?", urgent), false})
 			}
 			for _, cl := range classes {
-				for _, q := range s.queries(k, r, day, cl.c) {
-					q.where = append(q.where, g.scope, cl.urgent)
-					if err := s.stream(ctx, q, k, day, cl.isUrg, st); err != nil {
+				for _, q := range s.queries(k, r, day, cl.count) {
+					q.where = append(q.where, g.scope, cl.only)
+					if err := s.stream(ctx, q, k, day, cl.urgent, st); err != nil {
 						return st, fmt.Errorf("reminders %s: %w", k, err)
 					}
 				}
@@ -137,6 +130,14 @@ func (s *Service) SweepDay(ctx context.Context, day civil.Date) (*Stats, error) 
 	}
 	s.log.InfoContext(ctx, "reminder sweep", "day", day.String(), "workday", st.Workday, "rows", st.Rows, "enqueued", st.Enqueued)
 	return st, nil
+}
+
+// class is the items counted one way: the urgent ones every day in calendar
+// days, the others on working days in working days.
+type class struct {
+	count  counter
+	only   cond
+	urgent bool
 }
 
 type cond struct {
@@ -197,16 +198,24 @@ func (s *Service) queries(k Kind, r Rule, day civil.Date, c counter) []query {
 				string(KindEscalation)))
 		out = append(out, q)
 	case KindFeedbackDue:
+		// The clamped due date (feedbackDue) in [lo, hi), as two disjoint queries
+		// that can use an index: the stored date itself when not clamped, the
+		// deadline when it clamps.
 		for _, n := range r.DaysBefore {
-			q := feedback
-			q.where = append(clone(q.where), where(feedbackDue+" >= ? AND "+feedbackDue+" < ?", c.add(day, n), c.add(day, n+1)))
-			out = append(out, q)
+			lo, hi := c.add(day, n), c.add(day, n+1)
+			own, clamped := feedback, feedback
+			own.where = append(clone(own.where), where("a.next_feedback_due >= ? AND a.next_feedback_due < ?", lo, hi),
+				where("(items.feedback_cadence = ? OR items.deadline IS NULL OR items.deadline >= a.next_feedback_due)", "milestones"))
+			clamped.where = append(clone(clamped.where), where("items.deadline >= ? AND items.deadline < ?", lo, hi),
+				where("items.feedback_cadence <> ? AND items.deadline < a.next_feedback_due", "milestones"))
+			out = append(out, own, clamped)
 		}
 	case KindFeedbackOverdue:
 		q := feedback
 		// Past the deadline the overdue reminders speak: feedback is not pressed
-		// on top of them.
-		q.where = append(clone(q.where), where(feedbackDue+" < ?", day), where("items.deadline >= ?", day))
+		// on top of them. Before it the clamp cannot move a due date below
+		// today, so the stored date is compared (its index serves).
+		q.where = append(clone(q.where), where("a.next_feedback_due < ?", day), where("items.deadline >= ?", day))
 		out = append(out, q)
 	case KindAssignmentNotAccepted:
 		out = append(out, query{join: "JOIN item_assignments a ON a.item_id = items.id", id: "a.id", unit: "a.unit_id", ref: "a.id",
@@ -252,27 +261,16 @@ func (s *Service) stream(ctx context.Context, q query, k Kind, day civil.Date, i
 	if q.since != "" {
 		cols += ", " + q.since + " AS since"
 	}
-	tx := s.db.Conn(ctx).Table("items").Select(cols)
-	if q.join != "" {
-		tx = tx.Joins(q.join)
-	}
-	for _, c := range q.where {
-		tx = tx.Where(c.sql, c.args...)
-	}
 	t0 := time.Now()
-	rows, err := tx.Rows()
-	if err != nil {
-		return err
-	}
-	defer func() { _ = rows.Close() }()
 	batch := make([]jobs.Many, 0, s.Batch)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		t1 := time.Now()
-		// One statement per page, committed at once: the wake-up after commit
-		// starts the workers on it while the sweep reads on.
+		// One statement per page, committed at once (ctx is the sweep's, not
+		// the cursor's transaction): the wake-up after commit starts the
+		// workers on it while the sweep reads on.
 		err := s.db.InTx(ctx, func(ctx context.Context) error {
 			n, err := s.queue.EnqueueMany(ctx, JobSend, batch)
 			st.Enqueued[k] += n
@@ -283,24 +281,55 @@ func (s *Service) stream(ctx context.Context, q query, k Kind, day civil.Date, i
 		batch = batch[:0]
 		return err
 	}
-	for rows.Next() {
-		var r candidate
-		if err := s.db.Conn(ctx).ScanRows(rows, &r); err != nil {
+	read := func(rctx context.Context) error {
+		tx := s.db.Conn(rctx).Table("items").Select(cols)
+		if q.join != "" {
+			tx = tx.Joins(q.join)
+		}
+		for _, c := range q.where {
+			tx = tx.Where(c.sql, c.args...)
+		}
+		rows, err := tx.Rows()
+		if err != nil {
 			return err
 		}
-		st.Rows++
-		a := sendArgs{Kind: k, Item: r.ItemID, Unit: r.UnitID, Ref: r.RefID, Day: day, Since: r.Since, Urgent: isUrgent}
-		if r.Date != nil {
-			a.Date = *r.Date
-		}
-		batch = append(batch, jobs.Many{Args: a, Unique: a.key()})
-		if len(batch) == s.Batch {
-			if err := flush(); err != nil {
+		defer func() { _ = rows.Close() }()
+		for rows.Next() {
+			var r candidate
+			if err := s.db.Conn(rctx).ScanRows(rows, &r); err != nil {
 				return err
 			}
+			st.Rows++
+			a := sendArgs{Kind: k, Item: r.ItemID, Unit: r.UnitID, Ref: r.RefID, Day: day, Since: r.Since, Urgent: isUrgent}
+			if r.Date != nil {
+				a.Date = *r.Date
+			}
+			batch = append(batch, jobs.Many{Args: a, Unique: a.key()})
+			if len(batch) == s.Batch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 		}
+		return rows.Err()
 	}
-	if err := rows.Err(); err != nil {
+	var err error
+	if s.db.Dialect() == database.Postgres {
+		// The cursor stays open while its pages are written on other
+		// connections: it may outlive the connections' statement_timeout, which
+		// bounds requests, not this background read; a transaction of its own
+		// sets a longer one for this statement alone. (SQLite has none, and its
+		// write gate must stay free for the pages.)
+		err = s.db.InTx(ctx, func(rctx context.Context) error {
+			if err := s.db.Conn(rctx).Exec("SET LOCAL statement_timeout = '10min'").Error; err != nil {
+				return err
+			}
+			return read(rctx)
+		})
+	} else {
+		err = read(ctx)
+	}
+	if err != nil {
 		return err
 	}
 	if err := flush(); err != nil {

@@ -156,3 +156,64 @@ func TestOncePerDay(t *testing.T) {
 		}
 	})
 }
+
+// TestScopeRules: a scope's own rules replace the defaults in the sweep: with
+// overdue off and the approach reminder 2 days before, an overdue item gets no
+// overdue reminder and another item is reminded 2 working days before.
+func TestScopeRules(t *testing.T) {
+	t.Parallel()
+	apitest.EachClocked(t, func(t *testing.T, env *apitest.Env) {
+		s := newSim(t, env, "2027-06-21") // a Monday
+		ctx := context.Background()
+		rules := reminders.Defaults(s.w.Group)
+		rules.Overdue.Enabled = false
+		rules.DeadlineApproaching.DaysBefore = []int{2}
+		rules.AssignmentNotAccepted.Enabled = false
+		rules.FeedbackDue.Enabled = false
+		if _, err := env.App.Reminders.Put(ctx, env.Principal(s.w.Sup), rules, []int{0}); err != nil {
+			t.Fatal(err)
+		}
+		late := s.item("污染源排查", "normal", date(t, "2027-06-22"))
+		soon := s.item("安全培训", "normal", date(t, "2027-06-25"))
+		for d := date(t, "2027-06-21"); !d.After(date(t, "2027-06-24")); d = d.AddDays(1) {
+			s.at(d)
+			s.day()
+		}
+		if got := s.sent(late); len(got) != 0 {
+			t.Fatalf("overdue is off, yet: %v", got)
+		}
+		if got, want := s.sent(soon), []string{"2027-06-23 deadline_approaching B"}; !slices.Equal(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	})
+}
+
+// TestFeedbackOverdue: monthly feedback due on 04-01 reminds both units that
+// day, presses them the next working day, and keeps pressing only the unit that
+// has not reported once the other has, after the Qingming holidays.
+func TestFeedbackOverdue(t *testing.T) {
+	t.Parallel()
+	apitest.EachClocked(t, func(t *testing.T, env *apitest.Env) {
+		s := newSim(t, env, "2027-03-01")
+		ctx := context.Background()
+		rules := reminders.Defaults(s.w.Group)
+		rules.AssignmentNotAccepted.Enabled = false
+		if _, err := env.App.Reminders.Put(ctx, env.Principal(s.w.Sup), rules, []int{0}); err != nil {
+			t.Fatal(err)
+		}
+		item := s.item("科技创新项目", "normal", date(t, "2027-06-30"))
+		for d := date(t, "2027-03-31"); !d.After(date(t, "2027-04-06")); d = d.AddDays(1) {
+			s.at(d)
+			s.day()
+			if d.String() == "2027-04-02" {
+				s.as("headb").Do("POST", "/api/v1/items/"+item.String()+"/feedback",
+					map[string]any{"progress": 30, "content": "已完成方案论证", "submit": true}).Expect(201)
+			}
+		}
+		want := []string{"2027-04-01 feedback_due B", "2027-04-01 feedback_due C", "2027-04-02 feedback_overdue B",
+			"2027-04-02 feedback_overdue C", "2027-04-06 feedback_overdue C"}
+		if got := s.sent(item); !slices.Equal(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	})
+}

@@ -4325,9 +4325,9 @@ export interface components {
         ReminderRule: {
             /**
              * @description AfterWorkdays (assignment_not_accepted, extension_waiting,
-             *     completion_waiting, escalation): remind once the thing has waited (or the
-             *     item has been overdue) this many working days — escalation: more than this
-             *     many —, then every working day.
+             *     completion_waiting: remind once the thing has waited this many working
+             *     days, then every working day; escalation: once, when the item has been
+             *     overdue more than this many working days).
              * @example 2
              */
             after_workdays?: number;
