@@ -35,6 +35,12 @@ test('a new supervisor changes the initial password, then creates, submits and i
   await choose('来源', '董事会')
   await page.getByLabel('事项内容').fill('按照董事会决议，开展安全生产专项整治，形成整治报告。')
   await choose('牵头部门', seeded ? '规划发展部' : '集团公司')
+  if (seeded) {
+    // every item needs its supervising leader before it is submitted (issue 11)
+    await page.getByLabel('主管领导', { exact: true }).click()
+    await page.getByLabel('主管领导', { exact: true }).fill('王建国')
+    await page.locator('.ant-select-item-option[title="王建国（leader1）"]:visible').click()
+  }
   await page.getByLabel('完成时限').fill(`${new Date().getFullYear() + 1}-06-30`)
   await page.getByLabel('完成时限').press('Tab')
   await page.getByTestId('item-save').click()

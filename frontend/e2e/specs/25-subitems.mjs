@@ -40,7 +40,8 @@ test('the supervision office breaks a running item down into a sub-item; the for
   await page.getByTestId('item-save').click()
   await page.waitForURL(/\/items\/[0-9a-f-]{36}$/)
   await page.getByTestId('page-title').filter({ hasText: SUB_TITLE }).waitFor()
-  await page.getByRole('link', { name: '上级事项' }).click()
+  // the sub-item names its parent by code and title, not by the words 上级事项
+  await page.getByTestId('item-parent-link').filter({ hasText: parent.title }).click()
   await page.waitForURL(new RegExp(`/items/${parent.id}$`))
   await page.getByRole('tab', { name: '节点与子事项' }).click()
   await page.getByTestId('sub-items').getByRole('link', { name: SUB_TITLE }).waitFor()

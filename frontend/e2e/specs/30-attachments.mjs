@@ -17,6 +17,8 @@ async function itemInProgress() {
   const sup = await apiAs('duban', demoPassword('duban'))
   const head = await apiAs(LEAD_HEAD, demoPassword(LEAD_HEAD))
   const me = await head('GET', '/me')
+  // every item needs its supervising leader before it is submitted (issue 11)
+  const leaders = await sup('GET', '/users?q=leader1&role=leader&active=true')
   const it = await sup('POST', '/items', {
     title: '附件上传下载检查（e2e）',
     content: '按董事会要求排查输煤系统隐患，报送排查台账。',
@@ -26,6 +28,7 @@ async function itemInProgress() {
     urgency: 'normal',
     feedback_cadence: 'monthly',
     lead_unit_id: me.org_unit_id,
+    supervising_leader_id: leaders.data[0].id,
     deadline: `${new Date().getFullYear() + 1}-06-30`,
   })
   await sup('POST', `/items/${it.id}/submit`, {})

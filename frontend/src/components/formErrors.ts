@@ -12,6 +12,9 @@ export function applyFormError<T>(form: FormInstance<T>, err: unknown, t: TFunct
   const known = typeof values === 'object' && values !== null ? Object.keys(values) : []
   const { fields, rest } = mapFieldErrors(err.problem, t, known)
   if (fields.length > 0) form.setFields(fields.map((f) => ({ name: f.name, errors: f.errors })) as never)
+  // nothing marked red: "check the fields marked in red" would mislead, so the
+  // fields the form lacks are named instead (a submit without a supervising leader)
+  if (fields.length === 0 && rest.length > 0 && err.problem.code === 'validation_failed') return rest.join('; ')
   const head = problemMessage(err.problem, t)
   return rest.length > 0 ? `${head}: ${rest.join('; ')}` : head
 }

@@ -10,7 +10,7 @@ const enNotice: Shape<typeof zhCNNotice> = {
     skipsApproval: "No leader's approval: it is registered as soon as it is submitted",
     officeSubmits: 'Documents are registered and submitted by the supervision office',
     leaderRequired: 'This source needs the supervising leader’s approval: choose the leader',
-    leaderAlwaysRequired: 'Choose the supervising leader: they decide extensions and closing',
+    leaderAlwaysRequired: 'Needed before submitting: the supervising leader decides extensions and closing',
     parentTitle: 'Add a sub-item',
     parentOf: 'Created as a sub-item of “{{title}}”',
     parentMissing: 'The parent item does not exist or you may not see it',

@@ -8,7 +8,7 @@ const zhCNNotice = {
     skipsApproval: '可省略领导审批环节，提交后直接立项',
     officeSubmits: '文件类事项由督办部门直接登记提交',
     leaderRequired: '此来源须经主管领导审批，请选择主管领导',
-    leaderAlwaysRequired: '请选择主管领导：延期和办结由主管领导审批',
+    leaderAlwaysRequired: '提交前须指定主管领导：延期和办结由主管领导审批',
     parentTitle: '分解子事项',
     parentOf: '将作为「{{title}}」的子事项创建',
     parentMissing: '上级事项不存在或无权查看',

@@ -166,9 +166,10 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
             <Form.Item
               name="supervising_leader_id"
               label={t('items.supervisingLeader')}
-              // every item needs one: the leader decides its extensions and its closing
-              // (the server refuses submit and issue without one)
-              rules={[{ required: true, message: t(route?.needs_approval ? 'notice.leaderRequired' : 'notice.leaderAlwaysRequired') }]}
+              // a draft may be saved without one; submit and issue need one (the
+              // leader decides extensions and closing), so the form says so
+              rules={route?.needs_approval ? [{ required: true, message: t('notice.leaderRequired') }] : []}
+              extra={route?.needs_approval ? undefined : t('notice.leaderAlwaysRequired')}
             >
               <UserSelect role="leader" />
             </Form.Item>

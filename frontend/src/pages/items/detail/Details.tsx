@@ -26,6 +26,29 @@ function ParentLink({ id }: { id: string }) {
   )
 }
 
+/** Why the item shows its light; a cleared warning (摘牌) as cleared, by whom, when and why. */
+function LightWhy({ item }: { item: Item }) {
+  const { t } = useTranslation()
+  if (item.warning_cleared) {
+    return (
+      <Typography.Text data-testid="item-light-why">
+        {t('items.lightCleared', {
+          light: t(`items.lights.${item.warning_cleared_light ?? ''}`, { defaultValue: '' }),
+          reason: item.warning_clear_reason ?? '',
+        })}{' '}
+        <Typography.Text type="secondary">
+          <UserName id={item.warning_cleared_by} /> · {formatDateTime(item.warning_cleared_at)}
+        </Typography.Text>
+      </Typography.Text>
+    )
+  }
+  return (
+    <Typography.Text data-testid="item-light-why">
+      {t(`items.lightWhys.${item.light ?? 'green'}`, { deadline: formatDate(item.deadline), days: item.days_remaining ?? 0 })}
+    </Typography.Text>
+  )
+}
+
 export function Details({ item }: { item: Item }) {
   const { t } = useTranslation()
   const tree = useOrgTree()
@@ -62,6 +85,9 @@ export function Details({ item }: { item: Item }) {
     },
     { key: 'deadline', label: t('items.deadline'), children: <Deadline item={item} /> },
     { key: 'original', label: t('items.originalDeadline'), children: formatDate(item.original_deadline) },
+    item.light && item.light !== 'none'
+      ? { key: 'lightWhy', label: t('items.lightWhy'), span: 'filled', children: <LightWhy item={item} /> }
+      : null,
     item.was_overdue
       ? {
           key: 'wasOverdue',
