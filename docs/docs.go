@@ -15643,6 +15643,14 @@ const docTemplate = `{
         {
             "description": "Verification (核查) of closed items: checks and their results",
             "name": "verification"
+        },
+        {
+            "description": "Outgoing webhooks for integrators: subscriptions, signed deliveries (Standard Webhooks), the delivery log, redelivery and ping",
+            "name": "webhooks"
+        },
+        {
+            "description": "Delegation (代理): a leader or head lets a named deputy act on their approvals and decisions for a period",
+            "name": "delegations"
         }
     ]
 }`

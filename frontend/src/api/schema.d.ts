@@ -4248,6 +4248,8 @@ export interface components {
          *     - `completion_request_changed` (409): The completion request changed while the request ran; reload it and retry. 请求处理期间办结申请已被修改；请重新加载后重试。
          *     - `conflict` (409): The object's state does not allow this now. 对象当前的状态不允许此操作。
          *     - `deadline_passed` (409): The deadline has passed: an extension can no longer be requested; the supervision office can have a leader set a new deadline. 已过办理期限，不能再申请延期；可由督办处请领导重新设定期限。
+         *     - `delegation_over` (409): The delegation is already over. 该代理委托已结束。
+         *     - `delegation_overlaps` (409): Another delegation of the caller covers part of this period; end it first. 该时段与已有的代理委托重叠；请先结束原委托。
          *     - `extension_changed` (409): The extension request changed while the request ran; reload it and retry. 请求处理期间延期申请已被修改；请重新加载后重试。
          *     - `extension_pending` (409): The item already has an open extension request; wait for its decision. 该事项已有待审批的延期申请；请等待审批结果。
          *     - `feedback_changed` (409): The feedback changed while the request ran; reload it and retry. 请求处理期间反馈已被修改；请重新加载后重试。
@@ -4282,6 +4284,7 @@ export interface components {
          *     - `not_a_workbook` (422): The upload is not an .xlsx workbook with the expected sheets. 上传的文件不是包含所需工作表的 .xlsx 工作簿。
          *     - `not_found` (404): No such object, or it is not visible to the caller. 对象不存在，或当前用户无权查看。
          *     - `not_overdue` (409): The item is not overdue, so no new deadline can be set. 事项未逾期，不能重新设定期限。
+         *     - `nothing_to_delegate` (403): The caller holds no approvals or decisions to delegate. 当前用户没有可委托代理的审批或决定权。
          *     - `password_change_required` (403): The password must be changed before anything else. 必须先修改密码才能继续操作。
          *     - `password_login_disabled` (403): Password login is turned off for this account or deployment; use single sign-on. 此账号或部署已禁用密码登录；请使用单点登录。
          *     - `payload_too_large` (413): The body is larger than accepted. 请求体超过允许的大小。
@@ -4292,6 +4295,7 @@ export interface components {
          *     - `service_unavailable` (503): The server cannot answer now (database unavailable, busy or too slow); retry after Retry-After. 服务暂不可用（数据库不可用、繁忙或超时）；请按 Retry-After 稍后重试。
          *     - `session_required` (403): The action needs a login session, not an API token. 此操作需要登录会话，不能使用 API 令牌。
          *     - `sso_not_configured` (404): The login method asked for is not configured. 所请求的登录方式未配置。
+         *     - `successor_required` (409): The person holds a post that has no default successor; name one in the request. 此人担任的职责没有默认接替人；请在请求中指定接替人。
          *     - `sync_not_configured` (404): The directory sync is not configured. 未配置目录同步。
          *     - `too_many_tokens` (409): The user already has the maximum number of active API tokens. 该用户的有效 API 令牌已达上限。
          *     - `unauthorized` (401): No credentials, or they are invalid or expired: log in again. 未提供凭据，或凭据无效、已过期：请重新登录。
@@ -4300,9 +4304,10 @@ export interface components {
          *     - `upload_quota_exceeded` (429): The user uploaded their quota in the last 24 hours. 该用户最近 24 小时的上传量已达上限。
          *     - `username_taken` (409): The username is taken. 用户名已被占用。
          *     - `validation_failed` (422): Some fields are invalid; `errors` lists them by field. 部分字段无效；`errors` 按字段列出。
+         *     - `webhook_disabled` (409): The webhook subscription is disabled; enable it before redelivering. 该 Webhook 订阅已停用；请先启用再重新投递。
          * @enum {string}
          */
-        ProblemCode: "assessment_published" | "assignment_not_live" | "bad_request" | "bulletin_published" | "client_closed_request" | "completion_pending" | "completion_request_changed" | "conflict" | "deadline_passed" | "extension_changed" | "extension_pending" | "feedback_changed" | "feedback_open_exists" | "forbidden" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_response_withheld" | "identity_provider_unavailable" | "import_empty" | "import_invalid" | "import_invalid_rows" | "import_not_xlsx" | "import_too_large" | "import_too_many_rows" | "import_wrong_template" | "insufficient_scope" | "insufficient_storage" | "internal_error" | "invalid_credentials" | "invalid_login_code" | "invalid_transition" | "item_changed" | "item_has_sub_items" | "item_quota_exceeded" | "last_admin" | "login_busy" | "malformed_json" | "method_not_allowed" | "no_warning" | "not_a_workbook" | "not_found" | "not_overdue" | "password_change_required" | "password_login_disabled" | "payload_too_large" | "precondition_failed" | "precondition_required" | "rate_limited" | "self_lockout" | "service_unavailable" | "session_required" | "sso_not_configured" | "sync_not_configured" | "too_many_tokens" | "unauthorized" | "unit_in_use" | "unsupported_media_type" | "upload_quota_exceeded" | "username_taken" | "validation_failed";
+        ProblemCode: "assessment_published" | "assignment_not_live" | "bad_request" | "bulletin_published" | "client_closed_request" | "completion_pending" | "completion_request_changed" | "conflict" | "deadline_passed" | "delegation_over" | "delegation_overlaps" | "extension_changed" | "extension_pending" | "feedback_changed" | "feedback_open_exists" | "forbidden" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_response_withheld" | "identity_provider_unavailable" | "import_empty" | "import_invalid" | "import_invalid_rows" | "import_not_xlsx" | "import_too_large" | "import_too_many_rows" | "import_wrong_template" | "insufficient_scope" | "insufficient_storage" | "internal_error" | "invalid_credentials" | "invalid_login_code" | "invalid_transition" | "item_changed" | "item_has_sub_items" | "item_quota_exceeded" | "last_admin" | "login_busy" | "malformed_json" | "method_not_allowed" | "no_warning" | "not_a_workbook" | "not_found" | "not_overdue" | "nothing_to_delegate" | "password_change_required" | "password_login_disabled" | "payload_too_large" | "precondition_failed" | "precondition_required" | "rate_limited" | "self_lockout" | "service_unavailable" | "session_required" | "sso_not_configured" | "successor_required" | "sync_not_configured" | "too_many_tokens" | "unauthorized" | "unit_in_use" | "unsupported_media_type" | "upload_quota_exceeded" | "username_taken" | "validation_failed" | "webhook_disabled";
         QuietHours: {
             /** @example true */
             enabled: boolean;
@@ -4346,9 +4351,9 @@ export interface components {
         ReminderRuleInput: {
             /**
              * @description AfterWorkdays (assignment_not_accepted, extension_waiting,
-             *     completion_waiting, escalation): remind once the thing has waited (or the
-             *     item has been overdue) this many working days — escalation: more than this
-             *     many —, then every working day.
+             *     completion_waiting: remind once the thing has waited this many working
+             *     days, then every working day; escalation: once, when the item has been
+             *     overdue more than this many working days).
              * @example 2
              */
             after_workdays?: number;
