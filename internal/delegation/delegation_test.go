@@ -197,3 +197,47 @@ func TestHeadsDeputyAcceptsTheAssignment(t *testing.T) {
 		}
 	})
 }
+
+func TestDeputyDecidesAForwardedExtension(t *testing.T) {
+	t.Parallel()
+	apitest.EachClocked(t, func(t *testing.T, env *apitest.Env) {
+		f := apitest.NewFixture(t, env)
+		id := f.W.ItemInProgress("安全生产专项整治", 10)
+		ext := f.As("headb").Do("POST", "/api/v1/items/"+id.String()+"/extensions", map[string]any{
+			"requested_deadline": f.Today().AddDays(40).String(), "reason": "设备到货延迟"}).Expect(201).Map()
+		extPath := "/api/v1/extensions/" + ext["id"].(string)
+		f.As("sup").Do("POST", extPath+"/review", map[string]any{"decision": "forward"}).Expect(200)
+		f.As("memberc").Do("POST", extPath+"/approve", nil).Problem(403, "forbidden") // memberc sees the item (C cooperates)
+		f.As("leader").Do("POST", "/api/v1/me/delegations", map[string]any{"deputy_id": f.W.MemberC,
+			"ends_at": env.Clock.Now().Add(time.Hour)}).Expect(201)
+		got := f.As("memberc").Do("GET", extPath, nil).Expect(200).Map()
+		if acts := apitest.Strings(got["allowed_actions"]); len(acts) != 2 {
+			t.Fatalf("deputy's actions %v", acts)
+		}
+		if n := todoCount(t, f.As("memberc"), "extension_decisions"); n != 1 {
+			t.Fatalf("deputy's extension decisions: %d", n)
+		}
+		ok := f.As("memberc").Do("POST", extPath+"/approve", map[string]any{"comment": "同意"}).Expect(200).Map()
+		if ok["decided_by"] != f.W.MemberC.String() {
+			t.Fatalf("decided %v", ok)
+		}
+		ev := lastEvent(t, f, id, "extension_approve")
+		ob, _ := ev["changes"].(map[string]any)["on_behalf_of"].(map[string]any)
+		if ob["id"] != f.W.Leader.String() || ev["actor_id"] != f.W.MemberC.String() {
+			t.Fatalf("timeline %v", ev)
+		}
+	})
+}
+
+// lastEvent is the newest timeline entry of the action.
+func lastEvent(t *testing.T, f *apitest.Fixture, item uuid.UUID, action string) map[string]any {
+	t.Helper()
+	_, evs := f.Events(item)
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i]["action"] == action {
+			return evs[i]
+		}
+	}
+	t.Fatalf("no %s on the timeline", action)
+	return nil
+}
