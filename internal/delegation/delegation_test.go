@@ -241,3 +241,27 @@ func lastEvent(t *testing.T, f *apitest.Fixture, item uuid.UUID, action string) 
 	t.Fatalf("no %s on the timeline", action)
 	return nil
 }
+
+// The deputy is told of what waits for them: an item submitted for the principal's
+// approval notifies the deputy too (the to-do's recipients).
+func TestDeputyIsToldOfTheApproval(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		f := apitest.NewFixture(t, env)
+		f.As("leader").Do("POST", "/api/v1/me/delegations", map[string]any{"deputy_id": f.W.MemberC,
+			"ends_at": env.App.Items.Now().Add(time.Hour)}).Expect(201)
+		pendingApproval(t, f)
+		if err := env.App.Jobs.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Data []struct {
+				EventKind string `json:"event_kind"`
+			} `json:"data"`
+		}
+		f.As("memberc").Do("GET", "/api/v1/notifications", nil).Expect(200).JSON(&out)
+		if len(out.Data) != 1 || out.Data[0].EventKind != "item.submitted" {
+			t.Fatalf("deputy's notifications %+v", out.Data)
+		}
+	})
+}
