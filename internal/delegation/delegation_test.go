@@ -2,6 +2,7 @@ package delegation_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -81,6 +82,17 @@ func TestDeputyApprovesForLeaderWhileDelegationRuns(t *testing.T) {
 		}
 		if n := todoCount(t, as(f, "leader"), "approvals"); n != 1 {
 			t.Fatalf("leader's approvals while delegated: %d", n)
+		}
+		var me struct {
+			HeadOf    []string `json:"head_of"`
+			ActingFor []struct {
+				PrincipalID string `json:"principal_id"`
+				DisplayName string `json:"display_name"`
+			} `json:"acting_for"`
+		}
+		as(f, "memberc").Do("GET", "/api/v1/me", nil).Expect(200).JSON(&me)
+		if len(me.ActingFor) != 1 || me.ActingFor[0].DisplayName != "leader" || me.ActingFor[0].PrincipalID != f.W.Leader.String() {
+			t.Fatalf("/me acting_for %+v", me.ActingFor)
 		}
 		as(f, "memberc").Do("POST", path+"/approve", map[string]any{"comment": "同意立项"}).Expect(200)
 		if st := f.State(id); st != "approved" {
@@ -188,6 +200,14 @@ func TestHeadsDeputyAcceptsTheAssignment(t *testing.T) {
 		f.As("stranger").Do("POST", "/api/v1/assignments/"+asgs[0].ID.String()+"/accept", nil).Problem(404, "not_found")
 		f.As("headc").Do("POST", "/api/v1/me/delegations", map[string]any{"deputy_id": f.W.Stranger,
 			"ends_at": env.Clock.Now().Add(time.Hour)}).Expect(201)
+		var me struct {
+			HeadOf    []string          `json:"head_of"`
+			ActingFor []json.RawMessage `json:"acting_for"`
+		}
+		f.As("stranger").Do("GET", "/api/v1/me", nil).Expect(200).JSON(&me)
+		if len(me.HeadOf) != 0 || len(me.ActingFor) != 1 {
+			t.Fatalf("/me of a head's deputy: %+v", me) // head_of lists only one's own posts
+		}
 		f.As("stranger").Do("POST", "/api/v1/assignments/"+asgs[0].ID.String()+"/accept", nil).Expect(200)
 		_, evs := f.Events(v.ID)
 		last := evs[len(evs)-1]

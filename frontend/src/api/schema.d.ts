@@ -2277,6 +2277,15 @@ export interface components {
             /** @example 1 */
             total?: number;
         };
+        ActingFor: {
+            /** Format: uuid */
+            delegation_id?: string;
+            /** @example 王建国 */
+            display_name?: string;
+            ends_at?: string;
+            /** Format: uuid */
+            principal_id?: string;
+        };
         Assessment: {
             /** Format: date */
             computed_on?: string;
@@ -3531,10 +3540,13 @@ export interface components {
             username: string;
         };
         Me: {
+            /** @description ActingFor lists the delegations (代理) under which the user acts now for others. */
+            acting_for?: components["schemas"]["ActingFor"][];
             /** @example 张伟 */
             display_name?: string;
             /** @example zhangwei@example.com */
             email?: string;
+            /** @description HeadOf are the units the user heads in their own right (not as a deputy). */
             head_of?: string[];
             /** Format: uuid */
             id?: string;
