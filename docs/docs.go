@@ -9831,6 +9831,26 @@ const docTemplate = `{
                 }
             }
         },
+        "ActingFor": {
+            "type": "object",
+            "properties": {
+                "delegation_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "display_name": {
+                    "type": "string",
+                    "example": "王建国"
+                },
+                "ends_at": {
+                    "type": "string"
+                },
+                "principal_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
         "Assessment": {
             "type": "object",
             "properties": {
@@ -12578,6 +12598,13 @@ const docTemplate = `{
         "Me": {
             "type": "object",
             "properties": {
+                "acting_for": {
+                    "description": "ActingFor lists the delegations (代理) under which the user acts now for others.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ActingFor"
+                    }
+                },
                 "display_name": {
                     "type": "string",
                     "example": "张伟"
@@ -12587,6 +12614,7 @@ const docTemplate = `{
                     "example": "zhangwei@example.com"
                 },
                 "head_of": {
+                    "description": "HeadOf are the units the user heads in their own right (not as a deputy).",
                     "type": "array",
                     "items": {
                         "type": "string"

@@ -49,7 +49,7 @@ func TestLoginAndMe(t *testing.T) {
 			"org_unit_id": f.office.String(), "org_unit_name": "办公厅", "scope_id": f.group.String(),
 			"roles": []any{"member", "supervisor"}, "email": "", "phone": "", "title": "",
 			"must_change_password": false, "is_supervision_office": true,
-			"head_of": []any{f.office.String()}, "liaison_of": []any{},
+			"head_of": []any{f.office.String()}, "liaison_of": []any{}, "acting_for": []any{},
 		}
 		for k, v := range want {
 			if !equalJSON(me[k], v) {

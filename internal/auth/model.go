@@ -59,24 +59,35 @@ func (loginThrottle) TableName() string { return "login_throttles" }
 
 // Me is the current user as GET /me and the login answer show it.
 type Me struct {
-	ID                  uuid.UUID   `json:"id" format:"uuid"`
-	Username            string      `json:"username" example:"zhangwei"`
-	DisplayName         string      `json:"display_name" example:"张伟"`
-	OrgUnitID           uuid.UUID   `json:"org_unit_id" format:"uuid"`
-	OrgUnitName         string      `json:"org_unit_name" example:"办公厅"`
-	ScopeID             uuid.UUID   `json:"scope_id" format:"uuid"`
-	Roles               []string    `json:"roles" enums:"admin,supervisor,leader,member,auditor" example:"supervisor"`
-	Email               string      `json:"email" example:"zhangwei@example.com"`
-	Phone               string      `json:"phone" example:"13800000000"`
-	Title               string      `json:"title" example:"督办处处长"`
-	MustChangePassword  bool        `json:"must_change_password"`
-	IsSupervisionOffice bool        `json:"is_supervision_office"`
-	HeadOf              []uuid.UUID `json:"head_of"`
-	LiaisonOf           []uuid.UUID `json:"liaison_of"`
+	ID                  uuid.UUID `json:"id" format:"uuid"`
+	Username            string    `json:"username" example:"zhangwei"`
+	DisplayName         string    `json:"display_name" example:"张伟"`
+	OrgUnitID           uuid.UUID `json:"org_unit_id" format:"uuid"`
+	OrgUnitName         string    `json:"org_unit_name" example:"办公厅"`
+	ScopeID             uuid.UUID `json:"scope_id" format:"uuid"`
+	Roles               []string  `json:"roles" enums:"admin,supervisor,leader,member,auditor" example:"supervisor"`
+	Email               string    `json:"email" example:"zhangwei@example.com"`
+	Phone               string    `json:"phone" example:"13800000000"`
+	Title               string    `json:"title" example:"督办处处长"`
+	MustChangePassword  bool      `json:"must_change_password"`
+	IsSupervisionOffice bool      `json:"is_supervision_office"`
+	// HeadOf are the units the user heads in their own right (not as a deputy).
+	HeadOf    []uuid.UUID `json:"head_of"`
+	LiaisonOf []uuid.UUID `json:"liaison_of"`
+	// ActingFor lists the delegations (代理) under which the user acts now for others.
+	ActingFor []ActingFor `json:"acting_for"`
 	// TokenScopes lists the scopes when the caller uses a personal API token; absent
 	// for a login session.
 	TokenScopes []string `json:"token_scopes,omitempty" enums:"read,write" example:"read"`
 } // @name Me
+
+// ActingFor is one running delegation naming the user as deputy.
+type ActingFor struct {
+	DelegationID uuid.UUID `json:"delegation_id" format:"uuid"`
+	PrincipalID  uuid.UUID `json:"principal_id" format:"uuid"`
+	DisplayName  string    `json:"display_name" example:"王建国"`
+	EndsAt       time.Time `json:"ends_at"`
+} // @name ActingFor
 
 // LoginRequest is the body of POST /auth/login.
 type LoginRequest struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -316,7 +317,16 @@ func (s *Service) Me(ctx context.Context, p *access.Principal) (*Me, error) {
 		OrgUnitID: p.UnitID, OrgUnitName: unit.Name, ScopeID: p.ScopeID,
 		Roles: make([]string, 0, len(p.Roles)), Email: u.Email, Phone: u.Phone, Title: u.Title,
 		MustChangePassword: p.MustChangePassword, IsSupervisionOffice: p.InSupervisionOffice,
-		HeadOf: nonNil(p.HeadOf), LiaisonOf: nonNil(p.LiaisonOf), TokenScopes: p.TokenScopes,
+		LiaisonOf: nonNil(p.LiaisonOf), TokenScopes: p.TokenScopes, HeadOf: []uuid.UUID{}, ActingFor: []ActingFor{},
+	}
+	for _, u := range p.HeadOf {
+		if !slices.Contains(p.DelegatedHeadOf, u) {
+			me.HeadOf = append(me.HeadOf, u)
+		}
+	}
+	for _, d := range p.Deputizing {
+		me.ActingFor = append(me.ActingFor, ActingFor{DelegationID: d.DelegationID, PrincipalID: d.PrincipalID,
+			DisplayName: d.PrincipalName, EndsAt: d.EndsAt})
 	}
 	for _, r := range p.Roles {
 		me.Roles = append(me.Roles, string(r))

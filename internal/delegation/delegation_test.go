@@ -2,6 +2,7 @@ package delegation_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -81,6 +82,17 @@ func TestDeputyApprovesForLeaderWhileDelegationRuns(t *testing.T) {
 		}
 		if n := todoCount(t, as(f, "leader"), "approvals"); n != 1 {
 			t.Fatalf("leader's approvals while delegated: %d", n)
+		}
+		var me struct {
+			HeadOf    []string `json:"head_of"`
+			ActingFor []struct {
+				PrincipalID string `json:"principal_id"`
+				DisplayName string `json:"display_name"`
+			} `json:"acting_for"`
+		}
+		as(f, "memberc").Do("GET", "/api/v1/me", nil).Expect(200).JSON(&me)
+		if len(me.ActingFor) != 1 || me.ActingFor[0].DisplayName != "leader" || me.ActingFor[0].PrincipalID != f.W.Leader.String() {
+			t.Fatalf("/me acting_for %+v", me.ActingFor)
 		}
 		as(f, "memberc").Do("POST", path+"/approve", map[string]any{"comment": "同意立项"}).Expect(200)
 		if st := f.State(id); st != "approved" {
@@ -188,12 +200,88 @@ func TestHeadsDeputyAcceptsTheAssignment(t *testing.T) {
 		f.As("stranger").Do("POST", "/api/v1/assignments/"+asgs[0].ID.String()+"/accept", nil).Problem(404, "not_found")
 		f.As("headc").Do("POST", "/api/v1/me/delegations", map[string]any{"deputy_id": f.W.Stranger,
 			"ends_at": env.Clock.Now().Add(time.Hour)}).Expect(201)
+		var me struct {
+			HeadOf    []string          `json:"head_of"`
+			ActingFor []json.RawMessage `json:"acting_for"`
+		}
+		f.As("stranger").Do("GET", "/api/v1/me", nil).Expect(200).JSON(&me)
+		if len(me.HeadOf) != 0 || len(me.ActingFor) != 1 {
+			t.Fatalf("/me of a head's deputy: %+v", me) // head_of lists only one's own posts
+		}
 		f.As("stranger").Do("POST", "/api/v1/assignments/"+asgs[0].ID.String()+"/accept", nil).Expect(200)
 		_, evs := f.Events(v.ID)
 		last := evs[len(evs)-1]
 		ch, _ := last["changes"].(map[string]any)
 		if ob, _ := ch["on_behalf_of"].(map[string]any); last["action"] != "accept" || ob["name"] != "headc" {
 			t.Fatalf("timeline entry: %v", last)
+		}
+	})
+}
+
+func TestDeputyDecidesAForwardedExtension(t *testing.T) {
+	t.Parallel()
+	apitest.EachClocked(t, func(t *testing.T, env *apitest.Env) {
+		f := apitest.NewFixture(t, env)
+		id := f.W.ItemInProgress("安全生产专项整治", 10)
+		ext := f.As("headb").Do("POST", "/api/v1/items/"+id.String()+"/extensions", map[string]any{
+			"requested_deadline": f.Today().AddDays(40).String(), "reason": "设备到货延迟"}).Expect(201).Map()
+		extPath := "/api/v1/extensions/" + ext["id"].(string)
+		f.As("sup").Do("POST", extPath+"/review", map[string]any{"decision": "forward"}).Expect(200)
+		f.As("memberc").Do("POST", extPath+"/approve", nil).Problem(403, "forbidden") // memberc sees the item (C cooperates)
+		f.As("leader").Do("POST", "/api/v1/me/delegations", map[string]any{"deputy_id": f.W.MemberC,
+			"ends_at": env.Clock.Now().Add(time.Hour)}).Expect(201)
+		got := f.As("memberc").Do("GET", extPath, nil).Expect(200).Map()
+		if acts := apitest.Strings(got["allowed_actions"]); len(acts) != 2 {
+			t.Fatalf("deputy's actions %v", acts)
+		}
+		if n := todoCount(t, f.As("memberc"), "extension_decisions"); n != 1 {
+			t.Fatalf("deputy's extension decisions: %d", n)
+		}
+		ok := f.As("memberc").Do("POST", extPath+"/approve", map[string]any{"comment": "同意"}).Expect(200).Map()
+		if ok["decided_by"] != f.W.MemberC.String() {
+			t.Fatalf("decided %v", ok)
+		}
+		ev := lastEvent(t, f, id, "extension_approve")
+		ob, _ := ev["changes"].(map[string]any)["on_behalf_of"].(map[string]any)
+		if ob["id"] != f.W.Leader.String() || ev["actor_id"] != f.W.MemberC.String() {
+			t.Fatalf("timeline %v", ev)
+		}
+	})
+}
+
+// lastEvent is the newest timeline entry of the action.
+func lastEvent(t *testing.T, f *apitest.Fixture, item uuid.UUID, action string) map[string]any {
+	t.Helper()
+	_, evs := f.Events(item)
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i]["action"] == action {
+			return evs[i]
+		}
+	}
+	t.Fatalf("no %s on the timeline", action)
+	return nil
+}
+
+// The deputy is told of what waits for them: an item submitted for the principal's
+// approval notifies the deputy too (the to-do's recipients).
+func TestDeputyIsToldOfTheApproval(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, env *apitest.Env) {
+		f := apitest.NewFixture(t, env)
+		f.As("leader").Do("POST", "/api/v1/me/delegations", map[string]any{"deputy_id": f.W.MemberC,
+			"ends_at": env.App.Items.Now().Add(time.Hour)}).Expect(201)
+		pendingApproval(t, f)
+		if err := env.App.Jobs.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Data []struct {
+				EventKind string `json:"event_kind"`
+			} `json:"data"`
+		}
+		f.As("memberc").Do("GET", "/api/v1/notifications", nil).Expect(200).JSON(&out)
+		if len(out.Data) != 1 || out.Data[0].EventKind != "item.submitted" {
+			t.Fatalf("deputy's notifications %+v", out.Data)
 		}
 	})
 }

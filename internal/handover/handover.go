@@ -3,6 +3,7 @@ package handover
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -203,6 +204,15 @@ func (s *Service) checkSuccessors(ctx context.Context, user uuid.UUID, succ user
 				bad(role, "leader", "must hold the leader role")
 			}
 		}
+		if role == RoleHead || role == RoleLiaison {
+			ok, err := s.inUnits(ctx, *id, role, h)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				bad(role, "member", "must be a person of every unit handed over or of a unit under it")
+			}
+		}
 		if role == RoleResponsible {
 			for _, x := range h.Holdings {
 				if x.Role != RoleResponsible || !x.HandedOver {
@@ -221,4 +231,29 @@ func (s *Service) checkSuccessors(ctx context.Context, user uuid.UUID, succ user
 		return problem.Invalid(errs...)
 	}
 	return nil
+}
+
+// inUnits reports whether user sits in (the subtree of) every unit whose post of
+// the role is handed over: org's rule for heads and liaisons.
+func (s *Service) inUnits(ctx context.Context, user uuid.UUID, role string, h *Holdings) (bool, error) {
+	var unit []uuid.UUID
+	if err := s.db.Conn(ctx).Table("users").Where("id = ?", user).Pluck("org_unit_id", &unit).Error; err != nil {
+		return false, fmt.Errorf("load user: %w", err)
+	}
+	if len(unit) == 0 {
+		return false, nil
+	}
+	for _, x := range h.Holdings {
+		if x.Role != role || !x.HandedOver {
+			continue
+		}
+		sub, err := org.Subtree(ctx, s.db, *x.UnitID)
+		if err != nil {
+			return false, err
+		}
+		if !slices.Contains(sub, unit[0]) {
+			return false, nil
+		}
+	}
+	return true, nil
 }

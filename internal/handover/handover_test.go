@@ -149,6 +149,9 @@ func TestBulkDeactivationHandsPostsToNamedSuccessors(t *testing.T) {
 		// headb delegated to memberc: deactivation ends it.
 		f.As("headb").Do("POST", "/api/v1/me/delegations", map[string]any{"deputy_id": f.W.MemberC,
 			"ends_at": env.App.Items.Now().AddDate(0, 0, 3)}).Expect(201)
+		// A head from another unit does not fit.
+		f.As("admin1").Do("PATCH", "/api/v1/users/"+f.W.HeadB.String(), map[string]any{"active": false,
+			"handover": map[string]any{"head": f.W.MemberC}}).Problem(422, "validation_failed")
 		f.As("admin1").Do("POST", "/api/v1/users/bulk", map[string]any{"action": "deactivate",
 			"user_ids": []uuid.UUID{f.W.HeadB, f.W.LiaisonB},
 			"handover": map[string]any{"head": f.W.MemberB, "liaison": f.W.MemberB, "responsible": f.W.MemberB}}).Expect(200)

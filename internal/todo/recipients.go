@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -26,7 +27,8 @@ func (s *Service) Recipients(ctx context.Context, key string, item uuid.UUID, re
 	if err != nil {
 		return nil, err
 	}
-	ids, err := s.candidates(ctx, item)
+	now := s.items.Now()
+	ids, err := s.candidates(ctx, item, now)
 	if err != nil {
 		return nil, err
 	}
@@ -39,6 +41,8 @@ func (s *Service) Recipients(ctx context.Context, key string, item uuid.UUID, re
 		if err != nil {
 			return nil, err
 		}
+		// A deputy (代理) must act now for the principal they stand in for.
+		access.ApplyDeputyships(p, now)
 		rows, err := s.rows(ctx, p, key, d, 1, &target{item: item, ref: ref})
 		if err != nil {
 			return nil, fmt.Errorf("todo %s: %w", key, err)
@@ -56,9 +60,10 @@ func (s *Service) Recipients(ctx context.Context, key string, item uuid.UUID, re
 // the supervisors of its scope (to_issue, feedback to review, requested requests,
 // verifications, overdue), the members, heads and liaisons of the units it names —
 // lead, cooperating, assigned, reporting, urged — (the units' groups, overdue) and
-// the responsible persons of its assignments (feedback_to_write). Every group's
+// the responsible persons of its assignments (feedback_to_write), and the deputies
+// of running delegations (who act for any of these). Every group's
 // query requires one of these relations, so asking only them misses no one.
-func (s *Service) candidates(ctx context.Context, item uuid.UUID) ([]uuid.UUID, error) {
+func (s *Service) candidates(ctx context.Context, item uuid.UUID, now time.Time) ([]uuid.UUID, error) {
 	const units = `SELECT i.lead_unit_id FROM items i WHERE i.id = @item
 		UNION SELECT ii.initiator_unit_id FROM items ii WHERE ii.id = @item
 		UNION SELECT cu.unit_id FROM item_cooperating_units cu WHERE cu.item_id = @item
@@ -74,9 +79,10 @@ func (s *Service) candidates(ctx context.Context, item uuid.UUID) ([]uuid.UUID, 
 			OR u.org_unit_id IN (` + units + `)
 			OR u.id IN (SELECT hu.head_user_id FROM org_units hu WHERE hu.id IN (` + units + `))
 			OR u.id IN (SELECT l.user_id FROM org_unit_liaisons l WHERE l.org_unit_id IN (` + units + `))
-			OR u.id IN (SELECT ra.responsible_user_id FROM item_assignments ra WHERE ra.item_id = @item))`
+			OR u.id IN (SELECT ra.responsible_user_id FROM item_assignments ra WHERE ra.item_id = @item)
+			OR u.id IN (SELECT d.deputy_id FROM delegations d WHERE d.ended_at IS NULL AND d.starts_at <= @now AND d.ends_at > @now))`
 	var ids []uuid.UUID
-	err := s.db.Conn(ctx).Raw(q, map[string]any{"item": item, "active": true, "supervisor": string(access.RoleSupervisor)}).Scan(&ids).Error
+	err := s.db.Conn(ctx).Raw(q, map[string]any{"item": item, "active": true, "supervisor": string(access.RoleSupervisor), "now": now}).Scan(&ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("todo: the item's people: %w", err)
 	}
