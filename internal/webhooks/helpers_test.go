@@ -61,7 +61,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	rec := received{ID: req.Header.Get("webhook-id"), Timestamp: req.Header.Get("webhook-timestamp"),
 		Signature: req.Header.Get("webhook-signature"), Body: body, Answered: r.status}
 	var m struct {
-		Type string         `json:"type"`
+		Type   string         `json:"type"`
 		Data   map[string]any `json:"data"`
 		Object map[string]any `json:"object"`
 	}
