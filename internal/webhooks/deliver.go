@@ -64,8 +64,16 @@ func (s *Service) Handle(ctx context.Context, env events.Envelope) error {
 			continue
 		}
 		if body == nil {
+			m := message{Type: string(env.Kind), Timestamp: env.At.UTC(), ID: env.ID.String(), Data: env.Payload}
+			if s.item != nil && env.ItemID != nil && env.ScopeID != nil {
+				obj, err := s.item(ctx, *env.ItemID, *env.ScopeID)
+				if err != nil {
+					return fmt.Errorf("webhook object: %w", err)
+				}
+				m.Object = obj
+			}
 			var err error
-			if body, err = json.Marshal(message{Type: string(env.Kind), Timestamp: env.At.UTC(), ID: env.ID.String(), Data: env.Payload}); err != nil {
+			if body, err = json.Marshal(m); err != nil {
 				return fmt.Errorf("webhook message: %w", err)
 			}
 		}

@@ -28,6 +28,8 @@ type received struct {
 	Body                     []byte
 	Type                     string
 	Data                     map[string]any
+	// Object is the item as the API returns it (absent for events of no item).
+	Object map[string]any
 	// Valid: the signature verifies against the secret (Standard Webhooks).
 	Valid bool
 	// Answered is the status the receiver answered with.
@@ -59,11 +61,12 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	rec := received{ID: req.Header.Get("webhook-id"), Timestamp: req.Header.Get("webhook-timestamp"),
 		Signature: req.Header.Get("webhook-signature"), Body: body, Answered: r.status}
 	var m struct {
-		Type string         `json:"type"`
-		Data map[string]any `json:"data"`
+		Type   string         `json:"type"`
+		Data   map[string]any `json:"data"`
+		Object map[string]any `json:"object"`
 	}
 	_ = json.Unmarshal(body, &m)
-	rec.Type, rec.Data = m.Type, m.Data
+	rec.Type, rec.Data, rec.Object = m.Type, m.Data, m.Object
 	rec.Valid = verify(r.secret, rec.ID, rec.Timestamp, body, rec.Signature)
 	if req.Header.Get("Content-Type") != "application/json" {
 		rec.Valid = false

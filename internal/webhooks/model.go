@@ -158,4 +158,9 @@ type message struct {
 	// Data is the event as recorded: the object (an item's reference, the
 	// request, the urge …) as the catalogue of internal/events defines it.
 	Data json.RawMessage `json:"data"`
+	// Object is the item the event concerns as GET /items/{id} returns it when the
+	// event is dispatched (allowed_actions left empty: they belong to a caller),
+	// so that an integrator need not call back; absent for events of no item or
+	// of an item that no longer exists.
+	Object any `json:"object,omitempty"`
 }

@@ -31,6 +31,9 @@ type Options struct {
 	Outbox *events.Outbox
 	Guard  *outbound.Guard
 	Log    *slog.Logger
+	// Item renders the item an event concerns as the API returns it (nil: no
+	// object in the body). It runs in the dispatch's transaction.
+	Item func(ctx context.Context, itemID, scopeID uuid.UUID) (any, error)
 }
 
 // Service holds the subscriptions and delivers to them.
@@ -40,6 +43,7 @@ type Service struct {
 	queue  *jobs.Queue
 	outbox *events.Outbox
 	guard  *outbound.Guard
+	item   func(ctx context.Context, itemID, scopeID uuid.UUID) (any, error)
 	client *http.Client
 	log    *slog.Logger
 }
@@ -49,7 +53,7 @@ func New(o Options) *Service {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: o.DB, clock: clock.Or(o.Clock), queue: o.Queue, outbox: o.Outbox, guard: o.Guard,
+	return &Service{db: o.DB, clock: clock.Or(o.Clock), queue: o.Queue, outbox: o.Outbox, guard: o.Guard, item: o.Item,
 		client: o.Guard.Client(), log: o.Log.With("component", "webhooks")}
 }
 

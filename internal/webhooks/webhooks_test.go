@@ -64,6 +64,12 @@ func TestWebhookDeliversSignedEvents(t *testing.T) {
 		if it, _ := m.Data["item"].(map[string]any); it == nil || it["id"] != item.String() {
 			t.Errorf("the body lacks the item: %s", m.Body)
 		}
+		// The object as GET /items/{id} returns it, without a caller's actions.
+		if o := m.Object; o == nil || o["id"] != item.String() || o["title"] != "落实安全生产检查" || o["state"] != "in_progress" {
+			t.Errorf("the body lacks the item as the API returns it: %s", m.Body)
+		} else if acts, _ := o["allowed_actions"].([]any); len(acts) != 0 {
+			t.Errorf("the object carries allowed_actions %v", acts)
+		}
 		ts, _ := time.Parse(time.RFC3339, "2000-01-01T00:00:00Z")
 		if m.Timestamp == "" || m.Timestamp < "1" || ts.IsZero() {
 			t.Errorf("no timestamp: %q", m.Timestamp)
