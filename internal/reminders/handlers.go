@@ -77,7 +77,7 @@ func (h handlers) get(c echo.Context) error {
 //	@Tags			settings
 //	@Accept			json
 //	@Produce		json
-//	@Param			If-Match	header		string			true	"the ETag last read"
+//	@Param			If-Match	header		string			false	"the ETag last read (or version in the body)"
 //	@Param			body		body		UpdateRequest	true	"the rules"
 //	@Success		200			{object}	Settings
 //	@Header			200			{string}	ETag	"the new version, quoted"
