@@ -8169,10 +8169,9 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
-                        "description": "the ETag last read",
+                        "description": "the ETag last read (or version in the body)",
                         "name": "If-Match",
-                        "in": "header",
-                        "required": true
+                        "in": "header"
                     },
                     {
                         "description": "the rules",

@@ -2281,6 +2281,16 @@ export interface components {
             /** @example 1 */
             total: number;
         };
+        ActingFor: {
+            /** Format: uuid */
+            delegation_id: string;
+            /** @example 王建国 */
+            display_name: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            principal_id: string;
+        };
         /** @enum {string} */
         Action: "update" | "delete" | "submit" | "approve" | "reject" | "issue" | "accept" | "return" | "reassign" | "suspend" | "resume" | "cancel" | "archive" | "request_completion" | "approve_completion" | "reject_completion" | "verify" | "manage_milestones" | "add_sub_item" | "move_deadline" | "set_progress" | "clear_warning";
         Assessment: {
@@ -3639,10 +3649,13 @@ export interface components {
             username: string;
         };
         Me: {
+            /** @description ActingFor lists the delegations (代理) under which the user acts now for others. */
+            acting_for: components["schemas"]["ActingFor"][];
             /** @example 张伟 */
             display_name: string;
             /** @example zhangwei@example.com */
             email: string;
+            /** @description HeadOf are the units the user heads in their own right (not as a deputy). */
             head_of: string[];
             /** Format: uuid */
             id: string;
@@ -13616,9 +13629,9 @@ export interface operations {
     putReminderSettings: {
         parameters: {
             query?: never;
-            header: {
-                /** @description the ETag last read */
-                "If-Match": string;
+            header?: {
+                /** @description the ETag last read (or version in the body) */
+                "If-Match"?: string;
             };
             path?: never;
             cookie?: never;

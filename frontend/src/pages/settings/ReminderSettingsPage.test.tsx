@@ -27,6 +27,7 @@ const defaults = (version: number) => ({
   escalation: { enabled: true, after_workdays: 5 },
   version,
   updated_at: version ? '2027-03-02T01:00:00Z' : null,
+  updated_by: version ? '00000000-0000-0000-0000-000000000002' : null,
 })
 
 function renderPage(roles: string[], answers: { get: () => Response; put?: (req: Request) => Promise<Response> }) {
