@@ -15,7 +15,7 @@ export function Events({ id }: { id: string }) {
   })
   if (events.isPending) return <Loading />
   if (events.isError) return <ErrorState error={events.error} onRetry={() => void events.refetch()} />
-  const list = events.data.data ?? []
+  const list = events.data.data
   if (list.length === 0) return <EmptyState description={t('items.noEvents')} />
   return (
     <Timeline
@@ -25,7 +25,7 @@ export function Events({ id }: { id: string }) {
         content: (
           <Space orientation="vertical" size={0}>
             <Space wrap>
-              <Typography.Text strong>{t(`items.actions.${e.action ?? ''}`, { defaultValue: e.action ?? '' })}</Typography.Text>
+              <Typography.Text strong>{t(`items.actions.${e.action}`, { defaultValue: e.action })}</Typography.Text>
               <Typography.Text type="secondary">
                 <UserName id={e.actor_id} /> · {formatDateTime(e.at)}
               </Typography.Text>
