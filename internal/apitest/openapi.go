@@ -41,10 +41,10 @@ import (
 const APIPrefix = "/api/v1"
 
 var spec struct {
-	once   sync.Once
-	doc    *openapi3.T
-	router routers.Router
-	err    error
+	once       sync.Once
+	doc        *openapi3.T
+	router     routers.Router
+	err        error
 	suffixOnce sync.Once
 	suffixed   []suffixRoute
 	// hits: the operations this process saw, for the coverage file.
