@@ -70,7 +70,7 @@ function YearForm({
           body: {
             year,
             note: v.note ?? '',
-            days: (v.days)
+            days: v.days
               .filter((d) => d.date)
               .map((d) => ({ date: d.date?.format('YYYY-MM-DD') ?? '', kind: d.kind, name: d.name ?? '' }))
               .sort((a, b) => a.date.localeCompare(b.date)),

@@ -59,7 +59,7 @@ function Profile() {
         )}
       </Descriptions.Item>
       <Descriptions.Item label={t('me.roles')}>
-        {(u.roles).map((r) => (
+        {u.roles.map((r) => (
           <Tag key={r} color="blue">
             {t(`roles.${r}`, { defaultValue: r })}
           </Tag>

@@ -67,7 +67,7 @@ export default function NotificationsPage() {
               icon={<CheckOutlined />}
               onClick={() => readAll.mutate()}
               loading={readAll.isPending}
-              disabled={!data || (data.unread) === 0}
+              disabled={!data || data.unread === 0}
               data-testid="notifications-read-all"
             >
               {t('notifications.markAllRead')}

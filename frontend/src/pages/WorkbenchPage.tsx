@@ -149,7 +149,7 @@ function Todo() {
   })
   if (todo.isPending) return <Loading />
   if (todo.isError) return <ErrorState error={todo.error} onRetry={() => void todo.refetch()} />
-  const groups = (todo.data.groups).filter((g) => (g.count) > 0)
+  const groups = todo.data.groups.filter((g) => g.count > 0)
   if (groups.length === 0) return <EmptyState description={t('workbench.noTodo')} />
   return (
     <Row gutter={[12, 12]}>

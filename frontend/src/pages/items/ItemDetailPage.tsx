@@ -55,7 +55,7 @@ export default function ItemDetailPage() {
             {it.light && it.light !== 'none' && <Light light={it.light} />}
             {it.overdue && <Tag color="red">{t('items.overdue')}</Tag>}
             {it.verified && <Tag color="green">{t('items.verified')}</Tag>}
-            {(it.reopened_count) > 0 && <Tag color="orange">{t('items.reopened', { count: it.reopened_count })}</Tag>}
+            {it.reopened_count > 0 && <Tag color="orange">{t('items.reopened', { count: it.reopened_count })}</Tag>}
           </Space>
           <Flex justify="space-between" align="start" gap={8} wrap>
             <Typography.Title level={1} style={{ margin: 0, fontSize: 24, lineHeight: 1.33 }} data-testid="page-title">

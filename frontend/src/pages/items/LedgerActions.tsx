@@ -73,11 +73,11 @@ function ImportModal({ open, onClose }: { open: boolean; onClose: () => void }) 
       setBusy(false)
     }
   }
-  const ok = checked && (checked.errors).length === 0
+  const ok = checked && checked.errors.length === 0
   // the rule in the user's language, with the value the message quotes
   const problemText = (r: RowError) => {
     const value = /"([^"]*)"/.exec(r.message)?.[1] ?? ''
-    return r.rule && i18n.exists(`reports.ledger.rules.${r.rule}`) ? t(`reports.ledger.rules.${r.rule}`, { value }) : (r.message)
+    return r.rule && i18n.exists(`reports.ledger.rules.${r.rule}`) ? t(`reports.ledger.rules.${r.rule}`, { value }) : r.message
   }
   return (
     <Modal

@@ -49,7 +49,7 @@ export function unitNodes(units: readonly OrgUnit[] | undefined, filter: string,
   const walk = (us: readonly OrgUnit[]): DataNode[] =>
     us.flatMap((u) => {
       const children = walk(u.children ?? [])
-      const hit = !f || (u.name).toLowerCase().includes(f) || (u.short_name).toLowerCase().includes(f)
+      const hit = !f || u.name.toLowerCase().includes(f) || u.short_name.toLowerCase().includes(f)
       if (!hit && children.length === 0) return []
       return [
         {
@@ -97,7 +97,7 @@ function usersQuery(f: Filters, page: number, pageSize = PAGE_SIZE) {
 async function allMatching(f: Filters, total: number): Promise<string[]> {
   const pages = Math.ceil(Math.min(total, MAX_BULK) / 100)
   const lists = await Promise.all(Array.from({ length: pages }, (_, i) => usersQuery(f, i + 1, 100)))
-  return lists.flatMap((l) => (l.data).map((u) => u.id)).filter(Boolean)
+  return lists.flatMap((l) => l.data.map((u) => u.id)).filter(Boolean)
 }
 
 type Action = 'move' | 'deactivate' | 'activate' | 'set_roles'
@@ -414,7 +414,7 @@ export default function OrgChartPage() {
                 {
                   key: 'roles',
                   title: t('orgAdmin.roles'),
-                  render: (_, u) => (u.roles).map((r) => <Tag key={r}>{t(`roles.${r}`)}</Tag>),
+                  render: (_, u) => u.roles.map((r) => <Tag key={r}>{t(`roles.${r}`)}</Tag>),
                 },
               ]}
             />

@@ -80,7 +80,7 @@ function UserModal({ user, onClose }: { user?: User; onClose: () => void }) {
         username: user.username,
         display_name: user.display_name,
         org_unit_id: user.org_unit_id,
-        roles: (user.roles) as Role[],
+        roles: user.roles as Role[],
         email: user.email,
         phone: user.phone,
         title: user.title,
@@ -311,7 +311,7 @@ export function UsersPanel({ canCreate }: { canCreate: boolean }) {
               key: 'actions',
               fixed: 'right',
               render: (_, r) =>
-                (r.allowed_actions).includes('update') && (
+                r.allowed_actions.includes('update') && (
                   <Space size={0}>
                     <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(r)}>
                       {t('common.edit')}

@@ -140,7 +140,7 @@ export default function AssessmentPage() {
             data-testid="assessment-table"
             locale={{ emptyText: <EmptyState description={t('reports.assessment.empty')} /> }}
             expandable={{
-              rowExpandable: (u) => (u.points).length > 0,
+              rowExpandable: (u) => u.points.length > 0,
               expandedRowRender: (u) => (
                 <Table
                   size="small"

@@ -45,8 +45,8 @@ export default function CockpitPage() {
     ['overdue_now', f?.overdue_now],
   ] as const
   const rows = units.data?.data ?? []
-  const overdue = [...rows].filter((u) => (u.overdue_now) > 0).sort((a, b) => (b.overdue_now) - (a.overdue_now)).slice(0, TOP)
-  const ranking = [...rows].filter((u) => (u.closed) > 0).sort((a, b) => (b.on_time_rate ?? 0) - (a.on_time_rate ?? 0)).slice(0, TOP)
+  const overdue = [...rows].filter((u) => u.overdue_now > 0).sort((a, b) => b.overdue_now - a.overdue_now).slice(0, TOP)
+  const ranking = [...rows].filter((u) => u.closed > 0).sort((a, b) => (b.on_time_rate ?? 0) - (a.on_time_rate ?? 0)).slice(0, TOP)
   const months = trend.data?.data ?? []
   const sources = overview.data?.by_source ?? []
   const lightValues = LIGHTS.map((_, i) => lights[i].data?.total ?? 0)

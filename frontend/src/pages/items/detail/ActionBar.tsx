@@ -69,7 +69,7 @@ export function ActionBar({ item, assignments }: { item: Item; assignments: Assi
   })
   const [clearing, setClearing] = useState(false)
   const [reassigning, setReassigning] = useState(false)
-  const mine = (action: Schemas['AssignmentAllowedActions']) => assignments.find((a) => (a.allowed_actions).includes(action))
+  const mine = (action: Schemas['AssignmentAllowedActions']) => assignments.find((a) => a.allowed_actions.includes(action))
   const accept = mine('accept')
   const buttons = ['update', 'delete', 'reassign', 'clear_warning', ...STATE_ACTIONS]
   // nothing to offer (an auditor, a cooperating unit): no empty row under the title

@@ -75,13 +75,13 @@ export function Assignments({ itemId, assignments, loading }: { itemId: string; 
             key: 'actions',
             render: (_, r) => (
               <Space size={0}>
-                {(r.allowed_actions).includes('accept') && <AssignmentAcceptButton itemId={itemId} asg={r} />}
-                {(r.allowed_actions).includes('update') && (
+                {r.allowed_actions.includes('accept') && <AssignmentAcceptButton itemId={itemId} asg={r} />}
+                {r.allowed_actions.includes('update') && (
                   <Button type="link" size="small" onClick={() => setResponsible(r)}>
                     {t('items.setResponsible')}
                   </Button>
                 )}
-                {(r.allowed_actions).includes('return') && (
+                {r.allowed_actions.includes('return') && (
                   <Button type="link" size="small" danger onClick={() => setReturning(r)} data-testid="assignment-return">
                     {t('items.actions.return')}
                   </Button>

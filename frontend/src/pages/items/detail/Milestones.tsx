@@ -28,7 +28,7 @@ export function Milestones({ item }: { item: Item }) {
   const { message } = App.useApp()
   const qc = useQueryClient()
   const id = item.id
-  const manage = (item.allowed_actions).includes('manage_milestones')
+  const manage = item.allowed_actions.includes('manage_milestones')
   // null: closed; 'new': adding; a milestone: editing it
   const [editing, setEditing] = useState<Milestone | 'new' | null>(null)
   const list = useQuery({

@@ -20,7 +20,7 @@ export function SubItems({ item }: { item: Item }) {
     queryKey: ['items', 'list', { parent_id: id }],
     queryFn: () => call(api.GET('/items', { params: { query: { parent_id: id, page_size: 100, sort: 'deadline' } } })),
   })
-  const canAdd = (item.allowed_actions).includes('add_sub_item')
+  const canAdd = item.allowed_actions.includes('add_sub_item')
   return (
     <section aria-labelledby="sub-items-title" style={{ marginTop: 24 }} data-testid="sub-items">
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>

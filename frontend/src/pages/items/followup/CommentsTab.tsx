@@ -27,7 +27,7 @@ export function CommentsTab({ item }: { item: Item }) {
   })
   if (list.isPending) return <Loading />
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-  const kinds = (list.data.allowed_kinds) as NonNullable<Schemas['NewComment']['kind']>[]
+  const kinds = list.data.allowed_kinds as NonNullable<Schemas['NewComment']['kind']>[]
   return (
     <>
       <SimpleList

@@ -71,7 +71,7 @@ export function FeedbackTab({ item }: { item: Item }) {
           ))}
         </Space>
       )}
-      {(list.data.allowed_actions).includes('create') && (
+      {list.data.allowed_actions.includes('create') && (
         <Button type="primary" icon={<PlusOutlined />} onClick={() => void startNew()} style={{ marginBottom: 12 }} data-testid="feedback-create">
           {t('followup.writeFeedback')}
         </Button>
@@ -178,7 +178,7 @@ export function FeedbackTab({ item }: { item: Item }) {
           >
             <AttachmentUpload itemId={id} />
           </Form.Item>
-          {!editing.fb && (list.data.allowed_actions).includes('submit') && (
+          {!editing.fb && list.data.allowed_actions.includes('submit') && (
             <Form.Item name="submit" label={t('followup.submitNow')} valuePropName="checked">
               <Switch />
             </Form.Item>

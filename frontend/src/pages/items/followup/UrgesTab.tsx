@@ -33,12 +33,12 @@ export function UrgesTab({ item, assignments }: { item: Item; assignments: Assig
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        {(list.data.counts).map((c) => (
-          <Tag key={c.unit_id} color={(c.unacknowledged) > 0 ? 'orange' : 'default'}>
+        {list.data.counts.map((c) => (
+          <Tag key={c.unit_id} color={c.unacknowledged > 0 ? 'orange' : 'default'}>
             {unit(c.unit_id)} · {t('followup.urgeCount', { total: c.total, open: c.unacknowledged })}
           </Tag>
         ))}
-        {(list.data.allowed_actions).includes('create') && (
+        {list.data.allowed_actions.includes('create') && (
           <Button type="primary" onClick={() => setUrging(true)} data-testid="urge-create">
             {t('followup.urge')}
           </Button>
@@ -60,7 +60,7 @@ export function UrgesTab({ item, assignments }: { item: Item; assignments: Assig
               <Link to={`/items/${item.id}/print/urge/${u.id}`} data-testid="urge-print">
                 <PrinterOutlined /> {t('print.urge.print')}
               </Link>
-              {(u.allowed_actions).includes('acknowledge') && (
+              {u.allowed_actions.includes('acknowledge') && (
                 <Button
                   size="small"
                   onClick={() =>

@@ -29,7 +29,7 @@ export function VerificationsTab({ item }: { item: Item }) {
   type V = Omit<Schemas['NewVerification'], 'attachment_ids'> & { attachment_ids?: UploadEntry[] }
   return (
     <>
-      {(list.data.allowed_actions).includes('create') && (
+      {list.data.allowed_actions.includes('create') && (
         <Button type="primary" onClick={() => setCreating(true)} style={{ marginBottom: 12 }}>
           {t('followup.verify')}
         </Button>

@@ -84,12 +84,12 @@ export function ExtensionsTab({ item }: { item: Item }) {
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
   return (
     <>
-      {(list.data.allowed_actions).includes('request') && (
+      {list.data.allowed_actions.includes('request') && (
         <Button type="primary" onClick={() => setRequesting(true)} style={{ marginBottom: 12 }} data-testid="extension-create">
           {t('followup.requestExtension')}
         </Button>
       )}
-      {(list.data.allowed_actions).includes('set_deadline') && (
+      {list.data.allowed_actions.includes('set_deadline') && (
         <Button onClick={() => setSetting(true)} style={{ marginBottom: 12, marginLeft: 8 }} data-testid="deadline-set">
           {t('followup.setDeadline')}
         </Button>
@@ -191,7 +191,7 @@ export function CompletionTab({ item }: { item: Item }) {
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
   return (
     <>
-      {(list.data.allowed_actions).includes('request') && (
+      {list.data.allowed_actions.includes('request') && (
         <Button type="primary" onClick={() => setRequesting(true)} style={{ marginBottom: 12 }} data-testid="completion-create">
           {t('followup.requestCompletion')}
         </Button>
@@ -211,7 +211,7 @@ export function CompletionTab({ item }: { item: Item }) {
               <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{r.summary}</Typography.Paragraph>
               <AttachmentList
                 files={r.attachments}
-                labels={Object.fromEntries((r.materials).map((m) => [m.attachment_id, t(`attachments.materials.${m.kind ?? 'report'}`)]))}
+                labels={Object.fromEntries(r.materials.map((m) => [m.attachment_id, t(`attachments.materials.${m.kind ?? 'report'}`)]))}
               />
               {r.review_comment && <Typography.Text type="secondary">{r.review_comment}</Typography.Text>}
               {r.decision_comment && <Typography.Text type="secondary">{r.decision_comment}</Typography.Text>}

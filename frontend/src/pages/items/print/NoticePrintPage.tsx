@@ -24,9 +24,9 @@ export function Notice({ data }: { data: PrintData }) {
   const org = scopeName(data)
   const issuerText = noticeIssuer(item, names, data.route)
   const dl = noticeDeadline(item)
-  const coop = (item.cooperating_unit_ids).map((u) => names.unit(u)).filter(Boolean)
+  const coop = item.cooperating_unit_ids.map((u) => names.unit(u)).filter(Boolean)
   const source = [enumText(t, 'sources', item.source), enumText(t, 'meetingTypes', item.meeting_type)].filter(Boolean).join(' · ')
-  const milestones = [...data.milestones].sort((a, b) => (a.sort) - (b.sort) || (a.due_date).localeCompare(b.due_date))
+  const milestones = [...data.milestones].sort((a, b) => a.sort - b.sort || a.due_date.localeCompare(b.due_date))
   const issued = !!item.issued_at
   const initiator = names.user(item.initiator_user_id)
   const initiatorUnit = names.unit(item.initiator_unit_id)

@@ -32,7 +32,7 @@ export function Sheet({ data }: { data: PrintData }) {
     : approval.skipped
       ? t(item.category === 'document' ? 'print.sheet.approvalDocument' : 'print.sheet.approvalSkipped')
       : [approval.comment || t('print.verdicts.agree'), [approval.by, approval.at].filter(Boolean).join(' ')].filter(Boolean).join('\n')
-  const milestones = [...data.milestones].sort((a, b) => (a.sort) - (b.sort) || (a.due_date).localeCompare(b.due_date))
+  const milestones = [...data.milestones].sort((a, b) => a.sort - b.sort || a.due_date.localeCompare(b.due_date))
   return (
     <>
       <div className="print-annex">{t('print.sheet.annex')}</div>

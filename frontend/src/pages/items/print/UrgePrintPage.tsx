@@ -23,7 +23,7 @@ export default function UrgePrintPage() {
 
 /** The number of the urge among the item's urges to the same unit, oldest first (第 N 次催办). */
 export function urgeOrdinal(urges: readonly Urge[], urge: Urge): number {
-  const same = urges.filter((u) => u.unit_id === urge.unit_id).sort((a, b) => (a.created_at).localeCompare(b.created_at))
+  const same = urges.filter((u) => u.unit_id === urge.unit_id).sort((a, b) => a.created_at.localeCompare(b.created_at))
   return same.findIndex((u) => u.id === urge.id) + 1
 }
 

@@ -94,7 +94,7 @@ export function assignmentRows(list: readonly Assignment[], names: Names): Assig
       responsible: names.user(a.responsible_user_id),
       acceptedBy: a.state === 'accepted' ? names.user(a.accepted_by) : '',
       acceptedAt: a.state === 'accepted' ? formatDateTime(a.accepted_at) : '',
-      returnReason: a.state === 'returned' ? (a.reason) : '',
+      returnReason: a.state === 'returned' ? a.reason : '',
     }))
 }
 
@@ -116,7 +116,7 @@ export function receiptRows(item: Item, list: readonly Assignment[], names: Name
   })
   return [
     ...(item.lead_unit_id ? [blank(item.lead_unit_id, 'lead')] : []),
-    ...(item.cooperating_unit_ids).map((u) => blank(u, 'cooperating')),
+    ...item.cooperating_unit_ids.map((u) => blank(u, 'cooperating')),
   ]
 }
 
@@ -250,8 +250,8 @@ export function completionRows(list: readonly Completion[], names: Names): Compl
     at: formatDate(c.created_at),
     by: names.user(c.requested_by),
     summary: c.summary,
-    materials: [...new Set((c.materials).map((m) => m.kind))].filter(Boolean),
-    files: (c.attachments).length,
+    materials: [...new Set(c.materials.map((m) => m.kind))].filter(Boolean),
+    files: c.attachments.length,
     ...decisionSteps(c, names),
     state: c.state,
   }))
