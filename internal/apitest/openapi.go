@@ -237,3 +237,10 @@ func recordHit(route *routers.Route) {
 	}
 	fmt.Fprintln(spec.hitFile, route.Method+" "+route.Path)
 }
+
+// CheckExchange validates an exchange a test made without Env.Send (with its own
+// client, e.g. the authorization matrix) against the document; it returns the
+// mismatch, or "" when the exchange agrees with the document.
+func CheckExchange(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) string {
+	return checkExchange(req, reqBody, status, header, body)
+}
