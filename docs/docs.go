@@ -7253,6 +7253,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Marks every unread notification of the caller read; the answer says how many were. Only the caller's own notifications change.",
                 "produces": [
                     "application/json"
                 ],

@@ -11,7 +11,7 @@
 #   4. go test -count=1 ./... (every database test on SQLite and PostgreSQL; every HTTP
 #      exchange of the tests is validated against api/openapi.json), then the check that
 #      every operation of the document was exercised by some test.
-#   5. frontend lint and unit tests (npm run lint, npm test), when frontend/package.json
+#   5. Spectral lint of api/openapi.json (zero warnings), frontend lint and unit tests (npm run lint, npm test), when frontend/package.json
 #      exists;
 #   6. frontend browser tests (npm run test:e2e: builds bin with the web app, starts it
 #      on a fresh data directory, drives Chromium), when Chromium is installed (under
@@ -164,6 +164,13 @@ openapi_coverage() {
 	go run ./cmd/openapi -in docs/swagger.json -coverage "$OPENAPI_COVERAGE_DIR"
 }
 
+# Spectral (spectral:oas, .spectral.yaml) lints the published document at zero
+# warnings: what integrators generate their clients from.
+openapi_lint() {
+	make --no-print-directory frontend-deps
+	(cd frontend && npm run lint:api)
+}
+
 frontend_test() {
 	make --no-print-directory frontend-deps
 	(cd frontend && npm run lint && npm test)
@@ -184,6 +191,7 @@ fi
 step go-test go_test
 step api-cover openapi_coverage
 if [[ -f frontend/package.json ]]; then
+	step api-lint openapi_lint
 	step frontend frontend_test
 	if [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" || "$CI" == "true" ]]; then
 		step e2e frontend_e2e

@@ -21,6 +21,7 @@ func coverage(docPath, dir string, out io.Writer) error {
 		return err
 	}
 	hit := map[string]bool{}
+	exchanges := 0
 	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
 	if err != nil {
 		return err
@@ -34,6 +35,7 @@ func coverage(docPath, dir string, out io.Writer) error {
 		for sc.Scan() {
 			if line := strings.TrimSpace(sc.Text()); line != "" {
 				hit[line] = true
+				exchanges++
 			}
 		}
 		fh.Close()
@@ -50,8 +52,8 @@ func coverage(docPath, dir string, out io.Writer) error {
 		}
 	}
 	sort.Strings(missing)
-	fmt.Fprintf(out, "openapi coverage: %d of %d operations exercised by the HTTP tests (validated against %s)\n",
-		len(all)-len(missing), len(all), docPath)
+	fmt.Fprintf(out, "openapi coverage: %d of %d operations exercised by the HTTP tests; %d exchanges validated against %s\n",
+		len(all)-len(missing), len(all), exchanges, docPath)
 	for _, m := range missing {
 		fmt.Fprintln(out, "  not exercised:", m)
 	}

@@ -166,3 +166,16 @@ func TestGzip(t *testing.T) {
 		t.Fatalf("no gzip: %v", resp.Header)
 	}
 }
+
+// The API serves its own documents, anonymously: what integrators generate their
+// clients from (and the last two operations the OpenAPI coverage check wants).
+func TestServesItsOpenAPIDocuments(t *testing.T) {
+	t.Parallel()
+	env := apitest.Start(t, dbtest.NewSQLite(t), apitest.Config(t))
+	if r := env.Do("GET", "/api/v1/openapi.json", nil).Expect(200); !strings.Contains(string(r.Body), `"openapi": "3.`) {
+		t.Fatalf("openapi.json: %.200s", r.Body)
+	}
+	if r := env.Do("GET", "/api/v1/openapi.yaml", nil).Expect(200); !strings.Contains(string(r.Body), "openapi: 3.") {
+		t.Fatalf("openapi.yaml: %.200s", r.Body)
+	}
+}

@@ -135,6 +135,7 @@ func (h handlers) read(c echo.Context) error {
 // readAll answers POST /notifications/read-all.
 //
 //	@Summary		Mark all my notifications read
+//	@Description	Marks every unread notification of the caller read; the answer says how many were. Only the caller's own notifications change.
 //	@ID				readAllNotifications
 //	@Tags			notifications
 //	@Produce		json

@@ -31,6 +31,6 @@ export function flattenUnits(roots: readonly OrgUnit[] | undefined): { unit: Org
 
 export function unitNameMap(roots: readonly OrgUnit[] | undefined): Map<string, string> {
   const m = new Map<string, string>()
-  for (const { unit } of flattenUnits(roots)) if (unit.id) m.set(unit.id, unit.name ?? '')
+  for (const { unit } of flattenUnits(roots)) if (unit.id) m.set(unit.id, unit.name)
   return m
 }

@@ -99,7 +99,7 @@ export function sortErrors(errs: readonly ImportError[] | undefined): ImportErro
   return [...(errs ?? [])].sort(
     (a, b) =>
       sheetOrder(a.sheet) - sheetOrder(b.sheet) ||
-      (a.row ?? 0) - (b.row ?? 0) ||
+      a.row - b.row ||
       (a.column ?? '').length - (b.column ?? '').length ||
       (a.column ?? '').localeCompare(b.column ?? ''),
   )

@@ -117,7 +117,7 @@ export function mapFieldErrors(
   const byField = new Map<string, FormFieldErrors>()
   const rest: string[] = []
   for (const e of p.errors ?? []) {
-    const field = e.field ?? ''
+    const field = e.field
     let path = fieldPath(field)
     if (!known.includes(String(path[0]))) {
       // named in the user's language where the field has a name (a submit's

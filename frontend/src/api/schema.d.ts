@@ -1659,7 +1659,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark all my notifications read */
+        /**
+         * Mark all my notifications read
+         * @description Marks every unread notification of the caller read; the answer says how many were. Only the caller's own notifications change.
+         */
         post: operations["readAllNotifications"];
         delete?: never;
         options?: never;

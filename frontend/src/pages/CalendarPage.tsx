@@ -30,7 +30,7 @@ const calendarKey = (year: number) => ['calendar', year] as const
 function toValues(y: Schemas['CalendarYear'] | undefined): Values {
   return {
     note: y?.note ?? '',
-    days: (y?.days ?? []).map((d) => ({ date: d.date ? dayjs(d.date) : null, kind: d.kind ?? 'holiday', name: d.name ?? '' })),
+    days: (y?.days ?? []).map((d) => ({ date: d.date ? dayjs(d.date) : null, kind: d.kind ?? 'holiday', name: d.name })),
   }
 }
 
@@ -42,7 +42,7 @@ function YearEditor({ year, admin }: { year: number; admin: boolean }) {
   if (data.isPending) return <Loading />
   if (data.isError) return <ErrorState error={data.error} onRetry={() => void data.refetch()} />
   // a new version (saved here, or reloaded after a conflict) starts a fresh form
-  return <YearForm key={data.data.version ?? 0} year={year} admin={admin} data={data.data} reload={() => data.refetch()} />
+  return <YearForm key={data.data.version} year={year} admin={admin} data={data.data} reload={() => data.refetch()} />
 }
 
 function YearForm({
@@ -70,7 +70,7 @@ function YearForm({
           body: {
             year,
             note: v.note ?? '',
-            days: (v.days ?? [])
+            days: v.days
               .filter((d) => d.date)
               .map((d) => ({ date: d.date?.format('YYYY-MM-DD') ?? '', kind: d.kind, name: d.name ?? '' }))
               .sort((a, b) => a.date.localeCompare(b.date)),

@@ -60,7 +60,7 @@ function Profile() {
         )}
       </Descriptions.Item>
       <Descriptions.Item label={t('me.roles')}>
-        {(u.roles ?? []).map((r) => (
+        {u.roles.map((r) => (
           <Tag key={r} color="blue">
             {t(`roles.${r}`, { defaultValue: r })}
           </Tag>
@@ -216,7 +216,7 @@ function Tokens() {
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : (
         <Table<APIToken>
-          rowKey={(r) => r.id ?? ''}
+          rowKey={(r) => r.id}
           loading={list.isPending}
           dataSource={list.data?.data ?? []}
           scroll={{ x: 700 }}
@@ -251,7 +251,7 @@ function Tokens() {
                   okButtonProps={{ danger: true }}
                   onConfirm={() => r.id && revoke.mutateAsync(r.id).catch(() => undefined)}
                 >
-                  <Button danger type="link" size="small" data-testid={`token-revoke-${r.name ?? ''}`}>
+                  <Button danger type="link" size="small" data-testid={`token-revoke-${r.name}`}>
                     {t('tokens.revoke')}
                   </Button>
                 </Popconfirm>

@@ -31,12 +31,12 @@ interface Draft {
 function toDraft(s: Settings): Draft {
   return {
     language: s.language ?? 'zh-CN',
-    kinds: (s.kinds ?? []).map((k) => ({ kind: k.kind ?? '', in_app: !!k.in_app, email: !!k.email })),
+    kinds: s.kinds.map((k) => ({ kind: k.kind, in_app: !!k.in_app, email: !!k.email })),
     digest: !!s.digest,
     digest_time: s.digest_time ?? '08:00',
     quiet_hours: { enabled: !!s.quiet_hours?.enabled, start: s.quiet_hours?.start ?? '22:00', end: s.quiet_hours?.end ?? '07:00' },
     email_available: !!s.email_available,
-    email_address: s.email_address ?? '',
+    email_address: s.email_address,
     time_zone: s.time_zone ?? 'Asia/Shanghai',
   }
 }

@@ -35,7 +35,7 @@ export default function NotificationsPage() {
   const readAll = useMutation({
     mutationFn: () => call(api.POST('/notifications/read-all')),
     onSuccess: (r) => {
-      void message.success(t('notifications.markedAll', { count: r.marked ?? 0 }))
+      void message.success(t('notifications.markedAll', { count: r.marked }))
       void qc.invalidateQueries({ queryKey: NOTIFICATIONS_KEY })
     },
     onError: (e) => void message.error(errorMessage(e, t)),
@@ -67,7 +67,7 @@ export default function NotificationsPage() {
               icon={<CheckOutlined />}
               onClick={() => readAll.mutate()}
               loading={readAll.isPending}
-              disabled={!data || (data.unread ?? 0) === 0}
+              disabled={!data || data.unread === 0}
               data-testid="notifications-read-all"
             >
               {t('notifications.markAllRead')}
@@ -112,7 +112,7 @@ export default function NotificationsPage() {
                       <Typography.Link onClick={() => open(n)} strong={!n.read_at}>
                         {en ? n.title?.en : n.title?.zh}
                       </Typography.Link>
-                      <Tag>{t(`notifications.kinds.${n.kind ?? ''}`, { defaultValue: n.kind ?? '' })}</Tag>
+                      <Tag>{t(`notifications.kinds.${n.kind}`, { defaultValue: n.kind })}</Tag>
                     </Space>
                   }
                   description={

@@ -20,27 +20,27 @@ type Group = Schemas['TodoGroup']
 
 function TodoGroupCard({ group }: { group: Group }) {
   const { t } = useTranslation()
-  const entries = group.items ?? []
+  const entries = group.items
   const count = group.count ?? entries.length
   return (
     <Card
       size="small"
       title={
         <Space>
-          {t(`workbench.groups.${group.key ?? ''}`, { defaultValue: group.key ?? '' })}
+          {t(`workbench.groups.${group.key}`, { defaultValue: group.key })}
           <Badge count={count} color={group.key === 'overdue' ? '#f5222d' : '#b7202e'} />
         </Space>
       }
-      data-testid={`todo-${group.key ?? ''}`}
+      data-testid={`todo-${group.key}`}
     >
       <SimpleList
         size="small"
         items={entries}
-        keyOf={(e, i) => `${e.item_id ?? ''}-${e.ref_id ?? ''}-${i}`}
+        keyOf={(e, i) => `${e.item_id}-${e.ref_id ?? ''}-${i}`}
         render={(e) => (
           <>
             <Space orientation="vertical" size={0} style={{ minWidth: 0 }}>
-              <Link to={`/items/${e.item_id ?? ''}`}>
+              <Link to={`/items/${e.item_id}`}>
                 {e.code ? `${e.code} · ` : ''}
                 {e.title}
               </Link>
@@ -149,7 +149,7 @@ function Todo() {
   })
   if (todo.isPending) return <Loading />
   if (todo.isError) return <ErrorState error={todo.error} onRetry={() => void todo.refetch()} />
-  const groups = (todo.data.groups ?? []).filter((g) => (g.count ?? 0) > 0)
+  const groups = todo.data.groups.filter((g) => g.count > 0)
   if (groups.length === 0) return <EmptyState description={t('workbench.noTodo')} />
   return (
     <Row gutter={[12, 12]}>

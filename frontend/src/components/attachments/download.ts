@@ -8,7 +8,7 @@ import type { Attachment } from './upload'
  * when needed) as a blob and is saved from an object URL.
  */
 export async function downloadAttachment(a: Attachment): Promise<void> {
-  const blob = await call(api.GET('/attachments/{id}/content', { params: { path: { id: a.id ?? '' } }, parseAs: 'blob' }))
+  const blob = await call(api.GET('/attachments/{id}/content', { params: { path: { id: a.id } }, parseAs: 'blob' }))
   const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url

@@ -55,7 +55,7 @@ export default function ItemDetailPage() {
             {it.light && it.light !== 'none' && <Light light={it.light} />}
             {it.overdue && <Tag color="red">{t('items.overdue')}</Tag>}
             {it.verified && <Tag color="green">{t('items.verified')}</Tag>}
-            {(it.reopened_count ?? 0) > 0 && <Tag color="orange">{t('items.reopened', { count: it.reopened_count })}</Tag>}
+            {it.reopened_count > 0 && <Tag color="orange">{t('items.reopened', { count: it.reopened_count })}</Tag>}
             <ItemFlags item={it} />
           </Space>
           <Flex justify="space-between" align="start" gap={8} wrap>

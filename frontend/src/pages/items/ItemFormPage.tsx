@@ -57,12 +57,12 @@ function toValues(it: Item | undefined): Partial<Values> {
     method: it.method as Create['method'],
     urgency: it.urgency as Create['urgency'],
     lead_unit_id: it.lead_unit_id ?? undefined,
-    cooperating_unit_ids: it.cooperating_unit_ids ?? [],
+    cooperating_unit_ids: it.cooperating_unit_ids,
     supervising_leader_id: it.supervising_leader_id || undefined,
-    assisting_leader_ids: it.assisting_leader_ids ?? [],
+    assisting_leader_ids: it.assisting_leader_ids,
     deadline: it.deadline ? dayjs(it.deadline) : null,
     feedback_cadence: it.feedback_cadence as Create['feedback_cadence'],
-    tags: it.tags ?? [],
+    tags: it.tags,
   }
 }
 
@@ -90,7 +90,7 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
       if (!item) return call(api.POST('/items', { body }))
       return call(
         api.PATCH('/items/{id}', {
-          params: { path: { id: item.id ?? '' }, header: { 'If-Match': ifMatch(item.version) } },
+          params: { path: { id: item.id }, header: { 'If-Match': ifMatch(item.version) } },
           body,
         }),
       )
@@ -99,7 +99,7 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
       void message.success(item ? t('common.saved') : t('items.created'))
       if (saved.id) qc.setQueryData(itemKey(saved.id), saved)
       void qc.invalidateQueries({ queryKey: ['items', 'list'] })
-      void navigate(`/items/${saved.id ?? ''}`, { replace: !!item })
+      void navigate(`/items/${saved.id}`, { replace: !!item })
     },
     onError: (e) => {
       setError(applyFormError(form, e, t))

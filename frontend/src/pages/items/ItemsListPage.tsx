@@ -147,8 +147,8 @@ export default function ItemsListPage() {
               <Loading />
             ) : (
               <SimpleList
-                items={list.data?.data ?? []}
-                keyOf={(r) => r.id ?? ''}
+                items={list.data?.data}
+                keyOf={(r) => r.id}
                 empty={<EmptyState />}
                 render={(r) => (
                   <Space orientation="vertical" size={4} style={{ width: '100%' }} data-testid="item-card">
@@ -158,7 +158,7 @@ export default function ItemsListPage() {
                       <Light light={r.light} />
                       <ItemFlags item={r} />
                     </Space>
-                    <Link to={`/items/${r.id ?? ''}`} style={{ fontSize: 15, fontWeight: 500 }}>
+                    <Link to={`/items/${r.id}`} style={{ fontSize: 15, fontWeight: 500 }}>
                       {r.title}
                     </Link>
                     <Space wrap size={12}>
@@ -182,7 +182,7 @@ export default function ItemsListPage() {
           </>
         ) : (
           <Table<Item>
-            rowKey={(r) => r.id ?? ''}
+            rowKey={(r) => r.id}
             loading={list.isFetching}
             dataSource={list.data?.data ?? []}
             size="middle"
@@ -219,7 +219,7 @@ export default function ItemsListPage() {
                 dataIndex: 'title',
                 sorter: true,
                 sortOrder: sortOrder(filters.sort, 'title'),
-                render: (v: string | undefined, r) => <Link to={`/items/${r.id ?? ''}`}>{v}</Link>,
+                render: (v: string | undefined, r) => <Link to={`/items/${r.id}`}>{v}</Link>,
               },
               {
                 key: 'state',

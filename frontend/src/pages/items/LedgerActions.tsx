@@ -57,10 +57,10 @@ function ImportModal({ open, onClose }: { open: boolean; onClose: () => void }) 
       const r = await sendImport(file, dry, key)
       if (dry) {
         setChecked(r)
-        setErrors(r.errors ?? [])
+        setErrors(r.errors)
       } else {
         void qc.invalidateQueries({ queryKey: ['items'] })
-        void message.success(t('reports.ledger.imported', { count: r.created ?? 0 }))
+        void message.success(t('reports.ledger.imported', { count: r.created }))
         reset(null)
         onClose()
       }
@@ -73,11 +73,11 @@ function ImportModal({ open, onClose }: { open: boolean; onClose: () => void }) 
       setBusy(false)
     }
   }
-  const ok = checked && (checked.errors ?? []).length === 0
+  const ok = checked && checked.errors.length === 0
   // the rule in the user's language, with the value the message quotes
   const problemText = (r: RowError) => {
-    const value = /"([^"]*)"/.exec(r.message ?? '')?.[1] ?? ''
-    return r.rule && i18n.exists(`reports.ledger.rules.${r.rule}`) ? t(`reports.ledger.rules.${r.rule}`, { value }) : (r.message ?? '')
+    const value = /"([^"]*)"/.exec(r.message)?.[1] ?? ''
+    return r.rule && i18n.exists(`reports.ledger.rules.${r.rule}`) ? t(`reports.ledger.rules.${r.rule}`, { value }) : r.message
   }
   return (
     <Modal
@@ -121,13 +121,13 @@ function ImportModal({ open, onClose }: { open: boolean; onClose: () => void }) 
         </Upload>
       </Space>
       {failure && <Alert type="error" title={failure} data-testid="import-failure" />}
-      {ok && <Alert type="success" title={t('reports.ledger.checkOk', { count: checked.rows?.length ?? 0 })} data-testid="import-ok" style={{ marginBottom: 8 }} />}
+      {ok && <Alert type="success" title={t('reports.ledger.checkOk', { count: checked.rows?.length })} data-testid="import-ok" style={{ marginBottom: 8 }} />}
       {ok && (
         <Table
           size="small"
           pagination={false}
           rowKey={(r) => String(r.row)}
-          dataSource={checked.rows ?? []}
+          dataSource={checked.rows}
           scroll={{ y: 240 }}
           columns={[
             { key: 'row', title: t('reports.ledger.row'), dataIndex: 'row', width: 60 },
@@ -144,12 +144,12 @@ function ImportModal({ open, onClose }: { open: boolean; onClose: () => void }) 
           <Table
             size="small"
             pagination={false}
-            rowKey={(r, i) => `${r.row ?? 0}-${r.column ?? ''}-${i ?? 0}`}
+            rowKey={(r, i) => `${r.row}-${r.column}-${i ?? 0}`}
             dataSource={errors}
             scroll={{ y: 240 }}
             columns={[
               { key: 'row', title: t('reports.ledger.row'), dataIndex: 'row', width: 60 },
-              { key: 'col', title: t('reports.ledger.column'), width: 160, render: (_, r) => `${r.column ?? ''} ${r.header ?? ''}` },
+              { key: 'col', title: t('reports.ledger.column'), width: 160, render: (_, r) => `${r.column} ${r.header}` },
               { key: 'msg', title: t('reports.ledger.problem'), render: (_, r) => problemText(r) },
             ]}
           />

@@ -56,10 +56,11 @@ describe('org chart tree', () => {
     {
       id: 'g',
       name: '集团公司',
+      short_name: '',
       kind: 'group' as const,
       children: [
-        { id: 'a', name: '规划发展部', kind: 'department' as const, children: [] },
-        { id: 'e', name: '华东公司', kind: 'enterprise' as const, children: [{ id: 'ep', name: '生产部', kind: 'department' as const, children: [] }] },
+        { id: 'a', name: '规划发展部', short_name: '', kind: 'department' as const, children: [] },
+        { id: 'e', name: '华东公司', short_name: '', kind: 'enterprise' as const, children: [{ id: 'ep', name: '生产部', short_name: '', kind: 'department' as const, children: [] }] },
       ],
     },
   ]

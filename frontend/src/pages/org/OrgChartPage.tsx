@@ -50,11 +50,11 @@ export function unitNodes(units: readonly OrgUnit[] | undefined, filter: string,
   const walk = (us: readonly OrgUnit[]): DataNode[] =>
     us.flatMap((u) => {
       const children = walk(u.children ?? [])
-      const hit = !f || (u.name ?? '').toLowerCase().includes(f) || (u.short_name ?? '').toLowerCase().includes(f)
+      const hit = !f || u.name.toLowerCase().includes(f) || u.short_name.toLowerCase().includes(f)
       if (!hit && children.length === 0) return []
       return [
         {
-          key: u.id ?? '',
+          key: u.id,
           title: (
             <span data-testid={`chart-unit-${u.name}`}>
               {u.name} {u.kind !== 'department' && <Tag style={{ marginInlineStart: 4 }}>{t(`org.kind_${u.kind}`)}</Tag>}
@@ -98,7 +98,7 @@ function usersQuery(f: Filters, page: number, pageSize = PAGE_SIZE) {
 async function allMatching(f: Filters, total: number): Promise<string[]> {
   const pages = Math.ceil(Math.min(total, MAX_BULK) / 100)
   const lists = await Promise.all(Array.from({ length: pages }, (_, i) => usersQuery(f, i + 1, 100)))
-  return lists.flatMap((l) => (l.data ?? []).map((u) => u.id ?? '')).filter(Boolean)
+  return lists.flatMap((l) => l.data.map((u) => u.id)).filter(Boolean)
 }
 
 type Action = 'move' | 'deactivate' | 'activate' | 'set_roles'
@@ -119,7 +119,7 @@ function BulkModal({ action, ids, roots, onClose, onDone }: { action: Action; id
     mutationFn: (v: BulkValues) =>
       call(api.POST('/users/bulk', { body: { user_ids: ids, action, ...v } })),
     onSuccess: (res) => {
-      void message.success(t('orgAdmin.done', { changed: res.changed?.length ?? 0, unchanged: res.unchanged?.length ?? 0 }))
+      void message.success(t('orgAdmin.done', { changed: res.changed?.length, unchanged: res.unchanged?.length }))
       onDone()
     },
     onError: (e) => {
@@ -232,7 +232,7 @@ export default function OrgChartPage() {
     placeholderData: keepPreviousData,
     enabled: hasRole(me.data, 'admin'),
   })
-  const units = useMemo(() => new Map(flattenUnits(tree.data?.data).map(({ unit }) => [unit.id ?? '', unit])), [tree.data])
+  const units = useMemo(() => new Map(flattenUnits(tree.data?.data).map(({ unit }) => [unit.id, unit])), [tree.data])
   const nodes = useMemo(() => unitNodes(tree.data?.data, unitFilter, t), [tree.data, unitFilter, t])
 
   if (me.isPending) return <Loading />
@@ -388,7 +388,7 @@ export default function OrgChartPage() {
             <ErrorState error={list.error} onRetry={() => void list.refetch()} />
           ) : (
             <Table<User>
-              rowKey={(u) => u.id ?? ''}
+              rowKey={(u) => u.id}
               size="small"
               loading={list.isFetching}
               dataSource={list.data?.data ?? []}
@@ -424,7 +424,7 @@ export default function OrgChartPage() {
                 {
                   key: 'roles',
                   title: t('orgAdmin.roles'),
-                  render: (_, u) => (u.roles ?? []).map((r) => <Tag key={r}>{t(`roles.${r}`)}</Tag>),
+                  render: (_, u) => u.roles.map((r) => <Tag key={r}>{t(`roles.${r}`)}</Tag>),
                 },
               ]}
             />

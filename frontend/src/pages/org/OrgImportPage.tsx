@@ -16,7 +16,7 @@ type Phase = { kind: 'idle' } | { kind: 'uploading'; percent: number; dryRun: bo
 export function ReportView({ report }: { report: ImportReport }) {
   const { t } = useTranslation()
   const errors = sortErrors(report.errors).map((e, i) => ({ ...e, rowId: i }))
-  const changes = (report.changes ?? []).map((c, i) => ({ ...c, rowId: i }))
+  const changes = report.changes.map((c, i) => ({ ...c, rowId: i }))
   const u = report.units
   const p = report.users
   let status: { type: 'success' | 'error' | 'info'; text: string }
@@ -31,14 +31,14 @@ export function ReportView({ report }: { report: ImportReport }) {
         showIcon
         title={status.text}
         description={t('orgAdmin.summary', {
-          uc: u?.created ?? 0,
-          uu: u?.updated ?? 0,
-          un: u?.unchanged ?? 0,
-          pc: p?.created ?? 0,
-          pu: p?.updated ?? 0,
-          pd: p?.deactivated ?? 0,
-          pr: p?.reactivated ?? 0,
-          pn: p?.unchanged ?? 0,
+          uc: u?.created,
+          uu: u?.updated,
+          un: u?.unchanged,
+          pc: p?.created,
+          pu: p?.updated,
+          pd: p?.deactivated,
+          pr: p?.reactivated,
+          pn: p?.unchanged,
         })}
         style={{ marginBottom: 16 }}
         data-testid="import-status"
@@ -72,8 +72,8 @@ export function ReportView({ report }: { report: ImportReport }) {
           />
         </Card>
       )}
-      {(report.warnings ?? []).length > 0 && (
-        <Alert type="warning" showIcon title={t('orgAdmin.warningsTitle')} description={(report.warnings ?? []).join('；')} style={{ marginBottom: 16 }} />
+      {report.warnings.length > 0 && (
+        <Alert type="warning" showIcon title={t('orgAdmin.warningsTitle')} description={report.warnings.join('；')} style={{ marginBottom: 16 }} />
       )}
       {errors.length === 0 && changes.length > 0 && (
         <Card size="small" title={t('orgAdmin.changesTitle')}>
@@ -122,7 +122,7 @@ export default function OrgImportPage() {
         onProgress: (percent) => setPhase({ kind: 'uploading', percent, dryRun }),
       })
       setPhase({ kind: 'done', report })
-      setChecked(dryRun && (report.errors ?? []).length === 0)
+      setChecked(dryRun && report.errors.length === 0)
       if (report.applied) {
         void qc.invalidateQueries({ queryKey: ['users'] })
         void qc.invalidateQueries({ queryKey: ['org-units'] })

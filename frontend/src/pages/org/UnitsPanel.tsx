@@ -39,10 +39,10 @@ function toTreeData(units: readonly OrgUnit[], q: string): TreeDataNode[] {
   const out: TreeDataNode[] = []
   for (const u of units) {
     const children = toTreeData(u.children ?? [], q)
-    const hit = !q || (u.name ?? '').includes(q) || (u.short_name ?? '').includes(q)
+    const hit = !q || u.name.includes(q) || u.short_name.includes(q)
     if (!hit && children.length === 0) continue
     out.push({
-      key: u.id ?? '',
+      key: u.id,
       title: (
         <span>
           {u.name}
@@ -58,7 +58,7 @@ function toTreeData(units: readonly OrgUnit[], q: string): TreeDataNode[] {
 export function unitTreeSelectData(units: readonly OrgUnit[] | undefined, exclude?: string): { value: string; title: string; children: ReturnType<typeof unitTreeSelectData> }[] {
   return (units ?? [])
     .filter((u) => u.id && u.id !== exclude)
-    .map((u) => ({ value: u.id ?? '', title: u.name ?? '', children: unitTreeSelectData(u.children, exclude) }))
+    .map((u) => ({ value: u.id, title: u.name, children: unitTreeSelectData(u.children, exclude) }))
 }
 
 interface UnitValues {
@@ -136,7 +136,7 @@ function UnitModal({
           sort_order: unit.sort_order,
           is_supervision_office: unit.is_supervision_office,
           head_user_id: unit.head_user_id ?? unit.head?.id ?? null,
-          liaison_user_ids: unit.liaison_user_ids ?? (unit.liaisons ?? []).map((l) => l.id ?? ''),
+          liaison_user_ids: unit.liaison_user_ids ?? unit.liaisons.map((l) => l.id),
         }
       : { kind: 'department', parent_id: parentId, sort_order: 0, is_supervision_office: false }
   return (
@@ -202,12 +202,12 @@ function UnitDetail({ unit, onEdit, onAddChild, onDeleted }: { unit: OrgUnit; on
   const { t } = useTranslation()
   const { message } = App.useApp()
   const qc = useQueryClient()
-  const allowed = unit.allowed_actions ?? []
+  const allowed = unit.allowed_actions
   const del = useMutation({
     mutationFn: () =>
       call(
         api.DELETE('/org-units/{id}', {
-          params: { path: { id: unit.id ?? '' }, header: { 'If-Match': ifMatch(unit.version) } },
+          params: { path: { id: unit.id }, header: { 'If-Match': ifMatch(unit.version) } },
         }),
       ),
     onSuccess: () => {
@@ -249,9 +249,9 @@ function UnitDetail({ unit, onEdit, onAddChild, onDeleted }: { unit: OrgUnit; on
         <Descriptions.Item label={t('org.isSupervisionOffice')}>{unit.is_supervision_office ? t('common.yes') : t('common.no')}</Descriptions.Item>
         <Descriptions.Item label={t('org.head')}>{unit.head?.display_name ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('org.liaisons')}>
-          {(unit.liaisons ?? []).length > 0 ? (unit.liaisons ?? []).map((l) => <Tag key={l.id}>{l.display_name}</Tag>) : '—'}
+          {unit.liaisons.length > 0 ? unit.liaisons.map((l) => <Tag key={l.id}>{l.display_name}</Tag>) : '—'}
         </Descriptions.Item>
-        <Descriptions.Item label={t('org.sortOrder')}>{unit.sort_order ?? 0}</Descriptions.Item>
+        <Descriptions.Item label={t('org.sortOrder')}>{unit.sort_order}</Descriptions.Item>
         <Descriptions.Item label={t('tokens.createdAt')}>{formatDateTime(unit.created_at)}</Descriptions.Item>
       </Descriptions>
     </Card>

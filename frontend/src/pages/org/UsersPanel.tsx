@@ -45,7 +45,7 @@ function UserModal({ user, onClose }: { user?: User; onClose: () => void }) {
       editing
         ? call(
             api.PATCH('/users/{id}', {
-              params: { path: { id: user.id ?? '' } },
+              params: { path: { id: user.id } },
               body: {
                 display_name: v.display_name,
                 org_unit_id: v.org_unit_id,
@@ -85,7 +85,7 @@ function UserModal({ user, onClose }: { user?: User; onClose: () => void }) {
         username: user.username,
         display_name: user.display_name,
         org_unit_id: user.org_unit_id,
-        roles: (user.roles ?? []) as Role[],
+        roles: user.roles as Role[],
         email: user.email,
         phone: user.phone,
         title: user.title,
@@ -168,7 +168,7 @@ function ResetPasswordModal({ user, onClose }: { user: User; onClose: () => void
   const [error, setError] = useState<string | null>(null)
   const save = useMutation({
     mutationFn: (v: { password: string }) =>
-      call(api.PATCH('/users/{id}', { params: { path: { id: user.id ?? '' } }, body: { password: v.password, version: user.version } })),
+      call(api.PATCH('/users/{id}', { params: { path: { id: user.id } }, body: { password: v.password, version: user.version } })),
     onSuccess: () => {
       void message.success(t('users.passwordReset'))
       void qc.invalidateQueries({ queryKey: USERS_KEY })
@@ -179,7 +179,7 @@ function ResetPasswordModal({ user, onClose }: { user: User; onClose: () => void
   return (
     <Modal
       open
-      title={`${t('users.resetPassword')} · ${user.display_name ?? user.username ?? ''}`}
+      title={`${t('users.resetPassword')} · ${user.display_name ?? user.username}`}
       onCancel={onClose}
       onOk={() => form.submit()}
       confirmLoading={save.isPending}
@@ -285,7 +285,7 @@ export function UsersPanel({ canCreate }: { canCreate: boolean }) {
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : (
         <Table<User>
-          rowKey={(r) => r.id ?? ''}
+          rowKey={(r) => r.id}
           loading={list.isFetching}
           dataSource={list.data?.data ?? []}
           size="middle"
@@ -320,7 +320,7 @@ export function UsersPanel({ canCreate }: { canCreate: boolean }) {
               key: 'actions',
               fixed: 'right',
               render: (_, r) =>
-                (r.allowed_actions ?? []).includes('update') && (
+                r.allowed_actions.includes('update') && (
                   <Space size={0}>
                     <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(r)}>
                       {t('common.edit')}

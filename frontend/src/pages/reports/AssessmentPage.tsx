@@ -132,7 +132,7 @@ export default function AssessmentPage() {
           <ErrorState error={q.error} onRetry={() => void q.refetch()} />
         ) : (
           <Table<UnitScore>
-            rowKey={(u) => u.unit_id ?? ''}
+            rowKey={(u) => u.unit_id}
             loading={q.isPending}
             dataSource={res?.units ?? []}
             pagination={false}
@@ -140,16 +140,16 @@ export default function AssessmentPage() {
             data-testid="assessment-table"
             locale={{ emptyText: <EmptyState description={t('reports.assessment.empty')} /> }}
             expandable={{
-              rowExpandable: (u) => (u.points ?? []).length > 0,
+              rowExpandable: (u) => u.points.length > 0,
               expandedRowRender: (u) => (
                 <Table
                   size="small"
                   pagination={false}
                   rowKey={(_, i) => String(i)}
-                  dataSource={u.points ?? []}
+                  dataSource={u.points}
                   data-testid="assessment-points"
                   columns={[
-                    { key: 'item', title: t('items.itemTitle'), render: (_, p) => <Link to={`/items/${p.item_id ?? ''}`}>{`${p.code ? `${p.code} · ` : ''}${p.title ?? ''}`}</Link> },
+                    { key: 'item', title: t('items.itemTitle'), render: (_, p) => <Link to={`/items/${p.item_id}`}>{`${p.code ? `${p.code} · ` : ''}${p.title}`}</Link> },
                     { key: 'rule', title: t('reports.assessment.rule'), width: 130, render: (_, p) => t(`reports.assessment.rules.${p.rule ?? 'urge'}`) },
                     { key: 'detail', title: t('reports.assessment.detail'), dataIndex: 'detail' },
                     { key: 'points', title: t('reports.assessment.pointsValue'), width: 80, align: 'right' as const, dataIndex: 'points' },

@@ -30,7 +30,7 @@ function Lines({ rows, note, testId }: { rows: Line[]; note?: boolean; testId: s
           </tr>
         ) : (
           rows.map((l) => (
-            <tr key={`${l.item_id ?? ''}-${l.note ?? ''}`}>
+            <tr key={`${l.item_id}-${l.note ?? ''}`}>
               <td>{l.code}</td>
               <td>{l.title}</td>
               <td>{l.lead_unit}</td>
@@ -124,11 +124,11 @@ export function BulletinBody({ b, section }: { b: Bulletin; section: (key: (type
       <Lines rows={d?.verification_failures ?? []} note testId="bulletin-failures" />
       <h2 className="print-section">{t('reports.bulletins.commended')}</h2>
       <p className="print-para" data-testid="bulletin-commended">
-        {(d?.commended ?? []).map((u) => `${u.unit_name ?? ''}（${u.reason ?? ''}）`).join('；') || t('print.common.none')}
+        {(d?.commended ?? []).map((u) => `${u.unit_name}（${u.reason}）`).join('；') || t('print.common.none')}
       </p>
       <h2 className="print-section">{t('reports.bulletins.criticised')}</h2>
       <p className="print-para" data-testid="bulletin-criticised">
-        {(d?.criticised ?? []).map((u) => `${u.unit_name ?? ''}（${u.reason ?? ''}）`).join('；') || t('print.common.none')}
+        {(d?.criticised ?? []).map((u) => `${u.unit_name}（${u.reason}）`).join('；') || t('print.common.none')}
       </p>
     </div>
   )

@@ -142,7 +142,7 @@ export default function BulletinDetailPage() {
                 aria-label={t(`reports.bulletins.sections.${k}`)}
                 autoSize={{ minRows: 2, maxRows: 12 }}
                 maxLength={20000}
-                value={draft[k] ?? ''}
+                value={draft[k]}
                 onChange={(e) => setEdits({ ...draft, [k]: e.target.value })}
                 data-testid={`bulletin-section-${k}`}
               />

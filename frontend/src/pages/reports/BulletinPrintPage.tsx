@@ -23,7 +23,7 @@ export default function BulletinPrintPage() {
   useEffect(() => {
     if (!b) return
     const before = document.title
-    document.title = `${b.doc_no ?? ''} ${b.title ?? ''}`.trim()
+    document.title = `${b.doc_no} ${b.title}`.trim()
     return () => {
       document.title = before
     }

@@ -35,7 +35,7 @@ function NewBulletin({ open, onClose }: { open: boolean; onClose: () => void }) 
       void qc.invalidateQueries({ queryKey: ['bulletins'] })
       void message.success(t('reports.bulletins.created'))
       onClose()
-      void navigate(`/bulletins/${b.id ?? ''}`)
+      void navigate(`/bulletins/${b.id}`)
     },
     onError: (e) => void message.error(errorMessage(e, t)),
   })
@@ -109,7 +109,7 @@ export default function BulletinsPage() {
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
         ) : (
           <Table<Bulletin>
-            rowKey={(b) => b.id ?? ''}
+            rowKey={(b) => b.id}
             loading={list.isPending}
             dataSource={list.data?.data ?? []}
             scroll={{ x: 700 }}
@@ -118,9 +118,9 @@ export default function BulletinsPage() {
             pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, hideOnSinglePage: true }}
             columns={[
               { key: 'doc', title: t('reports.bulletins.docNo'), dataIndex: 'doc_no', width: 200, render: (v?: string) => v || '—' },
-              { key: 'title', title: t('reports.bulletins.titleLabel'), render: (_, b) => <Link to={`/bulletins/${b.id ?? ''}`}>{b.title}</Link> },
+              { key: 'title', title: t('reports.bulletins.titleLabel'), render: (_, b) => <Link to={`/bulletins/${b.id}`}>{b.title}</Link> },
               { key: 'kind', title: t('reports.bulletins.kind'), width: 110, render: (_, b) => t(`reports.bulletins.kinds.${b.kind ?? 'special'}`) },
-              { key: 'period', title: t('reports.bulletins.period'), width: 200, render: (_, b) => `${b.period_from ?? ''} ~ ${b.period_to ?? ''}` },
+              { key: 'period', title: t('reports.bulletins.period'), width: 200, render: (_, b) => `${b.period_from} ~ ${b.period_to}` },
               {
                 key: 'state',
                 title: t('items.state'),

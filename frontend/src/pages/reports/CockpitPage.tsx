@@ -45,8 +45,8 @@ export default function CockpitPage() {
     ['overdue_now', f?.overdue_now],
   ] as const
   const rows = units.data?.data ?? []
-  const overdue = [...rows].filter((u) => (u.overdue_now ?? 0) > 0).sort((a, b) => (b.overdue_now ?? 0) - (a.overdue_now ?? 0)).slice(0, TOP)
-  const ranking = [...rows].filter((u) => (u.closed ?? 0) > 0).sort((a, b) => (b.on_time_rate ?? 0) - (a.on_time_rate ?? 0)).slice(0, TOP)
+  const overdue = [...rows].filter((u) => u.overdue_now > 0).sort((a, b) => b.overdue_now - a.overdue_now).slice(0, TOP)
+  const ranking = [...rows].filter((u) => u.closed > 0).sort((a, b) => (b.on_time_rate ?? 0) - (a.on_time_rate ?? 0)).slice(0, TOP)
   const months = trend.data?.data ?? []
   const sources = overview.data?.by_source ?? []
   const lightValues = LIGHTS.map((_, i) => lights[i].data?.total ?? 0)
@@ -120,9 +120,9 @@ export default function CockpitPage() {
             <ChartCard
               testId="chart-overdue"
               title={t('reports.cockpit.overdueByUnit')}
-              summary={t('reports.cockpit.overdueSummary', { list: list(overdue.map((u) => [u.unit_name ?? '', u.overdue_now ?? 0])) })}
-              categories={overdue.map((u) => u.unit_name ?? '')}
-              series={[{ name: t('reports.figures.overdue_now'), values: overdue.map((u) => u.overdue_now ?? 0), color: '#cf1322' }]}
+              summary={t('reports.cockpit.overdueSummary', { list: list(overdue.map((u) => [u.unit_name, u.overdue_now])) })}
+              categories={overdue.map((u) => u.unit_name)}
+              series={[{ name: t('reports.figures.overdue_now'), values: overdue.map((u) => u.overdue_now), color: '#cf1322' }]}
               horizontal
               onSelect={(i) => go('overdue_now', { unit_id: overdue[i]?.unit_id })}
             />
@@ -132,8 +132,8 @@ export default function CockpitPage() {
           <ChartCard
             testId="chart-ontime"
             title={t('reports.cockpit.onTimeRanking')}
-            summary={t('reports.cockpit.onTimeSummary', { list: list(ranking.map((u) => [u.unit_name ?? '', pct(u.on_time_rate)])) })}
-            categories={ranking.map((u) => u.unit_name ?? '')}
+            summary={t('reports.cockpit.onTimeSummary', { list: list(ranking.map((u) => [u.unit_name, pct(u.on_time_rate)])) })}
+            categories={ranking.map((u) => u.unit_name)}
             series={[
               {
                 name: t('reports.figures.on_time_rate'),
@@ -153,12 +153,12 @@ export default function CockpitPage() {
             title={t('reports.cockpit.trend')}
             summary={t('reports.cockpit.trendSummary', {
               n: months.length,
-              list: list(months.map((m) => [m.month ?? '', `${m.assigned ?? 0}/${m.closed ?? 0}`])),
+              list: list(months.map((m) => [m.month, `${m.assigned}/${m.closed}`])),
             })}
-            categories={months.map((m) => m.month ?? '')}
+            categories={months.map((m) => m.month)}
             series={[
-              { name: t('reports.figures.assigned'), values: months.map((m) => m.assigned ?? 0), color: '#1677ff' },
-              { name: t('reports.figures.closed'), values: months.map((m) => m.closed ?? 0), color: '#52c41a' },
+              { name: t('reports.figures.assigned'), values: months.map((m) => m.assigned), color: '#1677ff' },
+              { name: t('reports.figures.closed'), values: months.map((m) => m.closed), color: '#52c41a' },
             ]}
             onSelect={(i, s) => {
               const m = months[i]?.month
@@ -170,11 +170,11 @@ export default function CockpitPage() {
           <ChartCard
             testId="chart-source"
             title={t('reports.cockpit.bySource')}
-            summary={t('reports.cockpit.bySourceSummary', { list: list(sources.map((s) => [t(`items.sources.${s.key ?? ''}`), s.assigned ?? 0])) })}
-            categories={sources.map((s) => t(`items.sources.${s.key ?? ''}`))}
+            summary={t('reports.cockpit.bySourceSummary', { list: list(sources.map((s) => [t(`items.sources.${s.key}`), s.assigned])) })}
+            categories={sources.map((s) => t(`items.sources.${s.key}`))}
             series={[
-              { name: t('reports.figures.assigned'), values: sources.map((s) => s.assigned ?? 0), color: '#b7202e' },
-              { name: t('reports.figures.overdue_now'), values: sources.map((s) => s.overdue_now ?? 0), color: '#fa8c16' },
+              { name: t('reports.figures.assigned'), values: sources.map((s) => s.assigned), color: '#b7202e' },
+              { name: t('reports.figures.overdue_now'), values: sources.map((s) => s.overdue_now), color: '#fa8c16' },
             ]}
             onSelect={(i, s) => go(s === 0 ? 'assigned' : 'overdue_now', { source: sources[i]?.key })}
           />

@@ -114,11 +114,11 @@ export default function UnitStatsPage() {
               <SimpleList
                 size="small"
                 items={late.data?.data ?? []}
-                keyOf={(i) => i.id ?? ''}
+                keyOf={(i) => i.id}
                 empty={<EmptyState description={t('reports.none')} />}
                 render={(i) => (
                   <Space orientation="vertical" size={0}>
-                    <Link to={`/items/${i.id ?? ''}`}>
+                    <Link to={`/items/${i.id}`}>
                       {i.code ? `${i.code} · ` : ''}
                       {i.title}
                     </Link>
@@ -138,12 +138,12 @@ export default function UnitStatsPage() {
             title={t('reports.cockpit.trend')}
             summary={t('reports.cockpit.trendSummary', {
               n: months.length,
-              list: months.map((m) => `${m.month ?? ''} ${m.assigned ?? 0}/${m.closed ?? 0}`).join(t('reports.cockpit.sep')),
+              list: months.map((m) => `${m.month} ${m.assigned}/${m.closed}`).join(t('reports.cockpit.sep')),
             })}
-            categories={months.map((m) => m.month ?? '')}
+            categories={months.map((m) => m.month)}
             series={[
-              { name: t('reports.figures.assigned'), values: months.map((m) => m.assigned ?? 0), color: '#1677ff' },
-              { name: t('reports.figures.closed'), values: months.map((m) => m.closed ?? 0), color: '#52c41a' },
+              { name: t('reports.figures.assigned'), values: months.map((m) => m.assigned), color: '#1677ff' },
+              { name: t('reports.figures.closed'), values: months.map((m) => m.closed), color: '#52c41a' },
             ]}
             onSelect={(i, s) => {
               const m = months[i]?.month

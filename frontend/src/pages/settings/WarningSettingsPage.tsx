@@ -86,7 +86,7 @@ function WarningsForm({ data, reload }: { data: Settings; reload: () => Promise<
     <Form<Values>
       form={form}
       layout="vertical"
-      initialValues={{ blue_workdays: data.blue_workdays ?? 3, feedback_grace_workdays: data.feedback_grace_workdays ?? 0 }}
+      initialValues={{ blue_workdays: data.blue_workdays ?? 3, feedback_grace_workdays: data.feedback_grace_workdays }}
       onValuesChange={() => setDirty(true)}
       onFinish={(v) => {
         setError(null)
@@ -168,7 +168,7 @@ export default function WarningSettingsPage() {
                 : t('settings.warnings.neverChanged')}
             </Typography.Paragraph>
             {/* a new version (saved here, or reloaded after a conflict) starts a fresh form */}
-            <WarningsForm key={data.data.version ?? 0} data={data.data} reload={() => data.refetch()} />
+            <WarningsForm key={data.data.version} data={data.data} reload={() => data.refetch()} />
           </>
         )}
       </Card>

@@ -51,8 +51,8 @@ export function ActionBar({ item, assignments }: { item: Item; assignments: Assi
   const qc = useQueryClient()
   const navigate = useNavigate()
   const [pending, setPending] = useState<StateAction | null>(null)
-  const allowed = item.allowed_actions ?? []
-  const id = item.id ?? ''
+  const allowed = item.allowed_actions
+  const id = item.id
   const refresh = async (updated?: Item) => {
     if (updated) qc.setQueryData(itemKey(id), updated)
     // issuing creates the assignments (the tab was loaded before, empty)
@@ -69,7 +69,7 @@ export function ActionBar({ item, assignments }: { item: Item; assignments: Assi
   })
   const [clearing, setClearing] = useState(false)
   const [reassigning, setReassigning] = useState(false)
-  const mine = (action: Schemas['AssignmentAllowedActions']) => assignments.find((a) => (a.allowed_actions ?? []).includes(action))
+  const mine = (action: Schemas['AssignmentAllowedActions']) => assignments.find((a) => a.allowed_actions.includes(action))
   const accept = mine('accept')
   const buttons = ['update', 'delete', 'reassign', 'clear_warning', ...STATE_ACTIONS]
   // nothing to offer (an auditor, a cooperating unit): no empty row under the title

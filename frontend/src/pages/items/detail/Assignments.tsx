@@ -19,7 +19,7 @@ export function AssignmentAcceptButton({ itemId, asg, primary = false }: { itemI
   const qc = useQueryClient()
   const m = useMutation({
     mutationFn: () =>
-      call(api.POST('/assignments/{id}/accept', { params: { path: { id: asg.id ?? '' }, header: { 'If-Match': ifMatch(asg.version) } } })),
+      call(api.POST('/assignments/{id}/accept', { params: { path: { id: asg.id }, header: { 'If-Match': ifMatch(asg.version) } } })),
     onSuccess: () => {
       void message.success(t('items.actionDone', { action: t('items.actions.accept') }))
       void qc.invalidateQueries({ queryKey: ['items'] })
@@ -45,7 +45,7 @@ export function Assignments({ itemId, assignments, loading }: { itemId: string; 
   return (
     <>
       <Table<Assignment>
-        rowKey={(r) => r.id ?? ''}
+        rowKey={(r) => r.id}
         loading={loading}
         dataSource={assignments}
         pagination={false}
@@ -75,13 +75,13 @@ export function Assignments({ itemId, assignments, loading }: { itemId: string; 
             key: 'actions',
             render: (_, r) => (
               <Space size={0}>
-                {(r.allowed_actions ?? []).includes('accept') && <AssignmentAcceptButton itemId={itemId} asg={r} />}
-                {(r.allowed_actions ?? []).includes('update') && (
+                {r.allowed_actions.includes('accept') && <AssignmentAcceptButton itemId={itemId} asg={r} />}
+                {r.allowed_actions.includes('update') && (
                   <Button type="link" size="small" onClick={() => setResponsible(r)}>
                     {t('items.setResponsible')}
                   </Button>
                 )}
-                {(r.allowed_actions ?? []).includes('return') && (
+                {r.allowed_actions.includes('return') && (
                   <Button type="link" size="small" danger onClick={() => setReturning(r)} data-testid="assignment-return">
                     {t('items.actions.return')}
                   </Button>
@@ -99,7 +99,7 @@ export function Assignments({ itemId, assignments, loading }: { itemId: string; 
           onSubmit={async (v) => {
             await call(
               api.PATCH('/assignments/{id}', {
-                params: { path: { id: responsible.id ?? '' }, header: { 'If-Match': ifMatch(responsible.version) } },
+                params: { path: { id: responsible.id }, header: { 'If-Match': ifMatch(responsible.version) } },
                 body: { responsible_user_id: v.responsible_user_id },
               }),
             )
@@ -121,7 +121,7 @@ export function Assignments({ itemId, assignments, loading }: { itemId: string; 
           onSubmit={async (reason) => {
             await call(
               api.POST('/assignments/{id}/return', {
-                params: { path: { id: returning.id ?? '' }, header: { 'If-Match': ifMatch(returning.version) } },
+                params: { path: { id: returning.id }, header: { 'If-Match': ifMatch(returning.version) } },
                 body: { reason },
               }),
             )

@@ -68,15 +68,15 @@ export function Details({ item }: { item: Item }) {
     {
       key: 'coop',
       label: t('items.cooperatingUnits'),
-      children: (item.cooperating_unit_ids ?? []).length > 0 ? (item.cooperating_unit_ids ?? []).map((u) => <Tag key={u}>{unit(u)}</Tag>) : '—',
+      children: item.cooperating_unit_ids.length > 0 ? item.cooperating_unit_ids.map((u) => <Tag key={u}>{unit(u)}</Tag>) : '—',
     },
     { key: 'leader', label: t('items.supervisingLeader'), children: <UserName id={item.supervising_leader_id} /> },
     {
       key: 'assist',
       label: t('items.assistingLeaders'),
       children:
-        (item.assisting_leader_ids ?? []).length > 0
-          ? (item.assisting_leader_ids ?? []).map((u) => (
+        item.assisting_leader_ids.length > 0
+          ? item.assisting_leader_ids.map((u) => (
               <Tag key={u}>
                 <UserName id={u} />
               </Tag>
@@ -104,10 +104,10 @@ export function Details({ item }: { item: Item }) {
     item.parent_id
       ? { key: 'parent', label: t('items.parent'), children: <ParentLink id={item.parent_id} /> }
       : null,
-    (item.children_count ?? 0) > 0
-      ? { key: 'children', label: t('items.subItems'), children: <Link to={`/items?parent_id=${item.id ?? ''}`}>{item.children_count}</Link> }
+    item.children_count > 0
+      ? { key: 'children', label: t('items.subItems'), children: <Link to={`/items?parent_id=${item.id}`}>{item.children_count}</Link> }
       : null,
-    (item.tags ?? []).length > 0 ? { key: 'tags', label: t('items.tags'), children: (item.tags ?? []).map((x) => <Tag key={x}>{x}</Tag>) } : null,
+    item.tags.length > 0 ? { key: 'tags', label: t('items.tags'), children: item.tags.map((x) => <Tag key={x}>{x}</Tag>) } : null,
     item.suspend_reason ? { key: 'suspend', label: t('items.suspendReason'), children: item.suspend_reason } : null,
     item.cancel_reason ? { key: 'cancel', label: t('items.cancelReason'), children: item.cancel_reason } : null,
     { key: 'created', label: t('items.createdAt'), children: formatDateTime(item.created_at) },

@@ -58,7 +58,7 @@ export function Events({ id }: { id: string }) {
   })
   if (events.isPending) return <Loading />
   if (events.isError) return <ErrorState error={events.error} onRetry={() => void events.refetch()} />
-  const list = events.data.data ?? []
+  const list = events.data.data
   if (list.length === 0) return <EmptyState description={t('items.noEvents')} />
   return (
     <Timeline
@@ -69,7 +69,7 @@ export function Events({ id }: { id: string }) {
           <Space orientation="vertical" size={0}>
             <Space wrap>
               {/* never the raw action name: an action the SPA does not know yet reads "other change" */}
-              <Typography.Text strong>{t(`items.actions.${e.action ?? ''}`, { defaultValue: t('items.unknownAction') })}</Typography.Text>
+              <Typography.Text strong>{t(`items.actions.${e.action}`, { defaultValue: t('items.unknownAction') })}</Typography.Text>
               <Typography.Text type="secondary">
                 <UserName id={e.actor_id} /> · {formatDateTime(e.at)}
               </Typography.Text>

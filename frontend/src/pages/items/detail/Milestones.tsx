@@ -18,7 +18,7 @@ interface Values {
 
 /** What the caller may do with one milestone, as the API says: `update` (edit, mark done) and `delete`. */
 export function milestoneActions(m: Milestone): string[] {
-  return m.allowed_actions ?? []
+  return m.allowed_actions
 }
 
 const isStale = (e: unknown) => e instanceof ApiError && e.status === 412
@@ -27,8 +27,8 @@ export function Milestones({ item }: { item: Item }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const qc = useQueryClient()
-  const id = item.id ?? ''
-  const manage = (item.allowed_actions ?? []).includes('manage_milestones')
+  const id = item.id
+  const manage = item.allowed_actions.includes('manage_milestones')
   // null: closed; 'new': adding; a milestone: editing it
   const [editing, setEditing] = useState<Milestone | 'new' | null>(null)
   const list = useQuery({
@@ -52,13 +52,13 @@ export function Milestones({ item }: { item: Item }) {
   }
   const done = useMutation({
     mutationFn: (m: Milestone) =>
-      call(api.PATCH('/milestones/{id}', { params: { path: { id: m.id ?? '' }, header: { 'If-Match': ifMatch(m.version) } }, body: { done: true } })),
+      call(api.PATCH('/milestones/{id}', { params: { path: { id: m.id }, header: { 'If-Match': ifMatch(m.version) } }, body: { done: true } })),
     onSuccess: invalidate,
     onError,
   })
   const remove = useMutation({
     mutationFn: (m: Milestone) =>
-      call(api.DELETE('/milestones/{id}', { params: { path: { id: m.id ?? '' }, header: { 'If-Match': ifMatch(m.version) } } })),
+      call(api.DELETE('/milestones/{id}', { params: { path: { id: m.id }, header: { 'If-Match': ifMatch(m.version) } } })),
     onSuccess: () => {
       void message.success(t('settings.milestones.deleted'))
       invalidate()
@@ -72,7 +72,7 @@ export function Milestones({ item }: { item: Item }) {
     } else if (editing) {
       try {
         await call(
-          api.PATCH('/milestones/{id}', { params: { path: { id: editing.id ?? '' }, header: { 'If-Match': ifMatch(editing.version) } }, body }),
+          api.PATCH('/milestones/{id}', { params: { path: { id: editing.id }, header: { 'If-Match': ifMatch(editing.version) } }, body }),
         )
       } catch (e) {
         // the form holds an old copy: close it on the reloaded list rather than retry it
@@ -92,7 +92,7 @@ export function Milestones({ item }: { item: Item }) {
   return (
     <>
       <Table<Milestone>
-        rowKey={(r) => r.id ?? ''}
+        rowKey={(r) => r.id}
         loading={list.isPending}
         dataSource={list.data?.data ?? []}
         pagination={false}
@@ -135,7 +135,7 @@ export function Milestones({ item }: { item: Item }) {
                   )}
                   {allowed.includes('delete') && (
                     <Popconfirm
-                      title={t('settings.milestones.deleteConfirm', { title: r.title ?? '' })}
+                      title={t('settings.milestones.deleteConfirm', { title: r.title })}
                       description={t('settings.milestones.deleteHint')}
                       okButtonProps={{ danger: true }}
                       onConfirm={() => remove.mutateAsync(r).catch(() => undefined)}

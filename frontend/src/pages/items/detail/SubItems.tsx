@@ -13,14 +13,14 @@ import { Deadline, ItemProgress, StateTag, type Item } from '../ui'
 export function SubItems({ item }: { item: Item }) {
   const { t } = useTranslation()
   const navigate = useNavigate()
-  const id = item.id ?? ''
+  const id = item.id
   const tree = useOrgTree()
   const names = unitNameMap(tree.data?.data)
   const kids = useQuery({
     queryKey: ['items', 'list', { parent_id: id }],
     queryFn: () => call(api.GET('/items', { params: { query: { parent_id: id, page_size: 100, sort: 'deadline' } } })),
   })
-  const canAdd = (item.allowed_actions ?? []).includes('add_sub_item')
+  const canAdd = item.allowed_actions.includes('add_sub_item')
   return (
     <section aria-labelledby="sub-items-title" style={{ marginTop: 24 }} data-testid="sub-items">
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
@@ -38,7 +38,7 @@ export function SubItems({ item }: { item: Item }) {
         <ErrorState error={kids.error} onRetry={() => void kids.refetch()} />
       ) : (
         <Table<Item>
-          rowKey={(r) => r.id ?? ''}
+          rowKey={(r) => r.id}
           size="small"
           loading={kids.isPending}
           pagination={false}
@@ -47,7 +47,7 @@ export function SubItems({ item }: { item: Item }) {
           locale={{ emptyText: t('notice.noSubItems') }}
           columns={[
             { key: 'code', title: t('items.code'), render: (_, r) => r.code ?? '—' },
-            { key: 'title', title: t('items.itemTitle'), render: (_, r) => <Link to={`/items/${r.id ?? ''}`}>{r.title}</Link> },
+            { key: 'title', title: t('items.itemTitle'), render: (_, r) => <Link to={`/items/${r.id}`}>{r.title}</Link> },
             { key: 'state', title: t('items.state'), render: (_, r) => <StateTag state={r.state} /> },
             { key: 'lead', title: t('items.leadUnit'), render: (_, r) => (r.lead_unit_id ? (names.get(r.lead_unit_id) ?? '…') : '—') },
             { key: 'deadline', title: t('items.deadline'), render: (_, r) => <Deadline item={r} /> },

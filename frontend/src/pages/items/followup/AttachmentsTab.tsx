@@ -12,14 +12,14 @@ import type { Item } from '../ui'
  * each with the record it comes from (a link to that tab). */
 export function AttachmentsTab({ item }: { item: Item }) {
   const { t } = useTranslation()
-  const id = item.id ?? ''
+  const id = item.id
   const list = useQuery({
     queryKey: ['followup', id, 'attachments'],
     queryFn: () => call(api.GET('/items/{id}/attachments', { params: { path: { id } } })),
   })
   if (list.isPending) return <Loading />
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-  const files = [...(list.data.data ?? [])].reverse()
+  const files = [...(list.data.data)].reverse()
   return (
     <div data-testid="attachments-tab">
       {files.length > 0 && (

@@ -16,7 +16,7 @@ import { useRefresh } from './shared'
 export function CommentsTab({ item }: { item: Item }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
-  const id = item.id ?? ''
+  const id = item.id
   const refresh = useRefresh(id)
   const [form] = Form.useForm<{ kind: NonNullable<Schemas['NewComment']['kind']>; body: string; attachment_ids?: UploadEntry[] }>()
   // A new upload box after each comment: the box keeps its own list once mounted.
@@ -27,12 +27,12 @@ export function CommentsTab({ item }: { item: Item }) {
   })
   if (list.isPending) return <Loading />
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-  const kinds = (list.data.allowed_kinds ?? []) as NonNullable<Schemas['NewComment']['kind']>[]
+  const kinds = list.data.allowed_kinds as NonNullable<Schemas['NewComment']['kind']>[]
   return (
     <>
       <SimpleList
-        items={list.data.data ?? []}
-        keyOf={(c) => c.id ?? ''}
+        items={list.data.data}
+        keyOf={(c) => c.id}
         render={(c) => (
           <>
             <Space orientation="vertical" size={2}>

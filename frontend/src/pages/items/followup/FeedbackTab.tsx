@@ -29,7 +29,7 @@ export interface FeedbackValues {
 export function FeedbackTab({ item }: { item: Item }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
-  const id = item.id ?? ''
+  const id = item.id
   const unit = useUnitNames()
   const refresh = useRefresh(id)
   const [editing, setEditing] = useState<null | { fb?: Feedback; initial: Partial<FeedbackValues> }>(null)
@@ -45,21 +45,21 @@ export function FeedbackTab({ item }: { item: Item }) {
       const open = d.open_feedback_id ? list.data.data?.find((f) => f.id === d.open_feedback_id) : undefined
       setEditing({
         fb: open,
-        initial: { progress: d.progress ?? 0, content: d.content ?? '', problems: d.problems ?? '', next_steps: d.next_steps ?? '' },
+        initial: { progress: d.progress, content: d.content, problems: d.problems, next_steps: d.next_steps },
       })
     } catch (e) {
       void message.error(errorMessage(e, t))
     }
   }
   const act = async (fb: Feedback, action: 'submit' | 'accept' | 'return', comment?: string) => {
-    const params = { path: { id: fb.id ?? '' }, header: { 'If-Match': ifMatch(fb.version) } }
+    const params = { path: { id: fb.id }, header: { 'If-Match': ifMatch(fb.version) } }
     if (action === 'submit') await call(api.POST('/feedback/{id}/submit', { params }))
     if (action === 'accept') await call(api.POST('/feedback/{id}/accept', { params, body: comment ? { comment } : {} }))
     if (action === 'return') await call(api.POST('/feedback/{id}/return', { params, body: { comment: comment ?? '' } }))
     void message.success(t('items.actionDone', { action: t(`followup.actions.${action}`) }))
     refresh()
   }
-  const due = list.data.due ?? []
+  const due = list.data.due
   return (
     <>
       {due.length > 0 && (
@@ -71,16 +71,16 @@ export function FeedbackTab({ item }: { item: Item }) {
           ))}
         </Space>
       )}
-      {(list.data.allowed_actions ?? []).includes('create') && (
+      {list.data.allowed_actions.includes('create') && (
         <Button type="primary" icon={<PlusOutlined />} onClick={() => void startNew()} style={{ marginBottom: 12 }} data-testid="feedback-create">
           {t('followup.writeFeedback')}
         </Button>
       )}
       <SimpleList
-        items={list.data.data ?? []}
-        keyOf={(fb) => fb.id ?? ''}
+        items={list.data.data}
+        keyOf={(fb) => fb.id}
         render={(fb) => {
-          const allowed = fb.allowed_actions ?? []
+          const allowed = fb.allowed_actions
           return (
             <>
               <Space orientation="vertical" size={4} style={{ width: '100%' }}>
@@ -88,7 +88,7 @@ export function FeedbackTab({ item }: { item: Item }) {
                   <Typography.Text strong>{unit(fb.unit_id)}</Typography.Text>
                   <StateTag state={fb.state} />
                   <Tag>
-                    {t('followup.progress')} {fb.progress ?? 0}%
+                    {t('followup.progress')} {fb.progress}%
                   </Tag>
                   <Typography.Text type="secondary">{formatDateTime(fb.submitted_at ?? fb.updated_at)}</Typography.Text>
                 </Space>
@@ -146,7 +146,7 @@ export function FeedbackTab({ item }: { item: Item }) {
             }
             if (editing.fb) {
               const fb = editing.fb
-              await call(api.PATCH('/feedback/{id}', { params: { path: { id: fb.id ?? '' }, header: { 'If-Match': ifMatch(fb.version) } }, body }))
+              await call(api.PATCH('/feedback/{id}', { params: { path: { id: fb.id }, header: { 'If-Match': ifMatch(fb.version) } }, body }))
             } else {
               await call(api.POST('/items/{id}/feedback', { params: { path: { id } }, body: { ...body, submit: !!v.submit } }))
             }
@@ -178,7 +178,7 @@ export function FeedbackTab({ item }: { item: Item }) {
           >
             <AttachmentUpload itemId={id} />
           </Form.Item>
-          {!editing.fb && (list.data.allowed_actions ?? []).includes('submit') && (
+          {!editing.fb && list.data.allowed_actions.includes('submit') && (
             <Form.Item name="submit" label={t('followup.submitNow')} valuePropName="checked">
               <Switch />
             </Form.Item>

@@ -19,7 +19,7 @@ import { useRefresh, useUnitNames } from './shared'
 export function UrgesTab({ item, assignments }: { item: Item; assignments: Assignment[] }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
-  const id = item.id ?? ''
+  const id = item.id
   const unit = useUnitNames()
   const refresh = useRefresh(id)
   const [urging, setUrging] = useState(false)
@@ -33,20 +33,20 @@ export function UrgesTab({ item, assignments }: { item: Item; assignments: Assig
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        {(list.data.counts ?? []).map((c) => (
-          <Tag key={c.unit_id} color={(c.unacknowledged ?? 0) > 0 ? 'orange' : 'default'}>
-            {unit(c.unit_id)} · {t('followup.urgeCount', { total: c.total ?? 0, open: c.unacknowledged ?? 0 })}
+        {list.data.counts.map((c) => (
+          <Tag key={c.unit_id} color={c.unacknowledged > 0 ? 'orange' : 'default'}>
+            {unit(c.unit_id)} · {t('followup.urgeCount', { total: c.total, open: c.unacknowledged })}
           </Tag>
         ))}
-        {(list.data.allowed_actions ?? []).includes('create') && (
+        {list.data.allowed_actions.includes('create') && (
           <Button type="primary" onClick={() => setUrging(true)} data-testid="urge-create">
             {t('followup.urge')}
           </Button>
         )}
       </Space>
       <SimpleList
-        items={list.data.data ?? []}
-        keyOf={(u) => u.id ?? ''}
+        items={list.data.data}
+        keyOf={(u) => u.id}
         render={(u) => (
           <>
             <Space orientation="vertical" size={2}>
@@ -57,14 +57,14 @@ export function UrgesTab({ item, assignments }: { item: Item; assignments: Assig
                 {u.acknowledged_at && <Tag color="success">{t('followup.acknowledged')}</Tag>}
               </Space>
               <Typography.Text>{u.message}</Typography.Text>
-              <Link to={`/items/${item.id ?? ''}/print/urge/${u.id ?? ''}`} data-testid="urge-print">
+              <Link to={`/items/${item.id}/print/urge/${u.id}`} data-testid="urge-print">
                 <PrinterOutlined /> {t('print.urge.print')}
               </Link>
-              {(u.allowed_actions ?? []).includes('acknowledge') && (
+              {u.allowed_actions.includes('acknowledge') && (
                 <Button
                   size="small"
                   onClick={() =>
-                    void call(api.POST('/urges/{id}/acknowledge', { params: { path: { id: u.id ?? '' }, header: { 'If-Match': ifMatch(u.version) } } }))
+                    void call(api.POST('/urges/{id}/acknowledge', { params: { path: { id: u.id }, header: { 'If-Match': ifMatch(u.version) } } }))
                       .then(() => {
                         void message.success(t('followup.acknowledged'))
                         refresh()
@@ -91,7 +91,7 @@ export function UrgesTab({ item, assignments }: { item: Item; assignments: Assig
           }}
         >
           <Form.Item name="unit_id" label={t('followup.urgeUnit')}>
-            <Select options={live.map((a) => ({ value: a.unit_id ?? '', label: unit(a.unit_id) }))} />
+            <Select options={live.map((a) => ({ value: a.unit_id, label: unit(a.unit_id) }))} />
           </Form.Item>
           <Form.Item name="message" label={t('followup.urgeMessage')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
             <Input.TextArea rows={3} />

@@ -17,7 +17,7 @@ import { useRefresh } from './shared'
 export function VerificationsTab({ item }: { item: Item }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
-  const id = item.id ?? ''
+  const id = item.id
   const refresh = useRefresh(id)
   const [creating, setCreating] = useState(false)
   const list = useQuery({
@@ -29,14 +29,14 @@ export function VerificationsTab({ item }: { item: Item }) {
   type V = Omit<Schemas['NewVerification'], 'attachment_ids'> & { attachment_ids?: UploadEntry[] }
   return (
     <>
-      {(list.data.allowed_actions ?? []).includes('create') && (
+      {list.data.allowed_actions.includes('create') && (
         <Button type="primary" onClick={() => setCreating(true)} style={{ marginBottom: 12 }}>
           {t('followup.verify')}
         </Button>
       )}
       <SimpleList
-        items={list.data.data ?? []}
-        keyOf={(v) => v.id ?? ''}
+        items={list.data.data}
+        keyOf={(v) => v.id}
         render={(v) => (
           <>
             <Space orientation="vertical" size={2}>

@@ -21,8 +21,8 @@ export function RequestActions({ r, kind, itemId }: { r: Request; kind: 'extensi
   const { t } = useTranslation()
   const { message } = App.useApp()
   const refresh = useRefresh(itemId)
-  const allowed = r.allowed_actions ?? []
-  const params = { path: { id: r.id ?? '' }, header: { 'If-Match': ifMatch(r.version) } }
+  const allowed = r.allowed_actions
+  const params = { path: { id: r.id }, header: { 'If-Match': ifMatch(r.version) } }
   const done = (action: string) => {
     void message.success(t('items.actionDone', { action: t(`followup.actions.${action}`) }))
     refresh()
@@ -72,7 +72,7 @@ export function RequestActions({ r, kind, itemId }: { r: Request; kind: 'extensi
 export function ExtensionsTab({ item }: { item: Item }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
-  const id = item.id ?? ''
+  const id = item.id
   const refresh = useRefresh(id)
   const [requesting, setRequesting] = useState(false)
   const [setting, setSetting] = useState(false)
@@ -84,12 +84,12 @@ export function ExtensionsTab({ item }: { item: Item }) {
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
   return (
     <>
-      {(list.data.allowed_actions ?? []).includes('request') && (
+      {list.data.allowed_actions.includes('request') && (
         <Button type="primary" onClick={() => setRequesting(true)} style={{ marginBottom: 12 }} data-testid="extension-create">
           {t('followup.requestExtension')}
         </Button>
       )}
-      {(list.data.allowed_actions ?? []).includes('set_deadline') && (
+      {list.data.allowed_actions.includes('set_deadline') && (
         <Button onClick={() => setSetting(true)} style={{ marginBottom: 12, marginLeft: 8 }} data-testid="deadline-set">
           {t('followup.setDeadline')}
         </Button>
@@ -121,8 +121,8 @@ export function ExtensionsTab({ item }: { item: Item }) {
         </FormModal>
       )}
       <SimpleList
-        items={list.data.data ?? []}
-        keyOf={(r) => r.id ?? ''}
+        items={list.data.data}
+        keyOf={(r) => r.id}
         render={(r) => (
           <>
             <Space orientation="vertical" size={2}>
@@ -180,7 +180,7 @@ type CompletionValues = { summary: string; attachment_ids?: UploadEntry[] } & Pa
 export function CompletionTab({ item }: { item: Item }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
-  const id = item.id ?? ''
+  const id = item.id
   const refresh = useRefresh(id)
   const [requesting, setRequesting] = useState(false)
   const list = useQuery({
@@ -191,14 +191,14 @@ export function CompletionTab({ item }: { item: Item }) {
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
   return (
     <>
-      {(list.data.allowed_actions ?? []).includes('request') && (
+      {list.data.allowed_actions.includes('request') && (
         <Button type="primary" onClick={() => setRequesting(true)} style={{ marginBottom: 12 }} data-testid="completion-create">
           {t('followup.requestCompletion')}
         </Button>
       )}
       <SimpleList
-        items={list.data.data ?? []}
-        keyOf={(r) => r.id ?? ''}
+        items={list.data.data}
+        keyOf={(r) => r.id}
         render={(r) => (
           <>
             <Space orientation="vertical" size={2}>
@@ -211,7 +211,7 @@ export function CompletionTab({ item }: { item: Item }) {
               <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{r.summary}</Typography.Paragraph>
               <AttachmentList
                 files={r.attachments}
-                labels={Object.fromEntries((r.materials ?? []).map((m) => [m.attachment_id ?? '', t(`attachments.materials.${m.kind ?? 'report'}`)]))}
+                labels={Object.fromEntries(r.materials.map((m) => [m.attachment_id, t(`attachments.materials.${m.kind ?? 'report'}`)]))}
               />
               {r.review_comment && <Typography.Text type="secondary">{r.review_comment}</Typography.Text>}
               {r.decision_comment && <Typography.Text type="secondary">{r.decision_comment}</Typography.Text>}

@@ -24,9 +24,9 @@ export function Notice({ data }: { data: PrintData }) {
   const org = scopeName(data)
   const issuerText = noticeIssuer(item, names, data.route)
   const dl = noticeDeadline(item)
-  const coop = (item.cooperating_unit_ids ?? []).map((u) => names.unit(u)).filter(Boolean)
+  const coop = item.cooperating_unit_ids.map((u) => names.unit(u)).filter(Boolean)
   const source = [enumText(t, 'sources', item.source), enumText(t, 'meetingTypes', item.meeting_type)].filter(Boolean).join(' · ')
-  const milestones = [...data.milestones].sort((a, b) => (a.sort ?? 0) - (b.sort ?? 0) || (a.due_date ?? '').localeCompare(b.due_date ?? ''))
+  const milestones = [...data.milestones].sort((a, b) => a.sort - b.sort || a.due_date.localeCompare(b.due_date))
   const issued = !!item.issued_at
   const initiator = names.user(item.initiator_user_id)
   const initiatorUnit = names.unit(item.initiator_unit_id)
@@ -93,7 +93,7 @@ export function Notice({ data }: { data: PrintData }) {
           {milestones.length > 0 && (
             <tr>
               <Field label={t('items.milestones')} span={3}>
-                {milestones.map((m, i) => `${i + 1}. ${formatDate(m.due_date)}\u3000${m.title ?? ''}`).join('\n')}
+                {milestones.map((m, i) => `${i + 1}. ${formatDate(m.due_date)}\u3000${m.title}`).join('\n')}
               </Field>
             </tr>
           )}

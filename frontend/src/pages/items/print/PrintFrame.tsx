@@ -174,11 +174,11 @@ export function CoreRows({ item, names }: { item: PrintData['item']; names: Prin
       </tr>
       <tr>
         <Field label={t('items.leadUnit')}>{names.unit(item.lead_unit_id)}</Field>
-        <Field label={t('items.cooperatingUnits')}>{list((item.cooperating_unit_ids ?? []).map((u) => names.unit(u)))}</Field>
+        <Field label={t('items.cooperatingUnits')}>{list(item.cooperating_unit_ids.map((u) => names.unit(u)))}</Field>
       </tr>
       <tr>
         <Field label={t('items.supervisingLeader')}>{names.user(item.supervising_leader_id)}</Field>
-        <Field label={t('items.assistingLeaders')}>{list((item.assisting_leader_ids ?? []).map((u) => names.user(u)))}</Field>
+        <Field label={t('items.assistingLeaders')}>{list(item.assisting_leader_ids.map((u) => names.user(u)))}</Field>
       </tr>
     </>
   )

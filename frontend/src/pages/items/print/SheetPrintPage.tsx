@@ -32,7 +32,7 @@ export function Sheet({ data }: { data: PrintData }) {
     : approval.skipped
       ? t(item.category === 'document' ? 'print.sheet.approvalDocument' : 'print.sheet.approvalSkipped')
       : [approval.comment || t('print.verdicts.agree'), [approval.by, approval.at].filter(Boolean).join(' ')].filter(Boolean).join('\n')
-  const milestones = [...data.milestones].sort((a, b) => (a.sort ?? 0) - (b.sort ?? 0) || (a.due_date ?? '').localeCompare(b.due_date ?? ''))
+  const milestones = [...data.milestones].sort((a, b) => a.sort - b.sort || a.due_date.localeCompare(b.due_date))
   return (
     <>
       <div className="print-annex">{t('print.sheet.annex')}</div>
@@ -85,7 +85,7 @@ export function Sheet({ data }: { data: PrintData }) {
             <Field label={t('items.urgency')}>{enumText(t, 'urgencies', item.urgency)}</Field>
             <Field label={t('print.sheet.state')}>
               <span data-testid="sheet-state">{enumText(t, 'states', item.state)}</span>
-              {t('print.sheet.progressOf', { progress: item.progress ?? 0 })}
+              {t('print.sheet.progressOf', { progress: item.progress })}
             </Field>
           </tr>
           <tr>
@@ -130,10 +130,10 @@ export function Sheet({ data }: { data: PrintData }) {
         heads={[t('print.sheet.deadlineNo'), t('items.milestoneTitle'), t('items.dueDate'), t('print.sheet.doneAt')]}
         widths={[8, 52, 18, 22]}
         rows={milestones}
-        keyOf={(m) => m.id ?? ''}
+        keyOf={(m) => m.id}
         cells={(m) => [
           String(milestones.indexOf(m) + 1),
-          m.title ?? '',
+          m.title,
           formatDate(m.due_date),
           m.done ? `${t('items.done')} ${formatDate(m.done_at)}` : t('items.notDone'),
         ]}

@@ -23,7 +23,7 @@ export default function UrgePrintPage() {
 
 /** The number of the urge among the item's urges to the same unit, oldest first (第 N 次催办). */
 export function urgeOrdinal(urges: readonly Urge[], urge: Urge): number {
-  const same = urges.filter((u) => u.unit_id === urge.unit_id).sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? ''))
+  const same = urges.filter((u) => u.unit_id === urge.unit_id).sort((a, b) => a.created_at.localeCompare(b.created_at))
   return same.findIndex((u) => u.id === urge.id) + 1
 }
 
@@ -63,7 +63,7 @@ export function UrgeNotice({ data, urge }: { data: PrintData; urge: Urge }) {
           </tr>
           <tr>
             <Field label={t('items.leadUnit')}>{names.unit(item.lead_unit_id)}</Field>
-            <Field label={t('items.progress')}>{`${item.progress ?? 0}%`}</Field>
+            <Field label={t('items.progress')}>{`${item.progress}%`}</Field>
           </tr>
           <tr>
             <Field label={t('print.urge.kind')}>{urge.kind === 'auto' ? t('followup.auto') : t('followup.manual')}</Field>

@@ -69,7 +69,7 @@ function userIds(d: Omit<PrintData, 'names' | 'units' | 'initiatorPhone' | 'rout
   const ids = new Set<string | null | undefined>([
     d.item.initiator_user_id,
     d.item.supervising_leader_id,
-    ...(d.item.assisting_leader_ids ?? []),
+    ...(d.item.assisting_leader_ids),
   ])
   for (const a of d.assignments) [a.responsible_user_id, a.accepted_by].forEach((x) => ids.add(x))
   for (const f of d.feedback) [f.submitted_by, f.created_by, f.reviewed_by].forEach((x) => ids.add(x))
@@ -90,12 +90,12 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
   const key = (what: string) => ['print', id, what]
   const assignments = useQuery({
     queryKey: key('assignments'),
-    queryFn: async () => (await call(api.GET('/items/{id}/assignments', path))).data ?? [],
+    queryFn: async () => (await call(api.GET('/items/{id}/assignments', path))).data,
     enabled: base,
   })
   const milestones = useQuery({
     queryKey: key('milestones'),
-    queryFn: async () => (await call(api.GET('/items/{id}/milestones', path))).data ?? [],
+    queryFn: async () => (await call(api.GET('/items/{id}/milestones', path))).data,
     enabled: base,
   })
   const tree = useOrgTree(base)
@@ -122,22 +122,22 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
   })
   const extensions = useQuery({
     queryKey: key('extensions'),
-    queryFn: async () => (await call(api.GET('/items/{id}/extensions', path))).data ?? [],
+    queryFn: async () => (await call(api.GET('/items/{id}/extensions', path))).data,
     enabled: sheet,
   })
   const deadlineChanges = useQuery({
     queryKey: key('deadline-changes'),
-    queryFn: async () => (await call(api.GET('/items/{id}/deadline-changes', path))).data ?? [],
+    queryFn: async () => (await call(api.GET('/items/{id}/deadline-changes', path))).data,
     enabled: sheet,
   })
   const completions = useQuery({
     queryKey: key('completions'),
-    queryFn: async () => (await call(api.GET('/items/{id}/completion-requests', path))).data ?? [],
+    queryFn: async () => (await call(api.GET('/items/{id}/completion-requests', path))).data,
     enabled: sheet,
   })
   const verifications = useQuery({
     queryKey: key('verifications'),
-    queryFn: async () => (await call(api.GET('/items/{id}/verifications', path))).data ?? [],
+    queryFn: async () => (await call(api.GET('/items/{id}/verifications', path))).data,
     enabled: sheet,
   })
 
@@ -184,7 +184,7 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
 
   const byId = new Map(ids.map((uid, i) => [uid, users[i]?.data]))
   const units = flattenUnits(tree.data?.data).map((x) => x.unit)
-  const unitNames = new Map(units.map((u) => [u.id ?? '', u.name ?? '']))
+  const unitNames = new Map(units.map((u) => [u.id, u.name]))
   const names: Names = {
     user: (uid) => (uid ? (byId.get(uid)?.display_name ?? byId.get(uid)?.username ?? uid.slice(0, 8)) : ''),
     unit: (uid) => (uid ? (unitNames.get(uid) ?? '') : ''),

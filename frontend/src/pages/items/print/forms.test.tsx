@@ -34,6 +34,7 @@ const item: Item = fixture({
   notice_issuer_unit_id: 'bgt',
   lead_unit_id: 'gp',
   cooperating_unit_ids: ['aq'],
+  assisting_leader_ids: [],
   supervising_leader_id: 'boss',
   initiator_unit_id: 'bgt',
   initiator_user_id: 'off',

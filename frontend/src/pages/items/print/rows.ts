@@ -56,7 +56,7 @@ export function deadlineHistory(item: Item, changes: readonly DeadlineChange[], 
       from: formatDate(c.from_deadline),
       to: formatDate(c.to_deadline),
       leader: names.user(c.leader_id),
-      note: c.decision_note ?? '',
+      note: c.decision_note,
       at: formatDate(c.created_at),
     }),
   )
@@ -87,14 +87,14 @@ export function assignmentRows(list: readonly Assignment[], names: Names): Assig
   return [...list]
     .sort((a, b) => rank(a) - rank(b) || byTime<Assignment>((x) => x.created_at)(a, b))
     .map((a) => ({
-      id: a.id ?? '',
+      id: a.id,
       unit: names.unit(a.unit_id),
       role: a.role === 'lead' ? 'lead' : 'cooperating',
       state: a.state === 'accepted' ? 'accepted' : a.state === 'returned' ? 'returned' : 'pending',
       responsible: names.user(a.responsible_user_id),
       acceptedBy: a.state === 'accepted' ? names.user(a.accepted_by) : '',
       acceptedAt: a.state === 'accepted' ? formatDateTime(a.accepted_at) : '',
-      returnReason: a.state === 'returned' ? (a.reason ?? '') : '',
+      returnReason: a.state === 'returned' ? a.reason : '',
     }))
 }
 
@@ -116,7 +116,7 @@ export function receiptRows(item: Item, list: readonly Assignment[], names: Name
   })
   return [
     ...(item.lead_unit_id ? [blank(item.lead_unit_id, 'lead')] : []),
-    ...(item.cooperating_unit_ids ?? []).map((u) => blank(u, 'cooperating')),
+    ...item.cooperating_unit_ids.map((u) => blank(u, 'cooperating')),
   ]
 }
 
@@ -141,16 +141,16 @@ export function feedbackRows(list: readonly Feedback[], names: Names): FeedbackR
     list.filter((f) => f.state === 'submitted' || f.state === 'accepted' || f.state === 'returned'),
     (f) => f.submitted_at ?? f.created_at,
   ).map((f) => ({
-    id: f.id ?? '',
+    id: f.id,
     at: formatDate(f.submitted_at ?? f.created_at),
     unit: names.unit(f.unit_id),
-    progress: f.progress ?? 0,
-    content: f.content ?? '',
-    problems: f.problems ?? '',
-    nextSteps: f.next_steps ?? '',
+    progress: f.progress,
+    content: f.content,
+    problems: f.problems,
+    nextSteps: f.next_steps,
     reporter: names.user(f.submitted_by ?? f.created_by),
     state: f.state === 'accepted' ? 'accepted' : f.state === 'returned' ? 'returned' : 'submitted',
-    reviewComment: f.review_comment ?? '',
+    reviewComment: f.review_comment,
     reviewer: f.state === 'submitted' ? '' : names.user(f.reviewed_by),
     reviewedAt: f.state === 'submitted' ? '' : formatDate(f.reviewed_at),
   }))
@@ -168,12 +168,12 @@ export interface UrgeRow {
 
 export function urgeRows(list: readonly Urge[], names: Names): UrgeRow[] {
   return oldestFirst(list, (u) => u.created_at).map((u) => ({
-    id: u.id ?? '',
+    id: u.id,
     at: formatDateTime(u.created_at),
     unit: names.unit(u.unit_id),
     kind: u.kind === 'auto' ? 'auto' : 'manual',
     by: u.kind === 'auto' ? '' : names.user(u.created_by),
-    message: u.message ?? '',
+    message: u.message,
     acknowledged: u.acknowledged_at ? `${names.user(u.acknowledged_by)} ${formatDateTime(u.acknowledged_at)}`.trim() : '',
   }))
 }
@@ -197,10 +197,10 @@ export function decisionSteps(r: Decided, names: Names): { review: Step | null; 
   const rejected = r.state === 'rejected'
   return {
     review: r.reviewed_at
-      ? { comment: r.review_comment ?? '', verdict: rejected && !r.decided_at ? 'disagree' : 'agree', by: names.user(r.reviewed_by), at: formatDate(r.reviewed_at) }
+      ? { comment: r.review_comment, verdict: rejected && !r.decided_at ? 'disagree' : 'agree', by: names.user(r.reviewed_by), at: formatDate(r.reviewed_at) }
       : null,
     decision: r.decided_at
-      ? { comment: r.decision_comment ?? '', verdict: rejected ? 'disagree' : 'agree', by: names.user(r.decided_by), at: formatDate(r.decided_at) }
+      ? { comment: r.decision_comment, verdict: rejected ? 'disagree' : 'agree', by: names.user(r.decided_by), at: formatDate(r.decided_at) }
       : null,
   }
 }
@@ -220,15 +220,15 @@ export interface ExtensionRow {
 
 export function extensionRows(list: readonly Extension[], names: Names): ExtensionRow[] {
   return oldestFirst(list, (e) => e.created_at).map((e) => ({
-    id: e.id ?? '',
+    id: e.id,
     at: formatDate(e.created_at),
     unit: names.unit(e.unit_id),
     from: formatDate(e.current_deadline),
     to: formatDate(e.requested_deadline),
-    reason: e.reason ?? '',
+    reason: e.reason,
     progress: typeof e.progress === 'number' ? e.progress : null,
     ...decisionSteps(e, names),
-    state: e.state ?? '',
+    state: e.state,
   }))
 }
 
@@ -246,14 +246,14 @@ export interface CompletionRow {
 
 export function completionRows(list: readonly Completion[], names: Names): CompletionRow[] {
   return oldestFirst(list, (c) => c.created_at).map((c) => ({
-    id: c.id ?? '',
+    id: c.id,
     at: formatDate(c.created_at),
     by: names.user(c.requested_by),
-    summary: c.summary ?? '',
-    materials: [...new Set((c.materials ?? []).map((m) => m.kind ?? ''))].filter(Boolean),
-    files: (c.attachments ?? []).length,
+    summary: c.summary,
+    materials: [...new Set(c.materials.map((m) => m.kind))].filter(Boolean),
+    files: c.attachments.length,
     ...decisionSteps(c, names),
-    state: c.state ?? '',
+    state: c.state,
   }))
 }
 
@@ -268,11 +268,11 @@ export interface VerificationRow {
 
 export function verificationRows(list: readonly Verification[], names: Names): VerificationRow[] {
   return oldestFirst(list, (v) => v.created_at).map((v) => ({
-    id: v.id ?? '',
+    id: v.id,
     at: formatDate(v.created_at),
-    method: v.method ?? '',
-    result: v.result ?? '',
-    findings: v.findings ?? '',
+    method: v.method,
+    result: v.result,
+    findings: v.findings,
     by: names.user(v.verified_by),
   }))
 }
@@ -290,7 +290,7 @@ export function commentRows(list: readonly Comment[], names: Names): CommentRow[
   return oldestFirst(
     list.filter((c) => c.kind === 'instruction' || c.kind === 'coordination'),
     (c) => c.created_at,
-  ).map((c) => ({ id: c.id ?? '', at: formatDate(c.created_at), kind: c.kind ?? '', by: names.user(c.author_id), body: c.body ?? '' }))
+  ).map((c) => ({ id: c.id, at: formatDate(c.created_at), kind: c.kind, by: names.user(c.author_id), body: c.body }))
 }
 
 export interface Registration {
@@ -314,7 +314,7 @@ export function registration(item: Item, events: readonly ItemEvent[], names: Na
     approval: route && !route.needs_approval
       ? { skipped: true, by: '', at: '', comment: '' }
       : approve
-        ? { skipped: false, by: names.user(approve.actor_id), at: formatDate(approve.at), comment: approve.comment ?? '' }
+        ? { skipped: false, by: names.user(approve.actor_id), at: formatDate(approve.at), comment: approve.comment }
         : null,
   }
 }
