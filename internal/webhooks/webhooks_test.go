@@ -235,7 +235,7 @@ func TestWebhookRolledBackChangeSendsNothing(t *testing.T) {
 		sup := k.env.Principal(k.w.Sup)
 		lead := k.w.DeptB
 		in := items.ItemInput{Title: "回滚的事项", Content: "不应发出", Requirements: "无", Category: items.CategoryImportantMatter,
-			Source: "board", Method: "tracking", Urgency: "normal", FeedbackCadence: "none", LeadUnitID: &lead, Deadline: svc.Today().AddDays(10)}
+			Source: "board", Method: "tracking", Urgency: "normal", FeedbackCadence: "none", LeadUnitID: &lead, SupervisingLeaderID: &k.w.Leader, Deadline: svc.Today().AddDays(10)}
 		boom := errors.New("roll back")
 		err := k.env.DB.InTx(context.Background(), func(ctx context.Context) error {
 			v, err := svc.Create(ctx, sup, in)
