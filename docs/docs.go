@@ -11035,6 +11035,11 @@ const docTemplate = `{
                 "total": {
                     "type": "integer",
                     "example": 42
+                },
+                "total_is_estimate": {
+                    "description": "TotalIsEstimate: more items match than are counted exactly (10,000 by\ndefault, PostgreSQL): total is the database's estimate. A short last page\ngives the exact total.",
+                    "type": "boolean",
+                    "example": false
                 }
             }
         },
