@@ -169,6 +169,17 @@ func (s *Service) count(ctx context.Context, p *access.Principal, f Filter, clk 
 	if err != nil {
 		return 0, false, err
 	}
+	if !privileged(p) {
+		// The planner rates each hashed visibility subquery at half the table, so
+		// a member's estimate can be many times the truth; the candidates (an
+		// index-only count) bound it from above.
+		var n int64
+		cand, candArgs := candidatesSQL(p, false)
+		if err := s.db.Conn(ctx).Raw("SELECT count(*) FROM ("+cand+") c", candArgs...).Scan(&n).Error; err != nil {
+			return 0, false, fmt.Errorf("count candidates: %w", err)
+		}
+		est = min(est, n)
+	}
 	return max(est+outside, total), true, nil
 }
 
