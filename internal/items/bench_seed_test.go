@@ -86,6 +86,9 @@ func seedItems(b *testing.B, env *apitest.Env, f *benchFixture, n int) {
 	msCols := []string{"id", "item_id", "title", "due_date", "done", "sort", "version", "created_at", "updated_at"}
 	clrCols := []string{"item_id", "cleared_light", "deadline", "reason", "cleared_by", "cleared_at"}
 	const chunk = 5000
+	// PostgreSQL: the indexes of the seeded tables (trigram GIN ones above all) are
+	// built once after the load instead of row by row (10x faster at a million).
+	restore := w.dropIndexes(ctx, "items", "item_assignments", "item_cooperating_units", "item_milestones")
 	var its, coops, asgs, mss, clrs [][]any
 	flush := func() {
 		w.write(ctx, "items", itemCols, its)
@@ -145,7 +148,34 @@ func seedItems(b *testing.B, env *apitest.Env, f *benchFixture, n int) {
 		}
 	}
 	flush()
+	restore()
 	w.done(ctx)
+}
+
+// dropIndexes drops the secondary indexes (not the primary or unique ones, which
+// constraints and ON CONFLICT need) of the tables on PostgreSQL and returns what
+// recreates them.
+func (w *bulkWriter) dropIndexes(ctx context.Context, tables ...string) func() {
+	if w.db.Dialect() != database.Postgres {
+		return func() {}
+	}
+	var defs []struct{ Indexname, Indexdef string }
+	if err := w.db.Gorm().WithContext(ctx).Raw(`SELECT indexname, indexdef FROM pg_indexes
+		WHERE schemaname = current_schema() AND tablename IN ? AND indexdef NOT LIKE 'CREATE UNIQUE%'`, tables).Scan(&defs).Error; err != nil {
+		w.b.Fatal(err)
+	}
+	for _, d := range defs {
+		if err := w.long(ctx, "DROP INDEX "+d.Indexname); err != nil {
+			w.b.Fatalf("drop %s: %v", d.Indexname, err)
+		}
+	}
+	return func() {
+		for _, d := range defs {
+			if err := w.long(ctx, d.Indexdef); err != nil {
+				w.b.Fatalf("recreate %s: %v", d.Indexname, err)
+			}
+		}
+	}
 }
 
 // bulkWriter writes rows fast: COPY on PostgreSQL; on SQLite multi-row INSERTs

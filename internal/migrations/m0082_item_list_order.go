@@ -17,15 +17,17 @@ func m0082ItemListOrder() *gormigrate.Migration {
 	return &gormigrate.Migration{
 		ID: "0082_item_list_order",
 		Migrate: func(tx *gorm.DB) error {
-			// SQLite sorts NULLs first ascending, so last descending, and takes no
-			// NULLS LAST in an index.
-			nulls := " NULLS LAST"
+			open := `CREATE INDEX idx_items_open_by_deadline ON items (deadline DESC NULLS LAST, id DESC)
+				WHERE state IN ('pending_approval', 'approved', 'issued', 'in_progress', 'suspended', 'completion_requested')`
 			if tx.Dialector.Name() != "postgres" {
-				nulls = ""
+				// SQLite sorts NULLs last descending and takes no NULLS LAST in an
+				// index; nor can it use a partial index when the list's states are
+				// bound parameters: it gets the whole order (open items still come
+				// first among the recent deadlines a page needs).
+				open = `CREATE INDEX idx_items_open_by_deadline ON items (deadline DESC, id DESC)`
 			}
 			for _, s := range []string{
-				`CREATE INDEX idx_items_open_by_deadline ON items (deadline DESC` + nulls + `, id DESC)
-				WHERE state IN ('pending_approval', 'approved', 'issued', 'in_progress', 'suspended', 'completion_requested')`,
+				open,
 				`CREATE INDEX idx_items_initiator_user_scope ON items (initiator_user_id, scope_id)`,
 				`CREATE INDEX idx_items_initiator_unit_scope ON items (initiator_unit_id, scope_id)`,
 			} {

@@ -115,6 +115,11 @@ func SeedPostgres(env *apitest.Env, b *Big, n int, today civil.Date) error {
 		SELECT gen_random_uuid(), id, 'document_review', '核查', CASE WHEN substr(code, 3)::int % 250 = 0 THEN 'failed' ELSE 'passed' END,
 			'closed', initiator_user_id, closed_at + interval '10 days'
 		FROM items WHERE code LIKE 'B-%' AND substr(code, 3)::int % 50 = 0 AND closed_at IS NOT NULL AND closed_at + interval '10 days' < now()`,
+		// the subjects each item names, which the items package keeps as it writes
+		`INSERT INTO item_visibility (subject_id, item_id)
+		SELECT lead_unit_id, id FROM items WHERE code LIKE 'B-%' AND lead_unit_id IS NOT NULL
+		UNION SELECT c.unit_id, c.item_id FROM item_cooperating_units c JOIN items i ON i.id = c.item_id WHERE i.code LIKE 'B-%'
+		UNION SELECT a.unit_id, a.item_id FROM item_assignments a JOIN items i ON i.id = a.item_id WHERE i.code LIKE 'B-%'`,
 		`DROP TABLE bench_seq`,
 		`VACUUM ANALYZE`,
 	}
