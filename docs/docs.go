@@ -7074,6 +7074,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Removes the robot (administrators only); messages still queued for it are dropped.",
                 "tags": [
                     "notifications"
                 ],
@@ -7119,6 +7120,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Changes the robot's URL, secret, kinds, format or whether it is enabled (administrators only); absent fields stay. URLs on internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.",
                 "consumes": [
                     "application/json"
                 ],
@@ -9332,7 +9334,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Subscribes a URL to event types (kinds of the events catalogue such as ` + "`" + `item.issued` + "`" + `, prefixes such as ` + "`" + `item.*` + "`" + `, or ` + "`" + `*` + "`" + `). Every matching event is POSTed to it as JSON ` + "`" + `{type, timestamp, id, data}` + "`" + ` with the Standard Webhooks headers ` + "`" + `webhook-id` + "`" + ` (the same on every retry), ` + "`" + `webhook-timestamp` + "`" + ` and ` + "`" + `webhook-signature` + "`" + `; failures are retried with exponential backoff for 24 hours, and a subscription failing for 24 hours on end is disabled and the administrators are notified. The answer carries the signing secret (` + "`" + `whsec_…` + "`" + `), shown only this once. URLs on loopback, private or other internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.",
+                "description": "Subscribes a URL to event types (kinds of the events catalogue such as ` + "`" + `item.issued` + "`" + `, prefixes such as ` + "`" + `item.*` + "`" + `, or ` + "`" + `*` + "`" + `). Every matching event is POSTed to it as JSON ` + "`" + `{type, timestamp, id, data, object}` + "`" + ` (object: the item the event concerns, as GET /items/{id} returns it) with the Standard Webhooks headers ` + "`" + `webhook-id` + "`" + ` (the same on every retry), ` + "`" + `webhook-timestamp` + "`" + ` and ` + "`" + `webhook-signature` + "`" + `; failures are retried with exponential backoff for 24 hours, and a subscription failing for 24 hours on end is disabled and the administrators are notified. The answer carries the signing secret (` + "`" + `whsec_…` + "`" + `), shown only this once. URLs on loopback, private or other internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.",
                 "consumes": [
                     "application/json"
                 ],
@@ -9390,6 +9392,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "One subscription with its state (enabled, failing since, disabled and why), administrators only. The secret is never shown after creation.",
                 "produces": [
                     "application/json"
                 ],

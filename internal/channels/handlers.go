@@ -123,6 +123,7 @@ func (h handlers) create(c echo.Context) error {
 // update answers PATCH /notification-channels/{id}.
 //
 //	@Summary		Change a group robot
+//	@Description	Changes the robot's URL, secret, kinds, format or whether it is enabled (administrators only); absent fields stay. URLs on internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.
 //	@ID				updateNotificationChannel
 //	@Tags			notifications
 //	@Accept			json
@@ -159,6 +160,7 @@ func (h handlers) update(c echo.Context) error {
 // delete answers DELETE /notification-channels/{id}.
 //
 //	@Summary		Remove a group robot
+//	@Description	Removes the robot (administrators only); messages still queued for it are dropped.
 //	@ID				deleteNotificationChannel
 //	@Tags			notifications
 //	@Param			id	path	string	true	"robot id"	format(uuid)

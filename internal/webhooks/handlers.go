@@ -55,7 +55,7 @@ func (h handlers) list(c echo.Context) error {
 // create answers POST /webhooks.
 //
 //	@Summary		Subscribe a URL to events
-//	@Description	Subscribes a URL to event types (kinds of the events catalogue such as `item.issued`, prefixes such as `item.*`, or `*`). Every matching event is POSTed to it as JSON `{type, timestamp, id, data}` with the Standard Webhooks headers `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature`; failures are retried with exponential backoff for 24 hours, and a subscription failing for 24 hours on end is disabled and the administrators are notified. The answer carries the signing secret (`whsec_…`), shown only this once. URLs on loopback, private or other internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.
+//	@Description	Subscribes a URL to event types (kinds of the events catalogue such as `item.issued`, prefixes such as `item.*`, or `*`). Every matching event is POSTed to it as JSON `{type, timestamp, id, data, object}` (object: the item the event concerns, as GET /items/{id} returns it) with the Standard Webhooks headers `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature`; failures are retried with exponential backoff for 24 hours, and a subscription failing for 24 hours on end is disabled and the administrators are notified. The answer carries the signing secret (`whsec_…`), shown only this once. URLs on loopback, private or other internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.
 //	@ID				createWebhook
 //	@Tags			webhooks
 //	@Accept			json
@@ -86,6 +86,7 @@ func (h handlers) create(c echo.Context) error {
 // get answers GET /webhooks/{id}.
 //
 //	@Summary		A webhook subscription
+//	@Description	One subscription with its state (enabled, failing since, disabled and why), administrators only. The secret is never shown after creation.
 //	@ID				getWebhook
 //	@Tags			webhooks
 //	@Produce		json

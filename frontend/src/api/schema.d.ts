@@ -1622,11 +1622,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a group robot */
+        /**
+         * Remove a group robot
+         * @description Removes the robot (administrators only); messages still queued for it are dropped.
+         */
         delete: operations["deleteNotificationChannel"];
         options?: never;
         head?: never;
-        /** Change a group robot */
+        /**
+         * Change a group robot
+         * @description Changes the robot's URL, secret, kinds, format or whether it is enabled (administrators only); absent fields stay. URLs on internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.
+         */
         patch: operations["updateNotificationChannel"];
         trace?: never;
     };
@@ -2157,7 +2163,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe a URL to events
-         * @description Subscribes a URL to event types (kinds of the events catalogue such as `item.issued`, prefixes such as `item.*`, or `*`). Every matching event is POSTed to it as JSON `{type, timestamp, id, data}` with the Standard Webhooks headers `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature`; failures are retried with exponential backoff for 24 hours, and a subscription failing for 24 hours on end is disabled and the administrators are notified. The answer carries the signing secret (`whsec_…`), shown only this once. URLs on loopback, private or other internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.
+         * @description Subscribes a URL to event types (kinds of the events catalogue such as `item.issued`, prefixes such as `item.*`, or `*`). Every matching event is POSTed to it as JSON `{type, timestamp, id, data, object}` (object: the item the event concerns, as GET /items/{id} returns it) with the Standard Webhooks headers `webhook-id` (the same on every retry), `webhook-timestamp` and `webhook-signature`; failures are retried with exponential backoff for 24 hours, and a subscription failing for 24 hours on end is disabled and the administrators are notified. The answer carries the signing secret (`whsec_…`), shown only this once. URLs on loopback, private or other internal addresses are refused unless DUBAN_OUTBOUND_ALLOW permits them.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -2173,7 +2179,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A webhook subscription */
+        /**
+         * A webhook subscription
+         * @description One subscription with its state (enabled, failing since, disabled and why), administrators only. The secret is never shown after creation.
+         */
         get: operations["getWebhook"];
         put?: never;
         post?: never;
