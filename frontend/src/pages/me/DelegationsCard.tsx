@@ -8,7 +8,7 @@ import { api, ifMatch, type Schemas } from '../../api/client'
 import { call } from '../../api/problem'
 import { hasRole, useMe } from '../../auth/auth'
 import { applyFormError } from '../../components/formErrors'
-import { ErrorState } from '../../components/States'
+import { EmptyState, ErrorState } from '../../components/States'
 import { formatDateTime } from '../../lib/time'
 import { UserSelect } from '../org/UserSelect'
 
@@ -84,7 +84,7 @@ export function DelegationsCard() {
       pagination={false}
       dataSource={rows ?? []}
       data-testid={testId}
-      locale={{ emptyText: t('delegation.empty') }}
+      locale={{ emptyText: <EmptyState description={t('delegation.empty')} /> }}
       columns={[
         {
           title: t(who === 'deputy' ? 'delegation.deputy' : 'delegation.principal'),
