@@ -87,7 +87,7 @@ pgdown() {
 	fresh pgdown
 	env DUBAN_DATABASE_URL="$db" DUBAN_DATA_DIR="$WORK/pgdown" "$BIN" migrate >/dev/null
 	seed pgdown DUBAN_DATABASE_URL="$db"
-	serve pgdown 18083 DUBAN_DATABASE_URL="$db" DUBAN_RATE_LIMIT=off DUBAN_RATE_LIMIT_ADDR=off
+	serve pgdown 18083 DUBAN_DATABASE_URL="$db" DUBAN_JWT_SECRET=measure-secret-measure-secret-measure-0001 DUBAN_RATE_LIMIT=off DUBAN_RATE_LIMIT_ADDR=off
 	local tok; tok=$("$LT" token -url "$URL")
 	: >"$WORK/pgdown.log.before"; cp "$WORK/pgdown.log" "$WORK/pgdown.log.before"
 	"$LT" hammer -url "$URL" -token "$tok" -kind read -c 32 -d 30s &
