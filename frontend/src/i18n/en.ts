@@ -61,6 +61,7 @@ const en: Shape<typeof zhCN> = {
     loadFailed: 'Could not load',
     requestId: 'Request ID',
     total: '{{count}} in total',
+    totalEstimate: 'about {{count}}',
   },
   lang: {
     'zh-CN': '中文',

@@ -58,6 +58,7 @@ const zhCN = {
     loadFailed: '加载失败',
     requestId: '请求编号',
     total: '共 {{count}} 条',
+    totalEstimate: '约 {{count}} 条',
   },
   lang: {
     'zh-CN': '中文',

@@ -198,7 +198,8 @@ export default function ItemsListPage() {
               current: filters.page ?? 1,
               pageSize: filters.page_size ?? DEFAULT_PAGE_SIZE,
               total: list.data?.total ?? 0,
-              showTotal: (n) => t('common.total', { count: n }),
+              // Above 10,000 matches the server estimates the total (total_is_estimate).
+              showTotal: (n) => t(list.data?.total_is_estimate ? 'common.totalEstimate' : 'common.total', { count: n }),
               showSizeChanger: true,
               onChange: (page, size) =>
                 setParams(filtersToSearch({ ...filters, page, page_size: size === DEFAULT_PAGE_SIZE ? undefined : size }), { replace: true }),
