@@ -23,6 +23,8 @@ export function UserSelect({
   placeholder,
   testId,
   role,
+  unitId,
+  disabled,
   id,
 }: {
   value?: string | string[] | null
@@ -33,15 +35,24 @@ export function UserSelect({
   testId?: string
   /** only users with this role */
   role?: 'admin' | 'supervisor' | 'leader' | 'member' | 'auditor'
+  /** only the people of this unit and the units under it (a responsible person: 承办人) */
+  unitId?: string
+  disabled?: boolean
   /** set by Form.Item: ties the field's label to the input */
   id?: string
 }) {
   const [search, setSearch] = useState('')
   const q = useDeferredValue(search)
   const users = useQuery({
-    queryKey: ['users', 'pick', q, role],
-    queryFn: () => call(api.GET('/users', { params: { query: { q: q || undefined, role, active: true, page_size: 30 } } })),
+    queryKey: ['users', 'pick', q, role, unitId],
+    queryFn: () =>
+      call(
+        api.GET('/users', {
+          params: { query: { q: q || undefined, role, active: true, page_size: 30, org_unit_id: unitId, subtree: unitId ? true : undefined } },
+        }),
+      ),
     staleTime: 30_000,
+    enabled: !disabled,
   })
   const options = new Map<string, string>()
   for (const p of known) if (p.id) options.set(p.id, label(p))
@@ -51,6 +62,7 @@ export function UserSelect({
       id={id}
       mode={multiple ? 'multiple' : undefined}
       allowClear
+      disabled={disabled}
       showSearch={{ filterOption: false, onSearch: setSearch }}
       value={value ?? (multiple ? [] : undefined)}
       onChange={(v: string | string[] | undefined) => onChange?.(v ?? (multiple ? [] : null))}

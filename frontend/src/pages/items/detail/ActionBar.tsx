@@ -145,8 +145,16 @@ export function ActionBar({ item, assignments }: { item: Item; assignments: Assi
               ]}
             />
           </Form.Item>
-          <Form.Item name="responsible_user_id" label={t('items.responsible')}>
-            <UserSelect />
+          {/* the chosen unit's active people only: the server refuses anyone else */}
+          <Form.Item noStyle shouldUpdate={(a, b) => a.unit_id !== b.unit_id}>
+            {({ getFieldValue }) => {
+              const unit = getFieldValue('unit_id') as string | undefined
+              return (
+                <Form.Item name="responsible_user_id" label={t('items.responsible')}>
+                  <UserSelect key={unit ?? ''} unitId={unit} disabled={!unit} />
+                </Form.Item>
+              )
+            }}
           </Form.Item>
           <Form.Item name="comment" label={t('items.commentOptional')}>
             <Input.TextArea rows={2} />

@@ -108,7 +108,8 @@ export function Assignments({ itemId, assignments, loading }: { itemId: string; 
           }}
         >
           <Form.Item name="responsible_user_id" label={t('items.responsible')} rules={[{ required: true, message: t('rules.required') }]}>
-            <UserSelect />
+            {/* the assigned unit's active people only: the server refuses anyone else */}
+            <UserSelect unitId={responsible.unit_id} />
           </Form.Item>
         </FormModal>
       )}
