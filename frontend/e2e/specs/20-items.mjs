@@ -16,6 +16,7 @@ import {
   choose,
   login,
   chooseLanguage,
+  apiAs,
 } from '../context.mjs'
 
 test('a new supervisor changes the initial password, then creates, submits and issues an item', async () => {
@@ -43,9 +44,12 @@ test('a new supervisor changes the initial password, then creates, submits and i
   }
   await page.getByLabel('完成时限').fill(`${new Date().getFullYear() + 1}-06-30`)
   await page.getByLabel('完成时限').press('Tab')
-  await page.getByTestId('item-save').click()
+  // a double click saves once: one submission, one Idempotency-Key (issue 11)
+  await page.getByTestId('item-save').dblclick()
   await page.waitForURL(/\/items\/[0-9a-f-]{36}$/)
   await page.getByTestId('page-title').filter({ hasText: ITEM_TITLE }).waitFor()
+  const sameTitle = await (await apiAs(SUPER, SUPER_PASSWORD))('GET', `/items?q=${encodeURIComponent(ITEM_TITLE)}`)
+  assert(sameTitle.total === 1, `a double click made ${sameTitle.total} drafts`)
   await page.getByTestId('item-state').filter({ hasText: '草稿' }).waitFor()
   // the buttons are the API's allowed_actions for a draft
   await page.getByTestId('item-action-submit').waitFor()

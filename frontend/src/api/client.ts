@@ -17,3 +17,14 @@ export const api = createClient<paths>({
 
 /** The If-Match value for an object's version (the API's ETag is the quoted version). */
 export const ifMatch = (version: number | undefined) => `"${version ?? 0}"`
+
+/**
+ * A new Idempotency-Key: one per submission of a form, so that a double click or a
+ * retry after a lost answer creates the thing once. crypto.randomUUID exists only in
+ * secure contexts (an intranet server may be plain HTTP); getRandomValues everywhere.
+ */
+export function idempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID()
+  const b = crypto.getRandomValues(new Uint8Array(16))
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+}

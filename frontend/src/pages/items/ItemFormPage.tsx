@@ -2,10 +2,10 @@ import { ArrowLeftOutlined } from '@ant-design/icons'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Row, Select, Space, TreeSelect } from 'antd'
 import type { Dayjs } from 'dayjs'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
-import { api, ifMatch, type Schemas } from '../../api/client'
+import { api, idempotencyKey, ifMatch, type Schemas } from '../../api/client'
 import { useOrgTree } from '../../api/org'
 import { ApiError, call } from '../../api/problem'
 import { applyFormError } from '../../components/formErrors'
@@ -78,6 +78,11 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
   const source = Form.useWatch('source', form)
   const route = useSourceRoute(category, source)
   const units = unitTreeSelectData(tree.data?.data)
+  // One key per submission: a second Enter or click while the first create runs
+  // is ignored, and a retried request is answered once (issue 11: two drafts from
+  // a double submit). A refused submission gets a new key with the corrected form.
+  const submission = useRef(idempotencyKey())
+  const sending = useRef(false)
   const save = useMutation({
     mutationFn: (v: Values) => {
       const body = {
@@ -87,7 +92,7 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
         supervising_leader_id: v.supervising_leader_id || undefined,
         parent_id: parent?.id,
       }
-      if (!item) return call(api.POST('/items', { body }))
+      if (!item) return call(api.POST('/items', { body, params: { header: { 'Idempotency-Key': submission.current } } }))
       return call(
         api.PATCH('/items/{id}', {
           params: { path: { id: item.id }, header: { 'If-Match': ifMatch(item.version) } },
@@ -102,6 +107,7 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
       void navigate(`/items/${saved.id}`, { replace: !!item })
     },
     onError: (e) => {
+      submission.current = idempotencyKey()
       setError(applyFormError(form, e, t))
       window.scrollTo({ top: 0, behavior: 'smooth' })
     },
@@ -111,7 +117,11 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
     <Card>
       {parent && <Alert type="info" showIcon title={t('notice.parentOf', { title: parent.title })} style={{ marginBottom: 16 }} data-testid="item-parent" />}
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="item-form-error" />}
-      <Form form={form} layout="vertical" initialValues={toValues(item)} onFinish={(v) => save.mutate(v)} data-testid="item-form" scrollToFirstError>
+      <Form form={form} layout="vertical" initialValues={toValues(item)} onFinish={(v) => {
+          if (sending.current) return
+          sending.current = true
+          save.mutate(v, { onSettled: () => (sending.current = false) })
+        }} data-testid="item-form" scrollToFirstError>
         <Form.Item name="title" label={t('items.itemTitle')} rules={[...req, { max: 200 }]}>
           <Input data-testid="item-title" />
         </Form.Item>
