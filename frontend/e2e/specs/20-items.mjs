@@ -43,6 +43,9 @@ test('a new supervisor changes the initial password, then creates, submits and i
     await page.locator('.ant-select-item-option[title="王建国（leader1）"]:visible').click()
   }
   await page.getByLabel('完成时限').fill(`${new Date().getFullYear() + 1}-06-30`)
+  // Enter in the date field picks the date and does not submit (the save below
+  // would not be found on the item page it led to)
+  await page.getByLabel('完成时限').press('Enter')
   await page.getByLabel('完成时限').press('Tab')
   // a double click saves once: one submission, one Idempotency-Key (issue 11)
   await page.getByTestId('item-save').dblclick()

@@ -117,11 +117,22 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
     <Card>
       {parent && <Alert type="info" showIcon title={t('notice.parentOf', { title: parent.title })} style={{ marginBottom: 16 }} data-testid="item-parent" />}
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="item-form-error" />}
-      <Form form={form} layout="vertical" initialValues={toValues(item)} onFinish={(v) => {
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={toValues(item)}
+        onKeyDown={(e) => {
+          // Enter in a date field picks the date; it must not also submit the form.
+          if (e.key === 'Enter' && e.target instanceof HTMLElement && e.target.closest('.ant-picker')) e.preventDefault()
+        }}
+        onFinish={(v) => {
           if (sending.current) return
           sending.current = true
           save.mutate(v, { onSettled: () => (sending.current = false) })
-        }} data-testid="item-form" scrollToFirstError>
+        }}
+        data-testid="item-form"
+        scrollToFirstError
+      >
         <Form.Item name="title" label={t('items.itemTitle')} rules={[...req, { max: 200 }]}>
           <Input data-testid="item-title" />
         </Form.Item>
