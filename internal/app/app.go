@@ -43,6 +43,7 @@ import (
 	"github.com/duban/duban/internal/orgsync"
 	"github.com/duban/duban/internal/reminders"
 	"github.com/duban/duban/internal/sso"
+	"github.com/duban/duban/internal/stats"
 	"github.com/duban/duban/internal/todo"
 	"github.com/duban/duban/internal/urges"
 	"github.com/duban/duban/internal/users"
@@ -78,6 +79,8 @@ type App struct {
 	// Bulletins is the bulletins service: its Published hook is where publishing
 	// notifies the scope's units.
 	Bulletins *bulletins.Service
+	// Stats is the statistics service (its rollup: tests and the benchmark rebuild it).
+	Stats *stats.Service
 	// Maintenance lists the cleanups a periodic job should run (hardening.go).
 	Maintenance []Maintenance
 	// Reminders sends the automatic reminders (reminders.go).

@@ -20,6 +20,9 @@ import (
 // reporting mounts statistics, bulletins, assessment and the ledger (issue 13).
 func (a *App) reporting(r httpserver.Router, itemsSvc *items.Service, cal *calendar.Service, warn *warnings.Service, log *audit.Log) {
 	statsSvc := stats.NewService(a.DB, cal, warn, a.Config.Clock, a.Config.Location)
+	// Every change of an item brings the statistics rollup in step, in its transaction.
+	itemsSvc.UseStatsKeeper(statsSvc)
+	a.Stats = statsSvc
 	stats.Mount(r, statsSvc)
 	ledger.Mount(r, ledger.NewService(a.DB, itemsSvc, a.Config.Location, a.Config.Clock))
 	// Publishing a bulletin emits bulletin.published in its transaction: the scope's

@@ -42,6 +42,8 @@ type Service struct {
 	warnings WarningSource
 	// feedbackDue keeps the assignments' next_feedback_due (UseFeedbackDue).
 	feedbackDue FeedbackDueKeeper
+	// statsKeeper keeps the statistics rollup (UseStatsKeeper).
+	statsKeeper StatsKeeper
 	// outbox receives the domain events of every change (UseOutbox); nil: none.
 	outbox *events.Outbox
 	// deleted run after an item's deletion has committed (OnDelete).

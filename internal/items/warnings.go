@@ -63,6 +63,16 @@ type FeedbackDueKeeper interface {
 	RefreshFeedbackDue(ctx context.Context, it *Item, asgs []Assignment) error
 }
 
+// StatsKeeper keeps the statistics rollup (internal/stats) in step with an item
+// inside the transaction of ctx; the items package calls it at the end of every
+// change of an item, after the change's columns and follow-up records are written.
+type StatsKeeper interface {
+	KeepItem(ctx context.Context, id uuid.UUID) error
+}
+
+// UseStatsKeeper makes every change of an item keep the statistics rollup with k.
+func (s *Service) UseStatsKeeper(k StatsKeeper) { s.statsKeeper = k }
+
 // UseWarnings makes the service derive lights with the thresholds of src.
 func (s *Service) UseWarnings(src WarningSource) { s.warnings = src }
 

@@ -546,6 +546,22 @@ var upgradeSteps = []upgradeStep{
 			expectCount(t, db, "delegations WHERE reason = '出差' AND ended_at IS NULL", 1)
 		},
 	},
+	{
+		id: "0100_stats_rollup",
+		note: "the statistics rollup is derived from the items: the migration leaves it empty and marked unbuilt, " +
+			"and the application builds it (company time zone, holiday calendar) at the first statistics request",
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "stats_rollup_state WHERE basis = ''", 1)
+		},
+		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
+			if err := env.App.Stats.Rebuild(context.Background()); err != nil {
+				t.Fatalf("rebuild the statistics rollup: %v", err)
+			}
+			// step 0003's item is issued: counted once as the item and once for its lead unit
+			expectCount(t, env.DB.Gorm(), "stats_rollup_marks WHERE item_id = '"+d.item.String()+"'", 1)
+			expectCount(t, env.DB.Gorm(), "stats_rollup WHERE role = 'item' AND assigned = 1", 1)
+		},
+	},
 }
 
 func hashHex(s string) string {

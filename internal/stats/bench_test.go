@@ -1,16 +1,19 @@
 package stats_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/duban/duban/internal/apitest"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/dbtest"
+	"github.com/duban/duban/internal/stats"
 	"github.com/duban/duban/internal/stats/statstest"
 )
 
@@ -40,6 +43,14 @@ func BenchmarkStats(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d items in %s", n, time.Since(t0).Round(time.Second))
+	t0 = time.Now()
+	if err := env.App.Stats.Rebuild(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("rollup built in %s", time.Since(t0).Round(time.Second))
+	// DUBAN_BENCH_STATS_LIVE=1 also measures each request without the rollup (five
+	// times after a warm one: live_p50_ms, live_max_ms), the design before it.
+	live := os.Getenv("DUBAN_BENCH_STATS_LIVE") != ""
 	// sessions are opened per measurement: an access token lives 15 minutes
 	sup := func() *apitest.Env { return env.As(env.OpenSession(big.Sup)) }
 	head := func() *apitest.Env { return env.As(env.OpenSession(big.Head)) }
@@ -56,12 +67,25 @@ func BenchmarkStats(b *testing.B) {
 				c.Do("GET", path, nil).Expect(200)
 				durs = append(durs, time.Since(t))
 			}
-			slices.Sort(durs)
-			pct := func(p float64) float64 {
+			pct := func(durs []time.Duration, p float64) float64 {
+				slices.Sort(durs)
 				return float64(durs[min(len(durs)-1, int(float64(len(durs))*p))].Microseconds()) / 1000
 			}
-			b.ReportMetric(pct(0.50), "p50_ms")
-			b.ReportMetric(pct(0.99), "p99_ms")
+			b.ReportMetric(pct(durs, 0.50), "p50_ms")
+			b.ReportMetric(pct(durs, 0.99), "p99_ms")
+			if live && strings.Contains(path, "/stats/") {
+				stats.UseRollup(false)
+				defer stats.UseRollup(true)
+				c.Do("GET", path, nil).Expect(200)
+				var ld []time.Duration
+				for range 5 {
+					t := time.Now()
+					c.Do("GET", path, nil).Expect(200)
+					ld = append(ld, time.Since(t))
+				}
+				b.ReportMetric(pct(ld, 0.5), "live_p50_ms")
+				b.ReportMetric(pct(ld, 1), "live_max_ms")
+			}
 		})
 	}
 	measure("items_default_page", sup, "/api/v1/items")
@@ -76,4 +100,7 @@ func BenchmarkStats(b *testing.B) {
 	measure("member_overview_month", head, "/api/v1/stats/overview?period="+month)
 	measure("member_units_quarter", head, "/api/v1/stats/units?period="+quarter)
 	measure("member_trend", head, "/api/v1/stats/trend?period="+month)
+	if os.Getenv("DUBAN_BENCH_KEEP") != "" {
+		b.Fatal("DUBAN_BENCH_KEEP: failing so that pgtestdb keeps the seeded database for EXPLAIN")
+	}
 }

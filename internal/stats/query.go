@@ -81,6 +81,10 @@ type qctx struct {
 	from, to time.Time
 	branches []cond
 	filter   cond
+	// scopeIdx is the branch of the caller's whole scope (-1: none); rollup says
+	// that branch's period figures come from the rollup (rollup.go).
+	scopeIdx int
+	rollup   bool
 
 	mu                         sync.Mutex
 	leadAssigned, coopAssigned map[string]int64
@@ -100,28 +104,41 @@ func (s *Service) newCtx(ctx context.Context, p *access.Principal, q Query) (*qc
 	today := s.Today()
 	c := &qctx{s: s, conn: s.db.Conn(ctx), p: p, q: q, today: today, cal: cal, cutoff: graceCutoff(today, cal, grace),
 		from: items.StartOf(q.Period.From, s.loc), to: items.StartOf(q.Period.To.AddDays(1), s.loc)}
-	c.branches = branches(p, q)
+	c.branches, c.scopeIdx = branches(p, q)
 	c.filter = filterCond(q)
+	if c.scopeIdx >= 0 && q.UnitID == nil && wholeMonths(q.Period) {
+		if c.rollup, err = s.rollupReady(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 
 // branches split what p sees so that each part can use an index: a supervisor,
 // leader, auditor or admin sees the whole scope (one index range, no visibility
-// test per row) plus, outside it, what the visibility rule gives them; everyone else
-// sees what the rule gives.
-func branches(p *access.Principal, q Query) []cond {
+// test per row; or the scope's rows of the rollup) plus, outside it, what the
+// visibility rule gives them; everyone else sees what the rule gives. The second
+// result is the index of the whole scope's branch, -1 when there is none.
+func branches(p *access.Principal, q Query) ([]cond, int) {
 	vis, args := items.VisibleSQL(p)
 	if !items.Privileged(p) {
-		return []cond{{vis, args}}
+		return []cond{{vis, args}}, -1
 	}
+	scope := cond{"items.scope_id = ?", []any{p.ScopeID}}
 	if q.ScopeID != nil && *q.ScopeID == p.ScopeID {
-		return []cond{{"items.scope_id = ?", []any{p.ScopeID}}}
+		return []cond{scope}, 0
 	}
 	out := []cond{{"(items.scope_id < ? OR items.scope_id > ?) AND " + vis, append([]any{p.ScopeID, p.ScopeID}, args...)}}
 	if q.ScopeID == nil {
-		out = append([]cond{{"items.scope_id = ?", []any{p.ScopeID}}}, out...)
+		return append([]cond{scope}, out...), 0
 	}
-	return out
+	return out, -1
+}
+
+// wholeMonths reports whether the period is made of whole months (the rollup's
+// unit): a month, a quarter, a year, or from/to on month bounds.
+func wholeMonths(p Period) bool {
+	return p.From.Day == 1 && p.To.AddDays(1).Day == 1 && !p.To.Before(p.From)
 }
 
 // filterCond is the query's filters, as GET /items applies them.
@@ -163,6 +180,9 @@ type query struct {
 	where   cond
 	group   string
 	scan    func(r scanner) error
+	// scopeOnly runs the query on the whole scope's branch only (a rollup query),
+	// live on the other branches only (what the rollup answers for that branch).
+	scopeOnly, live bool
 }
 
 // run runs the queries, a few at a time (PostgreSQL answers them on several
@@ -174,7 +194,10 @@ func (c *qctx) run(ctx context.Context, qs []query) error {
 	}
 	var jobs []job
 	for _, q := range qs {
-		for _, b := range c.branches {
+		for i, b := range c.branches {
+			if (q.scopeOnly && i != c.scopeIdx) || (q.live && c.rollup && i == c.scopeIdx) {
+				continue
+			}
 			jobs = append(jobs, job{q, b})
 		}
 	}
@@ -251,7 +274,7 @@ func (c *qctx) itemQueries(g grouping, out map[string]*Figures) []query {
 	w := newWorkdays(c.cal)
 	for _, m := range kinds {
 		key := keyOf(g, m)
-		qs = append(qs, query{sel: key + ", COUNT(*)", from: m.from,
+		qs = append(qs, query{sel: key + ", COUNT(*)", from: m.from, live: true,
 			where: and(cond{m.where, nil}, cond{"items.issued_at >= ? AND items.issued_at < ?", []any{c.from, c.to}}), group: "1",
 			scan: func(r scanner) error {
 				var (
@@ -288,7 +311,7 @@ func (c *qctx) itemQueries(g grouping, out map[string]*Figures) []query {
 		li, liArgs := items.LocalDateSQL(c.conn, "items.issued_at", c.s.loc)
 		lc, lcArgs := items.LocalDateSQL(c.conn, "items.closed_at", c.s.loc)
 		qs = append(qs, query{sel: key + ", " + li + ", " + lc + ", COUNT(*), SUM(CASE WHEN " + lc + " <= items.original_deadline THEN 1 ELSE 0 END)",
-			selArgs: append(append(append([]any{}, liArgs...), lcArgs...), lcArgs...), from: m.from,
+			selArgs: append(append(append([]any{}, liArgs...), lcArgs...), lcArgs...), from: m.from, live: true,
 			where: and(cond{m.where, nil}, cond{"items.state IN ? AND items.closed_at >= ? AND items.closed_at < ?", []any{closed, c.from, c.to}}),
 			group: "1, 2, 3",
 			scan: func(r scanner) error {
@@ -311,15 +334,6 @@ func (c *qctx) itemQueries(g grouping, out map[string]*Figures) []query {
 	return qs
 }
 
-// itemFigures runs the item queries alone (the split by source and category).
-func (c *qctx) itemFigures(ctx context.Context, g grouping) (map[string]*Figures, error) {
-	out := map[string]*Figures{}
-	if err := c.run(ctx, c.itemQueries(g, out)); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 func deref(s *string) string {
 	if s == nil {
 		return ""
@@ -339,7 +353,7 @@ func (c *qctx) figures(ctx context.Context, g grouping) (map[string]*Figures, er
 		return "''"
 	}
 	two := func(sel, from string, where cond, apply func(f *Figures, n, m int64)) query {
-		return query{sel: sel, from: from, where: where, group: "1", scan: func(r scanner) error {
+		return query{sel: sel, from: from, where: where, group: "1", live: true, scan: func(r scanner) error {
 			var (
 				k    *string
 				n, m int64
@@ -369,12 +383,17 @@ func (c *qctx) figures(ctx context.Context, g grouping) (map[string]*Figures, er
 			and(cond{"v.result = 'failed'", nil}, period("v.created_at")), func(f *Figures, n, _ int64) {
 				f.VerificationFailures += n
 			}),
-		two(unit("a.unit_id")+", COUNT(*), 0", "items JOIN item_assignments a ON a.item_id = items.id",
-			cond{"items.state IN ? AND a.state <> 'returned' AND a.next_feedback_due IS NOT NULL AND a.next_feedback_due < ?",
-				[]any{[]string{string(items.StateIssued), string(items.StateInProgress)}, c.cutoff}}, func(f *Figures, n, _ int64) {
-				f.FeedbackLate += n
-			}),
 	)
+	late := two(unit("a.unit_id")+", COUNT(*), 0", "items JOIN item_assignments a ON a.item_id = items.id",
+		cond{"items.state IN ? AND a.state <> 'returned' AND a.next_feedback_due IS NOT NULL AND a.next_feedback_due < ?",
+			[]any{[]string{string(items.StateIssued), string(items.StateInProgress)}, c.cutoff}}, func(f *Figures, n, _ int64) {
+			f.FeedbackLate += n
+		})
+	late.live = false // a figure of today: never in the rollup
+	qs = append(qs, late)
+	if c.rollup {
+		qs = append(qs, c.rollupFigures(g, out))
+	}
 	if err := c.run(ctx, qs); err != nil {
 		return nil, err
 	}
@@ -399,7 +418,7 @@ func (c *qctx) monthly(ctx context.Context) (map[string]*Month, error) {
 	li, liArgs := items.LocalDateSQL(c.conn, "items.issued_at", c.s.loc)
 	lc, lcArgs := items.LocalDateSQL(c.conn, "items.closed_at", c.s.loc)
 	qs := []query{
-		{sel: "substr(" + li + ", 1, 7), COUNT(*)", selArgs: liArgs, from: "items",
+		{sel: "substr(" + li + ", 1, 7), COUNT(*)", selArgs: liArgs, from: "items", live: true,
 			where: cond{"items.issued_at >= ? AND items.issued_at < ?", []any{c.from, c.to}}, group: "1",
 			scan: func(r scanner) error {
 				var (
@@ -413,7 +432,7 @@ func (c *qctx) monthly(ctx context.Context) (map[string]*Month, error) {
 				return nil
 			}},
 		{sel: "substr(" + lc + ", 1, 7), COUNT(*), SUM(CASE WHEN " + lc + " <= items.original_deadline THEN 1 ELSE 0 END)",
-			selArgs: append(append([]any{}, lcArgs...), lcArgs...), from: "items",
+			selArgs: append(append([]any{}, lcArgs...), lcArgs...), from: "items", live: true,
 			where: cond{"items.state IN ? AND items.closed_at >= ? AND items.closed_at < ?", []any{stateList(items.ClosedStates), c.from, c.to}}, group: "1",
 			scan: func(r scanner) error {
 				var (
@@ -427,6 +446,9 @@ func (c *qctx) monthly(ctx context.Context) (map[string]*Month, error) {
 				at(k).ClosedOnTime += ot
 				return nil
 			}},
+	}
+	if c.rollup {
+		qs = append(qs, c.rollupMonths(at))
 	}
 	return out, c.run(ctx, qs)
 }

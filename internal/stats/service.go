@@ -7,8 +7,9 @@
 // Every figure counts items the caller may see (items.VisibleSQL), and each one is
 // also a query of GET /items (see Drill): a supervisor's "overdue now" for a unit is
 // GET /items?unit_id=…&overdue=true, and so on, so that a chart drills down to exactly
-// the items it counts. The numbers come straight from the live tables through the
-// indexes of migration 0050 (no rollups): see README.md for the figures' meaning
+// the items it counts. The figures of a period come from a monthly rollup kept in
+// the items' transactions (rollup.go) where it can say exactly what the caller sees,
+// the figures of today from the live tables: see README.md for the figures' meaning
 // and the speed.
 package stats
 
@@ -17,6 +18,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -43,7 +46,17 @@ type Service struct {
 	grace GraceSource
 	clock clock.Clock
 	loc   *time.Location
+
+	// rebuilding is held while the rollup is rebuilt.
+	rebuilding sync.Mutex
 }
+
+// liveOnly makes every request answer from the live tables (UseRollup).
+var liveOnly atomic.Bool
+
+// UseRollup turns the rollup on (the default) or off for every service of the
+// process: the benchmark measures the same data both ways, and the tests compare.
+func UseRollup(on bool) { liveOnly.Store(!on) }
 
 // NewService returns the statistics service. grace may be nil (no grace).
 func NewService(db *database.DB, cal *calendar.Service, grace GraceSource, clk clock.Clock, loc *time.Location) *Service {

@@ -42,6 +42,7 @@ func Build(env *apitest.Env) *History {
 	t.Helper()
 	w := apitest.NewWorld(env)
 	h := &History{W: w, Loc: env.App.Config.Location, Items: map[string]uuid.UUID{}}
+	ctx := context.Background()
 	h.Today = env.App.Items.Today()
 	for _, name := range []string{"onTime", "late", "overdue", "open", "lastYear"} {
 		h.Items[name] = w.ItemInProgress("统计测试事项 "+name, 30)
@@ -80,6 +81,11 @@ func Build(env *apitest.Env) *History {
 		map[string]any{"method": "document_review", "findings": "整改不到位", "result": "failed"}).Expect(201)
 	// the failed verification reopened it: close it again, late as before
 	set("late", map[string]any{"state": "closed", "closed_at": at(day(-10))})
+	// the timestamps above were written around the items package: recount the
+	// statistics rollup from them
+	if err := env.App.Stats.Rebuild(ctx); err != nil {
+		t.Fatalf("rebuild the statistics rollup: %v", err)
+	}
 	return h
 }
 
