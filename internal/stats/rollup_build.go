@@ -76,6 +76,10 @@ func (s *Service) rebuild(ctx context.Context) error {
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
 		if s.db.Dialect() == database.Postgres {
+			// A million items take longer than the connections' statement timeout.
+			if err := conn.Exec(`SET LOCAL statement_timeout = '30min'`).Error; err != nil {
+				return fmt.Errorf("rollup: timeout: %w", err)
+			}
 			// Changes of items wait (KeepItem takes ROW EXCLUSIVE on the marks) and
 			// then add their difference to what this rebuild wrote.
 			if err := conn.Exec(`LOCK TABLE stats_rollup, stats_rollup_marks, stats_rollup_state IN EXCLUSIVE MODE`).Error; err != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/apitest"
@@ -123,13 +124,33 @@ func SeedPostgres(env *apitest.Env, b *Big, n int, today civil.Date) error {
 		`DROP TABLE bench_seq`,
 		`VACUUM ANALYZE`,
 	}
-	if err := db.Exec(stmts[0], start, span, n, n).Error; err != nil {
-		return fmt.Errorf("seed sequence: %w", err)
-	}
-	for i, s := range stmts[1:] {
-		if err := db.Exec(s).Error; err != nil {
-			return fmt.Errorf("seed step %d: %w", i+1, err)
+	// The application's connections carry a statement timeout; seeding a million
+	// items takes longer. VACUUM cannot run in a transaction: it runs after.
+	last := len(stmts) - 1
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`SET LOCAL statement_timeout = 0`).Error; err != nil {
+			return err
 		}
+		if err := tx.Exec(stmts[0], start, span, n, n).Error; err != nil {
+			return fmt.Errorf("seed sequence: %w", err)
+		}
+		for i, s := range stmts[1:last] {
+			if err := tx.Exec(s).Error; err != nil {
+				return fmt.Errorf("seed step %d: %w", i+1, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	return nil
+	return db.Connection(func(c *gorm.DB) error {
+		if err := c.Exec(`SET statement_timeout = 0`).Error; err != nil {
+			return err
+		}
+		if err := c.Exec(stmts[last]).Error; err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		return c.Exec(`RESET statement_timeout`).Error
+	})
 }
