@@ -76,15 +76,21 @@ func BenchmarkStats(b *testing.B) {
 			if live && strings.Contains(path, "/stats/") {
 				stats.UseRollup(false)
 				defer stats.UseRollup(true)
-				c.Do("GET", path, nil).Expect(200)
+				// the live queries may pass the request or statement timeout under load:
+				// counted, not fatal
+				failed := 0
+				c.Do("GET", path, nil)
 				var ld []time.Duration
 				for range 5 {
 					t := time.Now()
-					c.Do("GET", path, nil).Expect(200)
+					if c.Do("GET", path, nil).Status != 200 {
+						failed++
+					}
 					ld = append(ld, time.Since(t))
 				}
 				b.ReportMetric(pct(ld, 0.5), "live_p50_ms")
 				b.ReportMetric(pct(ld, 1), "live_max_ms")
+				b.ReportMetric(float64(failed), "live_failed")
 			}
 		})
 	}
