@@ -106,6 +106,9 @@ func BenchmarkStats(b *testing.B) {
 	measure("member_overview_month", head, "/api/v1/stats/overview?period="+month)
 	measure("member_units_quarter", head, "/api/v1/stats/units?period="+quarter)
 	measure("member_trend", head, "/api/v1/stats/trend?period="+month)
+	// the to-do lists on the same data (issue 16's target: p50 ≤ 100 ms)
+	measure("todo_member", head, "/api/v1/me/todo")
+	measure("todo_office", sup, "/api/v1/me/todo")
 	if os.Getenv("DUBAN_BENCH_KEEP") != "" {
 		b.Fatal("DUBAN_BENCH_KEEP: failing so that pgtestdb keeps the seeded database for EXPLAIN")
 	}
