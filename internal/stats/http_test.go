@@ -189,6 +189,9 @@ func TestFiguresMatchTheItemList(t *testing.T) {
 			{"period=" + fmt.Sprint(today.Year)},
 			{fmt.Sprintf("from=%s&to=%s", today.AddDays(-45), today)},
 			{fmt.Sprintf("from=%s&to=%s", today.AddDays(-700), today)},
+			// whole months (the rollup answers the scope), back past lastYear's closing
+			{fmt.Sprintf("from=%s&to=%s", civil.Date{Year: today.Year - 2, Month: today.Month, Day: 1},
+				civil.Date{Year: today.Year, Month: today.Month + 1, Day: 1}.AddDays(-1))},
 		}
 		for _, who := range []string{"sup", "leader", "auditor", "headb", "memberc", "headc", "stranger"} {
 			c := env.As(env.Login(who))
