@@ -546,6 +546,21 @@ var upgradeSteps = []upgradeStep{
 			expectCount(t, db, "delegations WHERE reason = '出差' AND ended_at IS NULL", 1)
 		},
 	},
+	{
+		id: "0110_service_accounts",
+		// The token of step 0002 (scope read) is rewritten to its fine scopes; the
+		// people stay persons.
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "api_tokens WHERE scopes = 'items:read,todo:read'", 1)
+			expectCount(t, db, "users WHERE kind <> 'person'", 0)
+		},
+		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
+			me := env.As(d.apiToken).Do("GET", "/api/v1/me", nil).Expect(200).Map()
+			if fmt.Sprint(me["token_scopes"]) != "[items:read todo:read]" {
+				t.Errorf("scopes of the old read token after upgrade: %v", me["token_scopes"])
+			}
+		},
+	},
 }
 
 func hashHex(s string) string {
