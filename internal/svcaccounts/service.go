@@ -299,4 +299,3 @@ func (s *Service) Activity(ctx context.Context, p *access.Principal, id uuid.UUI
 	}
 	return out, nil
 }
-
