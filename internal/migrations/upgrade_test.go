@@ -555,8 +555,7 @@ var upgradeSteps = []upgradeStep{
 			id := uuid.Must(uuid.NewV7())
 			return exec(tx,
 				row(`INSERT INTO users (id, username, display_name, password_hash, org_unit_id, email, phone, title, active, must_change_password, kind, version, created_at, updated_at)
-					VALUES (?, 'upgrade.oa', 'OA 系统', '', ?, '', '', '待办同步', true, false, 'service', 1, ?, ?)`, id, d.planning, d.now, d.now),
-				row(`INSERT INTO user_roles (user_id, role) VALUES (?, 'member')`, id))
+					VALUES (?, 'upgrade.oa', 'OA 系统', '', ?, '', '', '待办同步', true, false, 'service', 1, ?, ?)`, id, d.planning, d.now, d.now))
 		},
 		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
 			expectCount(t, db, "api_tokens WHERE scopes IN ('items:read,todo:read', 'read')", 1)
