@@ -21,8 +21,8 @@ func init() {
 	register(byRelation([]row{
 		{
 			method: "GET", route: "/api/v1/service-accounts",
-			setup:  func(f *fixture, c *cell) (string, any) { return "/api/v1/service-accounts", nil },
-			want:   adminOnly(http.StatusOK),
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/service-accounts", nil },
+			want:  adminOnly(http.StatusOK),
 		},
 		{
 			method: "POST", route: "/api/v1/service-accounts",
@@ -70,8 +70,8 @@ func init() {
 		},
 		{
 			method: "GET", route: "/api/v1/tokens",
-			setup:  func(f *fixture, c *cell) (string, any) { return "/api/v1/tokens?kind=service", nil },
-			want:   adminOnly(http.StatusOK),
+			setup: func(f *fixture, c *cell) (string, any) { return "/api/v1/tokens?kind=service", nil },
+			want:  adminOnly(http.StatusOK),
 		},
 		{
 			method: "DELETE", route: "/api/v1/tokens/:id",
