@@ -7990,6 +7990,481 @@ const docTemplate = `{
                 }
             }
         },
+        "/service-accounts": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins only, with a login session. Every service account (non-person principal of an integration), newest first, with its owning unit, role, number of live tokens and last use.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "service-accounts"
+                ],
+                "summary": "List service accounts",
+                "operationId": "listServiceAccounts",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only accounts owned by this unit",
+                        "name": "org_unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ServiceAccountList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden, session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins only, with a login session. The account has no password and never signs in; it acts through the tokens an admin issues it (POST /service-accounts/{id}/tokens), with the rights of a person of its owning unit holding its role, limited by each token's scopes.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "service-accounts"
+                ],
+                "summary": "Create a service account",
+                "operationId": "createServiceAccount",
+                "parameters": [
+                    {
+                        "description": "the account",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateServiceAccountRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/ServiceAccount"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden, session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/service-accounts/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins only, with a login session.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "service-accounts"
+                ],
+                "summary": "Read a service account",
+                "operationId": "getServiceAccount",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "service account id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ServiceAccount"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden, session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins only, with a login session. Deletes an account that never acted, with its tokens; one that acted stays for the audit trail (409 service_account_has_activity: disable it instead).",
+                "tags": [
+                    "service-accounts"
+                ],
+                "summary": "Delete a service account",
+                "operationId": "deleteServiceAccount",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "service account id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden, session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "service_account_has_activity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins only, with a login session. ` + "`" + `active: false` + "`" + ` disables the account: each of its tokens answers 401 from the next request on, in every process; ` + "`" + `active: true` + "`" + ` enables it again.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "service-accounts"
+                ],
+                "summary": "Change or disable a service account",
+                "operationId": "updateServiceAccount",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "service account id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the changes",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateServiceAccountRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ServiceAccount"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden, session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/service-accounts/{id}/activity": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins only, with a login session. The audit log's entries the account is the actor of, newest first: every change it made through the API (action service_account.request, with the route, status and token id), besides what the domain records itself.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "service-accounts"
+                ],
+                "summary": "What a service account did",
+                "operationId": "listServiceAccountActivity",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "service account id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ServiceAccountActivityList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden, session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/service-accounts/{id}/tokens": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins only, with a login session. The secret is in this answer only. Scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write); expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "service-accounts"
+                ],
+                "summary": "Issue a token to a service account",
+                "operationId": "issueServiceAccountToken",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "service account id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the token",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/CreateAPITokenRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/CreatedAPIToken"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden, session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "too_many_tokens, service_account_disabled",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/settings/assessment": {
             "get": {
                 "security": [
@@ -8634,6 +9109,229 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/todo": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For each active person of the unit (and of its sub-units with subunits=true), in display-name order, their to-do list exactly as GET /me/todo computes it for them, so that an OA system can mirror every person's 待办 without holding their tokens. Readers: admins (every unit); the supervision office's supervisors and leaders (the units of their scope); a service account (token scope todo:read) for the units under its owning unit within its scope — an account owned by an enterprise's (or the group's) own unit reads that scope, one owned by a department reads that department. Anyone else: 403. Paginated by person.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "todo"
+                ],
+                "summary": "The organisation's to-do feed",
+                "operationId": "getTodoFeed",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "the unit",
+                        "name": "unit_id",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "the units under it too (those the caller may read)",
+                        "name": "subunits",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "people per page",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/TodoFeed"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden, insufficient_scope",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/tokens": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins only, with a login session. The tokens of every principal, people and service accounts, newest first, never with their secret; each with its owner, scopes, expiry, last use and address.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "service-accounts"
+                ],
+                "summary": "Every API token",
+                "operationId": "listAllTokens",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only the tokens of this principal",
+                        "name": "owner_id",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "person",
+                            "service"
+                        ],
+                        "type": "string",
+                        "description": "only the tokens of people or of service accounts",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "true: only expired tokens; false: only unexpired ones",
+                        "name": "expired",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "true: the revoked tokens instead of the live ones",
+                        "name": "revoked",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 1,
+                        "description": "page, from 1",
+                        "name": "page",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/APITokenList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden, session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/tokens/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins only, with a login session. Revokes a token of any principal; its next request answers 401 in every process (tokens are checked in the database on each request).",
+                "tags": [
+                    "service-accounts"
+                ],
+                "summary": "Revoke any API token",
+                "operationId": "revokeAnyToken",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "token id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "forbidden, session_required",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -9788,25 +10486,46 @@ const docTemplate = `{
                     "format": "date-time",
                     "x-nullable": true
                 },
+                "last_used_ip": {
+                    "description": "LastUsedIP is the client address of the last use (recorded with\nlast_used_at, at most once a minute).",
+                    "type": "string",
+                    "example": "10.20.1.7"
+                },
                 "name": {
                     "type": "string",
                     "example": "OA integration"
                 },
+                "owner": {
+                    "description": "Owner is the principal the token acts as (the admins' list only).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/TokenOwner"
+                        }
+                    ]
+                },
                 "prefix": {
                     "type": "string",
                     "example": "dbn_3xQa"
+                },
+                "revoked_at": {
+                    "description": "RevokedAt is set on revoked tokens (only the admins' list shows them).",
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "scopes": {
                     "type": "array",
                     "items": {
                         "type": "string",
                         "enum": [
-                            "read",
-                            "write"
+                            "items:read",
+                            "items:write",
+                            "feedback:write",
+                            "webhooks:manage",
+                            "todo:read"
                         ]
                     },
                     "example": [
-                        "read"
+                        "items:read"
                     ]
                 }
             }
@@ -10983,7 +11702,7 @@ const docTemplate = `{
             ],
             "properties": {
                 "expires_at": {
-                    "description": "ExpiresAt is optional; the token never expires without it.",
+                    "description": "ExpiresAt is optional; without it the token lives as long as the deployment's\nmaximum (DUBAN_API_TOKEN_MAX_TTL), or forever when there is none.",
                     "type": "string",
                     "format": "date-time",
                     "example": "2027-01-01T00:00:00+08:00"
@@ -10994,19 +11713,25 @@ const docTemplate = `{
                     "example": "OA integration"
                 },
                 "scopes": {
+                    "description": "Scopes: fine scopes (items:read, items:write, feedback:write,\nwebhooks:manage, todo:read) or the aliases read (items:read, todo:read) and\nwrite (all five).",
                     "type": "array",
-                    "maxItems": 2,
+                    "maxItems": 7,
                     "minItems": 1,
                     "uniqueItems": true,
                     "items": {
                         "type": "string",
                         "enum": [
+                            "items:read",
+                            "items:write",
+                            "feedback:write",
+                            "webhooks:manage",
+                            "todo:read",
                             "read",
                             "write"
                         ]
                     },
                     "example": [
-                        "read"
+                        "items:read"
                     ]
                 }
             }
@@ -11280,6 +12005,48 @@ const docTemplate = `{
                 }
             }
         },
+        "CreateServiceAccountRequest": {
+            "type": "object",
+            "required": [
+                "display_name",
+                "org_unit_id",
+                "username"
+            ],
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "OA 待办同步"
+                },
+                "display_name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "OA 系统"
+                },
+                "org_unit_id": {
+                    "description": "OrgUnitID is the owning unit: a department, or the group's or an\nenterprise's own unit to own it for that whole supervision scope.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "role": {
+                    "description": "Role is what a person of the unit would hold: member (the default),\nsupervisor, leader or auditor; never admin.",
+                    "type": "string",
+                    "enum": [
+                        "member",
+                        "supervisor",
+                        "leader",
+                        "auditor"
+                    ],
+                    "example": "member"
+                },
+                "username": {
+                    "description": "Username names the account in lists and the audit log: 3 to 64 characters\nof a-z, 0-9, dot, underscore and hyphen.",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "oa-bot"
+                }
+            }
+        },
         "CreateUserRequest": {
             "type": "object",
             "required": [
@@ -11366,25 +12133,46 @@ const docTemplate = `{
                     "format": "date-time",
                     "x-nullable": true
                 },
+                "last_used_ip": {
+                    "description": "LastUsedIP is the client address of the last use (recorded with\nlast_used_at, at most once a minute).",
+                    "type": "string",
+                    "example": "10.20.1.7"
+                },
                 "name": {
                     "type": "string",
                     "example": "OA integration"
                 },
+                "owner": {
+                    "description": "Owner is the principal the token acts as (the admins' list only).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/TokenOwner"
+                        }
+                    ]
+                },
                 "prefix": {
                     "type": "string",
                     "example": "dbn_3xQa"
+                },
+                "revoked_at": {
+                    "description": "RevokedAt is set on revoked tokens (only the admins' list shows them).",
+                    "type": "string",
+                    "format": "date-time"
                 },
                 "scopes": {
                     "type": "array",
                     "items": {
                         "type": "string",
                         "enum": [
-                            "read",
-                            "write"
+                            "items:read",
+                            "items:write",
+                            "feedback:write",
+                            "webhooks:manage",
+                            "todo:read"
                         ]
                     },
                     "example": [
-                        "read"
+                        "items:read"
                     ]
                 },
                 "token": {
@@ -12630,11 +13418,24 @@ const docTemplate = `{
                 "is_supervision_office": {
                     "type": "boolean"
                 },
+                "kind": {
+                    "description": "Kind is person, or service for a service account.",
+                    "type": "string",
+                    "enum": [
+                        "person",
+                        "service"
+                    ],
+                    "example": "person"
+                },
                 "liaison_of": {
                     "type": "array",
                     "items": {
                         "type": "string"
                     }
+                },
+                "may_have_tokens": {
+                    "description": "MayHaveTokens tells whether the user may hold personal API tokens (every\nactive person may; the web app shows the token page by it).",
+                    "type": "boolean"
                 },
                 "must_change_password": {
                     "type": "boolean"
@@ -12681,12 +13482,15 @@ const docTemplate = `{
                     "items": {
                         "type": "string",
                         "enum": [
-                            "read",
-                            "write"
+                            "items:read",
+                            "items:write",
+                            "feedback:write",
+                            "webhooks:manage",
+                            "todo:read"
                         ]
                     },
                     "example": [
-                        "read"
+                        "items:read"
                     ]
                 },
                 "username": {
@@ -13789,6 +14593,30 @@ const docTemplate = `{
                 }
             }
         },
+        "PersonTodo": {
+            "type": "object",
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "example": "张伟"
+                },
+                "org_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "todo": {
+                    "$ref": "#/definitions/Todo"
+                },
+                "user_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "username": {
+                    "type": "string",
+                    "example": "zhang.wei"
+                }
+            }
+        },
         "Problem": {
             "type": "object",
             "properties": {
@@ -13987,6 +14815,154 @@ const docTemplate = `{
                         "reject"
                     ],
                     "example": "forward"
+                }
+            }
+        },
+        "ServiceAccount": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "boolean"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string",
+                    "example": "OA 待办同步"
+                },
+                "display_name": {
+                    "type": "string",
+                    "example": "OA 系统"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "service"
+                    ],
+                    "example": "service"
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
+                },
+                "org_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "org_unit_name": {
+                    "type": "string",
+                    "example": "规划发展部"
+                },
+                "owner": {
+                    "description": "Owner is unit when a department owns the account, scope when the group's or\nan enterprise's own unit does (the account then speaks for that scope).",
+                    "type": "string",
+                    "enum": [
+                        "unit",
+                        "scope"
+                    ],
+                    "example": "unit"
+                },
+                "roles": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "member"
+                    ]
+                },
+                "tokens": {
+                    "description": "Tokens counts the account's tokens not revoked.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "username": {
+                    "type": "string",
+                    "example": "oa-bot"
+                }
+            }
+        },
+        "ServiceAccountActivity": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "example": "service_account.request"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "details": {
+                    "type": "object",
+                    "additionalProperties": {}
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "ip": {
+                    "type": "string",
+                    "example": "10.20.1.7"
+                },
+                "target_id": {
+                    "type": "string",
+                    "example": "POST /api/v1/items/{id}/feedback"
+                },
+                "target_type": {
+                    "type": "string",
+                    "example": "route"
+                }
+            }
+        },
+        "ServiceAccountActivityList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ServiceAccountActivity"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "page_size": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "ServiceAccountList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ServiceAccount"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "page_size": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 1
                 }
             }
         },
@@ -14364,6 +15340,29 @@ const docTemplate = `{
                 }
             }
         },
+        "TodoFeed": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/PersonTodo"
+                    }
+                },
+                "page": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "page_size": {
+                    "type": "integer",
+                    "example": 20
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
         "TodoGroup": {
             "type": "object",
             "properties": {
@@ -14400,6 +15399,35 @@ const docTemplate = `{
                         "my_assignments"
                     ],
                     "example": "approvals"
+                }
+            }
+        },
+        "TokenOwner": {
+            "type": "object",
+            "properties": {
+                "display_name": {
+                    "type": "string",
+                    "example": "OA 系统"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "person",
+                        "service"
+                    ],
+                    "example": "service"
+                },
+                "org_unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "username": {
+                    "type": "string",
+                    "example": "oa-bot"
                 }
             }
         },
@@ -14774,6 +15802,24 @@ const docTemplate = `{
                 }
             }
         },
+        "UpdateServiceAccountRequest": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "description": "Active false disables the account: its tokens answer 401 from the next\nrequest on, in every process.",
+                    "type": "boolean"
+                },
+                "description": {
+                    "type": "string",
+                    "maxLength": 100
+                },
+                "display_name": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "OA 系统"
+                }
+            }
+        },
         "UpdateUserRequest": {
             "type": "object",
             "properties": {
@@ -15040,6 +16086,15 @@ const docTemplate = `{
                 "id": {
                     "type": "string",
                     "format": "uuid"
+                },
+                "kind": {
+                    "description": "Kind is person, or service for a service account (an integration acting\nthrough API tokens).",
+                    "type": "string",
+                    "enum": [
+                        "person",
+                        "service"
+                    ],
+                    "example": "person"
                 },
                 "must_change_password": {
                     "description": "MustChangePassword: full view only.",
@@ -15650,6 +16705,10 @@ const docTemplate = `{
         {
             "description": "Organisation units: groups, enterprises and departments",
             "name": "org-units"
+        },
+        {
+            "description": "Identities for integrators: service accounts (non-person principals acting through API tokens), their tokens, every token of every principal and what each account did (admins)",
+            "name": "service-accounts"
         },
         {
             "description": "Admin settings: warning-light thresholds, source routes and other policies",

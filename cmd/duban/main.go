@@ -52,6 +52,8 @@
 //	@tag.description	Organisation import and directory sync
 //	@tag.name			org-units
 //	@tag.description	Organisation units: groups, enterprises and departments
+//	@tag.name			service-accounts
+//	@tag.description	Identities for integrators: service accounts (non-person principals acting through API tokens), their tokens, every token of every principal and what each account did (admins)
 //	@tag.name			settings
 //	@tag.description	Admin settings: warning-light thresholds, source routes and other policies
 //	@tag.name			statistics

@@ -35,7 +35,8 @@ var Roles = []Role{RoleAdmin, RoleSupervisor, RoleLeader, RoleMember, RoleAudito
 // ValidRole reports whether s names a role.
 func ValidRole(s string) bool { return slices.Contains(Roles, Role(s)) }
 
-// Token scopes of personal API tokens.
+// Token scopes of API tokens (scopes.go): the fine ones, and the two of the first
+// tokens, kept as aliases of sets of fine ones.
 const (
 	ScopeRead  = "read"
 	ScopeWrite = "write"
@@ -57,8 +58,14 @@ type Principal struct {
 	// HeadOf and LiaisonOf list the units whose head or liaison the user is.
 	HeadOf    []uuid.UUID
 	LiaisonOf []uuid.UUID
-	// TokenScopes is set for personal API tokens; nil means a full login session.
+	// TokenScopes is set for API tokens (fine scopes, aliases expanded); nil means
+	// a full login session.
 	TokenScopes []string
+	// TokenID is the API token of the request (uuid.Nil for a login session).
+	TokenID uuid.UUID
+	// Service is true for a service account: a non-person principal acting through
+	// tokens only, with the rights of a person of its owning unit.
+	Service bool
 	// MustChangePassword limits the session to changing the password.
 	MustChangePassword bool
 	// DeputyWindows are the delegations (代理) naming the user as deputy that have
@@ -88,10 +95,27 @@ func (p *Principal) IsHeadOrLiaison(unit uuid.UUID) bool {
 	return p != nil && (slices.Contains(p.HeadOf, unit) || slices.Contains(p.LiaisonOf, unit))
 }
 
-// CanWrite reports whether the credentials allow changes at all (a read-only API
-// token does not).
+// CanWrite reports whether the credentials allow changes at all (a token with no
+// writing scope does not). Which changes a token may make is the route table's
+// matter (scopes.go).
 func (p *Principal) CanWrite() bool {
-	return p != nil && (p.TokenScopes == nil || slices.Contains(p.TokenScopes, ScopeWrite))
+	if p == nil {
+		return false
+	}
+	if p.TokenScopes == nil {
+		return true
+	}
+	for _, s := range p.TokenScopes {
+		if s == ScopeItemsWrite || s == ScopeFeedbackWrite || s == ScopeWebhooksManage {
+			return true
+		}
+	}
+	return false
+}
+
+// HasScope reports whether the credentials carry the scope (a session has all).
+func (p *Principal) HasScope(scope string) bool {
+	return p != nil && (p.TokenScopes == nil || slices.Contains(p.TokenScopes, scope))
 }
 
 type principalKey struct{}

@@ -44,6 +44,7 @@ import (
 	"github.com/duban/duban/internal/reminders"
 	"github.com/duban/duban/internal/sso"
 	"github.com/duban/duban/internal/stats"
+	"github.com/duban/duban/internal/svcaccounts"
 	"github.com/duban/duban/internal/todo"
 	"github.com/duban/duban/internal/urges"
 	"github.com/duban/duban/internal/users"
@@ -241,6 +242,7 @@ func (a *App) routes(ctx context.Context) error {
 		RefreshTTL:          a.Config.RefreshTokenTTL,
 		SessionMaxAge:       a.Config.SessionMaxAge,
 		MaxConcurrentHashes: a.Config.PasswordHashConcurrency,
+		MaxAPITokenTTL:      a.Config.APITokenMaxTTL,
 		Clock:               a.Config.Clock,
 
 		// Keys still accepted while one is rotated out (DUBAN_JWT_PREVIOUS_SECRETS).
@@ -270,6 +272,8 @@ func (a *App) routes(ctx context.Context) error {
 	org.Mount(authed, orgSvc)
 	usersSvc := users.NewService(a.DB, auditLog)
 	users.Mount(authed, usersSvc)
+	// Identities for integrators (issue 15): service accounts and every token.
+	svcaccounts.Mount(authed, svcaccounts.New(a.DB, auditLog, authSvc), authSvc)
 	// 代理: a leader or head hands their decisions to a deputy for a period.
 	delegation.Mount(authed, delegation.NewService(a.DB, auditLog, a.Config.Clock))
 	// One calendar service for every user of it: its snapshot cache is dropped on edit.

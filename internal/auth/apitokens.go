@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +32,11 @@ func (s *Service) CreateAPIToken(ctx context.Context, p *access.Principal, req C
 	if err := requireSession(p); err != nil {
 		return nil, err
 	}
+	return s.issueToken(ctx, p.UserID, p.UserID, req)
+}
+
+// issueToken makes a token acting as owner, recorded as done by actor.
+func (s *Service) issueToken(ctx context.Context, actor, owner uuid.UUID, req CreateAPITokenRequest) (*CreatedAPIToken, error) {
 	now := s.now()
 	if req.ExpiresAt != nil {
 		if !req.ExpiresAt.After(now) {
@@ -41,11 +45,29 @@ func (s *Service) CreateAPIToken(ctx context.Context, p *access.Principal, req C
 		t := req.ExpiresAt.UTC().Truncate(time.Microsecond)
 		req.ExpiresAt = &t
 	}
-	scopes := slices.Clone(req.Scopes)
-	slices.Sort(scopes)
+	if max := s.cfg.MaxAPITokenTTL; max > 0 {
+		limit := now.Add(max)
+		switch {
+		case req.ExpiresAt == nil:
+			t := limit.UTC().Truncate(time.Microsecond)
+			req.ExpiresAt = &t
+		case req.ExpiresAt.After(limit):
+			return nil, problem.Field("expires_at", "max_lifetime",
+				fmt.Sprintf("must be at most %s from now (the deployment's maximum token lifetime)", max))
+		}
+	}
+	for _, sc := range req.Scopes {
+		if !access.ValidScope(sc) {
+			return nil, problem.Field("scopes", "oneof", "unknown scope "+sc)
+		}
+	}
+	scopes := access.ExpandScopes(req.Scopes)
+	if len(scopes) == 0 {
+		return nil, problem.Field("scopes", "required", "is required")
+	}
 	raw := APITokenPrefix + randomToken(32)
 	row := apiToken{
-		ID: uuid.Must(uuid.NewV7()), UserID: p.UserID, Name: strings.TrimSpace(req.Name), Prefix: raw[:prefixLen],
+		ID: uuid.Must(uuid.NewV7()), UserID: owner, Name: strings.TrimSpace(req.Name), Prefix: raw[:prefixLen],
 		TokenHash: hashToken(raw), Scopes: strings.Join(scopes, ","), ExpiresAt: req.ExpiresAt, CreatedAt: now,
 	}
 	if row.Name == "" {
@@ -53,19 +75,22 @@ func (s *Service) CreateAPIToken(ctx context.Context, p *access.Principal, req C
 	}
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		var n int64
-		if err := s.db.Conn(ctx).Model(&apiToken{}).Where("user_id = ? AND revoked_at IS NULL", p.UserID).
+		if err := s.db.Conn(ctx).Model(&apiToken{}).Where("user_id = ? AND revoked_at IS NULL", owner).
 			Count(&n).Error; err != nil {
 			return fmt.Errorf("count API tokens: %w", err)
 		}
 		if n >= int64(s.cfg.MaxAPITokens) {
 			return problem.Conflict(CodeTooManyTokens,
-				fmt.Sprintf("you already have %d API tokens; revoke one first", n))
+				fmt.Sprintf("the account already has %d API tokens; revoke one first", n))
 		}
 		if err := s.db.Conn(ctx).Create(&row).Error; err != nil {
 			return fmt.Errorf("store API token: %w", err)
 		}
-		return s.audit.Record(ctx, &p.UserID, audit.TokenCreated, "api_token", row.ID.String(),
-			map[string]any{"name": row.Name, "scopes": scopes, "prefix": row.Prefix})
+		details := map[string]any{"name": row.Name, "scopes": scopes, "prefix": row.Prefix}
+		if owner != actor {
+			details["owner_id"] = owner.String()
+		}
+		return s.audit.Record(ctx, &actor, audit.TokenCreated, "api_token", row.ID.String(), details)
 	})
 	if err != nil {
 		return nil, err
@@ -138,10 +163,23 @@ func (s *Service) principalForAPIToken(ctx context.Context, raw string) (*access
 	if err != nil {
 		return nil, err
 	}
-	p.TokenScopes = strings.Split(row.Scopes, ",")
+	// Rows of the first tokens may still say read or write: the aliases stand for
+	// their sets.
+	p.TokenScopes = access.ExpandScopes(strings.Split(row.Scopes, ","))
+	p.TokenID = row.ID
 	if row.LastUsedAt == nil || now.Sub(*row.LastUsedAt) >= lastUsedEvery {
-		// Best effort: a failed bookkeeping write must not fail the request.
-		_ = s.db.Conn(ctx).Model(&apiToken{}).Where("id = ?", row.ID).Update("last_used_at", now).Error
+		// At most once a minute per token, so that a busy bot does not write on
+		// every request; and only if no other process did it meanwhile. Best
+		// effort: a failed bookkeeping write must not fail the request.
+		q := s.db.Conn(ctx).Model(&apiToken{}).Where("id = ?", row.ID)
+		if row.LastUsedAt != nil {
+			q = q.Where("last_used_at = ?", *row.LastUsedAt)
+		}
+		ip := audit.RequestFrom(ctx).IP
+		if len(ip) > 64 {
+			ip = ip[:64]
+		}
+		_ = q.Updates(map[string]any{"last_used_at": now, "last_used_ip": ip}).Error
 	}
 	return p, nil
 }
@@ -152,8 +190,9 @@ func (r apiToken) view() APIToken {
 		scopes = strings.Split(r.Scopes, ",")
 	}
 	return APIToken{
-		ID: r.ID, Name: r.Name, Prefix: r.Prefix, Scopes: scopes,
-		ExpiresAt: r.ExpiresAt, LastUsedAt: r.LastUsedAt, CreatedAt: r.CreatedAt,
+		ID: r.ID, Name: r.Name, Prefix: r.Prefix, Scopes: access.ExpandScopes(scopes),
+		ExpiresAt: r.ExpiresAt, LastUsedAt: r.LastUsedAt, LastUsedIP: r.LastUsedIP, CreatedAt: r.CreatedAt,
+		RevokedAt: r.RevokedAt,
 	}
 }
 
@@ -169,3 +208,18 @@ func requireSession(p *access.Principal) error {
 
 // errUnauthenticated is the 401 of the middleware.
 func errUnauthenticated(detail string) *problem.Problem { return problem.Unauthorized(detail) }
+
+// MayHaveTokens is the rule of who holds personal API tokens: people with a role
+// beyond member (admins, the supervision office, leaders, auditors), whose work
+// integrations act for. Heads, liaisons and other members act in the web app; an
+// integration of theirs gets a service account instead.
+func MayHaveTokens(p *access.Principal) bool {
+	return p != nil && !p.Service &&
+		p.HasAny(access.RoleAdmin, access.RoleSupervisor, access.RoleLeader, access.RoleAuditor)
+}
+
+// IssueToken makes a token acting as owner (a service account), recorded as done
+// by actor (the admin). Callers check that actor may.
+func (s *Service) IssueToken(ctx context.Context, actor, owner uuid.UUID, req CreateAPITokenRequest) (*CreatedAPIToken, error) {
+	return s.issueToken(ctx, actor, owner, req)
+}

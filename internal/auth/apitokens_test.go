@@ -25,7 +25,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 		if !strings.HasPrefix(secret, "dbn_") || len(secret) != 47 || created["prefix"] != secret[:8] {
 			t.Fatalf("created token %v", created)
 		}
-		if created["name"] != "OA integration" || !equalJSON(created["scopes"], []string{"read"}) || created["expires_at"] != nil {
+		if created["name"] != "OA integration" || !equalJSON(created["scopes"], []string{"items:read", "todo:read"}) || created["expires_at"] != nil {
 			t.Errorf("created token %v", created)
 		}
 
@@ -45,7 +45,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 		// The token reads.
 		ro := env.As(secret)
 		got := ro.Do("GET", "/api/v1/me", nil).Expect(200).Map()
-		if got["username"] != "zhangwei" || !equalJSON(got["token_scopes"], []string{"read"}) {
+		if got["username"] != "zhangwei" || !equalJSON(got["token_scopes"], []string{"items:read", "todo:read"}) {
 			t.Errorf("GET /me with the token: %v", got)
 		}
 		var lastUsed any
@@ -55,15 +55,18 @@ func TestAPITokenLifecycle(t *testing.T) {
 		if lastUsed == nil {
 			t.Error("last_used_at not set after use")
 		}
-		// ... and may not write.
-		r = ro.Do("POST", "/api/v1/me/tokens", map[string]any{"name": "x", "scopes": []string{"read"}})
-		r.Problem(403, "insufficient_scope")
-		if !strings.Contains(r.Header.Get("WWW-Authenticate"), "insufficient_scope") {
+		// ... and may not write: the route's scope is named.
+		r = ro.Do("POST", "/api/v1/items", map[string]any{"title": "x"})
+		if pr := r.Problem(403, "insufficient_scope"); pr["missing_scope"] != "items:write" {
+			t.Errorf("problem %v", pr)
+		}
+		if !strings.Contains(r.Header.Get("WWW-Authenticate"), `scope="items:write"`) {
 			t.Errorf("WWW-Authenticate %q", r.Header.Get("WWW-Authenticate"))
 		}
+		ro.Do("POST", "/api/v1/me/tokens", map[string]any{"name": "x", "scopes": []string{"read"}}).Problem(403, "session_required")
 		ro.Do("PUT", "/api/v1/me/password", map[string]string{"current_password": apitest.TestPassword, "new_password": "Another-pass-99"}).
-			Problem(403, "insufficient_scope")
-		ro.Do("DELETE", "/api/v1/me/tokens/"+created["id"].(string), nil).Problem(403, "insufficient_scope")
+			Problem(403, "session_required")
+		ro.Do("DELETE", "/api/v1/me/tokens/"+created["id"].(string), nil).Problem(403, "session_required")
 
 		// A write token writes, but never manages credentials.
 		rw := env.As(createToken(me, "read", "write"))

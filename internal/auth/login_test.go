@@ -50,6 +50,7 @@ func TestLoginAndMe(t *testing.T) {
 			"roles": []any{"member", "supervisor"}, "email": "", "phone": "", "title": "",
 			"must_change_password": false, "is_supervision_office": true,
 			"head_of": []any{f.office.String()}, "liaison_of": []any{}, "acting_for": []any{},
+			"kind": "person", "may_have_tokens": true,
 		}
 		for k, v := range want {
 			if !equalJSON(me[k], v) {

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -44,7 +45,36 @@ func (s *Service) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			ctx = context.WithValue(ctx, sessionKey{}, session)
 		}
 		c.SetRequest(c.Request().WithContext(ctx))
-		return next(c)
+		if !p.Service || isRead(c.Request().Method) {
+			return next(c)
+		}
+		err = next(c)
+		s.recordServiceWrite(c, p, err)
+		return err
+	}
+}
+
+// ServiceAccountRequest is the audit action of a change a service account made.
+const ServiceAccountRequest = "service_account.request"
+
+// recordServiceWrite puts every successful change of a service account into the
+// audit log, with the token it used: the account's activity (GET
+// /service-accounts/{id}/activity). It runs after the change committed; a failure
+// to record is logged, the answer stands.
+func (s *Service) recordServiceWrite(c echo.Context, p *access.Principal, err error) {
+	status := c.Response().Status
+	if err != nil || status >= 400 || !c.Response().Committed {
+		return
+	}
+	route := strings.NewReplacer(":id", "{id}").Replace(c.Path())
+	details := map[string]any{
+		"method": c.Request().Method, "route": route, "path": c.Request().URL.Path,
+		"status": status, "token_id": p.TokenID.String(),
+	}
+	ctx := context.WithoutCancel(c.Request().Context())
+	if rerr := s.audit.Record(ctx, &p.UserID, ServiceAccountRequest, "route",
+		c.Request().Method+" "+route, details); rerr != nil {
+		slog.ErrorContext(ctx, "audit of a service account's change failed", "err", rerr, "route", route)
 	}
 }
 
@@ -78,8 +108,8 @@ func (s *Service) Resolve(ctx context.Context, raw string) (*access.Principal, u
 }
 
 // gate applies the limits of the credentials: a session that must change its
-// password may only read /me and change the password; a read-only API token may
-// only read.
+// password may only read /me and change the password; an API token needs the
+// route's scope (scopes.go).
 func gate(c echo.Context, p *access.Principal) error {
 	method, route := c.Request().Method, c.Path()
 	if p.MustChangePassword {
@@ -90,9 +120,18 @@ func gate(c echo.Context, p *access.Principal) error {
 				"change your password first (PUT /api/v1/me/password)")
 		}
 	}
-	if !isRead(method) && !p.CanWrite() {
-		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="duban", error="insufficient_scope", scope="write"`)
-		return problem.New(problem.KindForbidden, CodeInsufficientScope, "this API token may only read")
+	if p.TokenScopes == nil {
+		return nil
+	}
+	need := RequiredScope(method, route)
+	if need == ScopeSession {
+		return problem.New(problem.KindForbidden, CodeSessionRequired,
+			"this action needs a login session, not an API token")
+	}
+	if !p.HasScope(need) {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="duban", error="insufficient_scope", scope="`+need+`"`)
+		return problem.New(problem.KindForbidden, CodeInsufficientScope,
+			"this API token lacks the scope "+need).With("missing_scope", need)
 	}
 	return nil
 }

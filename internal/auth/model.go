@@ -36,6 +36,7 @@ type apiToken struct {
 	Scopes     string // comma-separated
 	ExpiresAt  *time.Time
 	LastUsedAt *time.Time
+	LastUsedIP string `gorm:"column:last_used_ip"`
 	RevokedAt  *time.Time
 	CreatedAt  time.Time
 }
@@ -78,7 +79,12 @@ type Me struct {
 	ActingFor []ActingFor `json:"acting_for"`
 	// TokenScopes lists the scopes when the caller uses a personal API token; absent
 	// for a login session.
-	TokenScopes []string `json:"token_scopes,omitempty" enums:"read,write" example:"read"`
+	TokenScopes []string `json:"token_scopes,omitempty" enums:"items:read,items:write,feedback:write,webhooks:manage,todo:read" example:"items:read"`
+	// Kind is person, or service for a service account.
+	Kind string `json:"kind" enums:"person,service" example:"person"`
+	// MayHaveTokens tells whether the user may hold personal API tokens (every
+	// active person may; the web app shows the token page by it).
+	MayHaveTokens bool `json:"may_have_tokens"`
 } // @name Me
 
 // ActingFor is one running delegation naming the user as deputy.
@@ -121,9 +127,13 @@ type ChangePasswordRequest struct {
 
 // CreateAPITokenRequest is the body of POST /me/tokens.
 type CreateAPITokenRequest struct {
-	Name   string   `json:"name" validate:"required,max=100" example:"OA integration"`
-	Scopes []string `json:"scopes" validate:"required,min=1,max=2,unique,dive,oneof=read write" enums:"read,write" example:"read"`
-	// ExpiresAt is optional; the token never expires without it.
+	Name string `json:"name" validate:"required,max=100" example:"OA integration"`
+	// Scopes: fine scopes (items:read, items:write, feedback:write,
+	// webhooks:manage, todo:read) or the aliases read (items:read, todo:read) and
+	// write (all five).
+	Scopes []string `json:"scopes" validate:"required,min=1,max=7,unique,dive,oneof=read write items:read items:write feedback:write webhooks:manage todo:read" enums:"items:read,items:write,feedback:write,webhooks:manage,todo:read,read,write" example:"items:read"`
+	// ExpiresAt is optional; without it the token lives as long as the deployment's
+	// maximum (DUBAN_API_TOKEN_MAX_TTL), or forever when there is none.
 	ExpiresAt *time.Time `json:"expires_at,omitempty" format:"date-time" example:"2027-01-01T00:00:00+08:00"`
 } // @name CreateAPITokenRequest
 
@@ -132,11 +142,27 @@ type APIToken struct {
 	ID         uuid.UUID  `json:"id" format:"uuid"`
 	Name       string     `json:"name" example:"OA integration"`
 	Prefix     string     `json:"prefix" example:"dbn_3xQa"`
-	Scopes     []string   `json:"scopes" enums:"read,write" example:"read"`
+	Scopes     []string   `json:"scopes" enums:"items:read,items:write,feedback:write,webhooks:manage,todo:read" example:"items:read"`
 	ExpiresAt  *time.Time `json:"expires_at" format:"date-time" extensions:"x-nullable"`
 	LastUsedAt *time.Time `json:"last_used_at" format:"date-time" extensions:"x-nullable"`
-	CreatedAt  time.Time  `json:"created_at" format:"date-time"`
+	// LastUsedIP is the client address of the last use (recorded with
+	// last_used_at, at most once a minute).
+	LastUsedIP string    `json:"last_used_ip" example:"10.20.1.7"`
+	CreatedAt  time.Time `json:"created_at" format:"date-time"`
+	// RevokedAt is set on revoked tokens (only the admins' list shows them).
+	RevokedAt *time.Time `json:"revoked_at,omitempty" format:"date-time"`
+	// Owner is the principal the token acts as (the admins' list only).
+	Owner *TokenOwner `json:"owner,omitempty"`
 } // @name APIToken
+
+// TokenOwner is the principal of a token in the admins' list.
+type TokenOwner struct {
+	ID          uuid.UUID `json:"id" format:"uuid"`
+	Username    string    `json:"username" example:"oa-bot"`
+	DisplayName string    `json:"display_name" example:"OA 系统"`
+	Kind        string    `json:"kind" enums:"person,service" example:"service"`
+	OrgUnitID   uuid.UUID `json:"org_unit_id" format:"uuid"`
+} // @name TokenOwner
 
 // CreatedAPIToken is the answer of POST /me/tokens: the only time the secret is shown.
 type CreatedAPIToken struct {

@@ -28,7 +28,8 @@ const (
 	CodeInvalidCredentials = "invalid_credentials"
 	// CodePasswordChangeRequired: the session may only change the password (403).
 	CodePasswordChangeRequired = "password_change_required"
-	// CodeInsufficientScope: a read-only API token tried to change something (403).
+	// CodeInsufficientScope: the API token lacks the route's scope, named in the
+	// problem's missing_scope (403).
 	CodeInsufficientScope = "insufficient_scope"
 	// CodeSessionRequired: the action needs a login session, not an API token (403).
 	CodeSessionRequired = "session_required"
@@ -54,6 +55,10 @@ type Config struct {
 	Throttle Throttle
 	// MaxAPITokens is how many active personal tokens one user may hold.
 	MaxAPITokens int
+	// MaxAPITokenTTL, when positive, bounds the lifetime of a new API token: one
+	// asked without expires_at gets now+MaxAPITokenTTL, one asked longer is refused
+	// (DUBAN_API_TOKEN_MAX_TTL).
+	MaxAPITokenTTL time.Duration
 	// SessionMaxAge is the absolute lifetime of a login session: refreshing never
 	// extends a session past it.
 	SessionMaxAge time.Duration

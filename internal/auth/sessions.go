@@ -99,7 +99,8 @@ func (s *Service) checkPassword(ctx context.Context, username, password string) 
 		return u, "", notChecked{gerr}
 	}
 	defer release()
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	if errors.Is(err, gorm.ErrRecordNotFound) || u.Kind == users.KindService {
+		// A service account has no password: it answers like an unknown name.
 		users.BurnPasswordCheck(password) // same cost as a wrong password
 		return u, "unknown_user", nil
 	}
@@ -318,6 +319,10 @@ func (s *Service) Me(ctx context.Context, p *access.Principal) (*Me, error) {
 		Roles: make([]string, 0, len(p.Roles)), Email: u.Email, Phone: u.Phone, Title: u.Title,
 		MustChangePassword: p.MustChangePassword, IsSupervisionOffice: p.InSupervisionOffice,
 		LiaisonOf: nonNil(p.LiaisonOf), TokenScopes: p.TokenScopes, HeadOf: []uuid.UUID{}, ActingFor: []ActingFor{},
+		Kind: users.KindPerson, MayHaveTokens: MayHaveTokens(p),
+	}
+	if p.Service {
+		me.Kind = users.KindService
 	}
 	for _, u := range p.HeadOf {
 		if !slices.Contains(p.DelegatedHeadOf, u) {

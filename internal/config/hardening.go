@@ -26,6 +26,9 @@ type Hardening struct {
 	// SessionMaxAge is the absolute lifetime of a login session: refreshing never
 	// extends it past this age.
 	SessionMaxAge time.Duration `env:"DUBAN_SESSION_MAX_AGE" envDefault:"720h"`
+	// APITokenMaxTTL bounds the lifetime of a new API token (personal or a service
+	// account's); one made without expires_at gets it. 0: no bound.
+	APITokenMaxTTL time.Duration `env:"DUBAN_API_TOKEN_MAX_TTL" envDefault:"0"`
 	// AuditKey keys the hash chains of the timelines and the security log (at least
 	// 32 characters). Empty: generated once and kept in DataDir/audit.key.
 	AuditKey string `env:"DUBAN_AUDIT_KEY"`
@@ -129,6 +132,9 @@ func (h *Hardening) validate() []error {
 	}
 	if h.PasswordHashConcurrency < 0 {
 		errs = append(errs, errors.New("DUBAN_PASSWORD_HASH_CONCURRENCY must not be negative"))
+	}
+	if h.APITokenMaxTTL < 0 || (h.APITokenMaxTTL > 0 && h.APITokenMaxTTL < time.Hour) {
+		errs = append(errs, errors.New("DUBAN_API_TOKEN_MAX_TTL must be 0 (no bound) or at least 1h"))
 	}
 	if h.SessionMaxAge < time.Minute {
 		errs = append(errs, errors.New("DUBAN_SESSION_MAX_AGE must be at least 1m"))

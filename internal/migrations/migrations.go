@@ -57,6 +57,7 @@ func All() []*gormigrate.Migration {
 		m0082ItemListOrder(),
 		m0090Delegations(),
 		m0100StatsRollup(),
+		m0110ServiceAccounts(),
 	}
 }
 

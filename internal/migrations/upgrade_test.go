@@ -562,6 +562,28 @@ var upgradeSteps = []upgradeStep{
 			expectCount(t, env.DB.Gorm(), "stats_rollup WHERE role = 'item' AND assigned = 1", 1)
 		},
 	},
+	{
+		id: "0110_service_accounts",
+		// A service account of the planning department. The token of step 0002
+		// (scope read) is rewritten to its fine scopes when it was made before
+		// 0110; made after, it keeps the alias, which reads the same.
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			id := uuid.Must(uuid.NewV7())
+			return exec(tx,
+				row(`INSERT INTO users (id, username, display_name, password_hash, org_unit_id, email, phone, title, active, must_change_password, kind, version, created_at, updated_at)
+					VALUES (?, 'upgrade.oa', 'OA 系统', '', ?, '', '', '待办同步', true, false, 'service', 1, ?, ?)`, id, d.planning, d.now, d.now))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "api_tokens WHERE scopes IN ('items:read,todo:read', 'read')", 1)
+			expectCount(t, db, "users WHERE kind = 'service'", 1)
+		},
+		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
+			me := env.As(d.apiToken).Do("GET", "/api/v1/me", nil).Expect(200).Map()
+			if fmt.Sprint(me["token_scopes"]) != "[items:read todo:read]" {
+				t.Errorf("scopes of the old read token after upgrade: %v", me["token_scopes"])
+			}
+		},
+	},
 }
 
 func hashHex(s string) string {

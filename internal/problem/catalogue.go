@@ -37,7 +37,9 @@ var Catalogue = map[string]Meaning{
 	// Authentication and accounts.
 	"invalid_credentials":           {401, "The username or password is wrong.", "用户名或密码错误。"},
 	"invalid_login_code":            {401, "The one-time login code is unknown, used or expired.", "一次性登录码无效、已使用或已过期。"},
-	"insufficient_scope":            {403, "A read-only API token tried to change something.", "只读 API 令牌不能执行修改操作。"},
+	"insufficient_scope":            {403, "The API token lacks the scope this route needs (named in missing_scope).", "API 令牌缺少此接口所需的权限范围（见 missing_scope）。"},
+	"service_account_has_activity":  {409, "The service account has acted; disable it instead of deleting it.", "该服务账号已有操作记录，不能删除，请停用。"},
+	"service_account_disabled":      {409, "The service account is disabled; enable it first.", "该服务账号已停用，请先启用。"},
 	"session_required":              {403, "The action needs a login session, not an API token.", "此操作需要登录会话，不能使用 API 令牌。"},
 	"password_change_required":      {403, "The password must be changed before anything else.", "必须先修改密码才能继续操作。"},
 	"password_login_disabled":       {403, "Password login is turned off for this account or deployment; use single sign-on.", "此账号或部署已禁用密码登录；请使用单点登录。"},

@@ -56,7 +56,8 @@ func (s *Service) resolve(ctx context.Context, id identity) (user uuid.UUID, rea
 	}
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		var found []users.User
-		q := s.db.Conn(ctx).Model(&users.User{})
+		// A service account never signs in, whatever the provider says.
+		q := s.db.Conn(ctx).Model(&users.User{}).Where("kind = ?", users.KindPerson)
 		switch id.field {
 		case "employee_no":
 			q = q.Where("employee_no = ?", id.value)

@@ -2,6 +2,7 @@ package todo
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/duban/duban/internal/civil"
 	"github.com/duban/duban/internal/httpserver"
+	"github.com/duban/duban/internal/problem"
 )
 
 // EntryResponse is one thing waiting for the caller.
@@ -77,6 +79,73 @@ func ToResponse(groups []Group) Response {
 func Mount(r httpserver.Router, s *Service) {
 	h := handlers{s: s}
 	r.GET("/me/todo", h.get)
+	r.GET("/todo", h.feed)
+}
+
+// PersonTodo is one person's to-do list in the organisation's feed.
+type PersonTodo struct {
+	UserID      uuid.UUID `json:"user_id" format:"uuid"`
+	Username    string    `json:"username" example:"zhang.wei"`
+	DisplayName string    `json:"display_name" example:"张伟"`
+	OrgUnitID   uuid.UUID `json:"org_unit_id" format:"uuid"`
+	Todo        Response  `json:"todo"`
+} // @name PersonTodo
+
+// FeedResponse is a page of the organisation's to-do feed.
+type FeedResponse struct {
+	Data     []PersonTodo `json:"data"`
+	Total    int64        `json:"total" example:"12"`
+	Page     int          `json:"page" example:"1"`
+	PageSize int          `json:"page_size" example:"20"`
+} // @name TodoFeed
+
+// feed answers GET /todo.
+//
+//	@Summary		The organisation's to-do feed
+//	@Description	For each active person of the unit (and of its sub-units with subunits=true), in display-name order, their to-do list exactly as GET /me/todo computes it for them, so that an OA system can mirror every person's 待办 without holding their tokens. Readers: admins (every unit); the supervision office's supervisors and leaders (the units of their scope); a service account (token scope todo:read) for the units under its owning unit within its scope — an account owned by an enterprise's (or the group's) own unit reads that scope, one owned by a department reads that department. Anyone else: 403. Paginated by person.
+//	@ID				getTodoFeed
+//	@Tags			todo
+//	@Produce		json
+//	@Param			unit_id		query		string	true	"the unit"	format(uuid)
+//	@Param			subunits	query		bool	false	"the units under it too (those the caller may read)"
+//	@Param			page		query		int		false	"page, from 1"	default(1)	minimum(1)
+//	@Param			page_size	query		int		false	"people per page"	default(20)	minimum(1)	maximum(100)
+//	@Success		200			{object}	FeedResponse
+//	@Failure		401			{object}	problem.Problem
+//	@Failure		403			{object}	problem.Problem	"forbidden, insufficient_scope"
+//	@Failure		404			{object}	problem.Problem
+//	@Failure		422			{object}	problem.Problem
+//	@Security		BearerAuth
+//	@Router			/todo [get]
+func (h handlers) feed(c echo.Context) error {
+	p, err := httpserver.Principal(c)
+	if err != nil {
+		return err
+	}
+	pg, err := httpserver.PageParams(c)
+	if err != nil {
+		return err
+	}
+	unit, err := uuid.Parse(c.QueryParam("unit_id"))
+	if err != nil {
+		return problem.Field("unit_id", "uuid", "is required: the unit's id")
+	}
+	subunits := false
+	if v := c.QueryParam("subunits"); v != "" {
+		if subunits, err = strconv.ParseBool(v); err != nil {
+			return problem.Field("subunits", "bool", "must be true or false")
+		}
+	}
+	page, err := h.s.Feed(c.Request().Context(), p, unit, subunits, pg)
+	if err != nil {
+		return err
+	}
+	out := FeedResponse{Data: make([]PersonTodo, 0, len(page.People)), Total: page.Total, Page: pg.Page, PageSize: pg.Size}
+	for _, person := range page.People {
+		out.Data = append(out.Data, PersonTodo{UserID: person.UserID, Username: person.Username,
+			DisplayName: person.DisplayName, OrgUnitID: person.OrgUnitID, Todo: ToResponse(person.Groups)})
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 type handlers struct{ s *Service }

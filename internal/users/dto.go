@@ -59,6 +59,9 @@ type UserResponse struct {
 	Roles       []string `json:"roles" example:"member"`
 	Title       string   `json:"title" example:"副主任"`
 	Active      bool     `json:"active"`
+	// Kind is person, or service for a service account (an integration acting
+	// through API tokens).
+	Kind string `json:"kind" enums:"person,service" example:"person"`
 	// Email: full view only.
 	Email *string `json:"email,omitempty" example:"zhang.wei@example.com"`
 	// Phone: full view only.
@@ -98,6 +101,10 @@ func ToUserResponse(a *Account, p *access.Principal, v Visibility) UserResponse 
 	out := UserResponse{
 		ID: a.ID.String(), Username: a.Username, DisplayName: a.DisplayName, OrgUnitID: a.OrgUnitID.String(),
 		OrgUnitName: a.UnitName, Roles: roles, Title: a.Title, Active: a.Active, AllowedActions: Actions(p, a, v),
+		Kind: a.Kind,
+	}
+	if out.Kind == "" {
+		out.Kind = KindPerson
 	}
 	if FullView(p, a) {
 		email, phone, must, version := a.Email, a.Phone, a.MustChangePassword, a.Version

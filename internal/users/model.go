@@ -28,13 +28,22 @@ type User struct {
 	Source string `gorm:"default:local"`
 	// ExternalID is the directory's stable id of the person (LDAP entryUUID).
 	ExternalID *string
-	Version    int
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Kind is KindPerson, or KindService for a service account (no password, no
+	// single sign-on; API tokens only).
+	Kind      string `gorm:"default:person"`
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TableName pins the table.
 func (User) TableName() string { return "users" }
+
+// The kinds of accounts.
+const (
+	KindPerson  = "person"
+	KindService = "service"
+)
 
 // UserRole is a row of user_roles: one role of one user.
 type UserRole struct {

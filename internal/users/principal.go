@@ -49,6 +49,7 @@ func LoadPrincipal(ctx context.Context, db *database.DB, userID uuid.UUID) (*acc
 		UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName,
 		UnitID: u.OrgUnitID, ScopeID: unit.ScopeID, InSupervisionOffice: unit.IsSupervisionOffice,
 		HeadOf: headOf, LiaisonOf: liaisonOf, MustChangePassword: u.MustChangePassword,
+		Service: u.Kind == KindService,
 	}
 	for _, r := range roles {
 		p.Roles = append(p.Roles, access.Role(r))

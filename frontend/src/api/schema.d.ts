@@ -1868,6 +1868,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/service-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List service accounts
+         * @description Admins only, with a login session. Every service account (non-person principal of an integration), newest first, with its owning unit, role, number of live tokens and last use.
+         */
+        get: operations["listServiceAccounts"];
+        put?: never;
+        /**
+         * Create a service account
+         * @description Admins only, with a login session. The account has no password and never signs in; it acts through the tokens an admin issues it (POST /service-accounts/{id}/tokens), with the rights of a person of its owning unit holding its role, limited by each token's scopes.
+         */
+        post: operations["createServiceAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/service-accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a service account
+         * @description Admins only, with a login session.
+         */
+        get: operations["getServiceAccount"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a service account
+         * @description Admins only, with a login session. Deletes an account that never acted, with its tokens; one that acted stays for the audit trail (409 service_account_has_activity: disable it instead).
+         */
+        delete: operations["deleteServiceAccount"];
+        options?: never;
+        head?: never;
+        /**
+         * Change or disable a service account
+         * @description Admins only, with a login session. `active: false` disables the account: each of its tokens answers 401 from the next request on, in every process; `active: true` enables it again.
+         */
+        patch: operations["updateServiceAccount"];
+        trace?: never;
+    };
+    "/service-accounts/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a service account did
+         * @description Admins only, with a login session. The audit log's entries the account is the actor of, newest first: every change it made through the API (action service_account.request, with the route, status and token id), besides what the domain records itself.
+         */
+        get: operations["listServiceAccountActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/service-accounts/{id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a token to a service account
+         * @description Admins only, with a login session. The secret is in this answer only. Scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write); expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
+         */
+        post: operations["issueServiceAccountToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/settings/assessment": {
         parameters: {
             query?: never;
@@ -1995,6 +2087,66 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation's to-do feed
+         * @description For each active person of the unit (and of its sub-units with subunits=true), in display-name order, their to-do list exactly as GET /me/todo computes it for them, so that an OA system can mirror every person's 待办 without holding their tokens. Readers: admins (every unit); the supervision office's supervisors and leaders (the units of their scope); a service account (token scope todo:read) for the units under its owning unit within its scope — an account owned by an enterprise's (or the group's) own unit reads that scope, one owned by a department reads that department. Anyone else: 403. Paginated by person.
+         */
+        get: operations["getTodoFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every API token
+         * @description Admins only, with a login session. The tokens of every principal, people and service accounts, newest first, never with their secret; each with its owner, scopes, expiry, last use and address.
+         */
+        get: operations["listAllTokens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke any API token
+         * @description Admins only, with a login session. Revokes a token of any principal; its next request answers 401 in every process (tokens are checked in the database on each request).
+         */
+        delete: operations["revokeAnyToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2273,13 +2425,26 @@ export interface components {
             id: string;
             /** Format: date-time */
             last_used_at: string | null;
+            /**
+             * @description LastUsedIP is the client address of the last use (recorded with
+             *     last_used_at, at most once a minute).
+             * @example 10.20.1.7
+             */
+            last_used_ip: string;
             /** @example OA integration */
             name: string;
+            /** @description Owner is the principal the token acts as (the admins' list only). */
+            owner?: components["schemas"]["TokenOwner"];
             /** @example dbn_3xQa */
             prefix: string;
             /**
+             * Format: date-time
+             * @description RevokedAt is set on revoked tokens (only the admins' list shows them).
+             */
+            revoked_at?: string;
+            /**
              * @example [
-             *       "read"
+             *       "items:read"
              *     ]
              */
             scopes: components["schemas"]["TokenScope"][];
@@ -2880,19 +3045,25 @@ export interface components {
         CreateAPITokenRequest: {
             /**
              * Format: date-time
-             * @description ExpiresAt is optional; the token never expires without it.
+             * @description ExpiresAt is optional; without it the token lives as long as the deployment's
+             *     maximum (DUBAN_API_TOKEN_MAX_TTL), or forever when there is none.
              * @example 2027-01-01T00:00:00+08:00
              */
             expires_at?: string | null;
             /** @example OA integration */
             name: string;
             /**
+             * @description Scopes: fine scopes (items:read, items:write, feedback:write,
+             *     webhooks:manage, todo:read) or the aliases read (items:read, todo:read) and
+             *     write (all five).
              * @example [
-             *       "read"
+             *       "items:read"
              *     ]
              */
-            scopes: components["schemas"]["TokenScope"][];
+            scopes: components["schemas"]["CreateAPITokenRequestScopes"][];
         };
+        /** @enum {string} */
+        CreateAPITokenRequestScopes: "items:read" | "items:write" | "feedback:write" | "webhooks:manage" | "todo:read" | "read" | "write";
         CreateBulletin: {
             /** Format: date */
             from?: string;
@@ -3009,6 +3180,31 @@ export interface components {
              */
             sort_order?: number;
         };
+        CreateServiceAccountRequest: {
+            /** @example OA 待办同步 */
+            description?: string;
+            /** @example OA 系统 */
+            display_name: string;
+            /**
+             * Format: uuid
+             * @description OrgUnitID is the owning unit: a department, or the group's or an
+             *     enterprise's own unit to own it for that whole supervision scope.
+             */
+            org_unit_id: string;
+            /**
+             * @description Role is what a person of the unit would hold: member (the default),
+             *     supervisor, leader or auditor; never admin.
+             */
+            role?: components["schemas"]["CreateServiceAccountRequestRole"];
+            /**
+             * @description Username names the account in lists and the audit log: 3 to 64 characters
+             *     of a-z, 0-9, dot, underscore and hyphen.
+             * @example oa-bot
+             */
+            username: string;
+        };
+        /** @enum {string} */
+        CreateServiceAccountRequestRole: "member" | "supervisor" | "leader" | "auditor";
         CreateUserRequest: {
             /** @example 张伟 */
             display_name: string;
@@ -3048,13 +3244,26 @@ export interface components {
             id: string;
             /** Format: date-time */
             last_used_at: string | null;
+            /**
+             * @description LastUsedIP is the client address of the last use (recorded with
+             *     last_used_at, at most once a minute).
+             * @example 10.20.1.7
+             */
+            last_used_ip: string;
             /** @example OA integration */
             name: string;
+            /** @description Owner is the principal the token acts as (the admins' list only). */
+            owner?: components["schemas"]["TokenOwner"];
             /** @example dbn_3xQa */
             prefix: string;
             /**
+             * Format: date-time
+             * @description RevokedAt is set on revoked tokens (only the admins' list shows them).
+             */
+            revoked_at?: string;
+            /**
              * @example [
-             *       "read"
+             *       "items:read"
              *     ]
              */
             scopes: components["schemas"]["TokenScope"][];
@@ -3672,7 +3881,14 @@ export interface components {
             /** Format: uuid */
             id: string;
             is_supervision_office: boolean;
+            /** @description Kind is person, or service for a service account. */
+            kind: components["schemas"]["MeKind"];
             liaison_of: string[];
+            /**
+             * @description MayHaveTokens tells whether the user may hold personal API tokens (every
+             *     active person may; the web app shows the token page by it).
+             */
+            may_have_tokens: boolean;
             must_change_password: boolean;
             /** Format: uuid */
             org_unit_id: string;
@@ -3694,13 +3910,15 @@ export interface components {
              * @description TokenScopes lists the scopes when the caller uses a personal API token; absent
              *     for a login session.
              * @example [
-             *       "read"
+             *       "items:read"
              *     ]
              */
             token_scopes?: components["schemas"]["TokenScope"][];
             /** @example zhangwei */
             username: string;
         };
+        /** @enum {string} */
+        MeKind: "person" | "service";
         /** @enum {string} */
         MeetingType: "board" | "party_group" | "gm_office" | "annual_work" | "midyear_work" | "monthly" | "production_coordination" | "special_topic";
         /** @enum {string} */
@@ -4234,6 +4452,17 @@ export interface components {
             /** @example zhang.wei */
             username: string;
         };
+        PersonTodo: {
+            /** @example 张伟 */
+            display_name: string;
+            /** Format: uuid */
+            org_unit_id: string;
+            todo: components["schemas"]["Todo"];
+            /** Format: uuid */
+            user_id: string;
+            /** @example zhang.wei */
+            username: string;
+        };
         /** @description An RFC 9457 problem detail (application/problem+json). Besides the standard members it carries `code` and, depending on the code, extension members. */
         Problem: {
             /** @description invalid_transition: the actions allowed in the current state */
@@ -4292,7 +4521,7 @@ export interface components {
          *     - `import_too_large` (413): The workbook is larger than accepted. 工作簿超过允许的大小。
          *     - `import_too_many_rows` (422): The workbook has more rows than one import takes. 工作簿行数超过单次导入上限。
          *     - `import_wrong_template` (422): The workbook does not follow the import template. 工作簿不符合导入模板。
-         *     - `insufficient_scope` (403): A read-only API token tried to change something. 只读 API 令牌不能执行修改操作。
+         *     - `insufficient_scope` (403): The API token lacks the scope this route needs (named in missing_scope). API 令牌缺少此接口所需的权限范围（见 missing_scope）。
          *     - `insufficient_storage` (507): The server has no room to keep the upload. 服务器存储空间不足，无法保存上传的文件。
          *     - `internal_error` (500): An unexpected error; quote `request_id` when reporting it. 服务器内部错误；报告时请提供 `request_id`。
          *     - `invalid_credentials` (401): The username or password is wrong. 用户名或密码错误。
@@ -4317,6 +4546,8 @@ export interface components {
          *     - `precondition_required` (428): This change needs an If-Match header with the object's version. 此修改需要带有对象版本的 If-Match 请求头。
          *     - `rate_limited` (429): Too many requests; retry after `retry_after` seconds (also the Retry-After header). 请求过于频繁；请在 `retry_after` 秒后重试（亦见 Retry-After 响应头）。
          *     - `self_lockout` (409): You cannot deactivate your own account or remove your own admin role. 不能停用自己的账号或取消自己的管理员角色。
+         *     - `service_account_disabled` (409): The service account is disabled; enable it first. 该服务账号已停用，请先启用。
+         *     - `service_account_has_activity` (409): The service account has acted; disable it instead of deleting it. 该服务账号已有操作记录，不能删除，请停用。
          *     - `service_unavailable` (503): The server cannot answer now (database unavailable, busy or too slow); retry after Retry-After. 服务暂不可用（数据库不可用、繁忙或超时）；请按 Retry-After 稍后重试。
          *     - `session_required` (403): The action needs a login session, not an API token. 此操作需要登录会话，不能使用 API 令牌。
          *     - `sso_not_configured` (404): The login method asked for is not configured. 所请求的登录方式未配置。
@@ -4332,7 +4563,7 @@ export interface components {
          *     - `webhook_disabled` (409): The webhook subscription is disabled; enable it before redelivering. 该 Webhook 订阅已停用；请先启用再重新投递。
          * @enum {string}
          */
-        ProblemCode: "assessment_published" | "assignment_not_live" | "bad_request" | "bulletin_published" | "client_closed_request" | "completion_pending" | "completion_request_changed" | "conflict" | "deadline_passed" | "delegation_over" | "delegation_overlaps" | "extension_changed" | "extension_pending" | "feedback_changed" | "feedback_open_exists" | "forbidden" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_response_withheld" | "identity_provider_unavailable" | "import_empty" | "import_invalid" | "import_invalid_rows" | "import_not_xlsx" | "import_too_large" | "import_too_many_rows" | "import_wrong_template" | "insufficient_scope" | "insufficient_storage" | "internal_error" | "invalid_credentials" | "invalid_login_code" | "invalid_transition" | "item_changed" | "item_has_sub_items" | "item_quota_exceeded" | "last_admin" | "login_busy" | "malformed_json" | "method_not_allowed" | "no_warning" | "not_a_workbook" | "not_found" | "not_overdue" | "nothing_to_delegate" | "password_change_required" | "password_login_disabled" | "payload_too_large" | "precondition_failed" | "precondition_required" | "rate_limited" | "self_lockout" | "service_unavailable" | "session_required" | "sso_not_configured" | "successor_required" | "sync_not_configured" | "too_many_tokens" | "unauthorized" | "unit_in_use" | "unsupported_media_type" | "upload_quota_exceeded" | "username_taken" | "validation_failed" | "webhook_disabled";
+        ProblemCode: "assessment_published" | "assignment_not_live" | "bad_request" | "bulletin_published" | "client_closed_request" | "completion_pending" | "completion_request_changed" | "conflict" | "deadline_passed" | "delegation_over" | "delegation_overlaps" | "extension_changed" | "extension_pending" | "feedback_changed" | "feedback_open_exists" | "forbidden" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_response_withheld" | "identity_provider_unavailable" | "import_empty" | "import_invalid" | "import_invalid_rows" | "import_not_xlsx" | "import_too_large" | "import_too_many_rows" | "import_wrong_template" | "insufficient_scope" | "insufficient_storage" | "internal_error" | "invalid_credentials" | "invalid_login_code" | "invalid_transition" | "item_changed" | "item_has_sub_items" | "item_quota_exceeded" | "last_admin" | "login_busy" | "malformed_json" | "method_not_allowed" | "no_warning" | "not_a_workbook" | "not_found" | "not_overdue" | "nothing_to_delegate" | "password_change_required" | "password_login_disabled" | "payload_too_large" | "precondition_failed" | "precondition_required" | "rate_limited" | "self_lockout" | "service_account_disabled" | "service_account_has_activity" | "service_unavailable" | "session_required" | "sso_not_configured" | "successor_required" | "sync_not_configured" | "too_many_tokens" | "unauthorized" | "unit_in_use" | "unsupported_media_type" | "upload_quota_exceeded" | "username_taken" | "validation_failed" | "webhook_disabled";
         QuietHours: {
             /** @example true */
             enabled: boolean;
@@ -4440,6 +4671,83 @@ export interface components {
         ReviewStepDecision: "forward" | "reject";
         /** @enum {string} */
         Role: "admin" | "supervisor" | "leader" | "member" | "auditor";
+        ServiceAccount: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** @example OA 待办同步 */
+            description: string;
+            /** @example OA 系统 */
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example service
+             * @enum {string}
+             */
+            kind: "service";
+            /** Format: date-time */
+            last_used_at: string | null;
+            /** Format: uuid */
+            org_unit_id: string;
+            /** @example 规划发展部 */
+            org_unit_name: string;
+            /**
+             * @description Owner is unit when a department owns the account, scope when the group's or
+             *     an enterprise's own unit does (the account then speaks for that scope).
+             */
+            owner: components["schemas"]["ServiceAccountOwner"];
+            /**
+             * @example [
+             *       "member"
+             *     ]
+             */
+            roles: string[];
+            /**
+             * @description Tokens counts the account's tokens not revoked.
+             * @example 1
+             */
+            tokens: number;
+            /** @example oa-bot */
+            username: string;
+        };
+        ServiceAccountActivity: {
+            /** @example service_account.request */
+            action: string;
+            /** Format: date-time */
+            at: string;
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /** @example 10.20.1.7 */
+            ip: string;
+            /** @example POST /api/v1/items/{id}/feedback */
+            target_id: string;
+            /** @example route */
+            target_type: string;
+        };
+        ServiceAccountActivityList: {
+            data: components["schemas"]["ServiceAccountActivity"][];
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            page_size: number;
+            /** @example 1 */
+            total: number;
+        };
+        ServiceAccountList: {
+            data: components["schemas"]["ServiceAccount"][];
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            page_size: number;
+            /** @example 1 */
+            total: number;
+        };
+        /** @enum {string} */
+        ServiceAccountOwner: "unit" | "scope";
         /** @enum {string} */
         Source: "board" | "party_group" | "leader_activity" | "group_meeting" | "special_meeting" | "other" | "superior_instruction" | "subsidiary_request" | "emergency";
         SourceRoute: {
@@ -4650,6 +4958,15 @@ export interface components {
         };
         /** @enum {string} */
         TodoEntryRefType: "assignment" | "feedback" | "urge" | "extension" | "completion_request" | "comment";
+        TodoFeed: {
+            data: components["schemas"]["PersonTodo"][];
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            page_size: number;
+            /** @example 12 */
+            total: number;
+        };
         TodoGroup: {
             /**
              * @description Count is how many there are; items holds the first 20, oldest first.
@@ -4661,6 +4978,17 @@ export interface components {
         };
         /** @enum {string} */
         TodoGroupKey: "approvals" | "to_issue" | "assignments_to_accept" | "returned_assignments" | "feedback_to_write" | "feedback_to_submit" | "feedback_to_review" | "urges_to_acknowledge" | "extension_decisions" | "completion_decisions" | "verifications_due" | "overdue" | "drafts_returned" | "rework" | "instructions" | "feedback_returned" | "my_assignments";
+        TokenOwner: {
+            /** @example OA 系统 */
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["MeKind"];
+            /** Format: uuid */
+            org_unit_id: string;
+            /** @example oa-bot */
+            username: string;
+        };
         TokenPair: {
             /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9... */
             access_token: string;
@@ -4676,7 +5004,7 @@ export interface components {
             user: components["schemas"]["Me"];
         };
         /** @enum {string} */
-        TokenScope: "read" | "write";
+        TokenScope: "items:read" | "items:write" | "feedback:write" | "webhooks:manage" | "todo:read";
         UnlockResult: {
             /**
              * @description KeysCleared is how many (address) locks and failure counters were removed.
@@ -4799,6 +5127,16 @@ export interface components {
              * @example 1
              */
             version?: number | null;
+        };
+        UpdateServiceAccountRequest: {
+            /**
+             * @description Active false disables the account: its tokens answer 401 from the next
+             *     request on, in every process.
+             */
+            active?: boolean | null;
+            description?: string | null;
+            /** @example OA 系统 */
+            display_name?: string | null;
         };
         UpdateUserRequest: {
             /**
@@ -4946,6 +5284,11 @@ export interface components {
             employee_no?: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description Kind is person, or service for a service account (an integration acting
+             *     through API tokens).
+             */
+            kind: components["schemas"]["MeKind"];
             /** @description MustChangePassword: full view only. */
             must_change_password?: boolean;
             /** Format: uuid */
@@ -13477,6 +13820,501 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listServiceAccounts: {
+        parameters: {
+            query?: {
+                /** @description only accounts owned by this unit */
+                org_unit_id?: string;
+                /** @description page, from 1 */
+                page?: number;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden, session_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the account */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateServiceAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden, session_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency_in_progress: the first request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description service account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden, session_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description service account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden, session_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description service_account_has_activity */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description service account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the changes */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateServiceAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden, session_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listServiceAccountActivity: {
+        parameters: {
+            query?: {
+                /** @description page, from 1 */
+                page?: number;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description service account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountActivityList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden, session_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    issueServiceAccountToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description service account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the token */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAPITokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAPIToken"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden, session_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too_many_tokens, service_account_disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getAssessmentRules: {
         parameters: {
             query?: never;
@@ -14023,6 +14861,194 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTodoFeed: {
+        parameters: {
+            query: {
+                /** @description the unit */
+                unit_id: string;
+                /** @description the units under it too (those the caller may read) */
+                subunits?: boolean;
+                /** @description page, from 1 */
+                page?: number;
+                /** @description people per page */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodoFeed"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden, insufficient_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAllTokens: {
+        parameters: {
+            query?: {
+                /** @description only the tokens of this principal */
+                owner_id?: string;
+                /** @description only the tokens of people or of service accounts */
+                kind?: components["schemas"]["MeKind"];
+                /** @description true: only expired tokens; false: only unexpired ones */
+                expired?: boolean;
+                /** @description true: the revoked tokens instead of the live ones */
+                revoked?: boolean;
+                /** @description page, from 1 */
+                page?: number;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APITokenList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden, session_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeAnyToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description token id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden, session_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -27,6 +27,7 @@ const NotFoundPage = lazy(() => import('../pages/NotFoundPage'))
 const SsoLandingPage = lazy(() => import('../pages/SsoLandingPage'))
 const OrgChartPage = lazy(() => import('../pages/org/OrgChartPage'))
 const OrgImportPage = lazy(() => import('../pages/org/OrgImportPage'))
+const ServiceAccountsPage = lazy(() => import('../pages/org/ServiceAccountsPage'))
 const NotificationsPage = lazy(() => import('../pages/NotificationsPage'))
 const NotificationSettingsPage = lazy(() => import('../pages/NotificationSettingsPage'))
 const NoticePrintPage = lazy(() => import('../pages/items/print/NoticePrintPage'))
@@ -106,6 +107,7 @@ function AppRoutes() {
           <Route path="calendar" element={<CalendarPage />} />
           <Route path="settings/warnings" element={<WarningSettingsPage />} />
           <Route path="settings/webhooks" element={<WebhooksPage />} />
+          <Route path="service-accounts" element={<ServiceAccountsPage />} />
           <Route path="settings/robots" element={<RobotsPage />} />
           <Route path="settings/reminders" element={<ReminderSettingsPage />} />
           <Route path="cockpit" element={<CockpitPage />} />

@@ -1,17 +1,11 @@
-import { CopyOutlined, KeyOutlined, PlusOutlined } from '@ant-design/icons'
+import { KeyOutlined, PlusOutlined } from '@ant-design/icons'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import {
-  Alert,
   App,
   Button,
   Card,
-  Checkbox,
   Col,
-  DatePicker,
   Descriptions,
-  Form,
-  Input,
-  Modal,
   Popconfirm,
   Row,
   Space,
@@ -19,7 +13,6 @@ import {
   Tag,
   Typography,
 } from 'antd'
-import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, type Schemas } from '../api/client'
@@ -27,17 +20,29 @@ import { unitNameMap, useOrgTree } from '../api/org'
 import { call, errorMessage } from '../api/problem'
 import { useMe } from '../auth/auth'
 import { ChangePasswordForm } from '../components/ChangePasswordForm'
-import { applyFormError } from '../components/formErrors'
 import { PageHeader } from '../components/PageHeader'
 import { EmptyState, ErrorState, Loading } from '../components/States'
-import { COMPANY_TZ, formatDateTime } from '../lib/time'
+import { formatDateTime } from '../lib/time'
 import { DelegationsCard } from './me/DelegationsCard'
+import { CreateTokenModal, SecretModal, TOKENS_KEY } from './me/TokenModals'
 
 type APIToken = Schemas['APIToken']
 type CreatedAPIToken = Schemas['CreatedAPIToken']
-const TOKENS_KEY = ['me', 'tokens'] as const
+
+// roleLabels names the real position where the data tells it: a member who heads
+// a unit is its 部门负责人, one who liaises for it its 联络人, rather than 普通用户.
+function useRoleLabels() {
+  const { t } = useTranslation()
+  return (u: Schemas['Me']): string[] =>
+    u.roles.flatMap((r) => {
+      if (r !== 'member') return [t(`roles.${r}`, { defaultValue: r })]
+      const posts = [...(u.head_of.length > 0 ? [t('roles.head')] : []), ...(u.liaison_of.length > 0 ? [t('roles.liaison')] : [])]
+      return posts.length > 0 ? posts : [t('roles.member')]
+    })
+}
 
 function Profile() {
+  const roleLabels = useRoleLabels()
   const { t } = useTranslation()
   const me = useMe()
   const tree = useOrgTree()
@@ -60,9 +65,9 @@ function Profile() {
         )}
       </Descriptions.Item>
       <Descriptions.Item label={t('me.roles')}>
-        {u.roles.map((r) => (
-          <Tag key={r} color="blue">
-            {t(`roles.${r}`, { defaultValue: r })}
+        {roleLabels(u).map((label) => (
+          <Tag key={label} color="blue">
+            {label}
           </Tag>
         ))}
       </Descriptions.Item>
@@ -72,107 +77,6 @@ function Profile() {
       <Descriptions.Item label={t('me.headOf')}>{unitList(u.head_of)}</Descriptions.Item>
       <Descriptions.Item label={t('me.liaisonOf')}>{unitList(u.liaison_of)}</Descriptions.Item>
     </Descriptions>
-  )
-}
-
-interface CreateValues {
-  name: string
-  scopes: NonNullable<Schemas['CreateAPITokenRequest']['scopes']>
-  expires_at?: Dayjs | null
-}
-
-function CreateTokenModal({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (t: CreatedAPIToken) => void }) {
-  const { t } = useTranslation()
-  const [form] = Form.useForm<CreateValues>()
-  const [error, setError] = useState<string | null>(null)
-  const qc = useQueryClient()
-  const m = useMutation({
-    mutationFn: (v: CreateValues) =>
-      call(
-        api.POST('/me/tokens', {
-          body: {
-            name: v.name.trim(),
-            scopes: v.scopes,
-            ...(v.expires_at ? { expires_at: v.expires_at.tz(COMPANY_TZ, true).endOf('day').format() } : {}),
-          },
-        }),
-      ),
-    onSuccess: (tok) => {
-      void qc.invalidateQueries({ queryKey: TOKENS_KEY })
-      form.resetFields()
-      setError(null)
-      onCreated(tok)
-    },
-    onError: (e) => setError(applyFormError(form, e, t)),
-  })
-  return (
-    <Modal
-      open={open}
-      title={t('tokens.create')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.create')}
-      confirmLoading={m.isPending}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'token-create-ok' }}
-    >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form form={form} layout="vertical" initialValues={{ scopes: ['read'] }} onFinish={(v) => m.mutate(v)} preserve={false}>
-        <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, message: t('rules.required') }, { max: 100 }]}>
-          <Input placeholder={t('tokens.namePlaceholder')} data-testid="token-name" />
-        </Form.Item>
-        <Form.Item name="scopes" label={t('tokens.scopes')} rules={[{ required: true, message: t('rules.required') }]}>
-          <Checkbox.Group
-            options={[
-              { value: 'read', label: t('tokens.scope_read') },
-              { value: 'write', label: t('tokens.scope_write') },
-            ]}
-          />
-        </Form.Item>
-        <Form.Item name="expires_at" label={t('tokens.expiresAt')} extra={t('tokens.never')}>
-          <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(new Date(), 'day')} />
-        </Form.Item>
-      </Form>
-    </Modal>
-  )
-}
-
-function SecretModal({ token, open, onClose, afterClose }: { token: CreatedAPIToken | null; open: boolean; onClose: () => void; afterClose: () => void }) {
-  const { t } = useTranslation()
-  const { message } = App.useApp()
-  const copy = async () => {
-    if (!token?.token) return
-    try {
-      await navigator.clipboard.writeText(token.token)
-      void message.success(t('common.copied'))
-    } catch {
-      // no clipboard permission: the text stays selectable
-    }
-  }
-  return (
-    <Modal
-      open={open && !!token}
-      title={t('tokens.secretTitle')}
-      onCancel={onClose}
-      afterClose={afterClose}
-      destroyOnHidden
-      mask={{ closable: false }}
-      footer={
-        <Space>
-          <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid="token-copy">
-            {t('common.copy')}
-          </Button>
-          <Button type="primary" onClick={onClose} data-testid="token-secret-close">
-            {t('common.close')}
-          </Button>
-        </Space>
-      }
-    >
-      <Alert type="warning" showIcon title={t('tokens.secretHint')} style={{ marginBottom: 12 }} />
-      <Typography.Paragraph code copyable={{ text: token?.token ?? '' }} style={{ wordBreak: 'break-all' }} data-testid="token-secret">
-        {token?.token}
-      </Typography.Paragraph>
-    </Modal>
   )
 }
 
@@ -276,6 +180,8 @@ function Tokens() {
 
 export default function MePage() {
   const { t } = useTranslation()
+  // Personal API tokens are for the roles the server allows them (may_have_tokens).
+  const me = useMe()
   return (
     <>
       <PageHeader title={t('me.title')} />
@@ -293,9 +199,11 @@ export default function MePage() {
         <Col span={24}>
           <DelegationsCard />
         </Col>
-        <Col span={24}>
-          <Tokens />
-        </Col>
+        {me.data?.may_have_tokens && (
+          <Col span={24}>
+            <Tokens />
+          </Col>
+        )}
       </Row>
     </>
   )

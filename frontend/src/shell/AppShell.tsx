@@ -1,6 +1,7 @@
 import {
   AlertOutlined,
   ApiOutlined,
+  KeyOutlined,
   RobotOutlined,
   AppstoreOutlined,
   BarChartOutlined,
@@ -51,6 +52,7 @@ function useNavItems(): MenuProps['items'] {
       { key: '/settings/warnings', icon: <AlertOutlined />, label: <Link to="/settings/warnings">{t('settings.nav')}</Link> },
       { key: '/settings/robots', icon: <RobotOutlined />, label: <Link to="/settings/robots">{t('delivery.robots.nav')}</Link> },
       { key: '/settings/webhooks', icon: <ApiOutlined />, label: <Link to="/settings/webhooks">{t('delivery.webhooks.nav')}</Link> },
+      { key: '/service-accounts', icon: <KeyOutlined />, label: <Link to="/service-accounts">{t('svc.nav')}</Link> },
     )
   }
   // The reminder rules are the supervision office's as much as the admins'.
