@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assignments across items, in change order (sync)
+         * @description Every assignment of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md).
+         */
+        get: operations["listAssignmentChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assignments/{id}": {
         parameters: {
             query?: never;
@@ -476,6 +496,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/completion-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Completion requests across items, in change order (sync)
+         * @description Every completion request of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md).
+         */
+        get: operations["listCompletionChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/completion-requests/{id}": {
         parameters: {
             query?: never;
@@ -556,6 +596,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Extension requests across items, in change order (sync)
+         * @description Every extension request of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md).
+         */
+        get: operations["listExtensionChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/extensions/{id}": {
         parameters: {
             query?: never;
@@ -630,6 +690,26 @@ export interface paths {
          * @description requested → forwarded (to the supervising leader) or rejected; the comment is required to reject (422). Only the supervision office of the item's scope (403), never on a request one made oneself; 409 invalid_transition once reviewed. Honours If-Match on the request's version.
          */
         post: operations["reviewExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feedback across items, in change order (sync)
+         * @description Every feedback of the items the caller sees (as GET /items lists them; drafts only for the people of their unit), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md). A page may hold fewer rows than page_size when rows it passed are not the caller's to read.
+         */
+        get: operations["listFeedbackChanges"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -749,7 +829,7 @@ export interface paths {
         };
         /**
          * List supervision items
-         * @description The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed, or a unit's feedback missed by more than feedback_grace_workdays working days while the item is issued or in progress), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.
+         * @description The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed, or a unit's feedback missed by more than feedback_grace_workdays working days while the item is issued or in progress), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last. For synchronisation, give `cursor` (empty to start) or `updated_since`: the list is then in the order items were last changed (oldest first), `next_cursor` continues it and `has_more` says whether another page is ready; a cursor never skips nor repeats a change under concurrent writes (see docs/integrations.md). `ids` picks items by id in either mode.
          */
         get: operations["listItems"];
         put?: never;
@@ -2000,6 +2080,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/urges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Urges across items, in change order (sync)
+         * @description Every urge of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md). An urge changes when it is acknowledged.
+         */
+        get: operations["listUrgeChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/urges/{id}/acknowledge": {
         parameters: {
             query?: never;
@@ -2497,6 +2597,19 @@ export interface components {
         };
         /** @enum {string} */
         AssignmentAllowedActions: "accept" | "return" | "update";
+        AssignmentChanges: {
+            data: components["schemas"]["Assignment"][];
+            /**
+             * @description HasMore: another page is ready now; otherwise poll later with next_cursor.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor: pass it as cursor for the changes after this page.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor: string;
+        };
         AssignmentList: {
             data: components["schemas"]["Assignment"][];
             total: number;
@@ -2810,6 +2923,19 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        CompletionChanges: {
+            data: components["schemas"]["CompletionRequest"][];
+            /**
+             * @description HasMore: another page is ready now; otherwise poll later with next_cursor.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor: pass it as cursor for the changes after this page.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor: string;
         };
         CompletionMaterial: {
             /** Format: uuid */
@@ -3201,6 +3327,19 @@ export interface components {
             /** @example 1 */
             version: number;
         };
+        ExtensionChanges: {
+            data: components["schemas"]["Extension"][];
+            /**
+             * @description HasMore: another page is ready now; otherwise poll later with next_cursor.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor: pass it as cursor for the changes after this page.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor: string;
+        };
         ExtensionList: {
             /**
              * @description AllowedActions on the item: request (an extension, now), set_deadline (supervision office, overdue item).
@@ -3263,6 +3402,19 @@ export interface components {
         };
         /** @enum {string} */
         FeedbackCadence: "none" | "weekly" | "biweekly" | "monthly" | "quarterly" | "milestones";
+        FeedbackChanges: {
+            data: components["schemas"]["Feedback"][];
+            /**
+             * @description HasMore: another page is ready now; otherwise poll later with next_cursor.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor: pass it as cursor for the changes after this page.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor: string;
+        };
         FeedbackDraft: {
             /** Format: uuid */
             based_on_id: string | null;
@@ -3625,6 +3777,17 @@ export interface components {
         };
         ItemList: {
             data: components["schemas"]["Item"][];
+            /**
+             * @description HasMore: another page follows (the next offset page, or next_cursor).
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor continues a sync listing (cursor or updated_since given): pass it
+             *     as cursor to get the changes after this page; keep it to poll for later ones.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor?: string;
             /** @example 1 */
             page: number;
             /** @example 20 */
@@ -4892,6 +5055,19 @@ export interface components {
             unit_id: string;
             version: number;
         };
+        UrgeChanges: {
+            data: components["schemas"]["Urge"][];
+            /**
+             * @description HasMore: another page is ready now; otherwise poll later with next_cursor.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor: pass it as cursor for the changes after this page.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor: string;
+        };
         UrgeCount: {
             /** @example 3 */
             total: number;
@@ -5454,6 +5630,62 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAssignmentChanges: {
+        parameters: {
+            query?: {
+                /** @description only this item's */
+                item_id?: string;
+                /** @description only this unit's */
+                unit_id?: string;
+                /** @description only those changed at or after this time (RFC 3339) */
+                updated_since?: string;
+                /** @description only these (at most 100), comma separated */
+                ids?: string[];
+                /** @description next_cursor of the previous page; absent or empty to start */
+                cursor?: string;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentChanges"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7015,6 +7247,62 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listCompletionChanges: {
+        parameters: {
+            query?: {
+                /** @description only this item's */
+                item_id?: string;
+                /** @description only this unit's */
+                unit_id?: string;
+                /** @description only those changed at or after this time (RFC 3339) */
+                updated_since?: string;
+                /** @description only these (at most 100), comma separated */
+                ids?: string[];
+                /** @description next_cursor of the previous page; absent or empty to start */
+                cursor?: string;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionChanges"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getCompletionRequest: {
         parameters: {
             query?: never;
@@ -7371,6 +7659,62 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listExtensionChanges: {
+        parameters: {
+            query?: {
+                /** @description only this item's */
+                item_id?: string;
+                /** @description only this unit's */
+                unit_id?: string;
+                /** @description only those changed at or after this time (RFC 3339) */
+                updated_since?: string;
+                /** @description only these (at most 100), comma separated */
+                ids?: string[];
+                /** @description next_cursor of the previous page; absent or empty to start */
+                cursor?: string;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtensionChanges"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getExtension: {
         parameters: {
             query?: never;
@@ -7706,6 +8050,62 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listFeedbackChanges: {
+        parameters: {
+            query?: {
+                /** @description only this item's */
+                item_id?: string;
+                /** @description only this unit's */
+                unit_id?: string;
+                /** @description only feedback changed at or after this time (RFC 3339) */
+                updated_since?: string;
+                /** @description only these (at most 100), comma separated */
+                ids?: string[];
+                /** @description next_cursor of the previous page; absent or empty to start */
+                cursor?: string;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackChanges"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8248,6 +8648,12 @@ export interface operations {
                 scope_id?: string;
                 /** @description sort keys */
                 sort?: string;
+                /** @description only these items (at most 100), comma separated */
+                ids?: string[];
+                /** @description only items changed at or after this time (RFC 3339); lists in change order with next_cursor */
+                updated_since?: string;
+                /** @description the next_cursor of the previous page; empty to start: lists in change order (sort and page are ignored) */
+                cursor?: string;
                 /** @description page, from 1 */
                 page?: number;
                 /** @description page size */
@@ -14010,6 +14416,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StatsUnits"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listUrgeChanges: {
+        parameters: {
+            query?: {
+                /** @description only this item's */
+                item_id?: string;
+                /** @description only this unit's */
+                unit_id?: string;
+                /** @description only those changed at or after this time (RFC 3339) */
+                updated_since?: string;
+                /** @description only these (at most 100), comma separated */
+                ids?: string[];
+                /** @description next_cursor of the previous page; absent or empty to start */
+                cursor?: string;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgeChanges"];
                 };
             };
             /** @description Unauthorized */
