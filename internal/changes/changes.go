@@ -132,18 +132,33 @@ func (q Query) Filter(db *gorm.DB, table, updated string) *gorm.DB {
 // the caller learns whether more follow (Next).
 //
 // On PostgreSQL only rows whose writing transaction ended before the statement's
-// snapshot are handed out (change_seq below the snapshot's xmin): a transaction
-// still running holds back every change after its own, which would otherwise be
-// passed by the cursor before it commits. SQLite's writers take turns, so its
+// snapshot are handed out (change_seq below pgHorizon): a transaction of this
+// database still running holds back every change after its own, which would
+// otherwise be passed by the cursor before it commits. SQLite's writers take turns, so its
 // counter is already in commit order.
 func (q Query) Page(db *gorm.DB, dialect database.Dialect, table string) *gorm.DB {
 	c := q.Cursor
 	db = db.Where("("+table+".change_seq > ? OR ("+table+".change_seq = ? AND "+table+".id > ?))", c.Seq, c.Seq, c.ID)
 	if dialect == database.Postgres {
-		db = db.Where(table + ".change_seq < pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+		db = db.Where(table + ".change_seq < (" + pgHorizon + ")")
 	}
 	return db.Order(table + ".change_seq ASC").Order(table + ".id ASC").Limit(q.Limit + 1)
 }
+
+// pgHorizon is the first transaction id whose rows a page may not hand out yet: the
+// statement snapshot's xmax, or the oldest transaction of this database still
+// running in it, whichever is lower. Transactions of other databases of the server
+// (shown holding their id's lock by a backend connected elsewhere) cannot write
+// these rows and do not hold the page back; one that ended since the snapshot
+// counts as ours, which only holds the page back until the next read. See
+// README.md.
+const pgHorizon = `SELECT LEAST(pg_snapshot_xmax(s.snap)::text::bigint,
+	(SELECT min(x::text::bigint) FROM pg_snapshot_xip(s.snap) x
+	 WHERE NOT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
+		AND l.transactionid::text = (x::text::bigint & 4294967295)::text
+		AND a.datid IS DISTINCT FROM (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()))))
+	FROM (SELECT pg_current_snapshot() AS snap) s`
 
 // Row is what a page needs of each row: its place in the change order.
 type Row struct {
