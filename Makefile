@@ -3,7 +3,7 @@
 #   make run            build, then start bin/duban on the embedded SQLite in ./data
 #   make build          bin/duban (with the web app built in when frontend/ has one)
 #   make test           scripts/test.sh: lint, API documents, go test (SQLite + PostgreSQL), frontend tests
-#   make openapi        regenerate docs/ (swag) and api/ (OpenAPI 3), and the frontend's API types
+#   make openapi        regenerate docs/ (swag), api/ (OpenAPI 3 and the Go client api/client), and the frontend's API types
 #   make openapi-check  regenerate, then fail if that changed anything git tracks (CI runs it)
 #   make lint | fmt | bench | bench-reporting | clean
 #
@@ -102,6 +102,8 @@ test:
 openapi: frontend-deps
 	$(GO) tool swag $(SWAG_FLAGS)
 	$(GO) run ./cmd/openapi -in docs/swagger.json -json api/openapi.json -yaml api/openapi.yaml -errors docs/errors.md
+	@# The Go client (api/client), pinned in go.mod; its test drives a real server.
+	$(GO) run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config api/client/oapi-codegen.yaml api/openapi.json
 	@if [ -n "$(HAVE_FRONTEND)" ] && grep -q '"gen:api"' frontend/package.json; then \
 		echo "cd frontend && npm run gen:api"; (cd frontend && npm run gen:api); fi
 

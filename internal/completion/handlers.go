@@ -19,6 +19,7 @@ func Mount(r httpserver.Router, s *Service) {
 	h := handlers{s: s}
 	r.GET("/items/:id/completion-requests", h.list)
 	r.POST("/items/:id/completion-requests", h.create)
+	r.GET("/completion-requests", h.changes)
 	r.GET("/completion-requests/:id", h.get)
 	r.POST("/completion-requests/:id/review", h.review)
 	r.POST("/completion-requests/:id/approve", h.approve)

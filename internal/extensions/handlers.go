@@ -22,6 +22,7 @@ func Mount(r httpserver.Router, s *Service) {
 	h := handlers{s: s}
 	r.GET("/items/:id/extensions", h.list)
 	r.POST("/items/:id/extensions", h.create)
+	r.GET("/extensions", h.extensionChanges)
 	r.GET("/extensions/:id", h.get)
 	r.POST("/extensions/:id/review", h.review)
 	r.POST("/extensions/:id/approve", h.approve)

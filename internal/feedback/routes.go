@@ -16,6 +16,7 @@ func Mount(r httpserver.Router, s *Service) {
 	r.GET("/items/:id/feedback", h.list)
 	r.POST("/items/:id/feedback", h.create)
 	r.GET("/items/:id/feedback/draft", h.draft)
+	r.GET("/feedback", h.changes)
 	r.GET("/feedback/:id", h.get)
 	r.PATCH("/feedback/:id", h.update)
 	r.POST("/feedback/:id/submit", h.submit)

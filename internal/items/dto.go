@@ -210,6 +210,11 @@ type ItemListResponse struct {
 	TotalIsEstimate bool `json:"total_is_estimate" example:"false"`
 	Page            int  `json:"page" example:"1"`
 	PageSize        int  `json:"page_size" example:"20"`
+	// HasMore: another page follows (the next offset page, or next_cursor).
+	HasMore bool `json:"has_more" example:"false"`
+	// NextCursor continues a sync listing (cursor or updated_since given): pass it
+	// as cursor to get the changes after this page; keep it to poll for later ones.
+	NextCursor *string `json:"next_cursor,omitempty" example:"djE6MTIzOjAxOTNh..."`
 } // @name ItemList
 
 // AssignmentResponse is an assignment as read.
@@ -319,7 +324,19 @@ func ToItemResponse(v *ItemView) ItemResponse {
 // ToItemListResponse renders a page of items.
 func ToItemListResponse(pg *ItemPage) ItemListResponse {
 	out := ItemListResponse{Data: make([]ItemResponse, len(pg.Items)), Total: pg.Total, TotalIsEstimate: pg.TotalIsEstimate,
-		Page: pg.Page.Page, PageSize: pg.Page.Size}
+		Page: pg.Page.Page, PageSize: pg.Page.Size, HasMore: int64(pg.Page.Offset()+len(pg.Items)) < pg.Total}
+	for i := range pg.Items {
+		out.Data[i] = ToItemResponse(&pg.Items[i])
+	}
+	return out
+}
+
+// ToItemChangesResponse renders a page of items in change order: total counts the
+// page, which is page 1 of its size.
+func ToItemChangesResponse(pg *ChangePage, size int) ItemListResponse {
+	next := pg.Next.String()
+	out := ItemListResponse{Data: make([]ItemResponse, len(pg.Items)), Total: int64(len(pg.Items)), Page: 1,
+		PageSize: size, HasMore: pg.HasMore, NextCursor: &next}
 	for i := range pg.Items {
 		out.Data[i] = ToItemResponse(&pg.Items[i])
 	}

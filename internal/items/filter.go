@@ -36,8 +36,10 @@ type Filter struct {
 	// Report holds the reporting filters (report.go): issued or closed in a date
 	// range, on time against the original deadline, scope.
 	Report ReportFilter
-	Sort   []SortKey
-	Page   Page
+	// IDs selects these items only (ids=, at most changes.MaxIDs).
+	IDs  []uuid.UUID
+	Sort []SortKey
+	Page Page
 }
 
 // SortKey is one field of the sort order.
@@ -225,6 +227,9 @@ func (f Filter) apply(q *gorm.DB, clk day) *gorm.DB {
 	}
 	if f.Tag != "" {
 		q = q.Where("items.id IN (SELECT ft.item_id FROM item_tags ft WHERE ft.tag = ?)", f.Tag)
+	}
+	if len(f.IDs) > 0 {
+		q = q.Where("items.id IN ?", f.IDs)
 	}
 	if f.Q != "" {
 		q = searchSQL(q, f.Q)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/duban/duban/internal/changes"
 	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/httpserver"
 )
@@ -22,7 +23,7 @@ func renderItem(c echo.Context, status int, v *ItemView) error {
 // list answers GET /items.
 //
 //	@Summary		List supervision items
-//	@Description	The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed, or a unit's feedback missed by more than feedback_grace_workdays working days while the item is issued or in progress), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.
+//	@Description	The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed, or a unit's feedback missed by more than feedback_grace_workdays working days while the item is issued or in progress), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last. For synchronisation, give `cursor` (empty to start) or `updated_since`: the list is then in the order items were last changed (oldest first), `next_cursor` continues it and `has_more` says whether another page is ready; a cursor never skips nor repeats a change under concurrent writes (see docs/integrations.md). `ids` picks items by id in either mode.
 //	@ID				listItems
 //	@Tags			items
 //	@Produce		json
@@ -47,6 +48,9 @@ func renderItem(c echo.Context, status int, v *ItemView) error {
 //	@Param			on_time			query		bool	false	"closed or archived items closed by (true) or after (false) their original deadline"
 //	@Param			scope_id		query		string	false	"supervision scope (group or enterprise)"	format(uuid)
 //	@Param			sort			query		string	false	"sort keys"	example(-deadline,code)
+//	@Param			ids				query		[]string	false	"only these items (at most 100), comma separated"	collectionFormat(csv)
+//	@Param			updated_since	query		string	false	"only items changed at or after this time (RFC 3339); lists in change order with next_cursor"	format(date-time)
+//	@Param			cursor			query		string	false	"the next_cursor of the previous page; empty to start: lists in change order (sort and page are ignored)"
 //	@Param			page			query		int		false	"page, from 1"	default(1)	minimum(1)
 //	@Param			page_size		query		int		false	"page size"	default(20)	minimum(1)	maximum(100)
 //	@Success		200				{object}	ItemListResponse
@@ -64,6 +68,18 @@ func (h handlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	sq, err := changes.ParseQuery(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	if sq.Sync {
+		cp, err := h.s.Changes(c.Request().Context(), p, f, sq)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, ToItemChangesResponse(cp, sq.Limit))
+	}
+	f.IDs = sq.IDs
 	pg, err := h.s.List(c.Request().Context(), p, f)
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ func Mount(r httpserver.Router, s *Service) {
 	r.POST("/items/:id/clear-warning", h.clearWarning)
 
 	r.GET("/items/:id/assignments", h.listAssignments)
+	r.GET("/assignments", h.assignmentChanges)
 	r.POST("/items/:id/assignments", h.addAssignment)
 	r.PATCH("/assignments/:id", h.updateAssignment)
 	r.POST("/assignments/:id/accept", h.acceptAssignment)

@@ -58,6 +58,7 @@ func All() []*gormigrate.Migration {
 		m0090Delegations(),
 		m0100StatsRollup(),
 		m0110ServiceAccounts(),
+		m0120ChangeSeq(),
 	}
 }
 

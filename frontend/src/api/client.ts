@@ -15,8 +15,19 @@ export const api = createClient<paths>({
   querySerializer: { array: { style: 'form', explode: false } },
 })
 
-/** The If-Match value for an object's version (the API's ETag is the quoted version). */
-export const ifMatch = (version: number | undefined) => `"${version ?? 0}"`
+/**
+ * The If-Match value for an object's version (the API's ETag is the quoted version).
+ * A missing version is a bug of the caller: development fails loudly; production
+ * sends no If-Match (the server then applies the change without the check) rather
+ * than "0", which would claim a version no object has and always answer 412.
+ */
+export function ifMatch(version: number | undefined): string | undefined {
+  if (version === undefined) {
+    if (import.meta.env.DEV) throw new Error('ifMatch: the object has no version')
+    return undefined
+  }
+  return `"${version}"`
+}
 
 /**
  * A new Idempotency-Key: one per submission of a form, so that a double click or a

@@ -70,7 +70,7 @@ export function DelegationsCard() {
   const list = useQuery({ queryKey: KEY, queryFn: () => call(api.GET('/me/delegations')) })
   const end = useMutation({
     mutationFn: (d: Delegation) =>
-      call(api.POST('/me/delegations/{id}/end', { params: { path: { id: d.id ?? '' }, header: { 'If-Match': ifMatch(d.version) } } })),
+      call(api.POST('/me/delegations/{id}/end', { params: { path: { id: d.id }, header: { 'If-Match': ifMatch(d.version) } } })),
     onSuccess: () => {
       void message.success(t('delegation.ended'))
       void qc.invalidateQueries({ queryKey: KEY })

@@ -59,8 +59,8 @@ function CreateModal({ open, onClose }: { open: boolean; onClose: () => void }) 
     },
     onError: (e) => setError(applyFormError(form, e, t)),
   })
-  const unitOptions = units.map(({ unit, depth }) => ({ value: unit.id ?? '', label: `${'　'.repeat(depth)}${unit.name ?? ''}` }))
-  const scopeOptions = units.filter(({ unit }) => unit.id && unit.scope_id === unit.id).map(({ unit }) => ({ value: unit.id ?? '', label: unit.name ?? '' }))
+  const unitOptions = units.map(({ unit, depth }) => ({ value: unit.id, label: `${'　'.repeat(depth)}${unit.name}` }))
+  const scopeOptions = units.filter(({ unit }) => unit.id && unit.scope_id === unit.id).map(({ unit }) => ({ value: unit.id, label: unit.name }))
   return (
     <Modal open={open} title={t('delivery.robots.add')} onCancel={onClose} onOk={() => form.submit()} okText={t('common.create')} confirmLoading={create.isPending} destroyOnHidden>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
@@ -121,7 +121,7 @@ export default function RobotsPage() {
   const [creating, setCreating] = useState(false)
   const list = useQuery({ queryKey: robotsKey, queryFn: () => call(api.GET('/notification-channels')), enabled: admin })
   const tree = useOrgTree(admin)
-  const names = useMemo(() => new Map(flattenUnits(tree.data?.data).map(({ unit }) => [unit.id ?? '', unit.name ?? ''])), [tree.data])
+  const names = useMemo(() => new Map(flattenUnits(tree.data?.data).map(({ unit }) => [unit.id, unit.name])), [tree.data])
   const refresh = () => void qc.invalidateQueries({ queryKey: robotsKey })
   const patch = useMutation({
     mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) =>

@@ -18,7 +18,7 @@ export function WebhookDeliveries({ hook, onClose }: { hook: Schemas['Webhook'];
   const { message } = App.useApp()
   const qc = useQueryClient()
   const [page, setPage] = useState(1)
-  const id = hook.id ?? ''
+  const id = hook.id
   const key = ['webhooks', id, 'deliveries', page] as const
   const log = useQuery({
     queryKey: key,

@@ -48,7 +48,7 @@ function CreateModal({ open, onClose, onCreated }: { open: boolean; onClose: () 
     onSuccess: (w) => {
       void qc.invalidateQueries({ queryKey: webhooksKey })
       form.resetFields()
-      onCreated(w.secret ?? '')
+      onCreated(w.secret)
     },
     onError: (e) => setError(applyFormError(form, e, t)),
   })
@@ -144,7 +144,7 @@ export default function WebhooksPage() {
     mutationFn: (id: string) => call(api.POST('/webhooks/{id}/ping', { params: { path: { id } } })),
     onSuccess: (d) => {
       if (d.state === 'succeeded') void message.success(t('delivery.webhooks.pingOk', { status: d.response_status, latency: d.latency_ms }))
-      else void message.error(t('delivery.webhooks.pingFailed', { error: d.error || `HTTP ${d.response_status ?? ''}` }))
+      else void message.error(t('delivery.webhooks.pingFailed', { error: d.error || `HTTP ${d.response_status}` }))
     },
     onError: (e) => void message.error(errorMessage(e, t)),
   })

@@ -21,7 +21,7 @@ function ParentLink({ id }: { id: string }) {
   const p = parent.data
   return (
     <Link to={`/items/${id}`} data-testid="item-parent-link">
-      {p ? `${p.code ? `${p.code} · ` : ''}${p.title ?? ''}` : t('items.parent')}
+      {p ? `${p.code ? `${p.code} · ` : ''}${p.title}` : t('items.parent')}
     </Link>
   )
 }

@@ -1,0 +1,75 @@
+package completion
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/changes"
+	"github.com/duban/duban/internal/httpserver"
+	"github.com/duban/duban/internal/items"
+)
+
+// CompletionChangesResponse is a page of completion requests across items in change order.
+type CompletionChangesResponse struct {
+	Data []CompletionResponse `json:"data"`
+	// HasMore: another page is ready now; otherwise poll later with next_cursor.
+	HasMore bool `json:"has_more" example:"false"`
+	// NextCursor: pass it as cursor for the changes after this page.
+	NextCursor string `json:"next_cursor" example:"djE6MTIzOjAxOTNh..."`
+} // @name CompletionChanges
+
+// Changes pages the completion requests of every item p sees in change order; each row is
+// read as GET /completion-requests/{id} reads it.
+func (s *Service) Changes(ctx context.Context, p *access.Principal, f changes.Filter, q changes.Query) (*changes.ListPage[View], error) {
+	vis, args := items.VisibleSQL(p)
+	t := changes.Table{Name: "completion_requests", Updated: "completion_requests.updated_at"}
+	return changes.List(ctx, s.db, t, vis, args, f, q, func(ctx context.Context, id uuid.UUID) (View, error) {
+		v, err := s.Get(ctx, p, id)
+		if err != nil {
+			return View{}, err
+		}
+		return *v, nil
+	})
+}
+
+// changes answers GET /completion-requests.
+//
+//	@Summary		Completion requests across items, in change order (sync)
+//	@Description	Every completion request of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md).
+//	@ID				listCompletionChanges
+//	@Tags			completion
+//	@Produce		json
+//	@Param			item_id			query		string		false	"only this item's"	format(uuid)
+//	@Param			unit_id			query		string		false	"only this unit's"	format(uuid)
+//	@Param			updated_since	query		string		false	"only those changed at or after this time (RFC 3339)"	format(date-time)
+//	@Param			ids				query		[]string	false	"only these (at most 100), comma separated"	collectionFormat(csv)
+//	@Param			cursor			query		string		false	"next_cursor of the previous page; absent or empty to start"
+//	@Param			page_size		query		int			false	"page size"	default(20)	minimum(1)	maximum(100)
+//	@Success		200				{object}	CompletionChangesResponse
+//	@Failure		401				{object}	problem.Problem
+//	@Failure		422				{object}	problem.Problem
+//	@Security		BearerAuth
+//	@Router			/completion-requests [get]
+func (h handlers) changes(c echo.Context) error {
+	p, err := httpserver.Principal(c)
+	if err != nil {
+		return err
+	}
+	f, q, err := changes.ParseRequest(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	pg, err := h.s.Changes(c.Request().Context(), p, f, q)
+	if err != nil {
+		return err
+	}
+	out := CompletionChangesResponse{Data: make([]CompletionResponse, len(pg.Views)), HasMore: pg.HasMore, NextCursor: pg.Next.String()}
+	for i := range pg.Views {
+		out.Data[i] = ToCompletionResponse(&pg.Views[i])
+	}
+	return c.JSON(http.StatusOK, out)
+}
