@@ -239,6 +239,8 @@ func (a *App) routes(ctx context.Context) error {
 		SessionMaxAge:       a.Config.SessionMaxAge,
 		MaxConcurrentHashes: a.Config.PasswordHashConcurrency,
 		Clock:               a.Config.Clock,
+		CookieSecureAlways:  a.Config.CookieSecure == "always",
+		TrustedOrigins:      a.Config.CORSOrigins,
 
 		// Keys still accepted while one is rotated out (DUBAN_JWT_PREVIOUS_SECRETS).
 		PreviousSecrets: previous,

@@ -26,6 +26,11 @@ type Hardening struct {
 	// SessionMaxAge is the absolute lifetime of a login session: refreshing never
 	// extends it past this age.
 	SessionMaxAge time.Duration `env:"DUBAN_SESSION_MAX_AGE" envDefault:"720h"`
+	// CookieSecure says when the browser's session cookie is marked Secure: auto
+	// (over https, directly or through a proxy's X-Forwarded-Proto, and to localhost
+	// or a loopback address) or always (also on plain http to another address, where
+	// browsers then drop it and every new tab has to log in).
+	CookieSecure string `env:"DUBAN_COOKIE_SECURE" envDefault:"auto"`
 	// AuditKey keys the hash chains of the timelines and the security log (at least
 	// 32 characters). Empty: generated once and kept in DataDir/audit.key.
 	AuditKey string `env:"DUBAN_AUDIT_KEY"`
@@ -129,6 +134,9 @@ func (h *Hardening) validate() []error {
 	}
 	if h.PasswordHashConcurrency < 0 {
 		errs = append(errs, errors.New("DUBAN_PASSWORD_HASH_CONCURRENCY must not be negative"))
+	}
+	if h.CookieSecure != "auto" && h.CookieSecure != "always" {
+		errs = append(errs, errors.New("DUBAN_COOKIE_SECURE must be auto or always"))
 	}
 	if h.SessionMaxAge < time.Minute {
 		errs = append(errs, errors.New("DUBAN_SESSION_MAX_AGE must be at least 1m"))

@@ -123,6 +123,8 @@ var Messages = map[string]string{
 	"must contain letters and digits":                                                               "必须同时包含字母和数字",
 	"is one of the most common passwords; choose another":                                           "是最常见的密码之一；请另选一个",
 	"is too easy to guess (a common password, word or pattern); make it longer or less predictable": "太容易被猜到（常见密码、单词或模式）；请加长或使用更难预测的密码",
+	"send the X-Requested-With header with a refresh or logout that uses the session cookie":        "使用会话 Cookie 刷新或退出时请发送 X-Requested-With 请求头",
+	"the request comes from another site":                                                           "请求来自其他站点",
 	"/metrics needs the metrics token (DUBAN_METRICS_TOKEN)":                                        "/metrics 需要指标令牌（DUBAN_METRICS_TOKEN）",
 
 	// Users.

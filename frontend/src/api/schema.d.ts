@@ -235,7 +235,7 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+         * @description Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
          */
         post: operations["login"];
         delete?: never;
@@ -255,7 +255,7 @@ export interface paths {
         put?: never;
         /**
          * Log out
-         * @description Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+         * @description Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
          */
         post: operations["logout"];
         delete?: never;
@@ -355,7 +355,7 @@ export interface paths {
         put?: never;
         /**
          * Refresh the session
-         * @description Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+         * @description Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
          */
         post: operations["refreshSession"];
         delete?: never;
@@ -4272,6 +4272,7 @@ export interface components {
          *     - `completion_pending` (409): The item already has an open completion request. 该事项已有待审核的办结申请。
          *     - `completion_request_changed` (409): The completion request changed while the request ran; reload it and retry. 请求处理期间办结申请已被修改；请重新加载后重试。
          *     - `conflict` (409): The object's state does not allow this now. 对象当前的状态不允许此操作。
+         *     - `cross_site_request` (403): A refresh or logout with the session cookie came from another site or without the X-Requested-With header. 使用会话 Cookie 的刷新或退出请求来自其他站点，或缺少 X-Requested-With 请求头。
          *     - `deadline_passed` (409): The deadline has passed: an extension can no longer be requested; the supervision office can have a leader set a new deadline. 已过办理期限，不能再申请延期；可由督办处请领导重新设定期限。
          *     - `delegation_over` (409): The delegation is already over. 该代理委托已结束。
          *     - `delegation_overlaps` (409): Another delegation of the caller covers part of this period; end it first. 该时段与已有的代理委托重叠；请先结束原委托。
@@ -4332,7 +4333,7 @@ export interface components {
          *     - `webhook_disabled` (409): The webhook subscription is disabled; enable it before redelivering. 该 Webhook 订阅已停用；请先启用再重新投递。
          * @enum {string}
          */
-        ProblemCode: "assessment_published" | "assignment_not_live" | "bad_request" | "bulletin_published" | "client_closed_request" | "completion_pending" | "completion_request_changed" | "conflict" | "deadline_passed" | "delegation_over" | "delegation_overlaps" | "extension_changed" | "extension_pending" | "feedback_changed" | "feedback_open_exists" | "forbidden" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_response_withheld" | "identity_provider_unavailable" | "import_empty" | "import_invalid" | "import_invalid_rows" | "import_not_xlsx" | "import_too_large" | "import_too_many_rows" | "import_wrong_template" | "insufficient_scope" | "insufficient_storage" | "internal_error" | "invalid_credentials" | "invalid_login_code" | "invalid_transition" | "item_changed" | "item_has_sub_items" | "item_quota_exceeded" | "last_admin" | "login_busy" | "malformed_json" | "method_not_allowed" | "no_warning" | "not_a_workbook" | "not_found" | "not_overdue" | "nothing_to_delegate" | "password_change_required" | "password_login_disabled" | "payload_too_large" | "precondition_failed" | "precondition_required" | "rate_limited" | "self_lockout" | "service_unavailable" | "session_required" | "sso_not_configured" | "successor_required" | "sync_not_configured" | "too_many_tokens" | "unauthorized" | "unit_in_use" | "unsupported_media_type" | "upload_quota_exceeded" | "username_taken" | "validation_failed" | "webhook_disabled";
+        ProblemCode: "assessment_published" | "assignment_not_live" | "bad_request" | "bulletin_published" | "client_closed_request" | "completion_pending" | "completion_request_changed" | "conflict" | "cross_site_request" | "deadline_passed" | "delegation_over" | "delegation_overlaps" | "extension_changed" | "extension_pending" | "feedback_changed" | "feedback_open_exists" | "forbidden" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_response_withheld" | "identity_provider_unavailable" | "import_empty" | "import_invalid" | "import_invalid_rows" | "import_not_xlsx" | "import_too_large" | "import_too_many_rows" | "import_wrong_template" | "insufficient_scope" | "insufficient_storage" | "internal_error" | "invalid_credentials" | "invalid_login_code" | "invalid_transition" | "item_changed" | "item_has_sub_items" | "item_quota_exceeded" | "last_admin" | "login_busy" | "malformed_json" | "method_not_allowed" | "no_warning" | "not_a_workbook" | "not_found" | "not_overdue" | "nothing_to_delegate" | "password_change_required" | "password_login_disabled" | "payload_too_large" | "precondition_failed" | "precondition_required" | "rate_limited" | "self_lockout" | "service_unavailable" | "session_required" | "sso_not_configured" | "successor_required" | "sync_not_configured" | "too_many_tokens" | "unauthorized" | "unit_in_use" | "unsupported_media_type" | "upload_quota_exceeded" | "username_taken" | "validation_failed" | "webhook_disabled";
         QuietHours: {
             /** @example true */
             enabled: boolean;
@@ -4350,7 +4351,7 @@ export interface components {
             start?: string;
         };
         RefreshRequest: {
-            refresh_token: string;
+            refresh_token?: string;
         };
         ReminderRule: {
             /**
@@ -6042,6 +6043,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description duban_refresh: the refresh token for the browser (as POST /auth/login) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6122,6 +6125,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description duban_refresh: the refresh token for the browser */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6188,12 +6193,15 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when the token comes from the cookie (any value) */
+                "X-Requested-With"?: string;
+            };
             path?: never;
             cookie?: never;
         };
-        /** @description the session's refresh token */
-        requestBody: {
+        /** @description the session's refresh token; omit to use the cookie */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -6202,12 +6210,23 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description duban_refresh cleared */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             /** @description malformed body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description cross_site_request: a cookie logout from another site or without X-Requested-With */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6349,6 +6368,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description duban_refresh: the refresh token for the browser (as POST /auth/login) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6390,12 +6411,15 @@ export interface operations {
     refreshSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when the token comes from the cookie (any value, e.g. fetch) */
+                "X-Requested-With"?: string;
+            };
             path?: never;
             cookie?: never;
         };
-        /** @description the current refresh token */
-        requestBody: {
+        /** @description the current refresh token; omit to use the cookie */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -6404,6 +6428,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description duban_refresh: the new refresh token */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6419,8 +6445,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unknown, expired, used or revoked refresh token */
+            /** @description no token, or an unknown, expired, used or revoked refresh token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description cross_site_request: a cookie refresh from another site or without X-Requested-With */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
