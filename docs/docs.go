@@ -696,6 +696,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/TokenPair"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "duban_refresh: the refresh token for the browser (as POST /auth/login)"
+                            }
                         }
                     },
                     "400": {
@@ -739,7 +745,7 @@ const docTemplate = `{
         },
         "/auth/login": {
             "post": {
-                "description": "Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 ` + "`" + `invalid_credentials` + "`" + `. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 ` + "`" + `rate_limited` + "`" + ` with ` + "`" + `Retry-After` + "`" + `; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 ` + "`" + `login_busy` + "`" + ` with ` + "`" + `Retry-After` + "`" + `, before anything is checked.",
+                "description": "Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the ` + "`" + `duban_refresh` + "`" + ` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 ` + "`" + `invalid_credentials` + "`" + `. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 ` + "`" + `rate_limited` + "`" + ` with ` + "`" + `Retry-After` + "`" + `; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 ` + "`" + `login_busy` + "`" + ` with ` + "`" + `Retry-After` + "`" + `, before anything is checked.",
                 "consumes": [
                     "application/json"
                 ],
@@ -767,6 +773,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/TokenPair"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "duban_refresh: the refresh token for the browser"
+                            }
                         }
                     },
                     "400": {
@@ -810,7 +822,7 @@ const docTemplate = `{
         },
         "/auth/logout": {
             "post": {
-                "description": "Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.",
+                "description": "Ends the session the refresh token belongs to (from the body, or else from the ` + "`" + `duban_refresh` + "`" + ` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.",
                 "consumes": [
                     "application/json"
                 ],
@@ -821,10 +833,15 @@ const docTemplate = `{
                 "operationId": "logout",
                 "parameters": [
                     {
-                        "description": "the session's refresh token",
+                        "type": "string",
+                        "description": "required when the token comes from the cookie (any value)",
+                        "name": "X-Requested-With",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the session's refresh token; omit to use the cookie",
                         "name": "body",
                         "in": "body",
-                        "required": true,
                         "schema": {
                             "$ref": "#/definitions/RefreshRequest"
                         }
@@ -832,10 +849,22 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "204": {
-                        "description": "No Content"
+                        "description": "No Content",
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "duban_refresh cleared"
+                            }
+                        }
                     },
                     "400": {
                         "description": "malformed body",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "cross_site_request: a cookie logout from another site or without X-Requested-With",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -982,6 +1011,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/TokenPair"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "duban_refresh: the refresh token for the browser (as POST /auth/login)"
+                            }
                         }
                     },
                     "400": {
@@ -1007,7 +1042,7 @@ const docTemplate = `{
         },
         "/auth/refresh": {
             "post": {
-                "description": "Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).",
+                "description": "Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (` + "`" + `refresh_token` + "`" + `, API clients) or, without one, from the ` + "`" + `duban_refresh` + "`" + ` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the ` + "`" + `X-Requested-With` + "`" + ` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 ` + "`" + `cross_site_request` + "`" + `. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).",
                 "consumes": [
                     "application/json"
                 ],
@@ -1021,10 +1056,15 @@ const docTemplate = `{
                 "operationId": "refreshSession",
                 "parameters": [
                     {
-                        "description": "the current refresh token",
+                        "type": "string",
+                        "description": "required when the token comes from the cookie (any value, e.g. fetch)",
+                        "name": "X-Requested-With",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the current refresh token; omit to use the cookie",
                         "name": "body",
                         "in": "body",
-                        "required": true,
                         "schema": {
                             "$ref": "#/definitions/RefreshRequest"
                         }
@@ -1035,6 +1075,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/TokenPair"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "duban_refresh: the new refresh token"
+                            }
                         }
                     },
                     "400": {
@@ -1044,7 +1090,13 @@ const docTemplate = `{
                         }
                     },
                     "401": {
-                        "description": "unknown, expired, used or revoked refresh token",
+                        "description": "no token, or an unknown, expired, used or revoked refresh token",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "cross_site_request: a cookie refresh from another site or without X-Requested-With",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -14692,9 +14744,6 @@ const docTemplate = `{
         },
         "RefreshRequest": {
             "type": "object",
-            "required": [
-                "refresh_token"
-            ],
             "properties": {
                 "refresh_token": {
                     "type": "string",

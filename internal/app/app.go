@@ -244,6 +244,8 @@ func (a *App) routes(ctx context.Context) error {
 		MaxConcurrentHashes: a.Config.PasswordHashConcurrency,
 		MaxAPITokenTTL:      a.Config.APITokenMaxTTL,
 		Clock:               a.Config.Clock,
+		CookieSecureAlways:  a.Config.CookieSecure == "always",
+		TrustedOrigins:      a.Config.CORSOrigins,
 
 		// Keys still accepted while one is rotated out (DUBAN_JWT_PREVIOUS_SECRETS).
 		PreviousSecrets: previous,

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/httpserver"
+	"github.com/duban/duban/internal/problem"
 )
 
 // handlers translate HTTP to the service and back; the rules live in the service.
@@ -14,13 +15,14 @@ type handlers struct{ s *Service }
 // login opens a session.
 //
 //	@Summary		Log in
-//	@Description	Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+//	@Description	Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 //	@ID				login
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
 //	@Param			body	body		LoginRequest	true	"credentials"
 //	@Success		200		{object}	TokenPair
+//	@Header			200		{string}	Set-Cookie	"duban_refresh: the refresh token for the browser"
 //	@Failure		400		{object}	problem.Problem	"malformed body"
 //	@Failure		401		{object}	problem.Problem	"invalid_credentials"
 //	@Failure		403		{object}	problem.Problem	"password_login_disabled: local passwords are turned off (DUBAN_PASSWORD_LOGIN=false) for everyone but the break-glass account"
@@ -37,58 +39,100 @@ func (h handlers) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noStore(c)
-	return c.JSON(http.StatusOK, pair)
+	return h.s.WriteSession(c, pair)
 }
 
 // refresh rotates a refresh token.
 //
 //	@Summary		Refresh the session
-//	@Description	Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+//	@Description	Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
 //	@ID				refreshSession
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
-//	@Param			body	body		RefreshRequest	true	"the current refresh token"
-//	@Success		200		{object}	TokenPair
-//	@Failure		400		{object}	problem.Problem	"malformed body"
-//	@Failure		401		{object}	problem.Problem	"unknown, expired, used or revoked refresh token"
-//	@Failure		422		{object}	problem.Problem	"validation_failed"
+//	@Param			X-Requested-With	header		string			false	"required when the token comes from the cookie (any value, e.g. fetch)"
+//	@Param			body				body		RefreshRequest	false	"the current refresh token; omit to use the cookie"
+//	@Success		200					{object}	TokenPair
+//	@Header			200					{string}	Set-Cookie	"duban_refresh: the new refresh token"
+//	@Failure		400					{object}	problem.Problem	"malformed body"
+//	@Failure		401					{object}	problem.Problem	"no token, or an unknown, expired, used or revoked refresh token"
+//	@Failure		403					{object}	problem.Problem	"cross_site_request: a cookie refresh from another site or without X-Requested-With"
+//	@Failure		422					{object}	problem.Problem	"validation_failed"
 //	@Router			/auth/refresh [post]
 func (h handlers) refresh(c echo.Context) error {
-	req, err := httpserver.Bind[RefreshRequest](c)
+	req, err := optionalBody(c)
 	if err != nil {
 		return err
 	}
-	pair, err := h.s.Refresh(c.Request().Context(), req.RefreshToken)
+	raw, fromCookie, err := h.s.refreshFrom(c, req.RefreshToken)
 	if err != nil {
 		return err
 	}
-	noStore(c)
-	return c.JSON(http.StatusOK, pair)
+	if raw == "" {
+		return errInvalidRefresh()
+	}
+	pair, err := h.s.Refresh(c.Request().Context(), raw)
+	if err != nil {
+		if fromCookie && problem.IsUnauthenticated(err) {
+			h.s.ClearSessionCookie(c)
+		}
+		return err
+	}
+	return h.s.WriteSession(c, pair)
 }
 
 // logout ends a session.
 //
 //	@Summary		Log out
-//	@Description	Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+//	@Description	Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
 //	@ID				logout
 //	@Tags			auth
 //	@Accept			json
-//	@Param			body	body	RefreshRequest	true	"the session's refresh token"
+//	@Param			X-Requested-With	header	string			false	"required when the token comes from the cookie (any value)"
+//	@Param			body				body	RefreshRequest	false	"the session's refresh token; omit to use the cookie"
 //	@Success		204
+//	@Header			204	{string}	Set-Cookie	"duban_refresh cleared"
 //	@Failure		400	{object}	problem.Problem	"malformed body"
+//	@Failure		403	{object}	problem.Problem	"cross_site_request: a cookie logout from another site or without X-Requested-With"
 //	@Failure		422	{object}	problem.Problem	"validation_failed"
 //	@Router			/auth/logout [post]
 func (h handlers) logout(c echo.Context) error {
-	req, err := httpserver.Bind[RefreshRequest](c)
+	req, err := optionalBody(c)
 	if err != nil {
 		return err
 	}
-	if err := h.s.Logout(c.Request().Context(), req.RefreshToken); err != nil {
+	raw, _, err := h.s.refreshFrom(c, req.RefreshToken)
+	if err != nil {
 		return err
 	}
+	if raw != "" {
+		if err := h.s.Logout(c.Request().Context(), raw); err != nil {
+			return err
+		}
+	}
+	h.s.ClearSessionCookie(c)
 	return c.NoContent(http.StatusNoContent)
+}
+
+// optionalBody reads a RefreshRequest when the request has a body; a browser
+// relying on the cookie sends none.
+func optionalBody(c echo.Context) (RefreshRequest, error) {
+	if c.Request().ContentLength == 0 {
+		return RefreshRequest{}, nil
+	}
+	req, err := httpserver.Bind[RefreshRequest](c)
+	if err != nil {
+		return RefreshRequest{}, err
+	}
+	return req, nil
+}
+
+// WriteSession answers a new or refreshed session: the tokens in the body, the
+// refresh token also in the browser's cookie. The SSO logins answer with it too.
+func (s *Service) WriteSession(c echo.Context, pair *TokenPair) error {
+	s.SetSessionCookie(c, pair.RefreshToken)
+	noStore(c)
+	return c.JSON(http.StatusOK, pair)
 }
 
 // me shows the caller.

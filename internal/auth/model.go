@@ -111,9 +111,10 @@ type TokenPair struct {
 	User      Me  `json:"user"`
 } // @name TokenPair
 
-// RefreshRequest is the body of POST /auth/refresh and /auth/logout.
+// RefreshRequest is the body of POST /auth/refresh and /auth/logout. Browsers send
+// none and rely on the session cookie.
 type RefreshRequest struct {
-	RefreshToken string `json:"refresh_token" validate:"required,max=200"`
+	RefreshToken string `json:"refresh_token,omitempty" validate:"omitempty,max=200"`
 } // @name RefreshRequest
 
 // ChangePasswordRequest is the body of PUT /me/password.

@@ -69,6 +69,12 @@ type Config struct {
 	HashWait            time.Duration
 	// Clock is the source of the current time (the real clock when nil).
 	Clock clock.Clock
+	// CookieSecureAlways marks the session cookie Secure also on plain http to a
+	// non-loopback host (DUBAN_COOKIE_SECURE=always); see cookie.go.
+	CookieSecureAlways bool
+	// TrustedOrigins are the other origins (DUBAN_CORS_ORIGINS) whose pages may
+	// refresh or log out with the session cookie.
+	TrustedOrigins []string
 }
 
 // Throttle configures the brute-force guard. It counts failed logins per username

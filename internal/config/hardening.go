@@ -29,6 +29,11 @@ type Hardening struct {
 	// APITokenMaxTTL bounds the lifetime of a new API token (personal or a service
 	// account's); one made without expires_at gets it. 0: no bound.
 	APITokenMaxTTL time.Duration `env:"DUBAN_API_TOKEN_MAX_TTL" envDefault:"0"`
+	// CookieSecure says when the browser's session cookie is marked Secure: auto
+	// (over https, directly or through a proxy's X-Forwarded-Proto, and to localhost
+	// or a loopback address) or always (also on plain http to another address, where
+	// browsers then drop it and every new tab has to log in).
+	CookieSecure string `env:"DUBAN_COOKIE_SECURE" envDefault:"auto"`
 	// AuditKey keys the hash chains of the timelines and the security log (at least
 	// 32 characters). Empty: generated once and kept in DataDir/audit.key.
 	AuditKey string `env:"DUBAN_AUDIT_KEY"`
@@ -135,6 +140,9 @@ func (h *Hardening) validate() []error {
 	}
 	if h.APITokenMaxTTL < 0 || (h.APITokenMaxTTL > 0 && h.APITokenMaxTTL < time.Hour) {
 		errs = append(errs, errors.New("DUBAN_API_TOKEN_MAX_TTL must be 0 (no bound) or at least 1h"))
+	}
+	if h.CookieSecure != "auto" && h.CookieSecure != "always" {
+		errs = append(errs, errors.New("DUBAN_COOKIE_SECURE must be auto or always"))
 	}
 	if h.SessionMaxAge < time.Minute {
 		errs = append(errs, errors.New("DUBAN_SESSION_MAX_AGE must be at least 1m"))

@@ -120,11 +120,13 @@ func errorHandler(logger *slog.Logger, onFault func(error) bool) echo.HTTPErrorH
 	}
 }
 
-// WriteProblem sends p as application/problem+json (no body for HEAD).
+// WriteProblem sends p as application/problem+json (no body for HEAD), in the
+// language of the request's Accept-Language.
 func WriteProblem(c echo.Context, p *problem.Problem) error {
 	if p.Status == 0 || p.Title == "" {
 		p = Render(p)
 	}
+	p = localize(c, p)
 	if c.Request().Method == http.MethodHead {
 		return c.NoContent(p.Status)
 	}

@@ -105,11 +105,13 @@ func New(opts Options) *Server {
 	}))
 	if len(opts.CORSOrigins) > 0 {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-			AllowOrigins:  opts.CORSOrigins,
-			AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
-			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match", "Idempotency-Key", "Accept-Language", echo.HeaderXRequestID},
-			ExposeHeaders: []string{echo.HeaderXRequestID, "ETag", "Location", "Retry-After", echo.HeaderContentDisposition, "Idempotent-Replayed"},
-			MaxAge:        600,
+			AllowOrigins: opts.CORSOrigins,
+			AllowMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
+			AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match", "Idempotency-Key", "Accept-Language", echo.HeaderXRequestID, echo.HeaderXRequestedWith},
+			// The SPA of another origin refreshes with the session cookie (auth).
+			AllowCredentials: true,
+			ExposeHeaders:    []string{echo.HeaderXRequestID, "ETag", "Location", "Retry-After", echo.HeaderContentDisposition, "Idempotent-Replayed"},
+			MaxAge:           600,
 		}))
 	}
 	limit := opts.BodyLimit

@@ -44,6 +44,7 @@ var Catalogue = map[string]Meaning{
 	"password_change_required":      {403, "The password must be changed before anything else.", "必须先修改密码才能继续操作。"},
 	"password_login_disabled":       {403, "Password login is turned off for this account or deployment; use single sign-on.", "此账号或部署已禁用密码登录；请使用单点登录。"},
 	"too_many_tokens":               {409, "The user already has the maximum number of active API tokens.", "该用户的有效 API 令牌已达上限。"},
+	"cross_site_request":            {403, "A refresh or logout with the session cookie came from another site or without the X-Requested-With header.", "使用会话 Cookie 的刷新或退出请求来自其他站点，或缺少 X-Requested-With 请求头。"},
 	"login_busy":                    {503, "Too many logins are being checked at once; retry shortly.", "同时进行的登录校验过多；请稍后重试。"},
 	"sso_not_configured":            {404, "The login method asked for is not configured.", "所请求的登录方式未配置。"},
 	"identity_provider_unavailable": {503, "The identity provider or directory did not answer.", "身份提供方或目录服务无响应。"},

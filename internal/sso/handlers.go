@@ -119,6 +119,7 @@ func (h handlers) oidcCallback(c echo.Context) error {
 //	@Produce		json
 //	@Param			body	body		ExchangeRequest	true	"the one-time code"
 //	@Success		200		{object}	auth.TokenPair
+//	@Header			200		{string}	Set-Cookie	"duban_refresh: the refresh token for the browser (as POST /auth/login)"
 //	@Failure		400		{object}	problem.Problem	"malformed body"
 //	@Failure		401		{object}	problem.Problem	"invalid_login_code, or invalid_credentials (the account was deactivated meanwhile)"
 //	@Failure		422		{object}	problem.Problem	"validation_failed"
@@ -132,8 +133,7 @@ func (h handlers) oidcSession(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, pair)
+	return h.s.auth.WriteSession(c, pair)
 }
 
 // ldapLogin answers POST /auth/ldap/login.
@@ -146,6 +146,7 @@ func (h handlers) oidcSession(c echo.Context) error {
 //	@Produce		json
 //	@Param			body	body		auth.LoginRequest	true	"the directory's login name and password"
 //	@Success		200		{object}	auth.TokenPair
+//	@Header			200		{string}	Set-Cookie	"duban_refresh: the refresh token for the browser (as POST /auth/login)"
 //	@Failure		400		{object}	problem.Problem	"malformed body"
 //	@Failure		401		{object}	problem.Problem	"invalid_credentials"
 //	@Failure		404		{object}	problem.Problem	"sso_not_configured"
@@ -162,8 +163,7 @@ func (h handlers) ldapLogin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, pair)
+	return h.s.auth.WriteSession(c, pair)
 }
 
 // Mount registers the public login routes.

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { assert, run, test } from '../harness.mjs'
-import { base, demoPassword, login, newPage, page, setPage, shot, spaPort } from '../context.mjs'
+import { base, demoPassword, login, menuItem, newPage, page, setPage, shot, spaPort, watch } from '../context.mjs'
 
 const frontend = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' }
@@ -23,6 +23,32 @@ function serve(dir, port) {
   })
   return new Promise((ok) => srv.listen(port, '127.0.0.1', () => ok(srv)))
 }
+
+test('a link opened in a new tab of the same browser is logged in; a logout ends every tab', async () => {
+  const first = await newPage()
+  setPage(first)
+  await first.goto(`${base}/items`)
+  await first.waitForURL(/\/login/)
+  await login(first, 'duban', demoPassword('duban'))
+  await first.waitForURL(`${base}/items`)
+  const link = first.getByTestId('item-table').getByRole('link').first()
+  await link.waitFor()
+  const href = await link.getAttribute('href')
+  assert(href?.startsWith('/items/'), `an item link: ${href}`)
+  // the new tab has no access token of its own: the session cookie gives it one
+  const second = watch(await first.context().newPage())
+  await second.goto(`${base}${href}`)
+  await second.getByTestId('item-details').waitFor()
+  assert(second.url() === `${base}${href}`, `the new tab stays on the item: ${second.url()}`)
+  // logging out in the first tab ends the session in the second, at its next action
+  await first.getByTestId('user-menu').click()
+  await first.getByRole('menuitem', { name: '退出登录' }).click()
+  await first.waitForURL(/\/login$/)
+  // the second tab hears of it (BroadcastChannel) or, at the latest, at its next action
+  if (!/\/login/.test(second.url())) await (await menuItem('督办事项', second)).click().catch(() => {})
+  await second.waitForURL(/\/login/)
+  await first.context().close()
+})
 
 test('the SPA served from another origin logs in and works against the API through CORS', async () => {
   const out = mkdtempSync(join(tmpdir(), 'duban-spa-'))

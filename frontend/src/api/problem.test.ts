@@ -42,36 +42,39 @@ describe('field errors → form fields', () => {
     expect(fieldPath('a.b[2][3]')).toEqual(['a', 'b', 2, 3])
   })
 
-  it('puts errors on the fields the form has and returns the rest', () => {
+  it('puts errors on the fields the form has and returns the rest, with the messages as the server words them', () => {
     const p = {
       status: 422,
       code: 'validation_failed',
       errors: [
-        { field: 'username', rule: 'required', message: 'is required' },
-        { field: 'username', rule: 'custom_rule', message: 'looks odd' },
-        { field: 'roles[1]', rule: 'oneof', message: 'must be one of admin supervisor' },
-        { field: 'org_unit_id', rule: 'uuid', message: 'must be a UUID' },
+        { field: 'username', rule: 'required', message: '必填' },
+        { field: 'username', rule: 'max', message: '不能超过 64 个字符' },
+        { field: 'roles[1]', rule: 'oneof', message: '必须是以下之一：admin、supervisor' },
+        { field: 'org_unit_id', rule: 'uuid', message: '必须是 UUID' },
+        { field: 'title', rule: 'required', message: '' },
       ],
     }
     const { fields, rest } = mapFieldErrors(p, t, ['username', 'roles', 'display_name'])
     expect(fields).toEqual([
-      { name: ['username'], errors: ['必填', 'looks odd'] },
-      { name: ['roles'], errors: ['取值无效'] },
+      { name: ['username'], errors: ['必填', '不能超过 64 个字符'] },
+      { name: ['roles'], errors: ['必须是以下之一：admin、supervisor'] },
     ])
-    expect(rest).toEqual(['org_unit_id: 格式不正确'])
+    // a message-less error falls back on the rule's text
+    expect(rest).toEqual(['org_unit_id: 必须是 UUID', 'title: 必填'])
   })
 
   it('names a field the form lacks in the user language (a submit without a supervising leader)', async () => {
-    const p = { status: 422, code: 'validation_failed', errors: [{ field: 'supervising_leader_id', rule: 'required', message: 'is required' }] }
-    expect(mapFieldErrors(p, t, ['comment']).rest).toEqual(['主管领导: 必填'])
+    const zh = { status: 422, code: 'validation_failed', errors: [{ field: 'supervising_leader_id', rule: 'required', message: '必填' }] }
+    expect(mapFieldErrors(zh, t, ['comment']).rest).toEqual(['主管领导: 必填'])
     await setLanguage('en')
-    expect(mapFieldErrors(p, t, ['comment']).rest).toEqual(['Supervising leader: Required'])
+    const en = { status: 422, code: 'validation_failed', errors: [{ field: 'supervising_leader_id', rule: 'required', message: 'is required' }] }
+    expect(mapFieldErrors(en, t, ['comment']).rest).toEqual(['Supervising leader: is required'])
   })
 
-  it('keeps the server message when the rule has no translation', async () => {
+  it('shows the server message as it comes, never the rule re-translated', async () => {
     await setLanguage('en')
     const { fields } = mapFieldErrors(
-      { status: 422, errors: [{ field: 'new_password', rule: 'password_policy', message: 'must have at least 10 characters' }] },
+      { status: 422, errors: [{ field: 'new_password', rule: 'min', message: 'must have at least 10 characters' }] },
       t,
       ['new_password'],
     )

@@ -58,7 +58,8 @@ export async function call<D>(p: Promise<{ data?: D; error?: unknown; response: 
 }
 
 /** The message to show for an error, in the user's language: the problem's code
- * translated, else the API's detail, else a generic message. */
+ * translated, else the API's detail as it comes (the API words it in the language of
+ * the request's Accept-Language), else a generic message. */
 export function errorMessage(err: unknown, t: TFunction): string {
   if (err instanceof ApiError) return problemMessage(err.problem, t)
   if (err instanceof TypeError) return t('problem.network')
@@ -96,12 +97,19 @@ export function fieldPath(field: string): (string | number)[] {
   return out
 }
 
+/**
+ * A field error's message as the server wrote it: the API words it in the language the
+ * SPA asks for (Accept-Language), with the detail a rule name cannot carry ("不能超过
+ * 200 个字符"), so it is shown as it comes. The rule's generic text stands in only
+ * for an error without a message.
+ */
 function fieldMessage(e: FieldError, t: TFunction): string {
+  if (e.message) return e.message
   if (e.rule) {
     const msg = t(`rules.${e.rule}`, { defaultValue: '' })
     if (msg) return msg
   }
-  return e.message || t('problem.validation_failed')
+  return t('problem.validation_failed')
 }
 
 /**

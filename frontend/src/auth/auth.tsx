@@ -45,11 +45,12 @@ export function loginPath(next: string, reason?: 'expired'): string {
 }
 
 /**
- * Restores the session at start: with a refresh token from sessionStorage, one refresh
- * gives a new access token. Answers true while that runs.
+ * Restores the session at start (a reload, or a link opened in a new tab): one
+ * refresh with the browser's session cookie gives this tab an access token. Answers
+ * true while that runs.
  */
 export function useSessionRestore(): boolean {
-  const [restoring, setRestoring] = useState(() => !session.authenticated && !!session.refreshToken)
+  const [restoring, setRestoring] = useState(() => !session.authenticated && session.canRestore)
   useEffect(() => {
     if (!restoring) return
     let live = true

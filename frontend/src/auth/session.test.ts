@@ -21,23 +21,25 @@ function pair(n: number) {
 
 /**
  * A fake API: /me answers 401 unless the bearer token is the current one;
- * /auth/refresh rotates (after a delay, so that concurrent requests pile up).
+ * /auth/refresh rotates the session cookie (after a delay, so that concurrent
+ * requests pile up): a body token is checked like the cookie.
  */
 function fakeApi(opts: { refreshFails?: boolean } = {}) {
   let generation = 1
   let accessValid = true
   let refreshValid = true
-  const seen: { path: string; auth: string | null; body: string | null }[] = []
+  const seen: { path: string; auth: string | null; body: string | null; lang: string | null }[] = []
   let refreshCalls = 0
   const net = vi.fn(async (req: Request): Promise<Response> => {
     const path = new URL(req.url).pathname
     const body = req.method === 'GET' ? null : await req.text()
-    seen.push({ path, auth: req.headers.get('Authorization'), body })
+    seen.push({ path, auth: req.headers.get('Authorization'), body, lang: req.headers.get('Accept-Language') })
     if (path.endsWith('/auth/refresh')) {
       refreshCalls++
       await new Promise((r) => setTimeout(r, 20))
-      const sent = JSON.parse(body ?? '{}') as { refresh_token?: string }
-      if (opts.refreshFails || !refreshValid || sent.refresh_token !== `refresh-${generation}`) {
+      const sent = JSON.parse(body || '{}') as { refresh_token?: string }
+      const token = sent.refresh_token ?? `refresh-${generation}` // else the cookie, which the fake browser keeps current
+      if (opts.refreshFails || !refreshValid || token !== `refresh-${generation}` || !req.headers.get('X-Requested-With')) {
         return json(401, { status: 401, code: 'unauthorized', title: 'Unauthorized' })
       }
       generation++
@@ -74,11 +76,9 @@ function setup(opts: { refreshFails?: boolean } = {}) {
 
 async function loggedIn(opts: { refreshFails?: boolean } = {}) {
   const env = setup(opts)
-  // log in through the fake: the login endpoint is not modelled, so set tokens by a refresh
-  const ok = await (async () => {
-    ;(env.s as unknown as { setRefreshToken(v: string): void }).setRefreshToken('refresh-1')
-    return env.s.refresh()
-  })()
+  // log in through the fake: the login endpoint is not modelled, so the session
+  // cookie gives the tokens, as in a tab opened after the login
+  const ok = await env.s.refresh()
   expect(ok).toBe(!opts.refreshFails)
   env.fake.seen.length = 0
   return env
@@ -144,7 +144,7 @@ describe('Session: transparent refresh', () => {
     const results = await Promise.all([client.GET('/me'), client.GET('/me'), client.GET('/me')])
     for (const r of results) expect(r.response.status).toBe(401)
     expect(s.authenticated).toBe(false)
-    expect(s.refreshToken).toBeNull()
+    expect(s.canRestore).toBe(false)
     expect(events.filter((e) => e === 'expired')).toHaveLength(1)
   })
 
@@ -154,6 +154,31 @@ describe('Session: transparent refresh', () => {
     const r = await client.POST('/auth/refresh', { body: { refresh_token: 'nope' } })
     expect(r.response.status).toBe(401)
     expect(fake.refreshCalls() - before).toBe(1) // only the call itself
+  })
+})
+
+describe('Session: one session per browser', () => {
+  it('refreshes with the cookie alone: no body, the CSRF header, the page language', async () => {
+    document.documentElement.lang = 'en'
+    const { fake, s } = setup()
+    expect(await s.refresh()).toBe(true)
+    const call = fake.seen.find((x) => x.path.endsWith('/auth/refresh'))
+    expect(call?.body).toBe('')
+    expect(call?.lang).toBe('en')
+    document.documentElement.lang = ''
+  })
+
+  it('tells the other tabs of a logout, which forget their session', async () => {
+    const a = await loggedIn()
+    const b = await loggedIn()
+    const events: string[] = []
+    b.s.subscribe((e) => events.push(e.type))
+    await a.s.logout()
+    await vi.waitFor(() => expect(events).toEqual(['logout']))
+    expect(b.s.authenticated).toBe(false)
+    expect(b.s.canRestore).toBe(false)
+    const out = a.fake.seen.find((x) => x.path.endsWith('/auth/logout'))
+    expect(out?.body).toBe('')
   })
 })
 

@@ -17,18 +17,24 @@ export function apiBase(configured: string | undefined): string {
 }
 
 /**
- * Where the refresh token lives.
+ * Where the session lives.
  *
- * The access token (15 minutes) is kept in memory only. The refresh token is kept in
- * sessionStorage: it survives a reload of the tab, so F5 does not log the user out,
- * and it dies with the tab. The trade-off: script injected into the page (XSS) could
- * read it, where a memory-only token would force a new login on every reload. The
- * server limits the damage: refresh tokens rotate on every use and reusing an old one
- * revokes the whole session, so a stolen token works at most until the real tab
- * refreshes. A duplicated tab copies sessionStorage; the two tabs then share one
- * rotation chain, and the first reuse ends both sessions (the user logs in again).
+ * The access token (15 minutes) is kept in each tab's memory only. The refresh token
+ * is never seen by script: the server keeps it in an HttpOnly, SameSite=Strict cookie
+ * on /api/v1/auth, which every tab of the browser shares. So a link opened in a new tab
+ * is logged in (the tab refreshes once at start and gets its own access token), a
+ * reload keeps the session, and script injected into the page (XSS) cannot steal the
+ * refresh token. Refresh tokens rotate on every use and a reused one revokes the whole
+ * session, so the tabs take turns refreshing (a Web Lock where the browser has one).
+ * Logout ends the session on the server, clears the cookie and tells the other tabs
+ * (BroadcastChannel), which go to the login page.
+ *
+ * SESSION_HINT_KEY in localStorage only says "this browser had a session", so that a
+ * visitor who never logged in is not sent through a refresh that must fail.
  */
-export const REFRESH_STORAGE_KEY = 'duban.refresh'
+export const SESSION_HINT_KEY = 'duban.session'
+const CHANNEL = 'duban.session'
+const LOCK = 'duban.refresh'
 
 export type SessionEvent =
   | { type: 'login'; pair: TokenPair }
@@ -43,16 +49,33 @@ export interface SessionOptions {
   baseUrl?: string
   /** the network; tests inject a fake */
   fetch?: FetchFn
-  /** where the refresh token is kept; null keeps it in memory only */
+  /** where the session hint is kept; null: none (always try a refresh) */
   storage?: Storage | null
 }
 
 function defaultStorage(): Storage | null {
   try {
-    return typeof sessionStorage === 'undefined' ? null : sessionStorage
+    return typeof localStorage === 'undefined' ? null : localStorage
   } catch {
     return null
   }
+}
+
+/** the page's language (src/i18n keeps <html lang> current), for Accept-Language */
+function pageLanguage(): string {
+  return typeof document === 'undefined' ? '' : document.documentElement.lang
+}
+
+/** runs fn holding the browser-wide refresh lock, where Web Locks exist */
+async function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : (navigator as Navigator & { locks?: LockManager }).locks
+  if (!locks) return fn()
+  let out: { v: T } | undefined
+  await locks.request(LOCK, async () => {
+    out = { v: await fn() }
+  })
+  if (!out) throw new Error('refresh lock released without a result')
+  return out.v
 }
 
 /**
@@ -63,8 +86,10 @@ function defaultStorage(): Storage | null {
  */
 export class Session {
   private access: string | null = null
-  private memoryRefresh: string | null = null
+  /** false once the server refused the session or the user logged out */
+  private mayRefresh = true
   private refreshing: Promise<boolean> | null = null
+  private channel: BroadcastChannel | null = null
   private listeners = new Set<Listener>()
   private readonly baseUrl: string
   private readonly net: FetchFn
@@ -74,34 +99,57 @@ export class Session {
 
   constructor(opts: SessionOptions = {}) {
     this.baseUrl = opts.baseUrl ?? API_BASE
-    this.net = opts.fetch ?? ((r) => globalThis.fetch(r))
+    const net = opts.fetch ?? ((r: Request) => globalThis.fetch(r))
+    this.net = (r) => net(this.withLanguage(r))
     this.storage = opts.storage === undefined ? defaultStorage() : opts.storage
-    this.bare = createClient<paths>({ baseUrl: this.baseUrl, fetch: (r) => this.net(r) })
+    // credentials: the session cookie also goes to an API on another origin (VITE_API_BASE)
+    this.bare = createClient<paths>({ baseUrl: this.baseUrl, fetch: (r) => this.net(r), credentials: 'include' })
+    this.mayRefresh = this.hinted()
+    if (typeof BroadcastChannel !== 'undefined') {
+      this.channel = new BroadcastChannel(CHANNEL)
+      this.channel.onmessage = (m: MessageEvent<unknown>) => {
+        if (m.data === 'logout' && (this.access !== null || this.mayRefresh)) {
+          this.forget()
+          this.emit({ type: 'logout' })
+        }
+      }
+    }
+  }
+
+  /** Every API call says the user's language: the server words its problems in it. */
+  private withLanguage(req: Request): Request {
+    const lang = pageLanguage()
+    if (!lang || req.headers.has('Accept-Language')) return req
+    const headers = new Headers(req.headers)
+    headers.set('Accept-Language', lang)
+    return new Request(req, { headers })
   }
 
   get accessToken(): string | null {
     return this.access
   }
 
-  get refreshToken(): string | null {
-    if (this.storage) {
-      try {
-        return this.storage.getItem(REFRESH_STORAGE_KEY)
-      } catch {
-        return this.memoryRefresh
-      }
-    }
-    return this.memoryRefresh
+  /** true when this browser may hold a session cookie worth a refresh */
+  get canRestore(): boolean {
+    return this.mayRefresh
   }
 
-  private setRefreshToken(v: string | null) {
-    this.memoryRefresh = v
+  private hinted(): boolean {
+    if (!this.storage) return true
+    try {
+      return this.storage.getItem(SESSION_HINT_KEY) !== null
+    } catch {
+      return true
+    }
+  }
+
+  private hint(on: boolean) {
     if (!this.storage) return
     try {
-      if (v) this.storage.setItem(REFRESH_STORAGE_KEY, v)
-      else this.storage.removeItem(REFRESH_STORAGE_KEY)
+      if (on) this.storage.setItem(SESSION_HINT_KEY, '1')
+      else this.storage.removeItem(SESSION_HINT_KEY)
     } catch {
-      // memory copy above is enough
+      // the hint only saves a refresh call
     }
   }
 
@@ -121,7 +169,8 @@ export class Session {
 
   private store(pair: TokenPair) {
     this.access = pair.access_token ?? null
-    this.setRefreshToken(pair.refresh_token ?? null)
+    this.mayRefresh = true
+    this.hint(true)
   }
 
   /** Logs in; answers the openapi-fetch result so the page can show the problem. */
@@ -154,24 +203,30 @@ export class Session {
     return res
   }
 
-  /** Ends the session on the server (best effort) and forgets the tokens. */
+  /**
+   * Ends the session on the server (best effort: the cookie goes with the request),
+   * forgets the access token and tells the other tabs.
+   */
   async logout() {
-    const rt = this.refreshToken
     this.clear()
     this.emit({ type: 'logout' })
-    if (rt) {
-      try {
-        await this.bare.POST('/auth/logout', { body: { refresh_token: rt } })
-      } catch {
-        // offline: the tokens are gone here anyway and expire on the server
-      }
+    this.channel?.postMessage('logout')
+    try {
+      await this.bare.POST('/auth/logout', { headers: { 'X-Requested-With': 'fetch' } })
+    } catch {
+      // offline: the tokens are gone here anyway and expire on the server
     }
   }
 
-  /** Forgets the tokens without telling anyone. */
+  /** Forgets the session in this browser without telling the server. */
   clear() {
+    this.forget()
+    this.hint(false)
+  }
+
+  private forget() {
     this.access = null
-    this.setRefreshToken(null)
+    this.mayRefresh = false
   }
 
   /**
@@ -189,11 +244,11 @@ export class Session {
   }
 
   private async doRefresh(): Promise<boolean> {
-    const rt = this.refreshToken
-    if (!rt) return false
+    if (!this.mayRefresh) return false
     let res
     try {
-      res = await this.bare.POST('/auth/refresh', { body: { refresh_token: rt } })
+      // the tabs take turns: each refresh spends the cookie's token and sets the next
+      res = await withRefreshLock(() => this.bare.POST('/auth/refresh', { headers: { 'X-Requested-With': 'fetch' } }))
     } catch {
       return false
     }
@@ -245,9 +300,9 @@ export class Session {
     if (this.refreshing) await this.refreshing
     const sentWith = this.access
     const first = await send(sentWith)
-    if (first.status !== 401 || authCall || !this.refreshToken) {
+    if (first.status !== 401 || authCall || !this.mayRefresh) {
       if (first.status === 401 && sentWith !== null && !authCall) {
-        // no refresh token: nothing more to try
+        // no session to refresh: nothing more to try
         this.clear()
         this.emit({ type: 'expired' })
       }

@@ -32,10 +32,10 @@ describe('ChangePasswordForm', () => {
           title: 'Validation failed',
           status: 422,
           code: 'validation_failed',
-          detail: 'current_password: is wrong',
+          detail: 'current_password：不是您当前的密码',
           errors: [
-            { field: 'current_password', rule: 'current_password', message: 'is wrong' },
-            { field: 'new_password', rule: 'min', message: 'must have at least 10 characters' },
+            { field: 'current_password', rule: 'current_password', message: '不是您当前的密码' },
+            { field: 'new_password', rule: 'min', message: '至少 10 个字符' },
           ],
         }),
         { status: 422, headers: { 'Content-Type': 'application/problem+json' } },
@@ -49,8 +49,9 @@ describe('ChangePasswordForm', () => {
     await user.type(screen.getByLabelText('确认新密码'), 'short')
     await user.click(screen.getByTestId('change-password-submit'))
     await waitFor(() => expect(fetchMock).toHaveBeenCalledOnce())
-    expect(await screen.findByText('is wrong')).toBeInTheDocument()
-    expect(screen.getByText('长度或数值低于下限')).toBeInTheDocument()
+    // the server's messages, in the language the SPA asked for, as they come
+    expect(await screen.findByText('不是您当前的密码')).toBeInTheDocument()
+    expect(screen.getByText('至少 10 个字符')).toBeInTheDocument()
     expect(screen.getByText('请检查并修正标红的字段')).toBeInTheDocument()
   })
 
