@@ -120,6 +120,22 @@ const enItems: Shape<typeof zhCNItems> = {
     meetingType: 'Meeting type',
     sourceRef: 'Source reference',
     sourceRefPlaceholder: 'Meeting and date, document number or the instruction',
+    bulk: {
+      selected: '{{count}} selected',
+      urge: 'Urge',
+      urgeTitle: 'Urge the {{count}} selected items',
+      urgeMessage: 'The message (sent to each lead unit)',
+      issue: 'Issue the {{count}} approved',
+      export: 'Export the selection',
+      result: '{{ok}} done, {{failed}} failed',
+    },
+    filtersMore: {
+      source: 'Source',
+      supervisingLeader: 'Supervising leader',
+      cooperatingUnit: 'Cooperating unit',
+      docNumber: 'Document number',
+      tag: 'Tag',
+    },
     ref: {
       sourceUrl: 'Link to the OA document',
       sourceUrlInvalid: 'Enter an address starting with http:// or https://',

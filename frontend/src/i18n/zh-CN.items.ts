@@ -118,6 +118,22 @@ const zhCNItems = {
     meetingType: '会议类型',
     sourceRef: '来源说明',
     sourceRefPlaceholder: '会议名称及日期、文号或批示内容',
+    bulk: {
+      selected: '已选 {{count}} 项',
+      urge: '批量催办',
+      urgeTitle: '催办所选 {{count}} 项',
+      urgeMessage: '催办内容（发给各事项的牵头部门）',
+      issue: '下达已审批的 {{count}} 项',
+      export: '导出所选台账',
+      result: '成功 {{ok}} 项，失败 {{failed}} 项',
+    },
+    filtersMore: {
+      source: '来源',
+      supervisingLeader: '主管领导',
+      cooperatingUnit: '配合部门',
+      docNumber: '文号',
+      tag: '标签',
+    },
     ref: {
       sourceUrl: 'OA 原文链接',
       sourceUrlInvalid: '请输入以 http:// 或 https:// 开头的地址',
