@@ -68,7 +68,11 @@ test('an enterprise office hands a group item down to one of its departments wit
   await choose('来源', '专题会议')
   await page.getByLabel('事项内容').fill('按集团要求在本企业分解落实。')
   await choose('牵头部门', '生产技术部')
-  await choose('主管领导', '何华东（huadong.leader）')
+  // the leader picker searches the enterprise's leaders by name
+  const leader = page.getByLabel('主管领导', { exact: true })
+  await leader.click()
+  await leader.fill('huadong.leader')
+  await page.locator('.ant-select-item-option[title="何华东（huadong.leader）"]:visible').first().click()
   await page.getByLabel('完成时限').fill(parent.deadline)
   await page.getByLabel('完成时限').press('Tab')
   await page.getByTestId('item-save').click()
