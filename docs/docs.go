@@ -448,7 +448,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "multipart/form-data with ` + "`" + `file` + "`" + ` and ` + "`" + `item_id` + "`" + ` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through ` + "`" + `attachment_ids` + "`" + ` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.",
+                "description": "multipart/form-data with ` + "`" + `file` + "`" + ` and ` + "`" + `item_id` + "`" + ` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through ` + "`" + `attachment_ids` + "`" + ` on feedback, completion requests, comments or the item itself (PATCH /items/{id}); only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -2906,7 +2906,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "search in code, title and content",
+                        "description": "search in code, title, content and document number (文号)",
                         "name": "q",
                         "in": "query"
                     },
@@ -2920,6 +2920,26 @@ const docTemplate = `{
                         "type": "string",
                         "description": "items with this tag",
                         "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "items whose document number (文号) contains this",
+                        "name": "doc_number",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "supervising leader (主管领导) only",
+                        "name": "supervising_leader_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "items naming this cooperating unit (配合部门)",
+                        "name": "cooperating_unit_id",
                         "in": "query"
                     },
                     {
@@ -3165,6 +3185,16 @@ const docTemplate = `{
                         "description": "as GET /items (every filter of GET /items applies)",
                         "name": "q",
                         "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
+                        "description": "only these items, as the workbook",
+                        "name": "ids",
+                        "in": "query"
                     }
                 ],
                 "responses": {
@@ -3196,7 +3226,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.",
+                "description": "One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, document number (文号), category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.",
                 "produces": [
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 ],
@@ -3315,6 +3345,36 @@ const docTemplate = `{
                         "type": "string",
                         "description": "as GET /items",
                         "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "as GET /items",
+                        "name": "doc_number",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "as GET /items",
+                        "name": "supervising_leader_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "as GET /items",
+                        "name": "cooperating_unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
+                        "description": "only these items (a selection of the list), comma separated, at most 500",
+                        "name": "ids",
                         "in": "query"
                     },
                     {
@@ -11900,6 +11960,34 @@ const docTemplate = `{
                     "format": "date",
                     "example": "2026-06-30"
                 },
+                "doc_classification": {
+                    "description": "DocClassification: 密级 — 非密, 内部, 秘密, 机密.",
+                    "type": "string",
+                    "enum": [
+                        "non_secret",
+                        "internal",
+                        "secret",
+                        "confidential"
+                    ]
+                },
+                "doc_issuer": {
+                    "description": "DocIssuer: the issuing authority (发文机关).",
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "国务院国资委"
+                },
+                "doc_number": {
+                    "description": "DocNumber: the document's number (文号), searched by q and the doc_number filter.",
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "大唐集团〔2026〕12号"
+                },
+                "doc_received_on": {
+                    "description": "DocReceivedOn: the date received (收文日期), not in the future.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-03-02"
+                },
                 "feedback_cadence": {
                     "type": "string",
                     "enum": [
@@ -11916,6 +12004,23 @@ const docTemplate = `{
                     "description": "InitiatorUnitID defaults to the caller's unit.",
                     "type": "string",
                     "format": "uuid"
+                },
+                "instruction_date": {
+                    "description": "InstructionDate: when it was given, not in the future.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-03-01"
+                },
+                "instruction_leader_id": {
+                    "description": "InstructionLeaderID: the leader who gave it (a leader of the scope); the\nsupervising leader defaults to them.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "instruction_text": {
+                    "description": "InstructionText: the leader's instruction (批示) as written.",
+                    "type": "string",
+                    "maxLength": 5000,
+                    "example": "请规划发展部牵头研究落实"
                 },
                 "lead_unit_id": {
                     "type": "string",
@@ -11964,7 +12069,7 @@ const docTemplate = `{
                     "format": "uuid"
                 },
                 "source": {
-                    "description": "Source decides who issues the notice and whether the supervising leader must\napprove (board, party_group, leader_activity, group_meeting skip approval);\ndocuments may also use superior_instruction, subsidiary_request, emergency.",
+                    "description": "Source decides who issues the notice and whether the supervising leader must\napprove (board, party_group, leader_activity, group_meeting and\nleader_instruction skip approval);\ndocuments may also use superior_instruction, subsidiary_request, emergency.",
                     "type": "string",
                     "enum": [
                         "board",
@@ -11973,6 +12078,7 @@ const docTemplate = `{
                         "group_meeting",
                         "special_meeting",
                         "other",
+                        "leader_instruction",
                         "superior_instruction",
                         "subsidiary_request",
                         "emergency"
@@ -11984,6 +12090,13 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 2000,
                     "example": "2026年1月总经理办公会纪要第3项"
+                },
+                "source_url": {
+                    "description": "The source's particulars (issue 11): the link to the OA document, a\ndocument's fields (category document only) and a leader's instruction\n(source leader_instruction only, where all three are required).\nSourceURL: the source in the OA system, an absolute http or https address.",
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 2000,
+                    "example": "https://oa.example.com/docs/2026-12"
                 },
                 "supervising_leader_id": {
                     "type": "string",
@@ -13009,7 +13122,6 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "allowed_actions": {
-                    "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones, add_sub_item, clear_warning, ...).",
                     "type": "array",
                     "items": {
                         "type": "string",
@@ -13106,6 +13218,40 @@ const docTemplate = `{
                     "format": "date",
                     "example": "2026-06-30"
                 },
+                "doc_classification": {
+                    "type": "string",
+                    "enum": [
+                        "",
+                        "non_secret",
+                        "internal",
+                        "secret",
+                        "confidential"
+                    ]
+                },
+                "doc_issuer": {
+                    "type": "string"
+                },
+                "doc_number": {
+                    "description": "Document fields (category document): 文号, 发文机关, 收文日期, 密级.",
+                    "type": "string",
+                    "example": "大唐集团〔2026〕12号"
+                },
+                "doc_received_on": {
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
+                },
+                "editable_fields": {
+                    "description": "AllowedActions lists what the caller may do now (update, delete, submit,\napprove, reject, issue, accept, return, reassign, suspend, resume, cancel,\narchive, manage_milestones, add_sub_item, clear_warning, ...).\nEditableFields lists the fields PATCH /items/{id} accepts from the caller\nnow (empty without the update action): the form offers only these.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "title",
+                        "content"
+                    ]
+                },
                 "feedback_cadence": {
                     "type": "string"
                 },
@@ -13127,6 +13273,19 @@ const docTemplate = `{
                 "initiator_user_id": {
                     "type": "string",
                     "format": "uuid"
+                },
+                "instruction_date": {
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true
+                },
+                "instruction_leader_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "instruction_text": {
+                    "description": "Instruction fields (source leader_instruction): text, leader, date.",
+                    "type": "string"
                 },
                 "issued_at": {
                     "type": "string"
@@ -13193,6 +13352,11 @@ const docTemplate = `{
                 },
                 "source_ref": {
                     "type": "string"
+                },
+                "source_url": {
+                    "description": "SourceURL: the source in the OA system (\"\" when none).",
+                    "type": "string",
+                    "example": "https://oa.example.com/docs/2026-12"
                 },
                 "state": {
                     "type": "string",
@@ -15589,6 +15753,15 @@ const docTemplate = `{
                         "format": "uuid"
                     }
                 },
+                "attachment_ids": {
+                    "description": "AttachmentIDs links files uploaded for this item (POST /attachments) to the\nitem itself: the document, the 批示件, minutes. Only files nothing links yet,\nuploaded by the caller (or a member of a unit they head or liaise for).",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
                 "basis": {
                     "type": "string",
                     "maxLength": 200
@@ -15616,6 +15789,27 @@ const docTemplate = `{
                     "type": "string",
                     "format": "date"
                 },
+                "doc_classification": {
+                    "type": "string",
+                    "enum": [
+                        "non_secret",
+                        "internal",
+                        "secret",
+                        "confidential"
+                    ]
+                },
+                "doc_issuer": {
+                    "type": "string",
+                    "maxLength": 200
+                },
+                "doc_number": {
+                    "type": "string",
+                    "maxLength": 100
+                },
+                "doc_received_on": {
+                    "type": "string",
+                    "format": "date"
+                },
                 "feedback_cadence": {
                     "type": "string",
                     "enum": [
@@ -15630,6 +15824,18 @@ const docTemplate = `{
                 "initiator_unit_id": {
                     "type": "string",
                     "format": "uuid"
+                },
+                "instruction_date": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "instruction_leader_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "instruction_text": {
+                    "type": "string",
+                    "maxLength": 5000
                 },
                 "lead_unit_id": {
                     "type": "string",
@@ -15679,6 +15885,7 @@ const docTemplate = `{
                         "group_meeting",
                         "special_meeting",
                         "other",
+                        "leader_instruction",
                         "superior_instruction",
                         "subsidiary_request",
                         "emergency"
@@ -15686,6 +15893,12 @@ const docTemplate = `{
                 },
                 "source_ref": {
                     "type": "string",
+                    "maxLength": 2000
+                },
+                "source_url": {
+                    "description": "SourceURL, the document fields and the instruction fields as in POST\n/items; an empty string clears one.",
+                    "type": "string",
+                    "format": "uri",
                     "maxLength": 2000
                 },
                 "supervising_leader_id": {

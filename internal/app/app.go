@@ -311,6 +311,7 @@ func (a *App) routes(ctx context.Context) error {
 	orgSync.UseHandoff(handoverSvc.Handoff)
 	orgsync.Mount(authed, orgSync, uploadLimit)
 	attachmentsSvc := attachments.NewService(a.DB, files, itemsSvc, uploadLimit)
+	itemsSvc.UseFiles(attachmentsSvc)
 	a.hardenAttachments(attachmentsSvc, itemsSvc)
 	attachments.Mount(authed, attachmentsSvc)
 	completion.Mount(authed, completion.NewService(a.DB, itemsSvc, attachmentsSvc))

@@ -102,7 +102,7 @@ const UploadPath = httpserver.APIPrefix + "/attachments"
 // upload stores a file for an item.
 //
 //	@Summary		Upload an attachment
-//	@Description	multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
+//	@Description	multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests, comments or the item itself (PATCH /items/{id}); only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
 //	@ID			uploadAttachment
 //	@Tags			attachments
 //	@Accept			multipart/form-data

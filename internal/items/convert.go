@@ -64,8 +64,55 @@ func ToItemInput(r CreateItemRequest) (ItemInput, error) {
 	if in.AssistingLeaderIDs, err = httpserver.UUIDs("assisting_leader_ids", r.AssistingLeaderIDs); err != nil {
 		return in, err
 	}
-	in.Deadline, err = parseDate("deadline", r.Deadline)
+	if in.Deadline, err = parseDate("deadline", r.Deadline); err != nil {
+		return in, err
+	}
+	in.Reference, err = toReference(r)
 	return in, err
+}
+
+func toReference(r CreateItemRequest) (Reference, error) {
+	out := Reference{SourceURL: r.SourceURL, DocNumber: r.DocNumber, DocIssuer: r.DocIssuer,
+		DocClassification: r.DocClassification, InstructionText: r.InstructionText}
+	var err error
+	if out.DocReceivedOn, err = parseDate("doc_received_on", r.DocReceivedOn); err != nil {
+		return out, err
+	}
+	if out.InstructionDate, err = parseDate("instruction_date", r.InstructionDate); err != nil {
+		return out, err
+	}
+	out.InstructionLeaderID, err = parseOptID("instruction_leader_id", r.InstructionLeaderID)
+	return out, err
+}
+
+func toReferencePatch(r UpdateItemRequest) (ReferencePatch, error) {
+	out := ReferencePatch{SourceURL: r.SourceURL, DocNumber: r.DocNumber, DocIssuer: r.DocIssuer,
+		DocClassification: r.DocClassification, InstructionText: r.InstructionText}
+	for _, f := range []struct {
+		name string
+		src  *string
+		dst  **civil.Date
+	}{{"doc_received_on", r.DocReceivedOn, &out.DocReceivedOn}, {"instruction_date", r.InstructionDate, &out.InstructionDate}} {
+		if f.src != nil {
+			d, err := parseDate(f.name, *f.src)
+			if err != nil {
+				return out, err
+			}
+			*f.dst = &d
+		}
+	}
+	if r.InstructionLeaderID != nil {
+		id := uuid.Nil
+		if *r.InstructionLeaderID != "" {
+			p, err := parseOptID("instruction_leader_id", *r.InstructionLeaderID)
+			if err != nil {
+				return out, err
+			}
+			id = *p
+		}
+		out.InstructionLeaderID = &id
+	}
+	return out, nil
 }
 
 // ToItemPatch converts a validated update request.
@@ -117,7 +164,12 @@ func ToItemPatch(r UpdateItemRequest) (ItemPatch, error) {
 		}
 		in.Deadline = &d
 	}
-	return in, nil
+	var err2 error
+	if in.ReferencePatch, err2 = toReferencePatch(r); err2 != nil {
+		return in, err2
+	}
+	in.AttachmentIDs, err2 = httpserver.UUIDs("attachment_ids", r.AttachmentIDs)
+	return in, err2
 }
 
 // ToAssignmentInputs converts the assignments of an issue request.

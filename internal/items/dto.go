@@ -18,9 +18,10 @@ type CreateItemRequest struct {
 	// supervision office).
 	Category string `json:"category" validate:"required,oneof=important_matter document" enums:"important_matter,document" example:"important_matter"`
 	// Source decides who issues the notice and whether the supervising leader must
-	// approve (board, party_group, leader_activity, group_meeting skip approval);
+	// approve (board, party_group, leader_activity, group_meeting and
+	// leader_instruction skip approval);
 	// documents may also use superior_instruction, subsidiary_request, emergency.
-	Source      string `json:"source" validate:"required,oneof=board party_group leader_activity group_meeting special_meeting other superior_instruction subsidiary_request emergency" enums:"board,party_group,leader_activity,group_meeting,special_meeting,other,superior_instruction,subsidiary_request,emergency" example:"group_meeting"`
+	Source      string `json:"source" validate:"required,oneof=board party_group leader_activity group_meeting special_meeting other leader_instruction superior_instruction subsidiary_request emergency" enums:"board,party_group,leader_activity,group_meeting,special_meeting,other,leader_instruction,superior_instruction,subsidiary_request,emergency" example:"group_meeting"`
 	Basis       string `json:"basis,omitempty" validate:"max=200" example:"年度工作会议决议"`
 	MeetingType string `json:"meeting_type,omitempty" validate:"omitempty,oneof=board party_group gm_office annual_work midyear_work monthly production_coordination special_topic" enums:"board,party_group,gm_office,annual_work,midyear_work,monthly,production_coordination,special_topic"`
 	// SourceRef: meeting and date, document number (文号), the instruction's text.
@@ -44,6 +45,26 @@ type CreateItemRequest struct {
 	Deadline            string   `json:"deadline" validate:"required,datetime=2006-01-02" format:"date" example:"2026-06-30"`
 	ParentID            string   `json:"parent_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
 	Tags                []string `json:"tags,omitempty" validate:"max=20" example:"安全生产"`
+	// The source's particulars (issue 11): the link to the OA document, a
+	// document's fields (category document only) and a leader's instruction
+	// (source leader_instruction only, where all three are required).
+	// SourceURL: the source in the OA system, an absolute http or https address.
+	SourceURL string `json:"source_url,omitempty" validate:"max=2000" format:"uri" example:"https://oa.example.com/docs/2026-12"`
+	// DocNumber: the document's number (文号), searched by q and the doc_number filter.
+	DocNumber string `json:"doc_number,omitempty" validate:"max=100" example:"大唐集团〔2026〕12号"`
+	// DocIssuer: the issuing authority (发文机关).
+	DocIssuer string `json:"doc_issuer,omitempty" validate:"max=200" example:"国务院国资委"`
+	// DocReceivedOn: the date received (收文日期), not in the future.
+	DocReceivedOn string `json:"doc_received_on,omitempty" validate:"omitempty,datetime=2006-01-02" format:"date" example:"2026-03-02"`
+	// DocClassification: 密级 — 非密, 内部, 秘密, 机密.
+	DocClassification string `json:"doc_classification,omitempty" validate:"omitempty,oneof=non_secret internal secret confidential" enums:"non_secret,internal,secret,confidential"`
+	// InstructionText: the leader's instruction (批示) as written.
+	InstructionText string `json:"instruction_text,omitempty" validate:"max=5000" example:"请规划发展部牵头研究落实"`
+	// InstructionLeaderID: the leader who gave it (a leader of the scope); the
+	// supervising leader defaults to them.
+	InstructionLeaderID string `json:"instruction_leader_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
+	// InstructionDate: when it was given, not in the future.
+	InstructionDate string `json:"instruction_date,omitempty" validate:"omitempty,datetime=2006-01-02" format:"date" example:"2026-03-01"`
 } // @name CreateItem
 
 // UpdateItemRequest is the body of PATCH /items/{id}: absent fields stay.
@@ -52,7 +73,7 @@ type UpdateItemRequest struct {
 	Content             *string   `json:"content,omitempty" validate:"omitempty,max=20000"`
 	Requirements        *string   `json:"requirements,omitempty" validate:"omitempty,max=20000"`
 	Category            *string   `json:"category,omitempty" validate:"omitempty,oneof=important_matter document" enums:"important_matter,document"`
-	Source              *string   `json:"source,omitempty" validate:"omitempty,oneof=board party_group leader_activity group_meeting special_meeting other superior_instruction subsidiary_request emergency"`
+	Source              *string   `json:"source,omitempty" validate:"omitempty,oneof=board party_group leader_activity group_meeting special_meeting other leader_instruction superior_instruction subsidiary_request emergency" enums:"board,party_group,leader_activity,group_meeting,special_meeting,other,leader_instruction,superior_instruction,subsidiary_request,emergency"`
 	Basis               *string   `json:"basis,omitempty" validate:"omitempty,max=200"`
 	MeetingType         *string   `json:"meeting_type,omitempty" validate:"omitempty,oneof=board party_group gm_office annual_work midyear_work monthly production_coordination special_topic"`
 	SourceRef           *string   `json:"source_ref,omitempty" validate:"omitempty,max=2000"`
@@ -68,6 +89,20 @@ type UpdateItemRequest struct {
 	Deadline            *string   `json:"deadline,omitempty" validate:"omitempty,datetime=2006-01-02" format:"date"`
 	Progress            *int      `json:"progress,omitempty" validate:"omitempty,gte=0,lte=100"`
 	Tags                *[]string `json:"tags,omitempty" validate:"omitempty,max=20"`
+	// SourceURL, the document fields and the instruction fields as in POST
+	// /items; an empty string clears one.
+	SourceURL           *string `json:"source_url,omitempty" validate:"omitempty,max=2000" format:"uri"`
+	DocNumber           *string `json:"doc_number,omitempty" validate:"omitempty,max=100"`
+	DocIssuer           *string `json:"doc_issuer,omitempty" validate:"omitempty,max=200"`
+	DocReceivedOn       *string `json:"doc_received_on,omitempty" validate:"omitempty,datetime=2006-01-02" format:"date"`
+	DocClassification   *string `json:"doc_classification,omitempty" validate:"omitempty,oneof=non_secret internal secret confidential" enums:"non_secret,internal,secret,confidential"`
+	InstructionText     *string `json:"instruction_text,omitempty" validate:"omitempty,max=5000"`
+	InstructionLeaderID *string `json:"instruction_leader_id,omitempty" validate:"omitempty,uuid" format:"uuid"`
+	InstructionDate     *string `json:"instruction_date,omitempty" validate:"omitempty,datetime=2006-01-02" format:"date"`
+	// AttachmentIDs links files uploaded for this item (POST /attachments) to the
+	// item itself: the document, the 批示件, minutes. Only files nothing links yet,
+	// uploaded by the caller (or a member of a unit they head or liaise for).
+	AttachmentIDs []string `json:"attachment_ids,omitempty" validate:"max=20,dive,uuid" format:"uuid"`
 } // @name UpdateItem
 
 // ActionRequest is the optional body of a state action; reject and cancel require
@@ -125,16 +160,27 @@ type UpdateMilestoneRequest struct {
 
 // ItemResponse is a supervision item as read.
 type ItemResponse struct {
-	ID                  uuid.UUID   `json:"id" swaggertype:"string" format:"uuid"`
-	Code                *string     `json:"code" example:"DB-2026-0001"`
-	Title               string      `json:"title"`
-	Content             string      `json:"content"`
-	Requirements        string      `json:"requirements"`
-	Category            Category    `json:"category" swaggertype:"string" enums:"important_matter,document"`
-	Source              Source      `json:"source" swaggertype:"string"`
-	Basis               string      `json:"basis"`
-	MeetingType         string      `json:"meeting_type"`
-	SourceRef           string      `json:"source_ref"`
+	ID           uuid.UUID `json:"id" swaggertype:"string" format:"uuid"`
+	Code         *string   `json:"code" example:"DB-2026-0001"`
+	Title        string    `json:"title"`
+	Content      string    `json:"content"`
+	Requirements string    `json:"requirements"`
+	Category     Category  `json:"category" swaggertype:"string" enums:"important_matter,document"`
+	Source       Source    `json:"source" swaggertype:"string"`
+	Basis        string    `json:"basis"`
+	MeetingType  string    `json:"meeting_type"`
+	SourceRef    string    `json:"source_ref"`
+	// SourceURL: the source in the OA system ("" when none).
+	SourceURL string `json:"source_url" example:"https://oa.example.com/docs/2026-12"`
+	// Document fields (category document): 文号, 发文机关, 收文日期, 密级.
+	DocNumber         string     `json:"doc_number" example:"大唐集团〔2026〕12号"`
+	DocIssuer         string     `json:"doc_issuer"`
+	DocReceivedOn     civil.Date `json:"doc_received_on" swaggertype:"string" format:"date" extensions:"x-nullable"`
+	DocClassification string     `json:"doc_classification" enums:",non_secret,internal,secret,confidential"`
+	// Instruction fields (source leader_instruction): text, leader, date.
+	InstructionText     string      `json:"instruction_text"`
+	InstructionLeaderID *uuid.UUID  `json:"instruction_leader_id" swaggertype:"string" format:"uuid"`
+	InstructionDate     civil.Date  `json:"instruction_date" swaggertype:"string" format:"date" extensions:"x-nullable"`
 	NoticeIssuerUnitID  *uuid.UUID  `json:"notice_issuer_unit_id" swaggertype:"string" format:"uuid"`
 	Method              string      `json:"method"`
 	Urgency             string      `json:"urgency"`
@@ -187,6 +233,9 @@ type ItemResponse struct {
 	// AllowedActions lists what the caller may do now (update, delete, submit,
 	// approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
 	// archive, manage_milestones, add_sub_item, clear_warning, ...).
+	// EditableFields lists the fields PATCH /items/{id} accepts from the caller
+	// now (empty without the update action): the form offers only these.
+	EditableFields []string   `json:"editable_fields" example:"title,content"`
 	AllowedActions []string   `json:"allowed_actions" enums:"update,delete,submit,approve,reject,issue,accept,return,reassign,suspend,resume,cancel,archive,request_completion,approve_completion,reject_completion,verify,manage_milestones,add_sub_item,move_deadline,set_progress,clear_warning"`
 	Version        int        `json:"version" example:"3"`
 	CreatedAt      time.Time  `json:"created_at"`
@@ -309,7 +358,11 @@ func ToItemResponse(v *ItemView) ItemResponse {
 		State: it.State, Verified: it.Verified, ReopenedCount: it.ReopenedCount, Flagged: it.Flagged,
 		CancelReason: it.CancelReason, SuspendReason: it.SuspendReason,
 		Overdue: v.Overdue, Light: v.Light, DaysRemaining: v.DaysRemaining, AllowedActions: nonNil(v.AllowedActions),
-		Version: it.Version, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, SubmittedAt: it.SubmittedAt,
+		EditableFields: EditableFields(it, v.AllowedActions),
+		SourceURL:      it.SourceURL, DocNumber: it.DocNumber, DocIssuer: it.DocIssuer, DocReceivedOn: it.DocReceivedOn,
+		DocClassification: it.DocClassification, InstructionText: it.InstructionText, InstructionLeaderID: it.InstructionLeaderID,
+		InstructionDate: it.InstructionDate,
+		Version:         it.Version, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, SubmittedAt: it.SubmittedAt,
 		ApprovedAt: it.ApprovedAt, IssuedAt: it.IssuedAt, AcceptedAt: it.AcceptedAt, ClosedAt: it.ClosedAt,
 		ArchivedAt: it.ArchivedAt, CancelledAt: it.CancelledAt,
 	}

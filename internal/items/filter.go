@@ -33,10 +33,17 @@ type Filter struct {
 	// TopLevel selects items without a parent (parent_id=none).
 	TopLevel bool
 	Tag      string
+	// DocNumber: items whose document number (文号) contains it.
+	DocNumber string
+	// SupervisingLeaderID: the supervising leader only (LeaderID also matches
+	// assisting leaders); CooperatingUnitID: a cooperating unit of the item.
+	SupervisingLeaderID *uuid.UUID
+	CooperatingUnitID   *uuid.UUID
 	// Report holds the reporting filters (report.go): issued or closed in a date
 	// range, on time against the original deadline, scope.
 	Report ReportFilter
-	// IDs selects these items only (ids=, at most changes.MaxIDs).
+	// IDs selects these items only (ids= of GET /items, at most changes.MaxIDs, and
+	// of the ledger export of a selection).
 	IDs  []uuid.UUID
 	Sort []SortKey
 	Page Page
@@ -110,6 +117,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 		return &u
 	}
 	f.LeadUnitID, f.UnitID, f.LeaderID = id("lead_unit_id"), id("unit_id"), id("leader_id")
+	f.SupervisingLeaderID, f.CooperatingUnitID = id("supervising_leader_id"), id("cooperating_unit_id")
 	if v := q.Get("parent_id"); v == "none" || v == "null" {
 		f.TopLevel = true
 	} else {
@@ -152,6 +160,10 @@ func ParseFilter(q url.Values) (Filter, error) {
 		e.add("q", "max", "must be at most 200 characters")
 	}
 	f.Tag = strings.TrimSpace(q.Get("tag"))
+	f.DocNumber = strings.TrimSpace(q.Get("doc_number"))
+	if len([]rune(f.DocNumber)) > 100 {
+		e.add("doc_number", "max", "must be at most 100 characters")
+	}
 	f.Report = parseReport(q, &e)
 	f.Sort = parseSort(q.Get("sort"), &e)
 	pg, errs := httpserver.ParsePage(q, DefaultPageSize)
@@ -227,6 +239,15 @@ func (f Filter) apply(q *gorm.DB, clk day) *gorm.DB {
 	}
 	if f.Tag != "" {
 		q = q.Where("items.id IN (SELECT ft.item_id FROM item_tags ft WHERE ft.tag = ?)", f.Tag)
+	}
+	if f.DocNumber != "" {
+		q = q.Where(`LOWER(items.doc_number) LIKE ? ESCAPE '\'`, database.LikePattern(f.DocNumber))
+	}
+	if f.SupervisingLeaderID != nil {
+		q = q.Where("items.supervising_leader_id = ?", *f.SupervisingLeaderID)
+	}
+	if f.CooperatingUnitID != nil {
+		q = q.Where("items.id IN (SELECT fcu.item_id FROM item_cooperating_units fcu WHERE fcu.unit_id = ?)", *f.CooperatingUnitID)
 	}
 	if len(f.IDs) > 0 {
 		q = q.Where("items.id IN ?", f.IDs)

@@ -38,9 +38,12 @@ func renderItem(c echo.Context, status int, v *ItemView) error {
 //	@Param			overdue			query		bool	false	"only overdue (true) or not overdue (false) items"
 //	@Param			was_overdue		query		bool	false	"only items that ran past a deadline before a new one was set (true), or the others (false): the stored overdue record"
 //	@Param			light			query		string	false	"warning light"	Enums(red, yellow, blue, green, none)
-//	@Param			q				query		string	false	"search in code, title and content"
+//	@Param			q				query		string	false	"search in code, title, content and document number (文号)"
 //	@Param			parent_id		query		string	false	"sub-items of this item; none for top-level items only"
 //	@Param			tag				query		string	false	"items with this tag"
+//	@Param			doc_number		query		string	false	"items whose document number (文号) contains this"
+//	@Param			supervising_leader_id	query	string	false	"supervising leader (主管领导) only"	format(uuid)
+//	@Param			cooperating_unit_id		query	string	false	"items naming this cooperating unit (配合部门)"	format(uuid)
 //	@Param			issued_from		query		string	false	"issued on or after (company time zone)"	format(date)
 //	@Param			issued_to		query		string	false	"issued on or before"	format(date)
 //	@Param			closed_from		query		string	false	"closed on or after"	format(date)

@@ -32,28 +32,34 @@ var Categories = []Category{CategoryImportantMatter, CategoryDocument}
 type Source string
 
 const (
-	SourceBoard          Source = "board"                // 董事会
-	SourcePartyGroup     Source = "party_group"          // 党组
-	SourceLeaderActivity Source = "leader_activity"      // 领导公务活动
-	SourceGroupMeeting   Source = "group_meeting"        // 工作要点, 总经理办公会, 年中/月度/碰头会
-	SourceSpecialMeeting Source = "special_meeting"      // 专题会议
-	SourceOther          Source = "other"                // 其他
-	SourceSuperior       Source = "superior_instruction" // 上级明确指示 (documents)
-	SourceSubsidiary     Source = "subsidiary_request"   // 分子公司紧急请示 (documents)
-	SourceEmergency      Source = "emergency"            // 紧急、重大、突发事件 (documents)
+	SourceBoard          Source = "board"           // 董事会
+	SourcePartyGroup     Source = "party_group"     // 党组
+	SourceLeaderActivity Source = "leader_activity" // 领导公务活动
+	SourceGroupMeeting   Source = "group_meeting"   // 工作要点, 总经理办公会, 年中/月度/碰头会
+	SourceSpecialMeeting Source = "special_meeting" // 专题会议
+	SourceOther          Source = "other"           // 其他
+	// SourceLeaderInstruction: work a company leader passed on, assigned or
+	// arranged (§7(一) 公司领导批转、交办和布置的工作事项). Like a leader's official
+	// activity (§14(3)) the supervision office issues its notice and the leader's
+	// approval step is skipped: the instruction is the leader's decision.
+	SourceLeaderInstruction Source = "leader_instruction"   // 领导批示/交办
+	SourceSuperior          Source = "superior_instruction" // 上级明确指示 (documents)
+	SourceSubsidiary        Source = "subsidiary_request"   // 分子公司紧急请示 (documents)
+	SourceEmergency         Source = "emergency"            // 紧急、重大、突发事件 (documents)
 )
 
 // MatterSources are the sources of important matters; documents may use these and
 // DocumentSources.
 var (
-	MatterSources   = []Source{SourceBoard, SourcePartyGroup, SourceLeaderActivity, SourceGroupMeeting, SourceSpecialMeeting, SourceOther}
+	MatterSources   = []Source{SourceBoard, SourcePartyGroup, SourceLeaderActivity, SourceGroupMeeting, SourceSpecialMeeting, SourceOther, SourceLeaderInstruction}
 	DocumentSources = []Source{SourceSuperior, SourceSubsidiary, SourceEmergency}
 )
 
 // SkipsApproval reports whether items of this source skip the supervising leader's
 // approval (第十四条: "以上(1)、(2)、(3)、(4)督办事项立项可省略集团公司领导审批环节").
 func (s Source) SkipsApproval() bool {
-	return s == SourceBoard || s == SourcePartyGroup || s == SourceLeaderActivity || s == SourceGroupMeeting
+	return s == SourceBoard || s == SourcePartyGroup || s == SourceLeaderActivity || s == SourceGroupMeeting ||
+		s == SourceLeaderInstruction
 }
 
 // ValidFor reports whether the source may be used with the category.
@@ -70,6 +76,9 @@ var MeetingTypes = []string{"board", "party_group", "gm_office", "annual_work", 
 
 // Methods of supervision (第十三条).
 var Methods = []string{"special", "tracking", "on_site", "joint"}
+
+// Classifications (密级) of a document: 非密, 内部, 秘密, 机密.
+var Classifications = []string{"non_secret", "internal", "secret", "confidential"}
 
 // Urgencies.
 var Urgencies = []string{"normal", "urgent", "very_urgent"}
@@ -89,19 +98,32 @@ const (
 
 // Item is a row of items.
 type Item struct {
-	ID                  uuid.UUID  `gorm:"type:uuid;primaryKey"`
-	Code                *string    `gorm:"size:60"`
-	ScopeID             uuid.UUID  `gorm:"type:uuid"`
-	ParentID            *uuid.UUID `gorm:"type:uuid"`
-	ParentScopeID       *uuid.UUID `gorm:"type:uuid"`
-	Title               string
-	Content             string
-	Requirements        string
-	Category            Category
-	Source              Source
-	Basis               string
-	MeetingType         string
-	SourceRef           string
+	ID            uuid.UUID  `gorm:"type:uuid;primaryKey"`
+	Code          *string    `gorm:"size:60"`
+	ScopeID       uuid.UUID  `gorm:"type:uuid"`
+	ParentID      *uuid.UUID `gorm:"type:uuid"`
+	ParentScopeID *uuid.UUID `gorm:"type:uuid"`
+	Title         string
+	Content       string
+	Requirements  string
+	Category      Category
+	Source        Source
+	Basis         string
+	MeetingType   string
+	SourceRef     string
+	// SourceURL links the source in the OA system (http or https only).
+	SourceURL string `gorm:"column:source_url"`
+	// Document fields (公文, §7(二)), only on category document: 文号, 发文机关,
+	// 收文日期, 密级. Urgency (紧急程度) is the item's own.
+	DocNumber         string
+	DocIssuer         string
+	DocReceivedOn     civil.Date
+	DocClassification string
+	// Instruction fields of source leader_instruction (§7(一) 公司领导批转、交办):
+	// the instruction's text, the leader who gave it and its date.
+	InstructionText     string
+	InstructionLeaderID *uuid.UUID `gorm:"type:uuid"`
+	InstructionDate     civil.Date
 	NoticeIssuerUnitID  *uuid.UUID `gorm:"type:uuid"`
 	Method              string
 	Urgency             string

@@ -8,7 +8,8 @@ import (
 	"github.com/duban/duban/internal/database"
 )
 
-// searchSQL adds the list's q: the items whose code, title or content contains q,
+// searchSQL adds the list's q: the items whose code, title, content or document
+// number (文号, migration 0130) contains q,
 // ignoring ASCII case. The condition is always the LIKE below; for q of three or
 // more characters an index finds the candidates first (migration 0081):
 //   - PostgreSQL: trigram GIN indexes on these very expressions answer the LIKE
@@ -19,8 +20,9 @@ import (
 // Shorter queries have no trigram to look up: they scan with LIKE alone.
 func searchSQL(q *gorm.DB, text string) *gorm.DB {
 	pat := database.LikePattern(text)
-	q = q.Where(`(LOWER(COALESCE(items.code, '')) LIKE ? ESCAPE '\' OR LOWER(items.title) LIKE ? ESCAPE '\' OR LOWER(items.content) LIKE ? ESCAPE '\')`,
-		pat, pat, pat)
+	q = q.Where(`(LOWER(COALESCE(items.code, '')) LIKE ? ESCAPE '\' OR LOWER(items.title) LIKE ? ESCAPE '\' OR LOWER(items.content) LIKE ? ESCAPE '\'
+		OR LOWER(items.doc_number) LIKE ? ESCAPE '\')`,
+		pat, pat, pat, pat)
 	if len([]rune(text)) >= 3 && q.Dialector.Name() == "sqlite" {
 		// A phrase: the text in double quotes, its own quotes doubled, so FTS5's
 		// operators (OR, NEAR, *, ^, :) are only characters.

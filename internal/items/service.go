@@ -48,6 +48,8 @@ type Service struct {
 	outbox *events.Outbox
 	// deleted run after an item's deletion has committed (OnDelete).
 	deleted []func(ctx context.Context, itemID uuid.UUID) error
+	// files links the item's own attachments (UseFiles); nil: none.
+	files FileClaimer
 	// exactTotalUpTo bounds the exact totals of lists (SetExactTotalLimit).
 	exactTotalUpTo int
 }
@@ -200,6 +202,8 @@ type ItemInput struct {
 	Deadline                 civil.Date
 	ParentID                 *uuid.UUID
 	Tags                     []string
+	// Reference: document fields, the leader's instruction, the OA link.
+	Reference
 }
 
 // Create registers a draft (立项建议 / task notice).
@@ -269,6 +273,12 @@ func (s *Service) buildNew(ctx context.Context, p *access.Principal, in ItemInpu
 		LeadUnitID: in.LeadUnitID, Deadline: in.Deadline, State: StateDraft, Version: 1,
 		CooperatingUnitIDs: orEmpty(in.CooperatingUnitIDs), AssistingLeaderIDs: orEmpty(in.AssistingLeaderIDs), Tags: tags,
 	}
+	in.Reference.setOn(it)
+	if it.Source == SourceLeaderInstruction && it.SupervisingLeaderID == nil {
+		// The leader who gave the instruction supervises it unless another is named.
+		it.SupervisingLeaderID = it.InstructionLeaderID
+	}
+	checkReference(&e, it, today)
 	it.CreatedAt = s.now()
 	it.UpdatedAt = it.CreatedAt
 	scope, err := s.placeItem(ctx, p, &e, it, in.ParentID, in.ScopeID)
@@ -288,6 +298,9 @@ func (s *Service) buildNew(ctx context.Context, p *access.Principal, in ItemInpu
 		}
 	}
 	if err := s.checkRefs(ctx, &e, scope, it.LeadUnitID, it.CooperatingUnitIDs, in.NoticeIssuerUnitID, it.SupervisingLeaderID, it.AssistingLeaderIDs); err != nil {
+		return nil, err
+	}
+	if err := s.checkInstructionLeader(ctx, &e, scope, it.InstructionLeaderID); err != nil {
 		return nil, err
 	}
 	if err := e.err(); err != nil {
@@ -433,6 +446,12 @@ func snapshot(it *Item) map[string]any {
 	}
 	if it.ParentID != nil {
 		m["parent_id"] = change{To: it.ParentID}
+	}
+	if it.DocNumber != "" {
+		m["doc_number"] = change{To: it.DocNumber}
+	}
+	if it.InstructionLeaderID != nil {
+		m["instruction_leader_id"] = change{To: it.InstructionLeaderID}
 	}
 	return m
 }

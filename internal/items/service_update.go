@@ -32,6 +32,9 @@ type ItemPatch struct {
 	Deadline                                                    *civil.Date
 	Progress                                                    *int
 	Tags                                                        *[]string
+	ReferencePatch
+	// AttachmentIDs links uploaded files of the item to the item itself.
+	AttachmentIDs []uuid.UUID
 }
 
 // Update edits an item.
@@ -172,6 +175,8 @@ func (s *Service) applyPatch(ctx context.Context, p *access.Principal, it *Item,
 			it.Tags = tags
 		}
 	}
+	in.ReferencePatch.applyTo(it, cols, changes)
+	checkReference(&e, it, today)
 	checkContent(&e, it.Title, it.Content, it.Requirements, it.Basis, it.SourceRef)
 	checkEnums(&e, it.Category, it.Source, it.MeetingType, it.Method, it.Urgency, it.FeedbackCadence)
 	checkPeople(&e, it.LeadUnitID, it.CooperatingUnitIDs, it.SupervisingLeaderID, it.AssistingLeaderIDs)
@@ -197,6 +202,11 @@ func (s *Service) applyPatch(ctx context.Context, p *access.Principal, it *Item,
 	if err := s.checkRefs(ctx, &e, it.ScopeID, lead, coop, issuer, leader, assisting); err != nil {
 		return err
 	}
+	if _, ok := cols["instruction_leader_id"]; ok {
+		if err := s.checkInstructionLeader(ctx, &e, it.ScopeID, it.InstructionLeaderID); err != nil {
+			return err
+		}
+	}
 	if _, ok := cols["source"]; ok {
 		if err := s.checkDeclarer(ctx, p, &e, it.ScopeID, it.Category, it.Source); err != nil {
 			return err
@@ -208,6 +218,9 @@ func (s *Service) applyPatch(ctx context.Context, p *access.Principal, it *Item,
 		}
 	}
 	if err := e.err(); err != nil {
+		return err
+	}
+	if err := s.claimFiles(ctx, it, in.AttachmentIDs, changes); err != nil {
 		return err
 	}
 	if len(changes) == 0 {

@@ -38,8 +38,8 @@ func TestHTTPSourceRoutes(t *testing.T) {
 			return out
 		}
 		group := routes(w.Sup)
-		if len(group) != 15 {
-			t.Fatalf("%d routes, want 6 matter sources × 2 categories + 3 document sources", len(group))
+		if len(group) != 17 {
+			t.Fatalf("%d routes, want 7 matter sources × 2 categories + 3 document sources", len(group))
 		}
 		unit := func(id uuid.UUID) *uuid.UUID { return &id }
 		for _, c := range []struct {
@@ -50,6 +50,8 @@ func TestHTTPSourceRoutes(t *testing.T) {
 			{"important_matter/party_group", sourceRouteJSON{IssuerUnitID: unit(w.Office)}}, // no party-group office: the supervision office
 			{"important_matter/leader_activity", sourceRouteJSON{IssuerUnitID: unit(w.Office)}},
 			{"important_matter/group_meeting", sourceRouteJSON{IssuerUnitID: unit(w.Office)}},
+			// A leader's instruction (§7(一)) goes like a leader's activity (§14(3)).
+			{"important_matter/leader_instruction", sourceRouteJSON{IssuerUnitID: unit(w.Office)}},
 			{"important_matter/special_meeting", sourceRouteJSON{NeedsApproval: true, IssuerIsLeadUnit: true}},
 			{"important_matter/other", sourceRouteJSON{NeedsApproval: true, IssuerIsLeadUnit: true}},
 			{"document/superior_instruction", sourceRouteJSON{IssuerIsLeadUnit: true, OfficeSubmits: true}},
@@ -68,16 +70,16 @@ func TestHTTPSourceRoutes(t *testing.T) {
 			t.Errorf("enterprise group_meeting issuer %v, want its office %v", r.IssuerUnitID, w.EntOffice)
 		}
 		// The sources that skip approval are offered only to those who may declare
-		// them (issue 14, point 11): a plain member gets the other eleven, a member
+		// them (issue 14, point 11): a plain member gets the other twelve, a member
 		// of the board office gets board too.
 		member := routes(w.Member)
-		for _, k := range []string{"important_matter/board", "important_matter/party_group", "important_matter/leader_activity", "important_matter/group_meeting"} {
+		for _, k := range []string{"important_matter/board", "important_matter/party_group", "important_matter/leader_activity", "important_matter/group_meeting", "important_matter/leader_instruction"} {
 			if _, ok := member[k]; ok {
 				t.Errorf("a member is offered %s", k)
 			}
 		}
-		if len(member) != 11 {
-			t.Errorf("a member gets %d routes, want 11", len(member))
+		if len(member) != 12 {
+			t.Errorf("a member gets %d routes, want 12", len(member))
 		}
 		clerk := env.User("board-clerk", board, access.RoleMember)
 		if _, ok := routes(clerk)["important_matter/board"]; !ok {

@@ -237,7 +237,7 @@ func (s *Service) noticeIssuer(ctx context.Context, scope uuid.UUID, src Source,
 		id, err = find("name LIKE ? OR short_name = ?", "%董事会办公室%", "董办")
 	case SourcePartyGroup:
 		id, err = find("name LIKE ? OR name LIKE ?", "%党组%", "%党委办公室%")
-	case SourceLeaderActivity, SourceGroupMeeting:
+	case SourceLeaderActivity, SourceGroupMeeting, SourceLeaderInstruction:
 		return office()
 	default:
 		if lead != nil {

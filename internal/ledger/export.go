@@ -169,7 +169,7 @@ func (s *Service) row(v *items.ItemView, x *extras, lang Lang) []any {
 		fb, fbAt = f.Content, day(&f.At)
 	}
 	return []any{
-		code, v.Title, v.Content, Enum("source", string(v.Source), lang), v.SourceRef, Enum("category", string(v.Category), lang),
+		code, v.Title, v.Content, Enum("source", string(v.Source), lang), v.SourceRef, v.DocNumber, Enum("category", string(v.Category), lang),
 		one(v.LeadUnitID, x.units), names(v.CooperatingUnitIDs, x.units), one(v.SupervisingLeaderID, x.users),
 		names(v.AssistingLeaderIDs, x.users), day(v.IssuedAt), date(v.Deadline), date(v.OriginalDeadline), overdueRecord(&v.Item, lang),
 		Enum("state", string(v.State), lang), v.Progress, Enum("light", v.Light, lang), fb, fbAt,

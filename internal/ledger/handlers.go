@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/duban/duban/internal/access"
@@ -54,7 +55,7 @@ func (h handlers) fileName(base, ext string, lang Lang) string {
 // exportXLSX answers GET /items/export.xlsx.
 //
 //	@Summary		The ledger (台账) as an Excel workbook
-//	@Description	One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
+//	@Description	One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, document number (文号), category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
 //	@ID				exportItemsXLSX
 //	@Tags			ledger
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
@@ -73,6 +74,10 @@ func (h handlers) fileName(base, ext string, lang Lang) string {
 //	@Param			q				query	string	false	"as GET /items"
 //	@Param			parent_id		query	string	false	"as GET /items"
 //	@Param			tag				query	string	false	"as GET /items"
+//	@Param			doc_number		query	string	false	"as GET /items"
+//	@Param			supervising_leader_id	query	string	false	"as GET /items"	format(uuid)
+//	@Param			cooperating_unit_id		query	string	false	"as GET /items"	format(uuid)
+//	@Param			ids				query	[]string	false	"only these items (a selection of the list), comma separated, at most 500"	collectionFormat(csv)
 //	@Param			issued_from		query	string	false	"as GET /items"	format(date)
 //	@Param			issued_to		query	string	false	"as GET /items"	format(date)
 //	@Param			closed_from		query	string	false	"as GET /items"	format(date)
@@ -89,7 +94,7 @@ func (h handlers) exportXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := items.ParseFilter(c.QueryParams())
+	f, err := parseFilter(c)
 	if err != nil {
 		return err
 	}
@@ -123,6 +128,7 @@ func (h handlers) exportXLSX(c echo.Context) error {
 //	@Param			was_overdue		query	bool	false	"as GET /items"
 //	@Param			light			query	string	false	"as GET /items"
 //	@Param			q				query	string	false	"as GET /items (every filter of GET /items applies)"
+//	@Param			ids				query	[]string	false	"only these items, as the workbook"	collectionFormat(csv)
 //	@Success		200				{file}	file	"the CSV"
 //	@Failure		401				{object}	problem.Problem
 //	@Failure		422				{object}	problem.Problem
@@ -133,7 +139,7 @@ func (h handlers) exportCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := items.ParseFilter(c.QueryParams())
+	f, err := parseFilter(c)
 	if err != nil {
 		return err
 	}
@@ -145,6 +151,34 @@ func (h handlers) exportCSV(c echo.Context) error {
 	w.WriteHeader(http.StatusOK)
 	return h.s.WriteCSV(c.Request().Context(), flushing{w}, p, f, lang)
 }
+
+// parseFilter reads the filter of GET /items and the export's own ids= (a
+// selection of rows in the list).
+func parseFilter(c echo.Context) (items.Filter, error) {
+	f, err := items.ParseFilter(c.QueryParams())
+	if err != nil {
+		return f, err
+	}
+	v := strings.TrimSpace(c.QueryParam("ids"))
+	if v == "" {
+		return f, nil
+	}
+	parts := strings.Split(v, ",")
+	if len(parts) > maxIDs {
+		return f, problem.Field("ids", "max", "must name at most "+strconv.Itoa(maxIDs)+" items")
+	}
+	for _, s := range parts {
+		id, err := uuid.Parse(strings.TrimSpace(s))
+		if err != nil {
+			return f, problem.Field("ids", "uuid", "must be UUIDs separated by commas")
+		}
+		f.IDs = append(f.IDs, id)
+	}
+	return f, nil
+}
+
+// maxIDs bounds ids= of the export (a selection of the list's rows).
+const maxIDs = 500
 
 // flushing sends what is written at once, so a long CSV flows to the client.
 type flushing struct{ w *echo.Response }

@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -52,7 +53,7 @@ func TestExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rows[0][0] != "督办编号" || rows[0][1] != "事项名称" || rows[0][2] != "事项内容" || len(rows[0]) != 22 {
+		if rows[0][0] != "督办编号" || rows[0][1] != "事项名称" || rows[0][2] != "事项内容" || len(rows[0]) != 23 || rows[0][5] != "文号" {
 			t.Errorf("header %v", rows[0])
 		}
 		if len(rows)-1 != total(sup, "") {
@@ -63,7 +64,7 @@ func TestExport(t *testing.T) {
 			t.Errorf("header row not frozen: %+v %v", panes, err)
 		}
 		tables, err := f.GetTables(sheet)
-		if err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:V") {
+		if err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:W") {
 			t.Errorf("no auto-filter table: %+v %v", tables, err)
 		}
 		if w, _ := f.GetColWidth(sheet, "B"); w < 30 {
@@ -74,7 +75,7 @@ func TestExport(t *testing.T) {
 		for _, row := range rows[1:] {
 			if row[1] == "统计测试事项 overdue" {
 				found = true
-				if row[16] != "红灯" || row[19] != "2" || row[6] != "安全生产部" || row[7] != "财务部" {
+				if row[17] != "红灯" || row[20] != "2" || row[7] != "安全生产部" || row[8] != "财务部" {
 					t.Errorf("overdue row %v", row)
 				}
 			}
@@ -92,7 +93,7 @@ func TestExport(t *testing.T) {
 		r = sup.Do("GET", "/api/v1/items/export.xlsx?unit_id="+h.W.DeptC.String(), nil, "Accept-Language", "en-US,en;q=0.9")
 		ef := open(t, r.Expect(200).Body)
 		rows, _ = ef.GetRows("Ledger")
-		if rows[0][0] != "Code" || rows[0][21] != "Closed" || len(rows)-1 != total(sup, "unit_id="+h.W.DeptC.String()) {
+		if rows[0][0] != "Code" || rows[0][22] != "Closed" || len(rows)-1 != total(sup, "unit_id="+h.W.DeptC.String()) {
 			t.Errorf("English header %v, %d rows", rows[0], len(rows)-1)
 		}
 		// a member exports what they see
@@ -107,6 +108,23 @@ func TestExport(t *testing.T) {
 		if !strings.HasPrefix(body, "\ufeff督办编号,事项名称,事项内容,") || strings.Count(body, "\n")-1 != total(sup, "state=in_progress") {
 			t.Errorf("csv: %q", body[:min(200, len(body))])
 		}
+		// a selection of the list (ids=, issue 11): exactly those rows, with the other filters
+		var page struct {
+			Data []struct {
+				ID string `json:"id"`
+			} `json:"data"`
+		}
+		sup.Do("GET", "/api/v1/items?page_size=3", nil).Expect(200).JSON(&page)
+		ids := []string{page.Data[0].ID, page.Data[1].ID}
+		rows, _ = open(t, sup.Do("GET", "/api/v1/items/export.xlsx?ids="+strings.Join(ids, ","), nil).Expect(200).Body).GetRows("台账")
+		if len(rows) != 3 {
+			t.Errorf("export of 2 selected items: %d rows", len(rows)-1)
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(sup.Do("GET", "/api/v1/items/export.csv?ids="+ids[0], nil).Expect(200).Body), "\ufeff"))).ReadAll()
+		if err != nil || len(recs) != 2 {
+			t.Errorf("csv of one selected item: %d records, %v", len(recs), err)
+		}
+		sup.Do("GET", "/api/v1/items/export.xlsx?ids=nope", nil).Problem(422, "validation_failed")
 		// the ledger re-imports: its open items with a deadline ahead become new items
 		open := "state=in_progress&deadline_from=" + env.App.Items.Today().String()
 		r = sup.Do("GET", "/api/v1/items/export.xlsx?"+open, nil).Expect(200)

@@ -662,7 +662,7 @@ func Template(lang Lang) (*excelize.File, error) {
 
 var enumOrder = map[string][]string{
 	"category": {"important_matter", "document"},
-	"source":   {"board", "party_group", "leader_activity", "group_meeting", "special_meeting", "other", "superior_instruction", "subsidiary_request", "emergency"},
+	"source":   {"board", "party_group", "leader_activity", "group_meeting", "special_meeting", "other", "leader_instruction", "superior_instruction", "subsidiary_request", "emergency"},
 	"method":   {"special", "tracking", "on_site", "joint"},
 	"urgency":  {"normal", "urgent", "very_urgent"},
 	"cadence":  {"none", "weekly", "biweekly", "monthly", "quarterly", "milestones"},

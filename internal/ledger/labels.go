@@ -41,7 +41,7 @@ var enums = map[string]map[string]label{
 		"board": {"董事会", "Board"}, "party_group": {"党组", "Party group"}, "leader_activity": {"领导公务活动", "Leader activity"},
 		"group_meeting": {"集团会议", "Group meeting"}, "special_meeting": {"专题会议", "Special meeting"}, "other": {"其他", "Other"},
 		"superior_instruction": {"上级批示", "Superior instruction"}, "subsidiary_request": {"下级请示", "Subsidiary request"},
-		"emergency": {"突发事件", "Emergency"},
+		"emergency": {"突发事件", "Emergency"}, "leader_instruction": {"领导批示/交办", "Leader's instruction"},
 	},
 	"state": {
 		"draft": {"草稿", "Draft"}, "pending_approval": {"待审批", "Pending approval"}, "approved": {"已审批", "Approved"},
@@ -90,6 +90,8 @@ var ledgerColumns = []column{
 	{label{"事项内容", "Content"}, 50},
 	{label{"来源", "Source"}, 12},
 	{label{"来源依据/文号", "Source reference"}, 24},
+	// The document's number (公文, issue 11): searched and filtered in the list.
+	{label{"文号", "Document number"}, 20},
 	{label{"类别", "Category"}, 10},
 	{label{"牵头单位", "Lead unit"}, 18},
 	{label{"配合单位", "Cooperating units"}, 24},

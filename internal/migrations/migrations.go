@@ -59,6 +59,7 @@ func All() []*gormigrate.Migration {
 		m0100StatsRollup(),
 		m0110ServiceAccounts(),
 		m0120ChangeSeq(),
+		m0130ItemDocuments(),
 	}
 }
 

@@ -594,6 +594,16 @@ var upgradeSteps = []upgradeStep{
 			expectCount(t, db, "items WHERE change_seq = 0", 0)
 		},
 	},
+	{
+		id: "0130_item_documents",
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			return exec(tx, row(`UPDATE items SET doc_number = '大唐集团〔2026〕12号', doc_issuer = '国资委', doc_received_on = '2026-03-02',
+				doc_classification = 'internal', source_url = 'https://oa.example.com/doc/12' WHERE id = ?`, d.item))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "items WHERE doc_number = '大唐集团〔2026〕12号' AND doc_received_on = '2026-03-02'", 1)
+		},
+	},
 }
 
 func hashHex(s string) string {

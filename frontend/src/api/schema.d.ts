@@ -135,7 +135,7 @@ export interface paths {
         put?: never;
         /**
          * Upload an attachment
-         * @description multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
+         * @description multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests, comments or the item itself (PATCH /items/{id}); only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
          */
         post: operations["uploadAttachment"];
         delete?: never;
@@ -793,7 +793,7 @@ export interface paths {
         };
         /**
          * The ledger (台账) as an Excel workbook
-         * @description One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
+         * @description One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, document number (文号), category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
          */
         get: operations["exportItemsXLSX"];
         put?: never;
@@ -3108,12 +3108,47 @@ export interface components {
              * @example 2026-06-30
              */
             deadline: string;
+            /** @description DocClassification: 密级 — 非密, 内部, 秘密, 机密. */
+            doc_classification?: components["schemas"]["CreateItemDocClassification"];
+            /**
+             * @description DocIssuer: the issuing authority (发文机关).
+             * @example 国务院国资委
+             */
+            doc_issuer?: string;
+            /**
+             * @description DocNumber: the document's number (文号), searched by q and the doc_number filter.
+             * @example 大唐集团〔2026〕12号
+             */
+            doc_number?: string;
+            /**
+             * Format: date
+             * @description DocReceivedOn: the date received (收文日期), not in the future.
+             * @example 2026-03-02
+             */
+            doc_received_on?: string;
             feedback_cadence?: components["schemas"]["FeedbackCadence"];
             /**
              * Format: uuid
              * @description InitiatorUnitID defaults to the caller's unit.
              */
             initiator_unit_id?: string;
+            /**
+             * Format: date
+             * @description InstructionDate: when it was given, not in the future.
+             * @example 2026-03-01
+             */
+            instruction_date?: string;
+            /**
+             * Format: uuid
+             * @description InstructionLeaderID: the leader who gave it (a leader of the scope); the
+             *     supervising leader defaults to them.
+             */
+            instruction_leader_id?: string;
+            /**
+             * @description InstructionText: the leader's instruction (批示) as written.
+             * @example 请规划发展部牵头研究落实
+             */
+            instruction_text?: string;
             /** Format: uuid */
             lead_unit_id: string;
             meeting_type?: components["schemas"]["MeetingType"];
@@ -3137,7 +3172,8 @@ export interface components {
             scope_id?: string;
             /**
              * @description Source decides who issues the notice and whether the supervising leader must
-             *     approve (board, party_group, leader_activity, group_meeting skip approval);
+             *     approve (board, party_group, leader_activity, group_meeting and
+             *     leader_instruction skip approval);
              *     documents may also use superior_instruction, subsidiary_request, emergency.
              */
             source: components["schemas"]["Source"];
@@ -3146,6 +3182,15 @@ export interface components {
              * @example 2026年1月总经理办公会纪要第3项
              */
             source_ref?: string;
+            /**
+             * Format: uri
+             * @description The source's particulars (issue 11): the link to the OA document, a
+             *     document's fields (category document only) and a leader's instruction
+             *     (source leader_instruction only, where all three are required).
+             *     SourceURL: the source in the OA system, an absolute http or https address.
+             * @example https://oa.example.com/docs/2026-12
+             */
+            source_url?: string;
             /** Format: uuid */
             supervising_leader_id?: string;
             /**
@@ -3158,6 +3203,8 @@ export interface components {
             title: string;
             urgency?: components["schemas"]["Urgency"];
         };
+        /** @enum {string} */
+        CreateItemDocClassification: "non_secret" | "internal" | "secret" | "confidential";
         CreateOrgUnitRequest: {
             is_supervision_office?: boolean;
             /**
@@ -3673,11 +3720,6 @@ export interface components {
         Item: {
             /** Format: date-time */
             accepted_at: string | null;
-            /**
-             * @description AllowedActions lists what the caller may do now (update, delete, submit,
-             *     approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
-             *     archive, manage_milestones, add_sub_item, clear_warning, ...).
-             */
             allowed_actions: components["schemas"]["Action"][];
             /** Format: date-time */
             approved_at: string | null;
@@ -3712,6 +3754,27 @@ export interface components {
              * @example 2026-06-30
              */
             deadline: string;
+            doc_classification: components["schemas"]["ItemDocClassification"];
+            doc_issuer: string;
+            /**
+             * @description Document fields (category document): 文号, 发文机关, 收文日期, 密级.
+             * @example 大唐集团〔2026〕12号
+             */
+            doc_number: string;
+            /** Format: date */
+            doc_received_on: string | null;
+            /**
+             * @description AllowedActions lists what the caller may do now (update, delete, submit,
+             *     approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
+             *     archive, manage_milestones, add_sub_item, clear_warning, ...).
+             *     EditableFields lists the fields PATCH /items/{id} accepts from the caller
+             *     now (empty without the update action): the form offers only these.
+             * @example [
+             *       "title",
+             *       "content"
+             *     ]
+             */
+            editable_fields: string[];
             feedback_cadence: string;
             flagged: boolean;
             /**
@@ -3725,6 +3788,12 @@ export interface components {
             initiator_unit_id: string;
             /** Format: uuid */
             initiator_user_id: string;
+            /** Format: date */
+            instruction_date: string | null;
+            /** Format: uuid */
+            instruction_leader_id: string | null;
+            /** @description Instruction fields (source leader_instruction): text, leader, date. */
+            instruction_text: string;
             /** Format: date-time */
             issued_at: string | null;
             /** Format: uuid */
@@ -3755,6 +3824,11 @@ export interface components {
             scope_id: string;
             source: components["schemas"]["Source"];
             source_ref: string;
+            /**
+             * @description SourceURL: the source in the OA system ("" when none).
+             * @example https://oa.example.com/docs/2026-12
+             */
+            source_url: string;
             state: components["schemas"]["ItemState"];
             /** Format: date-time */
             submitted_at: string | null;
@@ -3799,6 +3873,8 @@ export interface components {
             /** @example 3 */
             total: number;
         };
+        /** @enum {string} */
+        ItemDocClassification: "" | "non_secret" | "internal" | "secret" | "confidential";
         ItemEvent: {
             /** @example submit */
             action: string;
@@ -4749,7 +4825,7 @@ export interface components {
         /** @enum {string} */
         ServiceAccountOwner: "unit" | "scope";
         /** @enum {string} */
-        Source: "board" | "party_group" | "leader_activity" | "group_meeting" | "special_meeting" | "other" | "superior_instruction" | "subsidiary_request" | "emergency";
+        Source: "board" | "party_group" | "leader_activity" | "group_meeting" | "special_meeting" | "other" | "leader_instruction" | "superior_instruction" | "subsidiary_request" | "emergency";
         SourceRoute: {
             category: components["schemas"]["Category"];
             /**
@@ -5037,15 +5113,31 @@ export interface components {
         };
         UpdateItem: {
             assisting_leader_ids?: string[] | null;
+            /**
+             * @description AttachmentIDs links files uploaded for this item (POST /attachments) to the
+             *     item itself: the document, the 批示件, minutes. Only files nothing links yet,
+             *     uploaded by the caller (or a member of a unit they head or liaise for).
+             */
+            attachment_ids?: string[];
             basis?: string | null;
             category?: components["schemas"]["Category"] | null;
             content?: string | null;
             cooperating_unit_ids?: string[] | null;
             /** Format: date */
             deadline?: string | null;
+            doc_classification?: components["schemas"]["CreateItemDocClassification"] | null;
+            doc_issuer?: string | null;
+            doc_number?: string | null;
+            /** Format: date */
+            doc_received_on?: string | null;
             feedback_cadence?: components["schemas"]["FeedbackCadence"] | null;
             /** Format: uuid */
             initiator_unit_id?: string | null;
+            /** Format: date */
+            instruction_date?: string | null;
+            /** Format: uuid */
+            instruction_leader_id?: string | null;
+            instruction_text?: string | null;
             /** Format: uuid */
             lead_unit_id?: string | null;
             meeting_type?: components["schemas"]["MeetingType"] | null;
@@ -5056,6 +5148,12 @@ export interface components {
             requirements?: string | null;
             source?: components["schemas"]["Source"] | null;
             source_ref?: string | null;
+            /**
+             * Format: uri
+             * @description SourceURL, the document fields and the instruction fields as in POST
+             *     /items; an empty string clears one.
+             */
+            source_url?: string | null;
             /** Format: uuid */
             supervising_leader_id?: string | null;
             tags?: string[] | null;
@@ -8571,12 +8669,18 @@ export interface operations {
                 was_overdue?: boolean;
                 /** @description warning light */
                 light?: components["schemas"]["Light"];
-                /** @description search in code, title and content */
+                /** @description search in code, title, content and document number (文号) */
                 q?: string;
                 /** @description sub-items of this item; none for top-level items only */
                 parent_id?: string;
                 /** @description items with this tag */
                 tag?: string;
+                /** @description items whose document number (文号) contains this */
+                doc_number?: string;
+                /** @description supervising leader (主管领导) only */
+                supervising_leader_id?: string;
+                /** @description items naming this cooperating unit (配合部门) */
+                cooperating_unit_id?: string;
                 /** @description issued on or after (company time zone) */
                 issued_from?: string;
                 /** @description issued on or before */
@@ -8744,6 +8848,8 @@ export interface operations {
                 light?: string;
                 /** @description as GET /items (every filter of GET /items applies) */
                 q?: string;
+                /** @description only these items, as the workbook */
+                ids?: string[];
             };
             header?: {
                 /** @description en for English headers and values */
@@ -8819,6 +8925,14 @@ export interface operations {
                 parent_id?: string;
                 /** @description as GET /items */
                 tag?: string;
+                /** @description as GET /items */
+                doc_number?: string;
+                /** @description as GET /items */
+                supervising_leader_id?: string;
+                /** @description as GET /items */
+                cooperating_unit_id?: string;
+                /** @description only these items (a selection of the list), comma separated, at most 500 */
+                ids?: string[];
                 /** @description as GET /items */
                 issued_from?: string;
                 /** @description as GET /items */

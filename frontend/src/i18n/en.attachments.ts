@@ -30,6 +30,7 @@ const enAttachments: Shape<typeof zhCNAttachments> = {
     source: 'From',
     total: '{{count}} attachments',
     owners: {
+      item: 'Item files',
       feedback: 'Feedback',
       completion_request: 'Completion request',
       verification: 'Verification',

@@ -28,6 +28,7 @@ const zhCNAttachments = {
     source: '来源',
     total: '共 {{count}} 个附件',
     owners: {
+      item: '事项材料',
       feedback: '进展反馈',
       completion_request: '办结申请',
       verification: '结果核查',

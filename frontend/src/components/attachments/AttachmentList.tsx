@@ -44,7 +44,7 @@ const ICONS: Record<FileKind, ReactNode> = {
   other: <FileOutlined />,
 }
 
-const OWNERS = ['feedback', 'completion_request', 'verification', 'comment'] as const
+const OWNERS = ['item', 'feedback', 'completion_request', 'verification', 'comment'] as const
 
 /** The follow-up tab that shows a record of the owner type. */
 const OWNER_TABS: Record<string, string> = {

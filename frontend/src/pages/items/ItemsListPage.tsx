@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { Button, Card, Checkbox, DatePicker, Grid, Input, Pagination, Select, Space, Table, TreeSelect, Typography } from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useSearchParams } from 'react-router'
 import { api } from '../../api/client'
@@ -15,7 +15,9 @@ import { EmptyState, ErrorState, Loading } from '../../components/States'
 import { dayjs } from '../../lib/time'
 import { unitTreeSelectData } from '../org/UnitsPanel'
 import { activeFilterCount, DEFAULT_PAGE_SIZE, filtersFromSearch, filtersToSearch, toApiQuery, withFilter, type ItemQuery } from './filters'
+import { BulkActions } from './BulkActions'
 import { LedgerActions } from './LedgerActions'
+import { UserSelect } from '../org/UserSelect'
 import { Deadline, ItemFlags, ItemProgress, ITEM_STATES, Light, StateTag, type Item } from './ui'
 
 function sortOrder(sort: string | undefined, key: string): 'ascend' | 'descend' | null {
@@ -44,6 +46,9 @@ export default function ItemsListPage() {
   const mayCreate = ['member', 'supervisor', 'leader'].some((r) => hasRole(me.data, r))
   const states = filters.state ? filters.state.split(',') : []
   // phones get cards instead of a wide table
+  const office = hasRole(me.data, 'supervisor')
+  const [selectedIds, setSelectedIds] = useState<string[]>([])
+  const selected = (list.data?.data ?? []).filter((r) => selectedIds.includes(r.id))
   const screens = Grid.useBreakpoint()
   const phone = Object.keys(screens).length > 0 && !screens.md
 
@@ -123,6 +128,56 @@ export default function ItemsListPage() {
             placeholder={[t('items.deadline'), t('items.deadline')]}
             style={{ width: 250 }}
           />
+          <Select
+            allowClear
+            placeholder={t('items.filtersMore.source')}
+            aria-label={t('items.filtersMore.source')}
+            value={filters.source}
+            onChange={(v?: string) => set({ source: v })}
+            options={(
+              ['board', 'party_group', 'leader_activity', 'group_meeting', 'special_meeting', 'leader_instruction', 'other', 'superior_instruction', 'subsidiary_request', 'emergency'] as const
+            ).map((v) => ({ value: v, label: t(`items.sources.${v}`) }))}
+            style={{ width: 140 }}
+            data-testid="item-source-filter"
+          />
+          <div style={{ width: 160 }}>
+            <UserSelect
+              role="leader"
+              placeholder={t('items.filtersMore.supervisingLeader')}
+              value={filters.supervising_leader_id}
+              onChange={(v) => set({ supervising_leader_id: typeof v === 'string' ? v : undefined })}
+            />
+          </div>
+          <TreeSelect
+            allowClear
+            placeholder={t('items.filtersMore.cooperatingUnit')}
+            aria-label={t('items.filtersMore.cooperatingUnit')}
+            value={filters.cooperating_unit_id}
+            onChange={(v?: string) => set({ cooperating_unit_id: v })}
+            treeData={unitTreeSelectData(tree.data?.data)}
+            treeDefaultExpandAll
+            showSearch={{ treeNodeFilterProp: 'title' }}
+            style={{ width: 180 }}
+          />
+          <Input.Search
+            key={`doc-${filters.doc_number ?? ''}`}
+            allowClear
+            defaultValue={filters.doc_number}
+            placeholder={t('items.filtersMore.docNumber')}
+            aria-label={t('items.filtersMore.docNumber')}
+            onSearch={(v) => set({ doc_number: v.trim() || undefined })}
+            style={{ width: 180 }}
+            data-testid="item-doc-number-filter"
+          />
+          <Input.Search
+            key={`tag-${filters.tag ?? ''}`}
+            allowClear
+            defaultValue={filters.tag}
+            placeholder={t('items.filtersMore.tag')}
+            aria-label={t('items.filtersMore.tag')}
+            onSearch={(v) => set({ tag: v.trim() || undefined })}
+            style={{ width: 130 }}
+          />
           <Checkbox checked={filters.overdue === true} onChange={(e) => set({ overdue: e.target.checked ? true : undefined })} data-testid="item-overdue-filter">
             {t('items.onlyOverdue')}
           </Checkbox>
@@ -181,8 +236,11 @@ export default function ItemsListPage() {
             />
           </>
         ) : (
+          <>
+          {office && <BulkActions selected={selected} onDone={() => setSelectedIds([])} />}
           <Table<Item>
             rowKey={(r) => r.id}
+            rowSelection={office ? { selectedRowKeys: selectedIds, onChange: (keys) => setSelectedIds(keys.map(String)) } : undefined}
             loading={list.isFetching}
             dataSource={list.data?.data ?? []}
             size="middle"
@@ -263,6 +321,7 @@ export default function ItemsListPage() {
               },
             ]}
           />
+          </>
         )}
       </Card>
     </>

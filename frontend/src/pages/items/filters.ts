@@ -14,7 +14,20 @@ type Category = NonNullable<ItemQuery['category']>
 const LIGHTS: readonly Light[] = ['red', 'yellow', 'blue', 'green', 'none']
 const CATEGORIES: readonly Category[] = ['important_matter', 'document']
 const DATE = /^\d{4}-\d{2}-\d{2}$/
-const STRING_KEYS = ['q', 'source', 'lead_unit_id', 'unit_id', 'leader_id', 'parent_id', 'tag', 'scope_id', 'sort'] as const
+const STRING_KEYS = [
+  'q',
+  'source',
+  'lead_unit_id',
+  'unit_id',
+  'leader_id',
+  'supervising_leader_id',
+  'cooperating_unit_id',
+  'doc_number',
+  'parent_id',
+  'tag',
+  'scope_id',
+  'sort',
+] as const
 
 export const DEFAULT_PAGE_SIZE = 20
 
@@ -75,6 +88,9 @@ export function filtersToSearch(f: ItemQuery): URLSearchParams {
   put('lead_unit_id', f.lead_unit_id)
   put('unit_id', f.unit_id)
   put('leader_id', f.leader_id)
+  put('supervising_leader_id', f.supervising_leader_id)
+  put('cooperating_unit_id', f.cooperating_unit_id)
+  put('doc_number', f.doc_number?.trim())
   put('deadline_from', f.deadline_from)
   put('deadline_to', f.deadline_to)
   put('issued_from', f.issued_from)

@@ -61,6 +61,26 @@ export function Details({ item }: { item: Item }) {
     { key: 'source', label: t('items.source'), children: enumText('sources', item.source) },
     item.meeting_type ? { key: 'meeting', label: t('items.meetingType'), children: enumText('meetingTypes', item.meeting_type) } : null,
     item.source_ref ? { key: 'ref', label: t('items.sourceRef'), children: item.source_ref } : null,
+    item.doc_number ? { key: 'docNumber', label: t('items.ref.docNumber'), children: <span data-testid="item-doc-number">{item.doc_number}</span> } : null,
+    item.doc_issuer ? { key: 'docIssuer', label: t('items.ref.docIssuer'), children: item.doc_issuer } : null,
+    item.doc_received_on ? { key: 'docReceived', label: t('items.ref.docReceivedOn'), children: formatDate(item.doc_received_on) } : null,
+    item.doc_classification
+      ? { key: 'docClass', label: t('items.ref.docClassification'), children: t(`items.ref.classifications.${item.doc_classification}`, { defaultValue: item.doc_classification }) }
+      : null,
+    item.instruction_text ? { key: 'instruction', label: t('items.ref.instructionText'), span: 'filled', children: item.instruction_text } : null,
+    item.instruction_leader_id ? { key: 'instructionLeader', label: t('items.ref.instructionLeader'), children: <UserName id={item.instruction_leader_id} /> } : null,
+    item.instruction_date ? { key: 'instructionDate', label: t('items.ref.instructionDate'), children: formatDate(item.instruction_date) } : null,
+    item.source_url && /^https?:\/\//i.test(item.source_url)
+      ? {
+          key: 'sourceUrl',
+          label: t('items.ref.sourceUrl'),
+          children: (
+            <a href={item.source_url} target="_blank" rel="noopener noreferrer" data-testid="item-source-url">
+              {item.source_url}
+            </a>
+          ),
+        }
+      : null,
     item.basis ? { key: 'basis', label: t('items.basis'), children: item.basis } : null,
     { key: 'method', label: t('items.method'), children: enumText('methods', item.method) },
     { key: 'urgency', label: t('items.urgency'), children: enumText('urgencies', item.urgency) },

@@ -69,6 +69,21 @@ export function Sheet({ data }: { data: PrintData }) {
               </Field>
             </tr>
           )}
+          {item.doc_number && (
+            <tr>
+              <Field label={t('items.ref.docNumber')}>
+                <span data-testid="sheet-doc-number">{item.doc_number}</span>
+              </Field>
+              <Field label={t('items.ref.docIssuer')}>{item.doc_issuer || ''}</Field>
+            </tr>
+          )}
+          {item.instruction_text && (
+            <tr>
+              <Field label={t('items.ref.instructionText')} span={3}>
+                {item.instruction_text}
+              </Field>
+            </tr>
+          )}
           <CoreRows item={item} names={names} />
           <tr>
             <Field label={t('print.sheet.initiator')}>{reg.initiator}</Field>
