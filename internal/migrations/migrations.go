@@ -56,6 +56,7 @@ func All() []*gormigrate.Migration {
 		m0081ItemSearch(),
 		m0082ItemListOrder(),
 		m0090Delegations(),
+		m0140SupervisionMethods(),
 	}
 }
 
