@@ -219,6 +219,10 @@ func (s *Service) MakeMilestone(ctx context.Context, p *access.Principal, id uui
 			return fmt.Errorf("link decision to milestone: %w", err)
 		}
 		d.MilestoneID = &m.ID
+		// The milestone moved the item's timeline on: note the link on a fresh copy.
+		if it, asgs, err = s.items.Load(ctx, p, it.ID, true); err != nil {
+			return err
+		}
 		if err := s.noteLink(ctx, p, it, asgs, d, "milestone_id", m.ID); err != nil {
 			return err
 		}
@@ -275,4 +279,3 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n])
 }
-
