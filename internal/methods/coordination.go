@@ -244,12 +244,14 @@ func (s *Service) LinkSubItem(ctx context.Context, p *access.Principal, id, subI
 		if d.SubItemID != nil {
 			return problem.InvalidTransition(ActMakeSubItem, "has_sub_item", []string{})
 		}
-		var parent *uuid.UUID
-		err = s.db.Conn(ctx).Model(&items.Item{}).Select("parent_id").Where("id = ?", subItemID).Scan(&parent).Error
-		if err != nil {
+		var sub struct {
+			ParentID *uuid.UUID `gorm:"type:uuid"`
+		}
+		err = s.db.Conn(ctx).Table("items").Select("parent_id").Where("id = ?", subItemID).Take(&sub).Error
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return fmt.Errorf("load sub-item: %w", err)
 		}
-		if parent == nil || *parent != it.ID {
+		if sub.ParentID == nil || *sub.ParentID != it.ID {
 			return problem.Field("sub_item_id", "sub_item", "must name a sub-item of the decision's item")
 		}
 		if err := s.db.Conn(ctx).Model(&Decision{}).Where("id = ?", d.ID).Update("sub_item_id", subItemID).Error; err != nil {
