@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api, idempotencyKey, ifMatch, type Schemas } from '../../api/client'
 import { useOrgTree } from '../../api/org'
-import { ApiError, call } from '../../api/problem'
+import { ApiError, call, errorMessage } from '../../api/problem'
 import { applyFormError } from '../../components/formErrors'
 import { PageHeader } from '../../components/PageHeader'
 import { ErrorState, Loading } from '../../components/States'
@@ -66,7 +66,14 @@ function toValues(it: Item | undefined): Partial<Values> {
   }
 }
 
-function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
+/** A coordination meeting's decision (组织协调) the new sub-item carries out: it
+ * prefills the form and is linked to the sub-item once saved. */
+interface FromDecision {
+  id: string
+  text: string
+}
+
+function ItemForm({ item, parent, decision }: { item?: Item; parent?: Item; decision?: FromDecision }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const navigate = useNavigate()
@@ -100,7 +107,14 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
         }),
       )
     },
-    onSuccess: (saved) => {
+    onSuccess: async (saved) => {
+      if (!item && decision && saved.id) {
+        try {
+          await call(api.POST('/coordination-decisions/{id}/sub-item', { params: { path: { id: decision.id } }, body: { sub_item_id: saved.id } }))
+        } catch (e) {
+          void message.error(errorMessage(e, t))
+        }
+      }
       void message.success(item ? t('common.saved') : t('items.created'))
       if (saved.id) qc.setQueryData(itemKey(saved.id), saved)
       void qc.invalidateQueries({ queryKey: ['items', 'list'] })
@@ -116,11 +130,12 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
   return (
     <Card>
       {parent && <Alert type="info" showIcon title={t('notice.parentOf', { title: parent.title })} style={{ marginBottom: 16 }} data-testid="item-parent" />}
+      {decision && <Alert type="info" showIcon title={t('methods.fromDecision')} description={decision.text} style={{ marginBottom: 16 }} />}
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="item-form-error" />}
       <Form
         form={form}
         layout="vertical"
-        initialValues={toValues(item)}
+        initialValues={decision ? { ...toValues(item), title: decision.text.slice(0, 100), content: decision.text } : toValues(item)}
         onKeyDown={(e) => {
           // Enter in a date field picks the date; it must not also submit the form.
           if (e.key === 'Enter' && e.target instanceof HTMLElement && e.target.closest('.ant-picker')) e.preventDefault()
@@ -241,6 +256,7 @@ export default function ItemFormPage() {
   const { id } = useParams()
   const [search] = useSearchParams()
   const parentId = id ? null : search.get('parent_id')
+  const decisionId = id ? null : search.get('decision')
   const parent = useQuery({
     queryKey: itemKey(parentId ?? ''),
     queryFn: () => call(api.GET('/items/{id}', { params: { path: { id: parentId ?? '' } } })),
@@ -261,7 +277,7 @@ export default function ItemFormPage() {
       ) : (
         <ErrorState error={parent.error} onRetry={() => void parent.refetch()} />
       )
-  else if (!id) body = <ItemForm parent={parent.data} />
+  else if (!id) body = <ItemForm parent={parent.data} decision={decisionId && parentId ? { id: decisionId, text: search.get('decision_text') ?? '' } : undefined} />
   else if (item.isPending) body = <Loading />
   else if (item.isError)
     body = item.error instanceof ApiError && item.error.status === 404 ? <NotFoundState /> : <ErrorState error={item.error} onRetry={() => void item.refetch()} />
