@@ -42,8 +42,9 @@ test('督办方式: a visit with a photo, a coordination decision made a milesto
   // the decision becomes a milestone
   await page.getByTestId('methods-make-milestone').click()
   const due = new Date(Date.now() + 7 * 86400e3).toISOString().slice(0, 10)
-  await page.getByTestId('methods-milestone-due').locator('input').fill(due)
-  await page.getByTestId('methods-milestone-due').locator('input').press('Tab')
+  const dueInput = page.getByRole('dialog').locator('.ant-picker input')
+  await dueInput.fill(due)
+  await dueInput.press('Tab')
   await page.getByTestId('methods-milestone-form-ok').click()
   await page.getByTestId('methods-decision').getByText('已转为节点').waitFor()
   await shot('37-methods')
