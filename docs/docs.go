@@ -2017,6 +2017,174 @@ const docTemplate = `{
                 }
             }
         },
+        "/coordination-decisions/{id}/milestone": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One action: adds a milestone to the decision's item (title from the decision unless given; the due date must not be past nor after the item's deadline) and links it to the decision. By whoever may record coordination meetings and manage the item's milestones (403 otherwise); 409 when the decision already has a milestone. Appends ` + "`" + `milestone_create` + "`" + ` and ` + "`" + `coordination_decision_link` + "`" + ` to the timeline. Answers the decision.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "methods"
+                ],
+                "summary": "Turn a coordination decision into a milestone",
+                "operationId": "makeDecisionMilestone",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "decision id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the milestone",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewDecisionMilestone"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/CoordinationDecision"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/coordination-decisions/{id}/sub-item": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The sub-item is created first with POST /items (parent_id the decision's item; the SPA prefills the form from the decision), then linked here: sub_item_id must name a sub-item of the decision's item (422 otherwise). By whoever may record coordination meetings (403 otherwise); 409 when the decision is linked already. Appends ` + "`" + `coordination_decision_link` + "`" + ` to the timeline. Answers the decision.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "methods"
+                ],
+                "summary": "Link a coordination decision to the sub-item made from it",
+                "operationId": "linkDecisionSubItem",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "decision id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the sub-item",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/DecisionSubItemLink"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CoordinationDecision"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/extensions/{id}": {
             "get": {
                 "security": [
@@ -4677,6 +4845,90 @@ const docTemplate = `{
                 }
             }
         },
+        "/items/{id}/coordinations": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Same people and states as a visit: when and where, the attendees (people and/or units of the item's scope, at least one), the decisions (one or more, each of which may then become a sub-item or a milestone), the minutes as text and files (uploaded first, named in attachment_ids). Appends ` + "`" + `coordination_record` + "`" + ` to the timeline.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "methods"
+                ],
+                "summary": "Record a coordination meeting (组织协调)",
+                "operationId": "createCoordination",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the meeting",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewCoordination"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Coordination"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/items/{id}/deadline": {
             "post": {
                 "security": [
@@ -5362,6 +5614,194 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/joint-units/{unit_id}": {
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the supervision office of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise). The unit must be an org unit of the item's scope (422 unit_id). Its people then see the item and may urge it. Appends ` + "`" + `joint_unit_add` + "`" + ` to the timeline; adding a member again changes nothing. Answers the team.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "methods"
+                ],
+                "summary": "Add a department to the joint supervision team (联合督办)",
+                "operationId": "addJointUnit",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "org unit id",
+                        "name": "unit_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/JointTeam"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Same people and states as adding one. Appends ` + "`" + `joint_unit_remove` + "`" + ` to the timeline; removing a unit that is not in the team changes nothing. Answers the team.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "methods"
+                ],
+                "summary": "Remove a department from the joint supervision team",
+                "operationId": "removeJointUnit",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "org unit id",
+                        "name": "unit_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/JointTeam"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/methods": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For everyone who sees the item (404 otherwise): the departments of its joint supervision team (联合督办), its visit records (现场督办, newest first, with photos and files) and its coordination meetings (组织协调, newest first, with attendees, decisions and files). ` + "`" + `allowed_actions` + "`" + `: manage_joint_units (the supervision office of the item's scope), record_visit and record_coordination (the office and the scope's leaders), from submission until the item is archived or cancelled. Each decision's allowed_actions say whether it may become a milestone or a sub-item now.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "methods"
+                ],
+                "summary": "An item's joint supervision team, visits and coordination meetings",
+                "operationId": "getSupervisionMethods",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/SupervisionMethods"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -6169,6 +6609,90 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/items/{id}/visits": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "By the supervision office or a leader of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise): who went (active users), where, when (not in the future), the leader of the scope who authorised the visit (422 authorised_by otherwise) and the findings. Photos and files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Appends ` + "`" + `visit_record` + "`" + ` to the timeline.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "methods"
+                ],
+                "summary": "Record a visit on site (现场督办)",
+                "operationId": "createVisit",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "item id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the visit",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/NewVisit"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/Visit"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -11806,6 +12330,102 @@ const docTemplate = `{
                 }
             }
         },
+        "Coordination": {
+            "type": "object",
+            "properties": {
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Attachment"
+                    }
+                },
+                "attendee_unit_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "attendee_user_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "decisions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/CoordinationDecision"
+                    }
+                },
+                "held_on": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-05-14"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "minutes": {
+                    "type": "string"
+                },
+                "place": {
+                    "type": "string"
+                }
+            }
+        },
+        "CoordinationDecision": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions: make_milestone, make_sub_item.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "make_milestone"
+                    ]
+                },
+                "coordination_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "milestone_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "sub_item_id": {
+                    "description": "SubItemID and MilestoneID: what the decision became, null until then.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "text": {
+                    "type": "string"
+                }
+            }
+        },
         "CreateAPITokenRequest": {
             "type": "object",
             "required": [
@@ -12429,6 +13049,18 @@ const docTemplate = `{
                 },
                 "leader_id": {
                     "description": "LeaderID is the leader who decided the new deadline (role leader in the item's scope).",
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
+        "DecisionSubItemLink": {
+            "type": "object",
+            "required": [
+                "sub_item_id"
+            ],
+            "properties": {
+                "sub_item_id": {
                     "type": "string",
                     "format": "uuid"
                 }
@@ -13558,6 +14190,33 @@ const docTemplate = `{
                 }
             }
         },
+        "JointTeam": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/JointUnit"
+                    }
+                }
+            }
+        },
+        "JointUnit": {
+            "type": "object",
+            "properties": {
+                "added_at": {
+                    "type": "string"
+                },
+                "added_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "unit_id": {
+                    "type": "string",
+                    "format": "uuid"
+                }
+            }
+        },
         "LDAPMethod": {
             "type": "object",
             "properties": {
@@ -13875,6 +14534,87 @@ const docTemplate = `{
                 }
             }
         },
+        "NewCoordination": {
+            "type": "object",
+            "required": [
+                "decisions",
+                "held_on",
+                "place"
+            ],
+            "properties": {
+                "attachment_ids": {
+                    "description": "AttachmentIDs are the minutes' files, uploaded first with POST /attachments.",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "attendee_unit_ids": {
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "attendee_user_ids": {
+                    "description": "AttendeeUserIDs and AttendeeUnitIDs: at least one person or unit.",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "decisions": {
+                    "description": "Decisions are the meeting's decisions, one per entry; each may later become a\nsub-item or a milestone.",
+                    "type": "array",
+                    "maxItems": 50,
+                    "minItems": 1,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "规划部5月20日前报送调整方案"
+                    ]
+                },
+                "held_on": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-05-14"
+                },
+                "minutes": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "example": "会议听取了项目进展汇报，研究了资金缺口问题。"
+                },
+                "place": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "三楼第二会议室"
+                }
+            }
+        },
+        "NewDecisionMilestone": {
+            "type": "object",
+            "required": [
+                "due_date"
+            ],
+            "properties": {
+                "due_date": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-05-20"
+                },
+                "title": {
+                    "description": "Title defaults to the decision's text (its first 300 characters).",
+                    "type": "string",
+                    "maxLength": 300
+                }
+            }
+        },
         "NewExtension": {
             "type": "object",
             "required": [
@@ -14039,6 +14779,57 @@ const docTemplate = `{
                         "failed"
                     ],
                     "example": "passed"
+                }
+            }
+        },
+        "NewVisit": {
+            "type": "object",
+            "required": [
+                "authorised_by",
+                "findings",
+                "place",
+                "visited_on",
+                "visitor_ids"
+            ],
+            "properties": {
+                "attachment_ids": {
+                    "description": "AttachmentIDs are photos and files, uploaded first with POST /attachments.",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
+                "authorised_by": {
+                    "description": "AuthorisedBy is the leader of the item's scope who authorised the visit.",
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "findings": {
+                    "type": "string",
+                    "maxLength": 20000,
+                    "example": "现场查看施工进度，主体工程已完成约六成，土建滞后两周。"
+                },
+                "place": {
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "宁东项目现场"
+                },
+                "visited_on": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-05-12"
+                },
+                "visitor_ids": {
+                    "description": "VisitorIDs are the people who went (active users).",
+                    "type": "array",
+                    "maxItems": 50,
+                    "minItems": 1,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
                 }
             }
         },
@@ -15459,6 +16250,39 @@ const docTemplate = `{
                 }
             }
         },
+        "SupervisionMethods": {
+            "type": "object",
+            "properties": {
+                "allowed_actions": {
+                    "description": "AllowedActions: manage_joint_units, record_visit, record_coordination.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "record_visit"
+                    ]
+                },
+                "coordinations": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Coordination"
+                    }
+                },
+                "joint_units": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/JointUnit"
+                    }
+                },
+                "visits": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Visit"
+                    }
+                }
+            }
+        },
         "Todo": {
             "type": "object",
             "properties": {
@@ -16513,6 +17337,54 @@ const docTemplate = `{
                 }
             }
         },
+        "Visit": {
+            "type": "object",
+            "properties": {
+                "attachments": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Attachment"
+                    }
+                },
+                "authorised_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "created_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "findings": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "item_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "place": {
+                    "type": "string"
+                },
+                "visited_on": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-05-12"
+                },
+                "visitor_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                }
+            }
+        },
         "WarningSettings": {
             "type": "object",
             "properties": {
@@ -16995,6 +17867,10 @@ const docTemplate = `{
         {
             "description": "Verification (核查) of closed items: checks and their results",
             "name": "verification"
+        },
+        {
+            "description": "The other supervision methods of §13: the joint supervision team (联合督办), visits on site (现场督办) and coordination meetings (组织协调)",
+            "name": "methods"
         },
         {
             "description": "Outgoing webhooks for integrators: subscriptions, signed deliveries (Standard Webhooks), the delivery log, redelivery and ping",

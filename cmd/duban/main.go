@@ -66,6 +66,8 @@
 //	@tag.description	People: accounts, roles, units; the caller's own profile
 //	@tag.name			verification
 //	@tag.description	Verification (核查) of closed items: checks and their results
+//	@tag.name			methods
+//	@tag.description	The other supervision methods of §13: the joint supervision team (联合督办), visits on site (现场督办) and coordination meetings (组织协调)
 //	@tag.name			webhooks
 //	@tag.description	Outgoing webhooks for integrators: subscriptions, signed deliveries (Standard Webhooks), the delivery log, redelivery and ping
 //	@tag.name			delegations

@@ -37,6 +37,7 @@ import (
 	"github.com/duban/duban/internal/integrity"
 	"github.com/duban/duban/internal/items"
 	"github.com/duban/duban/internal/ledger"
+	"github.com/duban/duban/internal/methods"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/notifications"
 	"github.com/duban/duban/internal/org"
@@ -316,6 +317,7 @@ func (a *App) routes(ctx context.Context) error {
 	attachments.Mount(authed, attachmentsSvc)
 	completion.Mount(authed, completion.NewService(a.DB, itemsSvc, attachmentsSvc))
 	verification.Mount(authed, verification.NewService(a.DB, itemsSvc, attachmentsSvc))
+	methods.Mount(authed, methods.NewService(a.DB, itemsSvc, attachmentsSvc))
 	extensions.Mount(authed, extensions.NewService(a.DB, itemsSvc))
 	feedbackSvc := feedback.NewService(a.DB, itemsSvc, attachmentsSvc, calendarSvc)
 	feedback.Mount(authed, feedbackSvc)

@@ -164,6 +164,9 @@ type Item struct {
 	CooperatingUnitIDs []uuid.UUID `gorm:"-"`
 	AssistingLeaderIDs []uuid.UUID `gorm:"-"`
 	Tags               []string    `gorm:"-"`
+	// JointUnitIDs are the departments of the item's joint supervision team (联合督办,
+	// joint.go): they see the item and may urge it.
+	JointUnitIDs []uuid.UUID `gorm:"-"`
 	// locked: the row was read under this transaction's lock (or just
 	// inserted), so its chain head is current.
 	locked bool

@@ -16,9 +16,9 @@ import (
 //     (parent_scope_id). Admins and auditors only read.
 //   - anyone: the items they initiated, and those whose initiator unit is their own
 //     unit or one they head or liaise for;
-//   - once submitted (not draft): items whose lead unit, cooperating units or
-//     assignments (any state) name one of those units, or whose assignment names
-//     them as the responsible person;
+//   - once submitted (not draft): items whose lead unit, cooperating units, joint
+//     supervision team (联合督办) or assignments (any state) name one of those
+//     units, or whose assignment names them as the responsible person;
 //   - enterprise people: group items (another scope) that name their enterprise as
 //     lead or cooperating unit or in an assignment.
 //
@@ -109,7 +109,7 @@ func CanSee(p *access.Principal, it *Item, asgs []Assignment) bool {
 	if it.LeadUnitID != nil && names(*it.LeadUnitID) {
 		return true
 	}
-	if slices.ContainsFunc(it.CooperatingUnitIDs, names) {
+	if slices.ContainsFunc(it.CooperatingUnitIDs, names) || slices.ContainsFunc(it.JointUnitIDs, names) {
 		return true
 	}
 	for _, a := range asgs {

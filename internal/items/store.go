@@ -53,6 +53,7 @@ func (s *Service) loadRefs(ctx context.Context, items []*Item) error {
 		ids[i] = it.ID
 		byID[it.ID] = it
 		it.CooperatingUnitIDs, it.AssistingLeaderIDs, it.Tags = []uuid.UUID{}, []uuid.UUID{}, []string{}
+		it.JointUnitIDs = []uuid.UUID{}
 	}
 	var rows []struct {
 		ItemID uuid.UUID  `gorm:"type:uuid"`
@@ -64,7 +65,8 @@ func (s *Service) loadRefs(ctx context.Context, items []*Item) error {
 	err := s.db.Conn(ctx).Raw(`SELECT item_id, 'c' AS k, unit_id AS ref, '' AS tag, sort FROM item_cooperating_units WHERE item_id IN ?
 		UNION ALL SELECT item_id, 'a' AS k, user_id AS ref, '' AS tag, sort FROM item_assisting_leaders WHERE item_id IN ?
 		UNION ALL SELECT item_id, 't' AS k, NULL AS ref, tag, 0 AS sort FROM item_tags WHERE item_id IN ?
-		ORDER BY item_id, k, sort, tag`, ids, ids, ids).Scan(&rows).Error
+		UNION ALL SELECT item_id, 'j' AS k, unit_id AS ref, '' AS tag, 0 AS sort FROM item_joint_units WHERE item_id IN ?
+		ORDER BY item_id, k, sort, tag, ref`, ids, ids, ids, ids).Scan(&rows).Error
 	if err != nil {
 		return fmt.Errorf("load cooperating units, assisting leaders and tags: %w", err)
 	}
@@ -75,6 +77,8 @@ func (s *Service) loadRefs(ctx context.Context, items []*Item) error {
 			it.CooperatingUnitIDs = append(it.CooperatingUnitIDs, *r.Ref)
 		case r.K == "a" && r.Ref != nil:
 			it.AssistingLeaderIDs = append(it.AssistingLeaderIDs, *r.Ref)
+		case r.K == "j" && r.Ref != nil:
+			it.JointUnitIDs = append(it.JointUnitIDs, *r.Ref)
 		case r.K == "t":
 			it.Tags = append(it.Tags, r.Tag)
 		}

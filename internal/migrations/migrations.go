@@ -60,6 +60,7 @@ func All() []*gormigrate.Migration {
 		m0110ServiceAccounts(),
 		m0120ChangeSeq(),
 		m0130ItemDocuments(),
+		m0140SupervisionMethods(),
 	}
 }
 

@@ -604,6 +604,35 @@ var upgradeSteps = []upgradeStep{
 			expectCount(t, db, "items WHERE doc_number = '大唐集团〔2026〕12号' AND doc_received_on = '2026-03-02'", 1)
 		},
 	},
+		},
+	},
+	{
+		id: "0140_supervision_methods",
+		insert: func(d *upgradeData, tx *gorm.DB) error {
+			visit, meeting := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+			return exec(tx,
+				row(`INSERT INTO item_joint_units (item_id, unit_id, added_by, added_at) VALUES (?, ?, ?, ?)`, d.item, d.office, d.clerk, d.now),
+				row(`INSERT INTO item_visits (id, item_id, visited_on, place, authorised_by, findings, created_by, created_at)
+					VALUES (?, ?, '2026-05-12', '项目现场', ?, '主体工程完成六成', ?, ?)`, visit, d.item, d.head, d.clerk, d.now),
+				row(`INSERT INTO item_visit_people (visit_id, user_id, sort) VALUES (?, ?, 0)`, visit, d.clerk),
+				row(`INSERT INTO item_coordinations (id, item_id, held_on, place, minutes, created_by, created_at)
+					VALUES (?, ?, '2026-05-14', '第二会议室', '研究资金缺口', ?, ?)`, meeting, d.item, d.clerk, d.now),
+				row(`INSERT INTO item_coordination_attendees (coordination_id, subject_id, kind, sort) VALUES (?, ?, 'unit', 1)`, meeting, d.planning),
+				row(`INSERT INTO item_coordination_decisions (id, coordination_id, item_id, sort, text, milestone_id)
+					VALUES (?, ?, ?, 0, '报送调整方案', ?)`, uuid.Must(uuid.NewV7()), meeting, d.item, d.milestone))
+		},
+		sql: func(t *testing.T, d *upgradeData, db *gorm.DB) {
+			expectCount(t, db, "item_coordination_decisions WHERE milestone_id IS NOT NULL", 1)
+		},
+		app: func(t *testing.T, d *upgradeData, env *apitest.Env) {
+			m := env.As(env.Login("upgrade.clerk")).Do("GET", "/api/v1/items/"+d.item.String()+"/methods", nil).Expect(200).Map()
+			c := m["coordinations"].([]any)
+			if len(m["joint_units"].([]any)) != 1 || len(m["visits"].([]any)) != 1 || len(c) != 1 ||
+				len(c[0].(map[string]any)["decisions"].([]any)) != 1 {
+				t.Errorf("methods after upgrade: %v", m)
+			}
+		},
+	},
 }
 
 func hashHex(s string) string {

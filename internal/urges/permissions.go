@@ -10,7 +10,8 @@ import (
 
 // Who does what (a caller who cannot see the item gets 404 for everything):
 //   - read: everyone who sees the item sees its urges and the counts;
-//   - urge: the supervision office of the item's scope, while the item is issued or
+//   - urge: the supervision office of the item's scope, or the people of a
+//     department of the item's joint supervision team (联合督办), while the item is issued or
 //     in progress (409 otherwise: a suspended item's work is paused, and from the
 //     completion request on the office decides rather than urges), addressed to a
 //     unit with a live assignment (422 otherwise); the system (a nil actor) under
@@ -31,8 +32,8 @@ func decideUrge(p *access.Principal, it *items.Item) error {
 	if !slices.Contains(urgeable, it.State) {
 		return problem.InvalidTransition("urge", string(it.State), []string{}).With("item_state", string(it.State))
 	}
-	if p != nil && !items.IsSupervisor(p, it) {
-		return problem.Forbidden("only the supervision office of the item's scope urges")
+	if p != nil && !items.IsSupervisor(p, it) && !items.InJointTeam(p, it) {
+		return problem.Forbidden("only the supervision office of the item's scope or its joint supervision team urges")
 	}
 	return nil
 }

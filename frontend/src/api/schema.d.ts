@@ -556,6 +556,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/coordination-decisions/{id}/milestone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn a coordination decision into a milestone
+         * @description One action: adds a milestone to the decision's item (title from the decision unless given; the due date must not be past nor after the item's deadline) and links it to the decision. By whoever may record coordination meetings and manage the item's milestones (403 otherwise); 409 when the decision already has a milestone. Appends `milestone_create` and `coordination_decision_link` to the timeline. Answers the decision.
+         */
+        post: operations["makeDecisionMilestone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/coordination-decisions/{id}/sub-item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link a coordination decision to the sub-item made from it
+         * @description The sub-item is created first with POST /items (parent_id the decision's item; the SPA prefills the form from the decision), then linked here: sub_item_id must name a sub-item of the decision's item (422 otherwise). By whoever may record coordination meetings (403 otherwise); 409 when the decision is linked already. Appends `coordination_decision_link` to the timeline. Answers the decision.
+         */
+        post: operations["linkDecisionSubItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/extensions/{id}": {
         parameters: {
             query?: never;
@@ -1044,6 +1084,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/items/{id}/coordinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a coordination meeting (组织协调)
+         * @description Same people and states as a visit: when and where, the attendees (people and/or units of the item's scope, at least one), the decisions (one or more, each of which may then become a sub-item or a milestone), the minutes as text and files (uploaded first, named in attachment_ids). Appends `coordination_record` to the timeline.
+         */
+        post: operations["createCoordination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/items/{id}/deadline": {
         parameters: {
             query?: never;
@@ -1186,6 +1246,50 @@ export interface paths {
          * @description approved → issued, by the supervision office of the item's scope. The item gets its code (DB-2026-0001 in the group; DB-<enterprise short name>-2026-0001 in an enterprise; gapless per scope and year), its original_deadline (fixed from now on) and its assignments: exactly one lead and any cooperating units, by default the item's lead and cooperating units; the item's units follow the assignments. The deadline must not be in the past (422).
          */
         post: operations["issueItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/joint-units/{unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a department to the joint supervision team (联合督办)
+         * @description By the supervision office of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise). The unit must be an org unit of the item's scope (422 unit_id). Its people then see the item and may urge it. Appends `joint_unit_add` to the timeline; adding a member again changes nothing. Answers the team.
+         */
+        put: operations["addJointUnit"];
+        post?: never;
+        /**
+         * Remove a department from the joint supervision team
+         * @description Same people and states as adding one. Appends `joint_unit_remove` to the timeline; removing a unit that is not in the team changes nothing. Answers the team.
+         */
+        delete: operations["removeJointUnit"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An item's joint supervision team, visits and coordination meetings
+         * @description For everyone who sees the item (404 otherwise): the departments of its joint supervision team (联合督办), its visit records (现场督办, newest first, with photos and files) and its coordination meetings (组织协调, newest first, with attendees, decisions and files). `allowed_actions`: manage_joint_units (the supervision office of the item's scope), record_visit and record_coordination (the office and the scope's leaders), from submission until the item is archived or cancelled. Each decision's allowed_actions say whether it may become a milestone or a sub-item now.
+         */
+        get: operations["getSupervisionMethods"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1338,6 +1442,26 @@ export interface paths {
          * @description By the supervision office of the item's scope (403 otherwise) on a closed or archived item (else 409 invalid_transition): a document review, on-site check or return visit with its findings. passed marks the item verified (its state stays). failed reopens it (反弹): the item goes back to in_progress with reopened_count+1, flagged, verified false, closed_at and archived_at cleared; it counts against the unit. Both are on the item's timeline (verify). Evidence files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Honours If-Match on the item's version.
          */
         post: operations["createVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a visit on site (现场督办)
+         * @description By the supervision office or a leader of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise): who went (active users), where, when (not in the future), the leader of the scope who authorised the visit (422 authorised_by otherwise) and the findings. Photos and files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Appends `visit_record` to the timeline.
+         */
+        post: operations["createVisit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3042,6 +3166,50 @@ export interface components {
             data: components["schemas"]["CompletionRequest"][];
             total: number;
         };
+        Coordination: {
+            attachments: components["schemas"]["Attachment"][];
+            attendee_unit_ids: string[];
+            attendee_user_ids: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            decisions: components["schemas"]["CoordinationDecision"][];
+            /**
+             * Format: date
+             * @example 2026-05-14
+             */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            item_id: string;
+            minutes: string;
+            place: string;
+        };
+        CoordinationDecision: {
+            /**
+             * @description AllowedActions: make_milestone, make_sub_item.
+             * @example [
+             *       "make_milestone"
+             *     ]
+             */
+            allowed_actions: string[];
+            /** Format: uuid */
+            coordination_id: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            item_id: string;
+            /** Format: uuid */
+            milestone_id: string | null;
+            /**
+             * Format: uuid
+             * @description SubItemID and MilestoneID: what the decision became, null until then.
+             */
+            sub_item_id: string | null;
+            text: string;
+        };
         CreateAPITokenRequest: {
             /**
              * Format: date-time
@@ -3361,6 +3529,10 @@ export interface components {
              * @description LeaderID is the leader who decided the new deadline (role leader in the item's scope).
              */
             leader_id: string;
+        };
+        DecisionSubItemLink: {
+            /** Format: uuid */
+            sub_item_id: string;
         };
         Delegation: {
             allowed_actions: "end"[];
@@ -3926,6 +4098,17 @@ export interface components {
         };
         /** @enum {string} */
         ItemState: "draft" | "pending_approval" | "approved" | "issued" | "in_progress" | "suspended" | "completion_requested" | "closed" | "archived" | "cancelled";
+        JointTeam: {
+            data: components["schemas"]["JointUnit"][];
+        };
+        JointUnit: {
+            /** Format: date-time */
+            added_at: string;
+            /** Format: uuid */
+            added_by: string;
+            /** Format: uuid */
+            unit_id: string;
+        };
         LDAPMethod: {
             enabled: boolean;
             /** @example 集团域账号 */
@@ -4065,6 +4248,39 @@ export interface components {
             /** @example 已完成全部隐患整改，整改率100% */
             summary: string;
         };
+        NewCoordination: {
+            /** @description AttachmentIDs are the minutes' files, uploaded first with POST /attachments. */
+            attachment_ids?: string[];
+            attendee_unit_ids?: string[];
+            /** @description AttendeeUserIDs and AttendeeUnitIDs: at least one person or unit. */
+            attendee_user_ids?: string[];
+            /**
+             * @description Decisions are the meeting's decisions, one per entry; each may later become a
+             *     sub-item or a milestone.
+             * @example [
+             *       "规划部5月20日前报送调整方案"
+             *     ]
+             */
+            decisions: string[];
+            /**
+             * Format: date
+             * @example 2026-05-14
+             */
+            held_on: string;
+            /** @example 会议听取了项目进展汇报，研究了资金缺口问题。 */
+            minutes?: string;
+            /** @example 三楼第二会议室 */
+            place: string;
+        };
+        NewDecisionMilestone: {
+            /**
+             * Format: date
+             * @example 2026-05-20
+             */
+            due_date: string;
+            /** @description Title defaults to the decision's text (its first 300 characters). */
+            title?: string;
+        };
         NewExtension: {
             /**
              * @description Progress is the progress so far, in percent.
@@ -4146,6 +4362,26 @@ export interface components {
             findings: string;
             method: components["schemas"]["VerificationMethod"];
             result: components["schemas"]["VerificationResult"];
+        };
+        NewVisit: {
+            /** @description AttachmentIDs are photos and files, uploaded first with POST /attachments. */
+            attachment_ids?: string[];
+            /**
+             * Format: uuid
+             * @description AuthorisedBy is the leader of the item's scope who authorised the visit.
+             */
+            authorised_by: string;
+            /** @example 现场查看施工进度，主体工程已完成约六成，土建滞后两周。 */
+            findings: string;
+            /** @example 宁东项目现场 */
+            place: string;
+            /**
+             * Format: date
+             * @example 2026-05-12
+             */
+            visited_on: string;
+            /** @description VisitorIDs are the people who went (active users). */
+            visitor_ids: string[];
         };
         Notification: {
             /**
@@ -4970,6 +5206,18 @@ export interface components {
             /** Format: date */
             today: string;
         };
+        SupervisionMethods: {
+            /**
+             * @description AllowedActions: manage_joint_units, record_visit, record_coordination.
+             * @example [
+             *       "record_visit"
+             *     ]
+             */
+            allowed_actions: string[];
+            coordinations: components["schemas"]["Coordination"][];
+            joint_units: components["schemas"]["JointUnit"][];
+            visits: components["schemas"]["Visit"][];
+        };
         Todo: {
             /** @description Groups lists every group, in a fixed order, empty ones included. */
             groups: components["schemas"]["TodoGroup"][];
@@ -5469,6 +5717,27 @@ export interface components {
         VerificationMethod: "document_review" | "on_site" | "return_visit";
         /** @enum {string} */
         VerificationResult: "passed" | "failed";
+        Visit: {
+            attachments: components["schemas"]["Attachment"][];
+            /** Format: uuid */
+            authorised_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            findings: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            item_id: string;
+            place: string;
+            /**
+             * Format: date
+             * @example 2026-05-12
+             */
+            visited_on: string;
+            visitor_ids: string[];
+        };
         WarningSettings: {
             /**
              * @description BlueWorkdays: the light turns blue this many working days before the
@@ -7791,6 +8060,189 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    makeDecisionMilestone: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description decision id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the milestone */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDecisionMilestone"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoordinationDecision"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    linkDecisionSubItem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description decision id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the sub-item */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionSubItemLink"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoordinationDecision"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10289,6 +10741,98 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    createCoordination: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the meeting */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCoordination"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coordination"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     setItemDeadline: {
         parameters: {
             query?: never;
@@ -10964,6 +11508,193 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addJointUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+                /** @description org unit id */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JointTeam"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    removeJointUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+                /** @description org unit id */
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JointTeam"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getSupervisionMethods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionMethods"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11810,6 +12541,98 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createVisit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid) */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description item id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the visit */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewVisit"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Visit"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

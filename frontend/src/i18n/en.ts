@@ -1,3 +1,4 @@
+import enMethods from './en.methods'
 import enReports from './en.reports'
 import enNotice from './en.notice'
 import enAttachments from './en.attachments'
@@ -314,6 +315,7 @@ const en: Shape<typeof zhCN> = {
   ...enSso,
   ...enDelivery,
   ...enDelegation,
+  ...enMethods,
 }
 
 export default en

@@ -1,3 +1,4 @@
+import zhCNMethods from './zh-CN.methods'
 import zhCNReports from './zh-CN.reports'
 import zhCNNotice from './zh-CN.notice'
 import zhCNAttachments from './zh-CN.attachments'
@@ -311,6 +312,7 @@ const zhCN = {
   ...zhCNSso,
   ...zhCNDelivery,
   ...zhCNDelegation,
+  ...zhCNMethods,
 }
 
 export default zhCN

@@ -11,8 +11,7 @@ import { useOrgTree } from '../../api/org'
 import { useMe } from '../../auth/auth'
 import { ACCEPT, uploadAttachment } from '../../components/attachments/upload'
 import { AttachmentUpload, attachmentIds, uploadErrorMessage, uploadsDoneRule, type UploadEntry } from '../../components/attachments/AttachmentUpload'
-import { errorMessage } from '../../api/problem'
-import { ApiError, call } from '../../api/problem'
+import { ApiError, call, errorMessage } from '../../api/problem'
 import { applyFormError } from '../../components/formErrors'
 import { PageHeader } from '../../components/PageHeader'
 import { ErrorState, Loading } from '../../components/States'
@@ -101,7 +100,14 @@ function toValues(it: Item | undefined): Partial<Values> {
   }
 }
 
-function ItemForm({ item, parent, uploadError }: { item?: Item; parent?: Item; uploadError?: string | null }) {
+/** A coordination meeting's decision (组织协调) the new sub-item carries out: it
+ * prefills the form and is linked to the sub-item once saved. */
+interface FromDecision {
+  id: string
+  text: string
+}
+
+function ItemForm({ item, parent, decision, uploadError }: { item?: Item; parent?: Item; decision?: FromDecision; uploadError?: string | null }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const navigate = useNavigate()
@@ -196,7 +202,14 @@ function ItemForm({ item, parent, uploadError }: { item?: Item; parent?: Item; u
       )
       return { saved, failed: [] }
     },
-    onSuccess: ({ saved, failed }) => {
+    onSuccess: async ({ saved, failed }) => {
+      if (!item && decision && saved.id) {
+        try {
+          await call(api.POST('/coordination-decisions/{id}/sub-item', { params: { path: { id: decision.id } }, body: { sub_item_id: saved.id } }))
+        } catch (e) {
+          void message.error(errorMessage(e, t))
+        }
+      }
       void message.success(item ? t('common.saved') : t('items.created'))
       if (saved.id) qc.setQueryData(itemKey(saved.id), saved)
       void qc.invalidateQueries({ queryKey: ['items', 'list'] })
@@ -216,13 +229,14 @@ function ItemForm({ item, parent, uploadError }: { item?: Item; parent?: Item; u
   return (
     <Card>
       {parent && <Alert type="info" showIcon title={t('notice.parentOf', { title: parent.title })} style={{ marginBottom: 16 }} data-testid="item-parent" />}
+      {decision && <Alert type="info" showIcon title={t('methods.fromDecision')} description={decision.text} style={{ marginBottom: 16 }} />}
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="item-form-error" />}
       {uploadError && <Alert type="warning" showIcon title={uploadError} style={{ marginBottom: 16 }} data-testid="item-upload-error" />}
       {handedDown && <Alert type="info" showIcon title={t('items.ref.handDownHint')} style={{ marginBottom: 16 }} data-testid="item-hand-down" />}
       <Form
         form={form}
         layout="vertical"
-        initialValues={toValues(item)}
+        initialValues={decision ? { ...toValues(item), title: decision.text.slice(0, 100), content: decision.text } : toValues(item)}
         onKeyDown={(e) => {
           // Enter in a date field picks the date; it must not also submit the form.
           if (e.key === 'Enter' && e.target instanceof HTMLElement && e.target.closest('.ant-picker')) e.preventDefault()
@@ -442,6 +456,7 @@ export default function ItemFormPage() {
   const location = useLocation()
   const uploadError = (location.state as { uploadError?: string } | null)?.uploadError ?? null
   const parentId = id ? null : search.get('parent_id')
+  const decisionId = id ? null : search.get('decision')
   const parent = useQuery({
     queryKey: itemKey(parentId ?? ''),
     queryFn: () => call(api.GET('/items/{id}', { params: { path: { id: parentId ?? '' } } })),
@@ -462,7 +477,7 @@ export default function ItemFormPage() {
       ) : (
         <ErrorState error={parent.error} onRetry={() => void parent.refetch()} />
       )
-  else if (!id) body = <ItemForm parent={parent.data} />
+  else if (!id) body = <ItemForm parent={parent.data} decision={decisionId && parentId ? { id: decisionId, text: search.get('decision_text') ?? '' } : undefined} />
   else if (item.isPending) body = <Loading />
   else if (item.isError)
     body = item.error instanceof ApiError && item.error.status === 404 ? <NotFoundState /> : <ErrorState error={item.error} onRetry={() => void item.refetch()} />

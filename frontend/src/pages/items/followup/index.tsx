@@ -6,6 +6,7 @@ import { UrgesTab } from './UrgesTab'
 import { VerificationsTab } from './VerificationsTab'
 import { CommentsTab } from './CommentsTab'
 import { AttachmentsTab } from './AttachmentsTab'
+import { MethodsTab } from './MethodsTab'
 
 /** The item's follow-up (反馈, 催办, 延期, 办结, 核查, 批示), one section each, and
  * every file attached to any of them. */
@@ -24,5 +25,7 @@ export function followUpTabs(item: Item, assignments: Assignment[], t: (k: strin
       { key: 'verifications', label: t('followup.verifications'), children: <VerificationsTab item={item} /> },
     )
   }
+  // 督办方式 (联合督办, 现场督办, 组织协调) from submission on.
+  if (item.state !== 'draft') tabs.push({ key: 'methods', label: t('methods.tab'), children: <MethodsTab item={item} /> })
   return tabs
 }

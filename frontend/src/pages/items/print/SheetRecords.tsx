@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { PrintData } from './data'
 import { RecordTable } from './PrintFrame'
+import { SheetMethods } from './SheetMethods'
 import {
   commentRows,
   completionRows,
@@ -145,6 +146,8 @@ export function SheetRecords({ data }: { data: PrintData }) {
           r.by,
         ]}
       />
+
+      <SheetMethods data={data} />
 
       <div className="print-signoff">
         <h2 className="print-section">{t('print.sheet.signoff')}</h2>

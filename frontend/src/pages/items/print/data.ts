@@ -1,5 +1,5 @@
 import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query'
-import { api } from '../../../api/client'
+import { api, type Schemas } from '../../../api/client'
 import { flattenUnits, useOrgTree } from '../../../api/org'
 import { ApiError, call } from '../../../api/problem'
 import { findRoute, sourceRoutesQuery } from '../SourceRoute'
@@ -40,6 +40,8 @@ export interface PrintData {
   deadlineChanges: DeadlineChange[]
   completions: Completion[]
   verifications: Verification[]
+  /** the joint supervision team, visits and coordination meetings (§13) */
+  methods?: Schemas['SupervisionMethods']
   comments: Comment[]
   events: ItemEvent[]
 }
@@ -77,6 +79,8 @@ function userIds(d: Omit<PrintData, 'names' | 'units' | 'initiatorPhone' | 'rout
   for (const r of [...d.extensions, ...d.completions]) [r.requested_by, r.reviewed_by, r.decided_by].forEach((x) => ids.add(x))
   for (const c of d.deadlineChanges) ids.add(c.leader_id)
   for (const v of d.verifications) ids.add(v.verified_by)
+  for (const v of d.methods?.visits ?? []) [v.authorised_by, ...v.visitor_ids].forEach((x) => ids.add(x))
+  for (const c of d.methods?.coordinations ?? []) c.attendee_user_ids.forEach((x) => ids.add(x))
   for (const c of d.comments) ids.add(c.author_id)
   for (const e of d.events) if (e.action === 'issue' || e.action === 'approve') ids.add(e.actor_id)
   return [...ids].filter((x): x is string => !!x).sort()
@@ -141,8 +145,14 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
     enabled: sheet,
   })
 
+  const methods = useQuery({
+    queryKey: key('methods'),
+    queryFn: () => call(api.GET('/items/{id}/methods', path)),
+    enabled: sheet,
+  })
+
   const always: UseQueryResult<unknown>[] = [item, assignments, milestones, tree, sources]
-  const sheetOnly: UseQueryResult<unknown>[] = [feedback, urges, events, comments, extensions, deadlineChanges, completions, verifications]
+  const sheetOnly: UseQueryResult<unknown>[] = [feedback, urges, events, comments, extensions, deadlineChanges, completions, verifications, methods]
   const needed = kind === 'sheet' ? [...always, ...sheetOnly] : kind === 'urge' ? [...always, urges] : always
   const loaded = needed.every((q) => q.isSuccess)
 
@@ -158,6 +168,7 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
           deadlineChanges: deadlineChanges.data ?? [],
           completions: completions.data ?? [],
           verifications: verifications.data ?? [],
+          methods: methods.data,
           comments: comments.data ?? [],
           events: events.data ?? [],
         }

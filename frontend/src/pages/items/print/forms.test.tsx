@@ -187,11 +187,22 @@ describe('the print pages', () => {
       '/items/i1/deadline-changes': { data: data.deadlineChanges },
       '/items/i1/completion-requests': { data: [] },
       '/items/i1/verifications': { data: [] },
+      '/items/i1/methods': {
+        joint_units: [{ unit_id: 'aq', added_by: 'off', added_at: '2026-03-04T00:00:00Z' }],
+        visits: [
+          { id: 'v1', item_id: 'i1', visited_on: '2026-04-02', place: '宁东项目现场', visitor_ids: ['off'], authorised_by: 'boss',
+            findings: '主体工程完成六成', created_by: 'off', created_at: '2026-04-02T08:00:00Z', attachments: [] },
+        ],
+        coordinations: [],
+        allowed_actions: [],
+      },
       '/item-sources': { data: [data.route] },
     })
     renderAt('/items/i1/print/sheet')
     expect(await screen.findByTestId('print-paper')).toBeInTheDocument()
     expect(screen.getByTestId('print-title')).toHaveTextContent('中国测试集团公司督查督办事项处理单')
+    expect(within(screen.getByTestId('sheet-visits')).getByText('宁东项目现场')).toBeInTheDocument()
+    expect(screen.getByTestId('sheet-joint-units')).toHaveTextContent('安全监察部')
     expect(within(screen.getByTestId('sheet-feedback')).getByText('已完成排查')).toBeInTheDocument()
     expect(within(screen.getByTestId('sheet-comments')).getByText('抓紧落实')).toBeInTheDocument()
     const deadlines = within(screen.getByTestId('sheet-deadlines')).getAllByRole('row')
