@@ -1,3 +1,4 @@
+import enEase from './en.ease'
 import enReports from './en.reports'
 import enNotice from './en.notice'
 import enAttachments from './en.attachments'
@@ -271,6 +272,7 @@ const en: Shape<typeof zhCN> = {
   ...enSso,
   ...enDelivery,
   ...enDelegation,
+  ...enEase,
 }
 
 export default en

@@ -1,3 +1,4 @@
+import zhCNEase from './zh-CN.ease'
 import zhCNReports from './zh-CN.reports'
 import zhCNNotice from './zh-CN.notice'
 import zhCNAttachments from './zh-CN.attachments'
@@ -268,6 +269,7 @@ const zhCN = {
   ...zhCNSso,
   ...zhCNDelivery,
   ...zhCNDelegation,
+  ...zhCNEase,
 }
 
 export default zhCN
