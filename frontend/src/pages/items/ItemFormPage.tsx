@@ -17,6 +17,7 @@ import { unitTreeSelectData } from '../org/UnitsPanel'
 import { UserSelect } from '../org/UserSelect'
 import { SourceRouteHint, useSourceRoute } from './SourceRoute'
 import { itemKey, type Item } from './ui'
+import { subItemPrefill } from './subItemPrefill'
 
 type Create = Schemas['CreateItem']
 type Source = NonNullable<Create['source']>
@@ -120,7 +121,7 @@ function ItemForm({ item, parent }: { item?: Item; parent?: Item }) {
       <Form
         form={form}
         layout="vertical"
-        initialValues={toValues(item)}
+        initialValues={!item && parent ? subItemPrefill<Values>(parent, toValues(undefined)) : toValues(item)}
         onKeyDown={(e) => {
           // Enter in a date field picks the date; it must not also submit the form.
           if (e.key === 'Enter' && e.target instanceof HTMLElement && e.target.closest('.ant-picker')) e.preventDefault()
