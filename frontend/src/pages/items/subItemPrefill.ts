@@ -11,7 +11,6 @@ export function subItemPrefill<V extends object>(parent: Item, base: Partial<V>)
     ...base,
     category: parent.category,
     source: parent.source,
-    meeting_type: parent.meeting_type || undefined,
     source_ref: parent.source_ref,
     basis: parent.basis,
     requirements: parent.requirements,
