@@ -4750,7 +4750,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.",
+                "description": "By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.",
                 "consumes": [
                     "application/json"
                 ],
@@ -14525,6 +14525,15 @@ const docTemplate = `{
                     "maxItems": 50,
                     "items": {
                         "$ref": "#/definitions/CompletionMaterial"
+                    }
+                },
+                "reuse_attachment_ids": {
+                    "description": "ReuseAttachmentIDs name files already sent with this item's feedback (reports the\nrequester sees): they are attached to the request as well, without a new upload.",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
                     }
                 },
                 "summary": {

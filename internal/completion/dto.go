@@ -24,6 +24,9 @@ type CreateRequest struct {
 	AttachmentIDs []string `json:"attachment_ids,omitempty" validate:"max=50,dive,uuid" format:"uuid"`
 	// Materials are the typed files produced (请示、报告、方案、办理情况).
 	Materials []MaterialRequest `json:"materials,omitempty" validate:"max=50,dive"`
+	// ReuseAttachmentIDs name files already sent with this item's feedback (reports the
+	// requester sees): they are attached to the request as well, without a new upload.
+	ReuseAttachmentIDs []string `json:"reuse_attachment_ids,omitempty" validate:"max=50,dive,uuid" format:"uuid"`
 } // @name NewCompletionRequest
 
 // MaterialResponse is a typed file of a request.
@@ -71,6 +74,9 @@ func ToInput(r CreateRequest) (Input, error) {
 	in := Input{Summary: r.Summary, Materials: []MaterialInput{}}
 	var err error
 	if in.AttachmentIDs, err = httpserver.UUIDs("attachment_ids", r.AttachmentIDs); err != nil {
+		return in, err
+	}
+	if in.ReuseAttachmentIDs, err = httpserver.UUIDs("reuse_attachment_ids", r.ReuseAttachmentIDs); err != nil {
 		return in, err
 	}
 	for _, m := range r.Materials {

@@ -79,7 +79,7 @@ func (h handlers) list(c echo.Context) error {
 // create answers POST /items/{id}/completion-requests.
 //
 //	@Summary		Request completion (办结申请)
-//	@Description	By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+//	@Description	By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.
 //	@ID				createCompletionRequest
 //	@Tags			completion
 //	@Accept			json

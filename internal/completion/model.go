@@ -97,6 +97,11 @@ func (Material) TableName() string { return "completion_materials" }
 type Files interface {
 	Claim(ctx context.Context, field string, ids []uuid.UUID, itemID uuid.UUID, ownerType string, ownerID uuid.UUID) error
 	ListFor(ctx context.Context, ownerType string, ownerIDs []uuid.UUID) ([]attachments.Attachment, error)
+	Reuse(ctx context.Context, field string, ids []uuid.UUID, itemID uuid.UUID, fromOwnerType, ownerType string, ownerID uuid.UUID) ([]uuid.UUID, error)
 }
+
+// feedbackOwner is the feedback package's attachment owner type (not imported: the
+// feedback package is a sibling, not a dependency).
+const feedbackOwner = "feedback"
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }

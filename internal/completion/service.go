@@ -46,6 +46,8 @@ type Input struct {
 	Summary       string
 	AttachmentIDs []uuid.UUID
 	Materials     []MaterialInput
+	// ReuseAttachmentIDs are files of the item's feedback, copied onto the request.
+	ReuseAttachmentIDs []uuid.UUID
 }
 
 // View is a request as shown to one caller, with its typed materials and every file
@@ -153,6 +155,12 @@ func checkInput(in Input) error {
 		}
 		seen[id] = true
 	}
+	for i, id := range in.ReuseAttachmentIDs {
+		if seen[id] {
+			add(fmt.Sprintf("reuse_attachment_ids[%d]", i), "unique", "the file is listed twice")
+		}
+		seen[id] = true
+	}
 	for i, m := range in.Materials {
 		f := fmt.Sprintf("materials[%d]", i)
 		if !slices.Contains(Kinds, m.Kind) {
@@ -201,7 +209,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 			return err
 		}
 		changes := map[string]any{"completion_request_id": map[string]any{"to": r.ID}}
-		if n := len(in.AttachmentIDs) + len(in.Materials); n > 0 {
+		if n := len(in.AttachmentIDs) + len(in.Materials) + len(in.ReuseAttachmentIDs); n > 0 {
 			changes["files"] = map[string]any{"to": n}
 		}
 		return s.items.RequestCompletion(ctx, p, it, asgs, items.Note{Changes: changes, Comment: r.Summary,
@@ -216,6 +224,9 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, itemID uuid.U
 // claim links the request's files (422 naming the bad one) and types its materials.
 func (s *Service) claim(ctx context.Context, itemID, reqID uuid.UUID, in Input) error {
 	if err := s.files.Claim(ctx, "attachment_ids", in.AttachmentIDs, itemID, OwnerType, reqID); err != nil {
+		return err
+	}
+	if _, err := s.files.Reuse(ctx, "reuse_attachment_ids", in.ReuseAttachmentIDs, itemID, feedbackOwner, OwnerType, reqID); err != nil {
 		return err
 	}
 	ids := make([]uuid.UUID, len(in.Materials))

@@ -88,7 +88,7 @@ test('feedback with an attachment: progress bar, a refused type, the Attachments
   await cdp.detach()
   assert([...seen].some((p) => p > 0 && p < 100), `the progress bar showed a percentage on the way (${[...seen].join(', ')})`)
   await box.locator('[data-testid=upload-entry][data-status=done]').waitFor()
-  await page.getByRole('switch').click()
+  // submitted at once: the default for the head (issue 11 §14)
   await page.getByTestId('feedback-ok').click()
 
   // The report lists its file; the Attachments tab lists it with who and where from.

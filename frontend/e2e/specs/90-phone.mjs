@@ -75,3 +75,29 @@ test('phone width: the supervision office reviews a report on an item page, ever
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert(overflow <= 1, `the item page does not scroll sideways (overflow ${overflow}px)`)
 })
+
+test('phone width: every tab of the item page answers a tap (in the bar or behind its … menu)', async () => {
+  // the page of the previous test: the office on an item with every tab
+  const tabs = page.getByRole('tab')
+  const names = (await tabs.allInnerTexts()).map((s) => s.trim()).filter(Boolean)
+  assert(names.length >= 10, `the item page has its tabs (${names.join(', ')})`)
+  assert((await page.locator('.ant-tabs-nav').first().boundingBox()).width <= 391, 'the tab bar fits the phone')
+  // the part of the bar that shows tabs (the … button sits after it)
+  const wrap = page.locator('.ant-tabs-nav-wrap').first()
+  for (const name of names) {
+    const tab = page.getByRole('tab', { name, exact: true })
+    const bar = await wrap.boundingBox()
+    const box = await tab.boundingBox()
+    const inBar = box !== null && box.x >= bar.x - 1 && box.x + box.width <= bar.x + bar.width + 1
+    if (inBar) {
+      await tab.click()
+    } else {
+      // the overflow is shown by the … button at the bar's end
+      await page.locator('.ant-tabs-nav-more').first().click()
+      await page.getByRole('option', { name, exact: true }).click()
+    }
+    await page.getByRole('tab', { name, exact: true, selected: true }).waitFor({ timeout: 5000 })
+  }
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  assert(overflow <= 1, `tapping through the tabs does not widen the page (overflow ${overflow}px)`)
+})

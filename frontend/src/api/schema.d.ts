@@ -1075,7 +1075,7 @@ export interface paths {
         put?: never;
         /**
          * Request completion (办结申请)
-         * @description By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+         * @description By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.
          */
         post: operations["createCompletionRequest"];
         delete?: never;
@@ -4245,6 +4245,11 @@ export interface components {
             attachment_ids?: string[];
             /** @description Materials are the typed files produced (请示、报告、方案、办理情况). */
             materials?: components["schemas"]["CompletionMaterial"][];
+            /**
+             * @description ReuseAttachmentIDs name files already sent with this item's feedback (reports the
+             *     requester sees): they are attached to the request as well, without a new upload.
+             */
+            reuse_attachment_ids?: string[];
             /** @example 已完成全部隐患整改，整改率100% */
             summary: string;
         };

@@ -1,5 +1,9 @@
 import type { ThemeConfig } from 'antd'
 
+// Focus and hover borders of fields: the brand red there read as "this field is wrong"
+// (issue 11 §16), so fields take a neutral blue; errors keep colorError.
+const field = { activeBorderColor: '#1677ff', hoverBorderColor: '#4096ff', activeShadow: '0 0 0 2px rgba(22, 119, 255, 0.12)' }
+
 export const theme: ThemeConfig = {
   token: {
     colorPrimary: '#b7202e',
@@ -19,6 +23,11 @@ export const theme: ThemeConfig = {
       "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif",
   },
   components: {
+    Input: field,
+    InputNumber: field,
+    DatePicker: field,
+    Mentions: field,
+    Select: { activeBorderColor: field.activeBorderColor, hoverBorderColor: field.hoverBorderColor, activeOutlineColor: 'rgba(22, 119, 255, 0.12)' },
     Layout: { headerBg: '#ffffff', siderBg: '#1f2329', headerPadding: '0 16px' },
     Menu: { darkItemBg: '#1f2329', darkSubMenuItemBg: '#1a1d22', darkItemSelectedBg: '#b7202e' },
     // Tags print their text in the colour on its lightest tint: the status colours and

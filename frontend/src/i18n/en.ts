@@ -1,4 +1,5 @@
 import enMethods from './en.methods'
+import enEase from './en.ease'
 import enReports from './en.reports'
 import enNotice from './en.notice'
 import enAttachments from './en.attachments'
@@ -316,6 +317,7 @@ const en: Shape<typeof zhCN> = {
   ...enDelivery,
   ...enDelegation,
   ...enMethods,
+  ...enEase,
 }
 
 export default en

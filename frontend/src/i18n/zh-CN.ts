@@ -1,4 +1,5 @@
 import zhCNMethods from './zh-CN.methods'
+import zhCNEase from './zh-CN.ease'
 import zhCNReports from './zh-CN.reports'
 import zhCNNotice from './zh-CN.notice'
 import zhCNAttachments from './zh-CN.attachments'
@@ -313,6 +314,7 @@ const zhCN = {
   ...zhCNDelivery,
   ...zhCNDelegation,
   ...zhCNMethods,
+  ...zhCNEase,
 }
 
 export default zhCN

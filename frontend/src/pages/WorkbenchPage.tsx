@@ -18,6 +18,23 @@ const LightChart = lazy(() => import('./workbench/LightChart'))
 
 type Group = Schemas['TodoGroup']
 
+/** Where a to-do entry leads on its item page: the tab of the work (and for reports
+ * to write, the report form already open and prefilled, issue 11 §14). */
+const TODO_TARGET: Partial<Record<Group['key'], string>> = {
+  feedback_to_write: '?tab=feedback&write=1',
+  feedback_to_submit: '?tab=feedback',
+  feedback_returned: '?tab=feedback&write=1',
+  feedback_to_review: '?tab=feedback',
+  urges_to_acknowledge: '?tab=urges',
+  extension_decisions: '?tab=extensions',
+  completion_decisions: '?tab=completion',
+  verifications_due: '?tab=verifications',
+  assignments_to_accept: '?tab=assignments',
+  returned_assignments: '?tab=assignments',
+  my_assignments: '?tab=assignments',
+  instructions: '?tab=comments',
+}
+
 function TodoGroupCard({ group }: { group: Group }) {
   const { t } = useTranslation()
   const entries = group.items
@@ -40,7 +57,7 @@ function TodoGroupCard({ group }: { group: Group }) {
         render={(e) => (
           <>
             <Space orientation="vertical" size={0} style={{ minWidth: 0 }}>
-              <Link to={`/items/${e.item_id}`}>
+              <Link to={`/items/${e.item_id}${TODO_TARGET[group.key] ?? ''}`}>
                 {e.code ? `${e.code} · ` : ''}
                 {e.title}
               </Link>

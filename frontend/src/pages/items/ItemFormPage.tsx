@@ -21,6 +21,7 @@ import { unitTreeSelectData } from '../org/UnitsPanel'
 import { UserSelect } from '../org/UserSelect'
 import { SourceRouteHint, useSourceRoute } from './SourceRoute'
 import { itemKey, type Item } from './ui'
+import { subItemPrefill } from './subItemPrefill'
 
 type Create = Schemas['CreateItem']
 type Source = NonNullable<Create['source']>
@@ -236,7 +237,10 @@ function ItemForm({ item, parent, decision, uploadError }: { item?: Item; parent
       <Form
         form={form}
         layout="vertical"
-        initialValues={decision ? { ...toValues(item), title: decision.text.slice(0, 100), content: decision.text } : toValues(item)}
+        initialValues={{
+          ...(!item && parent ? subItemPrefill<Values>(parent, toValues(undefined)) : toValues(item)),
+          ...(decision ? { title: decision.text.slice(0, 100), content: decision.text } : {}),
+        }}
         onKeyDown={(e) => {
           // Enter in a date field picks the date; it must not also submit the form.
           if (e.key === 'Enter' && e.target instanceof HTMLElement && e.target.closest('.ant-picker')) e.preventDefault()

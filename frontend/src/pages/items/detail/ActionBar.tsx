@@ -20,6 +20,8 @@ export const STATE_ACTIONS = ['submit', 'approve', 'reject', 'issue', 'suspend',
 export type StateAction = (typeof STATE_ACTIONS)[number]
 export const NEEDS_COMMENT: readonly string[] = ['reject', 'cancel']
 export const DANGER: readonly string[] = ['reject', 'cancel']
+/** not the item's main action: a plain button (its dialog asks for the reason and confirms) */
+export const SECONDARY: readonly string[] = ['suspend']
 
 export function runStateAction(id: string, action: StateAction, version: number | undefined, comment: string) {
   const params = { path: { id }, header: { 'If-Match': ifMatch(version) } }
@@ -84,7 +86,7 @@ export function ActionBar({ item, assignments }: { item: Item; assignments: Assi
       {STATE_ACTIONS.filter((a) => allowed.includes(a)).map((a) => (
         <Button
           key={a}
-          type={DANGER.includes(a) ? 'default' : 'primary'}
+          type={DANGER.includes(a) || SECONDARY.includes(a) ? 'default' : 'primary'}
           danger={DANGER.includes(a)}
           onClick={() => setPending(a)}
           data-testid={`item-action-${a}`}

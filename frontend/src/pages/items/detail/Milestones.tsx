@@ -102,7 +102,21 @@ export function Milestones({ item }: { item: Item }) {
         data-testid="milestone-table"
         columns={[
           { title: t('items.milestoneTitle'), dataIndex: 'title' },
-          { title: t('items.dueDate'), dataIndex: 'due_date', render: (v?: string) => formatDate(v), width: 130 },
+          {
+            title: t('items.dueDate'),
+            dataIndex: 'due_date',
+            width: 130,
+            // a milestone past its date and not done stands out (issue 11 §16)
+            render: (v: string | undefined, r) =>
+              v && !r.done && v < companyToday() ? (
+                <Space size={4} data-testid="milestone-overdue">
+                  <span style={{ color: '#cf1322', fontWeight: 600 }}>{formatDate(v)}</span>
+                  <Tag color="red">{t('ease.overdueMilestone')}</Tag>
+                </Space>
+              ) : (
+                formatDate(v)
+              ),
+          },
           {
             title: t('items.state'),
             dataIndex: 'done',

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { App, Button, DatePicker, Form, Input, InputNumber, Space, Typography } from 'antd'
+import { Alert, App, Button, Checkbox, DatePicker, Form, Input, Space, Typography } from 'antd'
 import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -16,6 +16,7 @@ import { FormModal } from '../FormModal'
 import type { Item } from '../ui'
 import type { Request } from './shared'
 import { useRefresh, StateTag, DecisionButton } from './shared'
+import { StaleMark } from './prefill'
 
 export function RequestActions({ r, kind, itemId }: { r: Request; kind: 'extension' | 'completion'; itemId: string }) {
   const { t } = useTranslation()
@@ -82,9 +83,21 @@ export function ExtensionsTab({ item }: { item: Item }) {
   })
   if (list.isPending) return <Loading />
   if (list.isError) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+  const canRequest = list.data.allowed_actions.includes('request')
   return (
     <>
-      {list.data.allowed_actions.includes('request') && (
+      {/* §14(d): past its deadline an item gets no extension; the office has a leader set a new one */}
+      {item.overdue && !canRequest && !list.data.allowed_actions.includes('set_deadline') && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="extension-overdue"
+          title={t('ease.noExtensionOverdue')}
+          description={t('ease.noExtensionOverdueHintNoPhone')}
+        />
+      )}
+      {canRequest && (
         <Button type="primary" onClick={() => setRequesting(true)} style={{ marginBottom: 12 }} data-testid="extension-create">
           {t('followup.requestExtension')}
         </Button>
@@ -109,7 +122,7 @@ export function ExtensionsTab({ item }: { item: Item }) {
             refresh()
           }}
         >
-          <Form.Item name="deadline" label={t('followup.requestedDeadline')} rules={[{ required: true, message: t('rules.required') }]}>
+          <Form.Item name="deadline" label={t('ease.newDeadline')} rules={[{ required: true, message: t('rules.required') }]}>
             <DatePicker style={{ width: '100%' }} />
           </Form.Item>
           <Form.Item name="leader_id" label={t('followup.decidingLeader')} rules={[{ required: true, message: t('rules.required') }]}>
@@ -144,14 +157,15 @@ export function ExtensionsTab({ item }: { item: Item }) {
         )}
       />
       {requesting && (
-        <FormModal<{ requested_deadline: Dayjs; reason: string; progress?: number }>
+        <FormModal<{ requested_deadline: Dayjs; reason: string }>
           title={t('followup.requestExtension')}
           onClose={() => setRequesting(false)}
           onSubmit={async (v) => {
             await call(
               api.POST('/items/{id}/extensions', {
                 params: { path: { id } },
-                body: { requested_deadline: v.requested_deadline.format('YYYY-MM-DD'), reason: v.reason, progress: v.progress },
+                // the item's progress is known from its reports: the dialog does not ask again
+                body: { requested_deadline: v.requested_deadline.format('YYYY-MM-DD'), reason: v.reason, progress: item.progress },
               }),
             )
             void message.success(t('common.saved'))
@@ -164,9 +178,6 @@ export function ExtensionsTab({ item }: { item: Item }) {
           <Form.Item name="reason" label={t('items.reason')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
             <Input.TextArea rows={3} />
           </Form.Item>
-          <Form.Item name="progress" label={t('followup.progress')}>
-            <InputNumber min={0} max={100} suffix="%" style={{ width: 160 }} />
-          </Form.Item>
         </FormModal>
       )}
     </>
@@ -175,14 +186,35 @@ export function ExtensionsTab({ item }: { item: Item }) {
 
 /** The materials §14 names for closing: 请示, 报告, 方案, 办理情况 (sent as typed materials). */
 const MATERIAL_KINDS = ['request', 'report', 'plan', 'handling'] as const
-type CompletionValues = { summary: string; attachment_ids?: UploadEntry[] } & Partial<Record<(typeof MATERIAL_KINDS)[number], UploadEntry[]>>
+type CompletionValues = { summary: string; attachment_ids?: UploadEntry[]; reuse?: string[] } & Partial<
+  Record<(typeof MATERIAL_KINDS)[number], UploadEntry[]>
+>
+/** What closing starts from (issue 11 §14): the last report's text and progress, and
+ * the files already sent with reports, to pick rather than upload again. */
+type CompletionStart = { summary: string; progress: number; reportedAt: string | null; files: { id: string; filename: string }[] }
 
 export function CompletionTab({ item }: { item: Item }) {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const id = item.id
   const refresh = useRefresh(id)
-  const [requesting, setRequesting] = useState(false)
+  const [requesting, setRequesting] = useState<CompletionStart | null>(null)
+  const start = async () => {
+    const none: CompletionStart = { summary: '', progress: item.progress, reportedAt: null, files: [] }
+    try {
+      const [draft, reports] = await Promise.all([
+        call(api.GET('/items/{id}/feedback/draft', { params: { path: { id } } })),
+        call(api.GET('/items/{id}/feedback', { params: { path: { id }, query: { page_size: 100 } } })),
+      ])
+      const files = reports.data
+        .filter((f) => f.state === 'submitted' || f.state === 'accepted')
+        .flatMap((f) => f.attachments.map((a) => ({ id: a.id, filename: a.filename })))
+      setRequesting({ summary: draft.based_on_id ? draft.content : '', progress: draft.progress, reportedAt: draft.last_reported_at, files })
+    } catch {
+      // the shortcuts are a help: without them the form starts empty
+      setRequesting(none)
+    }
+  }
   const list = useQuery({
     queryKey: ['followup', id, 'completion'],
     queryFn: () => call(api.GET('/items/{id}/completion-requests', { params: { path: { id } } })),
@@ -192,7 +224,7 @@ export function CompletionTab({ item }: { item: Item }) {
   return (
     <>
       {list.data.allowed_actions.includes('request') && (
-        <Button type="primary" onClick={() => setRequesting(true)} style={{ marginBottom: 12 }} data-testid="completion-create">
+        <Button type="primary" onClick={() => void start()} style={{ marginBottom: 12 }} data-testid="completion-create">
           {t('followup.requestCompletion')}
         </Button>
       )}
@@ -224,18 +256,38 @@ export function CompletionTab({ item }: { item: Item }) {
         <FormModal<CompletionValues>
           title={t('followup.requestCompletion')}
           testId="completion"
-          onClose={() => setRequesting(false)}
+          initialValues={{ summary: requesting.summary, reuse: [] }}
+          onClose={() => setRequesting(null)}
           onSubmit={async (v) => {
             const materials = MATERIAL_KINDS.flatMap((kind) => attachmentIds(v[kind]).map((attachment_id) => ({ attachment_id, kind })))
-            const body = { summary: v.summary, materials, attachment_ids: attachmentIds(v.attachment_ids) }
+            const body = { summary: v.summary, materials, attachment_ids: attachmentIds(v.attachment_ids), reuse_attachment_ids: v.reuse ?? [] }
             await call(api.POST('/items/{id}/completion-requests', { params: { path: { id } }, body }))
             void message.success(t('common.saved'))
             refresh()
           }}
         >
-          <Form.Item name="summary" label={t('followup.summary')} rules={[{ required: true, whitespace: true, message: t('rules.required') }]}>
-            <Input.TextArea rows={5} />
+          {requesting.reportedAt && (
+            <Typography.Paragraph type="secondary" data-testid="completion-last-progress">
+              {t('ease.lastProgress', { progress: requesting.progress, date: formatDate(requesting.reportedAt) })}
+            </Typography.Paragraph>
+          )}
+          <Form.Item
+            name="summary"
+            label={t('followup.summary')}
+            rules={[{ required: true, whitespace: true, message: t('rules.required') }]}
+            extra={<StaleMark name="summary" original={requesting.summary} date={requesting.reportedAt} />}
+          >
+            <Input.TextArea rows={5} autoFocus />
           </Form.Item>
+          {requesting.files.length > 0 && (
+            <Form.Item name="reuse" label={t('ease.reuseFiles')} extra={t('ease.reuseHelp')}>
+              <Checkbox.Group
+                data-testid="completion-reuse"
+                options={requesting.files.map((f) => ({ value: f.id, label: f.filename }))}
+                style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
+              />
+            </Form.Item>
+          )}
           <Typography.Paragraph type="secondary">{t('attachments.materialsHelp')}</Typography.Paragraph>
           {MATERIAL_KINDS.map((kind) => (
             <Form.Item key={kind} name={kind} label={t(`attachments.materials.${kind}`)} rules={[uploadsDoneRule(t)]}>
