@@ -177,6 +177,92 @@ const docTemplate = `{
                 }
             }
         },
+        "/assignments": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every assignment of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "items"
+                ],
+                "summary": "Assignments across items, in change order (sync)",
+                "operationId": "listAssignmentChanges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this item's",
+                        "name": "item_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this unit's",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "only those changed at or after this time (RFC 3339)",
+                        "name": "updated_since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
+                        "description": "only these (at most 100), comma separated",
+                        "name": "ids",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page; absent or empty to start",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/AssignmentChanges"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/assignments/{id}": {
             "patch": {
                 "security": [
@@ -1682,6 +1768,92 @@ const docTemplate = `{
                 }
             }
         },
+        "/completion-requests": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every completion request of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "completion"
+                ],
+                "summary": "Completion requests across items, in change order (sync)",
+                "operationId": "listCompletionChanges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this item's",
+                        "name": "item_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this unit's",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "only those changed at or after this time (RFC 3339)",
+                        "name": "updated_since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
+                        "description": "only these (at most 100), comma separated",
+                        "name": "ids",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page; absent or empty to start",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/CompletionChanges"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/completion-requests/{id}": {
             "get": {
                 "security": [
@@ -2185,6 +2357,92 @@ const docTemplate = `{
                 }
             }
         },
+        "/extensions": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every extension request of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "extensions"
+                ],
+                "summary": "Extension requests across items, in change order (sync)",
+                "operationId": "listExtensionChanges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this item's",
+                        "name": "item_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this unit's",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "only those changed at or after this time (RFC 3339)",
+                        "name": "updated_since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
+                        "description": "only these (at most 100), comma separated",
+                        "name": "ids",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page; absent or empty to start",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/ExtensionChanges"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/extensions/{id}": {
             "get": {
                 "security": [
@@ -2507,6 +2765,92 @@ const docTemplate = `{
                     },
                     "412": {
                         "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/feedback": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every feedback of the items the caller sees (as GET /items lists them; drafts only for the people of their unit), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md). A page may hold fewer rows than page_size when rows it passed are not the caller's to read.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "feedback"
+                ],
+                "summary": "Feedback across items, in change order (sync)",
+                "operationId": "listFeedbackChanges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this item's",
+                        "name": "item_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this unit's",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "only feedback changed at or after this time (RFC 3339)",
+                        "name": "updated_since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
+                        "description": "only these (at most 100), comma separated",
+                        "name": "ids",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page; absent or empty to start",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/FeedbackChanges"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/Problem"
                         }
@@ -2964,7 +3308,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. ` + "`" + `overdue` + "`" + `, ` + "`" + `light` + "`" + ` and ` + "`" + `days_remaining` + "`" + ` are derived from the deadline, the milestones and the working-day calendar; ` + "`" + `light` + "`" + ` is red (overdue), yellow (a milestone missed, or a unit's feedback missed by more than feedback_grace_workdays working days while the item is issued or in progress), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.",
+                "description": "The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. ` + "`" + `overdue` + "`" + `, ` + "`" + `light` + "`" + ` and ` + "`" + `days_remaining` + "`" + ` are derived from the deadline, the milestones and the working-day calendar; ` + "`" + `light` + "`" + ` is red (overdue), yellow (a milestone missed, or a unit's feedback missed by more than feedback_grace_workdays working days while the item is issued or in progress), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last. For synchronisation, give ` + "`" + `cursor` + "`" + ` (empty to start) or ` + "`" + `updated_since` + "`" + `: the list is then in the order items were last changed (oldest first), ` + "`" + `next_cursor` + "`" + ` continues it and ` + "`" + `has_more` + "`" + ` says whether another page is ready; a cursor never skips nor repeats a change under concurrent writes (see docs/integrations.md). ` + "`" + `ids` + "`" + ` picks items by id in either mode.",
                 "produces": [
                     "application/json"
                 ],
@@ -3156,6 +3500,29 @@ const docTemplate = `{
                         "example": "-deadline,code",
                         "description": "sort keys",
                         "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
+                        "description": "only these items (at most 100), comma separated",
+                        "name": "ids",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "only items changed at or after this time (RFC 3339); lists in change order with next_cursor",
+                        "name": "updated_since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the next_cursor of the previous page; empty to start: lists in change order (sort and page are ignored)",
+                        "name": "cursor",
                         "in": "query"
                     },
                     {
@@ -9975,6 +10342,92 @@ const docTemplate = `{
                 }
             }
         },
+        "/urges": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every urge of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md). An urge changes when it is acknowledged.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "urges"
+                ],
+                "summary": "Urges across items, in change order (sync)",
+                "operationId": "listUrgeChanges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this item's",
+                        "name": "item_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "only this unit's",
+                        "name": "unit_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "only those changed at or after this time (RFC 3339)",
+                        "name": "updated_since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "csv",
+                        "description": "only these (at most 100), comma separated",
+                        "name": "ids",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page; absent or empty to start",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size",
+                        "name": "page_size",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/UrgeChanges"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/urges/{id}/acknowledge": {
             "post": {
                 "security": [
@@ -11472,6 +11925,27 @@ const docTemplate = `{
                 }
             }
         },
+        "AssignmentChanges": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Assignment"
+                    }
+                },
+                "has_more": {
+                    "description": "HasMore: another page is ready now; otherwise poll later with next_cursor.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "next_cursor": {
+                    "description": "NextCursor: pass it as cursor for the changes after this page.",
+                    "type": "string",
+                    "example": "djE6MTIzOjAxOTNh..."
+                }
+            }
+        },
         "AssignmentList": {
             "type": "object",
             "properties": {
@@ -12166,6 +12640,27 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                }
+            }
+        },
+        "CompletionChanges": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/CompletionRequest"
+                    }
+                },
+                "has_more": {
+                    "description": "HasMore: another page is ready now; otherwise poll later with next_cursor.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "next_cursor": {
+                    "description": "NextCursor: pass it as cursor for the changes after this page.",
+                    "type": "string",
+                    "example": "djE6MTIzOjAxOTNh..."
                 }
             }
         },
@@ -13254,6 +13749,27 @@ const docTemplate = `{
                 }
             }
         },
+        "ExtensionChanges": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Extension"
+                    }
+                },
+                "has_more": {
+                    "description": "HasMore: another page is ready now; otherwise poll later with next_cursor.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "next_cursor": {
+                    "description": "NextCursor: pass it as cursor for the changes after this page.",
+                    "type": "string",
+                    "example": "djE6MTIzOjAxOTNh..."
+                }
+            }
+        },
         "ExtensionList": {
             "type": "object",
             "properties": {
@@ -13382,6 +13898,27 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 5000,
                     "example": "进展符合要求"
+                }
+            }
+        },
+        "FeedbackChanges": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Feedback"
+                    }
+                },
+                "has_more": {
+                    "description": "HasMore: another page is ready now; otherwise poll later with next_cursor.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "next_cursor": {
+                    "description": "NextCursor: pass it as cursor for the changes after this page.",
+                    "type": "string",
+                    "example": "djE6MTIzOjAxOTNh..."
                 }
             }
         },
@@ -14170,6 +14707,16 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/Item"
                     }
+                },
+                "has_more": {
+                    "description": "HasMore: another page follows (the next offset page, or next_cursor).",
+                    "type": "boolean",
+                    "example": false
+                },
+                "next_cursor": {
+                    "description": "NextCursor continues a sync listing (cursor or updated_since given): pass it\nas cursor to get the changes after this page; keep it to poll for later ones.",
+                    "type": "string",
+                    "example": "djE6MTIzOjAxOTNh..."
                 },
                 "page": {
                     "type": "integer",
@@ -17087,6 +17634,27 @@ const docTemplate = `{
                 },
                 "version": {
                     "type": "integer"
+                }
+            }
+        },
+        "UrgeChanges": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/Urge"
+                    }
+                },
+                "has_more": {
+                    "description": "HasMore: another page is ready now; otherwise poll later with next_cursor.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "next_cursor": {
+                    "description": "NextCursor: pass it as cursor for the changes after this page.",
+                    "type": "string",
+                    "example": "djE6MTIzOjAxOTNh..."
                 }
             }
         },

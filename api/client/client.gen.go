@@ -401,6 +401,87 @@ func (e CompletionMaterialKind) Valid() bool {
 	}
 }
 
+// Defines values for CreateAPITokenRequestScopes.
+const (
+	CreateAPITokenRequestScopesFeedbackWrite  CreateAPITokenRequestScopes = "feedback:write"
+	CreateAPITokenRequestScopesItemsRead      CreateAPITokenRequestScopes = "items:read"
+	CreateAPITokenRequestScopesItemsWrite     CreateAPITokenRequestScopes = "items:write"
+	CreateAPITokenRequestScopesRead           CreateAPITokenRequestScopes = "read"
+	CreateAPITokenRequestScopesTodoRead       CreateAPITokenRequestScopes = "todo:read"
+	CreateAPITokenRequestScopesWebhooksManage CreateAPITokenRequestScopes = "webhooks:manage"
+	CreateAPITokenRequestScopesWrite          CreateAPITokenRequestScopes = "write"
+)
+
+// Valid indicates whether the value is a known member of the CreateAPITokenRequestScopes enum.
+func (e CreateAPITokenRequestScopes) Valid() bool {
+	switch e {
+	case CreateAPITokenRequestScopesFeedbackWrite:
+		return true
+	case CreateAPITokenRequestScopesItemsRead:
+		return true
+	case CreateAPITokenRequestScopesItemsWrite:
+		return true
+	case CreateAPITokenRequestScopesRead:
+		return true
+	case CreateAPITokenRequestScopesTodoRead:
+		return true
+	case CreateAPITokenRequestScopesWebhooksManage:
+		return true
+	case CreateAPITokenRequestScopesWrite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateItemDocClassification.
+const (
+	CreateItemDocClassificationConfidential CreateItemDocClassification = "confidential"
+	CreateItemDocClassificationInternal     CreateItemDocClassification = "internal"
+	CreateItemDocClassificationNonSecret    CreateItemDocClassification = "non_secret"
+	CreateItemDocClassificationSecret       CreateItemDocClassification = "secret"
+)
+
+// Valid indicates whether the value is a known member of the CreateItemDocClassification enum.
+func (e CreateItemDocClassification) Valid() bool {
+	switch e {
+	case CreateItemDocClassificationConfidential:
+		return true
+	case CreateItemDocClassificationInternal:
+		return true
+	case CreateItemDocClassificationNonSecret:
+		return true
+	case CreateItemDocClassificationSecret:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateServiceAccountRequestRole.
+const (
+	CreateServiceAccountRequestRoleAuditor    CreateServiceAccountRequestRole = "auditor"
+	CreateServiceAccountRequestRoleLeader     CreateServiceAccountRequestRole = "leader"
+	CreateServiceAccountRequestRoleMember     CreateServiceAccountRequestRole = "member"
+	CreateServiceAccountRequestRoleSupervisor CreateServiceAccountRequestRole = "supervisor"
+)
+
+// Valid indicates whether the value is a known member of the CreateServiceAccountRequestRole enum.
+func (e CreateServiceAccountRequestRole) Valid() bool {
+	switch e {
+	case CreateServiceAccountRequestRoleAuditor:
+		return true
+	case CreateServiceAccountRequestRoleLeader:
+		return true
+	case CreateServiceAccountRequestRoleMember:
+		return true
+	case CreateServiceAccountRequestRoleSupervisor:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DeadlineChangeKind.
 const (
 	DeadlineChangeKindExtension DeadlineChangeKind = "extension"
@@ -557,6 +638,33 @@ func (e HandoverHoldingRole) Valid() bool {
 	}
 }
 
+// Defines values for ItemDocClassification.
+const (
+	ItemDocClassificationConfidential ItemDocClassification = "confidential"
+	ItemDocClassificationEmpty        ItemDocClassification = ""
+	ItemDocClassificationInternal     ItemDocClassification = "internal"
+	ItemDocClassificationNonSecret    ItemDocClassification = "non_secret"
+	ItemDocClassificationSecret       ItemDocClassification = "secret"
+)
+
+// Valid indicates whether the value is a known member of the ItemDocClassification enum.
+func (e ItemDocClassification) Valid() bool {
+	switch e {
+	case ItemDocClassificationConfidential:
+		return true
+	case ItemDocClassificationEmpty:
+		return true
+	case ItemDocClassificationInternal:
+		return true
+	case ItemDocClassificationNonSecret:
+		return true
+	case ItemDocClassificationSecret:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ItemState.
 const (
 	ItemStateApproved            ItemState = "approved"
@@ -620,6 +728,24 @@ func (e Light) Valid() bool {
 	case LightRed:
 		return true
 	case LightYellow:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MeKind.
+const (
+	MeKindPerson  MeKind = "person"
+	MeKindService MeKind = "service"
+)
+
+// Valid indicates whether the value is a known member of the MeKind enum.
+func (e MeKind) Valid() bool {
+	switch e {
+	case MeKindPerson:
+		return true
+	case MeKindService:
 		return true
 	default:
 		return false
@@ -882,6 +1008,7 @@ const (
 	ProblemCodeCompletionPending           ProblemCode = "completion_pending"
 	ProblemCodeCompletionRequestChanged    ProblemCode = "completion_request_changed"
 	ProblemCodeConflict                    ProblemCode = "conflict"
+	ProblemCodeCrossSiteRequest            ProblemCode = "cross_site_request"
 	ProblemCodeDeadlinePassed              ProblemCode = "deadline_passed"
 	ProblemCodeDelegationOver              ProblemCode = "delegation_over"
 	ProblemCodeDelegationOverlaps          ProblemCode = "delegation_overlaps"
@@ -927,6 +1054,8 @@ const (
 	ProblemCodePreconditionRequired        ProblemCode = "precondition_required"
 	ProblemCodeRateLimited                 ProblemCode = "rate_limited"
 	ProblemCodeSelfLockout                 ProblemCode = "self_lockout"
+	ProblemCodeServiceAccountDisabled      ProblemCode = "service_account_disabled"
+	ProblemCodeServiceAccountHasActivity   ProblemCode = "service_account_has_activity"
 	ProblemCodeServiceUnavailable          ProblemCode = "service_unavailable"
 	ProblemCodeSessionRequired             ProblemCode = "session_required"
 	ProblemCodeSsoNotConfigured            ProblemCode = "sso_not_configured"
@@ -960,6 +1089,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeCompletionRequestChanged:
 		return true
 	case ProblemCodeConflict:
+		return true
+	case ProblemCodeCrossSiteRequest:
 		return true
 	case ProblemCodeDeadlinePassed:
 		return true
@@ -1050,6 +1181,10 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeRateLimited:
 		return true
 	case ProblemCodeSelfLockout:
+		return true
+	case ProblemCodeServiceAccountDisabled:
+		return true
+	case ProblemCodeServiceAccountHasActivity:
 		return true
 	case ProblemCodeServiceUnavailable:
 		return true
@@ -1151,12 +1286,46 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for ServiceAccountKind.
+const (
+	ServiceAccountKindService ServiceAccountKind = "service"
+)
+
+// Valid indicates whether the value is a known member of the ServiceAccountKind enum.
+func (e ServiceAccountKind) Valid() bool {
+	switch e {
+	case ServiceAccountKindService:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ServiceAccountOwner.
+const (
+	ServiceAccountOwnerScope ServiceAccountOwner = "scope"
+	ServiceAccountOwnerUnit  ServiceAccountOwner = "unit"
+)
+
+// Valid indicates whether the value is a known member of the ServiceAccountOwner enum.
+func (e ServiceAccountOwner) Valid() bool {
+	switch e {
+	case ServiceAccountOwnerScope:
+		return true
+	case ServiceAccountOwnerUnit:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Source.
 const (
 	SourceBoard               Source = "board"
 	SourceEmergency           Source = "emergency"
 	SourceGroupMeeting        Source = "group_meeting"
 	SourceLeaderActivity      Source = "leader_activity"
+	SourceLeaderInstruction   Source = "leader_instruction"
 	SourceOther               Source = "other"
 	SourcePartyGroup          Source = "party_group"
 	SourceSpecialMeeting      Source = "special_meeting"
@@ -1174,6 +1343,8 @@ func (e Source) Valid() bool {
 	case SourceGroupMeeting:
 		return true
 	case SourceLeaderActivity:
+		return true
+	case SourceLeaderInstruction:
 		return true
 	case SourceOther:
 		return true
@@ -1285,16 +1456,25 @@ func (e TodoGroupKey) Valid() bool {
 
 // Defines values for TokenScope.
 const (
-	Read  TokenScope = "read"
-	Write TokenScope = "write"
+	TokenScopeFeedbackWrite  TokenScope = "feedback:write"
+	TokenScopeItemsRead      TokenScope = "items:read"
+	TokenScopeItemsWrite     TokenScope = "items:write"
+	TokenScopeTodoRead       TokenScope = "todo:read"
+	TokenScopeWebhooksManage TokenScope = "webhooks:manage"
 )
 
 // Valid indicates whether the value is a known member of the TokenScope enum.
 func (e TokenScope) Valid() bool {
 	switch e {
-	case Read:
+	case TokenScopeFeedbackWrite:
 		return true
-	case Write:
+	case TokenScopeItemsRead:
+		return true
+	case TokenScopeItemsWrite:
+		return true
+	case TokenScopeTodoRead:
+		return true
+	case TokenScopeWebhooksManage:
 		return true
 	default:
 		return false
@@ -1482,13 +1662,25 @@ type APIToken struct {
 	Id         openapi_types.UUID `json:"id"`
 	LastUsedAt *time.Time         `json:"last_used_at"`
 
+	// LastUsedIp LastUsedIP is the client address of the last use (recorded with
+	// last_used_at, at most once a minute).
+	//
+	// Example: 10.20.1.7
+	LastUsedIp string `json:"last_used_ip"`
+
 	// Name Example: OA integration
 	Name string `json:"name"`
+
+	// Owner Owner is the principal the token acts as (the admins' list only).
+	Owner *TokenOwner `json:"owner,omitempty"`
 
 	// Prefix Example: dbn_3xQa
 	Prefix string `json:"prefix"`
 
-	// Scopes Example: ["read"]
+	// RevokedAt RevokedAt is set on revoked tokens (only the admins' list shows them).
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+
+	// Scopes Example: ["items:read"]
 	Scopes []TokenScope `json:"scopes"`
 }
 
@@ -2158,9 +2350,43 @@ type CompletionRequestList struct {
 	Total          int                 `json:"total"`
 }
 
+// Coordination defines model for Coordination.
+type Coordination struct {
+	Attachments     []Attachment           `json:"attachments"`
+	AttendeeUnitIds []openapi_types.UUID   `json:"attendee_unit_ids"`
+	AttendeeUserIds []openapi_types.UUID   `json:"attendee_user_ids"`
+	CreatedAt       time.Time              `json:"created_at"`
+	CreatedBy       openapi_types.UUID     `json:"created_by"`
+	Decisions       []CoordinationDecision `json:"decisions"`
+
+	// HeldOn Example: 2026-05-14
+	HeldOn  openapi_types.Date `json:"held_on"`
+	Id      openapi_types.UUID `json:"id"`
+	ItemId  openapi_types.UUID `json:"item_id"`
+	Minutes string             `json:"minutes"`
+	Place   string             `json:"place"`
+}
+
+// CoordinationDecision defines model for CoordinationDecision.
+type CoordinationDecision struct {
+	// AllowedActions AllowedActions: make_milestone, make_sub_item.
+	//
+	// Example: ["make_milestone"]
+	AllowedActions []string            `json:"allowed_actions"`
+	CoordinationId openapi_types.UUID  `json:"coordination_id"`
+	Id             openapi_types.UUID  `json:"id"`
+	ItemId         openapi_types.UUID  `json:"item_id"`
+	MilestoneId    *openapi_types.UUID `json:"milestone_id"`
+
+	// SubItemId SubItemID and MilestoneID: what the decision became, null until then.
+	SubItemId *openapi_types.UUID `json:"sub_item_id"`
+	Text      string              `json:"text"`
+}
+
 // CreateAPITokenRequest defines model for CreateAPITokenRequest.
 type CreateAPITokenRequest struct {
-	// ExpiresAt ExpiresAt is optional; the token never expires without it.
+	// ExpiresAt ExpiresAt is optional; without it the token lives as long as the deployment's
+	// maximum (DUBAN_API_TOKEN_MAX_TTL), or forever when there is none.
 	//
 	// Example: 2027-01-01T00:00:00+08:00
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
@@ -2168,9 +2394,16 @@ type CreateAPITokenRequest struct {
 	// Name Example: OA integration
 	Name string `json:"name"`
 
-	// Scopes Example: ["read"]
-	Scopes []TokenScope `json:"scopes"`
+	// Scopes Scopes: fine scopes (items:read, items:write, feedback:write,
+	// webhooks:manage, todo:read) or the aliases read (items:read, todo:read) and
+	// write (all five).
+	//
+	// Example: ["items:read"]
+	Scopes []CreateAPITokenRequestScopes `json:"scopes"`
 }
+
+// CreateAPITokenRequestScopes defines model for CreateAPITokenRequestScopes.
+type CreateAPITokenRequestScopes string
 
 // CreateBulletin defines model for CreateBulletin.
 type CreateBulletin struct {
@@ -2214,14 +2447,46 @@ type CreateItem struct {
 	CooperatingUnitIds *[]openapi_types.UUID `json:"cooperating_unit_ids,omitempty"`
 
 	// Deadline Example: 2026-06-30
-	Deadline        openapi_types.Date `json:"deadline"`
-	FeedbackCadence *FeedbackCadence   `json:"feedback_cadence,omitempty"`
+	Deadline openapi_types.Date `json:"deadline"`
+
+	// DocClassification DocClassification: 密级 — 非密, 内部, 秘密, 机密.
+	DocClassification *CreateItemDocClassification `json:"doc_classification,omitempty"`
+
+	// DocIssuer DocIssuer: the issuing authority (发文机关).
+	//
+	// Example: 国务院国资委
+	DocIssuer *string `json:"doc_issuer,omitempty"`
+
+	// DocNumber DocNumber: the document's number (文号), searched by q and the doc_number filter.
+	//
+	// Example: 大唐集团〔2026〕12号
+	DocNumber *string `json:"doc_number,omitempty"`
+
+	// DocReceivedOn DocReceivedOn: the date received (收文日期), not in the future.
+	//
+	// Example: 2026-03-02
+	DocReceivedOn   *openapi_types.Date `json:"doc_received_on,omitempty"`
+	FeedbackCadence *FeedbackCadence    `json:"feedback_cadence,omitempty"`
 
 	// InitiatorUnitId InitiatorUnitID defaults to the caller's unit.
 	InitiatorUnitId *openapi_types.UUID `json:"initiator_unit_id,omitempty"`
-	LeadUnitId      openapi_types.UUID  `json:"lead_unit_id"`
-	MeetingType     *MeetingType        `json:"meeting_type,omitempty"`
-	Method          *Method             `json:"method,omitempty"`
+
+	// InstructionDate InstructionDate: when it was given, not in the future.
+	//
+	// Example: 2026-03-01
+	InstructionDate *openapi_types.Date `json:"instruction_date,omitempty"`
+
+	// InstructionLeaderId InstructionLeaderID: the leader who gave it (a leader of the scope); the
+	// supervising leader defaults to them.
+	InstructionLeaderId *openapi_types.UUID `json:"instruction_leader_id,omitempty"`
+
+	// InstructionText InstructionText: the leader's instruction (批示) as written.
+	//
+	// Example: 请规划发展部牵头研究落实
+	InstructionText *string            `json:"instruction_text,omitempty"`
+	LeadUnitId      openapi_types.UUID `json:"lead_unit_id"`
+	MeetingType     *MeetingType       `json:"meeting_type,omitempty"`
+	Method          *Method            `json:"method,omitempty"`
 
 	// NoticeIssuerUnitId NoticeIssuerUnitID defaults from the source (第十四条): board → Board Office,
 	// party_group → party-group office, leader_activity and group_meeting → the
@@ -2237,14 +2502,23 @@ type CreateItem struct {
 	ScopeId *openapi_types.UUID `json:"scope_id,omitempty"`
 
 	// Source Source decides who issues the notice and whether the supervising leader must
-	// approve (board, party_group, leader_activity, group_meeting skip approval);
+	// approve (board, party_group, leader_activity, group_meeting and
+	// leader_instruction skip approval);
 	// documents may also use superior_instruction, subsidiary_request, emergency.
 	Source Source `json:"source"`
 
 	// SourceRef SourceRef: meeting and date, document number (文号), the instruction's text.
 	//
 	// Example: 2026年1月总经理办公会纪要第3项
-	SourceRef           *string             `json:"source_ref,omitempty"`
+	SourceRef *string `json:"source_ref,omitempty"`
+
+	// SourceUrl The source's particulars (issue 11): the link to the OA document, a
+	// document's fields (category document only) and a leader's instruction
+	// (source leader_instruction only, where all three are required).
+	// SourceURL: the source in the OA system, an absolute http or https address.
+	//
+	// Example: https://oa.example.com/docs/2026-12
+	SourceUrl           *string             `json:"source_url,omitempty"`
 	SupervisingLeaderId *openapi_types.UUID `json:"supervising_leader_id,omitempty"`
 
 	// Tags Example: ["安全生产"]
@@ -2254,6 +2528,9 @@ type CreateItem struct {
 	Title   string   `json:"title"`
 	Urgency *Urgency `json:"urgency,omitempty"`
 }
+
+// CreateItemDocClassification defines model for CreateItemDocClassification.
+type CreateItemDocClassification string
 
 // CreateOrgUnitRequest defines model for CreateOrgUnitRequest.
 type CreateOrgUnitRequest struct {
@@ -2277,6 +2554,32 @@ type CreateOrgUnitRequest struct {
 	// Example: 10
 	SortOrder *int `json:"sort_order,omitempty"`
 }
+
+// CreateServiceAccountRequest defines model for CreateServiceAccountRequest.
+type CreateServiceAccountRequest struct {
+	// Description Example: OA 待办同步
+	Description *string `json:"description,omitempty"`
+
+	// DisplayName Example: OA 系统
+	DisplayName string `json:"display_name"`
+
+	// OrgUnitId OrgUnitID is the owning unit: a department, or the group's or an
+	// enterprise's own unit to own it for that whole supervision scope.
+	OrgUnitId openapi_types.UUID `json:"org_unit_id"`
+
+	// Role Role is what a person of the unit would hold: member (the default),
+	// supervisor, leader or auditor; never admin.
+	Role *CreateServiceAccountRequestRole `json:"role,omitempty"`
+
+	// Username Username names the account in lists and the audit log: 3 to 64 characters
+	// of a-z, 0-9, dot, underscore and hyphen.
+	//
+	// Example: oa-bot
+	Username string `json:"username"`
+}
+
+// CreateServiceAccountRequestRole defines model for CreateServiceAccountRequestRole.
+type CreateServiceAccountRequestRole string
 
 // CreateUserRequest defines model for CreateUserRequest.
 type CreateUserRequest struct {
@@ -2317,13 +2620,25 @@ type CreatedAPIToken struct {
 	Id         openapi_types.UUID `json:"id"`
 	LastUsedAt *time.Time         `json:"last_used_at"`
 
+	// LastUsedIp LastUsedIP is the client address of the last use (recorded with
+	// last_used_at, at most once a minute).
+	//
+	// Example: 10.20.1.7
+	LastUsedIp string `json:"last_used_ip"`
+
 	// Name Example: OA integration
 	Name string `json:"name"`
+
+	// Owner Owner is the principal the token acts as (the admins' list only).
+	Owner *TokenOwner `json:"owner,omitempty"`
 
 	// Prefix Example: dbn_3xQa
 	Prefix string `json:"prefix"`
 
-	// Scopes Example: ["read"]
+	// RevokedAt RevokedAt is set on revoked tokens (only the admins' list shows them).
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+
+	// Scopes Example: ["items:read"]
 	Scopes []TokenScope `json:"scopes"`
 
 	// Token Token is the secret; send it as "Authorization: Bearer <token>". It cannot be
@@ -2368,6 +2683,11 @@ type DeadlineSet struct {
 
 	// LeaderId LeaderID is the leader who decided the new deadline (role leader in the item's scope).
 	LeaderId openapi_types.UUID `json:"leader_id"`
+}
+
+// DecisionSubItemLink defines model for DecisionSubItemLink.
+type DecisionSubItemLink struct {
+	SubItemId openapi_types.UUID `json:"sub_item_id"`
 }
 
 // Delegation defines model for Delegation.
@@ -2739,11 +3059,7 @@ type IssueItem struct {
 
 // Item defines model for Item.
 type Item struct {
-	AcceptedAt *time.Time `json:"accepted_at"`
-
-	// AllowedActions AllowedActions lists what the caller may do now (update, delete, submit,
-	// approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
-	// archive, manage_milestones, add_sub_item, clear_warning, ...).
+	AcceptedAt         *time.Time           `json:"accepted_at"`
 	AllowedActions     []Action             `json:"allowed_actions"`
 	ApprovedAt         *time.Time           `json:"approved_at"`
 	ArchivedAt         *time.Time           `json:"archived_at"`
@@ -2773,9 +3089,26 @@ type Item struct {
 	DaysRemaining *int `json:"days_remaining"`
 
 	// Deadline Example: 2026-06-30
-	Deadline        openapi_types.Date `json:"deadline"`
-	FeedbackCadence string             `json:"feedback_cadence"`
-	Flagged         bool               `json:"flagged"`
+	Deadline          openapi_types.Date    `json:"deadline"`
+	DocClassification ItemDocClassification `json:"doc_classification"`
+	DocIssuer         string                `json:"doc_issuer"`
+
+	// DocNumber Document fields (category document): 文号, 发文机关, 收文日期, 密级.
+	//
+	// Example: 大唐集团〔2026〕12号
+	DocNumber     string              `json:"doc_number"`
+	DocReceivedOn *openapi_types.Date `json:"doc_received_on"`
+
+	// EditableFields AllowedActions lists what the caller may do now (update, delete, submit,
+	// approve, reject, issue, accept, return, reassign, suspend, resume, cancel,
+	// archive, manage_milestones, add_sub_item, clear_warning, ...).
+	// EditableFields lists the fields PATCH /items/{id} accepts from the caller
+	// now (empty without the update action): the form offers only these.
+	//
+	// Example: ["title","content"]
+	EditableFields  []string `json:"editable_fields"`
+	FeedbackCadence string   `json:"feedback_cadence"`
+	Flagged         bool     `json:"flagged"`
 
 	// HasReturnedAssignment HasReturnedAssignment: a unit returned its assignment (退回) and the
 	// supervision office has not assigned anyone since; shown until it reassigns.
@@ -2783,12 +3116,17 @@ type Item struct {
 	Id                    openapi_types.UUID  `json:"id"`
 	InitiatorUnitId       openapi_types.UUID  `json:"initiator_unit_id"`
 	InitiatorUserId       openapi_types.UUID  `json:"initiator_user_id"`
-	IssuedAt              *time.Time          `json:"issued_at"`
-	LeadUnitId            *openapi_types.UUID `json:"lead_unit_id"`
-	Light                 Light               `json:"light"`
-	MeetingType           string              `json:"meeting_type"`
-	Method                string              `json:"method"`
-	NoticeIssuerUnitId    *openapi_types.UUID `json:"notice_issuer_unit_id"`
+	InstructionDate       *openapi_types.Date `json:"instruction_date"`
+	InstructionLeaderId   *openapi_types.UUID `json:"instruction_leader_id"`
+
+	// InstructionText Instruction fields (source leader_instruction): text, leader, date.
+	InstructionText    string              `json:"instruction_text"`
+	IssuedAt           *time.Time          `json:"issued_at"`
+	LeadUnitId         *openapi_types.UUID `json:"lead_unit_id"`
+	Light              Light               `json:"light"`
+	MeetingType        string              `json:"meeting_type"`
+	Method             string              `json:"method"`
+	NoticeIssuerUnitId *openapi_types.UUID `json:"notice_issuer_unit_id"`
 
 	// OriginalDeadline OriginalDeadline is fixed at issue and never changes; assessment measures
 	// against it; null until the item is issued.
@@ -2804,12 +3142,17 @@ type Item struct {
 	ParentId        *openapi_types.UUID `json:"parent_id"`
 
 	// Progress Example: 40
-	Progress            int                 `json:"progress"`
-	ReopenedCount       int                 `json:"reopened_count"`
-	Requirements        string              `json:"requirements"`
-	ScopeId             openapi_types.UUID  `json:"scope_id"`
-	Source              Source              `json:"source"`
-	SourceRef           string              `json:"source_ref"`
+	Progress      int                `json:"progress"`
+	ReopenedCount int                `json:"reopened_count"`
+	Requirements  string             `json:"requirements"`
+	ScopeId       openapi_types.UUID `json:"scope_id"`
+	Source        Source             `json:"source"`
+	SourceRef     string             `json:"source_ref"`
+
+	// SourceUrl SourceURL: the source in the OA system ("" when none).
+	//
+	// Example: https://oa.example.com/docs/2026-12
+	SourceUrl           string              `json:"source_url"`
 	State               ItemState           `json:"state"`
 	SubmittedAt         *time.Time          `json:"submitted_at"`
 	SupervisingLeaderId *openapi_types.UUID `json:"supervising_leader_id"`
@@ -2855,6 +3198,9 @@ type ItemAttachmentList struct {
 	// Total Example: 3
 	Total int `json:"total"`
 }
+
+// ItemDocClassification defines model for ItemDocClassification.
+type ItemDocClassification string
 
 // ItemEvent defines model for ItemEvent.
 type ItemEvent struct {
@@ -2927,6 +3273,18 @@ type ItemList struct {
 // ItemState defines model for ItemState.
 type ItemState string
 
+// JointTeam defines model for JointTeam.
+type JointTeam struct {
+	Data []JointUnit `json:"data"`
+}
+
+// JointUnit defines model for JointUnit.
+type JointUnit struct {
+	AddedAt time.Time          `json:"added_at"`
+	AddedBy openapi_types.UUID `json:"added_by"`
+	UnitId  openapi_types.UUID `json:"unit_id"`
+}
+
 // LDAPMethod defines model for LDAPMethod.
 type LDAPMethod struct {
 	Enabled bool `json:"enabled"`
@@ -2971,9 +3329,16 @@ type Me struct {
 	HeadOf              []string           `json:"head_of"`
 	Id                  openapi_types.UUID `json:"id"`
 	IsSupervisionOffice bool               `json:"is_supervision_office"`
-	LiaisonOf           []string           `json:"liaison_of"`
-	MustChangePassword  bool               `json:"must_change_password"`
-	OrgUnitId           openapi_types.UUID `json:"org_unit_id"`
+
+	// Kind Kind is person, or service for a service account.
+	Kind      MeKind   `json:"kind"`
+	LiaisonOf []string `json:"liaison_of"`
+
+	// MayHaveTokens MayHaveTokens tells whether the user may hold personal API tokens (every
+	// active person may; the web app shows the token page by it).
+	MayHaveTokens      bool               `json:"may_have_tokens"`
+	MustChangePassword bool               `json:"must_change_password"`
+	OrgUnitId          openapi_types.UUID `json:"org_unit_id"`
 
 	// OrgUnitName Example: 办公厅
 	OrgUnitName string `json:"org_unit_name"`
@@ -2991,12 +3356,15 @@ type Me struct {
 	// TokenScopes TokenScopes lists the scopes when the caller uses a personal API token; absent
 	// for a login session.
 	//
-	// Example: ["read"]
+	// Example: ["items:read"]
 	TokenScopes *[]TokenScope `json:"token_scopes,omitempty"`
 
 	// Username Example: zhangwei
 	Username string `json:"username"`
 }
+
+// MeKind defines model for MeKind.
+type MeKind string
 
 // MeetingType defines model for MeetingType.
 type MeetingType string
@@ -3062,8 +3430,46 @@ type NewCompletionRequest struct {
 	// Materials Materials are the typed files produced (请示、报告、方案、办理情况).
 	Materials *[]CompletionMaterial `json:"materials,omitempty"`
 
+	// ReuseAttachmentIds ReuseAttachmentIDs name files already sent with this item's feedback (reports the
+	// requester sees): they are attached to the request as well, without a new upload.
+	ReuseAttachmentIds *[]openapi_types.UUID `json:"reuse_attachment_ids,omitempty"`
+
 	// Summary Example: 已完成全部隐患整改，整改率100%
 	Summary string `json:"summary"`
+}
+
+// NewCoordination defines model for NewCoordination.
+type NewCoordination struct {
+	// AttachmentIds AttachmentIDs are the minutes' files, uploaded first with POST /attachments.
+	AttachmentIds   *[]openapi_types.UUID `json:"attachment_ids,omitempty"`
+	AttendeeUnitIds *[]openapi_types.UUID `json:"attendee_unit_ids,omitempty"`
+
+	// AttendeeUserIds AttendeeUserIDs and AttendeeUnitIDs: at least one person or unit.
+	AttendeeUserIds *[]openapi_types.UUID `json:"attendee_user_ids,omitempty"`
+
+	// Decisions Decisions are the meeting's decisions, one per entry; each may later become a
+	// sub-item or a milestone.
+	//
+	// Example: ["规划部5月20日前报送调整方案"]
+	Decisions []string `json:"decisions"`
+
+	// HeldOn Example: 2026-05-14
+	HeldOn openapi_types.Date `json:"held_on"`
+
+	// Minutes Example: 会议听取了项目进展汇报，研究了资金缺口问题。
+	Minutes *string `json:"minutes,omitempty"`
+
+	// Place Example: 三楼第二会议室
+	Place string `json:"place"`
+}
+
+// NewDecisionMilestone defines model for NewDecisionMilestone.
+type NewDecisionMilestone struct {
+	// DueDate Example: 2026-05-20
+	DueDate openapi_types.Date `json:"due_date"`
+
+	// Title Title defaults to the decision's text (its first 300 characters).
+	Title *string `json:"title,omitempty"`
 }
 
 // NewExtension defines model for NewExtension.
@@ -3146,6 +3552,27 @@ type NewVerification struct {
 	Findings string             `json:"findings"`
 	Method   VerificationMethod `json:"method"`
 	Result   VerificationResult `json:"result"`
+}
+
+// NewVisit defines model for NewVisit.
+type NewVisit struct {
+	// AttachmentIds AttachmentIDs are photos and files, uploaded first with POST /attachments.
+	AttachmentIds *[]openapi_types.UUID `json:"attachment_ids,omitempty"`
+
+	// AuthorisedBy AuthorisedBy is the leader of the item's scope who authorised the visit.
+	AuthorisedBy openapi_types.UUID `json:"authorised_by"`
+
+	// Findings Example: 现场查看施工进度，主体工程已完成约六成，土建滞后两周。
+	Findings string `json:"findings"`
+
+	// Place Example: 宁东项目现场
+	Place string `json:"place"`
+
+	// VisitedOn Example: 2026-05-12
+	VisitedOn openapi_types.Date `json:"visited_on"`
+
+	// VisitorIds VisitorIDs are the people who went (active users).
+	VisitorIds []openapi_types.UUID `json:"visitor_ids"`
 }
 
 // Notification defines model for Notification.
@@ -3568,6 +3995,18 @@ type PersonRef struct {
 	Username string `json:"username"`
 }
 
+// PersonTodo defines model for PersonTodo.
+type PersonTodo struct {
+	// DisplayName Example: 张伟
+	DisplayName string             `json:"display_name"`
+	OrgUnitId   openapi_types.UUID `json:"org_unit_id"`
+	Todo        Todo               `json:"todo"`
+	UserId      openapi_types.UUID `json:"user_id"`
+
+	// Username Example: zhang.wei
+	Username string `json:"username"`
+}
+
 // Problem An RFC 9457 problem detail (application/problem+json). Besides the standard members it carries `code` and, depending on the code, extension members.
 type Problem struct {
 	// AllowedActions invalid_transition: the actions allowed in the current state
@@ -3583,6 +4022,7 @@ type Problem struct {
 	// - `completion_pending` (409): The item already has an open completion request. 该事项已有待审核的办结申请。
 	// - `completion_request_changed` (409): The completion request changed while the request ran; reload it and retry. 请求处理期间办结申请已被修改；请重新加载后重试。
 	// - `conflict` (409): The object's state does not allow this now. 对象当前的状态不允许此操作。
+	// - `cross_site_request` (403): A refresh or logout with the session cookie came from another site or without the X-Requested-With header. 使用会话 Cookie 的刷新或退出请求来自其他站点，或缺少 X-Requested-With 请求头。
 	// - `deadline_passed` (409): The deadline has passed: an extension can no longer be requested; the supervision office can have a leader set a new deadline. 已过办理期限，不能再申请延期；可由督办处请领导重新设定期限。
 	// - `delegation_over` (409): The delegation is already over. 该代理委托已结束。
 	// - `delegation_overlaps` (409): Another delegation of the caller covers part of this period; end it first. 该时段与已有的代理委托重叠；请先结束原委托。
@@ -3603,7 +4043,7 @@ type Problem struct {
 	// - `import_too_large` (413): The workbook is larger than accepted. 工作簿超过允许的大小。
 	// - `import_too_many_rows` (422): The workbook has more rows than one import takes. 工作簿行数超过单次导入上限。
 	// - `import_wrong_template` (422): The workbook does not follow the import template. 工作簿不符合导入模板。
-	// - `insufficient_scope` (403): A read-only API token tried to change something. 只读 API 令牌不能执行修改操作。
+	// - `insufficient_scope` (403): The API token lacks the scope this route needs (named in missing_scope). API 令牌缺少此接口所需的权限范围（见 missing_scope）。
 	// - `insufficient_storage` (507): The server has no room to keep the upload. 服务器存储空间不足，无法保存上传的文件。
 	// - `internal_error` (500): An unexpected error; quote `request_id` when reporting it. 服务器内部错误；报告时请提供 `request_id`。
 	// - `invalid_credentials` (401): The username or password is wrong. 用户名或密码错误。
@@ -3628,6 +4068,8 @@ type Problem struct {
 	// - `precondition_required` (428): This change needs an If-Match header with the object's version. 此修改需要带有对象版本的 If-Match 请求头。
 	// - `rate_limited` (429): Too many requests; retry after `retry_after` seconds (also the Retry-After header). 请求过于频繁；请在 `retry_after` 秒后重试（亦见 Retry-After 响应头）。
 	// - `self_lockout` (409): You cannot deactivate your own account or remove your own admin role. 不能停用自己的账号或取消自己的管理员角色。
+	// - `service_account_disabled` (409): The service account is disabled; enable it first. 该服务账号已停用，请先启用。
+	// - `service_account_has_activity` (409): The service account has acted; disable it instead of deleting it. 该服务账号已有操作记录，不能删除，请停用。
 	// - `service_unavailable` (503): The server cannot answer now (database unavailable, busy or too slow); retry after Retry-After. 服务暂不可用（数据库不可用、繁忙或超时）；请按 Retry-After 稍后重试。
 	// - `session_required` (403): The action needs a login session, not an API token. 此操作需要登录会话，不能使用 API 令牌。
 	// - `sso_not_configured` (404): The login method asked for is not configured. 所请求的登录方式未配置。
@@ -3685,6 +4127,7 @@ type Problem struct {
 // - `completion_pending` (409): The item already has an open completion request. 该事项已有待审核的办结申请。
 // - `completion_request_changed` (409): The completion request changed while the request ran; reload it and retry. 请求处理期间办结申请已被修改；请重新加载后重试。
 // - `conflict` (409): The object's state does not allow this now. 对象当前的状态不允许此操作。
+// - `cross_site_request` (403): A refresh or logout with the session cookie came from another site or without the X-Requested-With header. 使用会话 Cookie 的刷新或退出请求来自其他站点，或缺少 X-Requested-With 请求头。
 // - `deadline_passed` (409): The deadline has passed: an extension can no longer be requested; the supervision office can have a leader set a new deadline. 已过办理期限，不能再申请延期；可由督办处请领导重新设定期限。
 // - `delegation_over` (409): The delegation is already over. 该代理委托已结束。
 // - `delegation_overlaps` (409): Another delegation of the caller covers part of this period; end it first. 该时段与已有的代理委托重叠；请先结束原委托。
@@ -3705,7 +4148,7 @@ type Problem struct {
 // - `import_too_large` (413): The workbook is larger than accepted. 工作簿超过允许的大小。
 // - `import_too_many_rows` (422): The workbook has more rows than one import takes. 工作簿行数超过单次导入上限。
 // - `import_wrong_template` (422): The workbook does not follow the import template. 工作簿不符合导入模板。
-// - `insufficient_scope` (403): A read-only API token tried to change something. 只读 API 令牌不能执行修改操作。
+// - `insufficient_scope` (403): The API token lacks the scope this route needs (named in missing_scope). API 令牌缺少此接口所需的权限范围（见 missing_scope）。
 // - `insufficient_storage` (507): The server has no room to keep the upload. 服务器存储空间不足，无法保存上传的文件。
 // - `internal_error` (500): An unexpected error; quote `request_id` when reporting it. 服务器内部错误；报告时请提供 `request_id`。
 // - `invalid_credentials` (401): The username or password is wrong. 用户名或密码错误。
@@ -3730,6 +4173,8 @@ type Problem struct {
 // - `precondition_required` (428): This change needs an If-Match header with the object's version. 此修改需要带有对象版本的 If-Match 请求头。
 // - `rate_limited` (429): Too many requests; retry after `retry_after` seconds (also the Retry-After header). 请求过于频繁；请在 `retry_after` 秒后重试（亦见 Retry-After 响应头）。
 // - `self_lockout` (409): You cannot deactivate your own account or remove your own admin role. 不能停用自己的账号或取消自己的管理员角色。
+// - `service_account_disabled` (409): The service account is disabled; enable it first. 该服务账号已停用，请先启用。
+// - `service_account_has_activity` (409): The service account has acted; disable it instead of deleting it. 该服务账号已有操作记录，不能删除，请停用。
 // - `service_unavailable` (503): The server cannot answer now (database unavailable, busy or too slow); retry after Retry-After. 服务暂不可用（数据库不可用、繁忙或超时）；请按 Retry-After 稍后重试。
 // - `session_required` (403): The action needs a login session, not an API token. 此操作需要登录会话，不能使用 API 令牌。
 // - `sso_not_configured` (404): The login method asked for is not configured. 所请求的登录方式未配置。
@@ -3771,7 +4216,7 @@ type QuietHoursInput struct {
 
 // RefreshRequest defines model for RefreshRequest.
 type RefreshRequest struct {
-	RefreshToken string `json:"refresh_token"`
+	RefreshToken *string `json:"refresh_token,omitempty"`
 }
 
 // ReminderRule defines model for ReminderRule.
@@ -3865,6 +4310,94 @@ type ReviewStepDecision string
 
 // Role defines model for Role.
 type Role string
+
+// ServiceAccount defines model for ServiceAccount.
+type ServiceAccount struct {
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Description Example: OA 待办同步
+	Description string `json:"description"`
+
+	// DisplayName Example: OA 系统
+	DisplayName string             `json:"display_name"`
+	Id          openapi_types.UUID `json:"id"`
+
+	// Kind Example: service
+	Kind       ServiceAccountKind `json:"kind"`
+	LastUsedAt *time.Time         `json:"last_used_at"`
+	OrgUnitId  openapi_types.UUID `json:"org_unit_id"`
+
+	// OrgUnitName Example: 规划发展部
+	OrgUnitName string `json:"org_unit_name"`
+
+	// Owner Owner is unit when a department owns the account, scope when the group's or
+	// an enterprise's own unit does (the account then speaks for that scope).
+	Owner ServiceAccountOwner `json:"owner"`
+
+	// Roles Example: ["member"]
+	Roles []string `json:"roles"`
+
+	// Tokens Tokens counts the account's tokens not revoked.
+	//
+	// Example: 1
+	Tokens int `json:"tokens"`
+
+	// Username Example: oa-bot
+	Username string `json:"username"`
+}
+
+// ServiceAccountKind Example: service
+type ServiceAccountKind string
+
+// ServiceAccountActivity defines model for ServiceAccountActivity.
+type ServiceAccountActivity struct {
+	// Action Example: service_account.request
+	Action  string                 `json:"action"`
+	At      time.Time              `json:"at"`
+	Details map[string]interface{} `json:"details"`
+	Id      openapi_types.UUID     `json:"id"`
+
+	// Ip Example: 10.20.1.7
+	Ip string `json:"ip"`
+
+	// TargetId Example: POST /api/v1/items/{id}/feedback
+	TargetId string `json:"target_id"`
+
+	// TargetType Example: route
+	TargetType string `json:"target_type"`
+}
+
+// ServiceAccountActivityList defines model for ServiceAccountActivityList.
+type ServiceAccountActivityList struct {
+	Data []ServiceAccountActivity `json:"data"`
+
+	// Page Example: 1
+	Page int `json:"page"`
+
+	// PageSize Example: 20
+	PageSize int `json:"page_size"`
+
+	// Total Example: 1
+	Total int `json:"total"`
+}
+
+// ServiceAccountList defines model for ServiceAccountList.
+type ServiceAccountList struct {
+	Data []ServiceAccount `json:"data"`
+
+	// Page Example: 1
+	Page int `json:"page"`
+
+	// PageSize Example: 20
+	PageSize int `json:"page_size"`
+
+	// Total Example: 1
+	Total int `json:"total"`
+}
+
+// ServiceAccountOwner defines model for ServiceAccountOwner.
+type ServiceAccountOwner string
 
 // Source defines model for Source.
 type Source string
@@ -4033,6 +4566,17 @@ type StatsUnits struct {
 	Today  openapi_types.Date `json:"today"`
 }
 
+// SupervisionMethods defines model for SupervisionMethods.
+type SupervisionMethods struct {
+	// AllowedActions AllowedActions: manage_joint_units, record_visit, record_coordination.
+	//
+	// Example: ["record_visit"]
+	AllowedActions []string       `json:"allowed_actions"`
+	Coordinations  []Coordination `json:"coordinations"`
+	JointUnits     []JointUnit    `json:"joint_units"`
+	Visits         []Visit        `json:"visits"`
+}
+
 // Todo defines model for Todo.
 type Todo struct {
 	// Groups Groups lists every group, in a fixed order, empty ones included.
@@ -4092,6 +4636,20 @@ type TodoEntry struct {
 // TodoEntryRefType defines model for TodoEntryRefType.
 type TodoEntryRefType string
 
+// TodoFeed defines model for TodoFeed.
+type TodoFeed struct {
+	Data []PersonTodo `json:"data"`
+
+	// Page Example: 1
+	Page int `json:"page"`
+
+	// PageSize Example: 20
+	PageSize int `json:"page_size"`
+
+	// Total Example: 12
+	Total int `json:"total"`
+}
+
 // TodoGroup defines model for TodoGroup.
 type TodoGroup struct {
 	// Count Count is how many there are; items holds the first 20, oldest first.
@@ -4104,6 +4662,18 @@ type TodoGroup struct {
 
 // TodoGroupKey defines model for TodoGroupKey.
 type TodoGroupKey string
+
+// TokenOwner defines model for TokenOwner.
+type TokenOwner struct {
+	// DisplayName Example: OA 系统
+	DisplayName string             `json:"display_name"`
+	Id          openapi_types.UUID `json:"id"`
+	Kind        MeKind             `json:"kind"`
+	OrgUnitId   openapi_types.UUID `json:"org_unit_id"`
+
+	// Username Example: oa-bot
+	Username string `json:"username"`
+}
 
 // TokenPair defines model for TokenPair.
 type TokenPair struct {
@@ -4162,26 +4732,42 @@ type UpdateFeedback struct {
 
 // UpdateItem defines model for UpdateItem.
 type UpdateItem struct {
-	AssistingLeaderIds  *[]openapi_types.UUID `json:"assisting_leader_ids,omitempty"`
-	Basis               *string               `json:"basis,omitempty"`
-	Category            *Category             `json:"category,omitempty"`
-	Content             *string               `json:"content,omitempty"`
-	CooperatingUnitIds  *[]openapi_types.UUID `json:"cooperating_unit_ids,omitempty"`
-	Deadline            *openapi_types.Date   `json:"deadline,omitempty"`
-	FeedbackCadence     *FeedbackCadence      `json:"feedback_cadence,omitempty"`
-	InitiatorUnitId     *openapi_types.UUID   `json:"initiator_unit_id,omitempty"`
-	LeadUnitId          *openapi_types.UUID   `json:"lead_unit_id,omitempty"`
-	MeetingType         *MeetingType          `json:"meeting_type,omitempty"`
-	Method              *Method               `json:"method,omitempty"`
-	NoticeIssuerUnitId  *openapi_types.UUID   `json:"notice_issuer_unit_id,omitempty"`
-	Progress            *int                  `json:"progress,omitempty"`
-	Requirements        *string               `json:"requirements,omitempty"`
-	Source              *Source               `json:"source,omitempty"`
-	SourceRef           *string               `json:"source_ref,omitempty"`
-	SupervisingLeaderId *openapi_types.UUID   `json:"supervising_leader_id,omitempty"`
-	Tags                *[]string             `json:"tags,omitempty"`
-	Title               *string               `json:"title,omitempty"`
-	Urgency             *Urgency              `json:"urgency,omitempty"`
+	AssistingLeaderIds *[]openapi_types.UUID `json:"assisting_leader_ids,omitempty"`
+
+	// AttachmentIds AttachmentIDs links files uploaded for this item (POST /attachments) to the
+	// item itself: the document, the 批示件, minutes. Only files nothing links yet,
+	// uploaded by the caller (or a member of a unit they head or liaise for).
+	AttachmentIds       *[]openapi_types.UUID        `json:"attachment_ids,omitempty"`
+	Basis               *string                      `json:"basis,omitempty"`
+	Category            *Category                    `json:"category,omitempty"`
+	Content             *string                      `json:"content,omitempty"`
+	CooperatingUnitIds  *[]openapi_types.UUID        `json:"cooperating_unit_ids,omitempty"`
+	Deadline            *openapi_types.Date          `json:"deadline,omitempty"`
+	DocClassification   *CreateItemDocClassification `json:"doc_classification,omitempty"`
+	DocIssuer           *string                      `json:"doc_issuer,omitempty"`
+	DocNumber           *string                      `json:"doc_number,omitempty"`
+	DocReceivedOn       *openapi_types.Date          `json:"doc_received_on,omitempty"`
+	FeedbackCadence     *FeedbackCadence             `json:"feedback_cadence,omitempty"`
+	InitiatorUnitId     *openapi_types.UUID          `json:"initiator_unit_id,omitempty"`
+	InstructionDate     *openapi_types.Date          `json:"instruction_date,omitempty"`
+	InstructionLeaderId *openapi_types.UUID          `json:"instruction_leader_id,omitempty"`
+	InstructionText     *string                      `json:"instruction_text,omitempty"`
+	LeadUnitId          *openapi_types.UUID          `json:"lead_unit_id,omitempty"`
+	MeetingType         *MeetingType                 `json:"meeting_type,omitempty"`
+	Method              *Method                      `json:"method,omitempty"`
+	NoticeIssuerUnitId  *openapi_types.UUID          `json:"notice_issuer_unit_id,omitempty"`
+	Progress            *int                         `json:"progress,omitempty"`
+	Requirements        *string                      `json:"requirements,omitempty"`
+	Source              *Source                      `json:"source,omitempty"`
+	SourceRef           *string                      `json:"source_ref,omitempty"`
+
+	// SourceUrl SourceURL, the document fields and the instruction fields as in POST
+	// /items; an empty string clears one.
+	SourceUrl           *string             `json:"source_url,omitempty"`
+	SupervisingLeaderId *openapi_types.UUID `json:"supervising_leader_id,omitempty"`
+	Tags                *[]string           `json:"tags,omitempty"`
+	Title               *string             `json:"title,omitempty"`
+	Urgency             *Urgency            `json:"urgency,omitempty"`
 }
 
 // UpdateMilestone defines model for UpdateMilestone.
@@ -4254,6 +4840,17 @@ type UpdateReminderSettings struct {
 	//
 	// Example: 1
 	Version *int `json:"version,omitempty"`
+}
+
+// UpdateServiceAccountRequest defines model for UpdateServiceAccountRequest.
+type UpdateServiceAccountRequest struct {
+	// Active Active false disables the account: its tokens answer 401 from the next
+	// request on, in every process.
+	Active      *bool   `json:"active,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// DisplayName Example: OA 系统
+	DisplayName *string `json:"display_name,omitempty"`
 }
 
 // UpdateUserRequest defines model for UpdateUserRequest.
@@ -4417,6 +5014,10 @@ type User struct {
 	EmployeeNo *string            `json:"employee_no,omitempty"`
 	Id         openapi_types.UUID `json:"id"`
 
+	// Kind Kind is person, or service for a service account (an integration acting
+	// through API tokens).
+	Kind MeKind `json:"kind"`
+
 	// MustChangePassword MustChangePassword: full view only.
 	MustChangePassword *bool              `json:"must_change_password,omitempty"`
 	OrgUnitId          openapi_types.UUID `json:"org_unit_id"`
@@ -4500,6 +5101,22 @@ type VerificationMethod string
 
 // VerificationResult defines model for VerificationResult.
 type VerificationResult string
+
+// Visit defines model for Visit.
+type Visit struct {
+	Attachments  []Attachment       `json:"attachments"`
+	AuthorisedBy openapi_types.UUID `json:"authorised_by"`
+	CreatedAt    time.Time          `json:"created_at"`
+	CreatedBy    openapi_types.UUID `json:"created_by"`
+	Findings     string             `json:"findings"`
+	Id           openapi_types.UUID `json:"id"`
+	ItemId       openapi_types.UUID `json:"item_id"`
+	Place        string             `json:"place"`
+
+	// VisitedOn Example: 2026-05-12
+	VisitedOn  openapi_types.Date   `json:"visited_on"`
+	VisitorIds []openapi_types.UUID `json:"visitor_ids"`
+}
 
 // WarningSettings defines model for WarningSettings.
 type WarningSettings struct {
@@ -4807,6 +5424,12 @@ type UploadAttachmentParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// LogoutParams defines parameters for Logout.
+type LogoutParams struct {
+	// XRequestedWith required when the token comes from the cookie (any value)
+	XRequestedWith *string `json:"X-Requested-With,omitempty"`
+}
+
 // FinishOIDCLoginParams defines parameters for FinishOIDCLogin.
 type FinishOIDCLoginParams struct {
 	// Code authorization code
@@ -4826,6 +5449,12 @@ type FinishOIDCLoginParams struct {
 type StartOIDCLoginParams struct {
 	// ReturnTo web app path to open after the login, e.g. /items
 	ReturnTo *string `form:"return_to,omitempty" json:"return_to,omitempty"`
+}
+
+// RefreshSessionParams defines parameters for RefreshSession.
+type RefreshSessionParams struct {
+	// XRequestedWith required when the token comes from the cookie (any value, e.g. fetch)
+	XRequestedWith *string `json:"X-Requested-With,omitempty"`
 }
 
 // ListBulletinsParams defines parameters for ListBulletins.
@@ -4911,6 +5540,18 @@ type ReviewCompletionRequestParams struct {
 	// IfMatch the request's ETag
 	IfMatch *string `json:"If-Match,omitempty"`
 
+	// IdempotencyKey makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid)
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// MakeDecisionMilestoneParams defines parameters for MakeDecisionMilestone.
+type MakeDecisionMilestoneParams struct {
+	// IdempotencyKey makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid)
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// LinkDecisionSubItemParams defines parameters for LinkDecisionSubItem.
+type LinkDecisionSubItemParams struct {
 	// IdempotencyKey makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid)
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -5052,7 +5693,7 @@ type ListItemsParams struct {
 	// Light warning light
 	Light *Light `form:"light,omitempty" json:"light,omitempty"`
 
-	// Q search in code, title and content
+	// Q search in code, title, content and document number (文号)
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// ParentId sub-items of this item; none for top-level items only
@@ -5060,6 +5701,15 @@ type ListItemsParams struct {
 
 	// Tag items with this tag
 	Tag *string `form:"tag,omitempty" json:"tag,omitempty"`
+
+	// DocNumber items whose document number (文号) contains this
+	DocNumber *string `form:"doc_number,omitempty" json:"doc_number,omitempty"`
+
+	// SupervisingLeaderId supervising leader (主管领导) only
+	SupervisingLeaderId *openapi_types.UUID `form:"supervising_leader_id,omitempty" json:"supervising_leader_id,omitempty"`
+
+	// CooperatingUnitId items naming this cooperating unit (配合部门)
+	CooperatingUnitId *openapi_types.UUID `form:"cooperating_unit_id,omitempty" json:"cooperating_unit_id,omitempty"`
 
 	// IssuedFrom issued on or after (company time zone)
 	IssuedFrom *openapi_types.Date `form:"issued_from,omitempty" json:"issued_from,omitempty"`
@@ -5127,6 +5777,9 @@ type ExportItemsCSVParams struct {
 	// Q as GET /items (every filter of GET /items applies)
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
+	// Ids only these items, as the workbook
+	Ids *[]string `form:"ids,omitempty" json:"ids,omitempty"`
+
 	// AcceptLanguage en for English headers and values
 	AcceptLanguage *string `json:"Accept-Language,omitempty"`
 }
@@ -5174,6 +5827,18 @@ type ExportItemsXLSXParams struct {
 
 	// Tag as GET /items
 	Tag *string `form:"tag,omitempty" json:"tag,omitempty"`
+
+	// DocNumber as GET /items
+	DocNumber *string `form:"doc_number,omitempty" json:"doc_number,omitempty"`
+
+	// SupervisingLeaderId as GET /items
+	SupervisingLeaderId *openapi_types.UUID `form:"supervising_leader_id,omitempty" json:"supervising_leader_id,omitempty"`
+
+	// CooperatingUnitId as GET /items
+	CooperatingUnitId *openapi_types.UUID `form:"cooperating_unit_id,omitempty" json:"cooperating_unit_id,omitempty"`
+
+	// Ids only these items (a selection of the list), comma separated, at most 500
+	Ids *[]string `form:"ids,omitempty" json:"ids,omitempty"`
 
 	// IssuedFrom as GET /items
 	IssuedFrom *openapi_types.Date `form:"issued_from,omitempty" json:"issued_from,omitempty"`
@@ -5298,6 +5963,12 @@ type CreateCompletionRequestParams struct {
 	// IfMatch the item's ETag
 	IfMatch *string `json:"If-Match,omitempty"`
 
+	// IdempotencyKey makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid)
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateCoordinationParams defines parameters for CreateCoordination.
+type CreateCoordinationParams struct {
 	// IdempotencyKey makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid)
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -5430,6 +6101,12 @@ type CreateVerificationParams struct {
 	// IfMatch the item's ETag
 	IfMatch *string `json:"If-Match,omitempty"`
 
+	// IdempotencyKey makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid)
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateVisitParams defines parameters for CreateVisit.
+type CreateVisitParams struct {
 	// IdempotencyKey makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid)
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -5596,6 +6273,39 @@ type ImportOrgParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListServiceAccountsParams defines parameters for ListServiceAccounts.
+type ListServiceAccountsParams struct {
+	// OrgUnitId only accounts owned by this unit
+	OrgUnitId *openapi_types.UUID `form:"org_unit_id,omitempty" json:"org_unit_id,omitempty"`
+
+	// Page page, from 1
+	Page *int `form:"page,omitempty" json:"page,omitempty"`
+
+	// PageSize page size
+	PageSize *int `form:"page_size,omitempty" json:"page_size,omitempty"`
+}
+
+// CreateServiceAccountParams defines parameters for CreateServiceAccount.
+type CreateServiceAccountParams struct {
+	// IdempotencyKey makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid)
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListServiceAccountActivityParams defines parameters for ListServiceAccountActivity.
+type ListServiceAccountActivityParams struct {
+	// Page page, from 1
+	Page *int `form:"page,omitempty" json:"page,omitempty"`
+
+	// PageSize page size
+	PageSize *int `form:"page_size,omitempty" json:"page_size,omitempty"`
+}
+
+// IssueServiceAccountTokenParams defines parameters for IssueServiceAccountToken.
+type IssueServiceAccountTokenParams struct {
+	// IdempotencyKey makes the POST safe to retry: a repeat within 24 hours gets the first answer again (Idempotent-Replayed: true) without running twice; 409 idempotency_in_progress while the first runs, 422 idempotency_key_reused for another body; at most 255 printable ASCII characters (400 idempotency_key_invalid)
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // PutAssessmentRulesParams defines parameters for PutAssessmentRules.
 type PutAssessmentRulesParams struct {
 	// IfMatch the ETag last read
@@ -5684,6 +6394,42 @@ type GetStatsUnitsParams struct {
 
 	// ScopeId supervision scope
 	ScopeId *openapi_types.UUID `form:"scope_id,omitempty" json:"scope_id,omitempty"`
+}
+
+// GetTodoFeedParams defines parameters for GetTodoFeed.
+type GetTodoFeedParams struct {
+	// UnitId the unit
+	UnitId openapi_types.UUID `form:"unit_id" json:"unit_id"`
+
+	// Subunits the units under it too (those the caller may read)
+	Subunits *bool `form:"subunits,omitempty" json:"subunits,omitempty"`
+
+	// Page page, from 1
+	Page *int `form:"page,omitempty" json:"page,omitempty"`
+
+	// PageSize people per page
+	PageSize *int `form:"page_size,omitempty" json:"page_size,omitempty"`
+}
+
+// ListAllTokensParams defines parameters for ListAllTokens.
+type ListAllTokensParams struct {
+	// OwnerId only the tokens of this principal
+	OwnerId *openapi_types.UUID `form:"owner_id,omitempty" json:"owner_id,omitempty"`
+
+	// Kind only the tokens of people or of service accounts
+	Kind *MeKind `form:"kind,omitempty" json:"kind,omitempty"`
+
+	// Expired true: only expired tokens; false: only unexpired ones
+	Expired *bool `form:"expired,omitempty" json:"expired,omitempty"`
+
+	// Revoked true: the revoked tokens instead of the live ones
+	Revoked *bool `form:"revoked,omitempty" json:"revoked,omitempty"`
+
+	// Page page, from 1
+	Page *int `form:"page,omitempty" json:"page,omitempty"`
+
+	// PageSize page size
+	PageSize *int `form:"page_size,omitempty" json:"page_size,omitempty"`
 }
 
 // ListUrgeChangesParams defines parameters for ListUrgeChanges.
@@ -5845,6 +6591,12 @@ type RejectCompletionRequestJSONRequestBody = ReviewDecision
 // ReviewCompletionRequestJSONRequestBody defines body for ReviewCompletionRequest for application/json ContentType.
 type ReviewCompletionRequestJSONRequestBody = ReviewStep
 
+// MakeDecisionMilestoneJSONRequestBody defines body for MakeDecisionMilestone for application/json ContentType.
+type MakeDecisionMilestoneJSONRequestBody = NewDecisionMilestone
+
+// LinkDecisionSubItemJSONRequestBody defines body for LinkDecisionSubItem for application/json ContentType.
+type LinkDecisionSubItemJSONRequestBody = DecisionSubItemLink
+
 // ApproveExtensionJSONRequestBody defines body for ApproveExtension for application/json ContentType.
 type ApproveExtensionJSONRequestBody = ReviewDecision
 
@@ -5893,6 +6645,9 @@ type CreateCommentJSONRequestBody = NewComment
 // CreateCompletionRequestJSONRequestBody defines body for CreateCompletionRequest for application/json ContentType.
 type CreateCompletionRequestJSONRequestBody = NewCompletionRequest
 
+// CreateCoordinationJSONRequestBody defines body for CreateCoordination for application/json ContentType.
+type CreateCoordinationJSONRequestBody = NewCoordination
+
 // SetItemDeadlineJSONRequestBody defines body for SetItemDeadline for application/json ContentType.
 type SetItemDeadlineJSONRequestBody = DeadlineSet
 
@@ -5926,6 +6681,9 @@ type CreateUrgeJSONRequestBody = NewUrge
 // CreateVerificationJSONRequestBody defines body for CreateVerification for application/json ContentType.
 type CreateVerificationJSONRequestBody = NewVerification
 
+// CreateVisitJSONRequestBody defines body for CreateVisit for application/json ContentType.
+type CreateVisitJSONRequestBody = NewVisit
+
 // CreateDelegationJSONRequestBody defines body for CreateDelegation for application/json ContentType.
 type CreateDelegationJSONRequestBody = CreateDelegationRequest
 
@@ -5955,6 +6713,15 @@ type UpdateOrgUnitJSONRequestBody = UpdateOrgUnitRequest
 
 // ImportOrgMultipartRequestBody defines body for ImportOrg for multipart/form-data ContentType.
 type ImportOrgMultipartRequestBody ImportOrgMultipartBody
+
+// CreateServiceAccountJSONRequestBody defines body for CreateServiceAccount for application/json ContentType.
+type CreateServiceAccountJSONRequestBody = CreateServiceAccountRequest
+
+// UpdateServiceAccountJSONRequestBody defines body for UpdateServiceAccount for application/json ContentType.
+type UpdateServiceAccountJSONRequestBody = UpdateServiceAccountRequest
+
+// IssueServiceAccountTokenJSONRequestBody defines body for IssueServiceAccountToken for application/json ContentType.
+type IssueServiceAccountTokenJSONRequestBody = CreateAPITokenRequest
 
 // PutAssessmentRulesJSONRequestBody defines body for PutAssessmentRules for application/json ContentType.
 type PutAssessmentRulesJSONRequestBody = AssessmentRulesInput
@@ -6127,7 +6894,7 @@ type ClientInterface interface {
 
 	// UploadAttachmentWithBody Upload an attachment
 	//
-	// multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
+	// multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests, comments or the item itself (PATCH /items/{id}); only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -6175,7 +6942,7 @@ type ClientInterface interface {
 
 	// LoginWithBody Log in
 	//
-	// Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+	// Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -6184,7 +6951,7 @@ type ClientInterface interface {
 
 	// Login Log in
 	//
-	// Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+	// Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -6193,21 +6960,21 @@ type ClientInterface interface {
 
 	// LogoutWithBody Log out
 	//
-	// Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+	// Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /auth/logout (the `Logout` operationId).
-	LogoutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	LogoutWithBody(ctx context.Context, params *LogoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Logout Log out
 	//
-	// Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+	// Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /auth/logout (the `Logout` operationId).
-	Logout(ctx context.Context, body LogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	Logout(ctx context.Context, params *LogoutParams, body LogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAuthMethods Login methods
 	//
@@ -6250,21 +7017,21 @@ type ClientInterface interface {
 
 	// RefreshSessionWithBody Refresh the session
 	//
-	// Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+	// Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /auth/refresh (the `RefreshSession` operationId).
-	RefreshSessionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RefreshSessionWithBody(ctx context.Context, params *RefreshSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RefreshSession Refresh the session
 	//
-	// Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+	// Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /auth/refresh (the `RefreshSession` operationId).
-	RefreshSession(ctx context.Context, body RefreshSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RefreshSession(ctx context.Context, params *RefreshSessionParams, body RefreshSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListBulletins List bulletins (通报)
 	//
@@ -6422,6 +7189,42 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /completion-requests/{id}/review (the `ReviewCompletionRequest` operationId).
 	ReviewCompletionRequest(ctx context.Context, id openapi_types.UUID, params *ReviewCompletionRequestParams, body ReviewCompletionRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MakeDecisionMilestoneWithBody Turn a coordination decision into a milestone
+	//
+	// One action: adds a milestone to the decision's item (title from the decision unless given; the due date must not be past nor after the item's deadline) and links it to the decision. By whoever may record coordination meetings and manage the item's milestones (403 otherwise); 409 when the decision already has a milestone. Appends `milestone_create` and `coordination_decision_link` to the timeline. Answers the decision.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /coordination-decisions/{id}/milestone (the `MakeDecisionMilestone` operationId).
+	MakeDecisionMilestoneWithBody(ctx context.Context, id openapi_types.UUID, params *MakeDecisionMilestoneParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MakeDecisionMilestone Turn a coordination decision into a milestone
+	//
+	// One action: adds a milestone to the decision's item (title from the decision unless given; the due date must not be past nor after the item's deadline) and links it to the decision. By whoever may record coordination meetings and manage the item's milestones (403 otherwise); 409 when the decision already has a milestone. Appends `milestone_create` and `coordination_decision_link` to the timeline. Answers the decision.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /coordination-decisions/{id}/milestone (the `MakeDecisionMilestone` operationId).
+	MakeDecisionMilestone(ctx context.Context, id openapi_types.UUID, params *MakeDecisionMilestoneParams, body MakeDecisionMilestoneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LinkDecisionSubItemWithBody Link a coordination decision to the sub-item made from it
+	//
+	// The sub-item is created first with POST /items (parent_id the decision's item; the SPA prefills the form from the decision), then linked here: sub_item_id must name a sub-item of the decision's item (422 otherwise). By whoever may record coordination meetings (403 otherwise); 409 when the decision is linked already. Appends `coordination_decision_link` to the timeline. Answers the decision.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /coordination-decisions/{id}/sub-item (the `LinkDecisionSubItem` operationId).
+	LinkDecisionSubItemWithBody(ctx context.Context, id openapi_types.UUID, params *LinkDecisionSubItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LinkDecisionSubItem Link a coordination decision to the sub-item made from it
+	//
+	// The sub-item is created first with POST /items (parent_id the decision's item; the SPA prefills the form from the decision), then linked here: sub_item_id must name a sub-item of the decision's item (422 otherwise). By whoever may record coordination meetings (403 otherwise); 409 when the decision is linked already. Appends `coordination_decision_link` to the timeline. Answers the decision.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /coordination-decisions/{id}/sub-item (the `LinkDecisionSubItem` operationId).
+	LinkDecisionSubItem(ctx context.Context, id openapi_types.UUID, params *LinkDecisionSubItemParams, body LinkDecisionSubItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListExtensionChanges Extension requests across items, in change order (sync)
 	//
@@ -6607,7 +7410,7 @@ type ClientInterface interface {
 
 	// ExportItemsXLSX The ledger (台账) as an Excel workbook
 	//
-	// One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
+	// One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, document number (文号), category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
 	//
 	// Corresponds with GET /items/export.xlsx (the `ExportItemsXLSX` operationId).
 	ExportItemsXLSX(ctx context.Context, params *ExportItemsXLSXParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -6798,7 +7601,7 @@ type ClientInterface interface {
 
 	// CreateCompletionRequestWithBody Request completion (办结申请)
 	//
-	// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+	// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -6807,12 +7610,30 @@ type ClientInterface interface {
 
 	// CreateCompletionRequest Request completion (办结申请)
 	//
-	// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+	// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /items/{id}/completion-requests (the `CreateCompletionRequest` operationId).
 	CreateCompletionRequest(ctx context.Context, id openapi_types.UUID, params *CreateCompletionRequestParams, body CreateCompletionRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateCoordinationWithBody Record a coordination meeting (组织协调)
+	//
+	// Same people and states as a visit: when and where, the attendees (people and/or units of the item's scope, at least one), the decisions (one or more, each of which may then become a sub-item or a milestone), the minutes as text and files (uploaded first, named in attachment_ids). Appends `coordination_record` to the timeline.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /items/{id}/coordinations (the `CreateCoordination` operationId).
+	CreateCoordinationWithBody(ctx context.Context, id openapi_types.UUID, params *CreateCoordinationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateCoordination Record a coordination meeting (组织协调)
+	//
+	// Same people and states as a visit: when and where, the attendees (people and/or units of the item's scope, at least one), the decisions (one or more, each of which may then become a sub-item or a milestone), the minutes as text and files (uploaded first, named in attachment_ids). Appends `coordination_record` to the timeline.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /items/{id}/coordinations (the `CreateCoordination` operationId).
+	CreateCoordination(ctx context.Context, id openapi_types.UUID, params *CreateCoordinationParams, body CreateCoordinationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetItemDeadlineWithBody Set a new deadline on an overdue item (supervision office)
 	//
@@ -6920,6 +7741,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /items/{id}/issue (the `IssueItem` operationId).
 	IssueItem(ctx context.Context, id openapi_types.UUID, params *IssueItemParams, body IssueItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveJointUnit Remove a department from the joint supervision team
+	//
+	// Same people and states as adding one. Appends `joint_unit_remove` to the timeline; removing a unit that is not in the team changes nothing. Answers the team.
+	//
+	// Corresponds with DELETE /items/{id}/joint-units/{unit_id} (the `RemoveJointUnit` operationId).
+	RemoveJointUnit(ctx context.Context, id openapi_types.UUID, unitId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddJointUnit Add a department to the joint supervision team (联合督办)
+	//
+	// By the supervision office of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise). The unit must be an org unit of the item's scope (422 unit_id). Its people then see the item and may urge it. Appends `joint_unit_add` to the timeline; adding a member again changes nothing. Answers the team.
+	//
+	// Corresponds with PUT /items/{id}/joint-units/{unit_id} (the `AddJointUnit` operationId).
+	AddJointUnit(ctx context.Context, id openapi_types.UUID, unitId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSupervisionMethods An item's joint supervision team, visits and coordination meetings
+	//
+	// For everyone who sees the item (404 otherwise): the departments of its joint supervision team (联合督办), its visit records (现场督办, newest first, with photos and files) and its coordination meetings (组织协调, newest first, with attendees, decisions and files). `allowed_actions`: manage_joint_units (the supervision office of the item's scope), record_visit and record_coordination (the office and the scope's leaders), from submission until the item is archived or cancelled. Each decision's allowed_actions say whether it may become a milestone or a sub-item now.
+	//
+	// Corresponds with GET /items/{id}/methods (the `GetSupervisionMethods` operationId).
+	GetSupervisionMethods(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMilestones The item's milestones (节点)
 	//
@@ -7067,6 +7909,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /items/{id}/verifications (the `CreateVerification` operationId).
 	CreateVerification(ctx context.Context, id openapi_types.UUID, params *CreateVerificationParams, body CreateVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateVisitWithBody Record a visit on site (现场督办)
+	//
+	// By the supervision office or a leader of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise): who went (active users), where, when (not in the future), the leader of the scope who authorised the visit (422 authorised_by otherwise) and the findings. Photos and files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Appends `visit_record` to the timeline.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /items/{id}/visits (the `CreateVisit` operationId).
+	CreateVisitWithBody(ctx context.Context, id openapi_types.UUID, params *CreateVisitParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateVisit Record a visit on site (现场督办)
+	//
+	// By the supervision office or a leader of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise): who went (active users), where, when (not in the future), the leader of the scope who authorised the visit (422 authorised_by otherwise) and the findings. Photos and files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Appends `visit_record` to the timeline.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /items/{id}/visits (the `CreateVisit` operationId).
+	CreateVisit(ctx context.Context, id openapi_types.UUID, params *CreateVisitParams, body CreateVisitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMe Current user
 	//
@@ -7414,6 +8274,88 @@ type ClientInterface interface {
 	// Corresponds with GET /org/import-template.xlsx (the `GetOrgImportTemplate` operationId).
 	GetOrgImportTemplate(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListServiceAccounts List service accounts
+	//
+	// Admins only, with a login session. Every service account (non-person principal of an integration), newest first, with its owning unit, role, number of live tokens and last use.
+	//
+	// Corresponds with GET /service-accounts (the `ListServiceAccounts` operationId).
+	ListServiceAccounts(ctx context.Context, params *ListServiceAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateServiceAccountWithBody Create a service account
+	//
+	// Admins only, with a login session. The account has no password and never signs in; it acts through the tokens an admin issues it (POST /service-accounts/{id}/tokens), with the rights of a person of its owning unit holding its role, limited by each token's scopes.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /service-accounts (the `CreateServiceAccount` operationId).
+	CreateServiceAccountWithBody(ctx context.Context, params *CreateServiceAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateServiceAccount Create a service account
+	//
+	// Admins only, with a login session. The account has no password and never signs in; it acts through the tokens an admin issues it (POST /service-accounts/{id}/tokens), with the rights of a person of its owning unit holding its role, limited by each token's scopes.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /service-accounts (the `CreateServiceAccount` operationId).
+	CreateServiceAccount(ctx context.Context, params *CreateServiceAccountParams, body CreateServiceAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteServiceAccount Delete a service account
+	//
+	// Admins only, with a login session. Deletes an account that never acted, with its tokens; one that acted stays for the audit trail (409 service_account_has_activity: disable it instead).
+	//
+	// Corresponds with DELETE /service-accounts/{id} (the `DeleteServiceAccount` operationId).
+	DeleteServiceAccount(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetServiceAccount Read a service account
+	//
+	// Admins only, with a login session.
+	//
+	// Corresponds with GET /service-accounts/{id} (the `GetServiceAccount` operationId).
+	GetServiceAccount(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateServiceAccountWithBody Change or disable a service account
+	//
+	// Admins only, with a login session. `active: false` disables the account: each of its tokens answers 401 from the next request on, in every process; `active: true` enables it again.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /service-accounts/{id} (the `UpdateServiceAccount` operationId).
+	UpdateServiceAccountWithBody(ctx context.Context, id openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateServiceAccount Change or disable a service account
+	//
+	// Admins only, with a login session. `active: false` disables the account: each of its tokens answers 401 from the next request on, in every process; `active: true` enables it again.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /service-accounts/{id} (the `UpdateServiceAccount` operationId).
+	UpdateServiceAccount(ctx context.Context, id openapi_types.UUID, body UpdateServiceAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListServiceAccountActivity What a service account did
+	//
+	// Admins only, with a login session. The audit log's entries the account is the actor of, newest first: every change it made through the API (action service_account.request, with the route, status and token id), besides what the domain records itself.
+	//
+	// Corresponds with GET /service-accounts/{id}/activity (the `ListServiceAccountActivity` operationId).
+	ListServiceAccountActivity(ctx context.Context, id openapi_types.UUID, params *ListServiceAccountActivityParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IssueServiceAccountTokenWithBody Issue a token to a service account
+	//
+	// Admins only, with a login session. The secret is in this answer only. Scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write); expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /service-accounts/{id}/tokens (the `IssueServiceAccountToken` operationId).
+	IssueServiceAccountTokenWithBody(ctx context.Context, id openapi_types.UUID, params *IssueServiceAccountTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IssueServiceAccountToken Issue a token to a service account
+	//
+	// Admins only, with a login session. The secret is in this answer only. Scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write); expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /service-accounts/{id}/tokens (the `IssueServiceAccountToken` operationId).
+	IssueServiceAccountToken(ctx context.Context, id openapi_types.UUID, params *IssueServiceAccountTokenParams, body IssueServiceAccountTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetAssessmentRules Assessment rules of my scope
 	//
 	// The scoring rules of the caller's supervision scope (the defaults until the office sets them): base 100; deductions per item overdue against its original deadline and per working day overdue (capped per item), per urge received (manual, automatic), per returned feedback, per verification failure, per extension granted; a bonus per item closed early (capped); grades excellent ≥ 90, pass ≥ 76, fail below. The ETag carries the version.
@@ -7509,6 +8451,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /stats/units (the `GetStatsUnits` operationId).
 	GetStatsUnits(ctx context.Context, params *GetStatsUnitsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTodoFeed The organisation's to-do feed
+	//
+	// For each active person of the unit (and of its sub-units with subunits=true), in display-name order, their to-do list exactly as GET /me/todo computes it for them, so that an OA system can mirror every person's 待办 without holding their tokens. Readers: admins (every unit); the supervision office's supervisors and leaders (the units of their scope); a service account (token scope todo:read) for the units under its owning unit within its scope — an account owned by an enterprise's (or the group's) own unit reads that scope, one owned by a department reads that department. Anyone else: 403. Paginated by person.
+	//
+	// Corresponds with GET /todo (the `GetTodoFeed` operationId).
+	GetTodoFeed(ctx context.Context, params *GetTodoFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListAllTokens Every API token
+	//
+	// Admins only, with a login session. The tokens of every principal, people and service accounts, newest first, never with their secret; each with its owner, scopes, expiry, last use and address.
+	//
+	// Corresponds with GET /tokens (the `ListAllTokens` operationId).
+	ListAllTokens(ctx context.Context, params *ListAllTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RevokeAnyToken Revoke any API token
+	//
+	// Admins only, with a login session. Revokes a token of any principal; its next request answers 401 in every process (tokens are checked in the database on each request).
+	//
+	// Corresponds with DELETE /tokens/{id} (the `RevokeAnyToken` operationId).
+	RevokeAnyToken(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUrgeChanges Urges across items, in change order (sync)
 	//
@@ -7855,7 +8818,7 @@ func (c *Client) ReturnAssignment(ctx context.Context, id openapi_types.UUID, pa
 
 // UploadAttachmentWithBody Upload an attachment
 //
-// multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
+// multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests, comments or the item itself (PATCH /items/{id}); only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
 //
 // Takes any type of body and a specified content type.
 //
@@ -7963,7 +8926,7 @@ func (c *Client) LdapLogin(ctx context.Context, body LdapLoginJSONRequestBody, r
 
 // LoginWithBody Log in
 //
-// Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+// Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 //
 // Takes any type of body and a specified content type.
 //
@@ -7982,7 +8945,7 @@ func (c *Client) LoginWithBody(ctx context.Context, contentType string, body io.
 
 // Login Log in
 //
-// Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+// Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8001,13 +8964,13 @@ func (c *Client) Login(ctx context.Context, body LoginJSONRequestBody, reqEditor
 
 // LogoutWithBody Log out
 //
-// Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+// Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /auth/logout (the `Logout` operationId).
-func (c *Client) LogoutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewLogoutRequestWithBody(c.Server, contentType, body)
+func (c *Client) LogoutWithBody(ctx context.Context, params *LogoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLogoutRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8020,13 +8983,13 @@ func (c *Client) LogoutWithBody(ctx context.Context, contentType string, body io
 
 // Logout Log out
 //
-// Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+// Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /auth/logout (the `Logout` operationId).
-func (c *Client) Logout(ctx context.Context, body LogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewLogoutRequest(c.Server, body)
+func (c *Client) Logout(ctx context.Context, params *LogoutParams, body LogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLogoutRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8128,13 +9091,13 @@ func (c *Client) ExchangeOIDCLogin(ctx context.Context, body ExchangeOIDCLoginJS
 
 // RefreshSessionWithBody Refresh the session
 //
-// Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+// Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /auth/refresh (the `RefreshSession` operationId).
-func (c *Client) RefreshSessionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRefreshSessionRequestWithBody(c.Server, contentType, body)
+func (c *Client) RefreshSessionWithBody(ctx context.Context, params *RefreshSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefreshSessionRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8147,13 +9110,13 @@ func (c *Client) RefreshSessionWithBody(ctx context.Context, contentType string,
 
 // RefreshSession Refresh the session
 //
-// Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+// Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /auth/refresh (the `RefreshSession` operationId).
-func (c *Client) RefreshSession(ctx context.Context, body RefreshSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRefreshSessionRequest(c.Server, body)
+func (c *Client) RefreshSession(ctx context.Context, params *RefreshSessionParams, body RefreshSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRefreshSessionRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8501,6 +9464,82 @@ func (c *Client) ReviewCompletionRequestWithBody(ctx context.Context, id openapi
 // Corresponds with POST /completion-requests/{id}/review (the `ReviewCompletionRequest` operationId).
 func (c *Client) ReviewCompletionRequest(ctx context.Context, id openapi_types.UUID, params *ReviewCompletionRequestParams, body ReviewCompletionRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReviewCompletionRequestRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MakeDecisionMilestoneWithBody Turn a coordination decision into a milestone
+//
+// One action: adds a milestone to the decision's item (title from the decision unless given; the due date must not be past nor after the item's deadline) and links it to the decision. By whoever may record coordination meetings and manage the item's milestones (403 otherwise); 409 when the decision already has a milestone. Appends `milestone_create` and `coordination_decision_link` to the timeline. Answers the decision.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /coordination-decisions/{id}/milestone (the `MakeDecisionMilestone` operationId).
+func (c *Client) MakeDecisionMilestoneWithBody(ctx context.Context, id openapi_types.UUID, params *MakeDecisionMilestoneParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMakeDecisionMilestoneRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// MakeDecisionMilestone Turn a coordination decision into a milestone
+//
+// One action: adds a milestone to the decision's item (title from the decision unless given; the due date must not be past nor after the item's deadline) and links it to the decision. By whoever may record coordination meetings and manage the item's milestones (403 otherwise); 409 when the decision already has a milestone. Appends `milestone_create` and `coordination_decision_link` to the timeline. Answers the decision.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /coordination-decisions/{id}/milestone (the `MakeDecisionMilestone` operationId).
+func (c *Client) MakeDecisionMilestone(ctx context.Context, id openapi_types.UUID, params *MakeDecisionMilestoneParams, body MakeDecisionMilestoneJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMakeDecisionMilestoneRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LinkDecisionSubItemWithBody Link a coordination decision to the sub-item made from it
+//
+// The sub-item is created first with POST /items (parent_id the decision's item; the SPA prefills the form from the decision), then linked here: sub_item_id must name a sub-item of the decision's item (422 otherwise). By whoever may record coordination meetings (403 otherwise); 409 when the decision is linked already. Appends `coordination_decision_link` to the timeline. Answers the decision.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /coordination-decisions/{id}/sub-item (the `LinkDecisionSubItem` operationId).
+func (c *Client) LinkDecisionSubItemWithBody(ctx context.Context, id openapi_types.UUID, params *LinkDecisionSubItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLinkDecisionSubItemRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// LinkDecisionSubItem Link a coordination decision to the sub-item made from it
+//
+// The sub-item is created first with POST /items (parent_id the decision's item; the SPA prefills the form from the decision), then linked here: sub_item_id must name a sub-item of the decision's item (422 otherwise). By whoever may record coordination meetings (403 otherwise); 409 when the decision is linked already. Appends `coordination_decision_link` to the timeline. Answers the decision.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /coordination-decisions/{id}/sub-item (the `LinkDecisionSubItem` operationId).
+func (c *Client) LinkDecisionSubItem(ctx context.Context, id openapi_types.UUID, params *LinkDecisionSubItemParams, body LinkDecisionSubItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLinkDecisionSubItemRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8915,7 +9954,7 @@ func (c *Client) ExportItemsCSV(ctx context.Context, params *ExportItemsCSVParam
 
 // ExportItemsXLSX The ledger (台账) as an Excel workbook
 //
-// One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
+// One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, document number (文号), category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
 //
 // Corresponds with GET /items/export.xlsx (the `ExportItemsXLSX` operationId).
 func (c *Client) ExportItemsXLSX(ctx context.Context, params *ExportItemsXLSXParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9336,7 +10375,7 @@ func (c *Client) ListCompletionRequests(ctx context.Context, id openapi_types.UU
 
 // CreateCompletionRequestWithBody Request completion (办结申请)
 //
-// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.
 //
 // Takes any type of body and a specified content type.
 //
@@ -9355,13 +10394,51 @@ func (c *Client) CreateCompletionRequestWithBody(ctx context.Context, id openapi
 
 // CreateCompletionRequest Request completion (办结申请)
 //
-// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /items/{id}/completion-requests (the `CreateCompletionRequest` operationId).
 func (c *Client) CreateCompletionRequest(ctx context.Context, id openapi_types.UUID, params *CreateCompletionRequestParams, body CreateCompletionRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateCompletionRequestRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateCoordinationWithBody Record a coordination meeting (组织协调)
+//
+// Same people and states as a visit: when and where, the attendees (people and/or units of the item's scope, at least one), the decisions (one or more, each of which may then become a sub-item or a milestone), the minutes as text and files (uploaded first, named in attachment_ids). Appends `coordination_record` to the timeline.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /items/{id}/coordinations (the `CreateCoordination` operationId).
+func (c *Client) CreateCoordinationWithBody(ctx context.Context, id openapi_types.UUID, params *CreateCoordinationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCoordinationRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateCoordination Record a coordination meeting (组织协调)
+//
+// Same people and states as a visit: when and where, the attendees (people and/or units of the item's scope, at least one), the decisions (one or more, each of which may then become a sub-item or a milestone), the minutes as text and files (uploaded first, named in attachment_ids). Appends `coordination_record` to the timeline.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /items/{id}/coordinations (the `CreateCoordination` operationId).
+func (c *Client) CreateCoordination(ctx context.Context, id openapi_types.UUID, params *CreateCoordinationParams, body CreateCoordinationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateCoordinationRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9599,6 +10676,57 @@ func (c *Client) IssueItemWithBody(ctx context.Context, id openapi_types.UUID, p
 // Corresponds with POST /items/{id}/issue (the `IssueItem` operationId).
 func (c *Client) IssueItem(ctx context.Context, id openapi_types.UUID, params *IssueItemParams, body IssueItemJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewIssueItemRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveJointUnit Remove a department from the joint supervision team
+//
+// Same people and states as adding one. Appends `joint_unit_remove` to the timeline; removing a unit that is not in the team changes nothing. Answers the team.
+//
+// Corresponds with DELETE /items/{id}/joint-units/{unit_id} (the `RemoveJointUnit` operationId).
+func (c *Client) RemoveJointUnit(ctx context.Context, id openapi_types.UUID, unitId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveJointUnitRequest(c.Server, id, unitId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddJointUnit Add a department to the joint supervision team (联合督办)
+//
+// By the supervision office of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise). The unit must be an org unit of the item's scope (422 unit_id). Its people then see the item and may urge it. Appends `joint_unit_add` to the timeline; adding a member again changes nothing. Answers the team.
+//
+// Corresponds with PUT /items/{id}/joint-units/{unit_id} (the `AddJointUnit` operationId).
+func (c *Client) AddJointUnit(ctx context.Context, id openapi_types.UUID, unitId openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddJointUnitRequest(c.Server, id, unitId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSupervisionMethods An item's joint supervision team, visits and coordination meetings
+//
+// For everyone who sees the item (404 otherwise): the departments of its joint supervision team (联合督办), its visit records (现场督办, newest first, with photos and files) and its coordination meetings (组织协调, newest first, with attendees, decisions and files). `allowed_actions`: manage_joint_units (the supervision office of the item's scope), record_visit and record_coordination (the office and the scope's leaders), from submission until the item is archived or cancelled. Each decision's allowed_actions say whether it may become a milestone or a sub-item now.
+//
+// Corresponds with GET /items/{id}/methods (the `GetSupervisionMethods` operationId).
+func (c *Client) GetSupervisionMethods(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSupervisionMethodsRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -9916,6 +11044,44 @@ func (c *Client) CreateVerificationWithBody(ctx context.Context, id openapi_type
 // Corresponds with POST /items/{id}/verifications (the `CreateVerification` operationId).
 func (c *Client) CreateVerification(ctx context.Context, id openapi_types.UUID, params *CreateVerificationParams, body CreateVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateVerificationRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateVisitWithBody Record a visit on site (现场督办)
+//
+// By the supervision office or a leader of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise): who went (active users), where, when (not in the future), the leader of the scope who authorised the visit (422 authorised_by otherwise) and the findings. Photos and files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Appends `visit_record` to the timeline.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /items/{id}/visits (the `CreateVisit` operationId).
+func (c *Client) CreateVisitWithBody(ctx context.Context, id openapi_types.UUID, params *CreateVisitParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateVisitRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateVisit Record a visit on site (现场督办)
+//
+// By the supervision office or a leader of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise): who went (active users), where, when (not in the future), the leader of the scope who authorised the visit (422 authorised_by otherwise) and the findings. Photos and files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Appends `visit_record` to the timeline.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /items/{id}/visits (the `CreateVisit` operationId).
+func (c *Client) CreateVisit(ctx context.Context, id openapi_types.UUID, params *CreateVisitParams, body CreateVisitJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateVisitRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10712,6 +11878,188 @@ func (c *Client) GetOrgImportTemplate(ctx context.Context, reqEditors ...Request
 	return c.Client.Do(req)
 }
 
+// ListServiceAccounts List service accounts
+//
+// Admins only, with a login session. Every service account (non-person principal of an integration), newest first, with its owning unit, role, number of live tokens and last use.
+//
+// Corresponds with GET /service-accounts (the `ListServiceAccounts` operationId).
+func (c *Client) ListServiceAccounts(ctx context.Context, params *ListServiceAccountsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListServiceAccountsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateServiceAccountWithBody Create a service account
+//
+// Admins only, with a login session. The account has no password and never signs in; it acts through the tokens an admin issues it (POST /service-accounts/{id}/tokens), with the rights of a person of its owning unit holding its role, limited by each token's scopes.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /service-accounts (the `CreateServiceAccount` operationId).
+func (c *Client) CreateServiceAccountWithBody(ctx context.Context, params *CreateServiceAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateServiceAccountRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateServiceAccount Create a service account
+//
+// Admins only, with a login session. The account has no password and never signs in; it acts through the tokens an admin issues it (POST /service-accounts/{id}/tokens), with the rights of a person of its owning unit holding its role, limited by each token's scopes.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /service-accounts (the `CreateServiceAccount` operationId).
+func (c *Client) CreateServiceAccount(ctx context.Context, params *CreateServiceAccountParams, body CreateServiceAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateServiceAccountRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteServiceAccount Delete a service account
+//
+// Admins only, with a login session. Deletes an account that never acted, with its tokens; one that acted stays for the audit trail (409 service_account_has_activity: disable it instead).
+//
+// Corresponds with DELETE /service-accounts/{id} (the `DeleteServiceAccount` operationId).
+func (c *Client) DeleteServiceAccount(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteServiceAccountRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetServiceAccount Read a service account
+//
+// Admins only, with a login session.
+//
+// Corresponds with GET /service-accounts/{id} (the `GetServiceAccount` operationId).
+func (c *Client) GetServiceAccount(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetServiceAccountRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateServiceAccountWithBody Change or disable a service account
+//
+// Admins only, with a login session. `active: false` disables the account: each of its tokens answers 401 from the next request on, in every process; `active: true` enables it again.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /service-accounts/{id} (the `UpdateServiceAccount` operationId).
+func (c *Client) UpdateServiceAccountWithBody(ctx context.Context, id openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateServiceAccountRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateServiceAccount Change or disable a service account
+//
+// Admins only, with a login session. `active: false` disables the account: each of its tokens answers 401 from the next request on, in every process; `active: true` enables it again.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /service-accounts/{id} (the `UpdateServiceAccount` operationId).
+func (c *Client) UpdateServiceAccount(ctx context.Context, id openapi_types.UUID, body UpdateServiceAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateServiceAccountRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListServiceAccountActivity What a service account did
+//
+// Admins only, with a login session. The audit log's entries the account is the actor of, newest first: every change it made through the API (action service_account.request, with the route, status and token id), besides what the domain records itself.
+//
+// Corresponds with GET /service-accounts/{id}/activity (the `ListServiceAccountActivity` operationId).
+func (c *Client) ListServiceAccountActivity(ctx context.Context, id openapi_types.UUID, params *ListServiceAccountActivityParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListServiceAccountActivityRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IssueServiceAccountTokenWithBody Issue a token to a service account
+//
+// Admins only, with a login session. The secret is in this answer only. Scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write); expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /service-accounts/{id}/tokens (the `IssueServiceAccountToken` operationId).
+func (c *Client) IssueServiceAccountTokenWithBody(ctx context.Context, id openapi_types.UUID, params *IssueServiceAccountTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIssueServiceAccountTokenRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IssueServiceAccountToken Issue a token to a service account
+//
+// Admins only, with a login session. The secret is in this answer only. Scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write); expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /service-accounts/{id}/tokens (the `IssueServiceAccountToken` operationId).
+func (c *Client) IssueServiceAccountToken(ctx context.Context, id openapi_types.UUID, params *IssueServiceAccountTokenParams, body IssueServiceAccountTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIssueServiceAccountTokenRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetAssessmentRules Assessment rules of my scope
 //
 // The scoring rules of the caller's supervision scope (the defaults until the office sets them): base 100; deductions per item overdue against its original deadline and per working day overdue (capped per item), per urge received (manual, automatic), per returned feedback, per verification failure, per extension granted; a bonus per item closed early (capped); grades excellent ≥ 90, pass ≥ 76, fail below. The ETag carries the version.
@@ -10918,6 +12266,57 @@ func (c *Client) GetStatsTrend(ctx context.Context, params *GetStatsTrendParams,
 // Corresponds with GET /stats/units (the `GetStatsUnits` operationId).
 func (c *Client) GetStatsUnits(ctx context.Context, params *GetStatsUnitsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetStatsUnitsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTodoFeed The organisation's to-do feed
+//
+// For each active person of the unit (and of its sub-units with subunits=true), in display-name order, their to-do list exactly as GET /me/todo computes it for them, so that an OA system can mirror every person's 待办 without holding their tokens. Readers: admins (every unit); the supervision office's supervisors and leaders (the units of their scope); a service account (token scope todo:read) for the units under its owning unit within its scope — an account owned by an enterprise's (or the group's) own unit reads that scope, one owned by a department reads that department. Anyone else: 403. Paginated by person.
+//
+// Corresponds with GET /todo (the `GetTodoFeed` operationId).
+func (c *Client) GetTodoFeed(ctx context.Context, params *GetTodoFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTodoFeedRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListAllTokens Every API token
+//
+// Admins only, with a login session. The tokens of every principal, people and service accounts, newest first, never with their secret; each with its owner, scopes, expiry, last use and address.
+//
+// Corresponds with GET /tokens (the `ListAllTokens` operationId).
+func (c *Client) ListAllTokens(ctx context.Context, params *ListAllTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAllTokensRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RevokeAnyToken Revoke any API token
+//
+// Admins only, with a login session. Revokes a token of any principal; its next request answers 401 in every process (tokens are checked in the database on each request).
+//
+// Corresponds with DELETE /tokens/{id} (the `RevokeAnyToken` operationId).
+func (c *Client) RevokeAnyToken(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRevokeAnyTokenRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -12001,18 +13400,18 @@ func NewLoginRequestWithBody(server string, contentType string, body io.Reader) 
 }
 
 // NewLogoutRequest calls the generic Logout builder with application/json body
-func NewLogoutRequest(server string, body LogoutJSONRequestBody) (*http.Request, error) {
+func NewLogoutRequest(server string, params *LogoutParams, body LogoutJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewLogoutRequestWithBody(server, "application/json", bodyReader)
+	return NewLogoutRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewLogoutRequestWithBody constructs an http.Request for the Logout method, with any body, and a specified content type
-func NewLogoutRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewLogoutRequestWithBody(server string, params *LogoutParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -12036,6 +13435,21 @@ func NewLogoutRequestWithBody(server string, contentType string, body io.Reader)
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XRequestedWith != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Requested-With", *params.XRequestedWith, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Requested-With", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -12252,18 +13666,18 @@ func NewExchangeOIDCLoginRequestWithBody(server string, contentType string, body
 }
 
 // NewRefreshSessionRequest calls the generic RefreshSession builder with application/json body
-func NewRefreshSessionRequest(server string, body RefreshSessionJSONRequestBody) (*http.Request, error) {
+func NewRefreshSessionRequest(server string, params *RefreshSessionParams, body RefreshSessionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRefreshSessionRequestWithBody(server, "application/json", bodyReader)
+	return NewRefreshSessionRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewRefreshSessionRequestWithBody constructs an http.Request for the RefreshSession method, with any body, and a specified content type
-func NewRefreshSessionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewRefreshSessionRequestWithBody(server string, params *RefreshSessionParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -12287,6 +13701,21 @@ func NewRefreshSessionRequestWithBody(server string, contentType string, body io
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XRequestedWith != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Requested-With", *params.XRequestedWith, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Requested-With", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -13070,6 +14499,130 @@ func NewReviewCompletionRequestRequestWithBody(server string, id openapi_types.U
 			}
 
 			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewMakeDecisionMilestoneRequest calls the generic MakeDecisionMilestone builder with application/json body
+func NewMakeDecisionMilestoneRequest(server string, id openapi_types.UUID, params *MakeDecisionMilestoneParams, body MakeDecisionMilestoneJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMakeDecisionMilestoneRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewMakeDecisionMilestoneRequestWithBody constructs an http.Request for the MakeDecisionMilestone method, with any body, and a specified content type
+func NewMakeDecisionMilestoneRequestWithBody(server string, id openapi_types.UUID, params *MakeDecisionMilestoneParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/coordination-decisions/%s/milestone", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewLinkDecisionSubItemRequest calls the generic LinkDecisionSubItem builder with application/json body
+func NewLinkDecisionSubItemRequest(server string, id openapi_types.UUID, params *LinkDecisionSubItemParams, body LinkDecisionSubItemJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewLinkDecisionSubItemRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewLinkDecisionSubItemRequestWithBody constructs an http.Request for the LinkDecisionSubItem method, with any body, and a specified content type
+func NewLinkDecisionSubItemRequestWithBody(server string, id openapi_types.UUID, params *LinkDecisionSubItemParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/coordination-decisions/%s/sub-item", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
 	}
@@ -14083,6 +15636,42 @@ func NewListItemsRequest(server string, params *ListItemsParams) (*http.Request,
 
 		}
 
+		if params.DocNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "doc_number", *params.DocNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SupervisingLeaderId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "supervising_leader_id", *params.SupervisingLeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CooperatingUnitId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cooperating_unit_id", *params.CooperatingUnitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.IssuedFrom != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "issued_from", *params.IssuedFrom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
@@ -14408,6 +15997,18 @@ func NewExportItemsCSVRequest(server string, params *ExportItemsCSVParams) (*htt
 
 		}
 
+		if params.Ids != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -14624,6 +16225,54 @@ func NewExportItemsXLSXRequest(server string, params *ExportItemsXLSXParams) (*h
 		if params.Tag != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tag", *params.Tag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.DocNumber != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "doc_number", *params.DocNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SupervisingLeaderId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "supervising_leader_id", *params.SupervisingLeaderId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CooperatingUnitId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cooperating_unit_id", *params.CooperatingUnitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Ids != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "ids", *params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15679,6 +17328,68 @@ func NewCreateCompletionRequestRequestWithBody(server string, id openapi_types.U
 	return req, nil
 }
 
+// NewCreateCoordinationRequest calls the generic CreateCoordination builder with application/json body
+func NewCreateCoordinationRequest(server string, id openapi_types.UUID, params *CreateCoordinationParams, body CreateCoordinationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateCoordinationRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewCreateCoordinationRequestWithBody constructs an http.Request for the CreateCoordination method, with any body, and a specified content type
+func NewCreateCoordinationRequestWithBody(server string, id openapi_types.UUID, params *CreateCoordinationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/items/%s/coordinations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewSetItemDeadlineRequest calls the generic SetItemDeadline builder with application/json body
 func NewSetItemDeadlineRequest(server string, id openapi_types.UUID, params *SetItemDeadlineParams, body SetItemDeadlineJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -16254,6 +17965,122 @@ func NewIssueItemRequestWithBody(server string, id openapi_types.UUID, params *I
 			req.Header.Set("Idempotency-Key", headerParam1)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewRemoveJointUnitRequest constructs an http.Request for the RemoveJointUnit method
+func NewRemoveJointUnitRequest(server string, id openapi_types.UUID, unitId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "unit_id", unitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/items/%s/joint-units/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAddJointUnitRequest constructs an http.Request for the AddJointUnit method
+func NewAddJointUnitRequest(server string, id openapi_types.UUID, unitId openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "unit_id", unitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/items/%s/joint-units/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetSupervisionMethodsRequest constructs an http.Request for the GetSupervisionMethods method
+func NewGetSupervisionMethodsRequest(server string, id openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/items/%s/methods", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -16894,6 +18721,68 @@ func NewCreateVerificationRequestWithBody(server string, id openapi_types.UUID, 
 			}
 
 			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCreateVisitRequest calls the generic CreateVisit builder with application/json body
+func NewCreateVisitRequest(server string, id openapi_types.UUID, params *CreateVisitParams, body CreateVisitJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateVisitRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewCreateVisitRequestWithBody constructs an http.Request for the CreateVisit method, with any body, and a specified content type
+func NewCreateVisitRequestWithBody(server string, id openapi_types.UUID, params *CreateVisitParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/items/%s/visits", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
 	}
@@ -18561,6 +20450,389 @@ func NewGetOrgImportTemplateRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListServiceAccountsRequest constructs an http.Request for the ListServiceAccounts method
+func NewListServiceAccountsRequest(server string, params *ListServiceAccountsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/service-accounts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.OrgUnitId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "org_unit_id", *params.OrgUnitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateServiceAccountRequest calls the generic CreateServiceAccount builder with application/json body
+func NewCreateServiceAccountRequest(server string, params *CreateServiceAccountParams, body CreateServiceAccountJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateServiceAccountRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateServiceAccountRequestWithBody constructs an http.Request for the CreateServiceAccount method, with any body, and a specified content type
+func NewCreateServiceAccountRequestWithBody(server string, params *CreateServiceAccountParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/service-accounts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteServiceAccountRequest constructs an http.Request for the DeleteServiceAccount method
+func NewDeleteServiceAccountRequest(server string, id openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/service-accounts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetServiceAccountRequest constructs an http.Request for the GetServiceAccount method
+func NewGetServiceAccountRequest(server string, id openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/service-accounts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateServiceAccountRequest calls the generic UpdateServiceAccount builder with application/json body
+func NewUpdateServiceAccountRequest(server string, id openapi_types.UUID, body UpdateServiceAccountJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateServiceAccountRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewUpdateServiceAccountRequestWithBody constructs an http.Request for the UpdateServiceAccount method, with any body, and a specified content type
+func NewUpdateServiceAccountRequestWithBody(server string, id openapi_types.UUID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/service-accounts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListServiceAccountActivityRequest constructs an http.Request for the ListServiceAccountActivity method
+func NewListServiceAccountActivityRequest(server string, id openapi_types.UUID, params *ListServiceAccountActivityParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/service-accounts/%s/activity", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewIssueServiceAccountTokenRequest calls the generic IssueServiceAccountToken builder with application/json body
+func NewIssueServiceAccountTokenRequest(server string, id openapi_types.UUID, params *IssueServiceAccountTokenParams, body IssueServiceAccountTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewIssueServiceAccountTokenRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewIssueServiceAccountTokenRequestWithBody constructs an http.Request for the IssueServiceAccountToken method, with any body, and a specified content type
+func NewIssueServiceAccountTokenRequestWithBody(server string, id openapi_types.UUID, params *IssueServiceAccountTokenParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/service-accounts/%s/tokens", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetAssessmentRulesRequest constructs an http.Request for the GetAssessmentRules method
 func NewGetAssessmentRulesRequest(server string) (*http.Request, error) {
 	var err error
@@ -19178,6 +21450,240 @@ func NewGetStatsUnitsRequest(server string, params *GetStatsUnitsParams) (*http.
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetTodoFeedRequest constructs an http.Request for the GetTodoFeed method
+func NewGetTodoFeedRequest(server string, params *GetTodoFeedParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/todo")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unit_id", params.UnitId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Subunits != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "subunits", *params.Subunits, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListAllTokensRequest constructs an http.Request for the ListAllTokens method
+func NewListAllTokensRequest(server string, params *ListAllTokensParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.OwnerId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "owner_id", *params.OwnerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "uuid"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Kind != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "kind", *params.Kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Expired != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expired", *params.Expired, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Revoked != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "revoked", *params.Revoked, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page_size", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRevokeAnyTokenRequest constructs an http.Request for the RevokeAnyToken method
+func NewRevokeAnyTokenRequest(server string, id openapi_types.UUID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tokens/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -20361,7 +22867,7 @@ type ClientWithResponsesInterface interface {
 
 	// UploadAttachmentWithBodyWithResponse Upload an attachment
 	//
-	// multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
+	// multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests, comments or the item itself (PATCH /items/{id}); only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -20415,7 +22921,7 @@ type ClientWithResponsesInterface interface {
 
 	// LoginWithBodyWithResponse Log in
 	//
-	// Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+	// Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -20424,7 +22930,7 @@ type ClientWithResponsesInterface interface {
 
 	// LoginWithResponse Log in
 	//
-	// Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+	// Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -20433,21 +22939,21 @@ type ClientWithResponsesInterface interface {
 
 	// LogoutWithBodyWithResponse Log out
 	//
-	// Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+	// Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /auth/logout (the `Logout` operationId).
-	LogoutWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LogoutResponse, error)
+	LogoutWithBodyWithResponse(ctx context.Context, params *LogoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LogoutResponse, error)
 
 	// LogoutWithResponse Log out
 	//
-	// Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+	// Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /auth/logout (the `Logout` operationId).
-	LogoutWithResponse(ctx context.Context, body LogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*LogoutResponse, error)
+	LogoutWithResponse(ctx context.Context, params *LogoutParams, body LogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*LogoutResponse, error)
 
 	// GetAuthMethodsWithResponse Login methods
 	//
@@ -20496,21 +23002,21 @@ type ClientWithResponsesInterface interface {
 
 	// RefreshSessionWithBodyWithResponse Refresh the session
 	//
-	// Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+	// Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /auth/refresh (the `RefreshSession` operationId).
-	RefreshSessionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RefreshSessionResponse, error)
+	RefreshSessionWithBodyWithResponse(ctx context.Context, params *RefreshSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RefreshSessionResponse, error)
 
 	// RefreshSessionWithResponse Refresh the session
 	//
-	// Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+	// Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /auth/refresh (the `RefreshSession` operationId).
-	RefreshSessionWithResponse(ctx context.Context, body RefreshSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*RefreshSessionResponse, error)
+	RefreshSessionWithResponse(ctx context.Context, params *RefreshSessionParams, body RefreshSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*RefreshSessionResponse, error)
 
 	// ListBulletinsWithResponse List bulletins (通报)
 	//
@@ -20682,6 +23188,42 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /completion-requests/{id}/review (the `ReviewCompletionRequest` operationId).
 	ReviewCompletionRequestWithResponse(ctx context.Context, id openapi_types.UUID, params *ReviewCompletionRequestParams, body ReviewCompletionRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*ReviewCompletionRequestResponse, error)
+
+	// MakeDecisionMilestoneWithBodyWithResponse Turn a coordination decision into a milestone
+	//
+	// One action: adds a milestone to the decision's item (title from the decision unless given; the due date must not be past nor after the item's deadline) and links it to the decision. By whoever may record coordination meetings and manage the item's milestones (403 otherwise); 409 when the decision already has a milestone. Appends `milestone_create` and `coordination_decision_link` to the timeline. Answers the decision.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /coordination-decisions/{id}/milestone (the `MakeDecisionMilestone` operationId).
+	MakeDecisionMilestoneWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *MakeDecisionMilestoneParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MakeDecisionMilestoneResponse, error)
+
+	// MakeDecisionMilestoneWithResponse Turn a coordination decision into a milestone
+	//
+	// One action: adds a milestone to the decision's item (title from the decision unless given; the due date must not be past nor after the item's deadline) and links it to the decision. By whoever may record coordination meetings and manage the item's milestones (403 otherwise); 409 when the decision already has a milestone. Appends `milestone_create` and `coordination_decision_link` to the timeline. Answers the decision.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /coordination-decisions/{id}/milestone (the `MakeDecisionMilestone` operationId).
+	MakeDecisionMilestoneWithResponse(ctx context.Context, id openapi_types.UUID, params *MakeDecisionMilestoneParams, body MakeDecisionMilestoneJSONRequestBody, reqEditors ...RequestEditorFn) (*MakeDecisionMilestoneResponse, error)
+
+	// LinkDecisionSubItemWithBodyWithResponse Link a coordination decision to the sub-item made from it
+	//
+	// The sub-item is created first with POST /items (parent_id the decision's item; the SPA prefills the form from the decision), then linked here: sub_item_id must name a sub-item of the decision's item (422 otherwise). By whoever may record coordination meetings (403 otherwise); 409 when the decision is linked already. Appends `coordination_decision_link` to the timeline. Answers the decision.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /coordination-decisions/{id}/sub-item (the `LinkDecisionSubItem` operationId).
+	LinkDecisionSubItemWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *LinkDecisionSubItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LinkDecisionSubItemResponse, error)
+
+	// LinkDecisionSubItemWithResponse Link a coordination decision to the sub-item made from it
+	//
+	// The sub-item is created first with POST /items (parent_id the decision's item; the SPA prefills the form from the decision), then linked here: sub_item_id must name a sub-item of the decision's item (422 otherwise). By whoever may record coordination meetings (403 otherwise); 409 when the decision is linked already. Appends `coordination_decision_link` to the timeline. Answers the decision.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /coordination-decisions/{id}/sub-item (the `LinkDecisionSubItem` operationId).
+	LinkDecisionSubItemWithResponse(ctx context.Context, id openapi_types.UUID, params *LinkDecisionSubItemParams, body LinkDecisionSubItemJSONRequestBody, reqEditors ...RequestEditorFn) (*LinkDecisionSubItemResponse, error)
 
 	// ListExtensionChangesWithResponse Extension requests across items, in change order (sync)
 	//
@@ -20883,7 +23425,7 @@ type ClientWithResponsesInterface interface {
 
 	// ExportItemsXLSXWithResponse The ledger (台账) as an Excel workbook
 	//
-	// One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
+	// One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, document number (文号), category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -21090,7 +23632,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateCompletionRequestWithBodyWithResponse Request completion (办结申请)
 	//
-	// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+	// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -21099,12 +23641,30 @@ type ClientWithResponsesInterface interface {
 
 	// CreateCompletionRequestWithResponse Request completion (办结申请)
 	//
-	// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+	// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /items/{id}/completion-requests (the `CreateCompletionRequest` operationId).
 	CreateCompletionRequestWithResponse(ctx context.Context, id openapi_types.UUID, params *CreateCompletionRequestParams, body CreateCompletionRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCompletionRequestResponse, error)
+
+	// CreateCoordinationWithBodyWithResponse Record a coordination meeting (组织协调)
+	//
+	// Same people and states as a visit: when and where, the attendees (people and/or units of the item's scope, at least one), the decisions (one or more, each of which may then become a sub-item or a milestone), the minutes as text and files (uploaded first, named in attachment_ids). Appends `coordination_record` to the timeline.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /items/{id}/coordinations (the `CreateCoordination` operationId).
+	CreateCoordinationWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *CreateCoordinationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCoordinationResponse, error)
+
+	// CreateCoordinationWithResponse Record a coordination meeting (组织协调)
+	//
+	// Same people and states as a visit: when and where, the attendees (people and/or units of the item's scope, at least one), the decisions (one or more, each of which may then become a sub-item or a milestone), the minutes as text and files (uploaded first, named in attachment_ids). Appends `coordination_record` to the timeline.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /items/{id}/coordinations (the `CreateCoordination` operationId).
+	CreateCoordinationWithResponse(ctx context.Context, id openapi_types.UUID, params *CreateCoordinationParams, body CreateCoordinationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCoordinationResponse, error)
 
 	// SetItemDeadlineWithBodyWithResponse Set a new deadline on an overdue item (supervision office)
 	//
@@ -21222,6 +23782,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /items/{id}/issue (the `IssueItem` operationId).
 	IssueItemWithResponse(ctx context.Context, id openapi_types.UUID, params *IssueItemParams, body IssueItemJSONRequestBody, reqEditors ...RequestEditorFn) (*IssueItemResponse, error)
+
+	// RemoveJointUnitWithResponse Remove a department from the joint supervision team
+	//
+	// Same people and states as adding one. Appends `joint_unit_remove` to the timeline; removing a unit that is not in the team changes nothing. Answers the team.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /items/{id}/joint-units/{unit_id} (the `RemoveJointUnit` operationId).
+	RemoveJointUnitWithResponse(ctx context.Context, id openapi_types.UUID, unitId openapi_types.UUID, reqEditors ...RequestEditorFn) (*RemoveJointUnitResponse, error)
+
+	// AddJointUnitWithResponse Add a department to the joint supervision team (联合督办)
+	//
+	// By the supervision office of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise). The unit must be an org unit of the item's scope (422 unit_id). Its people then see the item and may urge it. Appends `joint_unit_add` to the timeline; adding a member again changes nothing. Answers the team.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /items/{id}/joint-units/{unit_id} (the `AddJointUnit` operationId).
+	AddJointUnitWithResponse(ctx context.Context, id openapi_types.UUID, unitId openapi_types.UUID, reqEditors ...RequestEditorFn) (*AddJointUnitResponse, error)
+
+	// GetSupervisionMethodsWithResponse An item's joint supervision team, visits and coordination meetings
+	//
+	// For everyone who sees the item (404 otherwise): the departments of its joint supervision team (联合督办), its visit records (现场督办, newest first, with photos and files) and its coordination meetings (组织协调, newest first, with attendees, decisions and files). `allowed_actions`: manage_joint_units (the supervision office of the item's scope), record_visit and record_coordination (the office and the scope's leaders), from submission until the item is archived or cancelled. Each decision's allowed_actions say whether it may become a milestone or a sub-item now.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /items/{id}/methods (the `GetSupervisionMethods` operationId).
+	GetSupervisionMethodsWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetSupervisionMethodsResponse, error)
 
 	// ListMilestonesWithResponse The item's milestones (节点)
 	//
@@ -21375,6 +23962,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /items/{id}/verifications (the `CreateVerification` operationId).
 	CreateVerificationWithResponse(ctx context.Context, id openapi_types.UUID, params *CreateVerificationParams, body CreateVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVerificationResponse, error)
+
+	// CreateVisitWithBodyWithResponse Record a visit on site (现场督办)
+	//
+	// By the supervision office or a leader of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise): who went (active users), where, when (not in the future), the leader of the scope who authorised the visit (422 authorised_by otherwise) and the findings. Photos and files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Appends `visit_record` to the timeline.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /items/{id}/visits (the `CreateVisit` operationId).
+	CreateVisitWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *CreateVisitParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVisitResponse, error)
+
+	// CreateVisitWithResponse Record a visit on site (现场督办)
+	//
+	// By the supervision office or a leader of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise): who went (active users), where, when (not in the future), the leader of the scope who authorised the visit (422 authorised_by otherwise) and the findings. Photos and files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Appends `visit_record` to the timeline.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /items/{id}/visits (the `CreateVisit` operationId).
+	CreateVisitWithResponse(ctx context.Context, id openapi_types.UUID, params *CreateVisitParams, body CreateVisitJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVisitResponse, error)
 
 	// GetMeWithResponse Current user
 	//
@@ -21772,6 +24377,96 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /org/import-template.xlsx (the `GetOrgImportTemplate` operationId).
 	GetOrgImportTemplateWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOrgImportTemplateResponse, error)
 
+	// ListServiceAccountsWithResponse List service accounts
+	//
+	// Admins only, with a login session. Every service account (non-person principal of an integration), newest first, with its owning unit, role, number of live tokens and last use.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /service-accounts (the `ListServiceAccounts` operationId).
+	ListServiceAccountsWithResponse(ctx context.Context, params *ListServiceAccountsParams, reqEditors ...RequestEditorFn) (*ListServiceAccountsResponse, error)
+
+	// CreateServiceAccountWithBodyWithResponse Create a service account
+	//
+	// Admins only, with a login session. The account has no password and never signs in; it acts through the tokens an admin issues it (POST /service-accounts/{id}/tokens), with the rights of a person of its owning unit holding its role, limited by each token's scopes.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /service-accounts (the `CreateServiceAccount` operationId).
+	CreateServiceAccountWithBodyWithResponse(ctx context.Context, params *CreateServiceAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateServiceAccountResponse, error)
+
+	// CreateServiceAccountWithResponse Create a service account
+	//
+	// Admins only, with a login session. The account has no password and never signs in; it acts through the tokens an admin issues it (POST /service-accounts/{id}/tokens), with the rights of a person of its owning unit holding its role, limited by each token's scopes.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /service-accounts (the `CreateServiceAccount` operationId).
+	CreateServiceAccountWithResponse(ctx context.Context, params *CreateServiceAccountParams, body CreateServiceAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateServiceAccountResponse, error)
+
+	// DeleteServiceAccountWithResponse Delete a service account
+	//
+	// Admins only, with a login session. Deletes an account that never acted, with its tokens; one that acted stays for the audit trail (409 service_account_has_activity: disable it instead).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /service-accounts/{id} (the `DeleteServiceAccount` operationId).
+	DeleteServiceAccountWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteServiceAccountResponse, error)
+
+	// GetServiceAccountWithResponse Read a service account
+	//
+	// Admins only, with a login session.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /service-accounts/{id} (the `GetServiceAccount` operationId).
+	GetServiceAccountWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetServiceAccountResponse, error)
+
+	// UpdateServiceAccountWithBodyWithResponse Change or disable a service account
+	//
+	// Admins only, with a login session. `active: false` disables the account: each of its tokens answers 401 from the next request on, in every process; `active: true` enables it again.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /service-accounts/{id} (the `UpdateServiceAccount` operationId).
+	UpdateServiceAccountWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateServiceAccountResponse, error)
+
+	// UpdateServiceAccountWithResponse Change or disable a service account
+	//
+	// Admins only, with a login session. `active: false` disables the account: each of its tokens answers 401 from the next request on, in every process; `active: true` enables it again.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /service-accounts/{id} (the `UpdateServiceAccount` operationId).
+	UpdateServiceAccountWithResponse(ctx context.Context, id openapi_types.UUID, body UpdateServiceAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateServiceAccountResponse, error)
+
+	// ListServiceAccountActivityWithResponse What a service account did
+	//
+	// Admins only, with a login session. The audit log's entries the account is the actor of, newest first: every change it made through the API (action service_account.request, with the route, status and token id), besides what the domain records itself.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /service-accounts/{id}/activity (the `ListServiceAccountActivity` operationId).
+	ListServiceAccountActivityWithResponse(ctx context.Context, id openapi_types.UUID, params *ListServiceAccountActivityParams, reqEditors ...RequestEditorFn) (*ListServiceAccountActivityResponse, error)
+
+	// IssueServiceAccountTokenWithBodyWithResponse Issue a token to a service account
+	//
+	// Admins only, with a login session. The secret is in this answer only. Scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write); expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /service-accounts/{id}/tokens (the `IssueServiceAccountToken` operationId).
+	IssueServiceAccountTokenWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *IssueServiceAccountTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*IssueServiceAccountTokenResponse, error)
+
+	// IssueServiceAccountTokenWithResponse Issue a token to a service account
+	//
+	// Admins only, with a login session. The secret is in this answer only. Scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write); expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /service-accounts/{id}/tokens (the `IssueServiceAccountToken` operationId).
+	IssueServiceAccountTokenWithResponse(ctx context.Context, id openapi_types.UUID, params *IssueServiceAccountTokenParams, body IssueServiceAccountTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*IssueServiceAccountTokenResponse, error)
+
 	// GetAssessmentRulesWithResponse Assessment rules of my scope
 	//
 	// The scoring rules of the caller's supervision scope (the defaults until the office sets them): base 100; deductions per item overdue against its original deadline and per working day overdue (capped per item), per urge received (manual, automatic), per returned feedback, per verification failure, per extension granted; a bonus per item closed early (capped); grades excellent ≥ 90, pass ≥ 76, fail below. The ETag carries the version.
@@ -21879,6 +24574,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /stats/units (the `GetStatsUnits` operationId).
 	GetStatsUnitsWithResponse(ctx context.Context, params *GetStatsUnitsParams, reqEditors ...RequestEditorFn) (*GetStatsUnitsResponse, error)
+
+	// GetTodoFeedWithResponse The organisation's to-do feed
+	//
+	// For each active person of the unit (and of its sub-units with subunits=true), in display-name order, their to-do list exactly as GET /me/todo computes it for them, so that an OA system can mirror every person's 待办 without holding their tokens. Readers: admins (every unit); the supervision office's supervisors and leaders (the units of their scope); a service account (token scope todo:read) for the units under its owning unit within its scope — an account owned by an enterprise's (or the group's) own unit reads that scope, one owned by a department reads that department. Anyone else: 403. Paginated by person.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /todo (the `GetTodoFeed` operationId).
+	GetTodoFeedWithResponse(ctx context.Context, params *GetTodoFeedParams, reqEditors ...RequestEditorFn) (*GetTodoFeedResponse, error)
+
+	// ListAllTokensWithResponse Every API token
+	//
+	// Admins only, with a login session. The tokens of every principal, people and service accounts, newest first, never with their secret; each with its owner, scopes, expiry, last use and address.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tokens (the `ListAllTokens` operationId).
+	ListAllTokensWithResponse(ctx context.Context, params *ListAllTokensParams, reqEditors ...RequestEditorFn) (*ListAllTokensResponse, error)
+
+	// RevokeAnyTokenWithResponse Revoke any API token
+	//
+	// Admins only, with a login session. Revokes a token of any principal; its next request answers 401 in every process (tokens are checked in the database on each request).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /tokens/{id} (the `RevokeAnyToken` operationId).
+	RevokeAnyTokenWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*RevokeAnyTokenResponse, error)
 
 	// ListUrgeChangesWithResponse Urges across items, in change order (sync)
 	//
@@ -23328,6 +26050,11 @@ func (r DownloadAttachmentResponse) ContentType() string {
 	return ""
 }
 
+// LdapLoginResponse200Headers the declared response headers of an HTTP 200 response for LdapLogin
+type LdapLoginResponse200Headers struct {
+	SetCookie *string
+}
+
 type LdapLoginResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23347,6 +26074,8 @@ type LdapLoginResponse struct {
 	ApplicationproblemJSON503 *Problem
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *LdapLoginResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23418,6 +26147,11 @@ func (r LdapLoginResponse) ContentType() string {
 	return ""
 }
 
+// LoginResponse200Headers the declared response headers of an HTTP 200 response for Login
+type LoginResponse200Headers struct {
+	SetCookie *string
+}
+
 type LoginResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23437,6 +26171,8 @@ type LoginResponse struct {
 	ApplicationproblemJSON503 *Problem
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *LoginResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23508,6 +26244,11 @@ func (r LoginResponse) ContentType() string {
 	return ""
 }
 
+// LogoutResponse204Headers the declared response headers of an HTTP 204 response for Logout
+type LogoutResponse204Headers struct {
+	SetCookie *string
+}
+
 // LogoutResponse429Headers the declared response headers of an HTTP 429 response for Logout
 type LogoutResponse429Headers struct {
 	RateLimit       *string
@@ -23525,6 +26266,8 @@ type LogoutResponse struct {
 	HTTPResponse *http.Response
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Problem
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -23533,6 +26276,8 @@ type LogoutResponse struct {
 	ApplicationproblemJSON503 *ServiceUnavailable
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *Problem
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *LogoutResponse204Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *LogoutResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -23542,6 +26287,11 @@ type LogoutResponse struct {
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
 func (r LogoutResponse) GetApplicationproblemJSON400() *Problem {
 	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r LogoutResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
@@ -23820,6 +26570,11 @@ func (r StartOIDCLoginResponse) ContentType() string {
 	return ""
 }
 
+// ExchangeOIDCLoginResponse200Headers the declared response headers of an HTTP 200 response for ExchangeOIDCLogin
+type ExchangeOIDCLoginResponse200Headers struct {
+	SetCookie *string
+}
+
 // ExchangeOIDCLoginResponse429Headers the declared response headers of an HTTP 429 response for ExchangeOIDCLogin
 type ExchangeOIDCLoginResponse429Headers struct {
 	RateLimit       *string
@@ -23849,6 +26604,8 @@ type ExchangeOIDCLoginResponse struct {
 	ApplicationproblemJSON503 *ServiceUnavailable
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExchangeOIDCLoginResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ExchangeOIDCLoginResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -23919,6 +26676,11 @@ func (r ExchangeOIDCLoginResponse) ContentType() string {
 	return ""
 }
 
+// RefreshSessionResponse200Headers the declared response headers of an HTTP 200 response for RefreshSession
+type RefreshSessionResponse200Headers struct {
+	SetCookie *string
+}
+
 // RefreshSessionResponse429Headers the declared response headers of an HTTP 429 response for RefreshSession
 type RefreshSessionResponse429Headers struct {
 	RateLimit       *string
@@ -23940,6 +26702,8 @@ type RefreshSessionResponse struct {
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *Problem
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -23948,6 +26712,8 @@ type RefreshSessionResponse struct {
 	ApplicationproblemJSON503 *ServiceUnavailable
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RefreshSessionResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RefreshSessionResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -23967,6 +26733,11 @@ func (r RefreshSessionResponse) GetApplicationproblemJSON400() *Problem {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r RefreshSessionResponse) GetApplicationproblemJSON401() *Problem {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RefreshSessionResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
@@ -25545,6 +28316,265 @@ func (r ReviewCompletionRequestResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReviewCompletionRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// MakeDecisionMilestoneResponse201Headers the declared response headers of an HTTP 201 response for MakeDecisionMilestone
+type MakeDecisionMilestoneResponse201Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// MakeDecisionMilestoneResponse429Headers the declared response headers of an HTTP 429 response for MakeDecisionMilestone
+type MakeDecisionMilestoneResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// MakeDecisionMilestoneResponse503Headers the declared response headers of an HTTP 503 response for MakeDecisionMilestone
+type MakeDecisionMilestoneResponse503Headers struct {
+	RetryAfter *int
+}
+
+type MakeDecisionMilestoneResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *CoordinationDecision
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *MakeDecisionMilestoneResponse201Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *MakeDecisionMilestoneResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *MakeDecisionMilestoneResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r MakeDecisionMilestoneResponse) GetJSON201() *CoordinationDecision {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r MakeDecisionMilestoneResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r MakeDecisionMilestoneResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r MakeDecisionMilestoneResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r MakeDecisionMilestoneResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r MakeDecisionMilestoneResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r MakeDecisionMilestoneResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r MakeDecisionMilestoneResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r MakeDecisionMilestoneResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r MakeDecisionMilestoneResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r MakeDecisionMilestoneResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r MakeDecisionMilestoneResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r MakeDecisionMilestoneResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r MakeDecisionMilestoneResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// LinkDecisionSubItemResponse200Headers the declared response headers of an HTTP 200 response for LinkDecisionSubItem
+type LinkDecisionSubItemResponse200Headers struct {
+	IdempotentReplayed *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// LinkDecisionSubItemResponse429Headers the declared response headers of an HTTP 429 response for LinkDecisionSubItem
+type LinkDecisionSubItemResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// LinkDecisionSubItemResponse503Headers the declared response headers of an HTTP 503 response for LinkDecisionSubItem
+type LinkDecisionSubItemResponse503Headers struct {
+	RetryAfter *int
+}
+
+type LinkDecisionSubItemResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CoordinationDecision
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *LinkDecisionSubItemResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *LinkDecisionSubItemResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *LinkDecisionSubItemResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r LinkDecisionSubItemResponse) GetJSON200() *CoordinationDecision {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r LinkDecisionSubItemResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r LinkDecisionSubItemResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r LinkDecisionSubItemResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r LinkDecisionSubItemResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r LinkDecisionSubItemResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r LinkDecisionSubItemResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r LinkDecisionSubItemResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r LinkDecisionSubItemResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r LinkDecisionSubItemResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r LinkDecisionSubItemResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r LinkDecisionSubItemResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r LinkDecisionSubItemResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r LinkDecisionSubItemResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -29372,6 +32402,136 @@ func (r CreateCompletionRequestResponse) ContentType() string {
 	return ""
 }
 
+// CreateCoordinationResponse201Headers the declared response headers of an HTTP 201 response for CreateCoordination
+type CreateCoordinationResponse201Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// CreateCoordinationResponse429Headers the declared response headers of an HTTP 429 response for CreateCoordination
+type CreateCoordinationResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// CreateCoordinationResponse503Headers the declared response headers of an HTTP 503 response for CreateCoordination
+type CreateCoordinationResponse503Headers struct {
+	RetryAfter *int
+}
+
+type CreateCoordinationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Coordination
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateCoordinationResponse201Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateCoordinationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateCoordinationResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateCoordinationResponse) GetJSON201() *Coordination {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateCoordinationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateCoordinationResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateCoordinationResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CreateCoordinationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateCoordinationResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateCoordinationResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateCoordinationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateCoordinationResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r CreateCoordinationResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateCoordinationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateCoordinationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateCoordinationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateCoordinationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // SetItemDeadlineResponse200Headers the declared response headers of an HTTP 200 response for SetItemDeadline
 type SetItemDeadlineResponse200Headers struct {
 	ETag               *string
@@ -30437,6 +33597,341 @@ func (r IssueItemResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r IssueItemResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RemoveJointUnitResponse200Headers the declared response headers of an HTTP 200 response for RemoveJointUnit
+type RemoveJointUnitResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// RemoveJointUnitResponse429Headers the declared response headers of an HTTP 429 response for RemoveJointUnit
+type RemoveJointUnitResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// RemoveJointUnitResponse503Headers the declared response headers of an HTTP 503 response for RemoveJointUnit
+type RemoveJointUnitResponse503Headers struct {
+	RetryAfter *int
+}
+
+type RemoveJointUnitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JointTeam
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RemoveJointUnitResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RemoveJointUnitResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RemoveJointUnitResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveJointUnitResponse) GetJSON200() *JointTeam {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RemoveJointUnitResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RemoveJointUnitResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RemoveJointUnitResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RemoveJointUnitResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RemoveJointUnitResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RemoveJointUnitResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r RemoveJointUnitResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveJointUnitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveJointUnitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveJointUnitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveJointUnitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AddJointUnitResponse200Headers the declared response headers of an HTTP 200 response for AddJointUnit
+type AddJointUnitResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// AddJointUnitResponse429Headers the declared response headers of an HTTP 429 response for AddJointUnit
+type AddJointUnitResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// AddJointUnitResponse503Headers the declared response headers of an HTTP 503 response for AddJointUnit
+type AddJointUnitResponse503Headers struct {
+	RetryAfter *int
+}
+
+type AddJointUnitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *JointTeam
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AddJointUnitResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AddJointUnitResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AddJointUnitResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddJointUnitResponse) GetJSON200() *JointTeam {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r AddJointUnitResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r AddJointUnitResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AddJointUnitResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r AddJointUnitResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r AddJointUnitResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r AddJointUnitResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AddJointUnitResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r AddJointUnitResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddJointUnitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddJointUnitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddJointUnitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddJointUnitResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSupervisionMethodsResponse200Headers the declared response headers of an HTTP 200 response for GetSupervisionMethods
+type GetSupervisionMethodsResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetSupervisionMethodsResponse429Headers the declared response headers of an HTTP 429 response for GetSupervisionMethods
+type GetSupervisionMethodsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// GetSupervisionMethodsResponse503Headers the declared response headers of an HTTP 503 response for GetSupervisionMethods
+type GetSupervisionMethodsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetSupervisionMethodsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SupervisionMethods
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSupervisionMethodsResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSupervisionMethodsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetSupervisionMethodsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSupervisionMethodsResponse) GetJSON200() *SupervisionMethods {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetSupervisionMethodsResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetSupervisionMethodsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetSupervisionMethodsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetSupervisionMethodsResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetSupervisionMethodsResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSupervisionMethodsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSupervisionMethodsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSupervisionMethodsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSupervisionMethodsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -31691,6 +35186,136 @@ func (r CreateVerificationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateVerificationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateVisitResponse201Headers the declared response headers of an HTTP 201 response for CreateVisit
+type CreateVisitResponse201Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// CreateVisitResponse429Headers the declared response headers of an HTTP 429 response for CreateVisit
+type CreateVisitResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// CreateVisitResponse503Headers the declared response headers of an HTTP 503 response for CreateVisit
+type CreateVisitResponse503Headers struct {
+	RetryAfter *int
+}
+
+type CreateVisitResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Visit
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateVisitResponse201Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateVisitResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateVisitResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateVisitResponse) GetJSON201() *Visit {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateVisitResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateVisitResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateVisitResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CreateVisitResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateVisitResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateVisitResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateVisitResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateVisitResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r CreateVisitResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateVisitResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateVisitResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateVisitResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateVisitResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -35426,6 +39051,815 @@ func (r GetOrgImportTemplateResponse) ContentType() string {
 	return ""
 }
 
+// ListServiceAccountsResponse200Headers the declared response headers of an HTTP 200 response for ListServiceAccounts
+type ListServiceAccountsResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ListServiceAccountsResponse429Headers the declared response headers of an HTTP 429 response for ListServiceAccounts
+type ListServiceAccountsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// ListServiceAccountsResponse503Headers the declared response headers of an HTTP 503 response for ListServiceAccounts
+type ListServiceAccountsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListServiceAccountsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ServiceAccountList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListServiceAccountsResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListServiceAccountsResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListServiceAccountsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListServiceAccountsResponse) GetJSON200() *ServiceAccountList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListServiceAccountsResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListServiceAccountsResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListServiceAccountsResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListServiceAccountsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListServiceAccountsResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ListServiceAccountsResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListServiceAccountsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListServiceAccountsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListServiceAccountsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListServiceAccountsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateServiceAccountResponse201Headers the declared response headers of an HTTP 201 response for CreateServiceAccount
+type CreateServiceAccountResponse201Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// CreateServiceAccountResponse429Headers the declared response headers of an HTTP 429 response for CreateServiceAccount
+type CreateServiceAccountResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// CreateServiceAccountResponse503Headers the declared response headers of an HTTP 503 response for CreateServiceAccount
+type CreateServiceAccountResponse503Headers struct {
+	RetryAfter *int
+}
+
+type CreateServiceAccountResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ServiceAccount
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateServiceAccountResponse201Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateServiceAccountResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateServiceAccountResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateServiceAccountResponse) GetJSON201() *ServiceAccount {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateServiceAccountResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateServiceAccountResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateServiceAccountResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateServiceAccountResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateServiceAccountResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateServiceAccountResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateServiceAccountResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r CreateServiceAccountResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateServiceAccountResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateServiceAccountResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateServiceAccountResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateServiceAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteServiceAccountResponse204Headers the declared response headers of an HTTP 204 response for DeleteServiceAccount
+type DeleteServiceAccountResponse204Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// DeleteServiceAccountResponse429Headers the declared response headers of an HTTP 429 response for DeleteServiceAccount
+type DeleteServiceAccountResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// DeleteServiceAccountResponse503Headers the declared response headers of an HTTP 503 response for DeleteServiceAccount
+type DeleteServiceAccountResponse503Headers struct {
+	RetryAfter *int
+}
+
+type DeleteServiceAccountResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteServiceAccountResponse204Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteServiceAccountResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteServiceAccountResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteServiceAccountResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteServiceAccountResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteServiceAccountResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeleteServiceAccountResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DeleteServiceAccountResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteServiceAccountResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r DeleteServiceAccountResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteServiceAccountResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteServiceAccountResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteServiceAccountResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteServiceAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetServiceAccountResponse200Headers the declared response headers of an HTTP 200 response for GetServiceAccount
+type GetServiceAccountResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetServiceAccountResponse429Headers the declared response headers of an HTTP 429 response for GetServiceAccount
+type GetServiceAccountResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// GetServiceAccountResponse503Headers the declared response headers of an HTTP 503 response for GetServiceAccount
+type GetServiceAccountResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetServiceAccountResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ServiceAccount
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetServiceAccountResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetServiceAccountResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetServiceAccountResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetServiceAccountResponse) GetJSON200() *ServiceAccount {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetServiceAccountResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetServiceAccountResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetServiceAccountResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetServiceAccountResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetServiceAccountResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetServiceAccountResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetServiceAccountResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetServiceAccountResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetServiceAccountResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetServiceAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateServiceAccountResponse200Headers the declared response headers of an HTTP 200 response for UpdateServiceAccount
+type UpdateServiceAccountResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// UpdateServiceAccountResponse429Headers the declared response headers of an HTTP 429 response for UpdateServiceAccount
+type UpdateServiceAccountResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// UpdateServiceAccountResponse503Headers the declared response headers of an HTTP 503 response for UpdateServiceAccount
+type UpdateServiceAccountResponse503Headers struct {
+	RetryAfter *int
+}
+
+type UpdateServiceAccountResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ServiceAccount
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateServiceAccountResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateServiceAccountResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateServiceAccountResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateServiceAccountResponse) GetJSON200() *ServiceAccount {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UpdateServiceAccountResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UpdateServiceAccountResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UpdateServiceAccountResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UpdateServiceAccountResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r UpdateServiceAccountResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UpdateServiceAccountResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UpdateServiceAccountResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r UpdateServiceAccountResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateServiceAccountResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateServiceAccountResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateServiceAccountResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateServiceAccountResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListServiceAccountActivityResponse200Headers the declared response headers of an HTTP 200 response for ListServiceAccountActivity
+type ListServiceAccountActivityResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ListServiceAccountActivityResponse429Headers the declared response headers of an HTTP 429 response for ListServiceAccountActivity
+type ListServiceAccountActivityResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// ListServiceAccountActivityResponse503Headers the declared response headers of an HTTP 503 response for ListServiceAccountActivity
+type ListServiceAccountActivityResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListServiceAccountActivityResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ServiceAccountActivityList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListServiceAccountActivityResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListServiceAccountActivityResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListServiceAccountActivityResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListServiceAccountActivityResponse) GetJSON200() *ServiceAccountActivityList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListServiceAccountActivityResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListServiceAccountActivityResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListServiceAccountActivityResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListServiceAccountActivityResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListServiceAccountActivityResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListServiceAccountActivityResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ListServiceAccountActivityResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListServiceAccountActivityResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListServiceAccountActivityResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListServiceAccountActivityResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListServiceAccountActivityResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// IssueServiceAccountTokenResponse201Headers the declared response headers of an HTTP 201 response for IssueServiceAccountToken
+type IssueServiceAccountTokenResponse201Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+}
+
+// IssueServiceAccountTokenResponse429Headers the declared response headers of an HTTP 429 response for IssueServiceAccountToken
+type IssueServiceAccountTokenResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// IssueServiceAccountTokenResponse503Headers the declared response headers of an HTTP 503 response for IssueServiceAccountToken
+type IssueServiceAccountTokenResponse503Headers struct {
+	RetryAfter *int
+}
+
+type IssueServiceAccountTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *CreatedAPIToken
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *IssueServiceAccountTokenResponse201Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *IssueServiceAccountTokenResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *IssueServiceAccountTokenResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r IssueServiceAccountTokenResponse) GetJSON201() *CreatedAPIToken {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r IssueServiceAccountTokenResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r IssueServiceAccountTokenResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r IssueServiceAccountTokenResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r IssueServiceAccountTokenResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r IssueServiceAccountTokenResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r IssueServiceAccountTokenResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r IssueServiceAccountTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IssueServiceAccountTokenResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r IssueServiceAccountTokenResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r IssueServiceAccountTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r IssueServiceAccountTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r IssueServiceAccountTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r IssueServiceAccountTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetAssessmentRulesResponse200Headers the declared response headers of an HTTP 200 response for GetAssessmentRules
 type GetAssessmentRulesResponse200Headers struct {
 	ETag            *string
@@ -36396,6 +40830,327 @@ func (r GetStatsUnitsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetStatsUnitsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTodoFeedResponse200Headers the declared response headers of an HTTP 200 response for GetTodoFeed
+type GetTodoFeedResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetTodoFeedResponse429Headers the declared response headers of an HTTP 429 response for GetTodoFeed
+type GetTodoFeedResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// GetTodoFeedResponse503Headers the declared response headers of an HTTP 503 response for GetTodoFeed
+type GetTodoFeedResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetTodoFeedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TodoFeed
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetTodoFeedResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetTodoFeedResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetTodoFeedResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTodoFeedResponse) GetJSON200() *TodoFeed {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetTodoFeedResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetTodoFeedResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetTodoFeedResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetTodoFeedResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetTodoFeedResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetTodoFeedResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetTodoFeedResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTodoFeedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTodoFeedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTodoFeedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTodoFeedResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListAllTokensResponse200Headers the declared response headers of an HTTP 200 response for ListAllTokens
+type ListAllTokensResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// ListAllTokensResponse429Headers the declared response headers of an HTTP 429 response for ListAllTokens
+type ListAllTokensResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// ListAllTokensResponse503Headers the declared response headers of an HTTP 503 response for ListAllTokens
+type ListAllTokensResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListAllTokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *APITokenList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListAllTokensResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListAllTokensResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListAllTokensResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAllTokensResponse) GetJSON200() *APITokenList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListAllTokensResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListAllTokensResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ListAllTokensResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListAllTokensResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListAllTokensResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ListAllTokensResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAllTokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAllTokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAllTokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAllTokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RevokeAnyTokenResponse204Headers the declared response headers of an HTTP 204 response for RevokeAnyToken
+type RevokeAnyTokenResponse204Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// RevokeAnyTokenResponse429Headers the declared response headers of an HTTP 429 response for RevokeAnyToken
+type RevokeAnyTokenResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// RevokeAnyTokenResponse503Headers the declared response headers of an HTTP 503 response for RevokeAnyToken
+type RevokeAnyTokenResponse503Headers struct {
+	RetryAfter *int
+}
+
+type RevokeAnyTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *RevokeAnyTokenResponse204Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RevokeAnyTokenResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RevokeAnyTokenResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RevokeAnyTokenResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RevokeAnyTokenResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RevokeAnyTokenResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RevokeAnyTokenResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RevokeAnyTokenResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r RevokeAnyTokenResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RevokeAnyTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RevokeAnyTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RevokeAnyTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RevokeAnyTokenResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -38593,7 +43348,7 @@ func (c *ClientWithResponses) ReturnAssignmentWithResponse(ctx context.Context, 
 
 // UploadAttachmentWithBodyWithResponse Upload an attachment
 //
-// multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests or comments; only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
+// multipart/form-data with `file` and `item_id` (form field or query). The type is detected from the content: PDF, Office/WPS documents, images and plain text are accepted; anything else is 415. The file name must end in an extension of that type (one is added when it has none; another is 422), and loses control and invisible formatting characters (bidirectional overrides). Per-user (24 hours) and per-item quotas apply (429 upload_quota_exceeded, 413 item_quota_exceeded). Link the returned id through `attachment_ids` on feedback, completion requests, comments or the item itself (PATCH /items/{id}); only its uploader, or the head or liaison of the uploader's unit, may link it. A file no record links to is deleted after DUBAN_UPLOAD_UNLINKED_TTL.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -38683,7 +43438,7 @@ func (c *ClientWithResponses) LdapLoginWithResponse(ctx context.Context, body Ld
 
 // LoginWithBodyWithResponse Log in
 //
-// Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+// Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -38698,7 +43453,7 @@ func (c *ClientWithResponses) LoginWithBodyWithResponse(ctx context.Context, con
 
 // LoginWithResponse Log in
 //
-// Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+// Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -38713,13 +43468,13 @@ func (c *ClientWithResponses) LoginWithResponse(ctx context.Context, body LoginJ
 
 // LogoutWithBodyWithResponse Log out
 //
-// Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+// Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /auth/logout (the `Logout` operationId).
-func (c *ClientWithResponses) LogoutWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LogoutResponse, error) {
-	rsp, err := c.LogoutWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) LogoutWithBodyWithResponse(ctx context.Context, params *LogoutParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LogoutResponse, error) {
+	rsp, err := c.LogoutWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38728,13 +43483,13 @@ func (c *ClientWithResponses) LogoutWithBodyWithResponse(ctx context.Context, co
 
 // LogoutWithResponse Log out
 //
-// Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+// Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /auth/logout (the `Logout` operationId).
-func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, body LogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*LogoutResponse, error) {
-	rsp, err := c.Logout(ctx, body, reqEditors...)
+func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, params *LogoutParams, body LogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*LogoutResponse, error) {
+	rsp, err := c.Logout(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38818,13 +43573,13 @@ func (c *ClientWithResponses) ExchangeOIDCLoginWithResponse(ctx context.Context,
 
 // RefreshSessionWithBodyWithResponse Refresh the session
 //
-// Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+// Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /auth/refresh (the `RefreshSession` operationId).
-func (c *ClientWithResponses) RefreshSessionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RefreshSessionResponse, error) {
-	rsp, err := c.RefreshSessionWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) RefreshSessionWithBodyWithResponse(ctx context.Context, params *RefreshSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RefreshSessionResponse, error) {
+	rsp, err := c.RefreshSessionWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38833,13 +43588,13 @@ func (c *ClientWithResponses) RefreshSessionWithBodyWithResponse(ctx context.Con
 
 // RefreshSessionWithResponse Refresh the session
 //
-// Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+// Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /auth/refresh (the `RefreshSession` operationId).
-func (c *ClientWithResponses) RefreshSessionWithResponse(ctx context.Context, body RefreshSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*RefreshSessionResponse, error) {
-	rsp, err := c.RefreshSession(ctx, body, reqEditors...)
+func (c *ClientWithResponses) RefreshSessionWithResponse(ctx context.Context, params *RefreshSessionParams, body RefreshSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*RefreshSessionResponse, error) {
+	rsp, err := c.RefreshSession(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -39129,6 +43884,66 @@ func (c *ClientWithResponses) ReviewCompletionRequestWithResponse(ctx context.Co
 		return nil, err
 	}
 	return ParseReviewCompletionRequestResponse(rsp)
+}
+
+// MakeDecisionMilestoneWithBodyWithResponse Turn a coordination decision into a milestone
+//
+// One action: adds a milestone to the decision's item (title from the decision unless given; the due date must not be past nor after the item's deadline) and links it to the decision. By whoever may record coordination meetings and manage the item's milestones (403 otherwise); 409 when the decision already has a milestone. Appends `milestone_create` and `coordination_decision_link` to the timeline. Answers the decision.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /coordination-decisions/{id}/milestone (the `MakeDecisionMilestone` operationId).
+func (c *ClientWithResponses) MakeDecisionMilestoneWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *MakeDecisionMilestoneParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MakeDecisionMilestoneResponse, error) {
+	rsp, err := c.MakeDecisionMilestoneWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMakeDecisionMilestoneResponse(rsp)
+}
+
+// MakeDecisionMilestoneWithResponse Turn a coordination decision into a milestone
+//
+// One action: adds a milestone to the decision's item (title from the decision unless given; the due date must not be past nor after the item's deadline) and links it to the decision. By whoever may record coordination meetings and manage the item's milestones (403 otherwise); 409 when the decision already has a milestone. Appends `milestone_create` and `coordination_decision_link` to the timeline. Answers the decision.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /coordination-decisions/{id}/milestone (the `MakeDecisionMilestone` operationId).
+func (c *ClientWithResponses) MakeDecisionMilestoneWithResponse(ctx context.Context, id openapi_types.UUID, params *MakeDecisionMilestoneParams, body MakeDecisionMilestoneJSONRequestBody, reqEditors ...RequestEditorFn) (*MakeDecisionMilestoneResponse, error) {
+	rsp, err := c.MakeDecisionMilestone(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseMakeDecisionMilestoneResponse(rsp)
+}
+
+// LinkDecisionSubItemWithBodyWithResponse Link a coordination decision to the sub-item made from it
+//
+// The sub-item is created first with POST /items (parent_id the decision's item; the SPA prefills the form from the decision), then linked here: sub_item_id must name a sub-item of the decision's item (422 otherwise). By whoever may record coordination meetings (403 otherwise); 409 when the decision is linked already. Appends `coordination_decision_link` to the timeline. Answers the decision.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /coordination-decisions/{id}/sub-item (the `LinkDecisionSubItem` operationId).
+func (c *ClientWithResponses) LinkDecisionSubItemWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *LinkDecisionSubItemParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LinkDecisionSubItemResponse, error) {
+	rsp, err := c.LinkDecisionSubItemWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLinkDecisionSubItemResponse(rsp)
+}
+
+// LinkDecisionSubItemWithResponse Link a coordination decision to the sub-item made from it
+//
+// The sub-item is created first with POST /items (parent_id the decision's item; the SPA prefills the form from the decision), then linked here: sub_item_id must name a sub-item of the decision's item (422 otherwise). By whoever may record coordination meetings (403 otherwise); 409 when the decision is linked already. Appends `coordination_decision_link` to the timeline. Answers the decision.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /coordination-decisions/{id}/sub-item (the `LinkDecisionSubItem` operationId).
+func (c *ClientWithResponses) LinkDecisionSubItemWithResponse(ctx context.Context, id openapi_types.UUID, params *LinkDecisionSubItemParams, body LinkDecisionSubItemJSONRequestBody, reqEditors ...RequestEditorFn) (*LinkDecisionSubItemResponse, error) {
+	rsp, err := c.LinkDecisionSubItem(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseLinkDecisionSubItemResponse(rsp)
 }
 
 // ListExtensionChangesWithResponse Extension requests across items, in change order (sync)
@@ -39463,7 +44278,7 @@ func (c *ClientWithResponses) ExportItemsCSVWithResponse(ctx context.Context, pa
 
 // ExportItemsXLSXWithResponse The ledger (台账) as an Excel workbook
 //
-// One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
+// One row per item the caller may see, with every filter of GET /items (paging and sort aside; rows in registration order): code, title, content, source and reference, document number (文号), category, lead and cooperating units, supervising and assisting leaders, issued, deadline, original deadline, the overdue record kept when a new deadline was set (逾期记录), state, progress, light, last feedback and its date, urges, approved extensions, closing date. Chinese headers and values, English with Accept-Language: en. The header row is frozen and carries an auto-filter (an Excel table); columns have widths. Built with a stream writer: memory stays flat whatever the number of rows.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -39808,7 +44623,7 @@ func (c *ClientWithResponses) ListCompletionRequestsWithResponse(ctx context.Con
 
 // CreateCompletionRequestWithBodyWithResponse Request completion (办结申请)
 //
-// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -39823,7 +44638,7 @@ func (c *ClientWithResponses) CreateCompletionRequestWithBodyWithResponse(ctx co
 
 // CreateCompletionRequestWithResponse Request completion (办结申请)
 //
-// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. The supervision office reviews next. Honours If-Match on the item's version.
+// By the head or a liaison of the lead unit (a cooperating unit gets 403) on an in_progress item (else 409 invalid_transition): in_progress → completion_requested. summary is required; the materials produced (§14: 请示 request, 报告 report, 方案 plan, 办理情况 handling) and further files are uploaded first (POST /attachments) and named by id: an unknown id, a file of another item or one already attached elsewhere is a 422 naming the field, and nothing is written. reuse_attachment_ids name files already sent with this item's feedback that the requester sees: they are attached to the request too, without a new upload (422 reuse_attachment_ids[i] for any other id). The supervision office reviews next. Honours If-Match on the item's version.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -39834,6 +44649,36 @@ func (c *ClientWithResponses) CreateCompletionRequestWithResponse(ctx context.Co
 		return nil, err
 	}
 	return ParseCreateCompletionRequestResponse(rsp)
+}
+
+// CreateCoordinationWithBodyWithResponse Record a coordination meeting (组织协调)
+//
+// Same people and states as a visit: when and where, the attendees (people and/or units of the item's scope, at least one), the decisions (one or more, each of which may then become a sub-item or a milestone), the minutes as text and files (uploaded first, named in attachment_ids). Appends `coordination_record` to the timeline.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /items/{id}/coordinations (the `CreateCoordination` operationId).
+func (c *ClientWithResponses) CreateCoordinationWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *CreateCoordinationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateCoordinationResponse, error) {
+	rsp, err := c.CreateCoordinationWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateCoordinationResponse(rsp)
+}
+
+// CreateCoordinationWithResponse Record a coordination meeting (组织协调)
+//
+// Same people and states as a visit: when and where, the attendees (people and/or units of the item's scope, at least one), the decisions (one or more, each of which may then become a sub-item or a milestone), the minutes as text and files (uploaded first, named in attachment_ids). Appends `coordination_record` to the timeline.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /items/{id}/coordinations (the `CreateCoordination` operationId).
+func (c *ClientWithResponses) CreateCoordinationWithResponse(ctx context.Context, id openapi_types.UUID, params *CreateCoordinationParams, body CreateCoordinationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateCoordinationResponse, error) {
+	rsp, err := c.CreateCoordination(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateCoordinationResponse(rsp)
 }
 
 // SetItemDeadlineWithBodyWithResponse Set a new deadline on an overdue item (supervision office)
@@ -40029,6 +44874,51 @@ func (c *ClientWithResponses) IssueItemWithResponse(ctx context.Context, id open
 		return nil, err
 	}
 	return ParseIssueItemResponse(rsp)
+}
+
+// RemoveJointUnitWithResponse Remove a department from the joint supervision team
+//
+// Same people and states as adding one. Appends `joint_unit_remove` to the timeline; removing a unit that is not in the team changes nothing. Answers the team.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /items/{id}/joint-units/{unit_id} (the `RemoveJointUnit` operationId).
+func (c *ClientWithResponses) RemoveJointUnitWithResponse(ctx context.Context, id openapi_types.UUID, unitId openapi_types.UUID, reqEditors ...RequestEditorFn) (*RemoveJointUnitResponse, error) {
+	rsp, err := c.RemoveJointUnit(ctx, id, unitId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveJointUnitResponse(rsp)
+}
+
+// AddJointUnitWithResponse Add a department to the joint supervision team (联合督办)
+//
+// By the supervision office of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise). The unit must be an org unit of the item's scope (422 unit_id). Its people then see the item and may urge it. Appends `joint_unit_add` to the timeline; adding a member again changes nothing. Answers the team.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /items/{id}/joint-units/{unit_id} (the `AddJointUnit` operationId).
+func (c *ClientWithResponses) AddJointUnitWithResponse(ctx context.Context, id openapi_types.UUID, unitId openapi_types.UUID, reqEditors ...RequestEditorFn) (*AddJointUnitResponse, error) {
+	rsp, err := c.AddJointUnit(ctx, id, unitId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddJointUnitResponse(rsp)
+}
+
+// GetSupervisionMethodsWithResponse An item's joint supervision team, visits and coordination meetings
+//
+// For everyone who sees the item (404 otherwise): the departments of its joint supervision team (联合督办), its visit records (现场督办, newest first, with photos and files) and its coordination meetings (组织协调, newest first, with attendees, decisions and files). `allowed_actions`: manage_joint_units (the supervision office of the item's scope), record_visit and record_coordination (the office and the scope's leaders), from submission until the item is archived or cancelled. Each decision's allowed_actions say whether it may become a milestone or a sub-item now.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /items/{id}/methods (the `GetSupervisionMethods` operationId).
+func (c *ClientWithResponses) GetSupervisionMethodsWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetSupervisionMethodsResponse, error) {
+	rsp, err := c.GetSupervisionMethods(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSupervisionMethodsResponse(rsp)
 }
 
 // ListMilestonesWithResponse The item's milestones (节点)
@@ -40284,6 +45174,36 @@ func (c *ClientWithResponses) CreateVerificationWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseCreateVerificationResponse(rsp)
+}
+
+// CreateVisitWithBodyWithResponse Record a visit on site (现场督办)
+//
+// By the supervision office or a leader of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise): who went (active users), where, when (not in the future), the leader of the scope who authorised the visit (422 authorised_by otherwise) and the findings. Photos and files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Appends `visit_record` to the timeline.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /items/{id}/visits (the `CreateVisit` operationId).
+func (c *ClientWithResponses) CreateVisitWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *CreateVisitParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVisitResponse, error) {
+	rsp, err := c.CreateVisitWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateVisitResponse(rsp)
+}
+
+// CreateVisitWithResponse Record a visit on site (现场督办)
+//
+// By the supervision office or a leader of the item's scope (403 for everyone else who sees the item), from submission until the item is archived or cancelled (409 otherwise): who went (active users), where, when (not in the future), the leader of the scope who authorised the visit (422 authorised_by otherwise) and the findings. Photos and files are uploaded first and named in attachment_ids (422 for a bad id, and nothing is written). Appends `visit_record` to the timeline.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /items/{id}/visits (the `CreateVisit` operationId).
+func (c *ClientWithResponses) CreateVisitWithResponse(ctx context.Context, id openapi_types.UUID, params *CreateVisitParams, body CreateVisitJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVisitResponse, error) {
+	rsp, err := c.CreateVisit(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateVisitResponse(rsp)
 }
 
 // GetMeWithResponse Current user
@@ -40946,6 +45866,156 @@ func (c *ClientWithResponses) GetOrgImportTemplateWithResponse(ctx context.Conte
 	return ParseGetOrgImportTemplateResponse(rsp)
 }
 
+// ListServiceAccountsWithResponse List service accounts
+//
+// Admins only, with a login session. Every service account (non-person principal of an integration), newest first, with its owning unit, role, number of live tokens and last use.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /service-accounts (the `ListServiceAccounts` operationId).
+func (c *ClientWithResponses) ListServiceAccountsWithResponse(ctx context.Context, params *ListServiceAccountsParams, reqEditors ...RequestEditorFn) (*ListServiceAccountsResponse, error) {
+	rsp, err := c.ListServiceAccounts(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListServiceAccountsResponse(rsp)
+}
+
+// CreateServiceAccountWithBodyWithResponse Create a service account
+//
+// Admins only, with a login session. The account has no password and never signs in; it acts through the tokens an admin issues it (POST /service-accounts/{id}/tokens), with the rights of a person of its owning unit holding its role, limited by each token's scopes.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /service-accounts (the `CreateServiceAccount` operationId).
+func (c *ClientWithResponses) CreateServiceAccountWithBodyWithResponse(ctx context.Context, params *CreateServiceAccountParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateServiceAccountResponse, error) {
+	rsp, err := c.CreateServiceAccountWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateServiceAccountResponse(rsp)
+}
+
+// CreateServiceAccountWithResponse Create a service account
+//
+// Admins only, with a login session. The account has no password and never signs in; it acts through the tokens an admin issues it (POST /service-accounts/{id}/tokens), with the rights of a person of its owning unit holding its role, limited by each token's scopes.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /service-accounts (the `CreateServiceAccount` operationId).
+func (c *ClientWithResponses) CreateServiceAccountWithResponse(ctx context.Context, params *CreateServiceAccountParams, body CreateServiceAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateServiceAccountResponse, error) {
+	rsp, err := c.CreateServiceAccount(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateServiceAccountResponse(rsp)
+}
+
+// DeleteServiceAccountWithResponse Delete a service account
+//
+// Admins only, with a login session. Deletes an account that never acted, with its tokens; one that acted stays for the audit trail (409 service_account_has_activity: disable it instead).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /service-accounts/{id} (the `DeleteServiceAccount` operationId).
+func (c *ClientWithResponses) DeleteServiceAccountWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*DeleteServiceAccountResponse, error) {
+	rsp, err := c.DeleteServiceAccount(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteServiceAccountResponse(rsp)
+}
+
+// GetServiceAccountWithResponse Read a service account
+//
+// Admins only, with a login session.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /service-accounts/{id} (the `GetServiceAccount` operationId).
+func (c *ClientWithResponses) GetServiceAccountWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*GetServiceAccountResponse, error) {
+	rsp, err := c.GetServiceAccount(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetServiceAccountResponse(rsp)
+}
+
+// UpdateServiceAccountWithBodyWithResponse Change or disable a service account
+//
+// Admins only, with a login session. `active: false` disables the account: each of its tokens answers 401 from the next request on, in every process; `active: true` enables it again.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /service-accounts/{id} (the `UpdateServiceAccount` operationId).
+func (c *ClientWithResponses) UpdateServiceAccountWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateServiceAccountResponse, error) {
+	rsp, err := c.UpdateServiceAccountWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateServiceAccountResponse(rsp)
+}
+
+// UpdateServiceAccountWithResponse Change or disable a service account
+//
+// Admins only, with a login session. `active: false` disables the account: each of its tokens answers 401 from the next request on, in every process; `active: true` enables it again.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /service-accounts/{id} (the `UpdateServiceAccount` operationId).
+func (c *ClientWithResponses) UpdateServiceAccountWithResponse(ctx context.Context, id openapi_types.UUID, body UpdateServiceAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateServiceAccountResponse, error) {
+	rsp, err := c.UpdateServiceAccount(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateServiceAccountResponse(rsp)
+}
+
+// ListServiceAccountActivityWithResponse What a service account did
+//
+// Admins only, with a login session. The audit log's entries the account is the actor of, newest first: every change it made through the API (action service_account.request, with the route, status and token id), besides what the domain records itself.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /service-accounts/{id}/activity (the `ListServiceAccountActivity` operationId).
+func (c *ClientWithResponses) ListServiceAccountActivityWithResponse(ctx context.Context, id openapi_types.UUID, params *ListServiceAccountActivityParams, reqEditors ...RequestEditorFn) (*ListServiceAccountActivityResponse, error) {
+	rsp, err := c.ListServiceAccountActivity(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListServiceAccountActivityResponse(rsp)
+}
+
+// IssueServiceAccountTokenWithBodyWithResponse Issue a token to a service account
+//
+// Admins only, with a login session. The secret is in this answer only. Scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write); expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /service-accounts/{id}/tokens (the `IssueServiceAccountToken` operationId).
+func (c *ClientWithResponses) IssueServiceAccountTokenWithBodyWithResponse(ctx context.Context, id openapi_types.UUID, params *IssueServiceAccountTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*IssueServiceAccountTokenResponse, error) {
+	rsp, err := c.IssueServiceAccountTokenWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIssueServiceAccountTokenResponse(rsp)
+}
+
+// IssueServiceAccountTokenWithResponse Issue a token to a service account
+//
+// Admins only, with a login session. The secret is in this answer only. Scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write); expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /service-accounts/{id}/tokens (the `IssueServiceAccountToken` operationId).
+func (c *ClientWithResponses) IssueServiceAccountTokenWithResponse(ctx context.Context, id openapi_types.UUID, params *IssueServiceAccountTokenParams, body IssueServiceAccountTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*IssueServiceAccountTokenResponse, error) {
+	rsp, err := c.IssueServiceAccountToken(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIssueServiceAccountTokenResponse(rsp)
+}
+
 // GetAssessmentRulesWithResponse Assessment rules of my scope
 //
 // The scoring rules of the caller's supervision scope (the defaults until the office sets them): base 100; deductions per item overdue against its original deadline and per working day overdue (capped per item), per urge received (manual, automatic), per returned feedback, per verification failure, per extension granted; a bonus per item closed early (capped); grades excellent ≥ 90, pass ≥ 76, fail below. The ETag carries the version.
@@ -41124,6 +46194,51 @@ func (c *ClientWithResponses) GetStatsUnitsWithResponse(ctx context.Context, par
 		return nil, err
 	}
 	return ParseGetStatsUnitsResponse(rsp)
+}
+
+// GetTodoFeedWithResponse The organisation's to-do feed
+//
+// For each active person of the unit (and of its sub-units with subunits=true), in display-name order, their to-do list exactly as GET /me/todo computes it for them, so that an OA system can mirror every person's 待办 without holding their tokens. Readers: admins (every unit); the supervision office's supervisors and leaders (the units of their scope); a service account (token scope todo:read) for the units under its owning unit within its scope — an account owned by an enterprise's (or the group's) own unit reads that scope, one owned by a department reads that department. Anyone else: 403. Paginated by person.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /todo (the `GetTodoFeed` operationId).
+func (c *ClientWithResponses) GetTodoFeedWithResponse(ctx context.Context, params *GetTodoFeedParams, reqEditors ...RequestEditorFn) (*GetTodoFeedResponse, error) {
+	rsp, err := c.GetTodoFeed(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTodoFeedResponse(rsp)
+}
+
+// ListAllTokensWithResponse Every API token
+//
+// Admins only, with a login session. The tokens of every principal, people and service accounts, newest first, never with their secret; each with its owner, scopes, expiry, last use and address.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tokens (the `ListAllTokens` operationId).
+func (c *ClientWithResponses) ListAllTokensWithResponse(ctx context.Context, params *ListAllTokensParams, reqEditors ...RequestEditorFn) (*ListAllTokensResponse, error) {
+	rsp, err := c.ListAllTokens(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAllTokensResponse(rsp)
+}
+
+// RevokeAnyTokenWithResponse Revoke any API token
+//
+// Admins only, with a login session. Revokes a token of any principal; its next request answers 401 in every process (tokens are checked in the database on each request).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /tokens/{id} (the `RevokeAnyToken` operationId).
+func (c *ClientWithResponses) RevokeAnyTokenWithResponse(ctx context.Context, id openapi_types.UUID, reqEditors ...RequestEditorFn) (*RevokeAnyTokenResponse, error) {
+	rsp, err := c.RevokeAnyToken(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevokeAnyTokenResponse(rsp)
 }
 
 // ListUrgeChangesWithResponse Urges across items, in change order (sync)
@@ -42990,6 +48105,19 @@ func ParseLdapLoginResponse(rsp *http.Response) (*LdapLoginResponse, error) {
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers LdapLoginResponse200Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -43065,6 +48193,19 @@ func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers LoginResponse200Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -43091,6 +48232,13 @@ func ParseLogoutResponse(rsp *http.Response) (*LogoutResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Problem
@@ -43123,6 +48271,16 @@ func ParseLogoutResponse(rsp *http.Response) (*LogoutResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers LogoutResponse204Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
+		response.Headers204 = &headers
 	case rsp.StatusCode == 429:
 		var headers LogoutResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -43476,6 +48634,16 @@ func ParseExchangeOIDCLoginResponse(rsp *http.Response) (*ExchangeOIDCLoginRespo
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ExchangeOIDCLoginResponse200Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers ExchangeOIDCLoginResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -43550,6 +48718,13 @@ func ParseRefreshSessionResponse(rsp *http.Response) (*RefreshSessionResponse, e
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -43581,6 +48756,16 @@ func ParseRefreshSessionResponse(rsp *http.Response) (*RefreshSessionResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers RefreshSessionResponse200Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers RefreshSessionResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -45434,6 +50619,313 @@ func ParseReviewCompletionRequestResponse(rsp *http.Response) (*ReviewCompletion
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ReviewCompletionRequestResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseMakeDecisionMilestoneResponse parses an HTTP response from a MakeDecisionMilestoneWithResponse call
+func ParseMakeDecisionMilestoneResponse(rsp *http.Response) (*MakeDecisionMilestoneResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &MakeDecisionMilestoneResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest CoordinationDecision
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers MakeDecisionMilestoneResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 429:
+		var headers MakeDecisionMilestoneResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers MakeDecisionMilestoneResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseLinkDecisionSubItemResponse parses an HTTP response from a LinkDecisionSubItemWithResponse call
+func ParseLinkDecisionSubItemResponse(rsp *http.Response) (*LinkDecisionSubItemResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &LinkDecisionSubItemResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CoordinationDecision
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers LinkDecisionSubItemResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers LinkDecisionSubItemResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers LinkDecisionSubItemResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -49994,6 +55486,163 @@ func ParseCreateCompletionRequestResponse(rsp *http.Response) (*CreateCompletion
 	return response, nil
 }
 
+// ParseCreateCoordinationResponse parses an HTTP response from a CreateCoordinationWithResponse call
+func ParseCreateCoordinationResponse(rsp *http.Response) (*CreateCoordinationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateCoordinationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Coordination
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateCoordinationResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateCoordinationResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateCoordinationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseSetItemDeadlineResponse parses an HTTP response from a SetItemDeadlineWithResponse call
 func ParseSetItemDeadlineResponse(rsp *http.Response) (*SetItemDeadlineResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -51247,6 +56896,386 @@ func ParseIssueItemResponse(rsp *http.Response) (*IssueItemResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers IssueItemResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRemoveJointUnitResponse parses an HTTP response from a RemoveJointUnitWithResponse call
+func ParseRemoveJointUnitResponse(rsp *http.Response) (*RemoveJointUnitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveJointUnitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JointTeam
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RemoveJointUnitResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers RemoveJointUnitResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RemoveJointUnitResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddJointUnitResponse parses an HTTP response from a AddJointUnitWithResponse call
+func ParseAddJointUnitResponse(rsp *http.Response) (*AddJointUnitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddJointUnitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest JointTeam
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AddJointUnitResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers AddJointUnitResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers AddJointUnitResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSupervisionMethodsResponse parses an HTTP response from a GetSupervisionMethodsWithResponse call
+func ParseGetSupervisionMethodsResponse(rsp *http.Response) (*GetSupervisionMethodsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSupervisionMethodsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SupervisionMethods
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSupervisionMethodsResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetSupervisionMethodsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetSupervisionMethodsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -52747,6 +58776,163 @@ func ParseCreateVerificationResponse(rsp *http.Response) (*CreateVerificationRes
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers CreateVerificationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateVisitResponse parses an HTTP response from a CreateVisitWithResponse call
+func ParseCreateVisitResponse(rsp *http.Response) (*CreateVisitResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateVisitResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Visit
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateVisitResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateVisitResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateVisitResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -57131,6 +63317,947 @@ func ParseGetOrgImportTemplateResponse(rsp *http.Response) (*GetOrgImportTemplat
 	return response, nil
 }
 
+// ParseListServiceAccountsResponse parses an HTTP response from a ListServiceAccountsWithResponse call
+func ParseListServiceAccountsResponse(rsp *http.Response) (*ListServiceAccountsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListServiceAccountsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ServiceAccountList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListServiceAccountsResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListServiceAccountsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListServiceAccountsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateServiceAccountResponse parses an HTTP response from a CreateServiceAccountWithResponse call
+func ParseCreateServiceAccountResponse(rsp *http.Response) (*CreateServiceAccountResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateServiceAccountResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ServiceAccount
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateServiceAccountResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateServiceAccountResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateServiceAccountResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteServiceAccountResponse parses an HTTP response from a DeleteServiceAccountWithResponse call
+func ParseDeleteServiceAccountResponse(rsp *http.Response) (*DeleteServiceAccountResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteServiceAccountResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteServiceAccountResponse204Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteServiceAccountResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteServiceAccountResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetServiceAccountResponse parses an HTTP response from a GetServiceAccountWithResponse call
+func ParseGetServiceAccountResponse(rsp *http.Response) (*GetServiceAccountResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetServiceAccountResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ServiceAccount
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetServiceAccountResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetServiceAccountResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetServiceAccountResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateServiceAccountResponse parses an HTTP response from a UpdateServiceAccountWithResponse call
+func ParseUpdateServiceAccountResponse(rsp *http.Response) (*UpdateServiceAccountResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateServiceAccountResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ServiceAccount
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateServiceAccountResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateServiceAccountResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateServiceAccountResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListServiceAccountActivityResponse parses an HTTP response from a ListServiceAccountActivityWithResponse call
+func ParseListServiceAccountActivityResponse(rsp *http.Response) (*ListServiceAccountActivityResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListServiceAccountActivityResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ServiceAccountActivityList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListServiceAccountActivityResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListServiceAccountActivityResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListServiceAccountActivityResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseIssueServiceAccountTokenResponse parses an HTTP response from a IssueServiceAccountTokenWithResponse call
+func ParseIssueServiceAccountTokenResponse(rsp *http.Response) (*IssueServiceAccountTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &IssueServiceAccountTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest CreatedAPIToken
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers IssueServiceAccountTokenResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 429:
+		var headers IssueServiceAccountTokenResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers IssueServiceAccountTokenResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetAssessmentRulesResponse parses an HTTP response from a GetAssessmentRulesWithResponse call
 func ParseGetAssessmentRulesResponse(rsp *http.Response) (*GetAssessmentRulesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -58265,6 +65392,375 @@ func ParseGetStatsUnitsResponse(rsp *http.Response) (*GetStatsUnitsResponse, err
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetStatsUnitsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTodoFeedResponse parses an HTTP response from a GetTodoFeedWithResponse call
+func ParseGetTodoFeedResponse(rsp *http.Response) (*GetTodoFeedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTodoFeedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TodoFeed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetTodoFeedResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetTodoFeedResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetTodoFeedResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListAllTokensResponse parses an HTTP response from a ListAllTokensWithResponse call
+func ParseListAllTokensResponse(rsp *http.Response) (*ListAllTokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAllTokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest APITokenList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListAllTokensResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListAllTokensResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListAllTokensResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRevokeAnyTokenResponse parses an HTTP response from a RevokeAnyTokenWithResponse call
+func ParseRevokeAnyTokenResponse(rsp *http.Response) (*RevokeAnyTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RevokeAnyTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers RevokeAnyTokenResponse204Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 429:
+		var headers RevokeAnyTokenResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RevokeAnyTokenResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

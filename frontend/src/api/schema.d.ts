@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assignments across items, in change order (sync)
+         * @description Every assignment of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md).
+         */
+        get: operations["listAssignmentChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assignments/{id}": {
         parameters: {
             query?: never;
@@ -235,7 +255,7 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Checks username and password and opens a session: a short-lived access JWT and a refresh token. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+         * @description Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
          */
         post: operations["login"];
         delete?: never;
@@ -255,7 +275,7 @@ export interface paths {
         put?: never;
         /**
          * Log out
-         * @description Ends the session the refresh token belongs to: its refresh tokens and its access tokens stop working. Answers 204 also for an unknown token.
+         * @description Ends the session the refresh token belongs to (from the body, or else from the `duban_refresh` cookie, with the same CSRF checks as a refresh): its refresh tokens and its access tokens stop working in every tab, and the cookie is cleared. Answers 204 also for an unknown or missing token.
          */
         post: operations["logout"];
         delete?: never;
@@ -355,7 +375,7 @@ export interface paths {
         put?: never;
         /**
          * Refresh the session
-         * @description Exchanges a refresh token for a new access token and a new refresh token of the same session. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401. Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
+         * @description Exchanges a refresh token for a new access token and a new refresh token of the same session. The token comes in the body (`refresh_token`, API clients) or, without one, from the `duban_refresh` cookie a login set (browsers: every tab shares it, so a link opened in a new tab is logged in); a cookie refresh needs the `X-Requested-With` header and an Origin of this server or of DUBAN_CORS_ORIGINS, else 403 `cross_site_request`. The answer sets the cookie to the new token. The presented refresh token dies; presenting it again revokes the whole session (theft detection) and answers 401 (and clears the cookie). Refreshing never extends a session past its maximum age (DUBAN_SESSION_MAX_AGE, 30 days from the login).
          */
         post: operations["refreshSession"];
         delete?: never;
@@ -469,6 +489,26 @@ export interface paths {
          * @description Administrators only. The list replaces the year's days entirely. Every date must lie in the year and appear once; kind is holiday (any weekday) or workday (only a Saturday or Sunday: a weekday is a working day already). Send If-Match with the ETag (or version in the body) to refuse the change with 412 when someone else changed the year since you read it.
          */
         put: operations["putCalendarYear"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/completion-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Completion requests across items, in change order (sync)
+         * @description Every completion request of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md).
+         */
+        get: operations["listCompletionChanges"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -596,6 +636,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Extension requests across items, in change order (sync)
+         * @description Every extension request of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md).
+         */
+        get: operations["listExtensionChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/extensions/{id}": {
         parameters: {
             query?: never;
@@ -670,6 +730,26 @@ export interface paths {
          * @description requested → forwarded (to the supervising leader) or rejected; the comment is required to reject (422). Only the supervision office of the item's scope (403), never on a request one made oneself; 409 invalid_transition once reviewed. Honours If-Match on the request's version.
          */
         post: operations["reviewExtension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feedback across items, in change order (sync)
+         * @description Every feedback of the items the caller sees (as GET /items lists them; drafts only for the people of their unit), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md). A page may hold fewer rows than page_size when rows it passed are not the caller's to read.
+         */
+        get: operations["listFeedbackChanges"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -789,7 +869,7 @@ export interface paths {
         };
         /**
          * List supervision items
-         * @description The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed, or a unit's feedback missed by more than feedback_grace_workdays working days while the item is issued or in progress), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last.
+         * @description The items the caller may see (their scope for supervisors, leaders, admins and auditors; otherwise those they initiated or their units take part in), filtered and paged in the database. `overdue`, `light` and `days_remaining` are derived from the deadline, the milestones and the working-day calendar; `light` is red (overdue), yellow (a milestone missed, or a unit's feedback missed by more than feedback_grace_workdays working days while the item is issued or in progress), blue (deadline or a milestone within blue_workdays working days of GET /settings/warnings, default 3), green, or none (not open: draft, closed, archived, cancelled); a light cleared by the supervision office (摘牌) shows green with warning_cleared until the underlying light gets worse or the deadline moves, and the light filter agrees. Sort keys: deadline, code, created_at, updated_at, issued_at, title, state, urgency, progress (prefix - for descending; default -created_at); nulls sort last. For synchronisation, give `cursor` (empty to start) or `updated_since`: the list is then in the order items were last changed (oldest first), `next_cursor` continues it and `has_more` says whether another page is ready; a cursor never skips nor repeats a change under concurrent writes (see docs/integrations.md). `ids` picks items by id in either mode.
          */
         get: operations["listItems"];
         put?: never;
@@ -2276,6 +2356,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/urges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Urges across items, in change order (sync)
+         * @description Every urge of the items the caller sees (as GET /items lists them), oldest change first, for integrators that keep a copy: start with no cursor (or updated_since), then pass next_cursor back; has_more says whether another page is ready now. A cursor never skips nor repeats a change, whatever commits concurrently (docs/integrations.md). An urge changes when it is acknowledged.
+         */
+        get: operations["listUrgeChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/urges/{id}/acknowledge": {
         parameters: {
             query?: never;
@@ -2786,6 +2886,19 @@ export interface components {
         };
         /** @enum {string} */
         AssignmentAllowedActions: "accept" | "return" | "update";
+        AssignmentChanges: {
+            data: components["schemas"]["Assignment"][];
+            /**
+             * @description HasMore: another page is ready now; otherwise poll later with next_cursor.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor: pass it as cursor for the changes after this page.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor: string;
+        };
         AssignmentList: {
             data: components["schemas"]["Assignment"][];
             total: number;
@@ -3099,6 +3212,19 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        CompletionChanges: {
+            data: components["schemas"]["CompletionRequest"][];
+            /**
+             * @description HasMore: another page is ready now; otherwise poll later with next_cursor.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor: pass it as cursor for the changes after this page.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor: string;
         };
         CompletionMaterial: {
             /** Format: uuid */
@@ -3629,6 +3755,19 @@ export interface components {
             /** @example 1 */
             version: number;
         };
+        ExtensionChanges: {
+            data: components["schemas"]["Extension"][];
+            /**
+             * @description HasMore: another page is ready now; otherwise poll later with next_cursor.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor: pass it as cursor for the changes after this page.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor: string;
+        };
         ExtensionList: {
             /**
              * @description AllowedActions on the item: request (an extension, now), set_deadline (supervision office, overdue item).
@@ -3691,6 +3830,19 @@ export interface components {
         };
         /** @enum {string} */
         FeedbackCadence: "none" | "weekly" | "biweekly" | "monthly" | "quarterly" | "milestones";
+        FeedbackChanges: {
+            data: components["schemas"]["Feedback"][];
+            /**
+             * @description HasMore: another page is ready now; otherwise poll later with next_cursor.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor: pass it as cursor for the changes after this page.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor: string;
+        };
         FeedbackDraft: {
             /** Format: uuid */
             based_on_id: string | null;
@@ -4082,6 +4234,17 @@ export interface components {
         };
         ItemList: {
             data: components["schemas"]["Item"][];
+            /**
+             * @description HasMore: another page follows (the next offset page, or next_cursor).
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor continues a sync listing (cursor or updated_since given): pass it
+             *     as cursor to get the changes after this page; keep it to poll for later ones.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor?: string;
             /** @example 1 */
             page: number;
             /** @example 20 */
@@ -4818,6 +4981,7 @@ export interface components {
          *     - `completion_pending` (409): The item already has an open completion request. 该事项已有待审核的办结申请。
          *     - `completion_request_changed` (409): The completion request changed while the request ran; reload it and retry. 请求处理期间办结申请已被修改；请重新加载后重试。
          *     - `conflict` (409): The object's state does not allow this now. 对象当前的状态不允许此操作。
+         *     - `cross_site_request` (403): A refresh or logout with the session cookie came from another site or without the X-Requested-With header. 使用会话 Cookie 的刷新或退出请求来自其他站点，或缺少 X-Requested-With 请求头。
          *     - `deadline_passed` (409): The deadline has passed: an extension can no longer be requested; the supervision office can have a leader set a new deadline. 已过办理期限，不能再申请延期；可由督办处请领导重新设定期限。
          *     - `delegation_over` (409): The delegation is already over. 该代理委托已结束。
          *     - `delegation_overlaps` (409): Another delegation of the caller covers part of this period; end it first. 该时段与已有的代理委托重叠；请先结束原委托。
@@ -4880,7 +5044,7 @@ export interface components {
          *     - `webhook_disabled` (409): The webhook subscription is disabled; enable it before redelivering. 该 Webhook 订阅已停用；请先启用再重新投递。
          * @enum {string}
          */
-        ProblemCode: "assessment_published" | "assignment_not_live" | "bad_request" | "bulletin_published" | "client_closed_request" | "completion_pending" | "completion_request_changed" | "conflict" | "deadline_passed" | "delegation_over" | "delegation_overlaps" | "extension_changed" | "extension_pending" | "feedback_changed" | "feedback_open_exists" | "forbidden" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_response_withheld" | "identity_provider_unavailable" | "import_empty" | "import_invalid" | "import_invalid_rows" | "import_not_xlsx" | "import_too_large" | "import_too_many_rows" | "import_wrong_template" | "insufficient_scope" | "insufficient_storage" | "internal_error" | "invalid_credentials" | "invalid_login_code" | "invalid_transition" | "item_changed" | "item_has_sub_items" | "item_quota_exceeded" | "last_admin" | "login_busy" | "malformed_json" | "method_not_allowed" | "no_warning" | "not_a_workbook" | "not_found" | "not_overdue" | "nothing_to_delegate" | "password_change_required" | "password_login_disabled" | "payload_too_large" | "precondition_failed" | "precondition_required" | "rate_limited" | "self_lockout" | "service_account_disabled" | "service_account_has_activity" | "service_unavailable" | "session_required" | "sso_not_configured" | "successor_required" | "sync_not_configured" | "too_many_tokens" | "unauthorized" | "unit_in_use" | "unsupported_media_type" | "upload_quota_exceeded" | "username_taken" | "validation_failed" | "webhook_disabled";
+        ProblemCode: "assessment_published" | "assignment_not_live" | "bad_request" | "bulletin_published" | "client_closed_request" | "completion_pending" | "completion_request_changed" | "conflict" | "cross_site_request" | "deadline_passed" | "delegation_over" | "delegation_overlaps" | "extension_changed" | "extension_pending" | "feedback_changed" | "feedback_open_exists" | "forbidden" | "idempotency_in_progress" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_response_withheld" | "identity_provider_unavailable" | "import_empty" | "import_invalid" | "import_invalid_rows" | "import_not_xlsx" | "import_too_large" | "import_too_many_rows" | "import_wrong_template" | "insufficient_scope" | "insufficient_storage" | "internal_error" | "invalid_credentials" | "invalid_login_code" | "invalid_transition" | "item_changed" | "item_has_sub_items" | "item_quota_exceeded" | "last_admin" | "login_busy" | "malformed_json" | "method_not_allowed" | "no_warning" | "not_a_workbook" | "not_found" | "not_overdue" | "nothing_to_delegate" | "password_change_required" | "password_login_disabled" | "payload_too_large" | "precondition_failed" | "precondition_required" | "rate_limited" | "self_lockout" | "service_account_disabled" | "service_account_has_activity" | "service_unavailable" | "session_required" | "sso_not_configured" | "successor_required" | "sync_not_configured" | "too_many_tokens" | "unauthorized" | "unit_in_use" | "unsupported_media_type" | "upload_quota_exceeded" | "username_taken" | "validation_failed" | "webhook_disabled";
         QuietHours: {
             /** @example true */
             enabled: boolean;
@@ -4898,7 +5062,7 @@ export interface components {
             start?: string;
         };
         RefreshRequest: {
-            refresh_token: string;
+            refresh_token?: string;
         };
         ReminderRule: {
             /**
@@ -5581,6 +5745,19 @@ export interface components {
             unit_id: string;
             version: number;
         };
+        UrgeChanges: {
+            data: components["schemas"]["Urge"][];
+            /**
+             * @description HasMore: another page is ready now; otherwise poll later with next_cursor.
+             * @example false
+             */
+            has_more: boolean;
+            /**
+             * @description NextCursor: pass it as cursor for the changes after this page.
+             * @example djE6MTIzOjAxOTNh...
+             */
+            next_cursor: string;
+        };
         UrgeCount: {
             /** @example 3 */
             total: number;
@@ -6190,6 +6367,62 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listAssignmentChanges: {
+        parameters: {
+            query?: {
+                /** @description only this item's */
+                item_id?: string;
+                /** @description only this unit's */
+                unit_id?: string;
+                /** @description only those changed at or after this time (RFC 3339) */
+                updated_since?: string;
+                /** @description only these (at most 100), comma separated */
+                ids?: string[];
+                /** @description next_cursor of the previous page; absent or empty to start */
+                cursor?: string;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentChanges"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     updateAssignment: {
         parameters: {
             query?: never;
@@ -6757,6 +6990,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description duban_refresh: the refresh token for the browser (as POST /auth/login) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6837,6 +7072,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description duban_refresh: the refresh token for the browser */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6903,12 +7140,15 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when the token comes from the cookie (any value) */
+                "X-Requested-With"?: string;
+            };
             path?: never;
             cookie?: never;
         };
-        /** @description the session's refresh token */
-        requestBody: {
+        /** @description the session's refresh token; omit to use the cookie */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -6917,12 +7157,23 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description duban_refresh cleared */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             /** @description malformed body */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description cross_site_request: a cookie logout from another site or without X-Requested-With */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7064,6 +7315,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description duban_refresh: the refresh token for the browser (as POST /auth/login) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7105,12 +7358,15 @@ export interface operations {
     refreshSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description required when the token comes from the cookie (any value, e.g. fetch) */
+                "X-Requested-With"?: string;
+            };
             path?: never;
             cookie?: never;
         };
-        /** @description the current refresh token */
-        requestBody: {
+        /** @description the current refresh token; omit to use the cookie */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -7119,6 +7375,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description duban_refresh: the new refresh token */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7134,8 +7392,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unknown, expired, used or revoked refresh token */
+            /** @description no token, or an unknown, expired, used or revoked refresh token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description cross_site_request: a cookie refresh from another site or without X-Requested-With */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7730,6 +7997,62 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listCompletionChanges: {
+        parameters: {
+            query?: {
+                /** @description only this item's */
+                item_id?: string;
+                /** @description only this unit's */
+                unit_id?: string;
+                /** @description only those changed at or after this time (RFC 3339) */
+                updated_since?: string;
+                /** @description only these (at most 100), comma separated */
+                ids?: string[];
+                /** @description next_cursor of the previous page; absent or empty to start */
+                cursor?: string;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionChanges"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getCompletionRequest: {
         parameters: {
             query?: never;
@@ -8269,6 +8592,62 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listExtensionChanges: {
+        parameters: {
+            query?: {
+                /** @description only this item's */
+                item_id?: string;
+                /** @description only this unit's */
+                unit_id?: string;
+                /** @description only those changed at or after this time (RFC 3339) */
+                updated_since?: string;
+                /** @description only these (at most 100), comma separated */
+                ids?: string[];
+                /** @description next_cursor of the previous page; absent or empty to start */
+                cursor?: string;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtensionChanges"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getExtension: {
         parameters: {
             query?: never;
@@ -8604,6 +8983,62 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listFeedbackChanges: {
+        parameters: {
+            query?: {
+                /** @description only this item's */
+                item_id?: string;
+                /** @description only this unit's */
+                unit_id?: string;
+                /** @description only feedback changed at or after this time (RFC 3339) */
+                updated_since?: string;
+                /** @description only these (at most 100), comma separated */
+                ids?: string[];
+                /** @description next_cursor of the previous page; absent or empty to start */
+                cursor?: string;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackChanges"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9152,6 +9587,12 @@ export interface operations {
                 scope_id?: string;
                 /** @description sort keys */
                 sort?: string;
+                /** @description only these items (at most 100), comma separated */
+                ids?: string[];
+                /** @description only items changed at or after this time (RFC 3339); lists in change order with next_cursor */
+                updated_since?: string;
+                /** @description the next_cursor of the previous page; empty to start: lists in change order (sort and page are ignored) */
+                cursor?: string;
                 /** @description page, from 1 */
                 page?: number;
                 /** @description page size */
@@ -15991,6 +16432,62 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listUrgeChanges: {
+        parameters: {
+            query?: {
+                /** @description only this item's */
+                item_id?: string;
+                /** @description only this unit's */
+                unit_id?: string;
+                /** @description only those changed at or after this time (RFC 3339) */
+                updated_since?: string;
+                /** @description only these (at most 100), comma separated */
+                ids?: string[];
+                /** @description next_cursor of the previous page; absent or empty to start */
+                cursor?: string;
+                /** @description page size */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UrgeChanges"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
