@@ -147,9 +147,12 @@ func (s *Service) collect(ctx context.Context, user, fromUnit uuid.UUID, toUnit 
 		ScopeID uuid.UUID `gorm:"type:uuid"`
 		Role    string
 	}
+	// Ordered by id (UUIDv7: creation order) so that the list reads the same on
+	// every engine and every run.
 	if err := conn.Raw(`SELECT id, code, title, state, scope_id, ? AS role FROM items WHERE supervising_leader_id = ? AND state IN ?
 		UNION ALL SELECT i.id, i.code, i.title, i.state, i.scope_id, ? AS role FROM item_assisting_leaders al JOIN items i ON i.id = al.item_id
-		WHERE al.user_id = ? AND i.state IN ?`, RoleSupervisingLeader, user, open, RoleAssistingLeader, user, open).Scan(&led).Error; err != nil {
+		WHERE al.user_id = ? AND i.state IN ?
+		ORDER BY 1, 6`, RoleSupervisingLeader, user, open, RoleAssistingLeader, user, open).Scan(&led).Error; err != nil {
 		return nil, fmt.Errorf("load led items: %w", err)
 	}
 	var leaderDefault *Person

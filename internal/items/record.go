@@ -98,7 +98,7 @@ func (s *Service) record(ctx context.Context, p *access.Principal, it *Item, asg
 			return fmt.Errorf("refresh feedback due dates: %w", err)
 		}
 	}
-	if s.statsKeeper != nil {
+	if s.statsKeeper != nil && s.statsKeeper.WantsItem(ev.Action) {
 		if err := s.statsKeeper.KeepItem(ctx, it.ID); err != nil {
 			return fmt.Errorf("keep statistics: %w", err)
 		}

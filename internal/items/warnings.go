@@ -68,6 +68,9 @@ type FeedbackDueKeeper interface {
 // change of an item, after the change's columns and follow-up records are written.
 type StatsKeeper interface {
 	KeepItem(ctx context.Context, id uuid.UUID) error
+	// WantsItem says whether a change recorded as action can move a figure of the
+	// rollup; those that cannot skip KeepItem (its statements count on every write).
+	WantsItem(action string) bool
 }
 
 // UseStatsKeeper makes every change of an item keep the statistics rollup with k.

@@ -604,8 +604,6 @@ var upgradeSteps = []upgradeStep{
 			expectCount(t, db, "items WHERE doc_number = '大唐集团〔2026〕12号' AND doc_received_on = '2026-03-02'", 1)
 		},
 	},
-		},
-	},
 	{
 		id: "0140_supervision_methods",
 		insert: func(d *upgradeData, tx *gorm.DB) error {

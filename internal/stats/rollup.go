@@ -284,6 +284,25 @@ func (s *Service) loadFacts(conn *gorm.DB, cal *calendar.Calendar, ids []uuid.UU
 	return out, nil
 }
 
+// WantsItem answers items.StatsKeeper. The rollup holds issue and closing dates,
+// the original deadline, units, source, category, urges, extensions and failed
+// verifications; the changes listed here touch none of them (suspension, progress,
+// milestones, reports, comments, team and responsible person), so they skip the
+// five or six statements of KeepItem. Any action not listed, including one added
+// later, recomputes the item's share: forgetting to list one costs time, never a
+// wrong figure (TestRollupEqualsRecount).
+func (s *Service) WantsItem(action string) bool {
+	switch action {
+	case string(items.ActSuspend), string(items.ActResume), string(items.ActSetProgress), string(items.ActAccept),
+		string(items.ActMilestones), items.EvMilestoneCreate, items.EvMilestoneUpdate, items.EvMilestoneDelete,
+		items.EvAssignmentUpdate, items.EvJointUnitAdd, items.EvJointUnitRemove,
+		"feedback_submitted", "feedback_accepted", "feedback_returned", "urge_acknowledged", "clear_warning",
+		"comment", "instruction", "coordination", "visit_record", "coordination_record", "coordination_decision_link":
+		return false
+	}
+	return true
+}
+
 // KeepItem brings the rollup in step with the item id as it stands in the
 // transaction of ctx (items.StatsKeeper: the items package calls it at the end of
 // every change of an item).
