@@ -353,7 +353,7 @@ var Messages = map[string]string{
 	"you may not end this delegation":                                                     "您无权结束该代理委托",
 	"must be a person of every unit handed over or of a unit under it":                    "必须是每个交接单位或其下级单位的人员",
 	"name a successor for the items this person supervises (handover.supervising_leader)": "请为此人主管的事项指定接替人（handover.supervising_leader）",
-	// this session: service accounts, sync, documents, supervision methods, reused files
+	// service accounts and tokens, sync lists, documents, supervision methods, reused files
 	"3 to 64 characters of a-z, 0-9, dot, underscore and hyphen": "须为 3 到 64 个字符，只能包含 a-z、0-9、点、下划线和连字符",
 	"at most {n}":                            "最多 {n} 个",
 	"at most {n} ids":                        "最多 {n} 个 id",
