@@ -103,7 +103,8 @@ async function fromTodo(key) {
   const link = page.getByTestId(`todo-${key}`).getByRole('link').filter({ hasText: TITLE })
   await link.waitFor()
   await link.click()
-  await page.waitForURL(itemUrl, { waitUntil: 'commit' })
+  // the entry may open one of the item's tabs (?tab=…)
+  await page.waitForURL((u) => u.href.split('?')[0] === itemUrl, { waitUntil: 'commit' })
   await page.getByTestId('page-title').filter({ hasText: TITLE }).waitFor()
 }
 
