@@ -9586,6 +9586,136 @@ const docTemplate = `{
                 }
             }
         },
+        "/settings/office-contact": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The contact phone and person of the supervision office (督查室) of the caller's scope, which the task notice (督查督办任务通知) prints and an overdue item's extension tab points to. Empty strings (version 0) until the office sets them. Everyone signed in reads it. The ETag carries the version.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "settings"
+                ],
+                "summary": "The supervision office's contact of my scope",
+                "operationId": "getOfficeContact",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/OfficeContact"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, quoted"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The supervision office of the scope (supervisors) or an administrator replaces the contact phone and person (403 otherwise); each is trimmed, at most 40 characters, without control characters (422 otherwise); \"\" clears it. If-Match (or version in the body) is required: 428 without, 412 when stale. The change is written to the audit log.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "settings"
+                ],
+                "summary": "Set the supervision office's contact of my scope",
+                "operationId": "putOfficeContact",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the ETag last read (or version in the body)",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the contact",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/UpdateOfficeContact"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/OfficeContact"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the new version, quoted"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "stale If-Match or version",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "no If-Match and no version",
+                        "schema": {
+                            "$ref": "#/definitions/Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/settings/reminders": {
             "get": {
                 "security": [
@@ -15853,6 +15983,37 @@ const docTemplate = `{
                 }
             }
         },
+        "OfficeContact": {
+            "type": "object",
+            "properties": {
+                "person": {
+                    "description": "Person is the contact person (\"\" when not named).",
+                    "type": "string",
+                    "example": "王敏"
+                },
+                "phone": {
+                    "description": "Phone is the office's contact phone (\"\" until set).",
+                    "type": "string",
+                    "example": "0571-87001234"
+                },
+                "scope_id": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "updated_by": {
+                    "type": "string",
+                    "format": "uuid"
+                },
+                "version": {
+                    "description": "Version counts changes (0: never set); the ETag carries it.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
         "OrgImportChange": {
             "type": "object",
             "properties": {
@@ -17352,6 +17513,26 @@ const docTemplate = `{
                 },
                 "version": {
                     "description": "Version, when given, must be the current version (412 otherwise), like\nIf-Match.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "UpdateOfficeContact": {
+            "type": "object",
+            "properties": {
+                "person": {
+                    "description": "Person is the contact person, at most 40 characters (\"\" clears it).",
+                    "type": "string",
+                    "example": "王敏"
+                },
+                "phone": {
+                    "description": "Phone is the office's contact phone, at most 40 characters (\"\" clears it).",
+                    "type": "string",
+                    "example": "0571-87001234"
+                },
+                "version": {
+                    "description": "Version, when given, must be the current version, like If-Match (one of\nthe two is required).",
                     "type": "integer",
                     "example": 1
                 }

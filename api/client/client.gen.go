@@ -3823,6 +3823,27 @@ type OIDCMethod struct {
 	LoginUrl *string `json:"login_url,omitempty"`
 }
 
+// OfficeContact defines model for OfficeContact.
+type OfficeContact struct {
+	// Person Person is the contact person ("" when not named).
+	//
+	// Example: 王敏
+	Person string `json:"person"`
+
+	// Phone Phone is the office's contact phone ("" until set).
+	//
+	// Example: 0571-87001234
+	Phone     string              `json:"phone"`
+	ScopeId   openapi_types.UUID  `json:"scope_id"`
+	UpdatedAt *time.Time          `json:"updated_at"`
+	UpdatedBy *openapi_types.UUID `json:"updated_by"`
+
+	// Version Version counts changes (0: never set); the ETag carries it.
+	//
+	// Example: 1
+	Version int `json:"version"`
+}
+
 // OrgImportChange defines model for OrgImportChange.
 type OrgImportChange struct {
 	// Action Action is create, update, deactivate or reactivate.
@@ -4793,6 +4814,25 @@ type UpdateNotificationSettings struct {
 
 	// Version Version, when given, must be the current version (412 otherwise), like
 	// If-Match.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+}
+
+// UpdateOfficeContact defines model for UpdateOfficeContact.
+type UpdateOfficeContact struct {
+	// Person Person is the contact person, at most 40 characters ("" clears it).
+	//
+	// Example: 王敏
+	Person *string `json:"person,omitempty"`
+
+	// Phone Phone is the office's contact phone, at most 40 characters ("" clears it).
+	//
+	// Example: 0571-87001234
+	Phone *string `json:"phone,omitempty"`
+
+	// Version Version, when given, must be the current version, like If-Match (one of
+	// the two is required).
 	//
 	// Example: 1
 	Version *int `json:"version,omitempty"`
@@ -6312,6 +6352,12 @@ type PutAssessmentRulesParams struct {
 	IfMatch *string `json:"If-Match,omitempty"`
 }
 
+// PutOfficeContactParams defines parameters for PutOfficeContact.
+type PutOfficeContactParams struct {
+	// IfMatch the ETag last read (or version in the body)
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
 // PutReminderSettingsParams defines parameters for PutReminderSettings.
 type PutReminderSettingsParams struct {
 	// IfMatch the ETag last read (or version in the body)
@@ -6725,6 +6771,9 @@ type IssueServiceAccountTokenJSONRequestBody = CreateAPITokenRequest
 
 // PutAssessmentRulesJSONRequestBody defines body for PutAssessmentRules for application/json ContentType.
 type PutAssessmentRulesJSONRequestBody = AssessmentRulesInput
+
+// PutOfficeContactJSONRequestBody defines body for PutOfficeContact for application/json ContentType.
+type PutOfficeContactJSONRequestBody = UpdateOfficeContact
 
 // PutReminderSettingsJSONRequestBody defines body for PutReminderSettings for application/json ContentType.
 type PutReminderSettingsJSONRequestBody = UpdateReminderSettings
@@ -8380,6 +8429,31 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /settings/assessment (the `PutAssessmentRules` operationId).
 	PutAssessmentRules(ctx context.Context, params *PutAssessmentRulesParams, body PutAssessmentRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOfficeContact The supervision office's contact of my scope
+	//
+	// The contact phone and person of the supervision office (督查室) of the caller's scope, which the task notice (督查督办任务通知) prints and an overdue item's extension tab points to. Empty strings (version 0) until the office sets them. Everyone signed in reads it. The ETag carries the version.
+	//
+	// Corresponds with GET /settings/office-contact (the `GetOfficeContact` operationId).
+	GetOfficeContact(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutOfficeContactWithBody Set the supervision office's contact of my scope
+	//
+	// The supervision office of the scope (supervisors) or an administrator replaces the contact phone and person (403 otherwise); each is trimmed, at most 40 characters, without control characters (422 otherwise); "" clears it. If-Match (or version in the body) is required: 428 without, 412 when stale. The change is written to the audit log.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /settings/office-contact (the `PutOfficeContact` operationId).
+	PutOfficeContactWithBody(ctx context.Context, params *PutOfficeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutOfficeContact Set the supervision office's contact of my scope
+	//
+	// The supervision office of the scope (supervisors) or an administrator replaces the contact phone and person (403 otherwise); each is trimmed, at most 40 characters, without control characters (422 otherwise); "" clears it. If-Match (or version in the body) is required: 428 without, 412 when stale. The change is written to the audit log.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /settings/office-contact (the `PutOfficeContact` operationId).
+	PutOfficeContact(ctx context.Context, params *PutOfficeContactParams, body PutOfficeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReminderSettings Automatic reminder and escalation rules of my scope
 	//
@@ -12105,6 +12179,61 @@ func (c *Client) PutAssessmentRulesWithBody(ctx context.Context, params *PutAsse
 // Corresponds with PUT /settings/assessment (the `PutAssessmentRules` operationId).
 func (c *Client) PutAssessmentRules(ctx context.Context, params *PutAssessmentRulesParams, body PutAssessmentRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutAssessmentRulesRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOfficeContact The supervision office's contact of my scope
+//
+// The contact phone and person of the supervision office (督查室) of the caller's scope, which the task notice (督查督办任务通知) prints and an overdue item's extension tab points to. Empty strings (version 0) until the office sets them. Everyone signed in reads it. The ETag carries the version.
+//
+// Corresponds with GET /settings/office-contact (the `GetOfficeContact` operationId).
+func (c *Client) GetOfficeContact(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOfficeContactRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutOfficeContactWithBody Set the supervision office's contact of my scope
+//
+// The supervision office of the scope (supervisors) or an administrator replaces the contact phone and person (403 otherwise); each is trimmed, at most 40 characters, without control characters (422 otherwise); "" clears it. If-Match (or version in the body) is required: 428 without, 412 when stale. The change is written to the audit log.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /settings/office-contact (the `PutOfficeContact` operationId).
+func (c *Client) PutOfficeContactWithBody(ctx context.Context, params *PutOfficeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutOfficeContactRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutOfficeContact Set the supervision office's contact of my scope
+//
+// The supervision office of the scope (supervisors) or an administrator replaces the contact phone and person (403 otherwise); each is trimmed, at most 40 characters, without control characters (422 otherwise); "" clears it. If-Match (or version in the body) is required: 428 without, 412 when stale. The change is written to the audit log.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /settings/office-contact (the `PutOfficeContact` operationId).
+func (c *Client) PutOfficeContact(ctx context.Context, params *PutOfficeContactParams, body PutOfficeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutOfficeContactRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -20915,6 +21044,88 @@ func NewPutAssessmentRulesRequestWithBody(server string, params *PutAssessmentRu
 	return req, nil
 }
 
+// NewGetOfficeContactRequest constructs an http.Request for the GetOfficeContact method
+func NewGetOfficeContactRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/settings/office-contact")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutOfficeContactRequest calls the generic PutOfficeContact builder with application/json body
+func NewPutOfficeContactRequest(server string, params *PutOfficeContactParams, body PutOfficeContactJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutOfficeContactRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewPutOfficeContactRequestWithBody constructs an http.Request for the PutOfficeContact method, with any body, and a specified content type
+func NewPutOfficeContactRequestWithBody(server string, params *PutOfficeContactParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/settings/office-contact")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetReminderSettingsRequest constructs an http.Request for the GetReminderSettings method
 func NewGetReminderSettingsRequest(server string) (*http.Request, error) {
 	var err error
@@ -24493,6 +24704,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /settings/assessment (the `PutAssessmentRules` operationId).
 	PutAssessmentRulesWithResponse(ctx context.Context, params *PutAssessmentRulesParams, body PutAssessmentRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*PutAssessmentRulesResponse, error)
+
+	// GetOfficeContactWithResponse The supervision office's contact of my scope
+	//
+	// The contact phone and person of the supervision office (督查室) of the caller's scope, which the task notice (督查督办任务通知) prints and an overdue item's extension tab points to. Empty strings (version 0) until the office sets them. Everyone signed in reads it. The ETag carries the version.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /settings/office-contact (the `GetOfficeContact` operationId).
+	GetOfficeContactWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOfficeContactResponse, error)
+
+	// PutOfficeContactWithBodyWithResponse Set the supervision office's contact of my scope
+	//
+	// The supervision office of the scope (supervisors) or an administrator replaces the contact phone and person (403 otherwise); each is trimmed, at most 40 characters, without control characters (422 otherwise); "" clears it. If-Match (or version in the body) is required: 428 without, 412 when stale. The change is written to the audit log.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /settings/office-contact (the `PutOfficeContact` operationId).
+	PutOfficeContactWithBodyWithResponse(ctx context.Context, params *PutOfficeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOfficeContactResponse, error)
+
+	// PutOfficeContactWithResponse Set the supervision office's contact of my scope
+	//
+	// The supervision office of the scope (supervisors) or an administrator replaces the contact phone and person (403 otherwise); each is trimmed, at most 40 characters, without control characters (422 otherwise); "" clears it. If-Match (or version in the body) is required: 428 without, 412 when stale. The change is written to the audit log.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /settings/office-contact (the `PutOfficeContact` operationId).
+	PutOfficeContactWithResponse(ctx context.Context, params *PutOfficeContactParams, body PutOfficeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*PutOfficeContactResponse, error)
 
 	// GetReminderSettingsWithResponse Automatic reminder and escalation rules of my scope
 	//
@@ -40076,6 +40314,236 @@ func (r PutAssessmentRulesResponse) ContentType() string {
 	return ""
 }
 
+// GetOfficeContactResponse200Headers the declared response headers of an HTTP 200 response for GetOfficeContact
+type GetOfficeContactResponse200Headers struct {
+	ETag            *string
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// GetOfficeContactResponse429Headers the declared response headers of an HTTP 429 response for GetOfficeContact
+type GetOfficeContactResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// GetOfficeContactResponse503Headers the declared response headers of an HTTP 503 response for GetOfficeContact
+type GetOfficeContactResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetOfficeContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OfficeContact
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetOfficeContactResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetOfficeContactResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetOfficeContactResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOfficeContactResponse) GetJSON200() *OfficeContact {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetOfficeContactResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetOfficeContactResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetOfficeContactResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetOfficeContactResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOfficeContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOfficeContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOfficeContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOfficeContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutOfficeContactResponse200Headers the declared response headers of an HTTP 200 response for PutOfficeContact
+type PutOfficeContactResponse200Headers struct {
+	ETag            *string
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// PutOfficeContactResponse429Headers the declared response headers of an HTTP 429 response for PutOfficeContact
+type PutOfficeContactResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+}
+
+// PutOfficeContactResponse503Headers the declared response headers of an HTTP 503 response for PutOfficeContact
+type PutOfficeContactResponse503Headers struct {
+	RetryAfter *int
+}
+
+type PutOfficeContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OfficeContact
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutOfficeContactResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PutOfficeContactResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutOfficeContactResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutOfficeContactResponse) GetJSON200() *OfficeContact {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutOfficeContactResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutOfficeContactResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutOfficeContactResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutOfficeContactResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PutOfficeContactResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PutOfficeContactResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r PutOfficeContactResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PutOfficeContactResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutOfficeContactResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r PutOfficeContactResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PutOfficeContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutOfficeContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutOfficeContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutOfficeContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetReminderSettingsResponse200Headers the declared response headers of an HTTP 200 response for GetReminderSettings
 type GetReminderSettingsResponse200Headers struct {
 	ETag            *string
@@ -46059,6 +46527,51 @@ func (c *ClientWithResponses) PutAssessmentRulesWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParsePutAssessmentRulesResponse(rsp)
+}
+
+// GetOfficeContactWithResponse The supervision office's contact of my scope
+//
+// The contact phone and person of the supervision office (督查室) of the caller's scope, which the task notice (督查督办任务通知) prints and an overdue item's extension tab points to. Empty strings (version 0) until the office sets them. Everyone signed in reads it. The ETag carries the version.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /settings/office-contact (the `GetOfficeContact` operationId).
+func (c *ClientWithResponses) GetOfficeContactWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOfficeContactResponse, error) {
+	rsp, err := c.GetOfficeContact(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOfficeContactResponse(rsp)
+}
+
+// PutOfficeContactWithBodyWithResponse Set the supervision office's contact of my scope
+//
+// The supervision office of the scope (supervisors) or an administrator replaces the contact phone and person (403 otherwise); each is trimmed, at most 40 characters, without control characters (422 otherwise); "" clears it. If-Match (or version in the body) is required: 428 without, 412 when stale. The change is written to the audit log.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /settings/office-contact (the `PutOfficeContact` operationId).
+func (c *ClientWithResponses) PutOfficeContactWithBodyWithResponse(ctx context.Context, params *PutOfficeContactParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutOfficeContactResponse, error) {
+	rsp, err := c.PutOfficeContactWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutOfficeContactResponse(rsp)
+}
+
+// PutOfficeContactWithResponse Set the supervision office's contact of my scope
+//
+// The supervision office of the scope (supervisors) or an administrator replaces the contact phone and person (403 otherwise); each is trimmed, at most 40 characters, without control characters (422 otherwise); "" clears it. If-Match (or version in the body) is required: 428 without, 412 when stale. The change is written to the audit log.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /settings/office-contact (the `PutOfficeContact` operationId).
+func (c *ClientWithResponses) PutOfficeContactWithResponse(ctx context.Context, params *PutOfficeContactParams, body PutOfficeContactJSONRequestBody, reqEditors ...RequestEditorFn) (*PutOfficeContactResponse, error) {
+	rsp, err := c.PutOfficeContact(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutOfficeContactResponse(rsp)
 }
 
 // GetReminderSettingsWithResponse Automatic reminder and escalation rules of my scope
@@ -64503,6 +65016,278 @@ func ParsePutAssessmentRulesResponse(rsp *http.Response) (*PutAssessmentRulesRes
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers PutAssessmentRulesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetOfficeContactResponse parses an HTTP response from a GetOfficeContactWithResponse call
+func ParseGetOfficeContactResponse(rsp *http.Response) (*GetOfficeContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOfficeContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OfficeContact
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetOfficeContactResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetOfficeContactResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetOfficeContactResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutOfficeContactResponse parses an HTTP response from a PutOfficeContactWithResponse call
+func ParsePutOfficeContactResponse(rsp *http.Response) (*PutOfficeContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutOfficeContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OfficeContact
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PutOfficeContactResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers PutOfficeContactResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutOfficeContactResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

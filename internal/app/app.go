@@ -40,6 +40,7 @@ import (
 	"github.com/duban/duban/internal/methods"
 	"github.com/duban/duban/internal/migrations"
 	"github.com/duban/duban/internal/notifications"
+	"github.com/duban/duban/internal/officecontact"
 	"github.com/duban/duban/internal/org"
 	"github.com/duban/duban/internal/orgsync"
 	"github.com/duban/duban/internal/reminders"
@@ -87,6 +88,8 @@ type App struct {
 	Maintenance []Maintenance
 	// Reminders sends the automatic reminders (reminders.go).
 	Reminders *reminders.Service
+	// OfficeContact holds the supervision office's contact of each scope.
+	OfficeContact *officecontact.Service
 }
 
 // OpenDatabase opens the configured database (PostgreSQL or the SQLite file in the
@@ -336,6 +339,9 @@ func (a *App) routes(ctx context.Context) error {
 	todo.Mount(authed, todoSvc)
 	// Automatic reminders and escalation: a daily sweep, urges of kind auto.
 	a.mountReminders(authed, calendarSvc, urgesSvc, todoSvc, auditLog)
+	// The supervision office's contact, printed on the task notice.
+	a.OfficeContact = officecontact.New(a.DB, auditLog, a.Config.Clock)
+	officecontact.Mount(authed, a.OfficeContact)
 	// Reporting upward (issue 13): statistics, bulletins, assessment, the ledger.
 	a.reporting(authed, itemsSvc, calendarSvc, warningsSvc, auditLog)
 	if err := a.mountNotifications(public, authed, todoSvc); err != nil {

@@ -2188,6 +2188,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/settings/office-contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The supervision office's contact of my scope
+         * @description The contact phone and person of the supervision office (督查室) of the caller's scope, which the task notice (督查督办任务通知) prints and an overdue item's extension tab points to. Empty strings (version 0) until the office sets them. Everyone signed in reads it. The ETag carries the version.
+         */
+        get: operations["getOfficeContact"];
+        /**
+         * Set the supervision office's contact of my scope
+         * @description The supervision office of the scope (supervisors) or an administrator replaces the contact phone and person (403 otherwise); each is trimmed, at most 40 characters, without control characters (422 otherwise); "" clears it. If-Match (or version in the body) is required: 428 without, 412 when stale. The change is written to the audit log.
+         */
+        put: operations["putOfficeContact"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/settings/reminders": {
         parameters: {
             query?: never;
@@ -4774,6 +4798,29 @@ export interface components {
              */
             login_url?: string;
         };
+        OfficeContact: {
+            /**
+             * @description Person is the contact person ("" when not named).
+             * @example 王敏
+             */
+            person: string;
+            /**
+             * @description Phone is the office's contact phone ("" until set).
+             * @example 0571-87001234
+             */
+            phone: string;
+            /** Format: uuid */
+            scope_id: string;
+            /** Format: date-time */
+            updated_at: string | null;
+            /** Format: uuid */
+            updated_by: string | null;
+            /**
+             * @description Version counts changes (0: never set); the ETag carries it.
+             * @example 1
+             */
+            version: number;
+        };
         OrgImportChange: {
             /** @description Action is create, update, deactivate or reactivate. */
             action: components["schemas"]["OrgImportChangeAction"];
@@ -5596,6 +5643,24 @@ export interface components {
             /**
              * @description Version, when given, must be the current version (412 otherwise), like
              *     If-Match.
+             * @example 1
+             */
+            version?: number | null;
+        };
+        UpdateOfficeContact: {
+            /**
+             * @description Person is the contact person, at most 40 characters ("" clears it).
+             * @example 王敏
+             */
+            person?: string;
+            /**
+             * @description Phone is the office's contact phone, at most 40 characters ("" clears it).
+             * @example 0571-87001234
+             */
+            phone?: string;
+            /**
+             * @description Version, when given, must be the current version, like If-Match (one of
+             *     the two is required).
              * @example 1
              */
             version?: number | null;
@@ -15802,6 +15867,140 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getOfficeContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the version, quoted */
+                    ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeContact"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putOfficeContact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag last read (or version in the body) */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the contact */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOfficeContact"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description the new version, quoted */
+                    ETag?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeContact"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description stale If-Match or version */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no If-Match and no version */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,6 +15,7 @@ const enEase: Shape<typeof zhCNEase> = {
     pauseConfirm: 'Pause this item? While paused its clock and warnings stop.',
     holiday: 'Holiday',
     holidayHint: '{{date}} is a holiday (not a working day)',
+    restDayHint: '{{date}} is a weekend rest day (not a working day)',
     overdueMilestone: 'Overdue',
     subItemFromParent: "Source, reference, leaders, requirements and deadline are copied from the parent item",
   },

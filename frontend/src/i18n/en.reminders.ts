@@ -3,6 +3,14 @@ import type zhCNReminders from './zh-CN.reminders'
 
 const enReminders: Shape<typeof zhCNReminders> = {
   reminderSettings: {
+    contact: {
+      title: 'Supervision office contact',
+      phone: 'Contact phone',
+      phoneHelp: 'Printed on the task notice; the extension tab of an overdue item points units to it.',
+      person: 'Contact person',
+      max: 'At most 40 characters',
+      stale: 'Someone else changed the contact; it has been reloaded, save again.',
+    },
     nav: 'Reminders',
     title: 'Automatic reminders and escalation',
     intro:

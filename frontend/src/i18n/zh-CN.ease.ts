@@ -14,6 +14,7 @@ const zhCNEase = {
     pauseConfirm: '确定暂停本事项？暂停期间不计时、不预警。',
     holiday: '节假日',
     holidayHint: '{{date}} 是节假日（非工作日）',
+    restDayHint: '{{date}} 是周末休息日（非工作日）',
     overdueMilestone: '已逾期',
     subItemFromParent: '已按上级事项预填来源、依据、领导、要求和时限',
   },

@@ -1,5 +1,13 @@
 const zhCNReminders = {
   reminderSettings: {
+    contact: {
+      title: '督查室联系方式',
+      phone: '联系电话',
+      phoneHelp: '印在督查督办任务通知上；逾期事项的延期页签也请承办单位联系此电话。',
+      person: '联系人',
+      max: '最多 40 个字符',
+      stale: '联系方式已被他人修改，已重新加载，请再次保存。',
+    },
     nav: '自动提醒',
     title: '自动提醒与升级规则',
     intro:

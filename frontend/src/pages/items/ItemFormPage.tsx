@@ -22,6 +22,7 @@ import { UserSelect } from '../org/UserSelect'
 import { SourceRouteHint, useSourceRoute } from './SourceRoute'
 import { itemKey, type Item } from './ui'
 import { subItemPrefill } from './subItemPrefill'
+import { WorkdayDatePicker } from './WorkdayDatePicker'
 
 type Create = Schemas['CreateItem']
 type Source = NonNullable<Create['source']>
@@ -391,7 +392,7 @@ function ItemForm({ item, parent, decision, uploadError }: { item?: Item; parent
           </Col>
           <Col xs={24} md={6}>
             <Form.Item name="deadline" label={t('items.deadline')} rules={req}>
-              <DatePicker style={{ width: '100%' }} disabled={locked('deadline')} data-testid="item-deadline" />
+              <WorkdayDatePicker style={{ width: '100%' }} disabled={locked('deadline')} data-testid="item-deadline" />
             </Form.Item>
           </Col>
           <Col xs={12} md={6}>

@@ -32,6 +32,8 @@ const defaults = (version: number) => ({
 
 function renderPage(roles: string[], answers: { get: () => Response; put?: (req: Request) => Promise<Response> }) {
   const net = vi.fn(async (req: Request) => {
+    // the office's contact card on the same page (OfficeContactCard.test.tsx)
+    if (new URL(req.url).pathname === '/api/v1/settings/office-contact') return json(200, { scope_id: 's', phone: '', person: '', version: 0, updated_at: null, updated_by: null })
     expect(new URL(req.url).pathname).toBe('/api/v1/settings/reminders')
     if (req.method === 'GET') return answers.get()
     if (req.method === 'PUT' && answers.put) return answers.put(req)

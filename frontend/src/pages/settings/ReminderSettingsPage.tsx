@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader'
 import { ForbiddenState } from '../../components/ResultStates'
 import { ErrorState, Loading } from '../../components/States'
 import { formatDateTime } from '../../lib/time'
+import { OfficeContactCard } from './OfficeContactCard'
 
 type Settings = Schemas['ReminderSettings']
 type Rule = Schemas['ReminderRule']
@@ -188,6 +189,7 @@ export default function ReminderSettingsPage() {
       <PageHeader title={t('reminderSettings.title')} />
       <Typography.Paragraph type="secondary">{t('reminderSettings.intro')}</Typography.Paragraph>
       {!canEdit && <Alert type="info" showIcon title={t('reminderSettings.readOnly')} style={{ marginBottom: 16 }} />}
+      <OfficeContactCard canEdit={canEdit} />
       <Card>
         {data.isPending ? (
           <Loading />

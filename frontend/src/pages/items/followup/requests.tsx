@@ -4,6 +4,7 @@ import type { Dayjs } from 'dayjs'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, ifMatch } from '../../../api/client'
+import { useOfficeContact } from '../../../api/officeContact'
 import { call } from '../../../api/problem'
 import { UserName } from '../../../api/users'
 import { SimpleList } from '../../../components/SimpleList'
@@ -77,6 +78,8 @@ export function ExtensionsTab({ item }: { item: Item }) {
   const refresh = useRefresh(id)
   const [requesting, setRequesting] = useState(false)
   const [setting, setSetting] = useState(false)
+  // only an overdue item's hint names the office's phone
+  const office = useOfficeContact(item.overdue)
   const list = useQuery({
     queryKey: ['followup', id, 'extensions'],
     queryFn: () => call(api.GET('/items/{id}/extensions', { params: { path: { id } } })),
@@ -94,7 +97,11 @@ export function ExtensionsTab({ item }: { item: Item }) {
           style={{ marginBottom: 12 }}
           data-testid="extension-overdue"
           title={t('ease.noExtensionOverdue')}
-          description={t('ease.noExtensionOverdueHintNoPhone')}
+          description={
+            office.data?.phone
+              ? t('ease.noExtensionOverdueHint', { phone: [office.data.person, office.data.phone].filter(Boolean).join(' ') })
+              : t('ease.noExtensionOverdueHintNoPhone')
+          }
         />
       )}
       {canRequest && (

@@ -3,7 +3,7 @@ import { useParams } from 'react-router'
 import { formatDate } from '../../../lib/time'
 import { usePrintData, type PrintData } from './data'
 import { CoreRows, enumText, Field, PrintFrame, RecordTable, scopeName, FormCols } from './PrintFrame'
-import { noticeDeadline, noticeIssuer, receiptRows } from './rows'
+import { noticeContact, noticeDeadline, noticeGround, noticeSender, receiptRows } from './rows'
 
 /** 附件1《督查督办任务通知》: what the issuer sends to the undertaking units. */
 export default function NoticePrintPage() {
@@ -22,7 +22,7 @@ export function Notice({ data }: { data: PrintData }) {
   const { t } = useTranslation()
   const { item, names } = data
   const org = scopeName(data)
-  const issuerText = noticeIssuer(item, names, data.route)
+  const issuerText = noticeSender(item, names, data.route, data.units)
   const dl = noticeDeadline(item)
   const coop = item.cooperating_unit_ids.map((u) => names.unit(u)).filter(Boolean)
   const source = [enumText(t, 'sources', item.source), enumText(t, 'meetingTypes', item.meeting_type)].filter(Boolean).join(' · ')
@@ -31,6 +31,7 @@ export function Notice({ data }: { data: PrintData }) {
   const initiator = names.user(item.initiator_user_id)
   const initiatorUnit = names.unit(item.initiator_unit_id)
   const receipts = receiptRows(item, data.assignments, names)
+  const contact = noticeContact(data.office, { unit: initiatorUnit, name: initiator, phone: data.initiatorPhone })
   return (
     <>
       <div className="print-annex">{t('print.notice.annex')}</div>
@@ -44,7 +45,7 @@ export function Notice({ data }: { data: PrintData }) {
       {!issued && <div className="print-banner">{t('print.common.notIssued')}</div>}
       <div className="print-line">{t('print.notice.to', { units: names.unit(item.lead_unit_id) || '—' })}</div>
       {coop.length > 0 && <div className="print-line">{t('print.notice.cc', { units: coop.join(t('print.common.listSep')) })}</div>}
-      <p className="print-para">{t('print.notice.intro', { source: item.source_ref || source || '—' })}</p>
+      <p className="print-para">{t('print.notice.intro', { source: noticeGround(item.source_ref || source) || '—' })}</p>
 
       <table className="print-table" data-testid="notice-table">
         <FormCols />
@@ -98,8 +99,12 @@ export function Notice({ data }: { data: PrintData }) {
             </tr>
           )}
           <tr>
-            <Field label={t('print.notice.contact')}>{[initiatorUnit, initiator].filter(Boolean).join(' ')}</Field>
-            <Field label={t('print.notice.phone')}>{data.initiatorPhone}</Field>
+            <Field label={t('print.notice.contact')}>
+              <span data-testid="notice-contact">{contact.contact}</span>
+            </Field>
+            <Field label={t('print.notice.phone')}>
+              <span data-testid="notice-phone">{contact.phone}</span>
+            </Field>
           </tr>
         </tbody>
       </table>

@@ -1,6 +1,7 @@
 import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query'
 import { api, type Schemas } from '../../../api/client'
 import { flattenUnits, useOrgTree } from '../../../api/org'
+import { officeContactQuery, type OfficeContact } from '../../../api/officeContact'
 import { ApiError, call } from '../../../api/problem'
 import { findRoute, sourceRoutesQuery } from '../SourceRoute'
 import { itemKey } from '../ui'
@@ -33,6 +34,8 @@ export interface PrintData {
   route: SourceRoute | undefined
   /** the initiator's phone when the caller may see it (themself, admins); '' otherwise */
   initiatorPhone: string
+  /** the supervision office's contact (the notice prints its phone); absent when not loaded */
+  office?: OfficeContact
   // the rest is loaded for the sheet only (empty for the notice)
   feedback: Feedback[]
   urges: Urge[]
@@ -67,7 +70,7 @@ async function allPages<T>(get: (page: number) => Promise<{ data?: T[]; total?: 
 const PAGE = 100
 
 /** Every user an id of the forms points at, so the page renders only once all names are known. */
-function userIds(d: Omit<PrintData, 'names' | 'units' | 'initiatorPhone' | 'route'>): string[] {
+function userIds(d: Omit<PrintData, 'names' | 'units' | 'initiatorPhone' | 'route' | 'office'>): string[] {
   const ids = new Set<string | null | undefined>([
     d.item.initiator_user_id,
     d.item.supervising_leader_id,
@@ -104,6 +107,8 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
   })
   const tree = useOrgTree(base)
   const sources = useQuery({ ...sourceRoutesQuery, enabled: base })
+  // the notice prints the office's phone; a failure only leaves it out
+  const office = useQuery({ ...officeContactQuery, enabled: base && kind === 'notice', retry: false })
   const feedback = useQuery({
     queryKey: key('feedback'),
     queryFn: () => allPages((page) => call(api.GET('/items/{id}/feedback', { params: { path: { id }, query: { page, page_size: PAGE } } }))),
@@ -191,7 +196,7 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
   const failed = needed.find((q) => q.isError)
   if (failed) return { status: 'error', error: failed.error, retry: () => needed.forEach((q) => q.isError && void q.refetch()) }
   // a user we may not look up (inactive, another scope) is not worth failing the form for
-  if (!partial || users.some((u) => u.isPending)) return { status: 'loading' }
+  if (!partial || users.some((u) => u.isPending) || (kind === 'notice' && office.isPending)) return { status: 'loading' }
 
   const byId = new Map(ids.map((uid, i) => [uid, users[i]?.data]))
   const units = flattenUnits(tree.data?.data).map((x) => x.unit)
@@ -202,5 +207,5 @@ export function usePrintData(id: string, kind: PrintKind): PrintState {
   }
   const initiator = partial.item.initiator_user_id ? byId.get(partial.item.initiator_user_id) : undefined
   const route = findRoute(sources.data?.data, partial.item.category, partial.item.source)
-  return { status: 'ready', data: { ...partial, units, names, route, initiatorPhone: initiator?.phone ?? '' } }
+  return { status: 'ready', data: { ...partial, units, names, route, initiatorPhone: initiator?.phone ?? '', office: office.data } }
 }

@@ -97,6 +97,26 @@ describe('the task notice (附件1)', () => {
     expect(rows[2]).toHaveTextContent('安全监察部配合')
   })
 
+  it('sends a special meeting’s notice from the office to the lead unit, with the office’s phone and no "。，"', () => {
+    const special: Item = {
+      ...item,
+      source: 'special_meeting',
+      source_ref: '2026年第2次安全生产专题会议纪要。',
+      notice_issuer_unit_id: 'gp',
+      initiator_unit_id: 'gp',
+    }
+    const { container } = render(
+      <Notice data={{ ...data, item: special, office: fixture({ phone: '0571-87001234', person: '王敏', version: 1 }) }} />,
+    )
+    expect(screen.getByTestId('notice-issuer')).toHaveTextContent('办公厅')
+    expect(screen.getByText('主送：规划发展部')).toBeInTheDocument()
+    expect(screen.getByText('配合：安全监察部')).toBeInTheDocument()
+    expect(container.textContent).toContain('根据2026年第2次安全生产专题会议纪要，现将')
+    expect(container.textContent).not.toMatch(/[。.][，,]/)
+    expect(screen.getByTestId('notice-phone')).toHaveTextContent('0571-87001234')
+    expect(screen.getByTestId('notice-contact')).toHaveTextContent('王敏')
+  })
+
   it('speaks English and keeps the Chinese form name', async () => {
     await setLanguage('en')
     render(<Notice data={data} />)

@@ -6,7 +6,10 @@ import {
   deadlineHistory,
   feedbackRows,
   noticeDeadline,
+  noticeContact,
+  noticeGround,
   noticeIssuer,
+  noticeSender,
   receiptRows,
   registration,
   signOffRows,
@@ -87,6 +90,44 @@ describe('noticeIssuer (§14)', () => {
 
   it('leaves the cell blank when nothing is known', () => {
     expect(noticeIssuer({ ...item, source: 'party_group' }, names, undefined)).toBe('')
+  })
+})
+
+describe('noticeSender: no notice from the lead unit to itself', () => {
+  const otherRoute = fixture({ category: 'important_matter' as const, source: 'special_meeting', needs_approval: true, issuer_is_lead_unit: true, office_submits: false })
+  const units = fixture([
+    { id: 'gp', scope_id: 'grp', is_supervision_office: false },
+    { id: 'bgt', scope_id: 'grp', is_supervision_office: true },
+  ])
+
+  it('keeps an issuer other than the lead unit', () => {
+    expect(noticeSender({ ...item, notice_issuer_unit_id: 'dsh' }, names, undefined, units)).toBe('董事会办公室')
+  })
+
+  it('has the supervision office send it when the route names the lead unit', () => {
+    expect(noticeSender({ ...item, notice_issuer_unit_id: null }, names, otherRoute, units)).toBe('办公厅')
+    expect(noticeSender({ ...item, notice_issuer_unit_id: 'gp' }, names, undefined, units)).toBe('办公厅')
+  })
+
+  it('falls back to the initiator’s unit, then to the lead unit', () => {
+    expect(noticeSender({ ...item, notice_issuer_unit_id: 'gp', initiator_unit_id: 'aq' }, names, undefined, [])).toBe('安全监察部')
+    expect(noticeSender({ ...item, notice_issuer_unit_id: 'gp', initiator_unit_id: 'gp' }, names, undefined, [])).toBe('规划发展部')
+  })
+})
+
+describe('noticeGround and noticeContact', () => {
+  it('drops closing punctuation so the sentence joins with "，"', () => {
+    expect(noticeGround(' 专题会议纪要。 ')).toBe('专题会议纪要')
+    expect(noticeGround('Minutes.')).toBe('Minutes')
+    expect(noticeGround('')).toBe('')
+  })
+
+  it('prints the office’s contact when set, else the initiator', () => {
+    const initiator = { unit: '办公厅', name: '钱处长', phone: '010-1' }
+    expect(noticeContact({ phone: '0571-2', person: '王敏' }, initiator)).toEqual({ contact: '王敏', phone: '0571-2' })
+    expect(noticeContact({ phone: '0571-2', person: '' }, initiator)).toEqual({ contact: '办公厅', phone: '0571-2' })
+    expect(noticeContact({ phone: '', person: '王敏' }, initiator)).toEqual({ contact: '办公厅 钱处长', phone: '010-1' })
+    expect(noticeContact(undefined, initiator)).toEqual({ contact: '办公厅 钱处长', phone: '010-1' })
   })
 })
 

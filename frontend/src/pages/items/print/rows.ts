@@ -21,6 +21,34 @@ export function noticeIssuer(item: Item, names: Names, route: SourceRoute | unde
   return names.unit(id)
 }
 
+/**
+ * Who signs the task notice: the §14 issuer, except that a unit does not send a notice
+ * to itself. Where the route names the lead unit (专题会议, 其他) the notice goes out
+ * from the supervision office of the item's scope (else the initiator's unit), and is
+ * addressed to the lead unit with the cooperating units.
+ */
+export function noticeSender(item: Item, names: Names, route: SourceRoute | undefined, units: readonly OrgUnit[]): string {
+  const id = item.notice_issuer_unit_id ?? (route?.issuer_is_lead_unit ? item.lead_unit_id : route?.issuer_unit_id)
+  if (!id || id !== item.lead_unit_id) return names.unit(id)
+  const office = units.find((u) => u.is_supervision_office && u.scope_id === item.scope_id)?.id
+  const other = [office, item.initiator_unit_id].find((u) => u && u !== item.lead_unit_id)
+  return names.unit(other ?? id)
+}
+
+/** The ground the notice's first sentence starts from, without closing punctuation ("。，"). */
+export function noticeGround(text: string): string {
+  return text.trim().replace(/[。．.，,；;：:、\s]+$/u, '')
+}
+
+/** The notice's contact line: the office's contact when set, else the initiator. */
+export function noticeContact(
+  office: { phone?: string; person?: string } | undefined,
+  initiator: { unit: string; name: string; phone: string },
+): { contact: string; phone: string } {
+  if (office?.phone) return { contact: office.person || initiator.unit, phone: office.phone }
+  return { contact: [initiator.unit, initiator.name].filter(Boolean).join(' '), phone: initiator.phone }
+}
+
 const byTime = <T>(at: (x: T) => string | null | undefined) => (a: T, b: T) => (at(a) ?? '').localeCompare(at(b) ?? '')
 
 /** Oldest first: paper records read top to bottom in the order things happened. */
