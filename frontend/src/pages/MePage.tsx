@@ -22,6 +22,7 @@ import { useMe } from '../auth/auth'
 import { ChangePasswordForm } from '../components/ChangePasswordForm'
 import { PageHeader } from '../components/PageHeader'
 import { EmptyState, ErrorState, Loading } from '../components/States'
+import { roleLabels } from '../lib/roleLabels'
 import { formatDateTime } from '../lib/time'
 import { DelegationsCard } from './me/DelegationsCard'
 import { CreateTokenModal, SecretModal, TOKENS_KEY } from './me/TokenModals'
@@ -29,20 +30,7 @@ import { CreateTokenModal, SecretModal, TOKENS_KEY } from './me/TokenModals'
 type APIToken = Schemas['APIToken']
 type CreatedAPIToken = Schemas['CreatedAPIToken']
 
-// roleLabels names the real position where the data tells it: a member who heads
-// a unit is its 部门负责人, one who liaises for it its 联络人, rather than 普通用户.
-function useRoleLabels() {
-  const { t } = useTranslation()
-  return (u: Schemas['Me']): string[] =>
-    u.roles.flatMap((r) => {
-      if (r !== 'member') return [t(`roles.${r}`, { defaultValue: r })]
-      const posts = [...(u.head_of.length > 0 ? [t('roles.head')] : []), ...(u.liaison_of.length > 0 ? [t('roles.liaison')] : [])]
-      return posts.length > 0 ? posts : [t('roles.member')]
-    })
-}
-
 function Profile() {
-  const roleLabels = useRoleLabels()
   const { t } = useTranslation()
   const me = useMe()
   const tree = useOrgTree()
@@ -65,7 +53,7 @@ function Profile() {
         )}
       </Descriptions.Item>
       <Descriptions.Item label={t('me.roles')}>
-        {roleLabels(u).map((label) => (
+        {roleLabels(u.roles, { head: u.head_of.length > 0, liaison: u.liaison_of.length > 0 }, t).map((label) => (
           <Tag key={label} color="blue">
             {label}
           </Tag>

@@ -32,6 +32,7 @@ import { hasRole, useMe } from '../../auth/auth'
 import { PageHeader } from '../../components/PageHeader'
 import { ForbiddenState } from '../../components/ResultStates'
 import { ErrorState, Loading } from '../../components/States'
+import { postsFromTree, roleLabels } from '../../lib/roleLabels'
 import { HandoverFields } from './HandoverFields'
 import { unitTreeSelectData } from './UnitsPanel'
 
@@ -218,6 +219,7 @@ export default function OrgChartPage() {
   const me = useMe()
   const qc = useQueryClient()
   const tree = useOrgTree()
+  const postsOf = useMemo(() => postsFromTree(tree.data?.data), [tree.data])
   const [unitFilter, setUnitFilter] = useState('')
   const [filters, setFilters] = useState<Filters>({ subtree: true, q: '', active: 'true' })
   const q = useDeferredValue(filters.q)
@@ -424,7 +426,7 @@ export default function OrgChartPage() {
                 {
                   key: 'roles',
                   title: t('orgAdmin.roles'),
-                  render: (_, u) => u.roles.map((r) => <Tag key={r}>{t(`roles.${r}`)}</Tag>),
+                  render: (_, u) => roleLabels(u.roles, postsOf(u.id), t).map((label) => <Tag key={label}>{label}</Tag>),
                 },
               ]}
             />

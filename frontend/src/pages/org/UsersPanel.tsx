@@ -9,6 +9,7 @@ import { useOrgTree } from '../../api/org'
 import { call } from '../../api/problem'
 import { applyFormError } from '../../components/formErrors'
 import { EmptyState, ErrorState } from '../../components/States'
+import { postsFromTree, roleLabels } from '../../lib/roleLabels'
 import { HandoverFields } from './HandoverFields'
 import { unitTreeSelectData } from './UnitsPanel'
 
@@ -201,6 +202,7 @@ export function UsersPanel({ canCreate }: { canCreate: boolean }) {
   const { t } = useTranslation()
   const [params, setParams] = useSearchParams()
   const tree = useOrgTree()
+  const postsOf = postsFromTree(tree.data?.data)
   const [editing, setEditing] = useState<User | 'new' | null>(null)
   const [resetting, setResetting] = useState<User | null>(null)
   const q = params.get('q') ?? ''
@@ -307,7 +309,8 @@ export function UsersPanel({ canCreate }: { canCreate: boolean }) {
             {
               title: t('users.roles'),
               dataIndex: 'roles',
-              render: (v?: string[]) => (v ?? []).map((r) => <Tag key={r}>{t(`roles.${r}`, { defaultValue: r })}</Tag>),
+              render: (v: string[] | undefined, r: User) =>
+                roleLabels(v ?? [], postsOf(r.id), t).map((label) => <Tag key={label}>{label}</Tag>),
             },
             { title: t('users.jobTitle'), dataIndex: 'title' },
             {
