@@ -9,7 +9,6 @@ import (
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/changes"
-	"github.com/duban/duban/internal/httpserver"
 	"github.com/duban/duban/internal/items"
 )
 
@@ -55,21 +54,9 @@ func (s *Service) RequestChanges(ctx context.Context, p *access.Principal, f cha
 //	@Security		BearerAuth
 //	@Router			/extensions [get]
 func (h handlers) extensionChanges(c echo.Context) error {
-	p, err := httpserver.Principal(c)
+	data, more, next, err := changes.Serve(c, h.s.RequestChanges, ToExtensionResponse)
 	if err != nil {
 		return err
 	}
-	f, q, err := changes.ParseRequest(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	pg, err := h.s.RequestChanges(c.Request().Context(), p, f, q)
-	if err != nil {
-		return err
-	}
-	out := ExtensionChangesResponse{Data: make([]ExtensionResponse, len(pg.Views)), HasMore: pg.HasMore, NextCursor: pg.Next.String()}
-	for i := range pg.Views {
-		out.Data[i] = ToExtensionResponse(&pg.Views[i])
-	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, ExtensionChangesResponse{Data: data, HasMore: more, NextCursor: next})
 }

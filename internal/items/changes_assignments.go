@@ -9,7 +9,6 @@ import (
 
 	"github.com/duban/duban/internal/access"
 	"github.com/duban/duban/internal/changes"
-	"github.com/duban/duban/internal/httpserver"
 )
 
 // AssignmentChangesResponse is a page of assignments across items in change order.
@@ -54,21 +53,9 @@ func (s *Service) AssignmentChanges(ctx context.Context, p *access.Principal, f 
 //	@Security		BearerAuth
 //	@Router			/assignments [get]
 func (h handlers) assignmentChanges(c echo.Context) error {
-	p, err := httpserver.Principal(c)
+	data, more, next, err := changes.Serve(c, h.s.AssignmentChanges, ToAssignmentResponse)
 	if err != nil {
 		return err
 	}
-	f, q, err := changes.ParseRequest(c.QueryParams())
-	if err != nil {
-		return err
-	}
-	pg, err := h.s.AssignmentChanges(c.Request().Context(), p, f, q)
-	if err != nil {
-		return err
-	}
-	out := AssignmentChangesResponse{Data: make([]AssignmentResponse, len(pg.Views)), HasMore: pg.HasMore, NextCursor: pg.Next.String()}
-	for i := range pg.Views {
-		out.Data[i] = ToAssignmentResponse(&pg.Views[i])
-	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, AssignmentChangesResponse{Data: data, HasMore: more, NextCursor: next})
 }
