@@ -260,10 +260,21 @@ func (h handlers) importItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lang := httpserver.Language(c.Request().Header.Get("Accept-Language"))
 	res, err := h.s.Import(c.Request().Context(), p, data, dry)
+	var pb *problem.Problem
+	if errors.As(err, &pb) {
+		// the problem's own errors are localised with it; its row_errors too
+		if rows, ok := pb.Extra["row_errors"].([]RowError); ok {
+			pb.Extra["row_errors"] = localizeRows(rows, lang)
+		}
+	}
 	if err != nil {
 		return err
 	}
+	res.Errors = localizeRows(res.Errors, lang)
+	c.Response().Header().Set("Content-Language", lang)
+	c.Response().Header().Add(echo.HeaderVary, "Accept-Language")
 	if dry {
 		return c.JSON(http.StatusOK, res)
 	}
@@ -317,4 +328,15 @@ func readUpload(c echo.Context) ([]byte, error) {
 		return nil, problem.New(problem.KindTooLarge, problem.CodeTooLarge, "the file is larger than "+strconv.Itoa(MaxFileBytes>>20)+" MB")
 	}
 	return data, nil
+}
+
+// localizeRows answers the rows' messages in lang (the domain writes them in English,
+// like every message; internal/problem's catalogue holds their Chinese).
+func localizeRows(rows []RowError, lang string) []RowError {
+	out := make([]RowError, len(rows))
+	for i, r := range rows {
+		r.Message = problem.Translate(r.Message, lang)
+		out[i] = r
+	}
+	return out
 }

@@ -362,6 +362,11 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		if !strings.Contains(fmt.Sprint(pb["row_errors"]), "formula") {
 			t.Errorf("formula: %v", pb)
 		}
+		// in Chinese for a Chinese caller, row_errors as well as errors
+		pb = upload(sup, "", fb.Bytes(), "Accept-Language", "zh-CN").Problem(422, "import_invalid_rows")
+		if !strings.Contains(fmt.Sprint(pb["row_errors"]), "公式") || !strings.Contains(fmt.Sprint(pb["errors"]), "公式") {
+			t.Errorf("formula in Chinese: %v", pb)
+		}
 		// a huge cell
 		huge := append([]any{}, row...)
 		huge[1] = strings.Repeat("长", 30000)
