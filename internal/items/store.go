@@ -235,6 +235,6 @@ func InUseCheck(db *database.DB) func(ctx context.Context, unit uuid.UUID) (stri
 		if err != nil || n == 0 {
 			return "", err
 		}
-		return fmt.Sprintf("%d supervision item references (lead, cooperating, initiator, issuer, scope or assignment)", n), nil
+		return fmt.Sprintf("supervision items reference it %d times (lead, cooperating, initiator, issuer, scope or assignment)", n), nil
 	}
 }

@@ -49,6 +49,18 @@ func Localize(p *Problem, lang string) *Problem {
 		cp.Detail = Translate(p.Detail, lang)
 	}
 	cp.Title = translateTitle(p.Title, p.Status)
+	// reasons (a unit in use) are messages too
+	if reasons, ok := p.Extra["reasons"].([]string); ok {
+		cp.Extra = make(map[string]any, len(p.Extra))
+		for k, v := range p.Extra {
+			cp.Extra[k] = v
+		}
+		zh := make([]string, len(reasons))
+		for i, r := range reasons {
+			zh[i] = Translate(r, lang)
+		}
+		cp.Extra["reasons"] = zh
+	}
 	return &cp
 }
 
@@ -92,9 +104,22 @@ func Translated(msg string) bool {
 }
 
 // term translates a value carried into a template when it names a thing or an action.
+// A value that is itself a message, or a "; " list of messages (the reasons a unit
+// is in use), is translated as one; each level is shorter than the message it came
+// from, so this ends.
 func term(v string) string {
 	if zh, ok := Terms[v]; ok {
 		return zh
+	}
+	parts := strings.Split(v, "; ")
+	changed := false
+	for i, part := range parts {
+		if zh := Translate(part, LangZh); zh != part {
+			parts[i], changed = zh, true
+		}
+	}
+	if changed {
+		return strings.Join(parts, "；")
 	}
 	return v
 }

@@ -358,6 +358,10 @@ var Messages = map[string]string{
 	"you may not end this delegation":                                                     "您无权结束该代理委托",
 	"must be a person of every unit handed over or of a unit under it":                    "必须是每个交接单位或其下级单位的人员",
 	"name a successor for the items this person supervises (handover.supervising_leader)": "请为此人主管的事项指定接替人（handover.supervising_leader）",
+	// why a unit cannot be deleted (internal/org, internal/items)
+	"it has {n} child units": "有 {n} 个下级单位",
+	"it has {n} users":       "有 {n} 名用户",
+	"supervision items reference it {n} times (lead, cooperating, initiator, issuer, scope or assignment)": "被督办事项引用 {n} 处（牵头、配合、发起、下达、范围或分办）",
 	// service accounts and tokens, sync lists, documents, supervision methods, reused files
 	"3 to 64 characters of a-z, 0-9, dot, underscore and hyphen": "须为 3 到 64 个字符，只能包含 a-z、0-9、点、下划线和连字符",
 	"at most {n}":                            "最多 {n} 个",

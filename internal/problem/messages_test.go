@@ -84,6 +84,26 @@ func TestLocalizeInvalid(t *testing.T) {
 	}
 }
 
+// The reasons a unit cannot be deleted are messages carried in the detail and in
+// the reasons member: both in Chinese, the original untouched.
+func TestLocalizeReasons(t *testing.T) {
+	t.Parallel()
+	reasons := []string{"it has 2 child units", "it has 3 users",
+		"supervision items reference it 4 times (lead, cooperating, initiator, issuer, scope or assignment)"}
+	p := Conflict("unit_in_use", "the unit is in use: "+strings.Join(reasons, "; ")).With("reasons", reasons)
+	zh := Localize(p, LangZh)
+	want := "该单位仍在使用中：有 2 个下级单位；有 3 名用户；被督办事项引用 4 处（牵头、配合、发起、下达、范围或分办）"
+	if zh.Detail != want {
+		t.Errorf("detail %q, want %q", zh.Detail, want)
+	}
+	if got := zh.Extra["reasons"].([]string); got[1] != "有 3 名用户" {
+		t.Errorf("reasons %v", got)
+	}
+	if p.Extra["reasons"].([]string)[1] != "it has 3 users" {
+		t.Errorf("the original changed: %v", p.Extra)
+	}
+}
+
 // The messages the call sites write, found in the source: the detail argument of the
 // problem constructors, FieldError{Message: …}, and the message argument of the
 // packages' small field-error helpers. Literals, fmt.Sprintf formats and
