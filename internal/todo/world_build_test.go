@@ -18,6 +18,7 @@ func (w *world) build() {
 	// Before issue: drafts, waiting for approval, approved, rejected, cancelled.
 	w.create("草稿（成员）", item{by: "memberb", src: items.SourceSpecialMeeting, lead: B, leader: "leader"})
 	w.create("草稿（文件）", item{by: "sup", src: items.SourceSuperior, lead: C})
+	w.create("草稿（领导批示）", item{by: "sup", src: items.SourceLeaderInstruction, lead: C, leader: "leader2"})
 	pend := w.create("待审批（逾期）", item{by: "headb", src: items.SourceSpecialMeeting, lead: B, coop: []uuid.UUID{C}, leader: "leader", days: 30})
 	w.act("headb", pend, items.ActSubmit, "")
 	pend2 := w.create("待审批（双重角色领导）", item{by: "memberd", src: items.SourceOther, lead: D, leader: "supleader"})

@@ -191,6 +191,9 @@ func (w *world) create(title string, in item) uuid.UUID {
 	if in.leader != "" {
 		l := w.u[in.leader]
 		ii.SupervisingLeaderID = &l
+		if in.src == items.SourceLeaderInstruction {
+			ii.InstructionText, ii.InstructionLeaderID, ii.InstructionDate = "请抓紧落实。", &l, w.items.Today()
+		}
 	}
 	v, err := w.items.Create(w.ctx, w.p(in.by), ii)
 	w.ok(err)
