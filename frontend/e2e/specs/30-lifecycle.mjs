@@ -242,7 +242,7 @@ test('lifecycle 4: the lead unit head accepts from the to-do list; a staff membe
   await fromTodo('assignments_to_accept')
   await itemState('已下达')
   await headerButtons(['accept'], 'the head of the lead unit')
-  await page.getByTestId('assignment-accept').click()
+  await page.getByTestId('item-actions').getByTestId('assignment-accept').click()
   await itemState('办理中')
   await headerButtons([], 'the head once accepted')
   await page.getByRole('tab', { name: /^承办单位/ }).click()
