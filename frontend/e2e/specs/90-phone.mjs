@@ -89,14 +89,22 @@ test('phone width: every tab of the item page answers a tap (in the bar or behin
     const bar = await wrap.boundingBox()
     const box = await tab.boundingBox()
     const inBar = box !== null && box.x >= bar.x - 1 && box.x + box.width <= bar.x + bar.width + 1
+    const selected = page.getByRole('tab', { name, exact: true, selected: true })
     if (inBar) {
       await tab.click()
     } else {
-      // the overflow is shown by the … button at the bar's end
-      await page.locator('.ant-tabs-nav-more').first().click()
-      await page.getByRole('option', { name, exact: true }).click()
+      // the overflow is shown by the … button at the bar's end; a tap while its menu
+      // is still sliding open can land on the neighbouring option: tap again then
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await page.locator('.ant-tabs-nav-more').first().click()
+        const option = page.getByRole('option', { name, exact: true })
+        await option.waitFor()
+        await page.waitForTimeout(300)
+        await option.click()
+        if (await selected.waitFor({ timeout: 2000 }).then(() => true, () => false)) break
+      }
     }
-    await page.getByRole('tab', { name, exact: true, selected: true }).waitFor({ timeout: 5000 })
+    await selected.waitFor({ timeout: 5000 })
   }
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert(overflow <= 1, `tapping through the tabs does not widen the page (overflow ${overflow}px)`)

@@ -121,6 +121,9 @@ const enItems: Shape<typeof zhCNItems> = {
     sourceRef: 'Source reference',
     sourceRefPlaceholder: 'Meeting and date, document number or the instruction',
     bulk: {
+      start: 'Bulk actions',
+      stop: 'Done with bulk actions',
+      selectRow: 'Select {{title}}',
       selected: '{{count}} selected',
       urge: 'Urge',
       urgeTitle: 'Urge the {{count}} selected items',

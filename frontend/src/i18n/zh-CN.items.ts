@@ -119,6 +119,9 @@ const zhCNItems = {
     sourceRef: '来源说明',
     sourceRefPlaceholder: '会议名称及日期、文号或批示内容',
     bulk: {
+      start: '批量操作',
+      stop: '退出批量操作',
+      selectRow: '选择 {{title}}',
       selected: '已选 {{count}} 项',
       urge: '批量催办',
       urgeTitle: '催办所选 {{count}} 项',

@@ -48,6 +48,8 @@ export default function ItemsListPage() {
   // phones get cards instead of a wide table
   const office = hasRole(me.data, 'supervisor')
   const [selectedIds, setSelectedIds] = useState<string[]>([])
+  // the selection column is shown on demand: the everyday list stays a plain table
+  const [selecting, setSelecting] = useState(false)
   const selected = (list.data?.data ?? []).filter((r) => selectedIds.includes(r.id))
   const screens = Grid.useBreakpoint()
   const phone = Object.keys(screens).length > 0 && !screens.md
@@ -237,10 +239,33 @@ export default function ItemsListPage() {
           </>
         ) : (
           <>
-          {office && <BulkActions selected={selected} onDone={() => setSelectedIds([])} />}
+          {office && (
+            <Space wrap style={{ marginBottom: 12 }}>
+              <Button
+                size="small"
+                data-testid="item-bulk-toggle"
+                onClick={() => {
+                  setSelecting(!selecting)
+                  setSelectedIds([])
+                }}
+              >
+                {selecting ? t('items.bulk.stop') : t('items.bulk.start')}
+              </Button>
+            </Space>
+          )}
+          {office && selecting && <BulkActions selected={selected} onDone={() => setSelectedIds([])} />}
           <Table<Item>
             rowKey={(r) => r.id}
-            rowSelection={office ? { selectedRowKeys: selectedIds, onChange: (keys) => setSelectedIds(keys.map(String)) } : undefined}
+            rowSelection={
+              office && selecting
+                ? {
+                    selectedRowKeys: selectedIds,
+                    onChange: (keys) => setSelectedIds(keys.map(String)),
+                    // every checkbox names its row for screen readers
+                    getCheckboxProps: (r) => ({ 'aria-label': t('items.bulk.selectRow', { title: r.title }) }),
+                  }
+                : undefined
+            }
             loading={list.isFetching}
             dataSource={list.data?.data ?? []}
             size="middle"

@@ -68,6 +68,8 @@ export function UserSelect({
       onChange={(v: string | string[] | undefined) => onChange?.(v ?? (multiple ? [] : null))}
       loading={users.isFetching}
       placeholder={placeholder}
+      // outside a form field (no id to link a label to) the placeholder names it
+      aria-label={id ? undefined : placeholder}
       options={[...options].map(([value, label]) => ({ value, label }))}
       data-testid={testId}
     />
