@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Progress, Row, Select, Space, TreeSelect, Upload } from 'antd'
 import { UploadOutlined } from '@ant-design/icons'
 import type { Dayjs } from 'dayjs'
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api, idempotencyKey, ifMatch, type Schemas } from '../../api/client'
@@ -138,6 +138,13 @@ function ItemForm({ item, parent, decision, uploadError }: { item?: Item; parent
   const handedDown = !!scopeNode && scopeNode.kind === 'enterprise' && !!parent && targetScope !== parent.scope_id
   const units = handedDown && scopeNode ? unitTreeSelectData([scopeNode]) : unitTreeSelectData(tree.data?.data)
   const leaderUnit = scopeNode?.kind === 'enterprise' ? scopeNode.id : undefined
+  // The caller's scope may arrive after the form was filled from the parent: the
+  // group's leaders it prefilled are then taken out again (the server refuses them).
+  useEffect(() => {
+    if (!enterpriseOffice || !parent) return
+    if (form.getFieldValue('supervising_leader_id') === (parent.supervising_leader_id || undefined))
+      form.setFieldsValue({ supervising_leader_id: undefined, assisting_leader_ids: [] })
+  }, [enterpriseOffice, parent, form])
   // After issue the server refuses some fields (editable_fields says which): they are shown, not offered.
   const locked = (f: string) => !!item && !(item.editable_fields ?? []).includes(f)
   // New items: files picked now are uploaded once the draft exists.
@@ -239,7 +246,7 @@ function ItemForm({ item, parent, decision, uploadError }: { item?: Item; parent
         form={form}
         layout="vertical"
         initialValues={{
-          ...(!item && parent ? subItemPrefill<Values>(parent, toValues(undefined)) : toValues(item)),
+          ...(!item && parent ? subItemPrefill<Values>(parent, toValues(undefined), enterpriseOffice) : toValues(item)),
           ...(decision ? { title: decision.text.slice(0, 100), content: decision.text } : {}),
         }}
         onKeyDown={(e) => {
