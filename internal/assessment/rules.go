@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/appsettings"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/etag"
@@ -109,14 +109,6 @@ func (r Rules) check() error {
 // AuditRulesUpdated is the audit-log action of a change of the rules.
 const AuditRulesUpdated = "settings.assessment.updated"
 
-type setting struct {
-	Key       string `gorm:"primaryKey"`
-	Value     string
-	UpdatedAt time.Time
-}
-
-func (setting) TableName() string { return "app_settings" }
-
 func key(scope uuid.UUID) string { return "assessment:" + scope.String() }
 
 // RulesStore reads and writes the rules of each scope (app_settings, one row per
@@ -130,19 +122,18 @@ type RulesStore struct {
 // Get returns the rules of the scope (the defaults when never set) and the stored
 // text ("" when never set).
 func (s *RulesStore) Get(ctx context.Context, scope uuid.UUID) (Rules, string, error) {
-	var row setting
-	err := s.db.Conn(ctx).Where(`"key" = ?`, key(scope)).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Defaults(), "", nil
-	}
+	text, _, err := appsettings.Read(ctx, s.db, key(scope))
 	if err != nil {
 		return Rules{}, "", fmt.Errorf("read assessment rules: %w", err)
 	}
 	r := Defaults()
-	if err := json.Unmarshal([]byte(row.Value), &r); err != nil {
+	if text == "" {
+		return r, "", nil
+	}
+	if err := json.Unmarshal([]byte(text), &r); err != nil {
 		return Rules{}, "", fmt.Errorf("decode assessment rules: %w", err)
 	}
-	return r, row.Value, nil
+	return r, text, nil
 }
 
 // mayEdit: the scope's supervision office and administrators.
@@ -177,22 +168,10 @@ func (s *RulesStore) Put(ctx context.Context, p *access.Principal, in Rules, ifM
 		if err != nil {
 			return err
 		}
-		conn := s.db.Conn(ctx)
-		if text == "" {
-			if err := conn.Create(&setting{Key: key(p.ScopeID), Value: string(b), UpdatedAt: at}).Error; err != nil {
-				if database.IsUniqueViolation(err) {
-					return problem.PreconditionFailed("the rules have changed; reload them")
-				}
-				return fmt.Errorf("save assessment rules: %w", err)
-			}
-		} else {
-			res := conn.Model(&setting{}).Where(`"key" = ? AND value = ?`, key(p.ScopeID), text).Updates(map[string]any{"value": string(b), "updated_at": at})
-			if res.Error != nil {
-				return fmt.Errorf("save assessment rules: %w", res.Error)
-			}
-			if res.RowsAffected != 1 {
-				return problem.PreconditionFailed("the rules have changed; reload them")
-			}
+		if err := appsettings.Swap(ctx, s.db, key(p.ScopeID), text, string(b), at); errors.Is(err, appsettings.ErrChanged) {
+			return problem.PreconditionFailed("the rules have changed; reload them")
+		} else if err != nil {
+			return fmt.Errorf("save assessment rules: %w", err)
 		}
 		out = next
 		return s.audit.Record(ctx, &p.UserID, AuditRulesUpdated, "settings", key(p.ScopeID), map[string]any{"version": next.Version})

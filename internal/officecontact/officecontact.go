@@ -14,9 +14,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/appsettings"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/database"
@@ -47,14 +47,6 @@ const keyPrefix = "office_contact:"
 
 func key(scope uuid.UUID) string { return keyPrefix + scope.String() }
 
-type setting struct {
-	Key       string `gorm:"primaryKey"`
-	Value     string
-	UpdatedAt time.Time
-}
-
-func (setting) TableName() string { return "app_settings" }
-
 // Service reads and changes the office contacts.
 type Service struct {
 	db    *database.DB
@@ -70,20 +62,19 @@ func New(db *database.DB, log *audit.Log, c clock.Clock) *Service {
 // Get returns the contact of scope (empty when never set) and the stored text
 // ("" when never set).
 func (s *Service) Get(ctx context.Context, scope uuid.UUID) (Contact, string, error) {
-	var row setting
-	err := s.db.Conn(ctx).Where(`"key" = ?`, key(scope)).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Contact{ScopeID: scope}, "", nil
-	}
+	text, _, err := appsettings.Read(ctx, s.db, key(scope))
 	if err != nil {
 		return Contact{}, "", fmt.Errorf("read office contact: %w", err)
 	}
+	if text == "" {
+		return Contact{ScopeID: scope}, "", nil
+	}
 	var c Contact
-	if err := json.Unmarshal([]byte(row.Value), &c); err != nil {
+	if err := json.Unmarshal([]byte(text), &c); err != nil {
 		return Contact{}, "", fmt.Errorf("decode office contact: %w", err)
 	}
 	c.ScopeID = scope
-	return c, row.Value, nil
+	return c, text, nil
 }
 
 // MayEdit: the supervision office of the scope and administrators change it.
@@ -136,23 +127,10 @@ func (s *Service) Put(ctx context.Context, p *access.Principal, in Contact, ifMa
 		if err != nil {
 			return err
 		}
-		conn := s.db.Conn(ctx)
-		if text == "" {
-			if err := conn.Create(&setting{Key: key(p.ScopeID), Value: string(b), UpdatedAt: at}).Error; err != nil {
-				if database.IsUniqueViolation(err) {
-					return problem.PreconditionFailed("the office contact has changed; reload it")
-				}
-				return fmt.Errorf("save office contact: %w", err)
-			}
-		} else {
-			res := conn.Model(&setting{}).Where(`"key" = ? AND value = ?`, key(p.ScopeID), text).
-				Updates(map[string]any{"value": string(b), "updated_at": at})
-			if res.Error != nil {
-				return fmt.Errorf("save office contact: %w", res.Error)
-			}
-			if res.RowsAffected != 1 {
-				return problem.PreconditionFailed("the office contact has changed; reload it")
-			}
+		if err := appsettings.Swap(ctx, s.db, key(p.ScopeID), text, string(b), at); errors.Is(err, appsettings.ErrChanged) {
+			return problem.PreconditionFailed("the office contact has changed; reload it")
+		} else if err != nil {
+			return fmt.Errorf("save office contact: %w", err)
 		}
 		out = next
 		if s.audit == nil {

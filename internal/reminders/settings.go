@@ -11,10 +11,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/access"
-	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/appsettings"
 	"github.com/duban/duban/internal/etag"
 	"github.com/duban/duban/internal/problem"
 )
@@ -169,27 +168,18 @@ const keyPrefix = "reminders:"
 
 func key(scope uuid.UUID) string { return keyPrefix + scope.String() }
 
-type setting struct {
-	Key       string `gorm:"primaryKey"`
-	Value     string
-	UpdatedAt time.Time
-}
-
-func (setting) TableName() string { return "app_settings" }
-
 // Get returns the rules of scope (the defaults when never set) and the stored
 // text ("" when never set).
 func (s *Service) Get(ctx context.Context, scope uuid.UUID) (Settings, string, error) {
-	var row setting
-	err := s.db.Conn(ctx).Where(`"key" = ?`, key(scope)).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Defaults(scope), "", nil
-	}
+	text, _, err := appsettings.Read(ctx, s.db, key(scope))
 	if err != nil {
 		return Settings{}, "", fmt.Errorf("read reminder settings: %w", err)
 	}
-	st, err := decode(scope, row.Value)
-	return st, row.Value, err
+	if text == "" {
+		return Defaults(scope), "", nil
+	}
+	st, err := decode(scope, text)
+	return st, text, err
 }
 
 func decode(scope uuid.UUID, text string) (Settings, error) {
@@ -204,8 +194,8 @@ func decode(scope uuid.UUID, text string) (Settings, error) {
 // custom returns the rules of every scope that set its own (the sweep reads
 // them once).
 func (s *Service) custom(ctx context.Context) (map[uuid.UUID]Settings, error) {
-	var rows []setting
-	if err := s.db.Conn(ctx).Where(`"key" LIKE ?`, keyPrefix+"%").Find(&rows).Error; err != nil {
+	rows, err := appsettings.List(ctx, s.db, keyPrefix)
+	if err != nil {
 		return nil, fmt.Errorf("read reminder settings: %w", err)
 	}
 	out := make(map[uuid.UUID]Settings, len(rows))
@@ -273,23 +263,10 @@ func (s *Service) Put(ctx context.Context, p *access.Principal, in Settings, ifM
 		if err != nil {
 			return err
 		}
-		conn := s.db.Conn(ctx)
-		if text == "" {
-			if err := conn.Create(&setting{Key: key(p.ScopeID), Value: string(b), UpdatedAt: at}).Error; err != nil {
-				if database.IsUniqueViolation(err) {
-					return problem.PreconditionFailed("the reminder rules have changed; reload them")
-				}
-				return fmt.Errorf("save reminder settings: %w", err)
-			}
-		} else {
-			res := conn.Model(&setting{}).Where(`"key" = ? AND value = ?`, key(p.ScopeID), text).
-				Updates(map[string]any{"value": string(b), "updated_at": at})
-			if res.Error != nil {
-				return fmt.Errorf("save reminder settings: %w", res.Error)
-			}
-			if res.RowsAffected != 1 {
-				return problem.PreconditionFailed("the reminder rules have changed; reload them")
-			}
+		if err := appsettings.Swap(ctx, s.db, key(p.ScopeID), text, string(b), at); errors.Is(err, appsettings.ErrChanged) {
+			return problem.PreconditionFailed("the reminder rules have changed; reload them")
+		} else if err != nil {
+			return fmt.Errorf("save reminder settings: %w", err)
 		}
 		out = next
 		if s.audit == nil {

@@ -24,9 +24,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/access"
+	"github.com/duban/duban/internal/appsettings"
 	"github.com/duban/duban/internal/audit"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/etag"
@@ -99,15 +99,6 @@ func NewService(db *database.DB, log *audit.Log) *Service {
 	return &Service{db: db, audit: log, refresh: RefreshInterval}
 }
 
-// row mirrors app_settings.
-type row struct {
-	Key       string `gorm:"primaryKey"`
-	Value     string
-	UpdatedAt time.Time
-}
-
-func (row) TableName() string { return "app_settings" }
-
 // Get returns the current settings (cached). When the database cannot be read but
 // settings were read before, those are returned.
 func (s *Service) Get(ctx context.Context) (Settings, error) {
@@ -153,21 +144,20 @@ func (s *Service) FeedbackGraceWorkdays(ctx context.Context) (int, error) {
 // read loads the settings from the database, with the stored text (empty when the
 // row is absent).
 func (s *Service) read(ctx context.Context) (Settings, string, error) {
-	var r row
-	err := s.db.Conn(ctx).Where(`"key" = ?`, Key).Take(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Defaults(), "", nil
-	}
+	text, updated, err := appsettings.Read(ctx, s.db, Key)
 	if err != nil {
 		return Settings{}, "", fmt.Errorf("read warning settings: %w", err)
 	}
+	if text == "" {
+		return Defaults(), "", nil
+	}
 	st := Defaults()
-	if err := json.Unmarshal([]byte(r.Value), &st); err != nil {
+	if err := json.Unmarshal([]byte(text), &st); err != nil {
 		return Settings{}, "", fmt.Errorf("decode warning settings: %w", err)
 	}
-	at := r.UpdatedAt.UTC()
+	at := updated.UTC()
 	st.UpdatedAt = &at
-	return st, r.Value, nil
+	return st, text, nil
 }
 
 // Update changes the settings: administrators only (403). ifMatch, when given, is the
@@ -216,25 +206,10 @@ func (s *Service) Update(ctx context.Context, p *access.Principal, in Input, ifM
 		if err != nil {
 			return err
 		}
-		conn := s.db.Conn(ctx)
-		if text == "" {
-			// First change: a concurrent first change makes this insert fail.
-			if err := conn.Create(&row{Key: Key, Value: string(b), UpdatedAt: at}).Error; err != nil {
-				if database.IsUniqueViolation(err) {
-					return stale(cur.Version + 1)
-				}
-				return fmt.Errorf("save warning settings: %w", err)
-			}
-		} else {
-			// Compare and swap on the text read: a concurrent change answers 412.
-			res := conn.Model(&row{}).Where(`"key" = ? AND value = ?`, Key, text).
-				Updates(map[string]any{"value": string(b), "updated_at": at})
-			if res.Error != nil {
-				return fmt.Errorf("save warning settings: %w", res.Error)
-			}
-			if res.RowsAffected != 1 {
-				return stale(cur.Version + 1)
-			}
+		if err := appsettings.Swap(ctx, s.db, Key, text, string(b), at); errors.Is(err, appsettings.ErrChanged) {
+			return stale(cur.Version + 1)
+		} else if err != nil {
+			return fmt.Errorf("save warning settings: %w", err)
 		}
 		details := map[string]any{"version": next.Version,
 			"blue_workdays":           map[string]int{"from": cur.BlueWorkdays, "to": next.BlueWorkdays},
