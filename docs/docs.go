@@ -7705,7 +7705,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Issues a personal API token with scopes ` + "`" + `read` + "`" + ` and/or ` + "`" + `write` + "`" + `, optionally expiring. The secret (` + "`" + `token` + "`" + `) is in this answer only. Needs a login session.",
+                "description": "Issues a personal API token, optionally expiring, acting as the caller within its scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write). The secret (` + "`" + `token` + "`" + `) is in this answer only. Needs a login session. expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).",
                 "consumes": [
                     "application/json"
                 ],

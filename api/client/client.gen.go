@@ -8103,7 +8103,7 @@ type ClientInterface interface {
 
 	// CreateMyTokenWithBody Create an API token
 	//
-	// Issues a personal API token with scopes `read` and/or `write`, optionally expiring. The secret (`token`) is in this answer only. Needs a login session.
+	// Issues a personal API token, optionally expiring, acting as the caller within its scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write). The secret (`token`) is in this answer only. Needs a login session. expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -8112,7 +8112,7 @@ type ClientInterface interface {
 
 	// CreateMyToken Create an API token
 	//
-	// Issues a personal API token with scopes `read` and/or `write`, optionally expiring. The secret (`token`) is in this answer only. Needs a login session.
+	// Issues a personal API token, optionally expiring, acting as the caller within its scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write). The secret (`token`) is in this answer only. Needs a login session. expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -11452,7 +11452,7 @@ func (c *Client) ListMyTokens(ctx context.Context, params *ListMyTokensParams, r
 
 // CreateMyTokenWithBody Create an API token
 //
-// Issues a personal API token with scopes `read` and/or `write`, optionally expiring. The secret (`token`) is in this answer only. Needs a login session.
+// Issues a personal API token, optionally expiring, acting as the caller within its scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write). The secret (`token`) is in this answer only. Needs a login session. expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
 //
 // Takes any type of body and a specified content type.
 //
@@ -11471,7 +11471,7 @@ func (c *Client) CreateMyTokenWithBody(ctx context.Context, params *CreateMyToke
 
 // CreateMyToken Create an API token
 //
-// Issues a personal API token with scopes `read` and/or `write`, optionally expiring. The secret (`token`) is in this answer only. Needs a login session.
+// Issues a personal API token, optionally expiring, acting as the caller within its scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write). The secret (`token`) is in this answer only. Needs a login session. expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -24338,7 +24338,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateMyTokenWithBodyWithResponse Create an API token
 	//
-	// Issues a personal API token with scopes `read` and/or `write`, optionally expiring. The secret (`token`) is in this answer only. Needs a login session.
+	// Issues a personal API token, optionally expiring, acting as the caller within its scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write). The secret (`token`) is in this answer only. Needs a login session. expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -24347,7 +24347,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateMyTokenWithResponse Create an API token
 	//
-	// Issues a personal API token with scopes `read` and/or `write`, optionally expiring. The secret (`token`) is in this answer only. Needs a login session.
+	// Issues a personal API token, optionally expiring, acting as the caller within its scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write). The secret (`token`) is in this answer only. Needs a login session. expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -45916,7 +45916,7 @@ func (c *ClientWithResponses) ListMyTokensWithResponse(ctx context.Context, para
 
 // CreateMyTokenWithBodyWithResponse Create an API token
 //
-// Issues a personal API token with scopes `read` and/or `write`, optionally expiring. The secret (`token`) is in this answer only. Needs a login session.
+// Issues a personal API token, optionally expiring, acting as the caller within its scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write). The secret (`token`) is in this answer only. Needs a login session. expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -45931,7 +45931,7 @@ func (c *ClientWithResponses) CreateMyTokenWithBodyWithResponse(ctx context.Cont
 
 // CreateMyTokenWithResponse Create an API token
 //
-// Issues a personal API token with scopes `read` and/or `write`, optionally expiring. The secret (`token`) is in this answer only. Needs a login session.
+// Issues a personal API token, optionally expiring, acting as the caller within its scopes: items:read, items:write, feedback:write, webhooks:manage, todo:read (or the aliases read and write). The secret (`token`) is in this answer only. Needs a login session. expires_at is bounded by DUBAN_API_TOKEN_MAX_TTL when set (and defaults to it).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
