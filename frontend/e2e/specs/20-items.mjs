@@ -113,6 +113,46 @@ test('items list: filters live in the URL', async () => {
   await page.waitForURL(/\/login$/)
 })
 
+test('the office urges a selection of items at once (批量操作); each item answers for itself', async () => {
+  const call = await apiAs(SUPER, SUPER_PASSWORD)
+  const [issued] = (await call('GET', `/items?q=${encodeURIComponent(ITEM_TITLE)}`)).data
+  assert(issued, 'the item of the first test was not created')
+  // a draft of the same search cannot be urged: the result names it
+  const draft = await call('POST', '/items', {
+    title: '批量催办的草稿（e2e）',
+    category: 'important_matter',
+    source: 'other',
+    content: '草稿不能催办',
+    lead_unit_id: issued.lead_unit_id,
+    deadline: `${new Date().getFullYear() + 1}-06-30`,
+  })
+  const urgesBefore = (await call('GET', `/items/${issued.id}/urges`)).data.length
+  await page.goto(`${base}/items?q=e2e`)
+  await login(page, SUPER, SUPER_PASSWORD)
+  const table = page.getByTestId('item-table')
+  await table.getByRole('link', { name: '批量催办的草稿（e2e）' }).waitFor()
+  assert((await table.getByRole('checkbox').count()) === 0, 'no selection column before 批量操作')
+  await page.getByTestId('item-bulk-toggle').click()
+  await page.getByRole('checkbox', { name: `选择 ${ITEM_TITLE}` }).waitFor()
+  await page.getByRole('checkbox', { name: '选择本页全部事项' }).check()
+  await page.getByTestId('item-bulk').getByText('已选 2 项').waitFor()
+  await page.getByTestId('item-bulk-urge').click()
+  await page.getByPlaceholder(/催办/).fill('请于本周内报送进展（批量）')
+  await page.getByTestId('item-bulk-urge-ok').click()
+  const result = page.getByTestId('item-bulk-result')
+  await result.getByText('成功 1 项，失败 1 项').waitFor()
+  await result.getByText(/批量催办的草稿（e2e）/).waitFor()
+  const urges = (await call('GET', `/items/${issued.id}/urges`)).data
+  assert(urges.length === urgesBefore + 1, `the issued item has ${urges.length - urgesBefore} new urges`)
+  assert(urges.some((u) => u.message === '请于本周内报送进展（批量）'), 'the urge carries the message typed once')
+  assert((await page.getByRole('checkbox', { name: '选择本页全部事项' }).isChecked()) === false, 'the selection is cleared after the run')
+  await shot('09c-items-bulk')
+  await call('DELETE', `/items/${draft.id}`, undefined, { 'If-Match': `"${draft.version}"` })
+  await page.getByTestId('user-menu').click()
+  await page.getByRole('menuitem', { name: '退出登录' }).click()
+  await page.waitForURL(/\/login$/)
+})
+
 test('the lead unit head accepts the assignment and submits feedback', async () => {
   if (!seeded) skip('needs the demo seed')
   const password = demoPassword(LEAD_HEAD)

@@ -124,6 +124,7 @@ const enItems: Shape<typeof zhCNItems> = {
       start: 'Bulk actions',
       stop: 'Done with bulk actions',
       selectRow: 'Select {{title}}',
+      selectAll: 'Select every item on this page',
       selected: '{{count}} selected',
       urge: 'Urge',
       urgeTitle: 'Urge the {{count}} selected items',

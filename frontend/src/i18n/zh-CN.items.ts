@@ -122,6 +122,7 @@ const zhCNItems = {
       start: '批量操作',
       stop: '退出批量操作',
       selectRow: '选择 {{title}}',
+      selectAll: '选择本页全部事项',
       selected: '已选 {{count}} 项',
       urge: '批量催办',
       urgeTitle: '催办所选 {{count}} 项',

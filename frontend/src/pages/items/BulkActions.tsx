@@ -27,7 +27,8 @@ export function BulkActions({ selected, onDone }: { selected: Item[]; onDone: ()
   const [urgeOpen, setUrgeOpen] = useState(false)
   const [urgeText, setUrgeText] = useState('')
   const [results, setResults] = useState<{ action: string; outcomes: Outcome[] } | null>(null)
-  if (selected.length === 0) return null
+  // The result stays on screen after the run has cleared the selection.
+  if (selected.length === 0 && !results) return null
 
   const run = async (action: 'urge' | 'issue', fn: (it: Item) => Promise<unknown>) => {
     setBusy(true)
@@ -53,6 +54,7 @@ export function BulkActions({ selected, onDone }: { selected: Item[]; onDone: ()
   const failed = results?.outcomes.filter((o) => o.error) ?? []
   return (
     <>
+      {selected.length > 0 && (
       <Space wrap style={{ marginBottom: 12 }} data-testid="item-bulk">
         <Typography.Text>{t('items.bulk.selected', { count: selected.length })}</Typography.Text>
         <Button loading={busy} onClick={() => setUrgeOpen(true)} data-testid="item-bulk-urge">
@@ -74,6 +76,7 @@ export function BulkActions({ selected, onDone }: { selected: Item[]; onDone: ()
           {t('items.bulk.export')}
         </Button>
       </Space>
+      )}
       {results && (
         <Alert
           style={{ marginBottom: 12 }}

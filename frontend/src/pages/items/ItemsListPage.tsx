@@ -51,6 +51,7 @@ export default function ItemsListPage() {
   // the selection column is shown on demand: the everyday list stays a plain table
   const [selecting, setSelecting] = useState(false)
   const selected = (list.data?.data ?? []).filter((r) => selectedIds.includes(r.id))
+  const pageAll = (list.data?.data ?? []).length > 0 && selected.length === (list.data?.data ?? []).length
   const screens = Grid.useBreakpoint()
   const phone = Object.keys(screens).length > 0 && !screens.md
 
@@ -263,6 +264,16 @@ export default function ItemsListPage() {
                     onChange: (keys) => setSelectedIds(keys.map(String)),
                     // every checkbox names its row for screen readers
                     getCheckboxProps: (r) => ({ 'aria-label': t('items.bulk.selectRow', { title: r.title }) }),
+                    // antd's own select-all box is named "Select all" in every language
+                    columnTitle: (
+                      <Checkbox
+                        aria-label={t('items.bulk.selectAll')}
+                        data-testid="item-bulk-select-all"
+                        checked={pageAll}
+                        indeterminate={selected.length > 0 && !pageAll}
+                        onChange={(e) => setSelectedIds(e.target.checked ? (list.data?.data ?? []).map((r) => r.id) : [])}
+                      />
+                    ),
                   }
                 : undefined
             }
