@@ -69,7 +69,20 @@ export function demoPassword(user) {
   return pw
 }
 
+/** the requests each watched page has open, but for the notification stream */
+const inflight = new WeakMap()
+// The notification stream stays open as long as the page is signed in: Playwright's
+// 'networkidle' never comes while it is, and a wait for it always ran into its timeout.
+const longLived = (url) => url.includes('/notifications/stream')
+
 export function watch(p) {
+  const open = new Set()
+  inflight.set(p, open)
+  p.on('request', (r) => {
+    if (!longLived(r.url())) open.add(r)
+  })
+  p.on('requestfinished', (r) => open.delete(r))
+  p.on('requestfailed', (r) => open.delete(r))
   p.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`))
   p.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${m.text()}`)
@@ -98,9 +111,29 @@ export async function motionDone(p = page) {
   await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
 }
 
+/**
+ * Waits until the page has had no request open (the notification stream aside) for
+ * quietMs, or maxMs have passed.
+ */
+export async function networkQuiet(p = page, quietMs = 300, maxMs = 10_000) {
+  const open = inflight.get(p)
+  if (!open) {
+    await p.waitForLoadState('networkidle', { timeout: maxMs }).catch(() => {})
+    return
+  }
+  const end = Date.now() + maxMs
+  let quietSince = 0
+  while (Date.now() < end) {
+    if (open.size > 0) quietSince = 0
+    else if (!quietSince) quietSince = Date.now()
+    else if (Date.now() - quietSince >= quietMs) return
+    await sleep(25)
+  }
+}
+
 /** lets the network go quiet and antd's motion finish before a screenshot */
 export async function settle(p = page) {
-  await p.waitForLoadState('networkidle').catch(() => {})
+  await networkQuiet(p)
   await motionDone(p)
 }
 export async function shot(name, p = page) {
