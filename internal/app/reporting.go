@@ -23,6 +23,15 @@ func (a *App) reporting(r httpserver.Router, itemsSvc *items.Service, cal *calen
 	// Every change of an item brings the statistics rollup in step, in its transaction.
 	itemsSvc.UseStatsKeeper(statsSvc)
 	a.Stats = statsSvc
+	// A rollup built with another basis (the upgrade that adds it, a changed
+	// holiday calendar) is rebuilt by a background job; the statistics answer from
+	// the live tables meanwhile. Each process asks once at start.
+	statsSvc.RegisterJobs(a.Jobs.Worker, a.Jobs.Queue)
+	a.background = append(a.background, func(ctx context.Context) {
+		if err := statsSvc.AskIfStale(ctx); err != nil {
+			a.Log.WarnContext(ctx, "statistics rollup: could not ask for a rebuild", "err", err)
+		}
+	})
 	stats.Mount(r, statsSvc)
 	ledger.Mount(r, ledger.NewService(a.DB, itemsSvc, a.Config.Location, a.Config.Clock))
 	// Publishing a bulletin emits bulletin.published in its transaction: the scope's

@@ -7,6 +7,22 @@ import (
 	"github.com/google/uuid"
 )
 
+// RebuildInBatches makes the rebuilds of s recount n items per transaction and
+// run between(ctx) after each batch.
+func (s *Service) RebuildInBatches(n int, between func(context.Context)) {
+	s.batch, s.afterBatch = n, between
+}
+
+// RollupBasis is the basis the rollup was last built with, "" when unbuilt.
+func (s *Service) RollupBasis(ctx context.Context) (stored, current string, err error) {
+	conn := s.db.Conn(ctx)
+	if current, err = s.basis(conn); err != nil {
+		return "", "", err
+	}
+	stored, err = storedBasis(conn)
+	return stored, current, err
+}
+
 // RollupRows is the rollup as stored, its rows with something in them, by key.
 func (s *Service) RollupRows(ctx context.Context) (map[string][nVals]int64, error) {
 	var rows []map[string]any

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/duban/duban/internal/database"
+	"github.com/duban/duban/internal/jobs"
 )
 
 // basis names what the rollup's months and working days were computed with: the
@@ -26,9 +27,10 @@ func (s *Service) basis(conn *gorm.DB) (string, error) {
 	return fmt.Sprintf("%s|%d|%d", s.loc.String(), fp.Sum, fp.Count), nil
 }
 
-// rollupReady reports whether the rollup may answer: built with today's basis. When
-// it is not and no rebuild runs, it is rebuilt now (outside any transaction of
-// ctx); while another rebuild runs, the statistics answer from the live tables.
+// rollupReady reports whether the rollup may answer: built with today's basis.
+// When it is not, the statistics answer from the live tables and a rebuild is
+// asked of the background workers (a job, run once across processes); a service
+// without workers (tools, benchmarks) rebuilds now, outside any transaction of ctx.
 func (s *Service) rollupReady(ctx context.Context) (bool, error) {
 	if liveOnly.Load() {
 		return false, nil
@@ -38,12 +40,15 @@ func (s *Service) rollupReady(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var stored []string
-	if err := conn.Raw(`SELECT basis FROM stats_rollup_state WHERE id = 1`).Scan(&stored).Error; err != nil {
-		return false, fmt.Errorf("rollup: state: %w", err)
+	stored, err := storedBasis(conn)
+	if err != nil {
+		return false, err
 	}
-	if len(stored) == 1 && stored[0] == cur {
+	if stored == cur {
 		return true, nil
+	}
+	if s.queue != nil {
+		return false, s.askRebuild(ctx, cur)
 	}
 	if database.InTransaction(ctx) || !s.rebuilding.TryLock() {
 		return false, nil
@@ -53,6 +58,76 @@ func (s *Service) rollupReady(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	return true, nil
+}
+
+func storedBasis(conn *gorm.DB) (string, error) {
+	var stored []string
+	if err := conn.Raw(`SELECT basis FROM stats_rollup_state WHERE id = 1`).Scan(&stored).Error; err != nil {
+		return "", fmt.Errorf("rollup: state: %w", err)
+	}
+	if len(stored) != 1 {
+		return "", nil
+	}
+	return stored[0], nil
+}
+
+// JobRebuild is the job kind that brings the rollup up to date.
+const JobRebuild = "stats.rollup_rebuild"
+
+// RegisterJobs hands rebuilds to the background workers: from now on a stale
+// rollup is rebuilt by a job, and the statistics answer live until it is done.
+func (s *Service) RegisterJobs(w *jobs.Worker, q *jobs.Queue) {
+	s.queue = q
+	w.Handle(JobRebuild, func(ctx context.Context, _ *jobs.Job) error { return s.Prepare(ctx) })
+}
+
+// Prepare rebuilds the rollup when it was built with another basis (an upgrade
+// that added it, a changed time zone or holiday calendar); a no-op otherwise.
+func (s *Service) Prepare(ctx context.Context) error {
+	conn := s.db.Conn(ctx)
+	cur, err := s.basis(conn)
+	if err != nil {
+		return err
+	}
+	stored, err := storedBasis(conn)
+	if err != nil || stored == cur {
+		return err
+	}
+	return s.Rebuild(ctx)
+}
+
+// AskIfStale asks the background workers for a rebuild when the rollup was
+// built with another basis.
+func (s *Service) AskIfStale(ctx context.Context) error {
+	if s.queue == nil {
+		return nil
+	}
+	conn := s.db.Conn(ctx)
+	cur, err := s.basis(conn)
+	if err != nil {
+		return err
+	}
+	stored, err := storedBasis(conn)
+	if err != nil || stored == cur {
+		return err
+	}
+	return s.askRebuild(ctx, cur)
+}
+
+// askRebuild enqueues the rebuild job for basis cur, once per basis and hour
+// across processes (a job that gave up is asked again the next hour), and at most
+// once a minute from this process.
+func (s *Service) askRebuild(ctx context.Context, cur string) error {
+	now := s.clock.Now()
+	if last := s.asked.Load(); last != 0 && now.Sub(time.Unix(0, last)) < time.Minute {
+		return nil
+	}
+	key := JobRebuild + ":" + cur + ":" + now.UTC().Format("2006-01-02T15")
+	if _, err := s.queue.Enqueue(ctx, JobRebuild, struct{}{}, jobs.Unique(key), jobs.Attempts(5)); err != nil {
+		return err
+	}
+	s.asked.Store(now.UnixNano())
+	return nil
 }
 
 // Rebuild recounts the rollup from the items (after data was written around the
@@ -68,116 +143,182 @@ func MarkStale(ctx context.Context, db *database.DB) error {
 	return db.Conn(ctx).Exec(`UPDATE stats_rollup_state SET basis = '' WHERE id = 1`).Error
 }
 
-const rebuildBatch = 2000
+// rebuildBatch is how many items one transaction of a rebuild recounts: the
+// items' writes wait for at most one batch.
+const rebuildBatch = 500
 
+// rebuild recounts the rollup without stopping the items' writes for its length:
+// it empties the rollup (a short exclusive lock), then recounts the items in
+// batches of their own, each bringing its items in step exactly as KeepItem does
+// (from their marks to their facts now). A change of an item during the rebuild
+// is counted by whichever comes first; the other finds the marks in step and
+// adds nothing. The rollup answers again once the last batch is in and nobody
+// started another rebuild meanwhile.
 func (s *Service) rebuild(ctx context.Context) error {
 	t0 := time.Now()
-	n := 0
+	basis := ""
+	building := "building:" + uuid.NewString()
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
 		if s.db.Dialect() == database.Postgres {
-			// A million items take longer than the connections' statement timeout.
-			if err := conn.Exec(`SET LOCAL statement_timeout = '30min'`).Error; err != nil {
-				return fmt.Errorf("rollup: timeout: %w", err)
-			}
-			// Changes of items wait (KeepItem takes ROW EXCLUSIVE on the marks) and
-			// then add their difference to what this rebuild wrote.
+			// KeepItem takes ROW EXCLUSIVE on the marks: no change is half counted
+			// into the tables being emptied.
 			if err := conn.Exec(`LOCK TABLE stats_rollup, stats_rollup_marks, stats_rollup_state IN EXCLUSIVE MODE`).Error; err != nil {
 				return fmt.Errorf("rollup: lock: %w", err)
 			}
 		}
-		basis, err := s.basis(conn)
-		if err != nil {
+		var err error
+		if basis, err = s.basis(conn); err != nil {
 			return err
-		}
-		cal, err := s.cal.Calendar(ctx)
-		if err != nil {
-			return fmt.Errorf("rollup: calendar: %w", err)
 		}
 		for _, t := range []string{"stats_rollup", "stats_rollup_marks"} {
 			if err := conn.Exec("DELETE FROM " + t).Error; err != nil {
 				return fmt.Errorf("rollup: clear %s: %w", t, err)
 			}
 		}
-		total := map[rkey]rvals{}
-		after := uuid.Nil
-		for {
-			var ids []uuid.UUID
-			if err := conn.Raw(`SELECT id FROM items WHERE id > ? AND issued_at IS NOT NULL ORDER BY id LIMIT ?`, after, rebuildBatch).
-				Scan(&ids).Error; err != nil {
-				return fmt.Errorf("rollup: list items: %w", err)
-			}
-			if len(ids) == 0 {
-				break
-			}
-			after = ids[len(ids)-1]
-			fs, err := s.loadFacts(conn, cal, ids)
-			if err != nil {
-				return err
-			}
-			marks := make([]map[string]any, 0, len(fs))
-			for _, id := range ids {
-				f := fs[id]
-				if f == nil {
-					continue
-				}
-				for k, v := range f.rows() {
-					t := total[k]
-					for i := range v {
-						t[i] += v[i]
-					}
-					total[k] = t
-				}
-				b, _ := json.Marshal(f)
-				marks = append(marks, map[string]any{"item_id": id, "facts": string(b)})
-			}
-			if len(marks) > 0 {
-				if err := conn.Table("stats_rollup_marks").CreateInBatches(marks, 500).Error; err != nil {
-					return fmt.Errorf("rollup: write marks: %w", err)
-				}
-			}
-			n += len(ids)
-		}
-		if err := insertRows(conn, total); err != nil {
-			return err
-		}
-		return conn.Exec(`UPDATE stats_rollup_state SET basis = ? WHERE id = 1`, basis).Error
+		return conn.Exec(`UPDATE stats_rollup_state SET basis = ? WHERE id = 1`, building).Error
 	})
 	if err != nil {
 		return fmt.Errorf("rebuild statistics rollup: %w", err)
+	}
+	n := 0
+	after := uuid.Nil
+	for {
+		ids, err := s.recountBatch(ctx, after)
+		if err != nil {
+			return fmt.Errorf("rebuild statistics rollup (%d items in): %w", n, err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		n += len(ids)
+		after = ids[len(ids)-1]
+		if s.afterBatch != nil {
+			s.afterBatch(ctx)
+		}
+	}
+	res := s.db.Conn(ctx).Exec(`UPDATE stats_rollup_state SET basis = ? WHERE id = 1 AND basis = ?`, basis, building)
+	if res.Error != nil {
+		return fmt.Errorf("rebuild statistics rollup: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		slog.WarnContext(ctx, "statistics rollup rebuild overtaken by another", "items", n)
+		return nil
 	}
 	slog.InfoContext(ctx, "statistics rollup rebuilt", "items", n, "took", time.Since(t0).Round(time.Millisecond))
 	return nil
 }
 
-// insertRows writes rows into the (empty) rollup.
-func insertRows(conn *gorm.DB, rows map[rkey]rvals) error {
-	batch := make([]map[string]any, 0, 500)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+// recountBatch brings the next batch of issued items after `after` in step, in
+// one transaction; a batch that waited too long for a lock (an item being
+// changed) is tried again, so that it is always the rebuild that yields.
+func (s *Service) recountBatch(ctx context.Context, after uuid.UUID) ([]uuid.UUID, error) {
+	var ids []uuid.UUID
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = s.db.InTx(ctx, func(ctx context.Context) error {
+			ids, err = s.recount(ctx, after)
+			return err
+		})
+		if err == nil || attempt >= 20 || ctx.Err() != nil {
+			return ids, err
 		}
-		err := conn.Table("stats_rollup").Create(batch).Error
-		batch = batch[:0]
-		if err != nil {
-			return fmt.Errorf("rollup: write rows: %w", err)
+		if f := database.Classify(err); f != database.FaultTimeout && f != database.FaultBusy {
+			return nil, err
 		}
-		return nil
+		time.Sleep(time.Duration(50*(attempt+1)) * time.Millisecond)
 	}
-	for k, v := range rows {
-		if v.zero() {
-			continue
+}
+
+func (s *Service) recount(ctx context.Context, after uuid.UUID) ([]uuid.UUID, error) {
+	conn := s.db.Conn(ctx)
+	pick := `SELECT id FROM items WHERE id > ? AND issued_at IS NOT NULL ORDER BY id LIMIT ?`
+	if s.db.Dialect() == database.Postgres {
+		// A write of one of these items holds its row until it commits; the batch
+		// gives up after a short wait rather than joining a deadlock with it (a
+		// change of a sub-item also writes its parent).
+		if err := conn.Exec(`SET LOCAL lock_timeout = '200ms'`).Error; err != nil {
+			return nil, fmt.Errorf("rollup: lock timeout: %w", err)
 		}
-		r := map[string]any{"scope_id": k.Scope, "month": k.Month, "role": k.Role, "unit_id": k.Unit, "source": k.Source, "category": k.Category}
-		for i, c := range rollupCols {
-			r[c] = v[i]
-		}
-		batch = append(batch, r)
-		if len(batch) == cap(batch) {
-			if err := flush(); err != nil {
-				return err
+		pick += ` FOR UPDATE`
+	}
+	var ids []uuid.UUID
+	if err := conn.Raw(pick, after, s.batch).Scan(&ids).Error; err != nil {
+		return nil, fmt.Errorf("rollup: list items: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("rollup: calendar: %w", err)
+	}
+	fs, err := s.loadFacts(conn, cal, ids)
+	if err != nil {
+		return nil, err
+	}
+	var marks []struct {
+		ItemID uuid.UUID
+		Facts  string
+	}
+	if err := conn.Raw(`SELECT item_id, facts FROM stats_rollup_marks WHERE item_id IN ?`, ids).Scan(&marks).Error; err != nil {
+		return nil, fmt.Errorf("rollup: read marks: %w", err)
+	}
+	marked := make(map[uuid.UUID]string, len(marks))
+	for _, m := range marks {
+		marked[m.ItemID] = m.Facts
+	}
+	delta := map[rkey]rvals{}
+	add := func(rows map[rkey]rvals, sign int64) {
+		for k, v := range rows {
+			d := delta[k]
+			for i := range v {
+				d[i] += sign * v[i]
 			}
+			delta[k] = d
 		}
 	}
-	return flush()
+	var fresh []map[string]any
+	for _, id := range ids {
+		f := fs[id]
+		text := ""
+		if f != nil {
+			b, _ := json.Marshal(f)
+			text = string(b)
+		}
+		old, had := marked[id]
+		if had && old == text {
+			continue // counted by a change made during the rebuild
+		}
+		if had {
+			var o facts
+			if err := json.Unmarshal([]byte(old), &o); err != nil {
+				return nil, fmt.Errorf("rollup: marks of %s: %w", id, err)
+			}
+			add(o.rows(), -1)
+		}
+		if f != nil {
+			add(f.rows(), 1)
+		}
+		switch {
+		case f == nil && had:
+			err = conn.Exec(`DELETE FROM stats_rollup_marks WHERE item_id = ?`, id).Error
+		case f != nil && had:
+			err = conn.Exec(`UPDATE stats_rollup_marks SET facts = ? WHERE item_id = ?`, text, id).Error
+		case f != nil:
+			fresh = append(fresh, map[string]any{"item_id": id, "facts": text})
+		}
+		if err != nil {
+			return nil, fmt.Errorf("rollup: write marks: %w", err)
+		}
+	}
+	if len(fresh) > 0 {
+		if err := conn.Table("stats_rollup_marks").CreateInBatches(fresh, 250).Error; err != nil {
+			return nil, fmt.Errorf("rollup: write marks: %w", err)
+		}
+	}
+	if err := addRows(conn, delta); err != nil {
+		return nil, err
+	}
+	return ids, nil
 }

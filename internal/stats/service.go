@@ -30,6 +30,7 @@ import (
 	"github.com/duban/duban/internal/clock"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/items"
+	"github.com/duban/duban/internal/jobs"
 	"github.com/duban/duban/internal/problem"
 )
 
@@ -49,6 +50,14 @@ type Service struct {
 
 	// rebuilding is held while the rollup is rebuilt.
 	rebuilding sync.Mutex
+	// queue, once RegisterJobs was called, takes the rebuilds to the background
+	// workers; asked is when this process last asked for one (UnixNano).
+	queue *jobs.Queue
+	asked atomic.Int64
+	// batch is how many items a transaction of a rebuild recounts (rebuildBatch);
+	// afterBatch, when set (tests), runs between two batches.
+	batch      int
+	afterBatch func(context.Context)
 }
 
 // liveOnly makes every request answer from the live tables (UseRollup).
@@ -60,7 +69,7 @@ func UseRollup(on bool) { liveOnly.Store(!on) }
 
 // NewService returns the statistics service. grace may be nil (no grace).
 func NewService(db *database.DB, cal *calendar.Service, grace GraceSource, clk clock.Clock, loc *time.Location) *Service {
-	return &Service{db: db, cal: cal, grace: grace, clock: clock.Or(clk), loc: loc}
+	return &Service{db: db, cal: cal, grace: grace, clock: clock.Or(clk), loc: loc, batch: rebuildBatch}
 }
 
 // Today is the current date in the company time zone.
