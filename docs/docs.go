@@ -831,7 +831,7 @@ const docTemplate = `{
         },
         "/auth/login": {
             "post": {
-                "description": "Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the ` + "`" + `duban_refresh` + "`" + ` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 ` + "`" + `invalid_credentials` + "`" + `. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 ` + "`" + `rate_limited` + "`" + ` with ` + "`" + `Retry-After` + "`" + `; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 ` + "`" + `login_busy` + "`" + ` with ` + "`" + `Retry-After` + "`" + `, before anything is checked.",
+                "description": "Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body for API clients (not for a browser page that sends X-Requested-With: it gets the cookie only) and in the ` + "`" + `duban_refresh` + "`" + ` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 ` + "`" + `invalid_credentials` + "`" + `. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 ` + "`" + `rate_limited` + "`" + ` with ` + "`" + `Retry-After` + "`" + `; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 ` + "`" + `login_busy` + "`" + ` with ` + "`" + `Retry-After` + "`" + `, before anything is checked.",
                 "consumes": [
                     "application/json"
                 ],
@@ -17198,6 +17198,7 @@ const docTemplate = `{
                     "example": 900
                 },
                 "refresh_token": {
+                    "description": "RefreshToken is absent when the request came from a browser page (it sent\nX-Requested-With): the browser holds it only in the HttpOnly cookie, out of\nreach of the page's scripts. API clients get it here.",
                     "type": "string",
                     "example": "Q2hhbmdlIG1lIHRvIGEgcmFuZG9tIHN0cmluZw"
                 },

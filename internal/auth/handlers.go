@@ -15,7 +15,7 @@ type handlers struct{ s *Service }
 // login opens a session.
 //
 //	@Summary		Log in
-//	@Description	Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+//	@Description	Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body for API clients (not for a browser page that sends X-Requested-With: it gets the cookie only) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
 //	@ID				login
 //	@Tags			auth
 //	@Accept			json
@@ -128,11 +128,17 @@ func optionalBody(c echo.Context) (RefreshRequest, error) {
 }
 
 // WriteSession answers a new or refreshed session: the tokens in the body, the
-// refresh token also in the browser's cookie. The SSO logins answer with it too.
+// refresh token also in the browser's cookie. A browser page (it sends
+// X-Requested-With) gets the refresh token in the cookie only: a script injected
+// into the page could read the body. The SSO logins answer with it too.
 func (s *Service) WriteSession(c echo.Context, pair *TokenPair) error {
 	s.SetSessionCookie(c, pair.RefreshToken)
 	noStore(c)
-	return c.JSON(http.StatusOK, pair)
+	out := *pair
+	if c.Request().Header.Get(CSRFHeader) != "" {
+		out.RefreshToken = ""
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // me shows the caller.

@@ -104,7 +104,10 @@ type LoginRequest struct {
 // TokenPair is the answer of login and refresh.
 type TokenPair struct {
 	AccessToken  string `json:"access_token" example:"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."`
-	RefreshToken string `json:"refresh_token" example:"Q2hhbmdlIG1lIHRvIGEgcmFuZG9tIHN0cmluZw"`
+	// RefreshToken is absent when the request came from a browser page (it sent
+	// X-Requested-With): the browser holds it only in the HttpOnly cookie, out of
+	// reach of the page's scripts. API clients get it here.
+	RefreshToken string `json:"refresh_token,omitempty" example:"Q2hhbmdlIG1lIHRvIGEgcmFuZG9tIHN0cmluZw"`
 	TokenType    string `json:"token_type" example:"Bearer"`
 	// ExpiresIn is the access token's lifetime in seconds.
 	ExpiresIn int `json:"expires_in" example:"900"`

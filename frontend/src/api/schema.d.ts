@@ -255,7 +255,7 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body (for API clients) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
+         * @description Checks username and password and opens a session: a short-lived access JWT and a refresh token. The refresh token is in the body for API clients (not for a browser page that sends X-Requested-With: it gets the cookie only) and in the `duban_refresh` cookie (HttpOnly, SameSite=Strict, path /api/v1/auth, Secure over https and on localhost; see DUBAN_COOKIE_SECURE), with which every tab of a browser shares the session. Every failure (unknown user, wrong password, inactive account) answers the same 401 `invalid_credentials`. Attempts are counted before the password is checked. Five failures for a username from one client address (within 15 minutes) lock that username at that address only (the account keeps working elsewhere) for 15 minutes, each further lock in a row twice as long (at most a day); twenty failures from one address lock the address. A locked attempt answers 429 `rate_limited` with `Retry-After`; an admin may lift a user's locks (POST /users/{id}/unlock). When too many passwords are being checked at once the answer is 503 `login_busy` with `Retry-After`, before anything is checked.
          */
         post: operations["login"];
         delete?: never;
@@ -5537,8 +5537,13 @@ export interface components {
              * @example 900
              */
             expires_in: number;
-            /** @example Q2hhbmdlIG1lIHRvIGEgcmFuZG9tIHN0cmluZw */
-            refresh_token: string;
+            /**
+             * @description RefreshToken is absent when the request came from a browser page (it sent
+             *     X-Requested-With): the browser holds it only in the HttpOnly cookie, out of
+             *     reach of the page's scripts. API clients get it here.
+             * @example Q2hhbmdlIG1lIHRvIGEgcmFuZG9tIHN0cmluZw
+             */
+            refresh_token?: string;
             /** @example Bearer */
             token_type: string;
             user: components["schemas"]["Me"];

@@ -1,6 +1,10 @@
 import createClient from 'openapi-fetch'
 import type { components, paths } from '../api/schema'
 
+/** Marks a request as the page's own: the server then keeps the refresh token in
+ * its HttpOnly cookie and out of the answer's body, where a script could read it. */
+const PAGE = { 'X-Requested-With': 'fetch' }
+
 type TokenPair = components['schemas']['TokenPair']
 
 /**
@@ -175,7 +179,7 @@ export class Session {
 
   /** Logs in; answers the openapi-fetch result so the page can show the problem. */
   async login(username: string, password: string) {
-    const res = await this.bare.POST('/auth/login', { body: { username, password } })
+    const res = await this.bare.POST('/auth/login', { body: { username, password }, headers: PAGE })
     if (res.data) {
       this.store(res.data)
       this.emit({ type: 'login', pair: res.data })
@@ -185,7 +189,7 @@ export class Session {
 
   /** Logs in with the directory's (LDAP / AD) name and password. */
   async loginLdap(username: string, password: string) {
-    const res = await this.bare.POST('/auth/ldap/login', { body: { username, password } })
+    const res = await this.bare.POST('/auth/ldap/login', { body: { username, password }, headers: PAGE })
     if (res.data) {
       this.store(res.data)
       this.emit({ type: 'login', pair: res.data })
@@ -195,7 +199,7 @@ export class Session {
 
   /** Finishes an OIDC login: trades the one-time code of /login/sso for a session. */
   async exchangeOidc(code: string) {
-    const res = await this.bare.POST('/auth/oidc/session', { body: { code } })
+    const res = await this.bare.POST('/auth/oidc/session', { body: { code }, headers: PAGE })
     if (res.data) {
       this.store(res.data)
       this.emit({ type: 'login', pair: res.data })
@@ -212,7 +216,7 @@ export class Session {
     this.emit({ type: 'logout' })
     this.channel?.postMessage('logout')
     try {
-      await this.bare.POST('/auth/logout', { headers: { 'X-Requested-With': 'fetch' } })
+      await this.bare.POST('/auth/logout', { headers: PAGE })
     } catch {
       // offline: the tokens are gone here anyway and expire on the server
     }
@@ -248,7 +252,7 @@ export class Session {
     let res
     try {
       // the tabs take turns: each refresh spends the cookie's token and sets the next
-      res = await withRefreshLock(() => this.bare.POST('/auth/refresh', { headers: { 'X-Requested-With': 'fetch' } }))
+      res = await withRefreshLock(() => this.bare.POST('/auth/refresh', { headers: PAGE }))
     } catch {
       return false
     }
