@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/duban/duban/internal/apitest"
 	"github.com/duban/duban/internal/database"
 	"github.com/duban/duban/internal/dbtest"
@@ -43,11 +45,46 @@ func BenchmarkStats(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d items in %s", n, time.Since(t0).Round(time.Second))
+	// The rebuild does not stop the items' writes: an urge every 50 ms runs beside
+	// it, each timed (logged with the rebuild's time).
+	var open []uuid.UUID
+	if err := env.DB.Gorm().Raw(`SELECT id FROM items WHERE state = 'in_progress' ORDER BY id DESC LIMIT 20`).Scan(&open).Error; err != nil || len(open) == 0 {
+		b.Fatalf("items to urge during the rebuild: %d, %v", len(open), err)
+	}
+	stop, urged := make(chan struct{}), make(chan []time.Duration)
+	failed := 0
+	go func() {
+		c := env.As(env.OpenSession(big.Sup))
+		var ds []time.Duration
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				urged <- ds
+				return
+			default:
+			}
+			t := time.Now()
+			if c.Do("POST", "/api/v1/items/"+open[i%len(open)].String()+"/urges", map[string]any{"message": "bench"}).Status == 201 {
+				ds = append(ds, time.Since(t))
+			} else {
+				failed++
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
 	t0 = time.Now()
 	if err := env.App.Stats.Rebuild(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("rollup built in %s", time.Since(t0).Round(time.Second))
+	took := time.Since(t0)
+	close(stop)
+	ds := <-urged
+	slices.Sort(ds)
+	if len(ds) == 0 {
+		b.Fatalf("no urge went through during the rebuild (%d refused)", failed)
+	}
+	b.Logf("rollup built in %s; %d urges beside it: p50 %s, p99 %s, max %s; %d refused", took.Round(time.Second), len(ds),
+		ds[len(ds)/2].Round(time.Millisecond), ds[min(len(ds)-1, len(ds)*99/100)].Round(time.Millisecond), ds[len(ds)-1].Round(time.Millisecond), failed)
 	// DUBAN_BENCH_STATS_LIVE=1 also measures each request without the rollup (five
 	// times after a warm one: live_p50_ms, live_max_ms), the design before it.
 	live := os.Getenv("DUBAN_BENCH_STATS_LIVE") != ""

@@ -89,3 +89,6 @@ func toInt(v any) int64 {
 	}
 	return 0
 }
+
+// NVals is how many counters a row of the rollup holds.
+const NVals = nVals

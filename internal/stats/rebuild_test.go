@@ -25,20 +25,6 @@ func TestRebuildAlongsideWrites(t *testing.T) {
 		h := statstest.Build(env)
 		st := env.App.Stats
 		sup := env.As(env.Login("sup"))
-		same := func(step string) {
-			t.Helper()
-			got, err := st.RollupRows(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := st.Recount(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("after %s the rollup\n%v\ndiffers from a recount\n%v", step, got, want)
-			}
-		}
 		urge := func(id uuid.UUID) int {
 			return sup.Do("POST", "/api/v1/items/"+id.String()+"/urges", map[string]any{"message": "请加快进度"}).Status
 		}
@@ -77,7 +63,7 @@ func TestRebuildAlongsideWrites(t *testing.T) {
 		if batches != 3 {
 			t.Fatalf("%d batches, want 3", batches)
 		}
-		same("a rebuild alongside writes")
+		sameAsRecount(t, st, "a rebuild alongside writes")
 		var urges int64
 		if err := env.DB.Gorm().Table("item_urges").Where("item_id = ?", h.Items["overdue"]).Count(&urges).Error; err != nil || urges != 7 {
 			t.Fatalf("urges of the overdue item: %d (%v), want 7", urges, err)
@@ -107,7 +93,7 @@ func TestRebuildAlongsideWrites(t *testing.T) {
 		if stored, cur, err := st.RollupBasis(ctx); err != nil || stored != cur {
 			t.Fatalf("after the job the rollup is built with %q, want %q (%v)", stored, cur, err)
 		}
-		same("the job's rebuild")
+		sameAsRecount(t, st, "the job's rebuild")
 		var again struct {
 			Figures struct {
 				Assigned int64 `json:"assigned"`

@@ -35,17 +35,9 @@ func (s *Service) rollupReady(ctx context.Context) (bool, error) {
 	if liveOnly.Load() {
 		return false, nil
 	}
-	conn := s.db.Conn(ctx)
-	cur, err := s.basis(conn)
-	if err != nil {
-		return false, err
-	}
-	stored, err := storedBasis(conn)
-	if err != nil {
-		return false, err
-	}
-	if stored == cur {
-		return true, nil
+	cur, stale, err := s.stale(ctx)
+	if err != nil || !stale {
+		return err == nil, err
 	}
 	if s.queue != nil {
 		return false, s.askRebuild(ctx, cur)
@@ -84,13 +76,8 @@ func (s *Service) RegisterJobs(w *jobs.Worker, q *jobs.Queue) {
 // Prepare rebuilds the rollup when it was built with another basis (an upgrade
 // that added it, a changed time zone or holiday calendar); a no-op otherwise.
 func (s *Service) Prepare(ctx context.Context) error {
-	conn := s.db.Conn(ctx)
-	cur, err := s.basis(conn)
-	if err != nil {
-		return err
-	}
-	stored, err := storedBasis(conn)
-	if err != nil || stored == cur {
+	_, stale, err := s.stale(ctx)
+	if err != nil || !stale {
 		return err
 	}
 	return s.Rebuild(ctx)
@@ -102,16 +89,21 @@ func (s *Service) AskIfStale(ctx context.Context) error {
 	if s.queue == nil {
 		return nil
 	}
-	conn := s.db.Conn(ctx)
-	cur, err := s.basis(conn)
-	if err != nil {
-		return err
-	}
-	stored, err := storedBasis(conn)
-	if err != nil || stored == cur {
+	cur, stale, err := s.stale(ctx)
+	if err != nil || !stale {
 		return err
 	}
 	return s.askRebuild(ctx, cur)
+}
+
+// stale reports whether the rollup was built with another basis than cur, today's.
+func (s *Service) stale(ctx context.Context) (cur string, stale bool, err error) {
+	conn := s.db.Conn(ctx)
+	if cur, err = s.basis(conn); err != nil {
+		return "", false, err
+	}
+	stored, err := storedBasis(conn)
+	return cur, err == nil && stored != cur, err
 }
 
 // askRebuild enqueues the rebuild job for basis cur, once per basis and hour

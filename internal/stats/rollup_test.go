@@ -9,6 +9,7 @@ import (
 
 	"github.com/duban/duban/internal/apitest"
 	"github.com/duban/duban/internal/items"
+	"github.com/duban/duban/internal/stats"
 )
 
 // TestRollupEqualsRecount: after each change of a sequence (create, issue, close,
@@ -24,17 +25,7 @@ func TestRollupEqualsRecount(t *testing.T) {
 		sup, leader, headB := env.Principal(w.Sup), env.Principal(w.Leader), env.Principal(w.HeadB)
 		same := func(step string) {
 			t.Helper()
-			got, err := st.RollupRows(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := st.Recount(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("after %s the rollup\n%v\ndiffers from a recount\n%v", step, got, want)
-			}
+			want := sameAsRecount(t, st, step)
 			if len(want) == 0 && step != "create" {
 				t.Fatalf("after %s: nothing counted", step)
 			}
@@ -132,4 +123,23 @@ func TestRollupEqualsRecount(t *testing.T) {
 		}
 		same("rebuild")
 	})
+}
+
+// sameAsRecount fails the test unless the rollup as stored equals a recount from
+// the items; it answers the recount.
+func sameAsRecount(t *testing.T, st *stats.Service, step string) map[string][stats.NVals]int64 {
+	t.Helper()
+	ctx := context.Background()
+	got, err := st.RollupRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := st.Recount(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("after %s the rollup\n%v\ndiffers from a recount\n%v", step, got, want)
+	}
+	return want
 }
