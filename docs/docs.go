@@ -17414,6 +17414,15 @@ const docTemplate = `{
                     "maximum": 100,
                     "minimum": 0
                 },
+                "remove_attachment_ids": {
+                    "description": "RemoveAttachmentIDs takes files off the item itself (a wrong scan, an\noutdated version). They stay on record: the timeline names them and who\nsees the item may still download them, but they are no longer listed.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string",
+                        "format": "uuid"
+                    }
+                },
                 "requirements": {
                     "type": "string",
                     "maxLength": 20000

@@ -4782,9 +4782,14 @@ type UpdateItem struct {
 	Method              *Method                      `json:"method,omitempty"`
 	NoticeIssuerUnitId  *openapi_types.UUID          `json:"notice_issuer_unit_id,omitempty"`
 	Progress            *int                         `json:"progress,omitempty"`
-	Requirements        *string                      `json:"requirements,omitempty"`
-	Source              *Source                      `json:"source,omitempty"`
-	SourceRef           *string                      `json:"source_ref,omitempty"`
+
+	// RemoveAttachmentIds RemoveAttachmentIDs takes files off the item itself (a wrong scan, an
+	// outdated version). They stay on record: the timeline names them and who
+	// sees the item may still download them, but they are no longer listed.
+	RemoveAttachmentIds *[]openapi_types.UUID `json:"remove_attachment_ids,omitempty"`
+	Requirements        *string               `json:"requirements,omitempty"`
+	Source              *Source               `json:"source,omitempty"`
+	SourceRef           *string               `json:"source_ref,omitempty"`
 
 	// SourceUrl SourceURL, the document fields and the instruction fields as in POST
 	// /items; an empty string clears one.

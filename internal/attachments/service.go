@@ -133,6 +133,35 @@ func (s *Service) Open(ctx context.Context, p *access.Principal, id uuid.UUID) (
 	return a, rc, nil
 }
 
+// Release hands files owned by (ownerType, ownerID) to the owner type `to`, in the
+// transaction of the change that takes them off (the item's own files: they stay
+// on record under item_removed). An id the owner does not own answers 422 on field
+// and nothing changes.
+func (s *Service) Release(ctx context.Context, field string, ids []uuid.UUID, ownerType string, ownerID uuid.UUID, to string) error {
+	var found []Attachment
+	if err := s.db.Conn(ctx).Where("id IN ? AND owner_type = ? AND owner_id = ?", ids, ownerType, ownerID).Find(&found).Error; err != nil {
+		return fmt.Errorf("load attachments: %w", err)
+	}
+	owned := make(map[uuid.UUID]bool, len(found))
+	for _, a := range found {
+		owned[a.ID] = true
+	}
+	for i, id := range ids {
+		if !owned[id] {
+			return problem.Field(fmt.Sprintf("%s[%d]", field, i), "owned", "the file is not one of this item's own files")
+		}
+	}
+	res := s.db.Conn(ctx).Model(&Attachment{}).Where("id IN ? AND owner_type = ? AND owner_id = ?", ids, ownerType, ownerID).
+		Update("owner_type", to)
+	if res.Error != nil {
+		return fmt.Errorf("release attachments: %w", res.Error)
+	}
+	if res.RowsAffected != int64(len(owned)) {
+		return problem.Conflict(problem.CodeConflict, "an attachment was changed concurrently; retry")
+	}
+	return nil
+}
+
 // Claim links uploaded files to the resource that cites them (a feedback, a
 // completion request, ...). Every id must name a file of the same item that nothing
 // has claimed yet, uploaded by the acting user (the principal of ctx) or by a

@@ -67,6 +67,9 @@ func (s *Service) visible(ctx context.Context, p *access.Principal, itemID uuid.
 	return out, nil
 }
 
+// removedItemFile is items.OwnerItemRemoved (this package does not import items).
+const removedItemFile = "item_removed"
+
 // ListItem returns the files linked to an item's records that p may see, oldest
 // first; files not yet linked are left out (they belong to an unsent form).
 func (s *Service) ListItem(ctx context.Context, p *access.Principal, itemID uuid.UUID) ([]Attachment, error) {
@@ -74,7 +77,9 @@ func (s *Service) ListItem(ctx context.Context, p *access.Principal, itemID uuid
 		return nil, err
 	}
 	var rows []Attachment
-	err := s.db.Conn(ctx).Where("item_id = ? AND owner_type <> ''", itemID).Order("created_at, id").Find(&rows).Error
+	// Files taken off the item (item_removed) stay downloadable from its timeline
+	// but are no longer its files.
+	err := s.db.Conn(ctx).Where("item_id = ? AND owner_type NOT IN ?", itemID, []string{"", removedItemFile}).Order("created_at, id").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("list item attachments: %w", err)
 	}

@@ -168,7 +168,10 @@ func ToItemPatch(r UpdateItemRequest) (ItemPatch, error) {
 	if in.ReferencePatch, err2 = toReferencePatch(r); err2 != nil {
 		return in, err2
 	}
-	in.AttachmentIDs, err2 = httpserver.UUIDs("attachment_ids", r.AttachmentIDs)
+	if in.AttachmentIDs, err2 = httpserver.UUIDs("attachment_ids", r.AttachmentIDs); err2 != nil {
+		return in, err2
+	}
+	in.RemoveAttachmentIDs, err2 = httpserver.UUIDs("remove_attachment_ids", r.RemoveAttachmentIDs)
 	return in, err2
 }
 

@@ -179,9 +179,14 @@ func EditableFields(it *Item, allowed []string) []string {
 // itself, the 批示件, minutes), linked by PATCH /items/{id} attachment_ids.
 const OwnerItem = "item"
 
-// FileClaimer links uploaded files to their owner (attachments.Service.Claim).
+// OwnerItemRemoved owns the files taken off the item: kept on record, not listed.
+const OwnerItemRemoved = "item_removed"
+
+// FileClaimer links uploaded files to their owner and hands them on
+// (attachments.Service).
 type FileClaimer interface {
 	Claim(ctx context.Context, field string, ids []uuid.UUID, itemID uuid.UUID, ownerType string, ownerID uuid.UUID) error
+	Release(ctx context.Context, field string, ids []uuid.UUID, ownerType string, ownerID uuid.UUID, to string) error
 }
 
 // UseFiles lets PATCH /items/{id} link uploaded files to the item itself.
@@ -199,5 +204,20 @@ func (s *Service) claimFiles(ctx context.Context, it *Item, ids []uuid.UUID, cha
 		return err
 	}
 	changes["attachments"] = change{To: ids}
+	return nil
+}
+
+// releaseFiles takes the item's own files ids off it in the patch's transaction.
+func (s *Service) releaseFiles(ctx context.Context, it *Item, ids []uuid.UUID, changes map[string]any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if s.files == nil {
+		return problem.Field("remove_attachment_ids", "unsupported", "files cannot be removed here")
+	}
+	if err := s.files.Release(ctx, "remove_attachment_ids", ids, OwnerItem, it.ID, OwnerItemRemoved); err != nil {
+		return err
+	}
+	changes["attachments_removed"] = change{From: ids}
 	return nil
 }

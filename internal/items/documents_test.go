@@ -2,6 +2,7 @@ package items_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -249,6 +250,48 @@ func TestHTTPItemFiles(t *testing.T) {
 		p := sup.Do("PATCH", "/api/v1/items/"+doc.ID, map[string]any{"attachment_ids": []string{file}}).Problem(422, "validation_failed")
 		if !hasField(p, "attachment_ids[0]") {
 			t.Errorf("linking twice: %v", p)
+		}
+		// Taking a file off the item: only whoever may edit the item, only the
+		// item's own files; the file leaves the list but stays on record
+		// (downloadable, named on the timeline).
+		var cur docItemJSON
+		sup.Do("GET", "/api/v1/items/"+doc.ID, nil).Expect(200).JSON(&cur)
+		etag := fmt.Sprintf(`"%d"`, cur.Version)
+		w.as(w.HeadB).Do("PATCH", "/api/v1/items/"+doc.ID, map[string]any{"remove_attachment_ids": []string{file}}, "If-Match", etag).
+			Problem(403, "forbidden")
+		other := upload(sup)
+		p = sup.Do("PATCH", "/api/v1/items/"+doc.ID, map[string]any{"remove_attachment_ids": []string{other}}, "If-Match", etag).
+			Problem(422, "validation_failed")
+		if !hasField(p, "remove_attachment_ids[0]") {
+			t.Errorf("removing a file the item does not own: %v", p)
+		}
+		sup.Do("PATCH", "/api/v1/items/"+doc.ID, map[string]any{"remove_attachment_ids": []string{file}}, "If-Match", etag).Expect(200)
+		w.as(w.HeadB).Do("GET", "/api/v1/items/"+doc.ID+"/attachments", nil).Expect(200).JSON(&files)
+		if len(files.Data) != 0 {
+			t.Fatalf("after the removal the lead unit sees %+v", files.Data)
+		}
+		w.as(w.HeadB).Do("GET", "/api/v1/attachments/"+file+"/content", nil).Expect(200)
+		var tl struct {
+			Data []struct {
+				Changes map[string]any `json:"changes"`
+			} `json:"data"`
+		}
+		sup.Do("GET", "/api/v1/items/"+doc.ID+"/events", nil).Expect(200).JSON(&tl)
+		named := false
+		for _, e := range tl.Data {
+			if c, ok := e.Changes["attachments_removed"].(map[string]any); ok && fmt.Sprint(c["from"]) == "["+file+"]" {
+				named = true
+			}
+		}
+		if !named {
+			t.Errorf("the timeline does not name the removed file: %+v", tl.Data)
+		}
+		// Removed once: a second removal names the field.
+		sup.Do("GET", "/api/v1/items/"+doc.ID, nil).Expect(200).JSON(&cur)
+		p = sup.Do("PATCH", "/api/v1/items/"+doc.ID, map[string]any{"remove_attachment_ids": []string{file}}, "If-Match", fmt.Sprintf(`"%d"`, cur.Version)).
+			Problem(422, "validation_failed")
+		if !hasField(p, "remove_attachment_ids[0]") {
+			t.Errorf("removing twice: %v", p)
 		}
 	})
 }

@@ -103,6 +103,10 @@ type UpdateItemRequest struct {
 	// item itself: the document, the 批示件, minutes. Only files nothing links yet,
 	// uploaded by the caller (or a member of a unit they head or liaise for).
 	AttachmentIDs []string `json:"attachment_ids,omitempty" validate:"max=20,dive,uuid" format:"uuid"`
+	// RemoveAttachmentIDs takes files off the item itself (a wrong scan, an
+	// outdated version). They stay on record: the timeline names them and who
+	// sees the item may still download them, but they are no longer listed.
+	RemoveAttachmentIDs []string `json:"remove_attachment_ids,omitempty" validate:"max=20,dive,uuid" format:"uuid"`
 } // @name UpdateItem
 
 // ActionRequest is the optional body of a state action; reject and cancel require

@@ -33,8 +33,10 @@ type ItemPatch struct {
 	Progress                                                    *int
 	Tags                                                        *[]string
 	ReferencePatch
-	// AttachmentIDs links uploaded files of the item to the item itself.
-	AttachmentIDs []uuid.UUID
+	// AttachmentIDs links uploaded files of the item to the item itself;
+	// RemoveAttachmentIDs takes files off it.
+	AttachmentIDs       []uuid.UUID
+	RemoveAttachmentIDs []uuid.UUID
 }
 
 // Update edits an item.
@@ -221,6 +223,9 @@ func (s *Service) applyPatch(ctx context.Context, p *access.Principal, it *Item,
 		return err
 	}
 	if err := s.claimFiles(ctx, it, in.AttachmentIDs, changes); err != nil {
+		return err
+	}
+	if err := s.releaseFiles(ctx, it, in.RemoveAttachmentIDs, changes); err != nil {
 		return err
 	}
 	if len(changes) == 0 {

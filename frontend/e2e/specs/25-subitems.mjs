@@ -105,6 +105,11 @@ test('the office registers a document with its 文号 and file, and finds it by 
   await page.getByTestId('item-doc-number').filter({ hasText: number }).waitFor()
   await page.goto(`${page.url()}?tab=attachments`)
   await page.getByText('国资委通知.pdf').first().waitFor()
+  // a wrong file is taken off the item; the timeline keeps the record
+  await page.getByTestId('attachment-take-off').click()
+  await page.getByTestId('attachment-take-off-ok').click()
+  await page.getByTestId('attachments-tab').getByText('暂无附件').waitFor()
+  assert((await page.getByText('国资委通知.pdf').count()) === 0, 'the removed file is still listed')
   await page.goto(`${base}/items?doc_number=${encodeURIComponent(number)}`)
   await page.getByTestId('item-table').getByRole('link', { name: '落实国资委关于安全生产的通知（e2e）' }).waitFor()
 })

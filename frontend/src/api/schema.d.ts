@@ -5614,6 +5614,12 @@ export interface components {
             /** Format: uuid */
             notice_issuer_unit_id?: string | null;
             progress?: number | null;
+            /**
+             * @description RemoveAttachmentIDs takes files off the item itself (a wrong scan, an
+             *     outdated version). They stay on record: the timeline names them and who
+             *     sees the item may still download them, but they are no longer listed.
+             */
+            remove_attachment_ids?: string[];
             requirements?: string | null;
             source?: components["schemas"]["Source"] | null;
             source_ref?: string | null;

@@ -28,6 +28,9 @@ const enAttachments: Shape<typeof zhCNAttachments> = {
     uploader: 'Uploaded by',
     time: 'Uploaded at',
     source: 'From',
+    takeOff: 'Remove from the item',
+    takeOffConfirm: 'Remove “{{name}}” from the item’s files? The timeline keeps a record of it.',
+    takenOff: 'Removed',
     total: '{{count}} attachments',
     owners: {
       item: 'Item files',

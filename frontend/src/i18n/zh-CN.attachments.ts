@@ -27,6 +27,9 @@ const zhCNAttachments = {
     time: '上传时间',
     source: '来源',
     total: '共 {{count}} 个附件',
+    takeOff: '从事项移除',
+    takeOffConfirm: '将「{{name}}」从事项材料中移除？办理过程仍记录此文件。',
+    takenOff: '已移除',
     owners: {
       item: '事项材料',
       feedback: '进展反馈',

@@ -94,6 +94,7 @@ export function AttachmentList({
   labels,
   empty,
   renderSource,
+  actions,
 }: {
   files: readonly Attachment[] | undefined
   source?: boolean
@@ -101,6 +102,8 @@ export function AttachmentList({
   empty?: ReactNode
   /** how a source is shown; the owner type's name by default */
   renderSource?: (file: Attachment, name: string) => ReactNode
+  /** what may be done to a file (beside its name), if anything */
+  actions?: (file: Attachment) => ReactNode
 }) {
   const { t } = useTranslation()
   if (!files || files.length === 0) return <>{empty ?? null}</>
@@ -119,6 +122,7 @@ export function AttachmentList({
               <Flex wrap gap={4} align="center">
                 <DownloadLink file={f} />
                 {f.id && labels?.[f.id] && <Tag>{labels[f.id]}</Tag>}
+                {actions?.(f)}
               </Flex>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {t(`attachments.kinds.${kind}`)} · {formatSize(f.size)} · <UserName id={f.uploaded_by} /> · {formatDateTime(f.created_at)}
