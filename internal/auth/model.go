@@ -103,7 +103,7 @@ type LoginRequest struct {
 
 // TokenPair is the answer of login and refresh.
 type TokenPair struct {
-	AccessToken  string `json:"access_token" example:"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."`
+	AccessToken string `json:"access_token" example:"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."`
 	// RefreshToken is absent when the request came from a browser page (it sent
 	// X-Requested-With): the browser holds it only in the HttpOnly cookie, out of
 	// reach of the page's scripts. API clients get it here.
