@@ -52,7 +52,7 @@ func BenchmarkStats(b *testing.B) {
 		b.Fatalf("items to urge during the rebuild: %d, %v", len(open), err)
 	}
 	stop, urged := make(chan struct{}), make(chan []time.Duration)
-	failed := 0
+	failed := map[int]int{} // refused urges by status
 	go func() {
 		c := env.As(env.OpenSession(big.Sup))
 		var ds []time.Duration
@@ -64,10 +64,10 @@ func BenchmarkStats(b *testing.B) {
 			default:
 			}
 			t := time.Now()
-			if c.Do("POST", "/api/v1/items/"+open[i%len(open)].String()+"/urges", map[string]any{"message": "bench"}).Status == 201 {
+			if st := c.Do("POST", "/api/v1/items/"+open[i%len(open)].String()+"/urges", map[string]any{"message": "bench"}).Status; st == 201 {
 				ds = append(ds, time.Since(t))
 			} else {
-				failed++
+				failed[st]++
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
@@ -81,9 +81,9 @@ func BenchmarkStats(b *testing.B) {
 	ds := <-urged
 	slices.Sort(ds)
 	if len(ds) == 0 {
-		b.Fatalf("no urge went through during the rebuild (%d refused)", failed)
+		b.Fatalf("no urge went through during the rebuild (refused: %v)", failed)
 	}
-	b.Logf("rollup built in %s; %d urges beside it: p50 %s, p99 %s, max %s; %d refused", took.Round(time.Second), len(ds),
+	b.Logf("rollup built in %s; %d urges beside it: p50 %s, p99 %s, max %s; refused by status %v", took.Round(time.Second), len(ds),
 		ds[len(ds)/2].Round(time.Millisecond), ds[min(len(ds)-1, len(ds)*99/100)].Round(time.Millisecond), ds[len(ds)-1].Round(time.Millisecond), failed)
 	// DUBAN_BENCH_STATS_LIVE=1 also measures each request without the rollup (five
 	// times after a warm one: live_p50_ms, live_max_ms), the design before it.

@@ -150,12 +150,17 @@ func (s *Service) rebuild(ctx context.Context) error {
 	t0 := time.Now()
 	basis := ""
 	building := "building:" + uuid.NewString()
-	err := s.db.InTx(ctx, func(ctx context.Context) error {
+	err := s.retry(ctx, func(ctx context.Context) error {
 		conn := s.db.Conn(ctx)
 		if s.db.Dialect() == database.Postgres {
-			// KeepItem takes ROW EXCLUSIVE on the marks: no change is half counted
-			// into the tables being emptied.
-			if err := conn.Exec(`LOCK TABLE stats_rollup, stats_rollup_marks, stats_rollup_state IN EXCLUSIVE MODE`).Error; err != nil {
+			// KeepItem takes ROW EXCLUSIVE on the marks, then writes the rollup: no
+			// change is half counted into the tables being emptied. The marks come
+			// first here too (the same order, or the two deadlock). A lock request
+			// that waits holds up every change queued behind it: it gives up soon.
+			if err := conn.Exec(`SET LOCAL lock_timeout = '200ms'`).Error; err != nil {
+				return fmt.Errorf("rollup: lock timeout: %w", err)
+			}
+			if err := conn.Exec(`LOCK TABLE stats_rollup_marks, stats_rollup, stats_rollup_state IN EXCLUSIVE MODE`).Error; err != nil {
 				return fmt.Errorf("rollup: lock: %w", err)
 			}
 		}
@@ -202,21 +207,28 @@ func (s *Service) rebuild(ctx context.Context) error {
 }
 
 // recountBatch brings the next batch of issued items after `after` in step, in
-// one transaction; a batch that waited too long for a lock (an item being
-// changed) is tried again, so that it is always the rebuild that yields.
+// one transaction.
 func (s *Service) recountBatch(ctx context.Context, after uuid.UUID) ([]uuid.UUID, error) {
 	var ids []uuid.UUID
-	var err error
+	err := s.retry(ctx, func(ctx context.Context) error {
+		var err error
+		ids, err = s.recount(ctx, after)
+		return err
+	})
+	return ids, err
+}
+
+// retry runs fn in a transaction, again after a pause when it waited too long for
+// a lock (an item being changed) or lost a deadlock, so that it is always the
+// rebuild that yields to the items' writes.
+func (s *Service) retry(ctx context.Context, fn func(ctx context.Context) error) error {
 	for attempt := 0; ; attempt++ {
-		err = s.db.InTx(ctx, func(ctx context.Context) error {
-			ids, err = s.recount(ctx, after)
-			return err
-		})
+		err := s.db.InTx(ctx, fn)
 		if err == nil || attempt >= 20 || ctx.Err() != nil {
-			return ids, err
+			return err
 		}
 		if f := database.Classify(err); f != database.FaultTimeout && f != database.FaultBusy {
-			return nil, err
+			return err
 		}
 		time.Sleep(time.Duration(50*(attempt+1)) * time.Millisecond)
 	}
