@@ -187,6 +187,8 @@ const enItems: Shape<typeof zhCNItems> = {
     deadlineMoved: 'Deadline: {{from}} → {{to}}',
     responsibleNamed: 'Responsible person: ',
     milestoneNamed: 'Milestone: {{title}}',
+    filesLinked: 'Files added to the item: {{count}}',
+    filesRemoved: 'Files taken off the item: {{count}}',
     unknownAction: 'Other change',
     cadence: 'Feedback cadence',
     state: 'State',

@@ -185,6 +185,8 @@ const zhCNItems = {
     deadlineMoved: '完成时限：{{from}} → {{to}}',
     responsibleNamed: '承办人：',
     milestoneNamed: '节点：{{title}}',
+    filesLinked: '添加事项材料 {{count}} 个',
+    filesRemoved: '移除事项材料 {{count}} 个',
     unknownAction: '其他变更',
     cadence: '反馈周期',
     state: '状态',

@@ -21,6 +21,11 @@ describe('timeline details', () => {
     expect(eventDetails({ milestone: { to: { id: '1', title: '完成自查', due_date: '2026-05-01' } } }, t)).toEqual(['节点：完成自查'])
   })
 
+  it('counts the item files linked and taken off', () => {
+    expect(eventDetails({ attachments: { to: ['a', 'b'] } }, t)).toEqual(['添加事项材料 2 个'])
+    expect(eventDetails({ attachments_removed: { from: ['a'] } }, t)).toEqual(['移除事项材料 1 个'])
+  })
+
   it('says nothing for changes it does not know', () => {
     expect(eventDetails({ code: { to: 'DB-2026-0001' } }, t)).toEqual([])
     expect(eventDetails(undefined, t)).toEqual([])

@@ -27,7 +27,7 @@ const titleOf = (v: unknown): string =>
 
 /**
  * What an event changed, in words: a moved deadline with both dates, the responsible
- * person named, the milestone concerned. Events of other kinds say it by their name.
+ * person named, the milestone concerned, the item's files linked or taken off. Events of other kinds say it by their name.
  */
 export function eventDetails(changes: unknown, t: TFunction): ReactNode[] {
   const out: ReactNode[] = []
@@ -47,6 +47,11 @@ export function eventDetails(changes: unknown, t: TFunction): ReactNode[] {
   const milestone = changeOf(changes, 'milestone')
   const title = titleOf(milestone?.to) || titleOf(milestone?.from) || text(changeOf(changes, 'title')?.to)
   if (title) out.push(t('items.milestoneNamed', { title }))
+  // the item's own files: how many were linked or taken off (the list is on the attachments tab)
+  const linked = changeOf(changes, 'attachments')?.to
+  if (Array.isArray(linked) && linked.length > 0) out.push(t('items.filesLinked', { count: linked.length }))
+  const removed = changeOf(changes, 'attachments_removed')?.from
+  if (Array.isArray(removed) && removed.length > 0) out.push(t('items.filesRemoved', { count: removed.length }))
   return out
 }
 
