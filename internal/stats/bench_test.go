@@ -48,7 +48,7 @@ func BenchmarkStats(b *testing.B) {
 	// The rebuild does not stop the items' writes: an urge every 50 ms runs beside
 	// it, each timed (logged with the rebuild's time).
 	var open []uuid.UUID
-	if err := env.DB.Gorm().Raw(`SELECT id FROM items WHERE state = 'in_progress' ORDER BY id DESC LIMIT 20`).Scan(&open).Error; err != nil || len(open) == 0 {
+	if err := env.DB.Gorm().Raw(`SELECT id FROM items WHERE state = 'in_progress' AND scope_id = ? ORDER BY id DESC LIMIT 20`, big.Group).Scan(&open).Error; err != nil || len(open) == 0 {
 		b.Fatalf("items to urge during the rebuild: %d, %v", len(open), err)
 	}
 	stop, urged := make(chan struct{}), make(chan []time.Duration)
